@@ -1,0 +1,198 @@
+"""The configuration schema of a loyalty programme (YAML or JSON).
+
+The models are strict about keys (a typo is an error, never silently ignored) and lenient
+about scalar spelling (`5`, `"5"` and `5.0` are all a rate of 5%). Money is Decimal.
+The README's "Configuration" section documents every key with a complete example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Percent = Annotated[Decimal, Field(ge=0, le=1000)]
+Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class RoundingMode(str, Enum):
+    floor = "floor"
+    ceil = "ceil"
+    half_up = "half_up"
+    half_even = "half_even"
+
+
+class Direction(str, Enum):
+    retail = "retail"
+    wholesale = "wholesale"
+
+
+class PromotionKind(str, Enum):
+    multiplier = "multiplier"
+    extra_points = "extra_points"
+    category_rate = "category_rate"
+
+
+class Weekday(str, Enum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+    @property
+    def iso(self) -> int:
+        """ISO weekday number, Monday = 1."""
+        return list(Weekday).index(self) + 1
+
+
+class NegativeBalancePolicy(str, Enum):
+    allow = "allow"  # the member owes the points; future earnings pay the debt first
+    clamp = "clamp"  # reverse only what the balance holds; the rest is written off
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class EarnRules(_Strict):
+    base_rate: Percent = Field(description="Percent of the earn base given as points (5 = 5%).")
+    category_rates: dict[str, Percent] = Field(default_factory=dict)
+    excluded_categories: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rates_not_excluded(self) -> EarnRules:
+        both = sorted(set(self.category_rates) & set(self.excluded_categories))
+        if both:
+            raise ValueError(f"category_rates: {', '.join(both)} also listed in excluded_categories")
+        return self
+
+
+class Tier(_Strict):
+    code: Code
+    name: str = ""
+    threshold: Money = Field(description="Money spent in the previous 365 days to reach the tier.")
+    multiplier: Annotated[Decimal, Field(gt=0, le=100)] = Decimal(1)
+
+
+class Redemption(_Strict):
+    point_value: Annotated[Decimal, Field(gt=0, decimal_places=2)] = Decimal("1.00")
+    max_share: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(100)
+    min_points: Annotated[int, Field(ge=0)] = 0
+
+
+class ReturnPolicy(_Strict):
+    window_days: Annotated[int, Field(ge=1)] | None = None
+    negative_balance: NegativeBalancePolicy = NegativeBalancePolicy.allow
+
+
+class Conditions(_Strict):
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    weekdays: list[Weekday] = Field(default_factory=list)
+    stores: list[str] = Field(default_factory=list)
+    directions: list[Direction] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    min_check: Money | None = None
+    tiers: list[str] = Field(default_factory=list)
+    birthday_window_days: Annotated[int, Field(ge=0, le=183)] | None = None
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Conditions:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to: must not be before date_from")
+        return self
+
+
+class Promotion(_Strict):
+    code: Code
+    name: str = ""
+    kind: PromotionKind
+    priority: int = 0
+    exclusive: bool = False
+    multiplier: Annotated[Decimal, Field(gt=0, le=100)] | None = None
+    points: Annotated[int, Field(ge=1)] | None = None
+    rate: Percent | None = None
+    conditions: Conditions = Field(default_factory=Conditions)
+
+    @model_validator(mode="after")
+    def _value_for_kind(self) -> Promotion:
+        needed = {
+            PromotionKind.multiplier: "multiplier",
+            PromotionKind.extra_points: "points",
+            PromotionKind.category_rate: "rate",
+        }[self.kind]
+        for name in ("multiplier", "points", "rate"):
+            value = getattr(self, name)
+            if name == needed and value is None:
+                raise ValueError(f"{name}: is required when kind is '{self.kind.value}'")
+            if name != needed and value is not None:
+                raise ValueError(f"{name}: does not apply to kind '{self.kind.value}'")
+        if self.kind is PromotionKind.category_rate and not self.conditions.categories:
+            raise ValueError("conditions.categories: a category_rate promotion names its categories")
+        return self
+
+
+class ProgramConfig(_Strict):
+    """One version of a programme's configuration."""
+
+    program: str = Field(min_length=1)
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "RUB"
+    timezone: str = "Europe/Moscow"
+    rounding: RoundingMode = RoundingMode.floor
+    earn: EarnRules
+    tiers: list[Tier] = Field(default_factory=list)
+    redemption: Redemption = Field(default_factory=Redemption)
+    expiry_days: Annotated[int, Field(ge=1)] | None = None
+    returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
+    promotions: list[Promotion] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name like Europe/Moscow)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> ProgramConfig:
+        seen: set[str] = set()
+        for i, tier in enumerate(self.tiers):
+            if tier.code in seen:
+                raise ValueError(f"tiers[{i}].code: duplicate tier '{tier.code}'")
+            seen.add(tier.code)
+        thresholds = [t.threshold for t in self.tiers]
+        if thresholds != sorted(thresholds) or len(set(thresholds)) != len(thresholds):
+            raise ValueError("tiers: thresholds must strictly increase from the first tier to the last")
+        codes: set[str] = set()
+        for i, promo in enumerate(self.promotions):
+            if promo.code in codes:
+                raise ValueError(f"promotions[{i}].code: duplicate promotion '{promo.code}'")
+            codes.add(promo.code)
+            for tier_code in promo.conditions.tiers:
+                if tier_code not in seen:
+                    raise ValueError(f"promotions[{i}].conditions.tiers: unknown tier '{tier_code}'")
+        return self
+
+    def tier_for(self, spend_365: Decimal) -> Tier | None:
+        """The highest tier whose threshold is at or below the spend (None when no tier fits)."""
+        best: Tier | None = None
+        for tier in self.tiers:
+            if tier.threshold <= spend_365:
+                best = tier
+        return best
+
+    def line_rate(self, category: str) -> Decimal:
+        """The configured rate of a category before promotions: 0 when excluded."""
+        if category in self.earn.excluded_categories:
+            return Decimal(0)
+        return self.earn.category_rates.get(category, self.earn.base_rate)

@@ -1,0 +1,99 @@
+"""Value objects going into and coming out of the calculation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from loyalty_core.money import ZERO
+
+
+@dataclass(frozen=True)
+class BasketLine:
+    """One receipt line: `amount` is what the line costs (price x quantity after discounts)."""
+
+    sku: str
+    category: str
+    quantity: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Basket:
+    lines: tuple[BasketLine, ...]
+    store_code: str
+    direction: str
+    redeem_points: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """What the calculation needs to know of a member, read before the purchase."""
+
+    balance: int
+    spend_365: Decimal = ZERO
+    birthday: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    index: int
+    sku: str
+    category: str
+    quantity: Decimal
+    amount: Decimal
+    redeemed_points: int
+    redeemed_value: Decimal
+    earn_base: Decimal
+    rate: Decimal
+    multiplier: Decimal
+    raw_points: Decimal
+    points: int
+
+
+@dataclass(frozen=True)
+class AppliedPromotion:
+    code: str
+    name: str
+    kind: str
+    priority: int
+    exclusive: bool
+    reason: str
+    lines: tuple[int, ...] = ()
+    extra_points: int = 0
+
+
+@dataclass(frozen=True)
+class SkippedPromotion:
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    check_total: Decimal
+    tier: str | None
+    tier_multiplier: Decimal
+    balance_before: int
+    max_redeemable: int
+    redeemed_points: int
+    redeemed_value: Decimal
+    earned_points: int
+    extra_points: int
+    lines: tuple[LineDecision, ...]
+    applied: tuple[AppliedPromotion, ...] = field(default=())
+    skipped: tuple[SkippedPromotion, ...] = field(default=())
+
+    @property
+    def balance_after(self) -> int:
+        return self.balance_before - self.redeemed_points + self.earned_points
+
+    @property
+    def paid_amount(self) -> Decimal:
+        """The part of the check paid with money (counts toward tier spend)."""
+        return self.check_total - self.redeemed_value
