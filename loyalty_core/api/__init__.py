@@ -1,0 +1,61 @@
+"""The POS HTTP API. Mount it on any Flask app with `init_api`, or serve it alone:
+
+    DATABASE_URL=postgresql://... gunicorn -w 2 'loyalty_core.api:create_app()'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, request
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+from werkzeug.exceptions import HTTPException
+
+from loyalty_core.db import make_engine, make_session_factory
+
+MAX_BODY_BYTES = 1_048_576
+
+
+@dataclass
+class CoreState:
+    session_factory: sessionmaker[Any]
+    clock: Callable[[], dt.datetime]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None = None) -> None:
+    """Register the /api/v1 blueprint with its own session factory over `engine`."""
+    import loyalty_core.models  # noqa: F401  (every table mapped before the first request)
+    from loyalty_core.api.views import bp
+
+    app.extensions["loyalty_core"] = CoreState(make_session_factory(engine), clock or _utc_now)
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
+    app.register_blueprint(bp)
+
+
+def create_app(database_url: str | None = None) -> Flask:
+    """The POS API on its own, without the workbench (tables come from the workbench migrations)."""
+    from loyalty_core.api.problems import from_http_exception
+
+    url = database_url or os.environ.get("DATABASE_URL") or "sqlite:///instance/workbench.db"
+    app = Flask("loyalty_core")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    init_api(app, make_engine(url))
+
+    @app.errorhandler(HTTPException)
+    def _problem(error: HTTPException) -> Response:  # unknown routes, wrong methods
+        return from_http_exception(error)
+
+    @app.get("/healthz")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "path": request.path}
+
+    return app

@@ -1,0 +1,87 @@
+"""Idempotency-Key handling: the same key and body replay the first response, another body is 409.
+
+The record is inserted *before* the work, in the same database transaction. A concurrent retry
+with the same key blocks on the unique index until the first commits, then fails on it, rolls
+back and replays what the first stored: at most one of any number of retries applies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from loyalty_core.errors import Conflict, InvalidRequest
+from loyalty_core.ledger.models import IdempotencyRecord
+from loyalty_core.stores.models import Store
+
+MAX_KEY_LENGTH = 255
+
+
+def request_hash(method: str, path: str, body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+def check_key(key: str | None) -> str:
+    if not key or not key.strip():
+        raise InvalidRequest(
+            "the Idempotency-Key header is required: send a unique value per receipt and reuse it on retries",
+            field="Idempotency-Key",
+        )
+    key = key.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        raise InvalidRequest(f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters", field="Idempotency-Key")
+    return key
+
+
+def _stored(session: Session, store: Store, key: str) -> IdempotencyRecord | None:
+    return session.scalar(
+        select(IdempotencyRecord).where(IdempotencyRecord.store_id == store.id, IdempotencyRecord.key == key)
+    )
+
+
+def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict[str, Any], bool]:
+    if record.request_hash != digest:
+        raise Conflict(
+            f"Idempotency-Key {record.key!r} was already used with a different request; use a new key",
+            field="Idempotency-Key",
+        )
+    return record.status_code, record.response, True
+
+
+def run_once(
+    session: Session,
+    store: Store,
+    key: str,
+    digest: str,
+    work: Callable[[], tuple[int, dict[str, Any]]],
+) -> tuple[int, dict[str, Any], bool]:
+    """Run `work` and commit, unless this key already ran: (status, body, replayed)."""
+    record = _stored(session, store, key)
+    if record is not None:
+        return _replay(record, digest)
+    record = IdempotencyRecord(store_id=store.id, key=key, request_hash=digest, status_code=0, response={})
+    session.add(record)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        stored = _stored(session, store, key)
+        if stored is None:  # pragma: no cover - the winner rolled back; let the client retry
+            raise Conflict("a request with this Idempotency-Key is in progress; retry", field="Idempotency-Key") from None
+        return _replay(stored, digest)
+    try:
+        status, body = work()
+        record.status_code = status
+        record.response = body
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return status, body, False

@@ -1,0 +1,148 @@
+"""The OpenAPI 3.1 document of the POS API, generated from the request/response models."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from loyalty_core.api import schemas
+
+_REF = "#/components/schemas/{model}"
+
+
+def _body(model: type[BaseModel]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}}
+
+
+def _ok(model: type[BaseModel], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}}
+
+
+def _problems(*statuses: int) -> dict[str, Any]:
+    text = {
+        400: "Malformed request (bad JSON, a field that does not validate, a missing Idempotency-Key).",
+        401: "Missing or wrong store key.",
+        404: "Unknown member, card or purchase.",
+        409: "Duplicate member, or an Idempotency-Key reused with another body.",
+        413: "Body too large.",
+        422: "Refused by the programme rules (e.g. redeeming more than allowed), with the reason.",
+    }
+    problem = {"application/problem+json": {"schema": {"$ref": _REF.format(model="Problem")}}}
+    return {str(s): {"description": text[s], "content": problem} for s in statuses}
+
+
+IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": True,
+    "description": "Unique per receipt; a retry with the same key and body replays the first response.",
+    "schema": {"type": "string", "maxLength": 255},
+}
+
+
+def _path_id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The document served at /api/v1/openapi.json."""
+    requests = [schemas.EnrollRequest, schemas.BasketRequest, schemas.PurchaseRequest, schemas.ReturnRequest]
+    responses = [
+        schemas.MemberOut,
+        schemas.QuoteOut,
+        schemas.PurchaseOut,
+        schemas.ReturnOut,
+        schemas.TransactionsOut,
+        schemas.Problem,
+    ]
+    _, defs = models_json_schema(
+        [(m, "validation") for m in requests] + [(m, "serialization") for m in responses], ref_template=_REF
+    )
+    components = defs.get("$defs", {})
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Loyalty core POS API",
+            "version": "1.0.0",
+            "description": "Enrol members, quote and commit purchases, return lines, read history. "
+            "Money is a decimal string with 2 places; points are whole numbers. "
+            "Errors are application/problem+json (RFC 9457).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"storeKey": {"type": "http", "scheme": "bearer", "description": "The store's API key."}},
+        },
+        "security": [{"storeKey": []}],
+        "paths": {
+            "/members": {
+                "post": {
+                    "operationId": "enrollMember",
+                    "summary": "Enrol a member (phone normalised to E.164)",
+                    "requestBody": _body(schemas.EnrollRequest),
+                    "responses": {"201": _ok(schemas.MemberOut, "Enrolled"), **_problems(400, 401, 409, 413)},
+                },
+                "get": {
+                    "operationId": "lookupMember",
+                    "summary": "Find a member by card or phone",
+                    "parameters": [
+                        {"name": "card", "in": "query", "required": False, "schema": {"type": "string"}},
+                        {"name": "phone", "in": "query", "required": False, "schema": {"type": "string"}},
+                    ],
+                    "responses": {"200": _ok(schemas.MemberOut, "The member"), **_problems(400, 401, 404)},
+                },
+            },
+            "/members/{member_id}": {
+                "get": {
+                    "operationId": "getMember",
+                    "parameters": [_path_id("member_id")],
+                    "responses": {"200": _ok(schemas.MemberOut, "The member"), **_problems(401, 404)},
+                }
+            },
+            "/members/{member_id}/transactions": {
+                "get": {
+                    "operationId": "memberTransactions",
+                    "parameters": [
+                        _path_id("member_id"),
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                        {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                    ],
+                    "responses": {"200": _ok(schemas.TransactionsOut, "Newest first"), **_problems(400, 401, 404)},
+                }
+            },
+            "/purchases/quote": {
+                "post": {
+                    "operationId": "quotePurchase",
+                    "summary": "What a purchase would earn and how much may be redeemed (no side effects)",
+                    "requestBody": _body(schemas.BasketRequest),
+                    "responses": {"200": _ok(schemas.QuoteOut, "The quote"), **_problems(400, 401, 404, 413, 422)},
+                }
+            },
+            "/purchases": {
+                "post": {
+                    "operationId": "commitPurchase",
+                    "parameters": [IDEMPOTENCY],
+                    "requestBody": _body(schemas.PurchaseRequest),
+                    "responses": {
+                        "201": _ok(schemas.PurchaseOut, "Committed (or replayed)"),
+                        **_problems(400, 401, 404, 409, 413, 422),
+                    },
+                }
+            },
+            "/purchases/{purchase_id}/returns": {
+                "post": {
+                    "operationId": "returnLines",
+                    "parameters": [_path_id("purchase_id"), IDEMPOTENCY],
+                    "requestBody": _body(schemas.ReturnRequest),
+                    "responses": {
+                        "201": _ok(schemas.ReturnOut, "Returned (or replayed)"),
+                        **_problems(400, 401, 404, 409, 413, 422),
+                    },
+                }
+            },
+        },
+    }

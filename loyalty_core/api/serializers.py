@@ -1,0 +1,161 @@
+"""Domain objects to response bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from loyalty_core.api import schemas
+from loyalty_core.config.schema import ProgramConfig
+from loyalty_core.engine import BasketLine, Decision
+from loyalty_core.ledger.models import Member, Transaction
+from loyalty_core.ledger.phone import mask_phone
+from loyalty_core.money import money_str
+
+
+def _num(value: Decimal) -> str:
+    """A rate or quantity without trailing zeros (7, 1.5, 0.35)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def basket_lines(body: schemas.BasketRequest) -> list[BasketLine]:
+    return [BasketLine(line.sku, line.category, Decimal(line.quantity), Decimal(line.amount)) for line in body.lines]
+
+
+def member(m: Member, *, balance: int, spend: Decimal, config: ProgramConfig | None) -> dict[str, Any]:
+    tier = config.tier_for(spend) if config else None
+    return schemas.MemberOut(
+        id=m.id,
+        name=m.name,
+        phone_masked=mask_phone(m.phone),
+        cards=[c.number for c in m.cards],
+        balance=balance,
+        tier=tier.code if tier else None,
+        spend_365=money_str(spend),
+        enrolled_at=m.enrolled_at,
+    ).model_dump(mode="json")
+
+
+def _quote_fields(decision: Decision, member_id: Any, store: str, version: str) -> dict[str, Any]:
+    return {
+        "member_id": member_id,
+        "store": store,
+        "config_version": version,
+        "check_total": money_str(decision.check_total),
+        "tier": decision.tier,
+        "balance": decision.balance_before,
+        "max_redeemable": decision.max_redeemable,
+        "redeemed_points": decision.redeemed_points,
+        "redeemed_value": money_str(decision.redeemed_value),
+        "earned_points": decision.earned_points,
+        "balance_after": decision.balance_after,
+        "lines": [
+            schemas.LineOut(
+                line=line.index,
+                sku=line.sku,
+                category=line.category,
+                quantity=_num(line.quantity),
+                amount=money_str(line.amount),
+                redeemed_points=line.redeemed_points,
+                redeemed_value=money_str(line.redeemed_value),
+                earn_base=money_str(line.earn_base),
+                rate=_num(line.rate),
+                multiplier=_num(line.multiplier),
+                points=line.points,
+            )
+            for line in decision.lines
+        ],
+        "promotions": [
+            schemas.PromotionOut(
+                code=p.code, name=p.name, kind=p.kind, reason=p.reason, lines=list(p.lines), extra_points=p.extra_points
+            )
+            for p in decision.applied
+        ],
+        "not_applied": [schemas.NotAppliedOut(code=s.code, reason=s.reason) for s in decision.skipped],
+    }
+
+
+def quote(decision: Decision, member_id: Any, store: str, version: str) -> dict[str, Any]:
+    return schemas.QuoteOut(**_quote_fields(decision, member_id, store, version)).model_dump(mode="json")
+
+
+def purchase(decision: Decision, txn: Transaction, store: str, version: str) -> dict[str, Any]:
+    return schemas.PurchaseOut(
+        **_quote_fields(decision, txn.member_id, store, version),
+        id=txn.id,
+        receipt_no=txn.receipt_no,
+        created_at=txn.created_at,
+    ).model_dump(mode="json")
+
+
+def return_(txn: Transaction, store: str, balance: int) -> dict[str, Any]:
+    return schemas.ReturnOut(
+        id=txn.id,
+        purchase_id=txn.original_id,
+        member_id=txn.member_id,
+        store=store,
+        created_at=txn.created_at,
+        points_reversed=-txn.earned_points,
+        redeemed_points_refunded=-txn.redeemed_points,
+        written_off=int(txn.details.get("written_off", 0)),
+        balance=balance,
+        lines=[
+            schemas.ReturnLineOut(
+                line=line.line_no,
+                quantity=_num(line.quantity),
+                amount=money_str(line.amount),
+                points_reversed=line.points,
+                redeemed_points_refunded=line.redeemed_points,
+            )
+            for line in txn.lines
+        ],
+    ).model_dump(mode="json")
+
+
+def transaction(txn: Transaction) -> schemas.TransactionOut:
+    return schemas.TransactionOut(
+        id=txn.id,
+        kind=txn.kind,
+        created_at=txn.created_at,
+        store=txn.store.code if txn.store else None,
+        config_version=txn.config_version.label if txn.config_version else None,
+        original_id=txn.original_id,
+        receipt_no=txn.receipt_no,
+        check_total=money_str(txn.check_total),
+        redeemed_points=txn.redeemed_points,
+        earned_points=txn.earned_points,
+        points_delta=txn.points_delta,
+        lines=[
+            {
+                "line": line.line_no,
+                "sku": line.sku,
+                "category": line.category,
+                "quantity": _num(line.quantity),
+                "amount": money_str(line.amount),
+                "points": line.points,
+                "redeemed_points": line.redeemed_points,
+                "returned_quantity": _num(line.returned_quantity),
+            }
+            for line in txn.lines
+        ],
+    )
+
+
+def history(member_id: Any, balance: int, txns: list[Transaction]) -> dict[str, Any]:
+    return schemas.TransactionsOut(
+        member_id=member_id, balance=balance, transactions=[transaction(t) for t in txns]
+    ).model_dump(mode="json")
+
+
+def parse_before(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        from loyalty_core.errors import InvalidRequest
+
+        raise InvalidRequest("before must be an ISO 8601 timestamp", field="before") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

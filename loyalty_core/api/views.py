@@ -1,0 +1,233 @@
+"""The POS HTTP API (`/api/v1`): thin routes that parse, call the ledger service and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, g, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from loyalty_core.api import idempotency, schemas, serializers
+from loyalty_core.api.openapi import openapi_document
+from loyalty_core.api.problems import from_http_exception, from_loyalty_error, internal_error
+from loyalty_core.config.service import program_config
+from loyalty_core.errors import InvalidRequest, LoyaltyError
+from loyalty_core.ledger import service as ledger
+from loyalty_core.pydantic_errors import describe
+from loyalty_core.stores.models import Store
+from loyalty_core.stores.service import authenticate
+
+bp = Blueprint("pos_api", __name__, url_prefix="/api/v1")
+Body = TypeVar("Body", bound=BaseModel)
+
+
+# --- plumbing --------------------------------------------------------------------------------
+
+
+def _session() -> Session:
+    if "core_session" not in g:
+        g.core_session = current_app.extensions["loyalty_core"].session_factory()
+    return g.core_session
+
+
+def _now() -> dt.datetime:
+    return current_app.extensions["loyalty_core"].clock()
+
+
+@bp.teardown_app_request
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("core_session", None)
+    if session is not None:
+        session.close()
+
+
+def _json_body() -> Any:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 1_048_576
+    if request.content_length is not None and request.content_length > limit:
+        from loyalty_core.errors import PayloadTooLarge
+
+        raise PayloadTooLarge(f"the request body is {request.content_length} bytes; the limit is {limit}")
+    if not request.mimetype or request.mimetype != "application/json":
+        raise InvalidRequest("send the body as JSON with 'Content-Type: application/json'", field="Content-Type")
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidRequest(f"the body is not valid JSON: {exc}", field="body") from None
+
+
+def _parse(model: type[Body], data: Any) -> Body:
+    if not isinstance(data, dict):
+        raise InvalidRequest("the body must be a JSON object", field="body")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{path}: {message}" if path else message for path, message in describe(exc)]
+        first_path = describe(exc)[0][0]
+        raise InvalidRequest("; ".join(problems), field=first_path or None, problems=problems) from None
+
+
+def _store() -> Store:
+    if "store" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        g.store = authenticate(_session(), token.strip() if scheme.lower() == "bearer" else None)
+    return g.store
+
+
+def _json(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+@bp.errorhandler(LoyaltyError)
+def _loyalty_error(error: LoyaltyError) -> Response:
+    _rollback()
+    return from_loyalty_error(error)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    _rollback()
+    return from_http_exception(error)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception) -> Response:
+    _rollback()
+    current_app.logger.exception("POS API failure")
+    return internal_error()
+
+
+def _rollback() -> None:
+    session = g.get("core_session")
+    if session is not None:
+        session.rollback()
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return _json(openapi_document())
+
+
+@bp.post("/members")
+def enroll() -> Response:
+    store = _store()
+    body = _parse(schemas.EnrollRequest, _json_body())
+    session = _session()
+    member = ledger.enroll(
+        session,
+        phone=body.phone,
+        email=body.email,
+        name=body.name,
+        birthday=body.birthday,
+        card=body.card,
+        store=store,
+        at=_now(),
+    )
+    session.commit()
+    return _json(_member_body(session, member, store), 201, {"Location": f"/api/v1/members/{member.id}"})
+
+
+@bp.get("/members")
+def lookup() -> Response:
+    store = _store()
+    session = _session()
+    member = ledger.find_member(session, card=request.args.get("card"), phone=request.args.get("phone"))
+    return _json(_member_body(session, member, store))
+
+
+@bp.get("/members/<member_id>")
+def get_member(member_id: str) -> Response:
+    store = _store()
+    session = _session()
+    return _json(_member_body(session, ledger.get_member(session, member_id), store))
+
+
+@bp.get("/members/<member_id>/transactions")
+def transactions(member_id: str) -> Response:
+    _store()
+    session = _session()
+    member = ledger.get_member(session, member_id)
+    try:
+        limit = int(request.args.get("limit", 50))
+    except ValueError:
+        raise InvalidRequest("limit must be an integer", field="limit") from None
+    txns = ledger.history(session, member, limit=limit, before=serializers.parse_before(request.args.get("before")))
+    return _json(serializers.history(member.id, ledger.balance_of(session, member, _now()), txns))
+
+
+@bp.post("/purchases/quote")
+def quote() -> Response:
+    store = _store()
+    body = _parse(schemas.BasketRequest, _json_body())
+    session = _session()
+    ctx = ledger.run_context(store)
+    member = ledger.resolve_member(session, member_id=str(body.member_id) if body.member_id else None, card=body.card)
+    decision = ledger.quote(session, ctx, member, serializers.basket_lines(body), body.redeem_points, _now())
+    return _json(serializers.quote(decision, member.id, store.code, ctx.version.label))
+
+
+@bp.post("/purchases")
+def purchase() -> Response:
+    store = _store()
+    key = idempotency.check_key(request.headers.get("Idempotency-Key"))
+    data = _json_body()
+    body = _parse(schemas.PurchaseRequest, data)
+    session = _session()
+
+    def work() -> tuple[int, dict[str, Any]]:
+        ctx = ledger.run_context(store)
+        member = ledger.resolve_member(
+            session, member_id=str(body.member_id) if body.member_id else None, card=body.card
+        )
+        lines = serializers.basket_lines(body)
+        txn, decision = ledger.commit_purchase(
+            session, ctx, member, lines, body.redeem_points, _now(), receipt_no=body.receipt_no
+        )
+        return 201, serializers.purchase(decision, txn, store.code, ctx.version.label)
+
+    digest = idempotency.request_hash("POST", request.path, data)
+    status, payload, replayed = idempotency.run_once(session, store, key, digest, work)
+    return _json(payload, status, {"Idempotent-Replayed": "true" if replayed else "false"})
+
+
+@bp.post("/purchases/<purchase_id>/returns")
+def return_purchase(purchase_id: str) -> Response:
+    store = _store()
+    key = idempotency.check_key(request.headers.get("Idempotency-Key"))
+    data = _json_body()
+    body = _parse(schemas.ReturnRequest, data)
+    session = _session()
+
+    def work() -> tuple[int, dict[str, Any]]:
+        quantities: dict[int, Decimal] = {}
+        for i, line in enumerate(body.lines):
+            if line.line in quantities:
+                raise InvalidRequest(f"line {line.line} is listed twice", field=f"lines[{i}].line")
+            quantities[line.line] = Decimal(line.quantity)
+        txn = ledger.commit_return(session, store, purchase_id, quantities, _now())
+        member = ledger.get_member(session, txn.member_id)
+        return 201, serializers.return_(txn, store.code, ledger.balance_of(session, member, _now()))
+
+    digest = idempotency.request_hash("POST", request.path, data)
+    status, payload, replayed = idempotency.run_once(session, store, key, digest, work)
+    return _json(payload, status, {"Idempotent-Replayed": "true" if replayed else "false"})
+
+
+def _member_body(session: Session, member: Any, store: Store) -> dict[str, Any]:
+    now = _now()
+    config = program_config(store.active_version) if store.active_version else None
+    return serializers.member(
+        member, balance=ledger.balance_of(session, member, now), spend=ledger.spend_365(session, member, now), config=config
+    )

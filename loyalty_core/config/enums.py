@@ -1,0 +1,6 @@
+from enum import Enum
+
+
+class VersionStatus(str, Enum):
+    draft = "draft"
+    approved = "approved"

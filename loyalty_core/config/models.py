@@ -1,0 +1,51 @@
+"""Configuration versions as stored: drafts are editable, approved versions are frozen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from loyalty_core.config.enums import VersionStatus
+from loyalty_core.db import Base, UTCDateTime, utcnow
+from loyalty_core.errors import ConfigurationError
+
+
+class ConfigVersion(Base):
+    __tablename__ = "config_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=VersionStatus.draft.value)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("config_versions.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == VersionStatus.approved.value
+
+
+@event.listens_for(ConfigVersion, "before_update")
+def _approved_versions_are_frozen(_mapper: Any, _connection: Any, target: ConfigVersion) -> None:
+    """Last line of defence: the service refuses first, this catches any other code path."""
+    from sqlalchemy import inspect
+
+    state = inspect(target)
+    status_history = state.attrs.status.history
+    was_approved = (status_history.deleted and status_history.deleted[0] == VersionStatus.approved.value) or (
+        not status_history.has_changes() and target.is_approved
+    )
+    if not was_approved:
+        return
+    for name in ("document", "source_text", "content_hash", "label", "status"):
+        if state.attrs[name].history.has_changes():
+            raise ConfigurationError(f"version {target.label} is approved and cannot change ({name})")

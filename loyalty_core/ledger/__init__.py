@@ -1,0 +1,1 @@
+"""Members, their points accounts, transactions, ledger entries and expiry buckets."""

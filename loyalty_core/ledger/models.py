@@ -1,0 +1,152 @@
+"""The ledger's tables. A balance is a cached sum: `Account.balance` always equals the sum of
+the account's `LedgerEntry.points`, and `EarnBucket.remaining` sums to max(balance, 0)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from loyalty_core.db import Base, UTCDateTime, utcnow
+
+MONEY = Numeric(14, 2)
+QUANTITY = Numeric(14, 3)
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    birthday: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    enrolled_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), nullable=True)
+
+    cards: Mapped[list[Card]] = relationship(back_populates="member", order_by="Card.id")
+    account: Mapped[Account] = relationship(back_populates="member", uselist=False)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="cards")
+
+
+class Account(Base):
+    """The member's points account (бонусный счёт); its row is the lock of every change."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), unique=True)
+    balance: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="account")
+
+
+class Transaction(Base):
+    __tablename__ = "transactions"
+    __table_args__ = (Index("ix_transactions_member_created", "member_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), nullable=True)
+    config_version_id: Mapped[int | None] = mapped_column(ForeignKey("config_versions.id"), nullable=True)
+    original_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transactions.id"), nullable=True)
+    receipt_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    check_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    redeemed_points: Mapped[int] = mapped_column(Integer, default=0)
+    redeemed_value: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    earned_points: Mapped[int] = mapped_column(Integer, default=0)
+    points_delta: Mapped[int] = mapped_column(Integer, default=0)
+    # Money paid (not with points) that counts toward the 365-day tier spend; negative on returns.
+    spend_delta: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    tier: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    lines: Mapped[list[TransactionLine]] = relationship(
+        back_populates="transaction", order_by="TransactionLine.line_no", cascade="all, delete-orphan"
+    )
+    store: Mapped[Any] = relationship("Store")
+    config_version: Mapped[Any] = relationship("ConfigVersion")
+
+
+class TransactionLine(Base):
+    __tablename__ = "transaction_lines"
+    __table_args__ = (UniqueConstraint("transaction_id", "line_no", name="uq_transaction_lines_txn_line"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("transactions.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(64), default="")
+    category: Mapped[str] = mapped_column(String(64), default="")
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    redeemed_points: Mapped[int] = mapped_column(Integer, default=0)
+    redeemed_value: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    # On purchase lines: what returns have taken back so far (cumulative, so no drift).
+    returned_quantity: Mapped[Decimal] = mapped_column(QUANTITY, default=Decimal("0"))
+    reversed_points: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_points: Mapped[int] = mapped_column(Integer, default=0)
+    returned_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    returned_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    # On return lines: the purchase line handed back.
+    original_line_id: Mapped[int | None] = mapped_column(ForeignKey("transaction_lines.id"), nullable=True)
+
+    transaction: Mapped[Transaction] = relationship(back_populates="lines")
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    transaction_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transactions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EarnBucket(Base):
+    """Points earned together and expiring together; redemptions drain the soonest first."""
+
+    __tablename__ = "earn_buckets"
+    __table_args__ = (Index("ix_earn_buckets_account_expiry", "account_id", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    transaction_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transactions.id"), nullable=True)
+    earned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    points: Mapped[int] = mapped_column(Integer)
+    remaining: Mapped[int] = mapped_column(Integer)
+
+
+class IdempotencyRecord(Base):
+    """The first response to a (store, Idempotency-Key); replayed for the same request body."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("store_id", "key", name="uq_idempotency_records_store_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
