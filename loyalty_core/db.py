@@ -79,7 +79,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
     else:
-        kwargs.setdefault("pool_pre_ping", True)
+        # No pre-ping: it costs a round trip on every request of every till. A connection the
+        # server dropped fails one request (the POS retries it under the same Idempotency-Key)
+        # and is replaced; recycling keeps connections younger than typical idle timeouts.
+        kwargs.setdefault("pool_recycle", 1800)
     return configure_engine(create_engine(url, **kwargs))
 
 

@@ -49,22 +49,26 @@ def largest_remainder(total: int, weights: Sequence[Decimal]) -> list[int]:
         return []
     sign = -1 if total < 0 else 1
     magnitude = abs(total)
-    positive = [w if w > 0 else ZERO for w in weights]
-    weight_sum = sum(positive, ZERO)
     if magnitude == 0:
         return [0] * len(weights)
+    positive = [w if w > 0 else ZERO for w in weights]
+    weight_sum = sum(positive, ZERO)
     if weight_sum == 0:
         return [sign * magnitude] + [0] * (len(weights) - 1)
-    quotas = [Decimal(magnitude) * w / weight_sum for w in positive]
-    shares = [int(q.to_integral_value(rounding=ROUND_FLOOR)) for q in quotas]
+    quotas = [magnitude * w / weight_sum for w in positive]
+    shares = [int(q) for q in quotas]  # int() truncates: the floor of a non-negative quota
     left = magnitude - sum(shares)
-    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
-    for i in order[:left]:
-        shares[i] += 1
-    return [sign * s for s in shares]
+    if left:
+        remainders = [q - s for q, s in zip(quotas, shares)]
+        # A stable sort, largest remainder first; equal remainders keep their order.
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:left]:
+            shares[i] += 1
+    return [sign * s for s in shares] if sign < 0 else shares
 
 
 def allocate_money(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split a money amount to the cent in proportion to `weights` (largest remainder)."""
+    if not total:
+        return [ZERO] * len(weights)
     cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
-    return [Decimal(c) * CENT for c in largest_remainder(cents, weights)]
+    return [Decimal(c) / 100 for c in largest_remainder(cents, weights)]

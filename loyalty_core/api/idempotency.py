@@ -1,8 +1,8 @@
 """Idempotency-Key handling: the same key and body replay the first response, another body is 409.
 
-The record is inserted *before* the work, in the same database transaction. A concurrent retry
-with the same key blocks on the unique index until the first commits, then fails on it, rolls
-back and replays what the first stored: at most one of any number of retries applies.
+The record is claimed *before* the work, in the same database transaction. A concurrent retry
+with the same key waits on the unique index until the first commits, finds the finished
+record and replays it: at most one of any number of retries applies.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from loyalty_core.db import utcnow
 from loyalty_core.errors import Conflict, InvalidRequest
 from loyalty_core.ledger.models import IdempotencyRecord
 from loyalty_core.stores.models import Store
@@ -55,6 +57,23 @@ def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict[str, Any]
     return record.status_code, record.response, True
 
 
+def _claim(session: Session, store: Store, key: str, digest: str) -> int | None:
+    """Insert the key's record; None when it exists already.
+
+    INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit
+    or roll back, so the caller then reads a finished record (or gets the claim itself).
+    """
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert_fn(IdempotencyRecord)
+        .values(store_id=store.id, key=key, request_hash=digest, status_code=0, response={}, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["store_id", "key"])
+        .returning(IdempotencyRecord.id)
+    )
+    return session.execute(statement).scalar()
+
+
 def run_once(
     session: Session,
     store: Store,
@@ -63,23 +82,20 @@ def run_once(
     work: Callable[[], tuple[int, dict[str, Any]]],
 ) -> tuple[int, dict[str, Any], bool]:
     """Run `work` and commit, unless this key already ran: (status, body, replayed)."""
-    record = _stored(session, store, key)
-    if record is not None:
-        return _replay(record, digest)
-    record = IdempotencyRecord(store_id=store.id, key=key, request_hash=digest, status_code=0, response={})
-    session.add(record)
     try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        stored = _stored(session, store, key)
-        if stored is None:  # pragma: no cover - the winner rolled back; let the client retry
-            raise Conflict("a request with this Idempotency-Key is in progress; retry", field="Idempotency-Key") from None
-        return _replay(stored, digest)
-    try:
+        record_id = _claim(session, store, key, digest)
+        if record_id is None:
+            stored = _stored(session, store, key)
+            session.rollback()
+            if stored is None:  # pragma: no cover - the other request rolled back between the two reads
+                raise Conflict("a request with this Idempotency-Key is in progress; retry", field="Idempotency-Key")
+            return _replay(stored, digest)
         status, body = work()
-        record.status_code = status
-        record.response = body
+        session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == record_id)
+            .values(status_code=status, response=body)
+        )
         session.commit()
     except BaseException:
         session.rollback()

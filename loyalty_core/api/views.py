@@ -15,7 +15,6 @@ from werkzeug.exceptions import HTTPException
 from loyalty_core.api import idempotency, schemas, serializers
 from loyalty_core.api.openapi import openapi_document
 from loyalty_core.api.problems import from_http_exception, from_loyalty_error, internal_error
-from loyalty_core.config.service import program_config
 from loyalty_core.errors import InvalidRequest, LoyaltyError
 from loyalty_core.ledger import service as ledger
 from loyalty_core.pydantic_errors import describe
@@ -175,7 +174,7 @@ def quote() -> Response:
     ctx = ledger.run_context(store)
     member = ledger.resolve_member(session, member_id=str(body.member_id) if body.member_id else None, card=body.card)
     decision = ledger.quote(session, ctx, member, serializers.basket_lines(body), body.redeem_points, _now())
-    return _json(serializers.quote(decision, member.id, store.code, ctx.version.label))
+    return _json(serializers.quote(decision, member.id, store.code, ctx.version_label))
 
 
 @bp.post("/purchases")
@@ -188,14 +187,17 @@ def purchase() -> Response:
 
     def work() -> tuple[int, dict[str, Any]]:
         ctx = ledger.run_context(store)
-        member = ledger.resolve_member(
-            session, member_id=str(body.member_id) if body.member_id else None, card=body.card
+        txn, decision = ledger.commit_purchase_for(
+            session,
+            ctx,
+            member_id=str(body.member_id) if body.member_id else None,
+            card=body.card,
+            lines=serializers.basket_lines(body),
+            redeem_points=body.redeem_points,
+            at=_now(),
+            receipt_no=body.receipt_no,
         )
-        lines = serializers.basket_lines(body)
-        txn, decision = ledger.commit_purchase(
-            session, ctx, member, lines, body.redeem_points, _now(), receipt_no=body.receipt_no
-        )
-        return 201, serializers.purchase(decision, txn, store.code, ctx.version.label)
+        return 201, serializers.purchase(decision, txn, store.code, ctx.version_label)
 
     digest = idempotency.request_hash("POST", request.path, data)
     status, payload, replayed = idempotency.run_once(session, store, key, digest, work)
@@ -227,7 +229,7 @@ def return_purchase(purchase_id: str) -> Response:
 
 def _member_body(session: Session, member: Any, store: Store) -> dict[str, Any]:
     now = _now()
-    config = program_config(store.active_version) if store.active_version else None
+    config = ledger.run_context(store).config if store.active_version_id else None
     return serializers.member(
         member, balance=ledger.balance_of(session, member, now), spend=ledger.spend_365(session, member, now), config=config
     )

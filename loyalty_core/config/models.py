@@ -19,8 +19,10 @@ class ConfigVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     label: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=VersionStatus.draft.value)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    source_text: Mapped[str] = mapped_column(Text, default="")
+    # Deferred: a till's request needs the version's id and hash, not the document itself
+    # (its parsed form is cached per process by content hash).
+    document: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    source_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     notes: Mapped[str] = mapped_column(Text, default="")
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("config_versions.id"), nullable=True)

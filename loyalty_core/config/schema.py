@@ -13,7 +13,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Percent = Annotated[Decimal, Field(ge=0, le=1000)]
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
@@ -153,6 +155,8 @@ class ProgramConfig(_Strict):
     expiry_days: Annotated[int, Field(ge=1)] | None = None
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
     promotions: list[Promotion] = Field(default_factory=list)
+    # Derived forms consumers build once per version (the engine's compiled promotions).
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
@@ -193,6 +197,10 @@ class ProgramConfig(_Strict):
 
     def line_rate(self, category: str) -> Decimal:
         """The configured rate of a category before promotions: 0 when excluded."""
-        if category in self.earn.excluded_categories:
-            return Decimal(0)
-        return self.earn.category_rates.get(category, self.earn.base_rate)
+        rates = self._derived.get("rates")
+        if rates is None:
+            rates = self._derived["rates"] = {
+                **self.earn.category_rates,
+                **{c: Decimal(0) for c in self.earn.excluded_categories},
+            }
+        return rates.get(category, self.earn.base_rate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from loyalty_core.money import ZERO
 
@@ -56,20 +57,28 @@ class LineDecision:
     points: int
 
 
-@dataclass(frozen=True)
-class AppliedPromotion:
+class AppliedPromotion(NamedTuple):
+    """A promotion that applied. `reason` is formatted when read: the effect and what held.
+
+    (Named tuples: a quote creates dozens of these, and they are the cheapest immutable record.)
+    """
+
     code: str
     name: str
     kind: str
     priority: int
     exclusive: bool
-    reason: str
+    effect: str
+    held: tuple[str, ...]
     lines: tuple[int, ...] = ()
     extra_points: int = 0
 
+    @property
+    def reason(self) -> str:
+        return f"{self.effect}: {'; '.join(self.held) if self.held else 'no conditions'}"
 
-@dataclass(frozen=True)
-class SkippedPromotion:
+
+class SkippedPromotion(NamedTuple):
     code: str
     reason: str
 

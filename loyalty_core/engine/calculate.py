@@ -16,7 +16,7 @@ from loyalty_core.engine.basket import (
     MemberState,
     SkippedPromotion,
 )
-from loyalty_core.engine.promotions import describe_effect, evaluate
+from loyalty_core.engine.promotions import ContextEntry, compiled, index_categories
 from loyalty_core.errors import BusinessRuleViolation, InvalidRequest
 from loyalty_core.money import ZERO, allocate_money, largest_remainder, money_str, round_points
 
@@ -74,53 +74,57 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
     # 3. Line rates before promotions.
     rates = [config.line_rate(line.category) for line in basket.lines]
     excluded = [line.category in config.earn.excluded_categories for line in basket.lines]
-    multipliers = [ONE] * len(basket.lines)
+    multipliers: list[Decimal] = [ONE] * len(basket.lines)
     rate_replaced = [False] * len(basket.lines)
     extra = 0
 
     # 4. Promotions by priority, highest first; an exclusive one stops all lower ones.
-    local_now = at.astimezone(_zone(config.timezone))
+    today = at.astimezone(_zone(config.timezone)).date()
+    by_category = index_categories(basket)
+    all_lines = tuple(range(len(basket.lines)))
+    context = compiled(config).in_context(today, basket.store_code, basket.direction, tier.code if tier else None)
+    entries = context.entries
     applied: list[AppliedPromotion] = []
-    skipped: list[SkippedPromotion] = []
-    ordered = sorted(enumerate(config.promotions), key=lambda pair: (-pair[1].priority, pair[0]))
-    stopped_by: str | None = None
-    for _, promo in ordered:
-        if stopped_by:
-            skipped.append(SkippedPromotion(promo.code, f"stopped by exclusive promotion {stopped_by}"))
+    refused: dict[int, SkippedPromotion] = {}
+    stopped_at: int | None = None
+    # Only the promotions open to this context and targeting the basket's categories can apply;
+    # the rest are refused by the context or by "no line in categories" (listed below).
+    for position in context.candidates(by_category):
+        cp, _, context_held = entries[position]
+        why_not, basket_held, affected = cp.check_basket(total, by_category, all_lines, today, member.birthday)
+        if why_not is not None:
+            refused[position] = SkippedPromotion(cp.code, why_not)
             continue
-        verdict = evaluate(promo, basket, local_now, tier.code if tier else None, member.birthday)
-        if not verdict.applies:
-            skipped.append(SkippedPromotion(promo.code, verdict.reason))
-            continue
-        affected = verdict.lines
-        if promo.kind is PromotionKind.multiplier:
-            assert promo.multiplier is not None
+        if cp.kind is PromotionKind.multiplier:
+            assert cp.multiplier is not None
             for i in affected:
-                multipliers[i] *= promo.multiplier
-        elif promo.kind is PromotionKind.category_rate:
-            assert promo.rate is not None
+                multipliers[i] *= cp.multiplier
+        elif cp.kind is PromotionKind.category_rate:
+            assert cp.rate is not None
             # Exclusions are absolute; a higher-priority category rate already set wins.
             affected = tuple(i for i in affected if not excluded[i] and not rate_replaced[i])
             for i in affected:
-                rates[i] = promo.rate
+                rates[i] = cp.rate
                 rate_replaced[i] = True
         else:
-            assert promo.points is not None
-            extra += promo.points
+            extra += cp.points
         applied.append(
             AppliedPromotion(
-                code=promo.code,
-                name=promo.name,
-                kind=promo.kind.value,
-                priority=promo.priority,
-                exclusive=promo.exclusive,
-                reason=f"{describe_effect(promo)}: {verdict.reason}",
-                lines=tuple(i + 1 for i in affected) if promo.kind is not PromotionKind.extra_points else (),
-                extra_points=promo.points or 0,
+                code=cp.code,
+                name=cp.name,
+                kind=cp.kind.value,
+                priority=cp.priority,
+                exclusive=cp.exclusive,
+                effect=cp.effect,
+                held=context_held + tuple(basket_held) if basket_held else context_held,
+                lines=tuple(i + 1 for i in affected) if cp.kind is not PromotionKind.extra_points else (),
+                extra_points=cp.points,
             )
         )
-        if promo.exclusive:
-            stopped_by = promo.code
+        if cp.exclusive:
+            stopped_at = position
+            break
+    skipped = _not_applied(entries, refused, {a.code for a in applied}, stopped_at)
 
     # 2 and 5. Earn on what was paid with money, round once per receipt, allocate to lines.
     bases = [line.amount - share for line, share in zip(basket.lines, value_shares)]
@@ -162,6 +166,26 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
         applied=tuple(applied),
         skipped=tuple(skipped),
     )
+
+
+def _not_applied(
+    entries: tuple[ContextEntry, ...],
+    refused: dict[int, SkippedPromotion],
+    applied: set[str],
+    stopped_at: int | None,
+) -> tuple[SkippedPromotion, ...]:
+    """Every promotion that did not apply, in evaluation order, with its reason."""
+    if stopped_at is None:
+        stopped_at = len(entries)
+    else:
+        stop = f"stopped by exclusive promotion {entries[stopped_at][0].code}"
+    out = [
+        context_refusal or refused.get(position) or cp.no_line
+        for position, (cp, context_refusal, _) in enumerate(entries[:stopped_at])
+        if cp.code not in applied
+    ]
+    out.extend(SkippedPromotion(cp.code, stop) for cp, _, _ in entries[stopped_at + 1 :])
+    return tuple(out)
 
 
 def _redeem_refusal(asked: int, limit: int, total: Decimal, balance: int, config: ProgramConfig) -> str:

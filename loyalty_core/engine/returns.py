@@ -50,6 +50,10 @@ def _cumulative_money(whole: Decimal, returned: Decimal, quantity: Decimal) -> D
     return to_cents(whole * returned / quantity)
 
 
+def _qty(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def plan_return(lines: list[ReturnableLine], quantities: dict[int, Decimal]) -> list[LineReturn]:
     """The reversal of returning `quantities` (line index -> quantity) of a purchase.
 
@@ -69,7 +73,8 @@ def plan_return(lines: list[ReturnableLine], quantities: dict[int, Decimal]) -> 
         left = line.quantity - line.returned_quantity
         if quantity > left:
             raise BusinessRuleViolation(
-                f"line {index}: cannot return {quantity}, only {left} of {line.quantity} left to return",
+                f"line {index}: cannot return {_qty(quantity)}, "
+                f"only {_qty(left)} of {_qty(line.quantity)} left to return",
                 field=field,
             )
         total_returned = line.returned_quantity + quantity

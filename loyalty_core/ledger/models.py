@@ -51,6 +51,9 @@ class Account(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), unique=True)
     balance: Mapped[int] = mapped_column(Integer, default=0)
+    # No bucket with points left expires before this (None: none expires). Lets a purchase skip
+    # the look for due points on almost every receipt; it may be early, never late.
+    next_expiry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     member: Mapped[Member] = relationship(back_populates="account")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -139,20 +139,30 @@ def resolve_member(session: Session, *, member_id: str | None, card: str | None)
 
 
 def _account(session: Session, member: Member, *, lock: bool) -> Account:
-    query = select(Account).where(Account.member_id == member.id)
+    return _account_by_member_id(session, member.id, lock=lock)
+
+
+def _account_by_member_id(session: Session, member_id: uuid.UUID, *, lock: bool) -> Account:
+    query = select(Account).where(Account.member_id == member_id)
     if lock:
-        query = query.with_for_update()
+        # populate_existing: the row may already sit in the session from before the lock was
+        # taken; without it the stale balance would win over the one just read under the lock.
+        query = query.with_for_update().execution_options(populate_existing=True)
     account = session.scalar(query)
     if account is None:  # enrolment always creates one; this is a broken row, not user error
-        raise NotFound(f"member {member.id} has no points account", field="member_id")
+        raise NotFound(f"member {member_id} has no points account", field="member_id")
     return account
 
 
 def spend_365(session: Session, member: Member, at: dt.datetime) -> Decimal:
     """Money paid in the 365 days before `at`, net of returns (returns count on their day)."""
+    return _spend_365(session, member.id, at)
+
+
+def _spend_365(session: Session, member_id: uuid.UUID, at: dt.datetime) -> Decimal:
     total = session.scalar(
         select(func.coalesce(func.sum(Transaction.spend_delta), 0)).where(
-            Transaction.member_id == member.id,
+            Transaction.member_id == member_id,
             Transaction.created_at > at - SPEND_WINDOW,
             Transaction.created_at <= at,
         )
@@ -161,6 +171,8 @@ def spend_365(session: Session, member: Member, at: dt.datetime) -> Decimal:
 
 
 def _due_buckets(session: Session, account: Account, at: dt.datetime) -> list[EarnBucket]:
+    if account.next_expiry_at is None or account.next_expiry_at > at:
+        return []
     return list(
         session.scalars(
             select(EarnBucket).where(
@@ -200,19 +212,26 @@ class RunContext:
     """The store a request comes from and the configuration version it runs under."""
 
     store: Store
-    version: ConfigVersion
+    version_id: int
+    version_label: str
+    config: ProgramConfig
 
     @property
-    def config(self) -> ProgramConfig:
-        return program_config(self.version)
+    def version(self) -> ConfigVersion:
+        version = self.store.active_version
+        assert version is not None and version.id == self.version_id
+        return version
 
 
 def run_context(store: Store) -> RunContext:
-    if store.active_version is None:
+    """What a request of this store runs under; re-read on every request, so a switch is immediate."""
+    version = store.active_version
+    if version is None:
         raise Conflict(
             f"store {store.code} has no active configuration version; assign one first", field="store"
         )
-    return RunContext(store, store.active_version)
+    # program_config caches by (id, content hash): the document is only read on a miss.
+    return RunContext(store, version.id, version.label, program_config(version))
 
 
 def quote(
@@ -228,18 +247,35 @@ def _expiry_for(config: ProgramConfig, earned_at: dt.datetime) -> dt.datetime | 
     return earned_at + dt.timedelta(days=config.expiry_days) if config.expiry_days else None
 
 
-def _entry(session: Session, account: Account, txn: Transaction | None, kind: EntryKind, points: int, at: dt.datetime) -> None:
-    session.add(
-        LedgerEntry(
-            account_id=account.id,
-            transaction_id=txn.id if txn else None,
-            kind=kind.value,
-            points=points,
-            created_at=at,
-        )
+def _post(
+    session: Session,
+    account: Account,
+    txn_id: uuid.UUID | None,
+    postings: list[tuple[EntryKind, int]],
+    at: dt.datetime,
+) -> None:
+    """Write ledger entries and move the cached balance by the same amount (the two never part).
+
+    Buckets are filled separately (`_bucket`) from the balance *before* these postings, which
+    is why callers post first and compute buckets from the debt they saw.
+    """
+    if not postings:
+        return
+    session.execute(
+        insert(LedgerEntry),
+        [
+            {"account_id": account.id, "transaction_id": txn_id, "kind": kind.value, "points": points, "created_at": at}
+            for kind, points in postings
+        ],
     )
-    account.balance += points
+    account.balance += sum(points for _, points in postings)
     account.updated_at = at
+
+
+def _entry(
+    session: Session, account: Account, txn_id: uuid.UUID | None, kind: EntryKind, points: int, at: dt.datetime
+) -> None:
+    _post(session, account, txn_id, [(kind, points)], at)
 
 
 def _drain(session: Session, account: Account, points: int, first: list[EarnBucket] | None = None) -> None:
@@ -262,26 +298,50 @@ def _drain(session: Session, account: Account, points: int, first: list[EarnBuck
         points -= take
 
 
-def _credit(
-    session: Session, account: Account, txn: Transaction, kind: EntryKind, points: int, at: dt.datetime, expires_at: dt.datetime | None
+def _bucket(
+    session: Session,
+    account: Account,
+    txn_id: uuid.UUID,
+    points: int,
+    at: dt.datetime,
+    expires_at: dt.datetime | None,
 ) -> None:
-    """Add points; a debt (negative balance) is paid back before anything lands in a bucket."""
+    """File points just credited into a bucket; a debt the account had is paid back first.
+
+    Called after the credit was posted: the debt before it is what the new balance lacks.
+    """
+    debt_before = max(0, -(account.balance - points))
+    spendable = max(0, points - debt_before)
+    if not spendable:
+        return
+    session.execute(
+        insert(EarnBucket).values(
+            account_id=account.id,
+            transaction_id=txn_id,
+            earned_at=at,
+            expires_at=expires_at,
+            points=points,
+            remaining=spendable,
+        )
+    )
+    if expires_at is not None and (account.next_expiry_at is None or expires_at < account.next_expiry_at):
+        account.next_expiry_at = expires_at
+
+
+def _credit(
+    session: Session,
+    account: Account,
+    txn_id: uuid.UUID,
+    kind: EntryKind,
+    points: int,
+    at: dt.datetime,
+    expires_at: dt.datetime | None,
+) -> None:
+    """Add points and file them into a bucket."""
     if points <= 0:
         return
-    debt = max(0, -account.balance)
-    _entry(session, account, txn, kind, points, at)
-    spendable = max(0, points - debt)
-    if spendable:
-        session.add(
-            EarnBucket(
-                account_id=account.id,
-                transaction_id=txn.id,
-                earned_at=at,
-                expires_at=expires_at,
-                points=points,
-                remaining=spendable,
-            )
-        )
+    _entry(session, account, txn_id, kind, points, at)
+    _bucket(session, account, txn_id, points, at, expires_at)
 
 
 def _expire_due(session: Session, account: Account, at: dt.datetime) -> int:
@@ -300,7 +360,11 @@ def _expire_due(session: Session, account: Account, at: dt.datetime) -> int:
     session.flush()
     for bucket in due:
         bucket.remaining = 0
-    _entry(session, account, txn, EntryKind.expire, -points, at)
+    _entry(session, account, txn.id, EntryKind.expire, -points, at)
+    session.flush()
+    account.next_expiry_at = session.scalar(
+        select(func.min(EarnBucket.expires_at)).where(EarnBucket.account_id == account.id, EarnBucket.remaining > 0)
+    )
     return points
 
 
@@ -316,15 +380,76 @@ def commit_purchase(
 ) -> tuple[Transaction, Decision]:
     """Apply a purchase: redeem, earn, record every line under the store's active version."""
     account = _account(session, member, lock=True)
+    return _purchase(
+        session, ctx, account, member.birthday, lines, redeem_points, at, receipt_no, _spend_365(session, member.id, at)
+    )
+
+
+def commit_purchase_for(
+    session: Session,
+    ctx: RunContext,
+    *,
+    member_id: str | None,
+    card: str | None,
+    lines: list[BasketLine],
+    redeem_points: int,
+    at: dt.datetime,
+    receipt_no: str | None = None,
+) -> tuple[Transaction, Decision]:
+    """The till's path: find the member by id or card and lock the account in one statement."""
+    spend = (
+        select(func.coalesce(func.sum(Transaction.spend_delta), 0))
+        .where(
+            Transaction.member_id == Account.member_id,
+            Transaction.created_at > at - SPEND_WINDOW,
+            Transaction.created_at <= at,
+        )
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    # One round trip: the member, the locked account and the 365-day spend.
+    query = select(Account, Member.birthday, spend).join(Member, Member.id == Account.member_id)
+    if member_id:
+        try:
+            query = query.where(Member.id == uuid.UUID(str(member_id)))
+        except ValueError:
+            raise NotFound(f"no member {member_id!r}", field="member_id") from None
+    elif card:
+        query = query.join(Card, Card.member_id == Member.id).where(Card.number == card.strip())
+    else:
+        raise InvalidRequest("name the member with member_id or card", field="member_id")
+    row = session.execute(
+        query.with_for_update(of=Account).execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        field = "member_id" if member_id else "card"
+        raise NotFound(f"no member {'with card ' + card if card and not member_id else member_id}", field=field)
+    account, birthday, spent = row
+    return _purchase(session, ctx, account, birthday, lines, redeem_points, at, receipt_no, Decimal(spent))
+
+
+def _purchase(
+    session: Session,
+    ctx: RunContext,
+    account: Account,
+    birthday: dt.date | None,
+    lines: list[BasketLine],
+    redeem_points: int,
+    at: dt.datetime,
+    receipt_no: str | None,
+    spend: Decimal,
+) -> tuple[Transaction, Decision]:
+    """The purchase itself, under the account lock the caller holds."""
     _expire_due(session, account, at)
+    state = MemberState(balance=account.balance, spend_365=spend.quantize(Decimal("0.01")), birthday=birthday)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
-    decision = calculate(basket, member_state(session, member, account, at), ctx.config, at)
+    decision = calculate(basket, state, ctx.config, at)
     txn = Transaction(
         id=uuid.uuid4(),
         kind=TransactionKind.purchase.value,
-        member_id=member.id,
+        member_id=account.member_id,
         store_id=ctx.store.id,
-        config_version_id=ctx.version.id,
+        config_version_id=ctx.version_id,
         receipt_no=receipt_no,
         created_at=at,
         check_total=decision.check_total,
@@ -335,26 +460,37 @@ def commit_purchase(
         spend_delta=decision.paid_amount,
         tier=decision.tier,
         details=decision_details(decision),
-        lines=[
-            TransactionLine(
-                line_no=line.index,
-                sku=line.sku,
-                category=line.category,
-                quantity=line.quantity,
-                amount=line.amount,
-                redeemed_points=line.redeemed_points,
-                redeemed_value=line.redeemed_value,
-                points=line.points,
-            )
-            for line in decision.lines
-        ],
     )
     session.add(txn)
     session.flush()
+    # Lines, entries and buckets go in as plain inserts: a receipt is written once and never
+    # edited through the ORM, and this path runs behind every till.
+    session.execute(
+        insert(TransactionLine),
+        [
+            {
+                "transaction_id": txn.id,
+                "line_no": line.index,
+                "sku": line.sku,
+                "category": line.category,
+                "quantity": line.quantity,
+                "amount": line.amount,
+                "redeemed_points": line.redeemed_points,
+                "redeemed_value": line.redeemed_value,
+                "points": line.points,
+            }
+            for line in decision.lines
+        ],
+    )
+    postings: list[tuple[EntryKind, int]] = []
     if decision.redeemed_points:
         _drain(session, account, decision.redeemed_points)
-        _entry(session, account, txn, EntryKind.redeem, -decision.redeemed_points, at)
-    _credit(session, account, txn, EntryKind.earn, decision.earned_points, at, _expiry_for(ctx.config, at))
+        postings.append((EntryKind.redeem, -decision.redeemed_points))
+    if decision.earned_points:
+        postings.append((EntryKind.earn, decision.earned_points))
+    _post(session, account, txn.id, postings, at)
+    if decision.earned_points:
+        _bucket(session, account, txn.id, decision.earned_points, at, _expiry_for(ctx.config, at))
     session.flush()
     return txn, decision
 
@@ -489,7 +625,7 @@ def commit_return(
         line.returned_paid += p.paid
 
     _credit(
-        session, account, txn, EntryKind.refund_redeem, refunded_points, at, _expiry_for(config, purchase.created_at)
+        session, account, txn.id, EntryKind.refund_redeem, refunded_points, at, _expiry_for(config, purchase.created_at)
     )
     to_reverse = reversed_points
     written_off = 0
@@ -503,7 +639,7 @@ def commit_return(
             )
         )
         _drain(session, account, min(to_reverse, max(0, account.balance)), first=own)
-        _entry(session, account, txn, EntryKind.reverse_earn, -to_reverse, at)
+        _entry(session, account, txn.id, EntryKind.reverse_earn, -to_reverse, at)
     txn.points_delta = refunded_points - to_reverse
     txn.details = {"written_off": written_off} if written_off else {}
     session.flush()
@@ -525,7 +661,12 @@ def expire_points(session: Session, at: dt.datetime | None = None) -> tuple[int,
     )
     touched = expired = 0
     for account_id in account_ids:
-        account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+        account = session.scalar(
+            select(Account)
+            .where(Account.id == account_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         if account is None:
             continue
         points = _expire_due(session, account, moment)

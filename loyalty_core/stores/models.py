@@ -24,4 +24,4 @@ class Store(Base):
     active_version_id: Mapped[int | None] = mapped_column(ForeignKey("config_versions.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    active_version: Mapped[ConfigVersion | None] = relationship(lazy="joined")
+    active_version: Mapped[ConfigVersion | None] = relationship(lazy="select")

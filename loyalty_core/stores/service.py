@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.config.schema import Direction
@@ -85,7 +85,9 @@ def authenticate(session: Session, api_key: str | None) -> Store:
     """The store owning a bearer key, or Unauthorized."""
     if not api_key:
         raise Unauthorized("send the store's key as 'Authorization: Bearer <key>'")
-    store = session.scalar(select(Store).where(Store.api_key_hash == hash_key(api_key)))
+    store = session.scalar(
+        select(Store).options(joinedload(Store.active_version)).where(Store.api_key_hash == hash_key(api_key))
+    )
     if store is None:
         raise Unauthorized("the store key is not valid")
     return store

@@ -1,0 +1,1 @@
+"""Requirements, fit/gap classification, modifications and traceability (the gap map issue)."""

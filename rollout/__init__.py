@@ -1,0 +1,1 @@
+"""Stores in waves, gates, switching store configuration, pilot figures (the rollout issue)."""
