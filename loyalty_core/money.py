@@ -69,6 +69,6 @@ def largest_remainder(total: int, weights: Sequence[Decimal]) -> list[int]:
 def allocate_money(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split a money amount to the cent in proportion to `weights` (largest remainder)."""
     if not total:
-        return [ZERO] * len(weights)
+        return [Decimal("0.00")] * len(weights)
     cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
-    return [Decimal(c) / 100 for c in largest_remainder(cents, weights)]
+    return [Decimal(c).scaleb(-2) for c in largest_remainder(cents, weights)]

@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from loyalty_core.api import schemas
 
@@ -50,8 +50,8 @@ def _path_id(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     """The document served at /api/v1/openapi.json."""
-    requests = [schemas.EnrollRequest, schemas.BasketRequest, schemas.PurchaseRequest, schemas.ReturnRequest]
-    responses = [
+    requests: list[type[BaseModel]] = [schemas.EnrollRequest, schemas.BasketRequest, schemas.PurchaseRequest, schemas.ReturnRequest]
+    responses: list[type[BaseModel]] = [
         schemas.MemberOut,
         schemas.QuoteOut,
         schemas.PurchaseOut,
@@ -59,9 +59,9 @@ def openapi_document() -> dict[str, Any]:
         schemas.TransactionsOut,
         schemas.Problem,
     ]
-    _, defs = models_json_schema(
-        [(m, "validation") for m in requests] + [(m, "serialization") for m in responses], ref_template=_REF
-    )
+    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(m, "validation") for m in requests]
+    modes += [(m, "serialization") for m in responses]
+    _, defs = models_json_schema(modes, ref_template=_REF)
     components = defs.get("$defs", {})
     return {
         "openapi": "3.1.0",

@@ -91,6 +91,7 @@ def purchase(decision: Decision, txn: Transaction, store: str, version: str) -> 
 
 
 def return_(txn: Transaction, store: str, balance: int) -> dict[str, Any]:
+    assert txn.original_id is not None, "a return always names its purchase"
     return schemas.ReturnOut(
         id=txn.id,
         purchase_id=txn.original_id,

@@ -1,0 +1,1 @@
+"""The demo client: a retail + wholesale chain with its loyalty programme and purchase history."""
