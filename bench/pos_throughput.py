@@ -111,11 +111,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    threading = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "loyalty_core.api:create_app()"],
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), *threading, "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "loyalty_core.api:create_app()"],
         cwd=ROOT, env=env,
     )
     deadline = time.time() + 30
@@ -179,17 +180,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
     args = parser.parse_args()
 
     url = ensure_database(args.database_url)
     print(f"seeding {args.members} members on {url} ...", flush=True)
     key, members = seed(url, args.members)
     port = free_port()
-    server = start_server(url, port, args.workers)
+    server = start_server(url, port, args.workers, args.threads)
     try:
         # Warm-up: each worker parses the configuration and fills its pool.
         client((port, key, members, 2.0, 999))
-        print(f"driving gunicorn ({args.workers} workers) with {args.clients} clients for {args.seconds} s ...", flush=True)
+        print(f"driving gunicorn ({args.workers} workers x {args.threads} threads) with {args.clients} clients for {args.seconds} s ...", flush=True)
         with mp.Pool(args.clients) as pool:
             started = time.perf_counter()
             results = pool.map(client, [(port, key, members, float(args.seconds), n) for n in range(args.clients)])

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -57,21 +57,44 @@ def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict[str, Any]
     return record.status_code, record.response, True
 
 
+def _claim_statement(insert_fn: Any) -> Any:
+    return (
+        insert_fn(IdempotencyRecord.__table__)
+        .values(
+            store_id=bindparam("store_id"),
+            key=bindparam("key"),
+            request_hash=bindparam("digest"),
+            status_code=0,
+            response=bindparam("empty", type_=IdempotencyRecord.__table__.c.response.type),
+            created_at=bindparam("at", type_=IdempotencyRecord.__table__.c.created_at.type),
+        )
+        .on_conflict_do_nothing(index_elements=["store_id", "key"])
+        .returning(IdempotencyRecord.__table__.c.id)
+    )
+
+
+_CLAIM = {"postgresql": _claim_statement(postgresql_insert), "sqlite": _claim_statement(sqlite_insert)}
+_FINISH = (
+    update(IdempotencyRecord.__table__)
+    .where(IdempotencyRecord.__table__.c.id == bindparam("record_id"))
+    .values(
+        status_code=bindparam("status"),
+        response=bindparam("body", type_=IdempotencyRecord.__table__.c.response.type),
+    )
+)
+
+
 def _claim(session: Session, store: Store, key: str, digest: str) -> int | None:
     """Insert the key's record; None when it exists already.
 
     INSERT ... ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit
     or roll back, so the caller then reads a finished record (or gets the claim itself).
     """
-    dialect = session.get_bind().dialect.name
-    insert_fn = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert_fn(IdempotencyRecord)
-        .values(store_id=store.id, key=key, request_hash=digest, status_code=0, response={}, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["store_id", "key"])
-        .returning(IdempotencyRecord.id)
-    )
-    return session.execute(statement).scalar()
+    connection = session.connection()
+    statement = _CLAIM[connection.dialect.name]
+    params = {"store_id": store.id, "key": key, "digest": digest, "empty": {}, "at": utcnow()}
+    result: int | None = connection.execute(statement, params).scalar()
+    return result
 
 
 def run_once(
@@ -91,11 +114,7 @@ def run_once(
                 raise Conflict("a request with this Idempotency-Key is in progress; retry", field="Idempotency-Key")
             return _replay(stored, digest)
         status, body = work()
-        session.execute(
-            update(IdempotencyRecord)
-            .where(IdempotencyRecord.id == record_id)
-            .values(status_code=status, response=body)
-        )
+        session.connection().execute(_FINISH, {"record_id": record_id, "status": status, "body": body})
         session.commit()
     except BaseException:
         session.rollback()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -39,6 +39,12 @@ from loyalty_core.stores.models import Store
 
 SPEND_WINDOW = dt.timedelta(days=365)
 CARD_PREFIX = "277"
+
+# The till's hot path runs prebuilt table-level statements: built and cache-keyed once, and
+# executed on the session's connection without the ORM's bulk machinery.
+_INSERT_LINES = insert(TransactionLine.__table__)
+_INSERT_ENTRIES = insert(LedgerEntry.__table__)
+_INSERT_BUCKET = insert(EarnBucket.__table__)
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -261,8 +267,8 @@ def _post(
     """
     if not postings:
         return
-    session.execute(
-        insert(LedgerEntry),
+    session.connection().execute(
+        _INSERT_ENTRIES,
         [
             {"account_id": account.id, "transaction_id": txn_id, "kind": kind.value, "points": points, "created_at": at}
             for kind, points in postings
@@ -314,15 +320,16 @@ def _bucket(
     spendable = max(0, points - debt_before)
     if not spendable:
         return
-    session.execute(
-        insert(EarnBucket).values(
-            account_id=account.id,
-            transaction_id=txn_id,
-            earned_at=at,
-            expires_at=expires_at,
-            points=points,
-            remaining=spendable,
-        )
+    session.connection().execute(
+        _INSERT_BUCKET,
+        {
+            "account_id": account.id,
+            "transaction_id": txn_id,
+            "earned_at": at,
+            "expires_at": expires_at,
+            "points": points,
+            "remaining": spendable,
+        },
     )
     if expires_at is not None and (account.next_expiry_at is None or expires_at < account.next_expiry_at):
         account.next_expiry_at = expires_at
@@ -385,6 +392,30 @@ def commit_purchase(
     )
 
 
+def _lock_statement(by_card: bool) -> Any:
+    """One round trip: the member's locked account, birthday and 365-day spend."""
+    spend = (
+        select(func.coalesce(func.sum(Transaction.spend_delta), 0))
+        .where(
+            Transaction.member_id == Account.member_id,
+            Transaction.created_at > bindparam("since"),
+            Transaction.created_at <= bindparam("until"),
+        )
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    query = select(Account, Member.birthday, spend).join(Member, Member.id == Account.member_id)
+    if by_card:
+        query = query.join(Card, Card.member_id == Member.id).where(Card.number == bindparam("key"))
+    else:
+        query = query.where(Member.id == bindparam("key"))
+    return query.with_for_update(of=Account).execution_options(populate_existing=True)
+
+
+_LOCK_BY_MEMBER = _lock_statement(by_card=False)
+_LOCK_BY_CARD = _lock_statement(by_card=True)
+
+
 def commit_purchase_for(
     session: Session,
     ctx: RunContext,
@@ -397,30 +428,17 @@ def commit_purchase_for(
     receipt_no: str | None = None,
 ) -> tuple[Transaction, Decision]:
     """The till's path: find the member by id or card and lock the account in one statement."""
-    spend = (
-        select(func.coalesce(func.sum(Transaction.spend_delta), 0))
-        .where(
-            Transaction.member_id == Account.member_id,
-            Transaction.created_at > at - SPEND_WINDOW,
-            Transaction.created_at <= at,
-        )
-        .correlate(Account)
-        .scalar_subquery()
-    )
-    # One round trip: the member, the locked account and the 365-day spend.
-    query = select(Account, Member.birthday, spend).join(Member, Member.id == Account.member_id)
     if member_id:
         try:
-            query = query.where(Member.id == uuid.UUID(str(member_id)))
+            key: uuid.UUID | str = uuid.UUID(str(member_id))
         except ValueError:
             raise NotFound(f"no member {member_id!r}", field="member_id") from None
+        query = _LOCK_BY_MEMBER
     elif card:
-        query = query.join(Card, Card.member_id == Member.id).where(Card.number == card.strip())
+        key, query = card.strip(), _LOCK_BY_CARD
     else:
         raise InvalidRequest("name the member with member_id or card", field="member_id")
-    row = session.execute(
-        query.with_for_update(of=Account).execution_options(populate_existing=True)
-    ).first()
+    row = session.execute(query, {"key": key, "since": at - SPEND_WINDOW, "until": at}).first()
     if row is None:
         field = "member_id" if member_id else "card"
         raise NotFound(f"no member {'with card ' + card if card and not member_id else member_id}", field=field)
@@ -465,8 +483,8 @@ def _purchase(
     session.flush()
     # Lines, entries and buckets go in as plain inserts: a receipt is written once and never
     # edited through the ORM, and this path runs behind every till.
-    session.execute(
-        insert(TransactionLine),
+    session.connection().execute(
+        _INSERT_LINES,
         [
             {
                 "transaction_id": txn.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from loyalty_core.config.models import ConfigVersion
@@ -81,13 +81,17 @@ def assign_version(session: Session, store: Store, version: ConfigVersion) -> St
     return store
 
 
+# Built once: every request of every till runs it.
+_BY_KEY_HASH = (
+    select(Store).options(joinedload(Store.active_version)).where(Store.api_key_hash == bindparam("key_hash"))
+)
+
+
 def authenticate(session: Session, api_key: str | None) -> Store:
     """The store owning a bearer key, or Unauthorized."""
     if not api_key:
         raise Unauthorized("send the store's key as 'Authorization: Bearer <key>'")
-    store = session.scalar(
-        select(Store).options(joinedload(Store.active_version)).where(Store.api_key_hash == hash_key(api_key))
-    )
+    store = session.scalar(_BY_KEY_HASH, {"key_hash": hash_key(api_key)})
     if store is None:
         raise Unauthorized("the store key is not valid")
     return store
