@@ -1,0 +1,293 @@
+"""The `workbench` command: a Flask CLI group with the project's commands.
+
+    workbench user create NAME --role consultant      (password from stdin or prompt)
+    workbench config validate FILE | load FILE [--label v3] | approve LABEL | list
+    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
+    workbench points expire
+    workbench demo [--if-empty]
+    workbench serve [--host 127.0.0.1] [--port 5000] [--workers 2]
+    workbench db upgrade                                (Flask-Migrate)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from loyalty_core.config import service as config_service
+from loyalty_core.config.validation import load_document, validate_document
+from loyalty_core.errors import ConfigurationError, LoyaltyError
+from loyalty_core.ledger import service as ledger
+from loyalty_core.stores import service as store_service
+from workbench.extensions import db
+
+CLI_ACTOR = "cli"
+
+
+def _fail(message: str, problems: list[str] | None = None) -> None:
+    click.echo(f"error: {message}", err=True)
+    for problem in problems or []:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(1)
+
+
+def _domain_errors(error: Exception) -> None:
+    db.session.rollback()
+    if isinstance(error, LoyaltyError):
+        _fail(error.detail, getattr(error, "problems", None))
+    _fail(str(error))
+
+
+# --- users -----------------------------------------------------------------------------------
+
+user_group = click.Group("user", help="Workbench users.")
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["consultant", "approver", "rollout_manager", "admin"]))
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--password", default=None, help="Avoid in shell history: prefer stdin or the prompt.")
+@with_appcontext
+def user_create(username: str, role: str, display_name: str, password: str | None) -> None:
+    """Create a user; the password comes from --password, stdin (not a TTY) or a prompt."""
+    from workbench.auth import service
+
+    if password is None:
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+    try:
+        service.create_user(db.session, username, password or "", role, actor=CLI_ACTOR, display_name=display_name)
+        db.session.commit()
+    except service.AuthError as error:
+        _domain_errors(error)
+    click.echo(f"created {username.strip().lower()} ({role})")
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+config_group = click.Group("config", help="Programme configuration versions.")
+
+
+@config_group.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def config_validate(file: Path) -> None:
+    """Check a YAML/JSON configuration; every problem is printed with its path."""
+    try:
+        document = load_document(file.read_bytes(), source=file.name)
+    except ConfigurationError as error:
+        _fail(error.detail)
+    problems = validate_document(document)
+    if problems:
+        _fail(f"{file.name}: {len(problems)} problem(s)", [str(p) for p in problems])
+    click.echo(f"{file.name}: valid")
+
+
+@config_group.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--label", default=None, help="Version label (default: v<next number>).")
+@click.option("--notes", default="")
+@with_appcontext
+def config_load(file: Path, label: str | None, notes: str) -> None:
+    """Store a configuration as a new draft version and print its id."""
+    from workbench.programme import service
+
+    if not label:
+        label = f"v{len(config_service.list_versions(db.session)) + 1}"
+    try:
+        version = service.create_version(db.session, label, file.read_bytes(), actor=CLI_ACTOR, notes=notes)
+        db.session.commit()
+    except LoyaltyError as error:
+        _domain_errors(error)
+    click.echo(version.id)
+    click.echo(f"draft {version.label} (id {version.id}, sha256 {version.content_hash[:12]})", err=True)
+
+
+@config_group.command("approve")
+@click.argument("version")
+@click.option("--by", "approved_by", default=CLI_ACTOR, help="Who signs (recorded in the audit log).")
+@with_appcontext
+def config_approve(version: str, approved_by: str) -> None:
+    """Approve a draft: it becomes immutable and can run in stores."""
+    from workbench.programme import service
+
+    try:
+        item = config_service.get_version(db.session, version)
+        service.approve(db.session, item, actor=approved_by)
+        db.session.commit()
+    except LoyaltyError as error:
+        _domain_errors(error)
+    click.echo(f"approved {item.label} (sha256 {item.content_hash})")
+
+
+@config_group.command("list")
+@with_appcontext
+def config_list() -> None:
+    for v in config_service.list_versions(db.session):
+        click.echo(f"{v.id}\t{v.label}\t{v.status}\t{v.content_hash[:12]}")
+
+
+# --- stores ----------------------------------------------------------------------------------
+
+store_group = click.Group("store", help="Stores and their configuration.")
+
+
+@store_group.command("add")
+@click.argument("code")
+@click.option("--direction", required=True, type=click.Choice(["retail", "wholesale"]))
+@click.option("--name", default="")
+@click.option("--city", default="")
+@with_appcontext
+def store_add(code: str, direction: str, name: str, city: str) -> None:
+    """Add a store and print its API key (shown once; only its hash is stored)."""
+    from workbench.programme import service
+
+    try:
+        store, key = service.add_store(db.session, code, direction, actor=CLI_ACTOR, name=name, city=city)
+        db.session.commit()
+    except LoyaltyError as error:
+        _domain_errors(error)
+    click.echo(key)
+    click.echo(f"store {store.code} ({direction}) added; keep the key above, it is not shown again", err=True)
+
+
+@store_group.command("assign")
+@click.argument("code")
+@click.argument("version")
+@with_appcontext
+def store_assign(code: str, version: str) -> None:
+    """Run an approved configuration version in a store (from its next request)."""
+    from workbench.programme import service
+
+    try:
+        store = store_service.get_store(db.session, code)
+        target = config_service.get_version(db.session, version)
+        service.assign(db.session, store, target, actor=CLI_ACTOR)
+        db.session.commit()
+    except LoyaltyError as error:
+        _domain_errors(error)
+    click.echo(f"{store.code} -> {target.label}")
+
+
+@store_group.command("rotate-key")
+@click.argument("code")
+@with_appcontext
+def store_rotate_key(code: str) -> None:
+    """Issue a new API key for a store (the old one stops working) and print it."""
+    from workbench.programme import service
+
+    try:
+        key = service.rotate_key(db.session, store_service.get_store(db.session, code), actor=CLI_ACTOR)
+        db.session.commit()
+    except LoyaltyError as error:
+        _domain_errors(error)
+    click.echo(key)
+
+
+@store_group.command("list")
+@with_appcontext
+def store_list() -> None:
+    for s in store_service.list_stores(db.session):
+        click.echo(f"{s.code}\t{s.direction}\t{s.active_version.label if s.active_version else '-'}\t{s.name}")
+
+
+# --- points ----------------------------------------------------------------------------------
+
+points_group = click.Group("points", help="Ledger jobs.")
+
+
+@points_group.command("expire")
+@with_appcontext
+def points_expire() -> None:
+    """Expire every point past its date (safe to run twice; cron it nightly)."""
+    accounts, points = ledger.expire_points(db.session)
+    db.session.commit()
+    click.echo(f"expired {points} points on {accounts} accounts")
+
+
+# --- demo and serving ------------------------------------------------------------------------
+
+DEMO_USERS = [
+    ("consultant", "consultant", "Ксения Консультантова", "consultant-demo"),
+    ("approver", "approver", "Андрей Утверждающий", "approver-demo"),
+    ("rollout", "rollout_manager", "Роман Внедренцев", "rollout-demo"),
+    ("admin", "admin", "Администратор", "admin-demo"),
+]
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has members.")
+@click.option("--members", default=300, show_default=True)
+@with_appcontext
+def demo(if_empty: bool, members: int) -> None:
+    """Load the demo client: v1 live in 40 stores, v2 TO-BE draft, members, history, users."""
+    from workbench.audit import service as audit
+    from workbench.auth import service as auth
+    from workbench.demo.loader import is_empty, load_demo
+
+    if not is_empty(db.session):
+        if if_empty:
+            click.echo("the database already has data: demo not loaded")
+            return
+        _fail("the database already has members; the demo loads only into an empty database")
+    summary = load_demo(db.session, members=members)
+    for username, role, name, password in DEMO_USERS:
+        auth.create_user(db.session, username, password, role, actor=CLI_ACTOR, display_name=name)
+    audit.record(db.session, CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
+    db.session.commit()
+    click.echo(
+        f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
+        f"{summary.returns} returns, versions {', '.join(summary.versions)}"
+    )
+    click.echo(f"POS key of store {summary.sample_store} (shown once): {summary.sample_key}")
+    _print_logins()
+
+
+def _print_logins() -> None:
+    click.echo("demo logins (username / password):")
+    for username, role, _, password in DEMO_USERS:
+        click.echo(f"  {username:<11} {password:<16} {role}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@click.option("--threads", default=1, show_default=True, help="gthread threads per worker")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the workbench and the POS API with gunicorn (a production WSGI server)."""
+    gunicorn = shutil.which("gunicorn", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if gunicorn is None:
+        _fail("gunicorn is not installed in this environment (pip install -e .)")
+    click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{port}/api/v1/openapi.json")
+    _print_logins()
+    args = [gunicorn, "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", "workbench:create_app()"]
+    if threads > 1:
+        args[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
+    os.execv(gunicorn, args)
+
+
+COMMANDS: list[click.Command] = [user_group, config_group, store_group, points_group, demo, serve]
+
+
+def register_commands(app: Flask) -> None:
+    """Every CLI group in one place (the `db` group comes from Flask-Migrate)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from workbench import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, add_version_option=False, help=__doc__)

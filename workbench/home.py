@@ -1,0 +1,38 @@
+"""The dashboard: the six implementation stages and where each stands."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import func, select
+
+from loyalty_core.config.models import ConfigVersion
+from loyalty_core.ledger.models import Member, Transaction
+from loyalty_core.stores.models import Store
+from workbench.auth.access import any_role
+from workbench.extensions import db
+
+bp = Blueprint("home", __name__)
+
+STAGES = [
+    ("1", "Analysis", "Stakeholder interviews, AS-IS processes, inventories, requirements"),
+    ("2", "Adaptation", "TO-BE processes, gap map, modifications, test scenarios"),
+    ("3", "Approval", "Signed-off solution prototype (baseline)"),
+    ("4", "Build & test", "Configuration version passing the acceptance scenarios"),
+    ("5", "Pilot", "Control group of stores, pilot report, go/no-go"),
+    ("6", "Rollout", "All stores of every direction switched over"),
+]
+
+
+@bp.get("/")
+@any_role()
+def index() -> str:
+    def count(model: type) -> int:
+        return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
+
+    figures = {
+        "versions": count(ConfigVersion),
+        "stores": count(Store),
+        "members": count(Member),
+        "transactions": count(Transaction),
+    }
+    return render_template("index.html", stages=STAGES, figures=figures)

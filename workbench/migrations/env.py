@@ -1,0 +1,51 @@
+"""Alembic environment of the workbench: one history for every table of the product.
+
+Run through Flask-Migrate (`workbench db upgrade`, `workbench db migrate -m "..."`), so the
+database URL is the app's. `loyalty_core.db.metadata` is the target: the core's and the
+workbench's tables all live in it.
+"""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+import workbench.models  # noqa: F401  (every table in the metadata)
+from loyalty_core.db import metadata
+
+config = context.config
+if config.config_file_name:
+    fileConfig(config.config_file_name)
+logger = logging.getLogger("alembic.env")
+
+engine = current_app.extensions["migrate"].db.engine
+config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+options = current_app.extensions["migrate"].configure_args
+
+
+def run_offline() -> None:
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True, **options)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    def skip_empty(ctx, revision, directives):  # type: ignore[no-untyped-def]
+        # `db migrate` with no model change writes no empty revision.
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("no changes in the models")
+
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection, target_metadata=metadata, process_revision_directives=skip_empty, **options
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

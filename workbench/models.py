@@ -1,0 +1,5 @@
+"""Imports every table of the product (core and workbench), for Alembic and the tests."""
+
+import loyalty_core.models  # noqa: F401
+from workbench.audit.models import AuditEntry  # noqa: F401
+from workbench.auth.models import User  # noqa: F401

@@ -1,0 +1,1 @@
+"""The loyalty programme as the workbench shows it: configuration versions, stores, members."""
