@@ -239,8 +239,10 @@ def demo(if_empty: bool, members: int) -> None:
             return
         _fail("the database already has members; the demo loads only into an empty database")
     summary = load_demo(db.session, members=members)
+    existing = {u.username for u in auth.list_users(db.session)}
     for username, role, name, password in DEMO_USERS:
-        auth.create_user(db.session, username, password, role, actor=CLI_ACTOR, display_name=name)
+        if username not in existing:  # an instance's own users are kept as they are
+            auth.create_user(db.session, username, password, role, actor=CLI_ACTOR, display_name=name)
     audit.record(db.session, CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
     db.session.commit()
     click.echo(

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 Percent = Annotated[Decimal, Field(ge=0, le=1000)]
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
@@ -113,30 +113,41 @@ class Conditions(_Strict):
         return self
 
 
+_VALUE_KEY = {
+    PromotionKind.multiplier: "multiplier",
+    PromotionKind.extra_points: "points",
+    PromotionKind.category_rate: "rate",
+}
+
+
 class Promotion(_Strict):
     code: Code
     name: str = ""
     kind: PromotionKind
     priority: int = 0
     exclusive: bool = False
-    multiplier: Annotated[Decimal, Field(gt=0, le=100)] | None = None
-    points: Annotated[int, Field(ge=1)] | None = None
-    rate: Percent | None = None
+    # validate_default: the kind check below must also run when the key is absent.
+    multiplier: Annotated[Decimal, Field(gt=0, le=100)] | None = Field(default=None, validate_default=True)
+    points: Annotated[int, Field(ge=1)] | None = Field(default=None, validate_default=True)
+    rate: Percent | None = Field(default=None, validate_default=True)
     conditions: Conditions = Field(default_factory=Conditions)
 
+    @field_validator("multiplier", "points", "rate")
+    @classmethod
+    def _value_for_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        """Each kind has exactly its own value key (checked per field, so every problem is listed)."""
+        kind = info.data.get("kind")
+        if kind is None:  # the kind itself is invalid: that problem is reported on its own
+            return value
+        needed = _VALUE_KEY[kind]
+        if info.field_name == needed and value is None:
+            raise ValueError(f"is required when kind is '{kind.value}'")
+        if info.field_name != needed and value is not None:
+            raise ValueError(f"does not apply to kind '{kind.value}'")
+        return value
+
     @model_validator(mode="after")
-    def _value_for_kind(self) -> Promotion:
-        needed = {
-            PromotionKind.multiplier: "multiplier",
-            PromotionKind.extra_points: "points",
-            PromotionKind.category_rate: "rate",
-        }[self.kind]
-        for name in ("multiplier", "points", "rate"):
-            value = getattr(self, name)
-            if name == needed and value is None:
-                raise ValueError(f"{name}: is required when kind is '{self.kind.value}'")
-            if name != needed and value is not None:
-                raise ValueError(f"{name}: does not apply to kind '{self.kind.value}'")
+    def _categories_for_category_rate(self) -> Promotion:
         if self.kind is PromotionKind.category_rate and not self.conditions.categories:
             raise ValueError("conditions.categories: a category_rate promotion names its categories")
         return self

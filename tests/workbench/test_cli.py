@@ -1,0 +1,100 @@
+"""The `workbench` command line as scripts and a newcomer use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+
+from loyalty_core.config import service as config_service
+from loyalty_core.stores import service as store_service
+from loyalty_core.stores.service import hash_key
+from workbench.audit.models import AuditEntry
+from workbench.auth.models import User
+from workbench.extensions import db
+
+DEMO = Path(__file__).resolve().parents[2] / "workbench" / "demo"
+
+
+def test_user_create_reads_the_password_from_stdin_and_refuses_duplicates(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "create", "Irina", "--role", "approver"], input="a-long-password\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        irina = db.session.scalar(select(User).where(User.username == "irina"))
+        assert irina is not None and irina.role == "approver" and "a-long-password" not in irina.password_hash
+    again = runner.invoke(args=["user", "create", "irina", "--role", "approver"], input="a-long-password\n")
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_config_validate_names_every_problem(app: Flask, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("program: X\nearn: {base_rate: five}\npromotions:\n  - {code: A, kind: multiplier, priority: high}\n")
+    result = app.test_cli_runner().invoke(args=["config", "validate", str(bad)])
+    assert result.exit_code == 1
+    assert "earn.base_rate: must be a number" in result.output
+    assert "promotions[0].priority: must be an integer" in result.output
+    assert "promotions[0].multiplier: is required when kind is 'multiplier'" in result.output
+    good = app.test_cli_runner().invoke(args=["config", "validate", str(DEMO / "v2.yaml")])
+    assert good.exit_code == 0 and "valid" in good.output
+
+
+def test_config_validate_reports_yaml_syntax_with_the_line(app: Flask, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("program: X\nearn:\n  base_rate: [5\n")
+    result = app.test_cli_runner().invoke(args=["config", "validate", str(broken)])
+    assert result.exit_code == 1 and "line 4" in result.output
+
+
+def test_load_approve_add_a_store_and_assign(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    loaded = runner.invoke(args=["config", "load", str(DEMO / "v1.yaml"), "--label", "v1"])
+    assert loaded.exit_code == 0, loaded.output
+    version_id = int(loaded.stdout.strip().splitlines()[0])
+    refused = runner.invoke(args=["store", "add", "r010", "--direction", "retail"])
+    key = refused.stdout.strip().splitlines()[0]
+    assert key.startswith("lk_")
+    draft = runner.invoke(args=["store", "assign", "R010", "v1"])
+    assert draft.exit_code == 1 and "draft" in draft.output
+    assert runner.invoke(args=["config", "approve", "v1", "--by", "approver"]).exit_code == 0
+    assigned = runner.invoke(args=["store", "assign", "R010", "v1"])
+    assert assigned.exit_code == 0 and "R010 -> v1" in assigned.output
+    with app.app_context():
+        store = store_service.get_store(db.session, "R010")
+        assert store.active_version_id == version_id
+        assert store.api_key_hash == hash_key(key) and key not in store.api_key_hash
+        assert config_service.get_version(db.session, "v1").is_approved
+        actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions[-4:] == ["config.create", "store.add", "config.approve", "store.assign"]
+
+
+def test_bad_direction_and_unknown_store_are_clear(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    wrong = runner.invoke(args=["store", "add", "X1", "--direction", "online"])
+    assert wrong.exit_code != 0 and "online" in wrong.output
+    missing = runner.invoke(args=["store", "assign", "NOPE", "v1"])
+    assert missing.exit_code == 1 and "no store 'NOPE'" in missing.output
+
+
+def test_demo_loads_once_with_live_v1_and_draft_v2(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "--members", "20"])
+    assert result.exit_code == 0, result.output
+    assert "40 stores" in result.output and "consultant-demo" in result.output
+    with app.app_context():
+        stores = store_service.list_stores(db.session)
+        assert len(stores) == 40
+        assert {s.direction for s in stores} == {"retail", "wholesale"}
+        assert {s.active_version.label for s in stores if s.active_version} == {"v1"}
+        assert not config_service.get_version(db.session, "v2").is_approved
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+
+
+def test_points_expire_is_safe_to_run_twice(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["points", "expire"])
+    second = runner.invoke(args=["points", "expire"])
+    assert first.exit_code == second.exit_code == 0
+    assert "expired 0 points" in second.output
