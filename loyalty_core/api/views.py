@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.wsgi import get_input_stream
 
 from loyalty_core.api import idempotency, schemas, serializers
 from loyalty_core.api.openapi import openapi_document
@@ -53,7 +54,17 @@ def _json_body() -> Any:
         raise PayloadTooLarge(f"the request body is {request.content_length} bytes; the limit is {limit}")
     if not request.mimetype or request.mimetype != "application/json":
         raise InvalidRequest("send the body as JSON with 'Content-Type: application/json'", field="Content-Type")
-    raw = request.get_data(cache=True)
+    if request.content_length is None:
+        # A streamed (chunked) body has no Content-Length to check up front, and werkzeug stops
+        # reading at MAX_CONTENT_LENGTH without an error (an oversized body would come out as
+        # "not valid JSON"): read one byte past the limit to tell an oversized body apart.
+        raw = get_input_stream(request.environ, max_content_length=limit + 1).read()
+        if len(raw) > limit:
+            from loyalty_core.errors import PayloadTooLarge
+
+            raise PayloadTooLarge(f"the request body is larger than the limit of {limit} bytes")
+    else:
+        raw = request.get_data(cache=True)
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
