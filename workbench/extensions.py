@@ -1,4 +1,8 @@
-"""Extensions, created once here and bound to the app in `create_app`."""
+"""Extensions, created once here and bound to the app in `create_app` (the Flask tutorial's way).
+
+Modules import these objects, never an app: the same models and views serve every app the
+factory makes (one per test, one per gunicorn worker).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from sqlalchemy.orm import DeclarativeBase
 
 from loyalty_core.db import metadata
 
+MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent / "migrations"
+
 
 class WorkbenchBase(DeclarativeBase):
     """The workbench's tables share the core's MetaData: one schema, one Alembic history."""
@@ -20,6 +26,7 @@ class WorkbenchBase(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=WorkbenchBase)
-migrate = Migrate(directory=str(Path(__file__).parent / "migrations"), render_as_batch=True, compare_type=True)
+# Alembic options (compare_type, batch mode) live in migrations/env.py, next to the history.
+migrate = Migrate(directory=str(MIGRATIONS_DIRECTORY))
 login_manager = LoginManager()
 csrf = CSRFProtect()

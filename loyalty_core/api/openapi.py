@@ -26,7 +26,8 @@ def _problems(*statuses: int) -> dict[str, Any]:
         400: "Malformed request (bad JSON, a field that does not validate, a missing Idempotency-Key).",
         401: "Missing or wrong store key.",
         404: "Unknown member, card or purchase.",
-        409: "Duplicate member, or an Idempotency-Key reused with another body.",
+        409: "Duplicate member, an Idempotency-Key reused with another body, "
+        "or a store with no active configuration version.",
         413: "Body too large.",
         422: "Refused by the programme rules (e.g. redeeming more than allowed), with the reason.",
     }
@@ -79,6 +80,19 @@ def openapi_document() -> dict[str, Any]:
         },
         "security": [{"storeKey": []}],
         "paths": {
+            "/openapi.json": {
+                "get": {
+                    "operationId": "openapiDocument",
+                    "summary": "This document (no store key needed)",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI 3.1 document of the POS API",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
             "/members": {
                 "post": {
                     "operationId": "enrollMember",
@@ -119,7 +133,7 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "quotePurchase",
                     "summary": "What a purchase would earn and how much may be redeemed (no side effects)",
                     "requestBody": _body(schemas.BasketRequest),
-                    "responses": {"200": _ok(schemas.QuoteOut, "The quote"), **_problems(400, 401, 404, 413, 422)},
+                    "responses": {"200": _ok(schemas.QuoteOut, "The quote"), **_problems(400, 401, 404, 409, 413, 422)},
                 }
             },
             "/purchases": {

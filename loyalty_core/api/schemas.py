@@ -13,19 +13,44 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
-QUANTITY_PATTERN = r"^\d{1,9}(\.\d{1,3})?$"
+# The lookahead keeps "0" and "0.000" out: the API refuses a quantity that is not > 0.
+QUANTITY_PATTERN = r"^(?=.*[1-9])\d{1,9}(\.\d{1,3})?$"
+# What the email validator accepts once whitespace is stripped ("" means no email).
+EMAIL_PATTERN = r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"
+NOT_BLANK = r"\S"
+MAX_WHOLE_QUANTITY = 999_999_999
 _MONEY = re.compile(MONEY_PATTERN)
 _QUANTITY = re.compile(QUANTITY_PATTERN)
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON has one number type: 5.0 is the integer 5 (JSON Schema's "integer" says so too).
+
+    Strict integer fields still refuse "5" and 5.5.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
 
 MoneyText = Annotated[
     str, Field(json_schema_extra={"pattern": MONEY_PATTERN}, examples=["1234.50"], description="Money, 2 places.")
 ]
 QuantityText = Annotated[
     str,
-    Field(json_schema_extra={"pattern": QUANTITY_PATTERN}, examples=["2", "0.350"], description="Quantity, > 0."),
+    # The parser also takes a whole JSON number (2), so the document says so.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": QUANTITY_PATTERN},
+                {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE_QUANTITY},
+            ]
+        }
+    ),
+    Field(examples=["2", "0.350"], description="Quantity, > 0: a decimal string (up to 3 places) or a whole number."),
 ]
 
 
@@ -35,7 +60,7 @@ class _Request(BaseModel):
 
 class EnrollRequest(_Request):
     phone: str = Field(min_length=1, max_length=40, examples=["+7 916 123-45-67"])
-    email: str | None = Field(default=None, max_length=254)
+    email: str | None = Field(default=None, max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})
     name: str = Field(default="", max_length=200)
     birthday: dt.date | None = None
     card: str | None = Field(default=None, max_length=32, pattern=r"^[0-9A-Za-z-]{4,32}$")
@@ -49,14 +74,15 @@ class EnrollRequest(_Request):
 
 
 class LineRequest(_Request):
-    sku: str = Field(min_length=1, max_length=64)
-    category: str = Field(min_length=1, max_length=64)
+    sku: str = Field(min_length=1, max_length=64, json_schema_extra={"pattern": NOT_BLANK})
+    category: str = Field(min_length=1, max_length=64, json_schema_extra={"pattern": NOT_BLANK})
     quantity: QuantityText
     amount: MoneyText
 
     @field_validator("quantity", mode="before")
     @classmethod
     def _quantity(cls, value: Any) -> str:
+        value = _whole_number(value)
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if not isinstance(text, str) or not _QUANTITY.match(text) or Decimal(text) <= 0:
             raise ValueError('must be a positive decimal string like "2" or "0.350"')
@@ -71,9 +97,19 @@ class LineRequest(_Request):
 
 
 class BasketRequest(_Request):
+    # The member is named by member_id or card (the API refuses a basket with neither).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["member_id"], "properties": {"member_id": {"type": "string"}}},
+                {"required": ["card"], "properties": {"card": {"type": "string", "pattern": NOT_BLANK}}},
+            ]
+        }
+    )
+
     member_id: uuid.UUID | None = None
     card: str | None = Field(default=None, max_length=32)
-    redeem_points: Annotated[int, Field(ge=0, le=100_000_000, strict=True)] = 0
+    redeem_points: Annotated[int, Field(ge=0, le=100_000_000, strict=True), BeforeValidator(_whole_number)] = 0
     lines: list[LineRequest] = Field(min_length=1, max_length=500)
 
 
@@ -82,7 +118,7 @@ class PurchaseRequest(BasketRequest):
 
 
 class ReturnLineRequest(_Request):
-    line: Annotated[int, Field(ge=1, strict=True)]
+    line: Annotated[int, Field(ge=1, strict=True), BeforeValidator(_whole_number)]
     quantity: QuantityText
 
     _quantity = field_validator("quantity", mode="before")(LineRequest._quantity.__func__)  # type: ignore[attr-defined]
