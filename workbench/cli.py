@@ -1,6 +1,8 @@
 """The `workbench` command: a Flask CLI group with the project's commands.
 
-    workbench user create NAME --role consultant      (password from stdin or prompt)
+\b
+    workbench user create NAME --role consultant [--password-stdin]  (or a hidden prompt)
+    workbench user set-password NAME | list
     workbench config validate FILE | load FILE [--label v3] | approve LABEL | list
     workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
     workbench points expire
@@ -15,6 +17,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask
@@ -25,51 +28,23 @@ from loyalty_core.config.validation import load_document, validate_document
 from loyalty_core.errors import ConfigurationError, LoyaltyError
 from loyalty_core.ledger import service as ledger
 from loyalty_core.stores import service as store_service
+from workbench.audit.service import CLI_ACTOR
+from workbench.auth.cli import user_group
 from workbench.extensions import db
 
-CLI_ACTOR = "cli"
 
-
-def _fail(message: str, problems: list[str] | None = None) -> None:
+def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     for problem in problems or []:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)
 
 
-def _domain_errors(error: Exception) -> None:
+def _domain_errors(error: Exception) -> NoReturn:
     db.session.rollback()
     if isinstance(error, LoyaltyError):
         _fail(error.detail, getattr(error, "problems", None))
     _fail(str(error))
-
-
-# --- users -----------------------------------------------------------------------------------
-
-user_group = click.Group("user", help="Workbench users.")
-
-
-@user_group.command("create")
-@click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["consultant", "approver", "rollout_manager", "admin"]))
-@click.option("--name", "display_name", default="", help="Display name.")
-@click.option("--password", default=None, help="Avoid in shell history: prefer stdin or the prompt.")
-@with_appcontext
-def user_create(username: str, role: str, display_name: str, password: str | None) -> None:
-    """Create a user; the password comes from --password, stdin (not a TTY) or a prompt."""
-    from workbench.auth import service
-
-    if password is None:
-        if sys.stdin.isatty():
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        else:
-            password = sys.stdin.readline().rstrip("\n")
-    try:
-        service.create_user(db.session, username, password or "", role, actor=CLI_ACTOR, display_name=display_name)
-        db.session.commit()
-    except service.AuthError as error:
-        _domain_errors(error)
-    click.echo(f"created {username.strip().lower()} ({role})")
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -277,16 +252,19 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     os.execv(gunicorn, args)
 
 
+# Every command and group of `workbench`, in one place: to add a group, append it here
+# (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [user_group, config_group, store_group, points_group, demo, serve]
 
 
 def register_commands(app: Flask) -> None:
-    """Every CLI group in one place (the `db` group comes from Flask-Migrate)."""
+    """Add every command of COMMANDS to `app.cli` (create_app calls this)."""
     for command in COMMANDS:
         app.cli.add_command(command)
 
 
 def _create_app() -> Flask:
+    # Imported here: workbench/__init__ imports this module inside create_app.
     from workbench import create_app
 
     return create_app()

@@ -26,6 +26,8 @@ STAGES = [
 @bp.get("/")
 @any_role()
 def index() -> str:
+    """The dashboard: the six implementation stages and the core's figures."""
+
     def count(model: type) -> int:
         return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
 

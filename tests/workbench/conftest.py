@@ -1,9 +1,14 @@
-"""An app per test on its own SQLite file, and helpers to sign in as each role."""
+"""An app per test on its own SQLite file, a client, and a helper to sign in as each role.
+
+Fixtures: `app` (CSRF off, one user per role), `csrf_app` (CSRF on), `client`, `login_as`.
+Each role's user has the role's name as username and PASSWORD as password.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -11,41 +16,70 @@ from flask.testing import FlaskClient
 
 from loyalty_core.db import metadata
 from workbench import create_app
-from workbench.auth import service as auth_service
+from werkzeug.security import generate_password_hash
+
+from workbench.audit import service as audit_service
+from workbench.auth.enums import Role
+from workbench.auth.models import User
 from workbench.extensions import db
 
 PASSWORD = "correct-horse-9"
+# Hashing is slow on purpose (scrypt); the role users of every test share one hash, computed once.
+# Tests of the hashing itself create their users through the service.
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'workbench.db'}",
-            "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "test-secret",
-        }
-    )
+def make_app(tmp_path: Path, **overrides: Any) -> Flask:
+    """A workbench on a fresh SQLite file with its tables and one user per role."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'workbench.db'}",
+        "WTF_CSRF_ENABLED": False,
+        **overrides,
+    }
+    # The instance folder (secret key, default database) is the test's own, never the repo's.
+    app = create_app(config, instance_path=tmp_path / "instance")
     with app.app_context():
-        metadata.create_all(db.engine)  # tests only: production paths migrate
-        for role in ("consultant", "approver", "rollout_manager", "admin"):
-            auth_service.create_user(db.session, role, PASSWORD, role, actor="test")
+        metadata.create_all(db.engine)  # tests only: production databases are migrated
+        for role in Role:
+            user = User(username=role.value, display_name=role.label, password_hash=_PASSWORD_HASH, role=role.value)
+            db.session.add(user)
+            audit_service.record(db.session, "test", "user.create", "user", role.value, {"role": role.value})
         db.session.commit()
-    yield app
+    return app
+
+
+def _dispose(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """The workbench with CSRF checks off (forms post without tokens)."""
+    app = make_app(tmp_path)
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture
+def csrf_app(tmp_path: Path) -> Iterator[Flask]:
+    """The workbench with CSRF checks on, as in production."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    """A browser on `app`, not signed in."""
     return app.test_client()
 
 
 @pytest.fixture
-def login(client: FlaskClient) -> Callable[[str], FlaskClient]:
-    """login("approver") signs the test client in as the user of that role."""
+def login_as(client: FlaskClient) -> Callable[[str], FlaskClient]:
+    """`login_as("approver")` signs `client` in as the user of that role and returns it."""
 
     def sign_in(role: str) -> FlaskClient:
         response = client.post("/login", data={"username": role, "password": PASSWORD})

@@ -11,21 +11,9 @@ from loyalty_core.config import service as config_service
 from loyalty_core.stores import service as store_service
 from loyalty_core.stores.service import hash_key
 from workbench.audit.models import AuditEntry
-from workbench.auth.models import User
 from workbench.extensions import db
 
 DEMO = Path(__file__).resolve().parents[2] / "workbench" / "demo"
-
-
-def test_user_create_reads_the_password_from_stdin_and_refuses_duplicates(app: Flask) -> None:
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["user", "create", "Irina", "--role", "approver"], input="a-long-password\n")
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        irina = db.session.scalar(select(User).where(User.username == "irina"))
-        assert irina is not None and irina.role == "approver" and "a-long-password" not in irina.password_hash
-    again = runner.invoke(args=["user", "create", "irina", "--role", "approver"], input="a-long-password\n")
-    assert again.exit_code == 1 and "already exists" in again.output
 
 
 def test_config_validate_names_every_problem(app: Flask, tmp_path: Path) -> None:

@@ -1,23 +1,28 @@
+"""The audit page: read-only, newest first, filtered by action and actor."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
 from workbench.audit import service
+from workbench.audit.forms import AuditFilterForm
 from workbench.auth.access import roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-PAGE = 50
+PER_PAGE = 50
 
 
 @bp.get("/")
-@roles_required(Role.approver, Role.rollout_manager)
+@roles_required(Role.approver, Role.rollout_manager)  # and admin, who passes every check
 def index() -> str:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    action = request.args.get("action") or None
-    actor = request.args.get("actor") or None
-    rows = service.entries(db.session, action=action, actor=actor, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    """One page of the audit log."""
+    form = AuditFilterForm(request.args)
+    action = (form.action.data or "").strip() or None
+    actor = (form.actor.data or "").strip() or None
+    page = request.args.get("page", 1, type=int) or 1
+    result = service.entries(db.session, action=action, actor=actor, page=page, per_page=PER_PAGE)
     return render_template(
-        "audit/index.html", entries=rows[:PAGE], page=page, has_next=len(rows) > PAGE, action=action, actor=actor
+        "audit/index.html", form=form, result=result, action=action, actor=actor, actions=service.actions(db.session)
     )

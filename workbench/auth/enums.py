@@ -1,15 +1,30 @@
+"""The roles of the workbench's users (DESIGN.md: consultants, client approvers, rollout managers)."""
+
+from __future__ import annotations
+
 from enum import Enum
 
 
 class Role(str, Enum):
-    consultant = "consultant"
-    approver = "approver"
-    rollout_manager = "rollout_manager"
-    admin = "admin"
+    """What a user may do. Admins pass every role check."""
+
+    consultant = "consultant"  # interviews, process models, gap map, scenarios
+    approver = "approver"  # the client's sign-off of the prototype (baseline)
+    rollout_manager = "rollout_manager"  # enables stores in stages, watches the pilot, rolls back
+    admin = "admin"  # users and everything else
 
     @property
     def label(self) -> str:
+        """The role as people read it ("Rollout manager")."""
         return self.value.replace("_", " ").capitalize()
+
+    @classmethod
+    def parse(cls, value: str | Role) -> Role:
+        """The role named `value`; ValueError naming the valid roles otherwise."""
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(f"unknown role {value!r}: use one of {', '.join(r.value for r in cls)}") from None
 
 
 # Roles that may see members' phone numbers and emails (personal data).

@@ -1,20 +1,40 @@
+"""Forms of the auth pages. Each carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from workbench.auth.enums import Role
+from workbench.auth.service import EMAIL_PATTERN, MIN_PASSWORD_LENGTH, USERNAME_PATTERN
+from workbench.forms import select_choices
 
 
 class LoginForm(FlaskForm):
+    """Username and password."""
+
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired()])
 
 
 class UserForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    """A new user, created by an admin."""
+
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(USERNAME_PATTERN, message="letters, digits, '.', '_' and '-' only"),
+        ],
+    )
     display_name = StringField("Display name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8)])
+    email = EmailField(
+        "Email", validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message="not an email address")]
+    )
+    role = SelectField("Role", choices=select_choices((r.value, r.label) for r in Role))
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
 
 
 class ConfirmForm(FlaskForm):

@@ -1,3 +1,5 @@
+"""The workbench's users."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,22 +14,28 @@ from workbench.extensions import db
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A person who signs in to the workbench. Only a hash of the password is stored."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)  # stored lower-case
     display_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(32))  # a Role value
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+    def is_active(self) -> bool:
+        """Flask-Login refuses to sign in inactive users."""
         return self.active
 
     def has_role(self, *roles: Role | str) -> bool:
-        """Admins pass every role check."""
-        wanted = {r.value if isinstance(r, Role) else r for r in roles}
+        """True when the user holds one of `roles`; admins pass every role check."""
+        wanted = {Role.parse(r).value for r in roles}
         return self.role == Role.admin.value or self.role in wanted
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} ({self.role})>"

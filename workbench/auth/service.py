@@ -1,8 +1,14 @@
-"""Users: create, authenticate, deactivate. Passwords are stored as scrypt hashes (werkzeug)."""
+"""Users: create, authenticate, change passwords, (de)activate. Plain functions over a session.
+
+Passwords are stored only as salted hashes (werkzeug's scrypt). Every change is written to the
+audit log in the caller's transaction: the caller commits the change and its entry together.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -11,48 +17,110 @@ from workbench.auth.enums import Role
 from workbench.auth.models import User
 
 MIN_PASSWORD_LENGTH = 8
+USERNAME_PATTERN = r"^[A-Za-z0-9._-]{1,80}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+# Checked when the username is unknown, so a wrong username costs as long as a wrong password
+# and response times do not tell which usernames exist.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 
 class AuthError(Exception):
-    """A refusal of the auth domain, with a message fit for a flash or the CLI."""
+    """A refusal of the auth domain, with a message fit for a flash message or the CLI."""
+
+
+def normalise_username(username: str) -> str:
+    """Usernames are case-insensitive: stored and looked up lower-case."""
+    return username.strip().lower()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def get_user(session: Session, username: str) -> User | None:
+    """The user named `username` (any case), or None."""
+    return session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
 def create_user(
-    session: Session, username: str, password: str, role: str, *, actor: str, display_name: str = "", email: str | None = None
+    session: Session,
+    username: str,
+    password: str,
+    role: Role | str,
+    *,
+    actor: str,
+    display_name: str = "",
+    email: str | None = None,
 ) -> User:
-    username = username.strip().lower()
+    """Create an active user and record `user.create` by `actor`. AuthError says what is wrong."""
+    username = normalise_username(username)
     if not username:
-        raise AuthError("username is required")
-    if role not in {r.value for r in Role}:
-        raise AuthError(f"unknown role {role!r}: use one of {', '.join(r.value for r in Role)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AuthError("a username is required")
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        raise AuthError(f"username {username!r}: use letters, digits, '.', '_' and '-' only (at most 80)")
+    try:
+        role = Role.parse(role)
+    except ValueError as error:
+        raise AuthError(str(error)) from None
+    email = (email or "").strip() or None
+    if email is not None and not re.fullmatch(EMAIL_PATTERN, email):
+        raise AuthError(f"email {email!r} is not an email address")
+    _check_password(password)
+    if get_user(session, username) is not None:
         raise AuthError(f"user {username!r} already exists")
     user = User(
         username=username,
-        display_name=display_name or username,
+        display_name=display_name.strip() or username,
         email=email,
         password_hash=generate_password_hash(password),
-        role=role,
+        role=role.value,
+        active=True,
     )
     session.add(user)
-    session.flush()
-    audit.record(session, actor, "user.create", "user", user.username, {"role": role})
+    session.flush()  # a concurrent duplicate fails here (IntegrityError on the unique username)
+    audit.record(session, actor, "user.create", "user", user.username, {"role": role.value})
     return user
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    # Same message for unknown user and wrong password: do not reveal which usernames exist.
-    if user is None or not check_password_hash(user.password_hash, password):
+    """The user whose username and password these are; AuthError otherwise (or if deactivated)."""
+    user = get_user(session, username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise AuthError("wrong username or password")
+    # The same message for an unknown user and a wrong password: do not reveal which exist.
+    if not check_password_hash(user.password_hash, password):
         raise AuthError("wrong username or password")
     if not user.active:
-        raise AuthError("this account is deactivated")
+        raise AuthError("this account is deactivated; ask an administrator")
     return user
 
 
+def set_password(session: Session, user: User, password: str, *, actor: str) -> User:
+    """Replace the user's password and record `user.password` (never the password itself)."""
+    _check_password(password)
+    user.password_hash = generate_password_hash(password)
+    session.flush()
+    audit.record(session, actor, "user.password", "user", user.username, {})
+    return user
+
+
+def _active_admins(session: Session) -> int:
+    query = select(func.count()).select_from(User).where(User.role == Role.admin.value, User.active.is_(True))
+    return int(session.scalar(query) or 0)
+
+
 def set_active(session: Session, user: User, active: bool, *, actor: str) -> User:
+    """Activate or deactivate a user; records `user.activate` / `user.deactivate`.
+
+    Refuses to deactivate the last active admin: nobody could manage users any more.
+    """
+    if user.active == active:
+        return user
+    if not active and user.role == Role.admin.value and _active_admins(session) <= 1:
+        raise AuthError(f"{user.username} is the last active admin and cannot be deactivated")
     user.active = active
     session.flush()
     audit.record(session, actor, "user.activate" if active else "user.deactivate", "user", user.username, {})
@@ -60,4 +128,5 @@ def set_active(session: Session, user: User, active: bool, *, actor: str) -> Use
 
 
 def list_users(session: Session) -> list[User]:
+    """Every user, by username."""
     return list(session.scalars(select(User).order_by(User.username)))

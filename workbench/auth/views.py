@@ -1,3 +1,5 @@
+"""Sign-in, sign-out and the users admin page (thin: parse the form, call the service, render)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -17,13 +19,17 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlparse(target).netloc and target.startswith("/") and not target.startswith("//"):
+    """Where to go after signing in: a path of this site only (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
         return target
     return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response:
+    """The sign-in form."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -39,41 +45,53 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    """Sign out (a POST with a CSRF token, so another site cannot sign people out)."""
     logout_user()
+    flash("signed out", "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required(Role.admin)
 def users() -> str | Response:
+    """List users and create one (admins only)."""
     form = UserForm()
     if form.validate_on_submit():
         try:
-            service.create_user(
+            user = service.create_user(
                 db.session,
                 form.username.data or "",
                 form.password.data or "",
                 form.role.data or "",
                 actor=current_user.username,
                 display_name=form.display_name.data or "",
+                email=form.email.data or None,
             )
             db.session.commit()
-            flash(f"user {form.username.data} created", "info")
-            return redirect(url_for("auth.users"))
         except service.AuthError as error:
             db.session.rollback()
             flash(str(error), "error")
+        else:
+            flash(f"user {user.username} created", "info")
+            return redirect(url_for("auth.users"))
     return render_template("auth/users.html", users=service.list_users(db.session), form=form, confirm=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/active")
 @roles_required(Role.admin)
 def toggle_active(user_id: int) -> Response:
+    """Deactivate an active user or reactivate a deactivated one (admins only)."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash("the form expired; try again", "error")
         return redirect(url_for("auth.users"))
     user = db.get_or_404(User, user_id)
-    service.set_active(db.session, user, not user.active, actor=current_user.username)
-    db.session.commit()
+    try:
+        service.set_active(db.session, user, not user.active, actor=current_user.username)
+        db.session.commit()
+    except service.AuthError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"user {user.username} {'activated' if user.active else 'deactivated'}", "info")
     return redirect(url_for("auth.users"))

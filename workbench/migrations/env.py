@@ -7,11 +7,12 @@ workbench's tables all live in it.
 
 import logging
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from flask import current_app
 
-import workbench.models  # noqa: F401  (every table in the metadata)
+import workbench.models  # noqa: F401  (every table of the product in the metadata)
 from loyalty_core.db import metadata
 
 config = context.config
@@ -21,17 +22,30 @@ logger = logging.getLogger("alembic.env")
 
 engine = current_app.extensions["migrate"].db.engine
 config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
-options = current_app.extensions["migrate"].configure_args
+
+OPTIONS: dict[str, Any] = {
+    # Autogenerate notices changed column types too, not only new and dropped columns.
+    "compare_type": True,
+    # SQLite cannot ALTER most things, so revisions are written as batch operations (copy the
+    # table, alter, swap). The same revisions run on PostgreSQL, where batch operations are
+    # plain ALTERs, so every revision is written this way, whichever database generated it.
+    "render_as_batch": True,
+    **current_app.extensions["migrate"].configure_args,
+}
 
 
 def run_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True, **options)
+    """Print the SQL of the migrations (`workbench db upgrade --sql`)."""
+    url = config.get_main_option("sqlalchemy.url")
+    context.configure(url=url, target_metadata=metadata, literal_binds=True, **OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_online() -> None:
-    def skip_empty(ctx, revision, directives):  # type: ignore[no-untyped-def]
+    """Run the migrations on the app's database."""
+
+    def skip_empty(ctx: Any, revision: Any, directives: list[Any]) -> None:
         # `db migrate` with no model change writes no empty revision.
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []
@@ -39,7 +53,7 @@ def run_online() -> None:
 
     with engine.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=metadata, process_revision_directives=skip_empty, **options
+            connection=connection, target_metadata=metadata, process_revision_directives=skip_empty, **OPTIONS
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -3,6 +3,8 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from workbench.forms import select_choices
+
 
 class VersionForm(FlaskForm):
     label = StringField("Label", validators=[DataRequired(), Length(max=64)])
@@ -21,6 +23,6 @@ class AssignForm(FlaskForm):
 
 class StoreForm(FlaskForm):
     code = StringField("Code", validators=[DataRequired(), Length(max=32)])
-    direction = SelectField("Direction", choices=[("retail", "retail"), ("wholesale", "wholesale")])
+    direction = SelectField("Direction", choices=select_choices([("retail", "retail"), ("wholesale", "wholesale")]))
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     city = StringField("City", validators=[Optional(), Length(max=120)])

@@ -16,6 +16,7 @@ from workbench.auth.access import any_role, may_see_personal_data, roles_require
 from workbench.auth.enums import Role
 from workbench.auth.forms import ConfirmForm
 from workbench.extensions import db
+from workbench.forms import select_choices
 from workbench.programme import service
 from workbench.programme.forms import AssignForm, DraftForm, StoreForm, VersionForm
 
@@ -103,7 +104,7 @@ def approve(label: str) -> Response:
 def stores() -> str:
     versions = [v for v in config_service.list_versions(db.session) if v.is_approved]
     assign = AssignForm()
-    assign.version.choices = [(v.label, v.label) for v in versions]
+    assign.version.choices = select_choices((v.label, v.label) for v in versions)
     return render_template(
         "programme/stores.html", stores=store_service.list_stores(db.session), assign=assign, add=StoreForm()
     )
@@ -113,7 +114,7 @@ def stores() -> str:
 @roles_required(Role.rollout_manager)
 def assign(code: str) -> Response:
     form = AssignForm()
-    form.version.choices = [(v.label, v.label) for v in config_service.list_versions(db.session)]
+    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session))
     if not form.validate_on_submit():
         abort(400)
     try:

@@ -1,0 +1,18 @@
+"""Form building blocks shared by the workbench's domain forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+try:  # WTForms >= 3.3 wants SelectChoice objects; tuples are deprecated there and go in 3.4.
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def select_choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    """Choices of a SelectField from (value, label) pairs, in the form the installed WTForms wants."""
+    if SelectChoice is None:  # pragma: no cover - older WTForms
+        return list(pairs)
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
