@@ -8,6 +8,7 @@ The README's "Configuration" section documents every key with a complete example
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from decimal import Decimal
 from enum import Enum
@@ -15,7 +16,17 @@ from typing import Annotated
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 Percent = Annotated[Decimal, Field(ge=0, le=1000)]
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
@@ -157,7 +168,7 @@ class ProgramConfig(_Strict):
     """One version of a programme's configuration."""
 
     program: str = Field(min_length=1)
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "RUB"
+    currency: str = "RUB"
     timezone: str = "Europe/Moscow"
     rounding: RoundingMode = RoundingMode.floor
     earn: EarnRules
@@ -168,6 +179,14 @@ class ProgramConfig(_Strict):
     promotions: list[Promotion] = Field(default_factory=list)
     # Derived forms consumers build once per version (the engine's compiled promotions).
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        # Not a Field pattern: its generic message speaks of codes ("letters, digits, _ . -").
+        if not re.fullmatch(r"[A-Z]{3}", value):
+            raise ValueError(f"must be a three-letter ISO 4217 code in capitals, like RUB (got '{value}')")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -180,22 +199,37 @@ class ProgramConfig(_Strict):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ProgramConfig:
+        """Checks across sections; every failing one is reported, not only the first."""
+        problems: list[str] = []
         seen: set[str] = set()
         for i, tier in enumerate(self.tiers):
             if tier.code in seen:
-                raise ValueError(f"tiers[{i}].code: duplicate tier '{tier.code}'")
+                problems.append(f"tiers[{i}].code: duplicate tier '{tier.code}'")
             seen.add(tier.code)
         thresholds = [t.threshold for t in self.tiers]
         if thresholds != sorted(thresholds) or len(set(thresholds)) != len(thresholds):
-            raise ValueError("tiers: thresholds must strictly increase from the first tier to the last")
+            problems.append("tiers: thresholds must strictly increase from the first tier to the last")
         codes: set[str] = set()
         for i, promo in enumerate(self.promotions):
             if promo.code in codes:
-                raise ValueError(f"promotions[{i}].code: duplicate promotion '{promo.code}'")
+                problems.append(f"promotions[{i}].code: duplicate promotion '{promo.code}'")
             codes.add(promo.code)
             for tier_code in promo.conditions.tiers:
                 if tier_code not in seen:
-                    raise ValueError(f"promotions[{i}].conditions.tiers: unknown tier '{tier_code}'")
+                    problems.append(f"promotions[{i}].conditions.tiers: unknown tier '{tier_code}'")
+        if len(problems) == 1:
+            raise ValueError(problems[0])
+        if problems:
+            # A ValidationError raised in a validator keeps each of its errors (one per problem).
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("value_error", "{error}", {"error": problem}), loc=(), input=None
+                    )
+                    for problem in problems
+                ],
+            )
         return self
 
     def tier_for(self, spend_365: Decimal) -> Tier | None:

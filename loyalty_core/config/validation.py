@@ -47,6 +47,9 @@ def load_document(text: str | bytes, *, source: str = "document") -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigurationError(f"{source}: not valid YAML/JSON{where}: {problem}") from None
+    except RecursionError:
+        # The YAML composer recurses once per level: "[[[[...]]]]" would otherwise escape raw.
+        raise ConfigurationError(f"{source}: nested too deeply to be a configuration") from None
 
 
 def validate_document(document: Any) -> list[ConfigProblem]:

@@ -185,9 +185,15 @@ def test_redeemed_value_is_allocated_to_lines_by_largest_remainder(
     ("lines", "redeem", "point_value", "bases", "earned"),
     [
         # 5% of 100.00 + 5% of 300.00 = 5 + 15 = 20.
-        pytest.param([("100.00", "bread"), ("300.00", "bread")], 0, "1.00", ["100.00", "300.00"], 20, id="nothing redeemed: base is the amount"),
+        pytest.param(
+            [("100.00", "bread"), ("300.00", "bread")], 0, "1.00", ["100.00", "300.00"], 20,
+            id="nothing redeemed: base is the amount",
+        ),
         # 100.00 redeemed: shares 25.00 / 75.00, bases 75.00 / 225.00; 5% -> 3.75 + 11.25 = 15.
-        pytest.param([("100.00", "bread"), ("300.00", "bread")], 100, "1.00", ["75.00", "225.00"], 15, id="base is amount minus redeemed share"),
+        pytest.param(
+            [("100.00", "bread"), ("300.00", "bread")], 100, "1.00", ["75.00", "225.00"], 15,
+            id="base is amount minus redeemed share",
+        ),
         # 200.00 redeemed (the 50% maximum) from one line of 400.00: base 200.00; 7% -> 14.
         pytest.param([("400.00", "dairy")], 200, "1.00", ["200.00"], 14, id="half the check paid with points"),
         # 7 x 0.50 = 3.50 redeemed: shares 1.17/1.17/1.16, bases 8.83/8.83/8.84;
@@ -421,7 +427,9 @@ def test_tier_is_evaluated_before_the_purchase(
     "tiers",
     [
         pytest.param([], id="no tiers configured"),
-        pytest.param([{"code": "silver", "threshold": "10000.00", "multiplier": "2"}], id="spend below the lowest threshold"),
+        pytest.param(
+            [{"code": "silver", "threshold": "10000.00", "multiplier": "2"}], id="spend below the lowest threshold"
+        ),
     ],
 )
 def test_no_tier_means_multiplier_one(
