@@ -28,6 +28,19 @@ class ConfigProblem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: a configuration never needs them, and a few nested
+    aliases ("billion laughs") would expand into millions of nodes once the document is walked."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (*name) are not allowed in a configuration", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def load_document(text: str | bytes, *, source: str = "document") -> Any:
     """Parse YAML or JSON text (JSON is YAML) safely; raise ConfigurationError with the line."""
     if isinstance(text, bytes):
@@ -40,8 +53,8 @@ def load_document(text: str | bytes, *, source: str = "document") -> Any:
     if len(text) > MAX_DOCUMENT_BYTES:
         raise ConfigurationError(f"{source}: larger than {MAX_DOCUMENT_BYTES} characters")
     try:
-        # safe_load builds plain scalars, lists and dicts only: no object construction.
-        return yaml.safe_load(text)
+        # Safe loading builds plain scalars, lists and dicts only: no object construction.
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -78,7 +78,10 @@ class CompiledPromotion:
         self.rate = promo.rate
         self.date_from = cond.date_from
         self.date_to = cond.date_to
-        self.span = f"{cond.date_from or '...'}..{cond.date_to or '...'}"
+        if cond.date_from and cond.date_to:
+            self.span = f"in {cond.date_from}..{cond.date_to}"
+        else:
+            self.span = f"from {cond.date_from}" if cond.date_from else f"until {cond.date_to}"
         self.weekdays = frozenset(d.iso for d in cond.weekdays) or None
         self.weekday_text = ", ".join(d.value for d in cond.weekdays)
         self.stores = frozenset(cond.stores) or None
@@ -105,7 +108,7 @@ class CompiledPromotion:
         if self.date_to and today > self.date_to:
             return f"ended {self.date_to.isoformat()}", ()
         if self.date_from or self.date_to:
-            held.append(f"date {today.isoformat()} in {self.span}")
+            held.append(f"date {today.isoformat()} {self.span}")
         if self.weekdays:
             name = WEEKDAY_NAMES[today.weekday()]
             if today.isoweekday() not in self.weekdays:
@@ -153,7 +156,8 @@ class CompiledPromotion:
                 return "member's birthday unknown", held, ()
             distance = _days_from_birthday(today, birthday)
             if distance > self.birthday_window:
-                return f"birthday {distance} days away (window {self.birthday_window})", held, ()
+                days = "day" if distance == 1 else "days"
+                return f"birthday {distance} {days} away (window {self.birthday_window})", held, ()
             held.append(f"birthday within {self.birthday_window} days")
         return None, held, lines
 

@@ -499,3 +499,11 @@ def test_load_document_raises_only_configuration_errors(text: str) -> None:
     except ConfigurationError:
         return
     assert isinstance(validate_document(doc), list)
+
+
+def test_yaml_aliases_are_refused_so_a_billion_laughs_cannot_expand() -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)
+    )
+    with pytest.raises(ConfigurationError, match="anchors and aliases"):
+        load_document(laughs)

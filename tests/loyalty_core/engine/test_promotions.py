@@ -202,7 +202,7 @@ CONDITION_CASES = [
     ),
     pytest.param(
         {"birthday_window_days": 0}, at_utc(2026, 3, 1, 9, 0), None, dt.date(2000, 2, 29), "R001", "retail",
-        ("skipped", "birthday 1 days away (window 0)"), id="birthday: 29 feb, 1 march 2026 is a day late",
+        ("skipped", "birthday 1 day away (window 0)"), id="birthday: 29 feb, 1 march 2026 is a day late",
     ),
     pytest.param(
         {"birthday_window_days": 0}, at_utc(2028, 2, 29, 9, 0), None, dt.date(2000, 2, 29), "R001", "retail",
@@ -210,7 +210,7 @@ CONDITION_CASES = [
     ),
     pytest.param(
         {"birthday_window_days": 0}, at_utc(2028, 2, 28, 9, 0), None, dt.date(2000, 2, 29), "R001", "retail",
-        ("skipped", "birthday 1 days away (window 0)"), id="birthday: 29 feb, 28 feb of a leap year is a day early",
+        ("skipped", "birthday 1 day away (window 0)"), id="birthday: 29 feb, 28 feb of a leap year is a day early",
     ),
     # Several conditions: every one that held, in order.
     pytest.param(
