@@ -101,8 +101,15 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
                 multipliers[i] *= cp.multiplier
         elif cp.kind is PromotionKind.category_rate:
             assert cp.rate is not None
-            # Exclusions are absolute; a higher-priority category rate already set wins.
+            # Exclusions are absolute; a higher-priority category rate already set wins. A
+            # category rate left with no line to re-rate changes nothing: it does not apply
+            # (and so, if exclusive, stops nothing).
             affected = tuple(i for i in affected if not excluded[i] and not rate_replaced[i])
+            if not affected:
+                refused[position] = SkippedPromotion(
+                    cp.code, "no line to re-rate: its lines are excluded or re-rated by a higher promotion"
+                )
+                continue
             for i in affected:
                 rates[i] = cp.rate
                 rate_replaced[i] = True

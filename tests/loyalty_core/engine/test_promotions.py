@@ -515,3 +515,23 @@ def test_skipped_promotions_are_listed_in_evaluation_order_with_reasons(
 def test_the_effect_reads_like_what_it_does(make_config: ConfigBuilder, fields: dict[str, Any], effect: str) -> None:
     config = make_config(promotions=[{"code": "P", **fields}])
     assert describe_effect(config.promotions[0]) == effect
+
+
+def test_a_category_rate_with_nothing_to_re_rate_does_not_apply_and_stops_nothing(
+    make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime
+) -> None:
+    # The basic programme excludes tobacco; an exclusive category rate on tobacco changes no line.
+    config = make_config(
+        promotions=[
+            promo("TOBACCO10", "category_rate", rate="10", priority=10, exclusive=True,
+                  conditions={"categories": ["tobacco"]}),
+            promo("ALL2X", multiplier="2", priority=1),
+        ]
+    )
+    decision = calculate(basket(("100.00", "tobacco"), ("100.00", "bread")), MemberState(balance=0), config, at)
+    # Bread 100.00 x 5% x 2 = 10; tobacco earns nothing.
+    assert decision.earned_points == 10
+    assert codes(decision) == (
+        ["ALL2X"],
+        [("TOBACCO10", "no line to re-rate: its lines are excluded or re-rated by a higher promotion")],
+    )
