@@ -37,7 +37,8 @@ def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None
     from loyalty_core.api.views import bp
 
     app.extensions["loyalty_core"] = CoreState(make_session_factory(engine), clock or _utc_now)
-    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)
 
 
