@@ -76,9 +76,9 @@ def config_load(file: Path, label: str | None, notes: str) -> None:
     from workbench.programme import service
 
     if not label:
-        label = f"v{len(config_service.list_versions(db.session)) + 1}"
+        label = f"v{len(config_service.list_versions(db.session())) + 1}"
     try:
-        version = service.create_version(db.session, label, file.read_bytes(), actor=CLI_ACTOR, notes=notes)
+        version = service.create_version(db.session(), label, file.read_bytes(), actor=CLI_ACTOR, notes=notes)
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
@@ -95,8 +95,8 @@ def config_approve(version: str, approved_by: str) -> None:
     from workbench.programme import service
 
     try:
-        item = config_service.get_version(db.session, version)
-        service.approve(db.session, item, actor=approved_by)
+        item = config_service.get_version(db.session(), version)
+        service.approve(db.session(), item, actor=approved_by)
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
@@ -106,7 +106,7 @@ def config_approve(version: str, approved_by: str) -> None:
 @config_group.command("list")
 @with_appcontext
 def config_list() -> None:
-    for v in config_service.list_versions(db.session):
+    for v in config_service.list_versions(db.session()):
         click.echo(f"{v.id}\t{v.label}\t{v.status}\t{v.content_hash[:12]}")
 
 
@@ -126,7 +126,7 @@ def store_add(code: str, direction: str, name: str, city: str) -> None:
     from workbench.programme import service
 
     try:
-        store, key = service.add_store(db.session, code, direction, actor=CLI_ACTOR, name=name, city=city)
+        store, key = service.add_store(db.session(), code, direction, actor=CLI_ACTOR, name=name, city=city)
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
@@ -143,9 +143,9 @@ def store_assign(code: str, version: str) -> None:
     from workbench.programme import service
 
     try:
-        store = store_service.get_store(db.session, code)
-        target = config_service.get_version(db.session, version)
-        service.assign(db.session, store, target, actor=CLI_ACTOR)
+        store = store_service.get_store(db.session(), code)
+        target = config_service.get_version(db.session(), version)
+        service.assign(db.session(), store, target, actor=CLI_ACTOR)
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
@@ -160,7 +160,7 @@ def store_rotate_key(code: str) -> None:
     from workbench.programme import service
 
     try:
-        key = service.rotate_key(db.session, store_service.get_store(db.session, code), actor=CLI_ACTOR)
+        key = service.rotate_key(db.session(), store_service.get_store(db.session(), code), actor=CLI_ACTOR)
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
@@ -170,7 +170,7 @@ def store_rotate_key(code: str) -> None:
 @store_group.command("list")
 @with_appcontext
 def store_list() -> None:
-    for s in store_service.list_stores(db.session):
+    for s in store_service.list_stores(db.session()):
         click.echo(f"{s.code}\t{s.direction}\t{s.active_version.label if s.active_version else '-'}\t{s.name}")
 
 
@@ -183,7 +183,7 @@ points_group = click.Group("points", help="Ledger jobs.")
 @with_appcontext
 def points_expire() -> None:
     """Expire every point past its date (safe to run twice; cron it nightly)."""
-    accounts, points = ledger.expire_points(db.session)
+    accounts, points = ledger.expire_points(db.session())
     db.session.commit()
     click.echo(f"expired {points} points on {accounts} accounts")
 
@@ -208,17 +208,17 @@ def demo(if_empty: bool, members: int) -> None:
     from workbench.auth import service as auth
     from workbench.demo.loader import is_empty, load_demo
 
-    if not is_empty(db.session):
+    if not is_empty(db.session()):
         if if_empty:
             click.echo("the database already has data: demo not loaded")
             return
         _fail("the database already has members; the demo loads only into an empty database")
-    summary = load_demo(db.session, members=members)
-    existing = {u.username for u in auth.list_users(db.session)}
+    summary = load_demo(db.session(), members=members)
+    existing = {u.username for u in auth.list_users(db.session())}
     for username, role, name, password in DEMO_USERS:
         if username not in existing:  # an instance's own users are kept as they are
-            auth.create_user(db.session, username, password, role, actor=CLI_ACTOR, display_name=name)
-    audit.record(db.session, CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
+            auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
+    audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
     db.session.commit()
     click.echo(
         f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "

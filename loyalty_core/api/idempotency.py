@@ -75,7 +75,7 @@ def _claim_statement(insert_fn: Any) -> Any:
 
 _CLAIM = {"postgresql": _claim_statement(postgresql_insert), "sqlite": _claim_statement(sqlite_insert)}
 _FINISH = (
-    update(IdempotencyRecord.__table__)
+    update(IdempotencyRecord.__table__)  # type: ignore[arg-type]  # a Table, typed FromClause
     .where(IdempotencyRecord.__table__.c.id == bindparam("record_id"))
     .values(
         status_code=bindparam("status"),

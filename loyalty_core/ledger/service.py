@@ -42,9 +42,9 @@ CARD_PREFIX = "277"
 
 # The till's hot path runs prebuilt table-level statements: built and cache-keyed once, and
 # executed on the session's connection without the ORM's bulk machinery.
-_INSERT_LINES = insert(TransactionLine.__table__)
-_INSERT_ENTRIES = insert(LedgerEntry.__table__)
-_INSERT_BUCKET = insert(EarnBucket.__table__)
+_INSERT_LINES = insert(TransactionLine.__table__)  # type: ignore[arg-type]  # a Table, typed FromClause
+_INSERT_ENTRIES = insert(LedgerEntry.__table__)  # type: ignore[arg-type]
+_INSERT_BUCKET = insert(EarnBucket.__table__)  # type: ignore[arg-type]
 
 
 # --- members ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def index() -> str:
     action = (form.action.data or "").strip() or None
     actor = (form.actor.data or "").strip() or None
     page = request.args.get("page", 1, type=int) or 1
-    result = service.entries(db.session, action=action, actor=actor, page=page, per_page=PER_PAGE)
+    result = service.entries(db.session(), action=action, actor=actor, page=page, per_page=PER_PAGE)
     return render_template(
-        "audit/index.html", form=form, result=result, action=action, actor=actor, actions=service.actions(db.session)
+        "audit/index.html", form=form, result=result, action=action, actor=actor, actions=service.actions(db.session())
     )

@@ -54,7 +54,7 @@ def create(
     secret = _read_password(password, from_stdin)
     try:
         user = service.create_user(
-            db.session, username, secret, role, actor=CLI_ACTOR, display_name=display_name, email=email
+            db.session(), username, secret, role, actor=CLI_ACTOR, display_name=display_name, email=email
         )
         db.session.commit()
     except service.AuthError as error:
@@ -69,12 +69,12 @@ def create(
 @with_appcontext
 def set_password(username: str, from_stdin: bool, password: str | None) -> None:
     """Give USERNAME a new password (e.g. a locked-out admin)."""
-    user = service.get_user(db.session, username)
+    user = service.get_user(db.session(), username)
     if user is None:
         _fail(f"no user {username!r}")
     secret = _read_password(password, from_stdin)
     try:
-        service.set_password(db.session, user, secret, actor=CLI_ACTOR)
+        service.set_password(db.session(), user, secret, actor=CLI_ACTOR)
         db.session.commit()
     except service.AuthError as error:
         _fail(str(error))
@@ -85,6 +85,6 @@ def set_password(username: str, from_stdin: bool, password: str | None) -> None:
 @with_appcontext
 def list_users() -> None:
     """Every user: username, role, status, display name (tab-separated)."""
-    for user in service.list_users(db.session):
+    for user in service.list_users(db.session()):
         status = "active" if user.active else "deactivated"
         click.echo(f"{user.username}\t{user.role}\t{status}\t{user.display_name}")

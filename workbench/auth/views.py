@@ -33,7 +33,7 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = service.authenticate(db.session, form.username.data or "", form.password.data or "")
+            user = service.authenticate(db.session(), form.username.data or "", form.password.data or "")
         except service.AuthError as error:
             flash(str(error), "error")
         else:
@@ -59,7 +59,7 @@ def users() -> str | Response:
     if form.validate_on_submit():
         try:
             user = service.create_user(
-                db.session,
+                db.session(),
                 form.username.data or "",
                 form.password.data or "",
                 form.role.data or "",
@@ -74,7 +74,7 @@ def users() -> str | Response:
         else:
             flash(f"user {user.username} created", "info")
             return redirect(url_for("auth.users"))
-    return render_template("auth/users.html", users=service.list_users(db.session), form=form, confirm=ConfirmForm())
+    return render_template("auth/users.html", users=service.list_users(db.session()), form=form, confirm=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -87,7 +87,7 @@ def toggle_active(user_id: int) -> Response:
         return redirect(url_for("auth.users"))
     user = db.get_or_404(User, user_id)
     try:
-        service.set_active(db.session, user, not user.active, actor=current_user.username)
+        service.set_active(db.session(), user, not user.active, actor=current_user.username)
         db.session.commit()
     except service.AuthError as error:
         db.session.rollback()

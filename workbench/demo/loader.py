@@ -19,8 +19,9 @@ from loyalty_core.config import service as config_service
 from loyalty_core.engine import BasketLine
 from loyalty_core.errors import BusinessRuleViolation
 from loyalty_core.ledger import service as ledger
-from loyalty_core.ledger.models import Member
+from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.stores import service as store_service
+from loyalty_core.stores.models import Store
 
 HERE = Path(__file__).parent
 
@@ -123,7 +124,7 @@ def load_demo(
             store = home if rng.random() < 0.8 else rng.choice(stores)
             visits.append((when, person, store))
     visits.sort(key=lambda v: v[0])
-    purchases = []
+    purchases: list[tuple[Transaction, dt.datetime, Store]] = []
     for when, person, store in visits:
         ctx = ledger.run_context(store)
         wholesale = store.direction == "wholesale"

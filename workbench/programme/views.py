@@ -35,8 +35,8 @@ def _fail(error: LoyaltyError) -> None:
 def versions() -> str:
     return render_template(
         "programme/versions.html",
-        versions=config_service.list_versions(db.session),
-        counts=service.stores_per_version(db.session),
+        versions=config_service.list_versions(db.session()),
+        counts=service.stores_per_version(db.session()),
         form=VersionForm(),
     )
 
@@ -52,7 +52,7 @@ def create_version() -> Response:
     text: str | bytes = upload.read() if upload and upload.filename else (form.text.data or "")
     try:
         version = service.create_version(
-            db.session, form.label.data or "", text, actor=current_user.username, notes=form.notes.data or ""
+            db.session(), form.label.data or "", text, actor=current_user.username, notes=form.notes.data or ""
         )
         db.session.commit()
     except LoyaltyError as error:
@@ -66,7 +66,7 @@ def create_version() -> Response:
 @any_role()
 def version(label: str) -> str | Response:
     try:
-        item = config_service.get_version(db.session, label)
+        item = config_service.get_version(db.session(), label)
     except LoyaltyError:
         abort(404)
     form = DraftForm(text=item.source_text)
@@ -75,7 +75,7 @@ def version(label: str) -> str | Response:
             abort(403)
         if form.validate_on_submit():
             try:
-                service.update_draft(db.session, item, form.text.data or "", actor=current_user.username)
+                service.update_draft(db.session(), item, form.text.data or "", actor=current_user.username)
                 db.session.commit()
                 flash(f"draft {item.label} saved", "info")
                 return redirect(url_for("programme.version", label=item.label))
@@ -90,8 +90,8 @@ def approve(label: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        item = config_service.get_version(db.session, label)
-        service.approve(db.session, item, actor=current_user.username)
+        item = config_service.get_version(db.session(), label)
+        service.approve(db.session(), item, actor=current_user.username)
         db.session.commit()
         flash(f"version {label} approved: it can no longer change", "info")
     except LoyaltyError as error:
@@ -102,11 +102,11 @@ def approve(label: str) -> Response:
 @bp.get("/stores")
 @any_role()
 def stores() -> str:
-    versions = [v for v in config_service.list_versions(db.session) if v.is_approved]
+    versions = [v for v in config_service.list_versions(db.session()) if v.is_approved]
     assign = AssignForm()
     assign.version.choices = select_choices((v.label, v.label) for v in versions)
     return render_template(
-        "programme/stores.html", stores=store_service.list_stores(db.session), assign=assign, add=StoreForm()
+        "programme/stores.html", stores=store_service.list_stores(db.session()), assign=assign, add=StoreForm()
     )
 
 
@@ -114,13 +114,13 @@ def stores() -> str:
 @roles_required(Role.rollout_manager)
 def assign(code: str) -> Response:
     form = AssignForm()
-    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session))
+    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session()))
     if not form.validate_on_submit():
         abort(400)
     try:
-        store = store_service.get_store(db.session, code)
-        target = config_service.get_version(db.session, form.version.data or "")
-        service.assign(db.session, store, target, actor=current_user.username)
+        store = store_service.get_store(db.session(), code)
+        target = config_service.get_version(db.session(), form.version.data or "")
+        service.assign(db.session(), store, target, actor=current_user.username)
         db.session.commit()
         flash(f"store {store.code} now runs {target.label} (from its next request)", "info")
     except LoyaltyError as error:
@@ -137,7 +137,7 @@ def add_store() -> str | Response:
         return redirect(url_for("programme.stores"))
     try:
         store, key = service.add_store(
-            db.session, form.code.data or "", form.direction.data or "", actor=current_user.username,
+            db.session(), form.code.data or "", form.direction.data or "", actor=current_user.username,
             name=form.name.data or "", city=form.city.data or "",
         )
         db.session.commit()
@@ -152,7 +152,7 @@ def add_store() -> str | Response:
 @any_role()
 def members() -> str:
     text = (request.args.get("q") or "").strip()
-    found = ledger.members_matching(db.session, text) if text else []
+    found = ledger.members_matching(db.session(), text) if text else []
     return render_template("programme/members.html", q=text, members=found, personal=may_see_personal_data())
 
 
@@ -160,15 +160,15 @@ def members() -> str:
 @any_role()
 def member(member_id: str) -> str:
     try:
-        item = ledger.get_member(db.session, member_id)
+        item = ledger.get_member(db.session(), member_id)
     except LoyaltyError:
         abort(404)
     now = dt.datetime.now(dt.timezone.utc)
     return render_template(
         "programme/member.html",
         member=item,
-        balance=ledger.balance_of(db.session, item, now),
-        spend=ledger.spend_365(db.session, item, now),
-        history=ledger.history(db.session, item, limit=100),
+        balance=ledger.balance_of(db.session(), item, now),
+        spend=ledger.spend_365(db.session(), item, now),
+        history=ledger.history(db.session(), item, limit=100),
         personal=may_see_personal_data(),
     )
