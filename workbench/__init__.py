@@ -3,7 +3,6 @@ retailer's loyalty programme from interviews to every store. It also serves the 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -71,14 +70,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _mount_pos_api(app: Flask) -> None:
-    """Serve the core's POS API from this app when the core provides one.
+    """Serve the core's POS API from this app.
 
     The API keeps its own sessions over the workbench's engine and authenticates stores with
     bearer keys, so it needs neither login nor CSRF tokens (no cookies, no CSRF surface).
     """
-    if importlib.util.find_spec("loyalty_core.api") is None:
-        app.logger.info("loyalty_core.api not present: the POS API is not mounted")
-        return
     from loyalty_core.api import init_api
 
     before = set(app.blueprints)
