@@ -34,8 +34,8 @@ def programme(promotions: int, all_apply: bool) -> dict[str, Any]:
         kind = ("multiplier", "extra_points", "category_rate")[i % 3]
         conditions: dict[str, Any] = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
         if all_apply:
-            conditions["categories"] = CATEGORIES[: 12] if kind == "category_rate" else []
-            conditions["categories"] = conditions["categories"] or CATEGORIES[i % 12 : i % 12 + 1]
+            # Each targets one of the basket's categories, so every one of them applies.
+            conditions["categories"] = [CATEGORIES[(i % 11) * 5]]
             promos.append(_promo(i, kind, conditions))
             continue
         conditions["categories"] = [CATEGORIES[(i * 7) % 60], CATEGORIES[(i * 13 + 5) % 60]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
@@ -36,39 +37,61 @@ def half_up(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def largest_remainder(total: int, weights: Sequence[Decimal]) -> list[int]:
-    """Split the whole number `total` in proportion to `weights`, summing exactly to `total`.
+def integer_weights(weights: Sequence[Decimal]) -> list[int]:
+    """Weights as whole numbers in the same proportions (negative ones as 0), exactly.
+
+    Every weight goes over one common denominator, so the splits below compute quotas,
+    floors and remainders with integers and no rounding at all: ties are true ties.
+    """
+    ratios = [(w if w > 0 else ZERO).as_integer_ratio() for w in weights]
+    common = math.lcm(*(d for _, d in ratios)) if ratios else 1
+    return [n * (common // d) for n, d in ratios]
+
+
+def split(total: int, whole: Sequence[int]) -> list[int]:
+    """Split `total` in proportion to whole-number weights by largest remainder.
 
     Each share is the floor of its exact quota; the units left over go to the largest
-    fractional remainders, ties to the earlier position, so the result is deterministic.
-    With no positive weight the whole total goes to the first position.
+    remainders, ties to the earlier position. With no positive weight the whole total goes to
+    the first position. The shares always sum exactly to `total` (negative totals mirror).
     """
+    if not whole:
+        if total:
+            raise ValueError("cannot allocate a non-zero total over no weights")
+        return []
+    magnitude = abs(total)
+    if magnitude == 0:
+        return [0] * len(whole)
+    weight_sum = sum(whole)
+    if weight_sum == 0:
+        shares = [magnitude] + [0] * (len(whole) - 1)
+    else:
+        numerators = [magnitude * w for w in whole]
+        shares = [n // weight_sum for n in numerators]
+        left = magnitude - sum(shares)
+        if left:
+            remainders = [n % weight_sum for n in numerators]
+            # A stable sort, largest remainder first; equal remainders keep their order.
+            for i in sorted(range(len(whole)), key=remainders.__getitem__, reverse=True)[:left]:
+                shares[i] += 1
+    return [-s for s in shares] if total < 0 else shares
+
+
+def largest_remainder(total: int, weights: Sequence[Decimal]) -> list[int]:
+    """Split the whole number `total` in proportion to `weights`, summing exactly to `total`."""
     if not weights:
         if total:
             raise ValueError("cannot allocate a non-zero total over no weights")
         return []
-    sign = -1 if total < 0 else 1
-    magnitude = abs(total)
-    if magnitude == 0:
-        return [0] * len(weights)
-    positive = [w if w > 0 else ZERO for w in weights]
-    weight_sum = sum(positive, ZERO)
-    if weight_sum == 0:
-        return [sign * magnitude] + [0] * (len(weights) - 1)
-    quotas = [magnitude * w / weight_sum for w in positive]
-    shares = [int(q) for q in quotas]  # int() truncates: the floor of a non-negative quota
-    left = magnitude - sum(shares)
-    if left:
-        remainders = [q - s for q, s in zip(quotas, shares)]
-        # A stable sort, largest remainder first; equal remainders keep their order.
-        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:left]:
-            shares[i] += 1
-    return [sign * s for s in shares] if sign < 0 else shares
+    return split(total, integer_weights(weights))
+
+
+def to_cents_int(total: Decimal) -> int:
+    return int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def allocate_money(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split a money amount to the cent in proportion to `weights` (largest remainder)."""
     if not total:
         return [Decimal("0.00")] * len(weights)
-    cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
-    return [Decimal(c).scaleb(-2) for c in largest_remainder(cents, weights)]
+    return [Decimal(c).scaleb(-2) for c in largest_remainder(to_cents_int(total), weights)]

@@ -20,7 +20,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -177,8 +176,6 @@ class ProgramConfig(_Strict):
     expiry_days: Annotated[int, Field(ge=1)] | None = None
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
     promotions: list[Promotion] = Field(default_factory=list)
-    # Derived forms consumers build once per version (the engine's compiled promotions).
-    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("currency")
     @classmethod
@@ -239,13 +236,3 @@ class ProgramConfig(_Strict):
             if tier.threshold <= spend_365:
                 best = tier
         return best
-
-    def line_rate(self, category: str) -> Decimal:
-        """The configured rate of a category before promotions: 0 when excluded."""
-        rates = self._derived.get("rates")
-        if rates is None:
-            rates = self._derived["rates"] = {
-                **self.earn.category_rates,
-                **{c: Decimal(0) for c in self.earn.excluded_categories},
-            }
-        return rates.get(category, self.earn.base_rate)

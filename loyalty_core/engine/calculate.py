@@ -16,11 +16,13 @@ from loyalty_core.engine.basket import (
     MemberState,
     SkippedPromotion,
 )
-from loyalty_core.engine.promotions import ContextEntry, compiled, index_categories
+from loyalty_core.engine.promotions import Context, compiled, index_categories
 from loyalty_core.errors import BusinessRuleViolation, InvalidRequest
-from loyalty_core.money import ZERO, allocate_money, largest_remainder, money_str, round_points
+from loyalty_core.money import ZERO, integer_weights, largest_remainder, money_str, round_points, split, to_cents_int
 
+_new_tuple = tuple.__new__
 HUNDRED = Decimal(100)
+NO_MONEY = Decimal("0.00")
 ONE = Decimal(1)
 
 
@@ -62,18 +64,23 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
             field="redeem_points",
             max_redeemable=limit,
         )
-    amounts = [line.amount for line in basket.lines]
     redeemed_value = asked * config.redemption.point_value
-    value_shares = allocate_money(redeemed_value, amounts)
-    point_shares = largest_remainder(asked, amounts)
+    if asked:
+        by_amount = integer_weights([line.amount for line in basket.lines])  # once for both splits
+        value_shares = [Decimal(c).scaleb(-2) for c in split(to_cents_int(redeemed_value), by_amount)]
+        point_shares = split(asked, by_amount)
+    else:
+        value_shares = [NO_MONEY] * len(basket.lines)
+        point_shares = [0] * len(basket.lines)
 
     # 7. Tier, from spend before this purchase.
     tier = config.tier_for(member.spend_365)
     tier_multiplier = tier.multiplier if tier else ONE
 
     # 3. Line rates before promotions.
-    rates = [config.line_rate(line.category) for line in basket.lines]
-    excluded = [line.category in config.earn.excluded_categories for line in basket.lines]
+    programme = compiled(config)
+    rates = [programme.rates.get(line.category, programme.base_rate) for line in basket.lines]
+    excluded = [line.category in programme.excluded for line in basket.lines]
     multipliers: list[Decimal] = [ONE] * len(basket.lines)
     rate_replaced = [False] * len(basket.lines)
     extra = 0
@@ -82,24 +89,26 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
     today = at.astimezone(_zone(config.timezone)).date()
     by_category = index_categories(basket)
     all_lines = tuple(range(len(basket.lines)))
-    context = compiled(config).in_context(today, basket.store_code, basket.direction, tier.code if tier else None)
+    context = programme.in_context(today, basket.store_code, basket.direction, tier.code if tier else None)
     entries = context.entries
     applied: list[AppliedPromotion] = []
     refused: dict[int, SkippedPromotion] = {}
+    decided: list[int] = []  # candidate positions, in order: applied or refused by the basket
     stopped_at: int | None = None
     # Only the promotions open to this context and targeting the basket's categories can apply;
     # the rest are refused by the context or by "no line in categories" (listed below).
     for position in context.candidates(by_category):
+        decided.append(position)
         cp, _, context_held = entries[position]
         why_not, basket_held, affected = cp.check_basket(total, by_category, all_lines, today, member.birthday)
         if why_not is not None:
             refused[position] = SkippedPromotion(cp.code, why_not)
             continue
-        if cp.kind is PromotionKind.multiplier:
+        if cp.is_multiplier:
             assert cp.multiplier is not None
             for i in affected:
                 multipliers[i] *= cp.multiplier
-        elif cp.kind is PromotionKind.category_rate:
+        elif cp.is_category_rate:
             assert cp.rate is not None
             # Exclusions are absolute; a higher-priority category rate already set wins. A
             # category rate left with no line to re-rate changes nothing: it does not apply
@@ -116,22 +125,27 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
         else:
             extra += cp.points
         applied.append(
-            AppliedPromotion(
-                code=cp.code,
-                name=cp.name,
-                kind=cp.kind.value,
-                priority=cp.priority,
-                exclusive=cp.exclusive,
-                effect=cp.effect,
-                held=context_held + tuple(basket_held) if basket_held else context_held,
-                lines=tuple(i + 1 for i in affected) if cp.kind is not PromotionKind.extra_points else (),
-                extra_points=cp.points,
+            # Positional and straight to tuple.__new__: a receipt builds dozens of these, and the
+            # named tuple's keyword __new__ was a visible share of a quote (field order as declared).
+            _new_tuple(
+                AppliedPromotion,
+                (
+                    cp.code,
+                    cp.name,
+                    cp.kind_value,
+                    cp.priority,
+                    cp.exclusive,
+                    cp.effect,
+                    context_held + basket_held if basket_held else context_held,
+                    _numbered(affected) if cp.is_multiplier or cp.is_category_rate else (),
+                    cp.points,
+                ),
             )
         )
         if cp.exclusive:
             stopped_at = position
             break
-    skipped = _not_applied(entries, refused, {a.code for a in applied}, stopped_at)
+    skipped = _not_applied(context, decided, refused, stopped_at)
 
     # 2 and 5. Earn on what was paid with money, round once per receipt, allocate to lines.
     bases = [line.amount - share for line, share in zip(basket.lines, value_shares)]
@@ -175,23 +189,39 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
     )
 
 
+@lru_cache(maxsize=4096)
+def _numbered(affected: tuple[int, ...]) -> tuple[int, ...]:
+    """0-based line positions as 1-based line numbers."""
+    return tuple(i + 1 for i in affected)
+
+
 def _not_applied(
-    entries: tuple[ContextEntry, ...],
+    context: Context,
+    decided: list[int],
     refused: dict[int, SkippedPromotion],
-    applied: set[str],
     stopped_at: int | None,
 ) -> tuple[SkippedPromotion, ...]:
-    """Every promotion that did not apply, in evaluation order, with its reason."""
-    if stopped_at is None:
-        stopped_at = len(entries)
-    else:
-        stop = f"stopped by exclusive promotion {entries[stopped_at][0].code}"
-    out = [
-        context_refusal or refused.get(position) or cp.no_line
-        for position, (cp, context_refusal, _) in enumerate(entries[:stopped_at])
-        if cp.code not in applied
-    ]
-    out.extend(SkippedPromotion(cp.code, stop) for cp, _, _ in entries[stopped_at + 1 :])
+    """Every promotion that did not apply, in evaluation order, with its reason.
+
+    Positions the basket never looked at keep the context's default reason; they are copied
+    in slices between the few positions the basket decided (applied, or refused with a reason
+    of its own), so a calendar of hundreds of promotions costs little per receipt.
+    """
+    defaults = context.default_skips
+    end = len(defaults) if stopped_at is None else stopped_at
+    out: list[SkippedPromotion] = []
+    previous = 0
+    for position in decided:
+        if position >= end:
+            break
+        out.extend(defaults[previous:position])
+        if position in refused:
+            out.append(refused[position])
+        previous = position + 1
+    out.extend(defaults[previous:end])
+    if stopped_at is not None:
+        stop = f"stopped by exclusive promotion {context.entries[stopped_at][0].code}"
+        out.extend(SkippedPromotion(cp.code, stop) for cp, _, _ in context.entries[stopped_at + 1 :])
     return tuple(out)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from loyalty_core.config.schema import ProgramConfig, Promotion, PromotionKind
@@ -33,6 +34,17 @@ def describe_effect(promo: Promotion) -> str:
         return f"+{promo.points} points"
     assert promo.rate is not None
     return f"rate {_num(promo.rate)}%"
+
+
+@lru_cache(maxsize=1024)
+def _money_text(value: Decimal) -> str:
+    return money_str(value)
+
+
+@lru_cache(maxsize=4096)
+def _line_numbers(lines: tuple[int, ...]) -> str:
+    """0-based line positions as the 1-based numbers a receipt shows ("1, 4")."""
+    return ", ".join(str(i + 1) for i in lines)
 
 
 def _days_from_birthday(today: dt.date, birthday: dt.date) -> int:
@@ -58,9 +70,9 @@ class CompiledPromotion:
     """One promotion with its conditions in the shape the hot path wants."""
 
     __slots__ = (
-        "promo", "code", "name", "kind", "priority", "exclusive", "effect", "multiplier", "points", "rate",
+        "promo", "code", "name", "kind", "kind_value", "is_multiplier", "is_category_rate", "priority", "exclusive", "effect", "multiplier", "points", "rate",
         "date_from", "date_to", "span", "weekdays", "weekday_text", "stores", "store_text", "directions",
-        "direction_text", "tiers", "tier_text", "categories", "category_set", "category_text", "no_line", "min_check",
+        "direction_text", "tiers", "tier_text", "categories", "category_set", "category_text", "category_prefix", "only_category", "no_line", "min_check",
         "min_check_text", "birthday_window",
     )
 
@@ -70,6 +82,9 @@ class CompiledPromotion:
         self.code = promo.code
         self.name = promo.name
         self.kind = promo.kind
+        self.kind_value = promo.kind.value
+        self.is_multiplier = promo.kind is PromotionKind.multiplier
+        self.is_category_rate = promo.kind is PromotionKind.category_rate
         self.priority = promo.priority
         self.exclusive = promo.exclusive
         self.effect = describe_effect(promo)
@@ -93,8 +108,15 @@ class CompiledPromotion:
         self.categories = tuple(dict.fromkeys(cond.categories)) or None
         self.category_set = frozenset(cond.categories)
         self.category_text = ", ".join(cond.categories)
+        self.category_prefix = f"categories {self.category_text} on lines "
         self.no_line = SkippedPromotion(promo.code, f"no line in categories {self.category_text}")
         self.min_check = cond.min_check
+        # The common shape in a big calendar: one category and no other basket condition.
+        self.only_category = (
+            cond.categories[0]
+            if len(set(cond.categories)) == 1 and cond.min_check is None and cond.birthday_window_days is None
+            else None
+        )
         self.min_check_text = money_str(cond.min_check) if cond.min_check is not None else ""
         self.birthday_window = cond.birthday_window_days
 
@@ -131,26 +153,34 @@ class CompiledPromotion:
     def check_basket(
         self,
         total: Decimal,
-        by_category: dict[str, list[int]],
+        by_category: dict[str, tuple[int, ...]],
         all_lines: tuple[int, ...],
         today: dt.date,
         birthday: dt.date | None,
-    ) -> tuple[str | None, list[str], tuple[int, ...]]:
+    ) -> tuple[str | None, tuple[str, ...], tuple[int, ...]]:
         """(why not, or None; the conditions that held; the 0-based lines it affects)."""
-        held: list[str] = []
+        if self.only_category is not None:
+            lines = by_category.get(self.only_category, ())
+            if not lines:
+                return self.no_line.reason, (), ()
+            return None, (self.category_prefix + _line_numbers(lines),), lines
+        held: tuple[str, ...] = ()
         lines = all_lines
         if self.categories:
-            found: list[int] = []
-            for category in self.categories:
-                found.extend(by_category.get(category, ()))
-            if not found:
+            if len(self.categories) == 1:
+                lines = by_category.get(self.categories[0], ())  # already in line order
+            else:
+                found: list[int] = []
+                for category in self.categories:
+                    found.extend(by_category.get(category, ()))
+                lines = tuple(sorted(found))
+            if not lines:
                 return self.no_line.reason, held, ()
-            lines = tuple(sorted(found))
-            held.append(f"categories {self.category_text} on lines {', '.join(str(i + 1) for i in lines)}")
+            held = (self.category_prefix + _line_numbers(lines),)
         if self.min_check is not None:
             if total < self.min_check:
-                return f"check {money_str(total)} below {self.min_check_text}", held, ()
-            held.append(f"check {money_str(total)} >= {self.min_check_text}")
+                return f"check {_money_text(total)} below {self.min_check_text}", held, ()
+            held += (f"check {_money_text(total)} >= {self.min_check_text}",)
         if self.birthday_window is not None:
             if birthday is None:
                 return "member's birthday unknown", held, ()
@@ -158,7 +188,7 @@ class CompiledPromotion:
             if distance > self.birthday_window:
                 days = "day" if distance == 1 else "days"
                 return f"birthday {distance} {days} away (window {self.birthday_window})", held, ()
-            held.append(f"birthday within {self.birthday_window} days")
+            held += (f"birthday within {self.birthday_window} days",)
         return None, held, lines
 
 
@@ -177,6 +207,9 @@ class Context:
     entries: tuple[ContextEntry, ...]
     open_positions: tuple[int, ...]
     by_category: dict[str, tuple[int, ...]]
+    # Per position, the reason it does not apply unless the basket says otherwise: the
+    # context's refusal, or "no line in its categories" for those the context lets through.
+    default_skips: tuple[SkippedPromotion, ...]
 
     def candidates(self, categories: Iterable[str]) -> list[int]:
         found = set(self.open_positions)
@@ -191,6 +224,13 @@ class CompiledProgramme:
     """A configuration's promotions in evaluation order, with a cache of context verdicts."""
 
     def __init__(self, config: ProgramConfig) -> None:
+        self.base_rate = config.earn.base_rate
+        self.excluded = frozenset(config.earn.excluded_categories)
+        # Category -> rate before promotions (0 for excluded categories).
+        self.rates: dict[str, Decimal] = {
+            **config.earn.category_rates,
+            **{c: Decimal(0) for c in config.earn.excluded_categories},
+        }
         ordered = sorted(enumerate(config.promotions), key=lambda pair: (-pair[1].priority, pair[0]))
         self.promotions = tuple(CompiledPromotion(p) for _, p in ordered)
         self._contexts: dict[tuple[dt.date, str, str, str | None], Context] = {}
@@ -213,7 +253,10 @@ class CompiledProgramme:
                 else:
                     open_positions.append(position)
             context = Context(
-                tuple(entries), tuple(open_positions), {c: tuple(p) for c, p in by_category.items()}
+                tuple(entries),
+                tuple(open_positions),
+                {c: tuple(p) for c, p in by_category.items()},
+                tuple(refusal or cp.no_line for cp, refusal, _ in entries),
             )
             if len(self._contexts) >= _CONTEXT_CACHE_SIZE:
                 self._contexts.clear()
@@ -221,19 +264,29 @@ class CompiledProgramme:
         return context
 
 
+# id(config) -> (config, its compiled form). Holding the config keeps its id from being reused;
+# configurations come from a bounded per-version cache, so this stays small.
+_COMPILED: dict[int, tuple[ProgramConfig, CompiledProgramme]] = {}
+
+
 def compiled(config: ProgramConfig) -> CompiledProgramme:
-    """The compiled form of a configuration, built on first use and kept on the (frozen) object."""
-    programme = config._derived.get("promotions")
-    if programme is None:
-        programme = config._derived["promotions"] = CompiledProgramme(config)
+    """The compiled form of a configuration, built on first use."""
+    entry = _COMPILED.get(id(config))
+    if entry is not None and entry[0] is config:
+        return entry[1]
+    if len(_COMPILED) >= 512:
+        _COMPILED.clear()
+    programme = CompiledProgramme(config)
+    _COMPILED[id(config)] = (config, programme)
     return programme
 
 
-def index_categories(basket: Basket) -> dict[str, list[int]]:
+def index_categories(basket: Basket) -> dict[str, tuple[int, ...]]:
+    """Category -> the 0-based positions of the basket's lines in it, in line order."""
     by_category: dict[str, list[int]] = {}
     for i, line in enumerate(basket.lines):
         by_category.setdefault(line.category, []).append(i)
-    return by_category
+    return {category: tuple(positions) for category, positions in by_category.items()}
 
 
 def evaluate(

@@ -535,3 +535,16 @@ def test_a_category_rate_with_nothing_to_re_rate_does_not_apply_and_stops_nothin
         ["ALL2X"],
         [("TOBACCO10", "no line to re-rate: its lines are excluded or re-rated by a higher promotion")],
     )
+
+
+def test_applied_promotions_carry_their_fields_in_order(
+    make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime
+) -> None:
+    # calculate builds AppliedPromotion positionally for speed: a reordered field would show here.
+    config = make_config(promotions=[promo("X2", multiplier="2", priority=7, exclusive=True, name="Double")])
+    applied = calculate(basket(("100.00", "bread")), MemberState(balance=0), config, at).applied[0]
+    assert (applied.code, applied.name, applied.kind, applied.priority, applied.exclusive) == (
+        "X2", "Double", "multiplier", 7, True
+    )
+    assert (applied.effect, applied.lines, applied.extra_points) == ("x2", (1,), 0)
+    assert applied.reason == "x2: no conditions"
