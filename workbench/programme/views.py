@@ -106,7 +106,11 @@ def stores() -> str:
     assign = AssignForm()
     assign.version.choices = select_choices((v.label, v.label) for v in versions)
     return render_template(
-        "programme/stores.html", stores=store_service.list_stores(db.session()), assign=assign, add=StoreForm()
+        "programme/stores.html",
+        stores=store_service.list_stores(db.session()),
+        versions=[v.label for v in versions],
+        assign=assign,
+        add=StoreForm(),
     )
 
 
