@@ -36,7 +36,6 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import create_engine, text
 

@@ -14,7 +14,6 @@ A refusal (BusinessRuleViolation from `calculate` or `plan_return`) is kept, not
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
@@ -246,17 +245,7 @@ class Till:
         self.decision = decision
         self.balance = decision.balance_after
         self.spend_365 += decision.paid_amount
-        self.returnable = [
-            ReturnableLine(
-                index=line.index,
-                quantity=line.quantity,
-                amount=line.amount,
-                points=line.points,
-                redeemed_points=line.redeemed_points,
-                redeemed_value=line.redeemed_value,
-            )
-            for line in decision.lines
-        ]
+        self.returnable = [ReturnableLine.from_decision(line) for line in decision.lines]
 
     def remaining(self, index: int) -> Decimal:
         for line in self.returnable:
@@ -282,14 +271,7 @@ class Till:
         for line in self.returnable:
             part = by_index.get(line.index)
             if part is not None:
-                line = dataclasses.replace(
-                    line,
-                    returned_quantity=line.returned_quantity + part.quantity,
-                    reversed_points=line.reversed_points + part.points_reversed,
-                    refunded_points=line.refunded_points + part.redeemed_points_refunded,
-                    returned_amount=line.returned_amount + part.amount,
-                    returned_paid=line.returned_paid + part.paid,
-                )
+                line = line.after(part)
                 self.balance += part.redeemed_points_refunded - part.points_reversed
                 self.spend_365 -= part.paid
             updated.append(line)

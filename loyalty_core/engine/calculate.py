@@ -7,7 +7,7 @@ import zoneinfo
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 
-from loyalty_core.config.schema import ProgramConfig, PromotionKind
+from loyalty_core.config.schema import ProgramConfig
 from loyalty_core.engine.basket import (
     AppliedPromotion,
     Basket,

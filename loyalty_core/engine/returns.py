@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from loyalty_core.engine.basket import LineDecision
 from loyalty_core.errors import BusinessRuleViolation
 from loyalty_core.money import CENT, ZERO, half_up, to_cents
 
@@ -24,6 +25,30 @@ class ReturnableLine:
     refunded_points: int = 0
     returned_amount: Decimal = ZERO
     returned_paid: Decimal = ZERO
+
+    @classmethod
+    def from_decision(cls, line: LineDecision) -> ReturnableLine:
+        """The stored form of a freshly calculated line: nothing returned yet."""
+        return cls(
+            index=line.index,
+            quantity=line.quantity,
+            amount=line.amount,
+            points=line.points,
+            redeemed_points=line.redeemed_points,
+            redeemed_value=line.redeemed_value,
+        )
+
+    def after(self, part: LineReturn) -> ReturnableLine:
+        """This line once a return of `part` is recorded against it (what the ledger keeps)."""
+        assert part.index == self.index, "a return part belongs to its own line"
+        return replace(
+            self,
+            returned_quantity=self.returned_quantity + part.quantity,
+            reversed_points=self.reversed_points + part.points_reversed,
+            refunded_points=self.refunded_points + part.redeemed_points_refunded,
+            returned_amount=self.returned_amount + part.amount,
+            returned_paid=self.returned_paid + part.paid,
+        )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ worked out by hand in that test; nothing here computes points.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -100,17 +99,7 @@ def basket(line: Callable[..., BasketLine]) -> BasketBuilder:
 def returnable() -> Callable[[LineDecision], ReturnableLine]:
     """The stored form of a calculated line, nothing returned yet."""
 
-    def build(decided: LineDecision) -> ReturnableLine:
-        return ReturnableLine(
-            index=decided.index,
-            quantity=decided.quantity,
-            amount=decided.amount,
-            points=decided.points,
-            redeemed_points=decided.redeemed_points,
-            redeemed_value=decided.redeemed_value,
-        )
-
-    return build
+    return ReturnableLine.from_decision
 
 
 @pytest.fixture(scope="session")
@@ -118,14 +107,6 @@ def after_return() -> Callable[[ReturnableLine, LineReturn], ReturnableLine]:
     """A stored line once a return is recorded against it (what the ledger keeps)."""
 
     def record(stored: ReturnableLine, done: LineReturn) -> ReturnableLine:
-        assert done.index == stored.index
-        return dataclasses.replace(
-            stored,
-            returned_quantity=stored.returned_quantity + done.quantity,
-            reversed_points=stored.reversed_points + done.points_reversed,
-            refunded_points=stored.refunded_points + done.redeemed_points_refunded,
-            returned_amount=stored.returned_amount + done.amount,
-            returned_paid=stored.returned_paid + done.paid,
-        )
+        return stored.after(done)
 
     return record

@@ -28,7 +28,6 @@ from loyalty_core.config import ProgramConfig, parse_config
 from loyalty_core.engine import (
     Basket,
     BasketLine,
-    LineDecision,
     LineReturn,
     MemberState,
     ReturnableLine,
@@ -282,26 +281,11 @@ def test_the_same_input_gives_the_same_decision(receipt: Receipt) -> None:
     assert first == second == fresh
 
 
-def _stored(decided: LineDecision) -> ReturnableLine:
-    return ReturnableLine(
-        index=decided.index,
-        quantity=decided.quantity,
-        amount=decided.amount,
-        points=decided.points,
-        redeemed_points=decided.redeemed_points,
-        redeemed_value=decided.redeemed_value,
-    )
+_stored = ReturnableLine.from_decision
 
 
 def _record(stored: ReturnableLine, done: LineReturn) -> ReturnableLine:
-    return dataclasses.replace(
-        stored,
-        returned_quantity=stored.returned_quantity + done.quantity,
-        reversed_points=stored.reversed_points + done.points_reversed,
-        refunded_points=stored.refunded_points + done.redeemed_points_refunded,
-        returned_amount=stored.returned_amount + done.amount,
-        returned_paid=stored.returned_paid + done.paid,
-    )
+    return stored.after(done)
 
 
 @PROPERTY_SETTINGS
