@@ -3,3 +3,5 @@
 import loyalty_core.models  # noqa: F401
 from workbench.audit.models import AuditEntry  # noqa: F401
 from workbench.auth.models import User  # noqa: F401
+from workbench.projects.models import Project  # noqa: F401
+from workbench.processes.models import ProcessRecord  # noqa: F401

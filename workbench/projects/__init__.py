@@ -1,0 +1,1 @@
+"""Implementation projects: one client's loyalty rollout, so one workbench serves several clients."""

@@ -1,0 +1,57 @@
+"""Projects: create, find, list. Changes are audited in the caller's transaction."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.audit import service as audit
+from workbench.projects.enums import Stage
+from workbench.projects.models import Project
+
+KEY_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
+DIRECTIONS = ("retail", "wholesale")
+
+
+class ProjectError(Exception):
+    """A refusal of the projects domain, naming the field."""
+
+
+def create_project(
+    session: Session,
+    key: str,
+    name: str,
+    *,
+    actor: str,
+    client: str = "",
+    directions: list[str] | None = None,
+    stage: Stage = Stage.analysis,
+) -> Project:
+    key = key.strip().upper()
+    if not KEY_PATTERN.match(key):
+        raise ProjectError(f"key {key!r}: 2-32 capital letters, digits or _, starting with a letter")
+    if not name.strip():
+        raise ProjectError("name is required")
+    unknown = sorted(set(directions or []) - set(DIRECTIONS))
+    if unknown:
+        raise ProjectError(f"directions: unknown {', '.join(unknown)} (use {', '.join(DIRECTIONS)})")
+    if session.scalar(select(Project.id).where(Project.key == key)) is not None:
+        raise ProjectError(f"project {key} already exists")
+    project = Project(key=key, name=name.strip(), client=client.strip(), directions=list(directions or []), stage=int(stage))
+    session.add(project)
+    session.flush()
+    audit.record(session, actor, "project.create", "project", key, {"name": project.name})
+    return project
+
+
+def get_project(session: Session, key: str) -> Project:
+    project = session.scalar(select(Project).where(Project.key == key.strip().upper()))
+    if project is None:
+        raise ProjectError(f"no project {key!r}")
+    return project
+
+
+def list_projects(session: Session) -> list[Project]:
+    return list(session.scalars(select(Project).order_by(Project.key)))
