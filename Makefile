@@ -37,6 +37,7 @@ test: install-test
 bench: install-test
 	$(BIN)/python bench/quote_rate.py
 	$(BIN)/python bench/pos_throughput.py
+	$(BIN)/python bench/process_models_bench.py
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache

@@ -31,6 +31,7 @@ from loyalty_core.stores import service as store_service
 from workbench.audit.service import CLI_ACTOR
 from workbench.auth.cli import user_group
 from workbench.extensions import db
+from workbench.processes.cli import process_group
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -254,7 +255,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
 # Every command and group of `workbench`, in one place: to add a group, append it here
 # (`db` comes from Flask-Migrate by itself).
-COMMANDS: list[click.Command] = [user_group, config_group, store_group, points_group, demo, serve]
+COMMANDS: list[click.Command] = [user_group, config_group, store_group, points_group, process_group, demo, serve]
 
 
 def register_commands(app: Flask) -> None:

@@ -79,17 +79,3 @@ def test_pages_get_html_error_pages(api_app: Flask, client: FlaskClient) -> None
 def test_the_pos_api_is_mounted(app: Flask) -> None:
     response = app.test_client().get("/api/v1/openapi.json")
     assert response.status_code == 200 and response.get_json()["openapi"].startswith("3.")
-
-
-def test_without_the_core_api_the_workbench_still_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    from workbench import create_app
-
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "loyalty_core.api" else real_find_spec(name, *a)
-    )
-    app = create_app({"TESTING": True, "SECRET_KEY": "k"}, instance_path=tmp_path)
-    assert "pos_api" not in app.blueprints
-    assert app.test_client().get("/login").status_code == 200
