@@ -89,7 +89,9 @@ def register_blueprints(app: Flask) -> None:
     from workbench.audit.views import bp as audit_bp
     from workbench.auth.views import bp as auth_bp
     from workbench.home import bp as home_bp
+    from workbench.processes.views import bp as processes_bp
     from workbench.programme.views import bp as programme_bp
+    from workbench.projects.views import bp as projects_bp
 
-    for blueprint in (home_bp, auth_bp, audit_bp, programme_bp):
+    for blueprint in (home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp):
         app.register_blueprint(blueprint)

@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.db import UTCDateTime, utcnow
 from workbench.extensions import db
+from workbench.projects.models import Project
 
 
 class ProcessRecord(db.Model):  # type: ignore[name-defined,misc]
@@ -29,3 +30,5 @@ class ProcessRecord(db.Model):  # type: ignore[name-defined,misc]
     change_note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80), default="")
+
+    project: Mapped[Project] = relationship()
