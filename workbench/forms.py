@@ -16,3 +16,12 @@ def select_choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
     if SelectChoice is None:  # pragma: no cover - older WTForms
         return list(pairs)
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def grouped_choices(groups: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> Any:
+    """Choices of a SelectField shown in <optgroup>s, from (group label, (value, label) pairs)."""
+    if SelectChoice is None:  # pragma: no cover - older WTForms takes a dict of groups
+        return {group: list(pairs) for group, pairs in groups}
+    return [
+        SelectChoice(value=value, label=label, optgroup=group) for group, pairs in groups for value, label in pairs
+    ]

@@ -5,3 +5,5 @@ from workbench.audit.models import AuditEntry  # noqa: F401
 from workbench.auth.models import User  # noqa: F401
 from workbench.projects.models import Project  # noqa: F401
 from workbench.processes.models import ProcessRecord  # noqa: F401
+from workbench.interviews.models import Finding, Interview  # noqa: F401
+from workbench.inventories.models import InventoryItem  # noqa: F401

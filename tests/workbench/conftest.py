@@ -87,3 +87,14 @@ def login_as(client: FlaskClient) -> Callable[[str], FlaskClient]:
         return client
 
     return sign_in
+
+
+def csrf_signed_in(app: Flask, role: str) -> tuple[FlaskClient, str]:
+    """A browser on a CSRF-checking `app`, signed in as `role` the way a person does (reading the
+    token off the sign-in page), and the session's CSRF token for the forms it posts next."""
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/login", data={"username": role, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client, token

@@ -1,0 +1,88 @@
+"""Gathers a project's description from the database (the data `description.py` writes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from process_models.enums import Variant
+from workbench.audit import service as audit
+from workbench.documents.description import (
+    DescriptionData,
+    FindingLine,
+    InterviewEntry,
+    InventoryLine,
+    ProcessEntry,
+    build_description,
+)
+from workbench.interviews import service as interviews
+from workbench.interviews.enums import FindingKind
+from workbench.interviews.models import Finding
+from workbench.inventories import service as inventories
+from workbench.processes import service as processes
+from workbench.projects.enums import Stage
+from workbench.projects.models import Project
+
+
+def description_data(session: Session, project: Project, variant: Variant, *, timezone: str = "UTC") -> DescriptionData:
+    """What the AS-IS or TO-BE description of `project` holds, read in one pass."""
+    records = [r for r in processes.project_models(session, project) if r.variant == variant.value]
+    held = interviews.list_interviews(session, project)
+    all_findings = [f for i in held for f in i.findings]
+    refs = interviews.step_refs(session, all_findings)
+
+    def line(finding: Finding) -> FindingLine:
+        ref = refs.get(finding.id)
+        where = ""
+        if ref is not None:
+            where = f"{ref.process_name} › {ref.step_name}" if ref.node_id else ref.process_name
+        return FindingLine(FindingKind(finding.kind).label, finding.text, finding.interview.stakeholder, where)
+
+    by_process: dict[str, list[FindingLine]] = defaultdict(list)
+    for finding in all_findings:
+        ref = refs.get(finding.id)
+        if ref is not None:
+            step = ref.step_name if ref.node_id else "(the whole process)"
+            by_process[ref.lineage].append(
+                FindingLine(FindingKind(finding.kind).label, finding.text, finding.interview.stakeholder, step)
+            )
+    grouped = inventories.list_items(session, project, variant)
+    return DescriptionData(
+        project_name=project.name,
+        client=project.client,
+        directions=list(project.directions),
+        stage=f"{project.stage}. {Stage(project.stage).label}",
+        variant=variant,
+        generated_at=dt.datetime.now(zoneinfo.ZoneInfo(timezone)),
+        # The interviews are the analysis behind the AS-IS; the TO-BE cites them per process.
+        interviews=[
+            InterviewEntry(
+                i.stakeholder, i.position, i.department, i.held_on, list(i.participants), i.notes,
+                [line(f) for f in i.findings],
+            )
+            for i in sorted(held, key=lambda i: (i.held_on, i.id))
+        ] if variant is Variant.as_is else [],
+        processes=[
+            ProcessEntry(processes.model_of(r), r.version, by_process.get(r.lineage, [])) for r in records
+        ],
+        inventories=[
+            (category.label, [
+                InventoryLine(i.name, i.description, i.owner, i.source, i.target, i.transport, i.frequency)
+                for i in items
+            ])
+            for category, items in grouped.items()
+        ],
+        landscape_svg=inventories.landscape_svg(inventories.landscape(session, project, variant)),
+    )
+
+
+def export_description(
+    session: Session, project: Project, variant: Variant, *, actor: str, timezone: str = "UTC"
+) -> bytes:
+    """The description as .docx bytes; the export is audited (documents leave the workbench)."""
+    document = build_description(description_data(session, project, variant, timezone=timezone))
+    audit.record(session, actor, "document.export", "project", project.key, {"document": f"{variant.value} description"})
+    return document

@@ -1,0 +1,1 @@
+"""Stage 1 interviews: who was asked what, and the findings that later become requirements."""
