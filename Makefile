@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test bench clean
+.PHONY: run test install install-test system-packages system-packages-test bench clean
+
+# Debian packages pip cannot provide: cairo and a Cyrillic font for the DOCX diagrams, and
+# Chromium for the browser tests (see tools/system-packages.sh; skipped with a hint when not root).
+SYSTEM_PACKAGES = libcairo2 fonts-dejavu-core
+TEST_SYSTEM_PACKAGES = $(SYSTEM_PACKAGES) chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +24,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed system-packages
+install-test: $(VENV)/.installed-test system-packages-test
+
+system-packages:
+	@bash tools/system-packages.sh $(SYSTEM_PACKAGES)
+
+system-packages-test:
+	@bash tools/system-packages.sh $(TEST_SYSTEM_PACKAGES)
 
 ## run: migrate, load the demo into an empty database, serve workbench + POS API with gunicorn
 run: install

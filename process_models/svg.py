@@ -78,10 +78,11 @@ STYLE = f"""
 text {{ fill: {INK}; }}
 .lane-name, .pool-name {{ font-weight: bold; }}
 .title {{ font-size: 16px; font-weight: bold; }}
-.glyph {{ font-size: 13px; }}
+.glyph {{ font-size: 13px; font-family: 'DejaVu Sans', 'Segoe UI Symbol', sans-serif; }}
 .flow {{ fill: none; stroke: {INK}; stroke-width: 1.5; }}
 .message {{ fill: none; stroke: {INK}; stroke-width: 1.5; stroke-dasharray: 8 5; }}
-.flow-label {{ font-size: 11px; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }}
+.flow-label {{ font-size: 11px; }}
+.flow-label.halo {{ fill: #fff; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }}
 .shape {{ fill: #fff; stroke: {INK}; stroke-width: 2; }}
 .removed .shape, .removed.flow {{ stroke-dasharray: 6 4; }}
 """ + "".join(
@@ -260,7 +261,11 @@ def _flow_svg(flow: Flow, points: tuple[tuple[float, float], ...], state: str, t
     label = _flow_label(flow)
     if label:
         x, y = _label_anchor(points)
-        parts.append(f'<text class="flow-label" x="{_n(x)}" y="{_n(y)}">{_text(textwrap.shorten(label, 40, placeholder=chr(0x2026)))}</text>')
+        text = _text(textwrap.shorten(label, 40, placeholder=chr(0x2026)))
+        # A white copy under the label keeps it readable where it crosses a line. Drawn as a second
+        # text rather than with `paint-order`, which renderers other than browsers (cairo) ignore.
+        parts.append(f'<text class="flow-label halo" x="{_n(x)}" y="{_n(y)}" aria-hidden="true">{text}</text>')
+        parts.append(f'<text class="flow-label" x="{_n(x)}" y="{_n(y)}">{text}</text>')
     parts.append("</g>")
     return "".join(parts)
 
@@ -436,7 +441,9 @@ def render_svg(model: ProcessModel, diff: ModelDiff | None = None) -> str:
     header = TITLE_HEIGHT + (LEGEND_HEIGHT if diff is not None else 0.0)
     width = canvas.right - canvas.left + 2 * MARGIN
     height = canvas.bottom - canvas.top + 2 * MARGIN + header
-    title = f"{model.name} ({model.variant.value.upper()})" if model.name else model.variant.value.upper()
+    variant = model.variant.value.upper()
+    # Names often carry their variant already ("Returns (TO-BE)"); say it once.
+    title = model.name if variant in model.name.upper() else f"{model.name} ({variant})" if model.name else variant
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
         'font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">',

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from workbench.audit.models import AuditEntry
@@ -44,3 +47,21 @@ def test_a_key_is_unique(app: Flask) -> None:
         service.create_project(db.session(), "ACME", "Acme", actor="t")
         with pytest.raises(service.ProjectError, match="already exists"):
             service.create_project(db.session(), "acme", "Acme again", actor="t")
+
+
+def test_a_consultant_creates_a_project_in_the_browser(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    client = login_as("consultant")
+    response = client.post("/projects/", data={
+        "key": "fresh", "name": "Свежий рынок", "client": "ООО «Свежий рынок»", "directions": ["retail", "wholesale"],
+        "stage": "2", "description": "Внедрение СУЛ",
+    }, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "project FRESH created" in page and "Внедрение СУЛ" in page and "retail, wholesale" in page
+    refused = client.post("/projects/", data={"key": "FRESH", "name": "again", "stage": "1"}, follow_redirects=True)
+    assert "project FRESH already exists" in refused.get_data(as_text=True)
+
+
+def test_only_consultants_create_projects(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    client = login_as("approver")
+    assert client.post("/projects/", data={"key": "X1", "name": "x", "stage": "1"}).status_code == 403
+    assert "New project" not in client.get("/projects/").get_data(as_text=True)

@@ -28,6 +28,7 @@ def create_project(
     client: str = "",
     directions: list[str] | None = None,
     stage: Stage = Stage.analysis,
+    description: str = "",
 ) -> Project:
     key = key.strip().upper()
     if not KEY_PATTERN.match(key):
@@ -39,7 +40,10 @@ def create_project(
         raise ProjectError(f"directions: unknown {', '.join(unknown)} (use {', '.join(DIRECTIONS)})")
     if session.scalar(select(Project.id).where(Project.key == key)) is not None:
         raise ProjectError(f"project {key} already exists")
-    project = Project(key=key, name=name.strip(), client=client.strip(), directions=list(directions or []), stage=int(stage))
+    project = Project(
+        key=key, name=name.strip(), client=client.strip(), directions=list(directions or []), stage=int(stage),
+        description=description.strip(),
+    )
     session.add(project)
     session.flush()
     audit.record(session, actor, "project.create", "project", key, {"name": project.name})

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from workbench.auth.access import any_role
+from workbench.auth.access import any_role, roles_required
+from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.processes import service as processes
 from workbench.processes.forms import ImportForm
 from workbench.projects import service
 from workbench.projects.enums import Stage
+from workbench.projects.forms import ProjectForm
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -17,7 +21,32 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 @bp.get("/")
 @any_role()
 def index() -> str:
-    return render_template("projects/index.html", projects=service.list_projects(db.session()), Stage=Stage)
+    return render_template(
+        "projects/index.html", projects=service.list_projects(db.session()), Stage=Stage, form=ProjectForm()
+    )
+
+
+@bp.post("/")
+@roles_required(Role.consultant)
+def create() -> WerkzeugResponse:
+    form = ProjectForm()
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            flash(f"{field}: {'; '.join(errors)}", "error")
+        return redirect(url_for("projects.index"))
+    try:
+        project = service.create_project(
+            db.session(), form.key.data or "", form.name.data or "", actor=current_user.username,
+            client=form.client.data or "", directions=list(form.directions.data or []),
+            stage=Stage(int(form.stage.data or 1)), description=form.description.data or "",
+        )
+        db.session.commit()
+    except service.ProjectError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("projects.index"))
+    flash(f"project {project.key} created", "info")
+    return redirect(url_for("projects.project", key=project.key))
 
 
 @bp.get("/<key>")
