@@ -35,6 +35,11 @@ class NodeKind(str, Enum):
     call_activity = "callActivity"
 
     @property
+    def label(self) -> str:
+        """The BPMN name people know the kind by, e.g. "Exclusive gateway (XOR)"."""
+        return _NODE_KIND_LABELS.get(self.value) or _spaced(self.value)
+
+    @property
     def is_event(self) -> bool:
         return self.value.endswith("Event")
 
@@ -45,6 +50,22 @@ class NodeKind(str, Enum):
     @property
     def is_activity(self) -> bool:
         return not (self.is_event or self.is_gateway)
+
+
+def _spaced(camel: str) -> str:
+    """"businessRuleTask" -> "Business rule task"."""
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in camel)
+    return words[:1].upper() + words[1:]
+
+
+# Only where the spaced element name is not what modelers say.
+_NODE_KIND_LABELS = {
+    "exclusiveGateway": "Exclusive gateway (XOR)",
+    "parallelGateway": "Parallel gateway (AND)",
+    "inclusiveGateway": "Inclusive gateway (OR)",
+    "eventBasedGateway": "Event-based gateway",
+    "subProcess": "Sub-process",
+}
 
 
 class LaneKind(str, Enum):

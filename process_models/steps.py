@@ -14,27 +14,17 @@ from dataclasses import dataclass
 from process_models.enums import LaneKind, NodeKind
 from process_models.model import Flow, Node, ProcessModel
 
-KIND_LABELS = {
+# A step table is read by the client, not by modelers: decisions say what they do; the other
+# kinds go by their BPMN name (NodeKind.label).
+READER_LABELS = {
     NodeKind.start_event: "Start",
     NodeKind.end_event: "End",
     NodeKind.intermediate_catch_event: "Event (waits)",
     NodeKind.intermediate_throw_event: "Event (signals)",
-    NodeKind.boundary_event: "Boundary event",
-    NodeKind.task: "Task",
-    NodeKind.user_task: "User task",
-    NodeKind.service_task: "Service task",
-    NodeKind.manual_task: "Manual task",
-    NodeKind.script_task: "Script task",
-    NodeKind.send_task: "Send task",
-    NodeKind.receive_task: "Receive task",
-    NodeKind.business_rule_task: "Business rule task",
     NodeKind.exclusive_gateway: "Decision (one way)",
     NodeKind.parallel_gateway: "Parallel split / join",
     NodeKind.inclusive_gateway: "Decision (one or more ways)",
     NodeKind.event_based_gateway: "Decision (first event)",
-    NodeKind.complex_gateway: "Complex gateway",
-    NodeKind.sub_process: "Sub-process",
-    NodeKind.call_activity: "Call activity",
 }
 
 
@@ -99,7 +89,7 @@ def step_rows(model: ProcessModel, *, named_only: bool = False) -> list[StepRow]
             StepRow(
                 number=len(rows) + 1,
                 node_id=node.id,
-                kind=KIND_LABELS.get(node.kind, node.kind.value),
+                kind=READER_LABELS.get(node.kind, node.kind.label),
                 name=node.name,
                 role=role,
                 system=system,

@@ -30,6 +30,7 @@ from loyalty_core.ledger import service as ledger
 from loyalty_core.stores import service as store_service
 from workbench.audit.service import CLI_ACTOR
 from workbench.auth.cli import user_group
+from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.processes.cli import process_group
 
@@ -204,28 +205,42 @@ DEMO_USERS = [
 @click.option("--members", default=300, show_default=True)
 @with_appcontext
 def demo(if_empty: bool, members: int) -> None:
-    """Load the demo client: v1 live in 40 stores, v2 TO-BE draft, members, history, users."""
+    """Load the demo client: v1 live in 40 stores, v2 TO-BE draft, members, history, users, and
+    the DEMO implementation project (process models, interviews, inventories)."""
     from workbench.audit import service as audit
     from workbench.auth import service as auth
     from workbench.demo.loader import is_empty, load_demo
+    from workbench.demo.project import has_demo_project, load_demo_project
 
-    if not is_empty(db.session()):
+    core_empty, project_missing = is_empty(db.session()), not has_demo_project(db.session())
+    if not core_empty and not project_missing:
         if if_empty:
             click.echo("the database already has data: demo not loaded")
             return
         _fail("the database already has members; the demo loads only into an empty database")
-    summary = load_demo(db.session(), members=members)
-    existing = {u.username for u in auth.list_users(db.session())}
-    for username, role, name, password in DEMO_USERS:
-        if username not in existing:  # an instance's own users are kept as they are
-            auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
-    audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
+    said = []  # printed once everything is committed
+    if core_empty:
+        summary = load_demo(db.session(), members=members)
+        existing = {u.username for u in auth.list_users(db.session())}
+        for username, role, name, password in DEMO_USERS:
+            if username not in existing:  # an instance's own users are kept as they are
+                auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
+        audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
+        said += [
+            f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
+            f"{summary.returns} returns, versions {', '.join(summary.versions)}",
+            f"POS key of store {summary.sample_store} (shown once): {summary.sample_key}",
+        ]
+    if project_missing:
+        # Loaded on its own when missing, so an instance from before the DEMO project gets it too.
+        project = load_demo_project(db.session(), actor=CLI_ACTOR)
+        said.append(
+            f"demo project DEMO loaded: {project.models} process models, {project.interviews} interviews "
+            f"({project.findings} findings), {project.inventory_items} inventory items"
+        )
     db.session.commit()
-    click.echo(
-        f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
-        f"{summary.returns} returns, versions {', '.join(summary.versions)}"
-    )
-    click.echo(f"POS key of store {summary.sample_store} (shown once): {summary.sample_key}")
+    for line in said:
+        click.echo(line)
     _print_logins()
 
 
@@ -255,7 +270,9 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
 # Every command and group of `workbench`, in one place: to add a group, append it here
 # (`db` comes from Flask-Migrate by itself).
-COMMANDS: list[click.Command] = [user_group, config_group, store_group, points_group, process_group, demo, serve]
+COMMANDS: list[click.Command] = [
+    user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
+]
 
 
 def register_commands(app: Flask) -> None:

@@ -44,7 +44,7 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         for role in Role:
             user = User(username=role.value, display_name=role.label, password_hash=_PASSWORD_HASH, role=role.value)
             db.session.add(user)
-            audit_service.record(db.session, "test", "user.create", "user", role.value, {"role": role.value})
+            audit_service.record(db.session(), "test", "user.create", "user", role.value, {"role": role.value})
         db.session.commit()
     return app
 

@@ -1,10 +1,120 @@
+"""Forms of the process pages: import a BPMN file, and edit a model's steps, flows and lanes.
+
+The edit forms' selects (lanes, steps) are filled per request from the model being edited, with
+`fill`; lengths and required names are checked by the service, so a form and the CLI or a test
+calling the service get the same messages.
+"""
+
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired
 
+from process_models.enums import LaneKind, NodeKind
+from process_models.model import Node, ProcessModel
 from workbench.forms import select_choices
+from workbench.processes.service import KIND_LABELS, LANE_KIND_LABELS
 
 
 class ImportForm(FlaskForm):
     upload = FileField("BPMN 2.0 file (.bpmn, .xml)", validators=[FileRequired()])
     variant = SelectField("Variant", choices=select_choices([("as-is", "AS-IS"), ("to-be", "TO-BE")]))
+
+
+def kind_choices(*, boundary: bool = False) -> list[tuple[str, str]]:
+    """(value, label) of the kinds a step may take; a boundary event only when `boundary` (it
+    needs a host activity, which these forms cannot set, so only an existing one keeps the kind)."""
+    return [(k.value, label) for k, label in KIND_LABELS.items() if boundary or k is not NodeKind.boundary_event]
+
+
+def step_choices(model: ProcessModel) -> list[tuple[str, str]]:
+    """(id, label) of every step: its name, with the id added when the name is missing or shared."""
+    nodes = list(model.nodes())
+    names = [n.name for n in nodes]
+    return [(n.id, step_label(n) if n.name and names.count(n.name) == 1 else f"{step_label(n)} ({n.id})") for n in nodes]
+
+
+def step_label(node: Node) -> str:
+    """What a step is called on the pages: its name, or its kind when it has none."""
+    return node.name or KIND_LABELS[node.kind]
+
+
+def lane_choices(model: ProcessModel) -> list[tuple[str, str]]:
+    """(id, label) of the model's lanes, after a 'no lane' choice."""
+    return [("", "— no lane —")] + [(lane.id, lane.name or lane.id) for lane in model.lanes.values()]
+
+
+class StepForm(FlaskForm):
+    """Add a step, optionally after an existing one."""
+
+    kind = SelectField("Kind", choices=select_choices(kind_choices()), default=NodeKind.task.value)
+    name = StringField("Name")
+    lane = SelectField("Lane", choices=[])
+    system = StringField("System")
+    description = TextAreaField("Description")
+    after = SelectField("After step", choices=[])
+
+    def fill(self, model: ProcessModel) -> None:
+        """The model's lanes and steps as choices."""
+        self.lane.choices = select_choices(lane_choices(model))
+        self.after.choices = select_choices([("", "— not connected —"), *step_choices(model)])
+
+
+class EditStepForm(FlaskForm):
+    """Rename, move, retype or describe one step."""
+
+    node_id = HiddenField(validators=[DataRequired()])
+    kind = SelectField("Kind", choices=[])
+    name = StringField("Name")
+    lane = SelectField("Lane", choices=[])
+    system = StringField("System")
+    description = TextAreaField("Description")
+
+    def fill(self, model: ProcessModel, node: Node) -> None:
+        """The model's lanes, and the kinds `node` may take, as choices."""
+        self.kind.choices = select_choices(kind_choices(boundary=node.kind is NodeKind.boundary_event))
+        self.lane.choices = select_choices(lane_choices(model))
+
+    @classmethod
+    def of(cls, model: ProcessModel, node: Node) -> EditStepForm:
+        """A form showing `node` as it is (for the page, not for a submission)."""
+        form = cls(
+            formdata=None, node_id=node.id, kind=node.kind.value, name=node.name, lane=node.lane or "",
+            system=node.system, description=node.description,
+        )
+        form.fill(model, node)
+        return form
+
+
+class DeleteStepForm(FlaskForm):
+    node_id = HiddenField(validators=[DataRequired()])
+
+
+class ConnectForm(FlaskForm):
+    """Add a flow between two steps."""
+
+    source = SelectField("From step", choices=[])
+    target = SelectField("To step", choices=[])
+    name = StringField("Label")
+    condition = StringField("Condition")
+
+    def fill(self, model: ProcessModel) -> None:
+        """The model's steps as choices of both ends."""
+        steps = select_choices(step_choices(model))
+        self.source.choices = steps
+        self.target.choices = list(steps)
+
+
+class DisconnectForm(FlaskForm):
+    flow_id = HiddenField(validators=[DataRequired()])
+
+
+class LaneForm(FlaskForm):
+    """Add a lane: a role (who does the steps) or a system."""
+
+    name = StringField("Name")
+    kind = SelectField(
+        "Kind", choices=select_choices((k.value, LANE_KIND_LABELS[k]) for k in LaneKind), default=LaneKind.role.value
+    )

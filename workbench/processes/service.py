@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from process_models.bpmn import export_bpmn, import_bpmn
 from process_models.bpmn.report import ImportReport
 from process_models.diff import ModelDiff, diff
-from process_models.enums import Variant
-from process_models.model import ProcessModel
+from process_models.enums import LaneKind, NodeKind, Variant
+from process_models.model import ModelError, Node, ProcessModel
 from process_models.validation import Finding, validate
 from workbench.audit import service as audit
 from workbench.processes.models import ProcessRecord
@@ -133,3 +133,273 @@ def findings(record: ProcessRecord) -> list[Finding]:
 
 def compare(before: ProcessRecord, after: ProcessRecord) -> ModelDiff:
     return diff(model_of(before), model_of(after))
+
+
+# --- models built in code, and step-by-step editing --------------------------------------------
+#
+# Each edit below loads the record's model, applies one change to that copy and stores it with
+# save_version: the edited row is never touched, so the history stays the rows.
+
+NAME_MAX = 200
+SYSTEM_MAX = 200
+DESCRIPTION_MAX = 5000
+CONDITION_MAX = 500
+NOTE_MAX = 500  # ProcessRecord.change_note's column width
+
+KIND_LABELS: dict[NodeKind, str] = {kind: kind.label for kind in NodeKind}
+"""What people call each kind of step (forms and messages)."""
+
+LANE_KIND_LABELS: dict[LaneKind, str] = {LaneKind.role: "Role", LaneKind.system: "System"}
+
+
+def create_model(session: Session, project: Project, model: ProcessModel, *, actor: str, source: str = "") -> ProcessRecord:
+    """Store a model built in code (demo data, tests) as version 1 of a new process of the project."""
+    record = ProcessRecord(
+        project_id=project.id,
+        lineage=uuid.uuid4().hex,
+        version=1,
+        name=model.name or model.id,
+        variant=model.variant.value,
+        document=model.to_dict(),
+        source_name=source,
+        created_by=actor,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session, actor, "process.create", "process_model", str(record.id),
+        {"project": project.key, "name": record.name, "source": source},
+    )
+    return record
+
+
+def add_step(
+    session: Session,
+    record: ProcessRecord,
+    *,
+    kind: NodeKind,
+    name: str,
+    lane: str | None,
+    system: str = "",
+    description: str = "",
+    after: str | None = None,
+    actor: str,
+) -> ProcessRecord:
+    """Add a step (in `lane`, or in no lane); with `after` (a step id), also a flow from that step to it."""
+    model = _editable(session, record)
+    if kind is NodeKind.boundary_event:
+        # A boundary event sits on a host activity, which a form cannot point at.
+        raise ProcessError("kind: a boundary event needs a host activity; add it in a BPMN modeler")
+    name = _checked_name(kind, name)
+    system, description = _checked_details(system, description)
+    _check_lane(model, lane)
+    previous = _step(model, after, field="after") if after else None
+    try:
+        node = model.add_node(kind, name, lane=lane or None, system=system, description=description)
+        if previous is not None:
+            model.add_flow(previous.id, node.id)
+    except ModelError as error:
+        raise ProcessError(f"step {name or kind.value!r}: {error}") from None
+    note = f"added step {_shown(node)!r}" + (f" after {_shown(previous)!r}" if previous is not None else "")
+    return _save(session, record, model, actor=actor, note=note)
+
+
+def update_step(
+    session: Session,
+    record: ProcessRecord,
+    node_id: str,
+    *,
+    name: str,
+    lane: str | None,
+    kind: NodeKind,
+    system: str,
+    description: str,
+    actor: str,
+) -> ProcessRecord:
+    """Rename a step, move it to another lane, retype or describe it (its id and flows stay).
+
+    A step that changes lane or kind loses its position, so the automatic layout places it (in
+    its new lane, at its new size); the diagram is then laid out afresh as a whole.
+    """
+    model = _editable(session, record)
+    node = _step(model, node_id)
+    if kind is NodeKind.boundary_event and node.kind is not NodeKind.boundary_event:
+        raise ProcessError(f"step {_shown(node)!r}: kind: a boundary event needs a host activity; change it in a BPMN modeler")
+    name = _checked_name(kind, name)
+    system, description = _checked_details(system, description)
+    lane = lane or None
+    _check_lane(model, lane)
+    changes: dict[str, object] = {}
+    notes: list[str] = []
+    if name != node.name:
+        changes["name"] = name
+        notes.append(f"renamed {_shown(node)!r} to {name!r}" if name else f"cleared the name of {_shown(node)!r}")
+    shown = name or node.id
+    if lane != node.lane:
+        changes["lane"] = lane
+        changes["bounds"] = None
+        notes.append(f"moved {shown!r} to lane {model.lanes[lane].name!r}" if lane else f"moved {shown!r} out of its lane")
+    if kind is not node.kind:
+        changes["kind"] = kind
+        changes["bounds"] = None
+        if node.kind is NodeKind.boundary_event:
+            # Only a boundary event has a host; the retyped step would otherwise be drawn on it.
+            changes["extra"] = {k: v for k, v in node.extra.items() if k not in ("attachedToRef", "cancelActivity")}
+        notes.append(f"changed {shown!r} to {KIND_LABELS[kind].lower()}")
+    if system != node.system:
+        changes["system"] = system
+        notes.append(f"set the system of {shown!r} to {system!r}" if system else f"cleared the system of {shown!r}")
+    if description != node.description:
+        changes["description"] = description
+        notes.append(f"described {shown!r}")
+    if not changes:
+        raise ProcessError(f"step {_shown(node)!r}: nothing changed")
+    try:
+        model.update_node(node_id, **changes)
+    except ModelError as error:
+        raise ProcessError(f"step {_shown(node)!r}: {error}") from None
+    return _save(session, record, model, actor=actor, note="; ".join(notes))
+
+
+def delete_step(session: Session, record: ProcessRecord, node_id: str, *, actor: str) -> ProcessRecord:
+    """Remove a step, every flow touching it and the boundary events sitting on it."""
+    model = _editable(session, record)
+    node = _step(model, node_id)
+    # A boundary event cannot exist without its host (bpmn.io deletes them together too).
+    attached = [n.id for n in model.nodes() if n.kind is NodeKind.boundary_event and n.extra.get("attachedToRef") == node_id]
+    removed = [node_id, *attached]
+    gone_flows = {f.id for f in model.flows() if f.source in removed or f.target in removed}
+    for step_id in removed:
+        model.remove_node(step_id)
+    _forget_defaults(model, gone_flows)
+    note = f"deleted step {_shown(node)!r}"
+    if attached:
+        note += f" with {len(attached)} boundary event(s)"
+    if gone_flows:
+        note += f" and {len(gone_flows)} flow(s)"
+    return _save(session, record, model, actor=actor, note=note)
+
+
+def connect(
+    session: Session, record: ProcessRecord, source: str, target: str, *, name: str = "", condition: str = "", actor: str
+) -> ProcessRecord:
+    """Add a flow from step `source` to step `target` (once per condition; never to itself)."""
+    model = _editable(session, record)
+    start = _step(model, source, field="source")
+    end = _step(model, target, field="target")
+    label = f"flow from {_shown(start)!r} to {_shown(end)!r}"
+    if source == target:
+        raise ProcessError(f"{label}: a step cannot follow itself")
+    name, condition = name.strip(), condition.strip()
+    if len(name) > NAME_MAX:
+        raise ProcessError(f"name: at most {NAME_MAX} characters ({len(name)} given)")
+    if len(condition) > CONDITION_MAX:
+        raise ProcessError(f"condition: at most {CONDITION_MAX} characters ({len(condition)} given)")
+    for flow in model.flows():
+        if flow.source == source and flow.target == target and flow.condition.strip() == condition:
+            when = f"condition {condition!r}" if condition else "no condition"
+            raise ProcessError(f"{label} with {when} already exists")
+    try:
+        model.add_flow(source, target, name=name, condition=condition)
+    except ModelError as error:
+        raise ProcessError(f"{label}: {error}") from None
+    note = f"connected {_shown(start)!r} to {_shown(end)!r}" + (f" when {condition!r}" if condition else "")
+    return _save(session, record, model, actor=actor, note=note)
+
+
+def disconnect(session: Session, record: ProcessRecord, flow_id: str, *, actor: str) -> ProcessRecord:
+    """Remove one flow."""
+    model = _editable(session, record)
+    try:
+        flow = model.flow(flow_id)
+        model.remove_flow(flow_id)
+    except ModelError:
+        raise ProcessError(f"no flow {flow_id!r} in this model") from None
+    _forget_defaults(model, {flow_id})
+    note = f"removed the flow from {_shown(model.node(flow.source))!r} to {_shown(model.node(flow.target))!r}"
+    return _save(session, record, model, actor=actor, note=note)
+
+
+def add_lane(session: Session, record: ProcessRecord, *, name: str, kind: LaneKind, actor: str) -> ProcessRecord:
+    """Add a lane (a role or a system) below the existing ones."""
+    model = _editable(session, record)
+    name = name.strip()
+    if not name:
+        raise ProcessError("name: required for a lane")
+    if len(name) > NAME_MAX:
+        raise ProcessError(f"name: at most {NAME_MAX} characters ({len(name)} given)")
+    if any(lane.name.strip().casefold() == name.casefold() for lane in model.lanes.values()):
+        raise ProcessError(f"lane {name!r} already exists")
+    try:
+        model.add_lane(name, kind)
+    except ModelError as error:
+        raise ProcessError(f"lane {name!r}: {error}") from None
+    # The new lane has no bounds, so the diagram and the export lay the model out afresh.
+    return _save(session, record, model, actor=actor, note=f"added lane {name!r}")
+
+
+def latest_version(session: Session, record: ProcessRecord) -> ProcessRecord:
+    """The newest version of the record's process (the one edits apply to)."""
+    latest = session.scalar(
+        select(ProcessRecord).where(ProcessRecord.lineage == record.lineage).order_by(ProcessRecord.version.desc()).limit(1)
+    )
+    return latest or record
+
+
+def _editable(session: Session, record: ProcessRecord) -> ProcessModel:
+    # Editing an older version would fork the history: the next version would silently drop
+    # every change made after the one being edited.
+    latest = latest_version(session, record)
+    if latest.version != record.version:
+        raise ProcessError(f"model {record.id} is version {record.version}; edit the latest version ({latest.version})")
+    return model_of(record)
+
+
+def _save(session: Session, record: ProcessRecord, model: ProcessModel, *, actor: str, note: str) -> ProcessRecord:
+    if len(note) > NOTE_MAX:
+        note = note[: NOTE_MAX - 1] + "…"
+    return save_version(session, record, model, actor=actor, note=note)
+
+
+def _step(model: ProcessModel, node_id: str, *, field: str = "") -> Node:
+    try:
+        return model.node(node_id)
+    except ModelError:
+        prefix = f"{field}: " if field else ""
+        raise ProcessError(f"{prefix}no step {node_id!r} in this model") from None
+
+
+def _check_lane(model: ProcessModel, lane: str | None) -> None:
+    if lane and lane not in model.lanes:
+        raise ProcessError(f"lane: no lane {lane!r} in this model")
+
+
+def _checked_name(kind: NodeKind, name: str) -> str:
+    name = name.strip()
+    # Events and gateways may go unnamed (a plain start, a merge); an activity without a name
+    # says nothing about the work.
+    if kind.is_activity and not name:
+        raise ProcessError(f"name: required for a {KIND_LABELS[kind].lower()}")
+    if len(name) > NAME_MAX:
+        raise ProcessError(f"name: at most {NAME_MAX} characters ({len(name)} given)")
+    return name
+
+
+def _checked_details(system: str, description: str) -> tuple[str, str]:
+    system, description = system.strip(), description.strip()
+    if len(system) > SYSTEM_MAX:
+        raise ProcessError(f"system: at most {SYSTEM_MAX} characters ({len(system)} given)")
+    if len(description) > DESCRIPTION_MAX:
+        raise ProcessError(f"description: at most {DESCRIPTION_MAX} characters ({len(description)} given)")
+    return system, description
+
+
+def _forget_defaults(model: ProcessModel, flow_ids: set[str]) -> None:
+    # A gateway naming a removed flow as its default would export a dangling reference.
+    for node in list(model.nodes()):
+        if node.extra.get("default") in flow_ids:
+            model.update_node(node.id, extra={k: v for k, v in node.extra.items() if k != "default"})
+
+
+def _shown(node: Node) -> str:
+    return node.name or node.id

@@ -1,19 +1,33 @@
-"""Process model pages: import a BPMN file, see the diagram and its findings, export, compare."""
+"""Process model pages: import a BPMN file, see the diagram and its findings, export, compare,
+and edit a model's steps, flows and lanes with plain forms (each change is the next version)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from process_models.bpmn.safety import BpmnError
+from process_models.enums import LaneKind, NodeKind
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.processes import service
-from workbench.processes.forms import ImportForm
+from workbench.processes.forms import (
+    ConnectForm,
+    DeleteStepForm,
+    DisconnectForm,
+    EditStepForm,
+    ImportForm,
+    LaneForm,
+    StepForm,
+    step_label,
+)
 from workbench.projects.service import ProjectError, get_project
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
@@ -90,6 +104,135 @@ def compare() -> str:
     result = service.compare(before, after)
     diagram = Markup(render_svg(service.model_of(after), result))
     return render_template("processes/compare.html", before=before, after=after, diff=result, diagram=diagram)
+
+
+# --- editing -----------------------------------------------------------------------------------
+
+
+@bp.get("/<int:model_id>/edit")
+@roles_required(Role.consultant)
+def edit(model_id: int) -> str | WerkzeugResponse:
+    record = _record(model_id)
+    latest = service.latest_version(db.session(), record)
+    if latest.id != record.id:
+        # Only the latest version takes edits; send the consultant there rather than show forms that would be refused.
+        flash(f"version {record.version} is not the latest: this is version {latest.version}", "info")
+        return redirect(url_for("processes.edit", model_id=latest.id))
+    model = service.model_of(record)
+    add, connect, lane = StepForm(), ConnectForm(), LaneForm()
+    add.fill(model)
+    connect.fill(model)
+    nodes = list(model.nodes())
+    return render_template(
+        "processes/edit.html",
+        record=record,
+        model=model,
+        diagram=Markup(render_svg(model)),  # render_svg escapes every text it writes
+        steps=[(node, EditStepForm.of(model, node), DeleteStepForm(formdata=None, node_id=node.id)) for node in nodes],
+        flows=[
+            (flow, model.node(flow.source), model.node(flow.target), DisconnectForm(formdata=None, flow_id=flow.id))
+            for flow in model.flows()
+        ],
+        add=add,
+        connect=connect,
+        lane=lane,
+        step_label=step_label,
+    )
+
+
+@bp.post("/<int:model_id>/steps")
+@roles_required(Role.consultant)
+def add_step(model_id: int) -> WerkzeugResponse:
+    record = _record(model_id)
+    form = StepForm()
+    form.fill(service.model_of(record))
+    return _apply(record, form, lambda: service.add_step(
+        db.session(), record, kind=NodeKind(form.kind.data), name=form.name.data or "", lane=form.lane.data or None,
+        system=form.system.data or "", description=form.description.data or "", after=form.after.data or None,
+        actor=current_user.username,
+    ))
+
+
+@bp.post("/<int:model_id>/steps/<node_id>")
+@roles_required(Role.consultant)
+def update_step(model_id: int, node_id: str) -> WerkzeugResponse:
+    record = _record(model_id)
+    model = service.model_of(record)
+    if node_id not in model.graph:
+        return _refuse(record, f"no step {node_id!r} in this model")
+    form = EditStepForm()
+    form.fill(model, model.node(node_id))
+    if form.node_id.data and form.node_id.data != node_id:
+        return _refuse(record, f"the form is for step {form.node_id.data!r}, not {node_id!r}")
+    return _apply(record, form, lambda: service.update_step(
+        db.session(), record, node_id, kind=NodeKind(form.kind.data), name=form.name.data or "",
+        lane=form.lane.data or None, system=form.system.data or "", description=form.description.data or "",
+        actor=current_user.username,
+    ))
+
+
+@bp.post("/<int:model_id>/steps/<node_id>/delete")
+@roles_required(Role.consultant)
+def delete_step(model_id: int, node_id: str) -> WerkzeugResponse:
+    record = _record(model_id)
+    form = DeleteStepForm()
+    if form.node_id.data and form.node_id.data != node_id:
+        return _refuse(record, f"the form is for step {form.node_id.data!r}, not {node_id!r}")
+    return _apply(record, form, lambda: service.delete_step(db.session(), record, node_id, actor=current_user.username))
+
+
+@bp.post("/<int:model_id>/flows")
+@roles_required(Role.consultant)
+def connect(model_id: int) -> WerkzeugResponse:
+    record = _record(model_id)
+    form = ConnectForm()
+    form.fill(service.model_of(record))
+    return _apply(record, form, lambda: service.connect(
+        db.session(), record, form.source.data or "", form.target.data or "", name=form.name.data or "",
+        condition=form.condition.data or "", actor=current_user.username,
+    ))
+
+
+@bp.post("/<int:model_id>/flows/<flow_id>/delete")
+@roles_required(Role.consultant)
+def disconnect(model_id: int, flow_id: str) -> WerkzeugResponse:
+    record = _record(model_id)
+    form = DisconnectForm()
+    if form.flow_id.data and form.flow_id.data != flow_id:
+        return _refuse(record, f"the form is for flow {form.flow_id.data!r}, not {flow_id!r}")
+    return _apply(record, form, lambda: service.disconnect(db.session(), record, flow_id, actor=current_user.username))
+
+
+@bp.post("/<int:model_id>/lanes")
+@roles_required(Role.consultant)
+def add_lane(model_id: int) -> WerkzeugResponse:
+    record = _record(model_id)
+    form = LaneForm()
+    return _apply(record, form, lambda: service.add_lane(
+        db.session(), record, name=form.name.data or "", kind=LaneKind(form.kind.data), actor=current_user.username,
+    ))
+
+
+def _apply(record: service.ProcessRecord, form: FlaskForm, change: Callable[[], service.ProcessRecord]) -> WerkzeugResponse:
+    """Validate the form, make the change as the next version and commit; go to the new version's
+    edit page, or back to this one with the refusal."""
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            flash(f"{field}: {'; '.join(str(e) for e in errors)}", "error")
+        return redirect(url_for("processes.edit", model_id=record.id))
+    try:
+        new = change()
+        db.session.commit()
+    except service.ProcessError as error:
+        db.session.rollback()
+        return _refuse(record, str(error))
+    flash(f"saved version {new.version}: {new.change_note}", "info")
+    return redirect(url_for("processes.edit", model_id=new.id))
+
+
+def _refuse(record: service.ProcessRecord, message: str) -> WerkzeugResponse:
+    flash(message, "error")
+    return redirect(url_for("processes.edit", model_id=record.id))
 
 
 def _quote(text: str) -> str:
