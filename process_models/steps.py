@@ -21,10 +21,10 @@ READER_LABELS = {
     NodeKind.end_event: "End",
     NodeKind.intermediate_catch_event: "Event (waits)",
     NodeKind.intermediate_throw_event: "Event (signals)",
-    NodeKind.exclusive_gateway: "Decision (one way)",
+    NodeKind.exclusive_gateway: "Decision, one way",
     NodeKind.parallel_gateway: "Parallel split / join",
-    NodeKind.inclusive_gateway: "Decision (one or more ways)",
-    NodeKind.event_based_gateway: "Decision (first event)",
+    NodeKind.inclusive_gateway: "Decision, one or more ways",
+    NodeKind.event_based_gateway: "Decision, first event",
 }
 
 

@@ -37,7 +37,7 @@ def test_a_row_names_the_role_the_system_and_where_a_decision_leads() -> None:
     # A step in a system lane runs in that system, with no role.
     assert (rows["accrue"].role, rows["accrue"].system, rows["accrue"].description) == ("", "СУЛ", "По уровню участника")
     assert rows["has_card"].next_steps == ("Да → Начислить баллы", "Нет → join")
-    assert rows["scan"].kind == "User task" and rows["has_card"].kind == "Decision (one way)"
+    assert rows["scan"].kind == "User task" and rows["has_card"].kind == "Decision, one way"
     assert [row.number for row in rows.values()] == [1, 2, 3, 4, 5, 6]
 
 

@@ -101,6 +101,13 @@ def test_the_as_is_description_has_its_title_headings_diagrams_and_tables() -> N
         assert media and all(package.read(n).startswith(PNG_SIGNATURE) for n in media)
     step_tables = [t for t in document.tables if [c.text for c in t.rows[0].cells] == ["#", "Step", "Role", "System", "Description"]]
     assert len(step_tables) == 2
+    # The description column gets the room (LibreOffice reads the grid, Word the cells), and
+    # every table fits the page.
+    grid = [column.width for column in step_tables[0].columns]
+    assert grid[-1] == max(grid) and grid[-1] > grid[1] > grid[0]
+    section = document.sections[0]
+    usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
+    assert all(sum(c.width for c in table.columns) <= usable for table in document.tables)
     rows = [[c.text for c in row.cells] for row in step_tables[0].rows[1:]]
     assert rows[1] == ["2", "Сканировать карту\n(User task)", "Кассир", "Касса (POS)", "Кассир сканирует штрихкод карты."]
     assert rows[2][1:4] == ["Рассчитать скидку\n(Service task)", "", "Касса (POS)"]

@@ -158,7 +158,7 @@ def build_description(data: DescriptionData) -> bytes:
 
 
 def _interview_summary(document: DocxDocument, interviews: Sequence[InterviewEntry]) -> None:
-    table = _table(document, ["Date", "Stakeholder", "Position", "Department", "Findings"])
+    table = _table(document, ["Date", "Stakeholder", "Position", "Department", "Findings"], widths=[3, 7, 7, 7, 2])
     for interview in interviews:
         _row(table, [
             interview.held_on.isoformat(), interview.stakeholder, interview.position, interview.department,
@@ -183,7 +183,8 @@ def _interview(document: DocxDocument, interview: InterviewEntry) -> None:
 
 def _findings(document: DocxDocument, findings: Sequence[FindingLine], *, with_stakeholder: bool) -> None:
     columns = ["Kind", "Finding", "Process step"] + (["Stakeholder"] if with_stakeholder else [])
-    table = _table(document, columns)
+    widths = [3.0, 12.0, 6.0] + ([5.0] if with_stakeholder else [])
+    table = _table(document, columns, widths=widths)
     for finding in findings:
         _row(table, [finding.kind, finding.text, finding.step] + ([finding.stakeholder] if with_stakeholder else []))
 
@@ -216,7 +217,9 @@ def _inventory(document: DocxDocument, lines: Sequence[InventoryLine]) -> None:
         document.add_paragraph("None recorded.")
         return
     if any(line.source for line in lines):
-        table = _table(document, ["Integration", "From", "To", "Transport", "Frequency", "Description"])
+        table = _table(
+            document, ["Integration", "From", "To", "Transport", "Frequency", "Description"], widths=[5, 3.5, 3.5, 4, 3.5, 6.5]
+        )
         for line in lines:
             _row(table, [line.name, line.source, line.target, line.transport, line.frequency, line.description])
         return
@@ -241,6 +244,8 @@ def _page_setup(document: DocxDocument) -> None:
 
 
 def _table(document: DocxDocument, header: list[str], widths: list[float] | None = None) -> Table:
+    """A grid table with a bold header row that repeats on every page; `widths` in cm (they
+    should add up to the usable width, 26 cm)."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -252,7 +257,10 @@ def _table(document: DocxDocument, header: list[str], widths: list[float] | None
     repeat.set(qn("w:val"), "true")
     row_properties.append(repeat)
     if widths:
+        # Both the grid (what LibreOffice reads) and the cells (what Word reads) get the widths.
+        table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
             for cell in column.cells:
                 cell.width = Cm(width)
     return table
@@ -260,8 +268,11 @@ def _table(document: DocxDocument, header: list[str], widths: list[float] | None
 
 def _row(table: Table, values: list[str]) -> None:
     cells = table.add_row().cells
-    for cell, value in zip(cells, values, strict=True):
+    widths = [cell.width for cell in table.rows[0].cells]
+    for cell, value, width in zip(cells, values, widths, strict=True):
         cell.text = value or ""
+        if width is not None:
+            cell.width = width
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
