@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -199,3 +203,19 @@ def test_any_role_downloads_a_description_and_the_export_is_audited(project: Fla
     assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "document.export"
     assert client.get("/projects/DEMO/documents/someday.docx").status_code == 404
     assert client.get("/projects/NOPE/documents/as-is.docx").status_code == 404
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+def test_an_office_suite_opens_the_description(tmp_path: Path) -> None:
+    """A second reader besides python-docx: LibreOffice lays the document out and prints it."""
+    source = tmp_path / "description.docx"
+    source.write_bytes(build_description(_data(Variant.as_is)))
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+    pdf = tmp_path / "description.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr
+    pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
+    assert len(pages) >= 3  # title and contents, the interview and processes, the inventories
