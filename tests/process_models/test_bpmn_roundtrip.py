@@ -15,54 +15,10 @@ from process_models.bpmn import EXPORTER, BpmnError, Outcome, export_bpmn, impor
 from process_models.bpmn.names import BPMNDI, DC, DI, MODEL, XSI
 from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import Artifact, MessageFlow, Pool, ProcessModel
+from tests.process_models.support import by_process, normalise
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
 FILES = sorted(CORPUS.glob("*.bpmn")) if CORPUS.is_dir() else []
-# Where the diagram is drawn may change (a layout for models without coordinates, labels the
-# file did not place); what the model says may not.
-GEOMETRY = {"labelBounds", "isExpanded", "di"}
-
-
-def normalise(model: ProcessModel, *, inner: bool = False) -> dict[str, Any]:
-    """What must survive a round trip: ids, kinds, names, lanes by name, flows by id with their
-    ends and condition, and everything else the model keeps (sub-process content too; its
-    variant is its process's)."""
-    lanes = {lane.id: lane.name for lane in model.lanes.values()}
-    nodes: dict[str, Any] = {}
-    for node in model.nodes():
-        extra = {k: v for k, v in node.extra.items() if k not in GEOMETRY | {"process"}}
-        content = model.sub_process(node.id)
-        nodes[node.id] = {
-            "kind": node.kind.value,
-            "name": node.name,
-            "lane": lanes.get(node.lane or ""),
-            "description": node.description,
-            "system": node.system,
-            "extra": extra,
-            "content": normalise(content, inner=True) if content is not None else None,
-        }
-    return {
-        "id": model.id,
-        "name": model.name,
-        "variant": None if inner else model.variant.value,
-        "documentation": model.documentation,
-        "lanes": sorted((name, lane.kind.value) for name, lane in zip(lanes.values(), model.lanes.values())),
-        "nodes": nodes,
-        "flows": {
-            f.id: (f.source, f.target, f.condition, f.name, {k: v for k, v in f.extra.items() if k not in GEOMETRY})
-            for f in model.flows()
-        },
-        "artifacts": {
-            a.id: (a.kind, a.name, a.source, a.target, {k: v for k, v in a.extra.items() if k not in GEOMETRY})
-            for a in model.artifacts
-        },
-        "message_flows": {m.id: (m.source, m.target, m.name) for m in model.message_flows},
-        "partners": sorted((p.id, p.name) for p in model.partners),
-    }
-
-
-def by_process(models: list[ProcessModel]) -> dict[str, dict[str, Any]]:
-    return {model.id: normalise(model) for model in models}
 
 
 def parse(xml: bytes) -> ET.Element:

@@ -10,31 +10,15 @@ from typing import Any
 import pytest
 
 from process_models.diff import ModelDiff, diff, normalise_name
-from process_models.enums import LaneKind, NodeKind, Variant
+from process_models.enums import NodeKind
 from process_models.model import ProcessModel
+from tests.process_models.support import enrolment
 
 K = NodeKind
 
 
 def as_is() -> ProcessModel:
-    model = ProcessModel("Enrolment", Variant.as_is)
-    model.add_lane("Cashier", id="L_cashier")
-    model.add_lane("POS", LaneKind.system, id="L_pos")
-    model.add_node(K.start_event, "Customer at the till", lane="L_cashier", id="start")
-    model.add_node(K.user_task, "Ask for the phone", lane="L_cashier", id="ask")
-    model.add_node(K.exclusive_gateway, "Member already?", lane="L_cashier", id="split")
-    model.add_node(K.service_task, "Look up member", lane="L_pos", id="lookup")
-    model.add_node(K.user_task, "Fill in the paper form", lane="L_cashier", id="form")
-    model.add_node(K.exclusive_gateway, "", lane="L_cashier", id="join")
-    model.add_node(K.end_event, "Member at the till", lane="L_cashier", id="end")
-    model.add_flow("start", "ask", id="f1")
-    model.add_flow("ask", "split", id="f2")
-    model.add_flow("split", "lookup", id="f3", name="yes", condition="${member}")
-    model.add_flow("split", "form", id="f4", name="no", condition="${!member}")
-    model.add_flow("lookup", "join", id="f5")
-    model.add_flow("form", "join", id="f6")
-    model.add_flow("join", "end", id="f7")
-    return model
+    return enrolment(name="Enrolment", no_label="no")
 
 
 def _redrawn(model: ProcessModel) -> ProcessModel:

@@ -13,7 +13,7 @@ from process_models.bpmn import export_bpmn, import_bpmn
 from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import ProcessModel
 from process_models.validation import validate
-from tests.process_models.test_bpmn_roundtrip import by_process, normalise
+from tests.process_models.support import by_process, normalise
 from workbench.demo.analysis import INTERVIEWS, INVENTORY, PROCESS_KEYS, demo_processes
 
 PROCESSES = demo_processes()

@@ -34,21 +34,18 @@ def description_data(session: Session, project: Project, variant: Variant, *, ti
     all_findings = [f for i in held for f in i.findings]
     refs = interviews.step_refs(session, all_findings)
 
-    def line(finding: Finding) -> FindingLine:
-        ref = refs.get(finding.id)
-        where = ""
-        if ref is not None:
-            where = f"{ref.process_name} › {ref.step_name}" if ref.node_id else ref.process_name
+    def line(finding: Finding, where: str) -> FindingLine:
         return FindingLine(FindingKind(finding.kind).label, finding.text, finding.interview.stakeholder, where)
 
+    # In an interview a finding names its process and step; under a process, only the step.
+    in_interviews: dict[int, str] = {}
     by_process: dict[str, list[FindingLine]] = defaultdict(list)
     for finding in all_findings:
         ref = refs.get(finding.id)
-        if ref is not None:
-            step = ref.step_name if ref.node_id else "(the whole process)"
-            by_process[ref.lineage].append(
-                FindingLine(FindingKind(finding.kind).label, finding.text, finding.interview.stakeholder, step)
-            )
+        if ref is None:
+            continue
+        in_interviews[finding.id] = f"{ref.process_name} › {ref.step_name}" if ref.node_id else ref.process_name
+        by_process[ref.lineage].append(line(finding, ref.step_name if ref.node_id else "(the whole process)"))
     grouped = inventories.list_items(session, project, variant)
     return DescriptionData(
         project_name=project.name,
@@ -61,7 +58,7 @@ def description_data(session: Session, project: Project, variant: Variant, *, ti
         interviews=[
             InterviewEntry(
                 i.stakeholder, i.position, i.department, i.held_on, list(i.participants), i.notes,
-                [line(f) for f in i.findings],
+                [line(f, in_interviews.get(f.id, "")) for f in i.findings],
             )
             for i in sorted(held, key=lambda i: (i.held_on, i.id))
         ] if variant is Variant.as_is else [],
