@@ -7,3 +7,5 @@ from workbench.projects.models import Project  # noqa: F401
 from workbench.processes.models import ProcessRecord  # noqa: F401
 from workbench.interviews.models import Finding, Interview  # noqa: F401
 from workbench.inventories.models import InventoryItem  # noqa: F401
+from workbench.requirements.models import Requirement, RequirementStep  # noqa: F401
+from workbench.modifications.models import Modification  # noqa: F401

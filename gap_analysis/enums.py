@@ -1,0 +1,94 @@
+"""The vocabularies of the gap map: MoSCoW priorities, fit/gap classifications, statuses."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Self
+
+
+class _Labelled(str, Enum):
+    @property
+    def label(self) -> str:
+        """The value as people read it ("Gap — extension")."""
+        return _LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+
+    @classmethod
+    def parse(cls, value: str) -> Self:
+        """The member named by `value` (its value or its label, any case); ValueError naming the choices."""
+        text = (value or "").strip()
+        for member in cls:
+            if text.lower() in (member.value, member.label.lower(), member.name):
+                return member
+        choices = ", ".join(member.value for member in cls)
+        raise ValueError(f"{text!r} is not one of {choices}")
+
+
+class Priority(_Labelled):
+    """MoSCoW: what the client must, should, could have, and what it won't have this time."""
+
+    must = "must"
+    should = "should"
+    could = "could"
+    wont = "wont"
+
+
+class SourceKind(_Labelled):
+    """Where a requirement came from."""
+
+    finding = "finding"  # an interview finding
+    step = "step"  # a TO-BE process step
+    typed = "typed"  # typed in (or imported)
+
+
+class Classification(_Labelled):
+    """How the loyalty core meets a requirement (карта разрыва функционала)."""
+
+    fit_standard = "fit_standard"  # the core does it out of the box
+    fit_configuration = "fit_configuration"  # the core does it once a configuration key is set
+    gap_extension = "gap_extension"  # needs development in the core
+    gap_integration = "gap_integration"  # needs an interface to another system
+    gap_report = "gap_report"  # needs a report
+    workaround = "workaround"  # met by changing the process instead
+    out_of_scope = "out_of_scope"  # not part of this implementation
+
+    @property
+    def is_fit(self) -> bool:
+        return self in (Classification.fit_standard, Classification.fit_configuration)
+
+    @property
+    def is_gap(self) -> bool:
+        """A gap needs a modification (список доработок)."""
+        return self.value.startswith("gap_")
+
+
+class ClassificationStatus(_Labelled):
+    """How far the classification of a requirement is agreed."""
+
+    open = "open"  # not classified yet, or still being worked out
+    proposed = "proposed"  # the consultant's proposal, waiting for the client
+    agreed = "agreed"  # agreed with the client
+    disputed = "disputed"  # the client disagrees; rationale says why
+
+
+class ModificationStatus(_Labelled):
+    """Where a modification (доработка) stands."""
+
+    proposed = "proposed"
+    approved = "approved"
+    in_progress = "in_progress"
+    done = "done"
+    rejected = "rejected"
+
+
+_LABELS = {
+    "must": "Must", "should": "Should", "could": "Could", "wont": "Won't",
+    "finding": "Interview finding", "step": "TO-BE step", "typed": "Typed in",
+    "fit_standard": "Fit — standard",
+    "fit_configuration": "Fit — configuration",
+    "gap_extension": "Gap — extension",
+    "gap_integration": "Gap — integration",
+    "gap_report": "Gap — report",
+    "workaround": "Workaround (process change)",
+    "out_of_scope": "Out of scope",
+    "in_progress": "In progress",
+}

@@ -1,0 +1,1 @@
+"""The modifications list (список доработок): MOD-n, estimates, dependencies between them."""

@@ -1,0 +1,1 @@
+"""Requirements of a project (REQ-n), their fit/gap classification and links to process steps."""
