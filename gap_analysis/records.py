@@ -28,6 +28,8 @@ class ScenarioLabel:
     name: str
     status: str  # passed | failed | skipped | undefined | error | not_run
     config_label: str | None = None  # the configuration version of the run that gave the status
+    scenario_id: int | None = None  # the stored scenario (for a link to its page)
+    run_id: int | None = None  # the run that gave the status
 
 
 @dataclass(frozen=True)
