@@ -18,6 +18,8 @@ class StepLabel:
     variant: str  # "as-is" | "to-be"
     step: str  # the step's name (its id when unnamed)
     exists: bool = True  # False once the step was deleted from the latest version of the model
+    model_id: int | None = None  # the latest stored version of the model (for a link)
+    node_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class RequirementRecord:
     process_area: str = ""
     source_kind: SourceKind = SourceKind.typed
     source_text: str = ""  # the finding's text, or the TO-BE step's name
+    source_interview_id: int | None = None  # the interview of the source finding (for a link)
+    source_finding_id: int | None = None
     classification: Classification | None = None
     capability: str = ""
     config_key: str = ""
