@@ -75,9 +75,12 @@ class _Strict(BaseModel):
 
 
 class EarnRules(_Strict):
-    base_rate: Percent = Field(description="Percent of the earn base given as points (5 = 5%).")
-    category_rates: dict[str, Percent] = Field(default_factory=dict)
-    excluded_categories: list[str] = Field(default_factory=list)
+    base_rate: Percent = Field(
+        description="Percent of the earn base given as points (5 = 5%).",
+        json_schema_extra={"x-capabilities": ["earn.base_rate"]},
+    )
+    category_rates: dict[str, Percent] = Field(default_factory=dict, json_schema_extra={"x-capabilities": ["earn.category_rates"]})
+    excluded_categories: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["earn.excluded_categories"]})
 
     @model_validator(mode="after")
     def _rates_not_excluded(self) -> EarnRules:
@@ -88,33 +91,44 @@ class EarnRules(_Strict):
 
 
 class Tier(_Strict):
-    code: Code
-    name: str = ""
-    threshold: Money = Field(description="Money spent in the previous 365 days to reach the tier.")
-    multiplier: Annotated[Decimal, Field(gt=0, le=100)] = Decimal(1)
+    code: Code = Field(json_schema_extra={"x-capabilities": ["tiers.levels"]})
+    name: str = Field(default="", json_schema_extra={"x-capabilities": ["tiers.levels"]})
+    threshold: Money = Field(
+        description="Money spent in the previous 365 days to reach the tier.",
+        json_schema_extra={"x-capabilities": ["tiers.levels"]},
+    )
+    multiplier: Annotated[Decimal, Field(gt=0, le=100)] = Field(default=Decimal(1), json_schema_extra={"x-capabilities": ["tiers.levels"]})
 
 
 class Redemption(_Strict):
-    point_value: Annotated[Decimal, Field(gt=0, decimal_places=2)] = Decimal("1.00")
-    max_share: Annotated[Decimal, Field(ge=0, le=100)] = Decimal(100)
-    min_points: Annotated[int, Field(ge=0)] = 0
+    point_value: Annotated[Decimal, Field(gt=0, decimal_places=2)] = Field(
+        default=Decimal("1.00"), json_schema_extra={"x-capabilities": ["redemption.point_value"]}
+    )
+    max_share: Annotated[Decimal, Field(ge=0, le=100)] = Field(
+        default=Decimal(100), json_schema_extra={"x-capabilities": ["redemption.max_share"]}
+    )
+    min_points: Annotated[int, Field(ge=0)] = Field(default=0, json_schema_extra={"x-capabilities": ["redemption.min_points"]})
 
 
 class ReturnPolicy(_Strict):
-    window_days: Annotated[int, Field(ge=1)] | None = None
-    negative_balance: NegativeBalancePolicy = NegativeBalancePolicy.allow
+    window_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra={"x-capabilities": ["returns.window"]})
+    negative_balance: NegativeBalancePolicy = Field(
+        default=NegativeBalancePolicy.allow, json_schema_extra={"x-capabilities": ["returns.negative_balance"]}
+    )
 
 
 class Conditions(_Strict):
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    weekdays: list[Weekday] = Field(default_factory=list)
-    stores: list[str] = Field(default_factory=list)
-    directions: list[Direction] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list)
-    min_check: Money | None = None
-    tiers: list[str] = Field(default_factory=list)
-    birthday_window_days: Annotated[int, Field(ge=0, le=183)] | None = None
+    date_from: dt.date | None = Field(default=None, json_schema_extra={"x-capabilities": ["condition.dates"]})
+    date_to: dt.date | None = Field(default=None, json_schema_extra={"x-capabilities": ["condition.dates"]})
+    weekdays: list[Weekday] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.weekdays"]})
+    stores: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.stores"]})
+    directions: list[Direction] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.directions"]})
+    categories: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.categories"]})
+    min_check: Money | None = Field(default=None, json_schema_extra={"x-capabilities": ["condition.min_check"]})
+    tiers: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.tiers"]})
+    birthday_window_days: Annotated[int, Field(ge=0, le=183)] | None = Field(
+        default=None, json_schema_extra={"x-capabilities": ["condition.birthday"]}
+    )
 
     @model_validator(mode="after")
     def _range_in_order(self) -> Conditions:
@@ -131,15 +145,19 @@ _VALUE_KEY = {
 
 
 class Promotion(_Strict):
-    code: Code
-    name: str = ""
-    kind: PromotionKind
-    priority: int = 0
-    exclusive: bool = False
+    code: Code = Field(json_schema_extra={"x-capabilities": ["promotion.multiplier", "promotion.extra_points", "promotion.category_rate"]})
+    name: str = Field(default="", json_schema_extra={"x-capabilities": ["promotion.multiplier", "promotion.extra_points", "promotion.category_rate"]})
+    kind: PromotionKind = Field(json_schema_extra={"x-capabilities": ["promotion.multiplier", "promotion.extra_points", "promotion.category_rate"]})
+    priority: int = Field(default=0, json_schema_extra={"x-capabilities": ["promotion.priority"]})
+    exclusive: bool = Field(default=False, json_schema_extra={"x-capabilities": ["promotion.exclusive"]})
     # validate_default: the kind check below must also run when the key is absent.
-    multiplier: Annotated[Decimal, Field(gt=0, le=100)] | None = Field(default=None, validate_default=True)
-    points: Annotated[int, Field(ge=1)] | None = Field(default=None, validate_default=True)
-    rate: Percent | None = Field(default=None, validate_default=True)
+    multiplier: Annotated[Decimal, Field(gt=0, le=100)] | None = Field(
+        default=None, validate_default=True, json_schema_extra={"x-capabilities": ["promotion.multiplier"]}
+    )
+    points: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, validate_default=True, json_schema_extra={"x-capabilities": ["promotion.extra_points"]}
+    )
+    rate: Percent | None = Field(default=None, validate_default=True, json_schema_extra={"x-capabilities": ["promotion.category_rate"]})
     conditions: Conditions = Field(default_factory=Conditions)
 
     @field_validator("multiplier", "points", "rate")
@@ -166,14 +184,14 @@ class Promotion(_Strict):
 class ProgramConfig(_Strict):
     """One version of a programme's configuration."""
 
-    program: str = Field(min_length=1)
-    currency: str = "RUB"
-    timezone: str = "Europe/Moscow"
-    rounding: RoundingMode = RoundingMode.floor
+    program: str = Field(min_length=1, json_schema_extra={"x-capabilities": ["program.identity"]})
+    currency: str = Field(default="RUB", json_schema_extra={"x-capabilities": ["program.identity"]})
+    timezone: str = Field(default="Europe/Moscow", json_schema_extra={"x-capabilities": ["program.timezone"]})
+    rounding: RoundingMode = Field(default=RoundingMode.floor, json_schema_extra={"x-capabilities": ["earn.rounding"]})
     earn: EarnRules
     tiers: list[Tier] = Field(default_factory=list)
     redemption: Redemption = Field(default_factory=Redemption)
-    expiry_days: Annotated[int, Field(ge=1)] | None = None
+    expiry_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra={"x-capabilities": ["expiry.days"]})
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
     promotions: list[Promotion] = Field(default_factory=list)
 
