@@ -9,3 +9,4 @@ from workbench.interviews.models import Finding, Interview  # noqa: F401
 from workbench.inventories.models import InventoryItem  # noqa: F401
 from workbench.requirements.models import Requirement, RequirementStep  # noqa: F401
 from workbench.modifications.models import Modification  # noqa: F401
+from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement  # noqa: F401

@@ -1,0 +1,403 @@
+"""A project's acceptance scenarios: store and import features (syntax-checked), run them against a
+configuration version, record the results; what the gap map and the sign-off read from them.
+
+Plain functions taking a session; every change is audited in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from gap_analysis.records import ScenarioLabel
+from loyalty_core.config.models import ConfigVersion
+from loyalty_core.db import utcnow
+from workbench.acceptance import gherkin
+from workbench.acceptance.enums import SEVERITY, ResultStatus, RunStatus
+from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement
+from workbench.audit import service as audit
+from workbench.projects.models import Project
+from workbench.requirements.models import Requirement
+
+if TYPE_CHECKING:
+    from workbench.acceptance import runner
+
+MAX_FILES = 200
+
+
+class AcceptanceError(Exception):
+    """A refusal of the acceptance domain, naming the file, line or field."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a configuration version passes the project's acceptance scenarios.
+
+    `passed` when, in the latest finished run of the project against the version, every active
+    scenario tagged with a Must requirement passed (none failed, undefined, skipped or missing
+    from the run), and there is at least one such scenario. `reasons` says why not, one line each.
+    """
+
+    passed: bool
+    run_id: int | None
+    reasons: list[str] = field(default_factory=list)
+    config_label: str = ""
+    must_scenarios: int = 0
+
+
+# --- features and scenarios -----------------------------------------------------------------
+
+
+def save_feature(session: Session, project: Project, filename: str, source: str, *, actor: str) -> Feature:
+    """Store a feature (new, or the new text of the file with that name): syntax-checked first,
+    nothing stored when it does not parse. Scenarios keep their ids by name across edits."""
+    parsed = gherkin.parse(source, filename) if source.strip() else _empty(filename)
+    feature = session.scalar(
+        select(Feature).where(Feature.project_id == project.id, Feature.filename == parsed.filename)
+    )
+    created = feature is None
+    if feature is None:
+        feature = Feature(project_id=project.id, filename=parsed.filename, created_by=actor)
+        session.add(feature)
+    feature.name = parsed.name[:300]
+    feature.language = parsed.language
+    feature.source = source.replace("\r\n", "\n")
+    feature.updated_by = actor
+    session.flush()
+    _sync_scenarios(session, project, feature, parsed)
+    audit.record(
+        session, actor, "acceptance.feature.create" if created else "acceptance.feature.update", "acceptance_feature",
+        feature.id, {"project": project.key, "file": feature.filename, "scenarios": len(parsed.scenarios)},
+    )
+    return feature
+
+
+def _empty(filename: str) -> gherkin.ParsedFeature:
+    raise gherkin.GherkinError(gherkin.check_filename(filename), "the text is empty")
+
+
+def _sync_scenarios(session: Session, project: Project, feature: Feature, parsed: gherkin.ParsedFeature) -> None:
+    by_name = {s.name: s for s in feature.scenarios}
+    seen = set()
+    for position, item in enumerate(parsed.scenarios):
+        scenario = by_name.get(item.name)
+        if scenario is None:
+            scenario = Scenario(feature=feature, project_id=project.id, name=item.name[:300])
+            session.add(scenario)
+        scenario.line, scenario.position = item.line, position
+        scenario.tags, scenario.text, scenario.active = list(item.tags), item.text, True
+        wanted = set(item.requirements)
+        for link in list(scenario.requirements):
+            if link.number not in wanted:
+                scenario.requirements.remove(link)
+        have = {link.number for link in scenario.requirements}
+        for number in sorted(wanted - have):
+            scenario.requirements.append(ScenarioRequirement(project_id=project.id, number=number))
+        seen.add(item.name)
+    for name, scenario in by_name.items():
+        if name not in seen:
+            # Kept (inactive) so its results in earlier runs keep their history.
+            scenario.active = False
+            scenario.requirements.clear()
+    session.flush()
+
+
+def import_features(
+    session: Session, project: Project, files: Iterable[tuple[str, bytes | str]], *, actor: str
+) -> list[Feature]:
+    """Store several `.feature` files at once: every file is checked first, and when any fails
+    nothing is stored; the error lists every bad file with its line."""
+    texts: list[tuple[str, str]] = []
+    problems: list[str] = []
+    for name, data in files:
+        if isinstance(data, bytes):
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                problems.append(f"{name}: not UTF-8 text (byte {error.start})")
+                continue
+        else:
+            text = data
+        try:
+            gherkin.parse(text, name)
+        except gherkin.GherkinError as error:
+            problems.append(str(error))
+            continue
+        texts.append((name, text))
+    if len(texts) + len(problems) > MAX_FILES:
+        raise AcceptanceError(f"at most {MAX_FILES} files at once")
+    if problems:
+        raise AcceptanceError("nothing imported: " + "; ".join(problems))
+    if not texts:
+        raise AcceptanceError("no .feature file to import")
+    return [save_feature(session, project, name, text, actor=actor) for name, text in texts]
+
+
+def delete_feature(session: Session, feature: Feature, *, actor: str) -> None:
+    """Remove a feature and its scenarios (their past results stay in their runs, unlinked)."""
+    audit.record(
+        session, actor, "acceptance.feature.delete", "acceptance_feature", feature.id,
+        {"project": feature.project.key, "file": feature.filename},
+    )
+    session.delete(feature)
+    session.flush()
+
+
+def list_features(session: Session, project: Project) -> list[Feature]:
+    return list(
+        session.scalars(
+            select(Feature)
+            .where(Feature.project_id == project.id)
+            .options(selectinload(Feature.scenarios).selectinload(Scenario.requirements))
+            .order_by(Feature.filename)
+        )
+    )
+
+
+def get_feature(session: Session, feature_id: int) -> Feature:
+    feature = session.get(Feature, feature_id)
+    if feature is None:
+        raise AcceptanceError(f"no feature {feature_id}")
+    return feature
+
+
+def get_scenario(session: Session, scenario_id: int) -> Scenario:
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None:
+        raise AcceptanceError(f"no scenario {scenario_id}")
+    return scenario
+
+
+def active_scenarios(session: Session, project: Project) -> list[Scenario]:
+    return list(
+        session.scalars(
+            select(Scenario)
+            .join(Feature)
+            .where(Scenario.project_id == project.id, Scenario.active.is_(True))
+            .options(selectinload(Scenario.requirements), selectinload(Scenario.feature))
+            .order_by(Feature.filename, Scenario.position)
+        )
+    )
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+def create_run(session: Session, project: Project, version: ConfigVersion, *, actor: str) -> Run:
+    """A queued run of the project's scenarios against `version` (execute_run runs it)."""
+    total = session.scalar(
+        select(func.count(Scenario.id)).where(Scenario.project_id == project.id, Scenario.active.is_(True))
+    ) or 0
+    if not total:
+        raise AcceptanceError(f"project {project.key} has no scenario to run; import or write a feature first")
+    run = Run(
+        project_id=project.id, config_version_id=version.id, config_label=version.label,
+        config_hash=version.content_hash, status=RunStatus.queued.value, started_by=actor, total=total,
+    )
+    session.add(run)
+    session.flush()
+    audit.record(
+        session, actor, "acceptance.run.start", "acceptance_run", run.id,
+        {"project": project.key, "config": version.label, "hash": version.content_hash[:12], "scenarios": total},
+    )
+    return run
+
+
+def execute_run(
+    session: Session, run: Run, *, on_progress: Callable[[Run], None] | None = None, jobs: int = 1
+) -> Run:
+    """Run behave over the run's project features against its configuration version (in a
+    separate process) and store every result. `on_progress` is called with the run after each
+    finished scenario (the caller may commit there, so other sessions see the progress)."""
+    from workbench.acceptance import runner
+
+    features = list_features(session, run.project)
+    version = session.get(ConfigVersion, run.config_version_id)
+    assert version is not None
+    run.status, run.started_at, run.done = RunStatus.running.value, utcnow(), 0
+    if on_progress:
+        on_progress(run)
+
+    def progress(done: int) -> None:
+        run.done = done
+        if on_progress:
+            on_progress(run)
+
+    outcome = runner.run(
+        [runner.FeatureFile(f.id, f.filename, f.source) for f in features],
+        version.document,
+        config_label=version.label,
+        on_progress=progress,
+        jobs=jobs,
+    )
+    _record(session, run, features, outcome)
+    return run
+
+
+def _record(session: Session, run: Run, features: list[Feature], outcome: "runner.Outcome") -> None:
+    by_file = {f.filename: f for f in features}
+    counts = dict.fromkeys(("passed", "failed", "skipped", "undefined", "error"), 0)
+    for item in outcome.results:
+        feature = by_file.get(item.filename)
+        scenario = None
+        if feature is not None and item.scenario_name:
+            scenario = next((s for s in feature.scenarios if s.name == item.scenario_name and s.active), None)
+        session.add(
+            Result(
+                run_id=run.id, scenario_id=scenario.id if scenario else None,
+                feature_id=feature.id if feature else None, feature_name=item.feature_name[:300],
+                scenario_name=item.scenario_name[:300], status=item.status, duration_seconds=item.duration,
+                failing_step=item.failing_step, message=item.message, snippet=item.snippet, steps=item.steps,
+            )
+        )
+        counts[item.status] = counts.get(item.status, 0) + 1
+    run.passed, run.failed, run.skipped = counts["passed"], counts["failed"], counts["skipped"]
+    run.undefined, run.errors = counts["undefined"], counts["error"]
+    run.output = outcome.output[-20_000:]
+    run.done = run.total
+    run.finished_at = utcnow()
+    run.duration_seconds = round(outcome.duration, 3)
+    run.status = RunStatus.error.value if outcome.crashed else RunStatus.finished.value
+    session.flush()
+    audit.record(
+        session, run.started_by or "system", "acceptance.run.finish", "acceptance_run", run.id,
+        {"config": run.config_label, "summary": run.summary, "status": run.status},
+    )
+
+
+def get_run(session: Session, run_id: int) -> Run:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise AcceptanceError(f"no run {run_id}")
+    return run
+
+
+def list_runs(session: Session, project: Project, limit: int = 100) -> list[Run]:
+    """A project's runs, newest first."""
+    return list(
+        session.scalars(
+            select(Run).where(Run.project_id == project.id).order_by(Run.id.desc()).limit(limit)
+        )
+    )
+
+
+def latest_run(session: Session, project: Project, version: ConfigVersion | None = None) -> Run | None:
+    """The newest finished run of the project (against `version` when given)."""
+    query = select(Run).where(Run.project_id == project.id, Run.status == RunStatus.finished.value)
+    if version is not None:
+        query = query.where(Run.config_version_id == version.id)
+    return session.scalar(query.order_by(Run.id.desc()).limit(1))
+
+
+def latest_results(session: Session, project: Project) -> dict[int, Result]:
+    """For every scenario of the project that some run included, its result in the newest run."""
+    newest = (
+        select(func.max(Result.id))
+        .join(Run, Run.id == Result.run_id)
+        .where(Run.project_id == project.id, Result.scenario_id.is_not(None), Run.status == RunStatus.finished.value)
+        .group_by(Result.scenario_id)
+    )
+    results = session.scalars(select(Result).where(Result.id.in_(newest)).options(selectinload(Result.run)))
+    return {r.scenario_id: r for r in results if r.scenario_id is not None}
+
+
+def scenario_history(session: Session, scenario: Scenario) -> list[Result]:
+    """Every result of a scenario, newest first, with its run (configuration version, when)."""
+    return list(
+        session.scalars(
+            select(Result)
+            .where(Result.scenario_id == scenario.id)
+            .options(selectinload(Result.run))
+            .order_by(Result.id.desc())
+        )
+    )
+
+
+# --- what the gap map and the sign-off read ---------------------------------------------------
+
+
+def requirement_scenarios(session: Session, project: Project) -> dict[int, list[ScenarioLabel]]:
+    """For every requirement number tagged (@REQ-n) on a stored scenario of the project, its scenarios
+    with the latest result of each (status 'not_run' when no run has included it)."""
+    latest = latest_results(session, project)
+    found: dict[int, list[ScenarioLabel]] = {}
+    for scenario in active_scenarios(session, project):
+        result = latest.get(scenario.id)
+        label = ScenarioLabel(
+            feature=scenario.feature.name,
+            name=scenario.name,
+            status=result.status if result else ResultStatus.not_run.value,
+            config_label=result.run.config_label if result else None,
+            scenario_id=scenario.id,
+            run_id=result.run_id if result else None,
+        )
+        for number in scenario.requirement_numbers:
+            found.setdefault(number, []).append(label)
+    return dict(sorted(found.items()))
+
+
+def must_numbers(session: Session, project: Project) -> set[int]:
+    return set(
+        session.scalars(
+            select(Requirement.number).where(Requirement.project_id == project.id, Requirement.priority == "must")
+        )
+    )
+
+
+def verdict(session: Session, project: Project, version: ConfigVersion) -> Verdict:
+    """Pass/fail of a configuration version: passed when, in the latest run of this project against
+    this version, every scenario tagged with a Must requirement passed (none failed, undefined, skipped),
+    and there is at least one such scenario. Verdict has .passed: bool, .run_id, .reasons: list[str]."""
+    must = must_numbers(session, project)
+    scenarios = [s for s in active_scenarios(session, project) if must & set(s.requirement_numbers)]
+    run = latest_run(session, project, version)
+    reasons: list[str] = []
+    if not scenarios:
+        reasons.append("no scenario is tagged with a Must requirement")
+    if run is None:
+        reasons.append(f"no finished run of {project.key} against {version.label}")
+        return Verdict(False, None, reasons, version.label, len(scenarios))
+    if run.config_hash != version.content_hash:
+        reasons.append(f"run {run.id} ran an earlier text of {version.label} (the draft changed since); run it again")
+    results: dict[int, str] = {}
+    for result in run.results:
+        if result.scenario_id is not None:
+            results[result.scenario_id] = result.status
+        elif result.status == ResultStatus.error.value:
+            reasons.append(f"{result.feature_name}: {result.message.splitlines()[0] if result.message else 'error'}")
+    for scenario in scenarios:
+        refs = ", ".join(f"REQ-{n}" for n in scenario.requirement_numbers if n in must)
+        status = results.get(scenario.id)
+        if status is None:
+            reasons.append(f"{refs} «{scenario.name}»: not in run {run.id}")
+        elif status != ResultStatus.passed.value:
+            reasons.append(f"{refs} «{scenario.name}»: {status}")
+    return Verdict(not reasons, run.id, reasons, version.label, len(scenarios))
+
+
+def worst(statuses: Iterable[str]) -> str:
+    """The status that stands for several (an outline's example rows): the most severe one."""
+    return max(statuses, key=lambda s: SEVERITY.get(s, 0), default=ResultStatus.not_run.value)
+
+
+def results_by_requirement(
+    session: Session, project: Project, number: int
+) -> tuple[Requirement | None, list[tuple[Scenario, Result | None]]]:
+    """The living documentation of one requirement: the requirement (None if not written yet)
+    and its scenarios with the latest result of each."""
+    requirement = session.scalar(
+        select(Requirement).where(Requirement.project_id == project.id, Requirement.number == number)
+    )
+    latest = latest_results(session, project)
+    scenarios = [s for s in active_scenarios(session, project) if number in s.requirement_numbers]
+    return requirement, [(s, latest.get(s.id)) for s in scenarios]
+
+
+def run_timestamp(run: Run) -> dt.datetime:
+    return run.finished_at or run.started_at
+
