@@ -1,0 +1,239 @@
+"""The gap map and the modifications list as a Word document (A4 landscape, like the AS-IS /
+TO-BE descriptions): a summary, the process area x classification matrix, the requirements
+table and the modifications list with the critical path marked."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+
+from gap_analysis.export.texts import (
+    area_label,
+    clean,
+    column_label,
+    days,
+    generated_at,
+)
+from gap_analysis.matrix import column_of, gap_matrix
+from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord
+
+PAGE_WIDTH, PAGE_HEIGHT = Cm(29.7), Cm(21.0)  # A4 landscape: the requirements table is wide
+PAGE_MARGIN = Cm(1.8)
+# Column widths in cm; each table adds up to the usable width (29.7 - 2 x 1.8 = 26.1 cm).
+REQUIREMENT_COLUMNS = (
+    ("REQ", 1.6), ("Title", 4.5), ("Priority", 1.6), ("Process area", 2.6), ("Classification", 2.8),
+    ("Capability / key / modifications", 3.8), ("Status", 1.8), ("Owner", 2.4), ("Rationale", 5.0),
+)
+MODIFICATION_COLUMNS = (
+    ("MOD", 1.6), ("Title", 8.5), ("Estimate (person-days)", 2.2), ("Priority", 1.8), ("Status", 2.2),
+    ("Requirements", 4.5), ("Depends on", 3.3), ("Critical path", 2.0),
+)
+_ZERO = Decimal(0)
+
+
+def gap_map_docx(report: GapMapReport) -> bytes:
+    """The gap map and the modifications list of `report` as the bytes of a .docx file."""
+    document = Document()
+    _page_setup(document)
+    document.add_heading(clean(f"{report.project_name}: gap map"), 0)
+    document.add_paragraph("Карта разрыва функционала и список доработок", style="Subtitle")
+    for label, value in (("Project", report.project_key), ("Client", report.client),
+                         ("Generated", generated_at(report)), *report.extra.items()):
+        if value:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(clean(f"{label}: ")).bold = True
+            paragraph.add_run(clean(value))
+
+    document.add_heading("Summary", 1)
+    _summary(document, report)
+    document.add_heading("Gap map by process area", 1)
+    _matrix(document, report.requirements)
+    document.add_heading("Requirements", 1)
+    _requirements(document, report.requirements)
+    document.add_heading("Modifications list (список доработок)", 1)
+    _modifications(document, report)
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _summary(document: DocxDocument, report: GapMapReport) -> None:
+    requirements = report.requirements
+    matrix = gap_matrix(requirements)
+    coverage = report.coverage
+    facts = [
+        ("Requirements", str(len(requirements))),
+        ("Must requirements covered",
+         f"{coverage.must_covered} of {coverage.must_total} ({coverage.share}%): fit or a gap with a "
+         "modification, proved by an acceptance scenario"),
+        ("Modifications", str(len(report.modifications))),
+        ("Total effort", f"{days(report.total_effort_days)} person-days"),
+        ("Critical path", _critical_path(report)),
+    ]
+    for label, value in facts:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(clean(value))
+    table = _table(document, [("Classification", 10.0), ("Requirements", 3.0)])
+    for column in matrix.columns:
+        _row(table, [column_label(column), str(matrix.column_total(column))])
+    _row(table, ["Total", str(matrix.total)], bold=True)
+
+
+def _critical_path(report: GapMapReport) -> str:
+    if not report.critical_path:
+        return "none (no modification)"
+    return f"{' → '.join(report.critical_path)} ({days(report.critical_path_days)} person-days)"
+
+
+def _matrix(document: DocxDocument, requirements: Sequence[RequirementRecord]) -> None:
+    matrix = gap_matrix(requirements)
+    # The area column takes what the count columns (1.9 cm each) leave of the page.
+    count_width = 1.9
+    area_width = 26.1 - count_width * (len(matrix.columns) + 1)
+    header = [("Process area", area_width), *((column_label(c), count_width) for c in matrix.columns),
+              ("Total", count_width)]
+    table = _table(document, header)
+    for area in matrix.areas:
+        counts = [matrix.count(area, column) for column in matrix.columns]
+        _row(table, [area_label(area), *(_count(n) for n in counts), str(matrix.row_total(area))], numbers_from=1)
+    totals = [matrix.column_total(column) for column in matrix.columns]
+    _row(table, ["Total", *(str(n) for n in totals), str(matrix.total)], bold=True, numbers_from=1)
+
+
+def _count(number: int) -> str:
+    # Empty cells let the non-zero counts stand out.
+    return str(number) if number else ""
+
+
+def _requirements(document: DocxDocument, requirements: Sequence[RequirementRecord]) -> None:
+    if not requirements:
+        document.add_paragraph("The project holds no requirement yet.")
+        return
+    table = _table(document, list(REQUIREMENT_COLUMNS))
+    for requirement in requirements:
+        title = requirement.title
+        if requirement.description:
+            title += f"\n{requirement.description}"
+        classification = requirement.classification
+        _row(table, [
+            requirement.ref, title, requirement.priority.label, requirement.process_area,
+            classification.label if classification else column_label(column_of(requirement)),
+            _how_met(requirement), requirement.status.label, requirement.owner, requirement.rationale,
+        ])
+
+
+def _how_met(requirement: RequirementRecord) -> str:
+    """What meets the requirement: the core's capability, its configuration key, or the
+    modifications that close the gap."""
+    parts = []
+    if requirement.capability:
+        parts.append(requirement.capability)
+    if requirement.config_key:
+        parts.append(f"Key: {requirement.config_key}")
+    if requirement.modifications:
+        parts.append(f"Modifications: {', '.join(requirement.modifications)}")
+    elif requirement.classification is not None and requirement.classification.is_gap:
+        parts.append("No modification yet")
+    return "\n".join(parts)
+
+
+def _modifications(document: DocxDocument, report: GapMapReport) -> None:
+    if not report.modifications:
+        document.add_paragraph("The list holds no modification.")
+    else:
+        table = _table(document, list(MODIFICATION_COLUMNS))
+        for modification in report.modifications:
+            _modification_row(table, modification)
+        _row(table, ["Total", "", days(sum((m.estimate_days for m in report.modifications), start=_ZERO)),
+                     "", "", "", "", ""], bold=True)
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Total effort: ").bold = True
+    paragraph.add_run(f"{days(report.total_effort_days)} person-days")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Critical path: ").bold = True
+    paragraph.add_run(clean(_critical_path(report)))
+
+
+def _modification_row(table: Table, modification: ModificationRecord) -> None:
+    title = modification.title
+    if modification.description:
+        title += f"\n{modification.description}"
+    cells = _row(table, [
+        modification.ref, title, days(modification.estimate_days), modification.priority.label,
+        modification.status.label, ", ".join(modification.requirements), ", ".join(modification.depends_on),
+        "yes" if modification.on_critical_path else "",
+    ])
+    _right(cells[2])
+    if modification.on_critical_path:
+        # Bold reference and mark: the critical chain is what a reader looks for first.
+        for index in (0, 7):
+            for run in cells[index].paragraphs[0].runs:
+                run.bold = True
+
+
+# --- python-docx building blocks -----------------------------------------------------------
+
+def _page_setup(document: DocxDocument) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, PAGE_MARGIN)
+    style = document.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(9)
+
+
+def _table(document: DocxDocument, columns: list[tuple[str, float]]) -> Table:
+    """A grid table with a bold header row repeated on every page. Widths (cm) go to both the
+    grid, which LibreOffice reads, and every cell, which Word reads."""
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, (_, width) in zip(table.columns, columns, strict=True):
+        column.width = Cm(width)
+    for cell, (text, width) in zip(table.rows[0].cells, columns, strict=True):
+        cell.width = Cm(width)
+        cell.paragraphs[0].add_run(text).bold = True
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    return table
+
+
+def _row(table: Table, values: list[str], *, bold: bool = False, numbers_from: int | None = None) -> tuple[_Cell, ...]:
+    """A row of `values`; cells from `numbers_from` on are right-aligned (counts)."""
+    # add_row gives each new cell the grid column's width already.
+    cells = table.add_row().cells
+    for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+        lines = clean(value).split("\n")
+        paragraph = cell.paragraphs[0]
+        run = paragraph.add_run(lines[0])
+        run.bold = bold
+        for line in lines[1:]:
+            # One paragraph a line: Word shows a bare newline in a run as a soft break at best.
+            extra = cell.add_paragraph().add_run(line)
+            extra.bold = bold
+        if numbers_from is not None and index >= numbers_from:
+            _right(cell)
+    return tuple(cells)
+
+
+def _right(cell: _Cell) -> None:
+    for paragraph in cell.paragraphs:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
