@@ -45,6 +45,8 @@ def after_scenario(context: Any, scenario: Any) -> None:
                 sys.__stdout__.write(f"\nUNDEFINED {step.location}  {step.keyword} {step.name}\n")
                 sys.__stdout__.flush()
     till = getattr(context, "till", None)
+    if till is not None and till.book is not None:
+        till.book.close()  # the scenario's in-memory ledger
     refusal = till.refusal if till is not None else None
     if refusal is not None and not refusal.checked and getattr(scenario.status, "name", scenario.status) == "passed":
         raise AssertionError(

@@ -19,7 +19,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from loyalty_core.config.schema import ProgramConfig, RoundingMode
 from loyalty_core.config.validation import load_document, parse_config
@@ -34,6 +34,9 @@ from loyalty_core.engine import (
     plan_return,
 )
 from loyalty_core.errors import ConfigurationError, LoyaltyError
+
+if TYPE_CHECKING:
+    from acceptance.ledger_mode import LedgerBook
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
@@ -151,7 +154,7 @@ def table_rows(table: Any, columns: dict[str, str], required: tuple[str, ...], w
 
 @dataclass
 class Refusal:
-    kind: str  # "purchase" or "return"
+    kind: str  # "purchase", "return" or "enrolment"
     error: LoyaltyError
     checked: bool = False
 
@@ -177,6 +180,16 @@ class Till:
     refusal: Refusal | None = None
     returnable: list[ReturnableLine] = field(default_factory=list)
     last_return: list[LineReturn] | None = None
+    # The ledger-backed mode (acceptance/ledger_mode.py), from the scenario's first enrolment.
+    book: LedgerBook | None = None
+    card: str = ""  # the card number the enrolment issued
+    phone: str = ""  # the phone as the ledger stored it (E.164)
+    expired: int | None = None  # what the last run of the expiry job expired
+
+    @property
+    def in_ledger(self) -> bool:
+        """True once a member was enrolled: purchases, returns and expiry go through the ledger."""
+        return self.book is not None and self.book.member is not None
 
     # --- the programme --------------------------------------------------------------------
 
@@ -193,6 +206,21 @@ class Till:
             known = ", ".join(sorted(p.name for p in CONFIGS.glob("*.y*ml"))) or "none"
             fail(f"no configuration file {name!r} under features/configs/ (there are: {known})")
         self.load_config_text(path.read_text("utf-8"), name)
+
+    def load_config_under_test(self, userdata: Any) -> None:
+        """The configuration version chosen for the run: its document (JSON or YAML file) is
+        named by behave's `-D config=FILE` (the workbench writes it for every run)."""
+        path = (userdata.get("config") or "").strip() if userdata else ""
+        if not path:
+            fail(
+                "no configuration under test: run behave with -D config=FILE "
+                "(`workbench accept run --project KEY --config VERSION` passes the version chosen for the run)"
+            )
+        file = Path(path)
+        if not file.is_file():
+            fail(f"the configuration under test {path!r} is not a file")
+        label = (userdata.get("config_label") or "").strip() or file.name
+        self.load_config_text(file.read_text("utf-8"), f"configuration under test {label}")
 
     def set_rounding(self, mode: str) -> None:
         if self.document is None:
@@ -215,6 +243,15 @@ class Till:
             fail('give the programme configuration first ("Given the programme configuration ...")')
         return self.config
 
+    def travel(self, days: int) -> None:
+        """Move the scenario's moment `days` later (the same wall-clock time)."""
+        if self.moment is not None:
+            self.moment += dt.timedelta(days=days)
+        else:
+            day, time = self.local_moment or (DEFAULT_DAY, DEFAULT_TIME)
+            self.local_moment = (day + dt.timedelta(days=days), time)
+        self._sync()
+
     def at(self) -> dt.datetime:
         if self.moment is not None:
             return self.moment
@@ -227,6 +264,50 @@ class Till:
         if self.refusal is not None and not self.refusal.checked:
             fail(f"the previous {self.refusal.kind} was refused and no step checked why: {self.refusal.detail}")
 
+    # --- the ledger-backed mode -----------------------------------------------------------
+
+    def _book(self) -> LedgerBook:
+        from acceptance.ledger_mode import LedgerBook
+
+        if self.book is None:
+            self.programme()
+            assert self.document is not None
+            self.book = LedgerBook(self.document)
+        return self.book
+
+    def enroll(self, phone: str, birthday: dt.date | None = None) -> None:
+        """Enrol at the till through the ledger; a refusal is kept for a "... is refused" step."""
+        self._no_unchecked_refusal()
+        book = self._book()
+        store = book.store(self.store, self.direction)
+        try:
+            member = book.enroll(phone, self.at(), store, birthday)
+        except LoyaltyError as error:
+            self.refusal = Refusal("enrolment", error)
+            return
+        self.refusal = None
+        self.phone, self.card, self.birthday = member.phone, book.card_of(member), birthday
+        self.balance, self.spend_365 = 0, Decimal("0.00")
+        self.decision, self.returnable, self.last_return = None, [], None
+
+    def require_pure(self, what: str) -> None:
+        if self.in_ledger:
+            fail(
+                f"{what} cannot be set for an enrolled member: in a ledger-backed scenario the balance "
+                "and the spend come from the member's purchases and returns"
+            )
+
+    def _sync(self) -> None:
+        if self.in_ledger and self.book is not None:
+            self.balance = self.book.balance(self.at())
+            self.spend_365 = self.book.spend(self.at())
+
+    def run_expiry(self) -> None:
+        if not self.in_ledger or self.book is None:
+            fail("the expiry job needs an enrolled member (\"Given a member enrolled with phone ...\")")
+        self.expired = self.book.expire(self.at())
+        self._sync()
+
     def buy(self, redeem: int) -> None:
         self._no_unchecked_refusal()
         config = self.programme()
@@ -236,7 +317,11 @@ class Till:
         member = MemberState(self.balance, self.spend_365, self.birthday)
         self.last_return = None
         try:
-            decision = calculate(basket, member, config, self.at())
+            if self.in_ledger and self.book is not None:
+                store = self.book.store(self.store, self.direction)
+                decision = self.book.buy(store, list(self.lines), redeem, self.at())
+            else:
+                decision = calculate(basket, member, config, self.at())
         except LoyaltyError as error:
             self.decision, self.returnable = None, []
             self.refusal = Refusal("purchase", error)
@@ -246,6 +331,24 @@ class Till:
         self.balance = decision.balance_after
         self.spend_365 += decision.paid_amount
         self.returnable = [ReturnableLine.from_decision(line) for line in decision.lines]
+        self._sync()
+
+    def quote(self) -> None:
+        """What the till shows before payment (the POS quote): no side effects on the member."""
+        self._no_unchecked_refusal()
+        config = self.programme()
+        if not self.lines:
+            fail('give the basket first ("Given the basket:" with a table)')
+        try:
+            if self.in_ledger and self.book is not None:
+                decision = self.book.quote(self.book.store(self.store, self.direction), list(self.lines), self.at())
+            else:
+                basket = Basket(tuple(self.lines), self.store, self.direction, 0)
+                decision = calculate(basket, MemberState(self.balance, self.spend_365, self.birthday), config, self.at())
+        except LoyaltyError as error:
+            self.refusal = Refusal("purchase", error)
+            return
+        self.refusal, self.decision, self.last_return = None, decision, None
 
     def remaining(self, index: int) -> Decimal:
         for line in self.returnable:
@@ -260,6 +363,9 @@ class Till:
             fail("there is no purchase to return from (the member has not bought the basket)")
         try:
             plan = plan_return(self.returnable, quantities)
+            if self.in_ledger and self.book is not None:
+                # The ledger applies the same plan, and its own rules (the return window).
+                self.book.give_back(self.book.store(self.store, self.direction), quantities, self.at())
         except LoyaltyError as error:
             self.last_return = None
             self.refusal = Refusal("return", error)
@@ -276,6 +382,7 @@ class Till:
                 self.spend_365 -= part.paid
             updated.append(line)
         self.returnable = updated
+        self._sync()
 
     # --- what the Then steps read ---------------------------------------------------------
 
@@ -304,7 +411,7 @@ class Till:
         expectation = f'expected the {kind} to be refused because "{reason}"'
         refusal = self.refusal
         if refusal is None or refusal.kind != kind:
-            went = self.summary() if kind == "purchase" else self.return_summary()
+            went = {"purchase": self.summary, "return": self.return_summary}.get(kind, self.enrolment_summary)()
             fail(f"{expectation}, but it went through ({went})")
         refusal.checked = True
         if reason.casefold() not in refusal.detail.casefold():
@@ -328,6 +435,9 @@ class Till:
         if decision.tier:
             parts.append(f"tier: {decision.tier}")
         return "; ".join(parts)
+
+    def enrolment_summary(self) -> str:
+        return f"member {self.phone} enrolled with card {self.card}" if self.phone else "no member enrolled"
 
     def return_summary(self) -> str:
         if self.last_return is None:

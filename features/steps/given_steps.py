@@ -70,6 +70,7 @@ def rounding(context: Any, mode: str) -> None:
 @given(r"участник с (?P<points>\d+) балл(?:ом|ами)")
 def member(context: Any, points: str, amount: str | None = None) -> None:
     till = _till(context)
+    till.require_pure("a balance")
     till.balance = int(points)
     if amount is not None:
         till.spend_365 = parse_money(amount, "the 365-day spend")
@@ -78,6 +79,7 @@ def member(context: Any, points: str, amount: str | None = None) -> None:
 @given(rf"the member spent {MONEY} in the (?:previous|last) 365 days")
 @given(rf"участник потратил {MONEY} за (?:предыдущие|последние) 365 дней")
 def member_spend(context: Any, amount: str) -> None:
+    _till(context).require_pure("the 365-day spend")
     _till(context).spend_365 = parse_money(amount, "the 365-day spend")
 
 
