@@ -167,14 +167,27 @@ def _xlsx_rows(data: bytes) -> Grid:
         return _collect(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True))
     except IntakeError:
         raise
-    except DefusedXmlException:
-        raise _file_problem("the workbook declares XML entities or a DTD, which are not accepted") from None
     except Exception as error:  # noqa: BLE001  (any parse failure of a hostile file is a refusal)
+        if _caused_by_entities(error):
+            raise _file_problem("the workbook declares XML entities or a DTD, which are not accepted") from None
         raise _file_problem(f"the file could not be read as an Excel workbook ({_reason(error)}); "
                             "save it from Excel as .xlsx and try again") from None
     finally:
         if workbook is not None:
             workbook.close()
+
+
+def _caused_by_entities(error: BaseException) -> bool:
+    """defusedxml refused a DTD or an entity somewhere down the chain (openpyxl re-raises the
+    refusal of a sheet as a ValueError "Unable to read workbook")."""
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _reason(error: Exception) -> str:
@@ -305,14 +318,15 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
     result: list[RequirementRow] = []
     first_line_of: dict[int, int] = {}
     for line, cells in data:
-        row, row_problems = _row(line, cells, columns, header)
-        if row is not None and row.number is not None:
-            if row.number in first_line_of:
+        number, row, row_problems = _row(line, cells, columns, header)
+        # A number is claimed by its first line even when that line has other problems, so
+        # the second line is reported in the same round.
+        if number is not None:
+            if number in first_line_of:
                 row_problems.append(IntakeProblem(line, columns["number"][1],
-                                                  f"REQ-{row.number} is already on line {first_line_of[row.number]}"))
-                row = None
+                                                  f"REQ-{number} is already on line {first_line_of[number]}"))
             else:
-                first_line_of[row.number] = line
+                first_line_of[number] = line
         problems.extend(row_problems)
         if row is not None and not row_problems:
             result.append(row)
@@ -322,49 +336,47 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
 
 
 def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str]],
-         header: tuple[object, ...]) -> tuple[RequirementRow | None, list[IntakeProblem]]:
-    problems: list[IntakeProblem] = []
-    # Every cell under a header is checked for its length, ours or the PM's own column.
-    for index, cell in enumerate(cells):
-        written = _text(header[index]) if index < len(header) else ""
-        if not written:
-            continue
-        text = _text(cell)
-        if len(text) > MAX_CELL_CHARS:
-            problems.append(IntakeProblem(line, written, f"{len(text):,} characters; at most {MAX_CELL_CHARS:,}"))
-        elif (bad := _CONTROL.search(text)) is not None:
-            problems.append(IntakeProblem(line, written, f"holds a control character (U+{ord(bad.group()):04X})"))
-    if problems:
-        return None, problems
-
+         header: tuple[object, ...]) -> tuple[int | None, RequirementRow | None, list[IntakeProblem]]:
+    """The row's requirement number (when it has a valid one), the row (None when it has a
+    problem) and its problems."""
     def cell(field: str) -> tuple[object, str]:
         if field not in columns:
             return None, ""
         index, written = columns[field]
         return (cells[index] if index < len(cells) else None), written
 
-    values: dict[str, object] = {}
-    for field in ("title", "description", "process_area", "capability", "config_key", "rationale", "owner"):
-        values[field] = _text(cell(field)[0])
-    if not values["title"]:
+    problems: list[IntakeProblem] = []
+    raw, written = cell("number")
+    number = _number(raw) if _text(raw) else None
+    if _text(raw) and number is None:
+        problems.append(IntakeProblem(line, written, f"{_text(raw)[:40]!r} is not a requirement number "
+                                      "(REQ-12 or 12; leave it empty for a new requirement)"))
+    # Every cell under a header is checked for its length, ours or the PM's own column; the
+    # fields are read only from cells that pass.
+    unreadable = len(problems)
+    for index, value in enumerate(cells):
+        header_text = _text(header[index]) if index < len(header) else ""
+        if not header_text:
+            continue
+        text = _text(value)
+        if len(text) > MAX_CELL_CHARS:
+            problems.append(IntakeProblem(line, header_text, f"{len(text):,} characters; at most {MAX_CELL_CHARS:,}"))
+        elif (bad := _CONTROL.search(text)) is not None:
+            problems.append(IntakeProblem(line, header_text, f"holds a control character (U+{ord(bad.group()):04X})"))
+    if len(problems) > unreadable:
+        return number, None, problems
+
+    text_of = {field: _text(cell(field)[0]) for field in
+               ("title", "description", "process_area", "capability", "config_key", "rationale", "owner")}
+    if not text_of["title"]:
         problems.append(IntakeProblem(line, columns["title"][1], "a title is required"))
 
-    raw, written = cell("number")
-    number = None
-    if _text(raw):
-        number = _number(raw)
-        if number is None:
-            problems.append(IntakeProblem(line, written, f"{_text(raw)!r} is not a requirement number "
-                                          "(REQ-12 or 12; leave it empty for a new requirement)"))
-
     raw, written = cell("priority")
-    priority = None
+    priority: Priority | None = None
     if not _text(raw):
         problems.append(IntakeProblem(line, written, "a priority is required (must, should, could, wont)"))
     else:
-        priority = _PRIORITY_WORDS.get(_squeeze(_text(raw)))
-        if priority is None:
-            priority = _parse(Priority, raw, line, written, problems)
+        priority = _PRIORITY_WORDS.get(_squeeze(_text(raw))) or _parse(Priority, raw, line, written, problems)
 
     raw, written = cell("classification")
     classification = _parse(Classification, raw, line, written, problems) if _text(raw) else None
@@ -372,9 +384,13 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
     status = _parse(ClassificationStatus, raw, line, written, problems) if _text(raw) else ClassificationStatus.open
 
     if problems or priority is None or status is None:
-        return None, problems
-    return RequirementRow(line=line, number=number, priority=priority, classification=classification,
-                          status=status, **values), problems  # type: ignore[arg-type]
+        return number, None, problems
+    row = RequirementRow(
+        line=line, number=number, title=text_of["title"], priority=priority, description=text_of["description"],
+        process_area=text_of["process_area"], classification=classification, capability=text_of["capability"],
+        config_key=text_of["config_key"], rationale=text_of["rationale"], owner=text_of["owner"], status=status,
+    )
+    return number, row, problems
 
 
 def _parse(kind: type[_E], raw: object, line: int, written: str, problems: list[IntakeProblem]) -> _E | None:

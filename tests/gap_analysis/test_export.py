@@ -58,8 +58,9 @@ def test_docx_has_the_title_subtitle_and_sections_in_order(docx: DocxDocument) -
         "Summary", "Gap map by process area", "Requirements", "Modifications list (список доработок)",
     ]
     section = docx.sections[0]
-    assert section.page_width > section.page_height  # A4 landscape
-    assert abs(section.page_width - Cm(29.7)) < Cm(0.01)
+    width, height = section.page_width, section.page_height
+    assert width is not None and height is not None
+    assert width > height and abs(width - Cm(29.7)) < Cm(0.01)  # A4 landscape
 
 
 def test_docx_summary_gives_the_generated_time_coverage_effort_and_critical_path(docx: DocxDocument) -> None:
