@@ -55,7 +55,7 @@ TEXTS: dict[str, CapabilityText] = {
     ),
     "earn.rounding": CapabilityText(
         "Rounding of receipt points",
-        "Округление начисленных баллов",
+        "Округление баллов по чеку",
         "How a receipt's points are rounded, once per receipt: floor (default), ceil, half up or half even.",
         ("rounding", "round", "floor", "ceil", "округление", "округлять", "в меньшую сторону", "в большую сторону"),
         {"rounding": "ceil"},
@@ -135,8 +135,8 @@ TEXTS: dict[str, CapabilityText] = {
         "Сгорание баллов",
         "Earned points expire this many days after they were earned; the nightly expiry job removes them.",
         (
-            "expiry", "expire", "expiration", "validity", "burn", "year", "сгорание", "сгорают", "сгорать",
-            "срок действия", "истекает", "год", "дней", "аннулирование",
+            "expiry", "expire", "expiration", "validity", "burn", "year", "month", "days", "period", "сгорание",
+            "сгорают", "сгорать", "срок действия", "истекает", "год", "месяц", "дней", "аннулирование",
         ),
         {"expiry_days": 365},
     ),
@@ -276,7 +276,10 @@ TEXTS: dict[str, CapabilityText] = {
         "Birthday promotion",
         "Акция ко дню рождения",
         "A promotion applies within a number of days before or after the member's birthday.",
-        ("birthday", "birth date", "день рождения", "дата рождения", "именинник", "именинники", "др"),
+        (
+            "birthday", "birth date", "birthday points", "birthday bonus", "день рождения", "дата рождения",
+            "именинник", "именинники", "баллы ко дню рождения",
+        ),
         _x2("BIRTHDAY_X2", birthday_window_days=3),
     ),
 }
