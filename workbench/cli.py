@@ -30,6 +30,7 @@ from loyalty_core.ledger import service as ledger
 from loyalty_core.stores import service as store_service
 from workbench.audit.service import CLI_ACTOR
 from workbench.auth.cli import user_group
+from workbench.capabilities_cli import capabilities_command
 from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.processes.cli import process_group
@@ -272,6 +273,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
+    capabilities_command,
 ]
 
 
