@@ -107,7 +107,7 @@ class Run(db.Model):  # type: ignore[name-defined,misc]
     output: Mapped[str] = mapped_column(Text, default="")  # behave's stderr / why it could not run
 
     project: Mapped[Project] = relationship()
-    config_version: Mapped[ConfigVersion] = relationship()
+    config_version: Mapped[ConfigVersion] = relationship(ConfigVersion)
     results: Mapped[list[Result]] = relationship(
         back_populates="run", order_by="Result.id", cascade="all, delete-orphan"
     )

@@ -78,12 +78,12 @@ def run(
     document: dict[str, Any],
     *,
     config_label: str = "",
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
     jobs: int = 1,
     library: Path = LIBRARY,
 ) -> Outcome:
-    """Run `features` against the configuration `document`; `on_progress(done)` after each
-    scenario. `jobs` > 1 splits the files over that many behave processes run side by side."""
+    """Run `features` against the configuration `document`; `on_progress(done, "file:line status")`
+    after each scenario. `jobs` > 1 splits the files over that many behave processes run side by side."""
     started = time.perf_counter()
     results: list[ScenarioOutcome] = []
     runnable: list[tuple[FeatureFile, gherkin.ParsedFeature]] = []
@@ -98,12 +98,12 @@ def run(
     lock = threading.Lock()
     done = [0]
 
-    def tick() -> None:
+    def tick(label: str) -> None:
         with lock:
             done[0] += 1
             count = done[0]
-        if on_progress:
-            on_progress(count)
+            if on_progress:
+                on_progress(count, label)
 
     with tempfile.TemporaryDirectory(prefix="acceptance-") as tmp:
         root = Path(tmp)
@@ -140,7 +140,7 @@ def _run_group(
     config_path: Path,
     config_label: str,
     library: Path,
-    tick: Callable[[], None],
+    tick: Callable[[str], None],
 ) -> tuple[list[ScenarioOutcome], str, bool]:
     (folder / CLIENT_DIR).mkdir(parents=True)
     (folder / "environment.py").symlink_to(library / "environment.py")
@@ -171,7 +171,7 @@ def _run_group(
             key = _scenario_of(ranges, Path(filename).name, int(number) if number.isdigit() else 0)
             if key is not None and key not in finished:
                 finished.add(key)
-                tick()
+                tick(f"{key[0]}:{key[1]} {line.split()[-1]}")
         elif not line.startswith("USING RUNNER"):
             lines.append(line.rstrip("\n"))
         if time.monotonic() > deadline:

@@ -209,11 +209,11 @@ def create_run(session: Session, project: Project, version: ConfigVersion, *, ac
 
 
 def execute_run(
-    session: Session, run: Run, *, on_progress: Callable[[Run], None] | None = None, jobs: int = 1
+    session: Session, run: Run, *, on_progress: Callable[[Run, str], None] | None = None, jobs: int = 1
 ) -> Run:
     """Run behave over the run's project features against its configuration version (in a
-    separate process) and store every result. `on_progress` is called with the run after each
-    finished scenario (the caller may commit there, so other sessions see the progress)."""
+    separate process) and store every result. `on_progress(run, "file:line status")` is called
+    after each finished scenario (the caller may commit there, so other sessions see the progress)."""
     from workbench.acceptance import runner
 
     features = list_features(session, run.project)
@@ -221,12 +221,12 @@ def execute_run(
     assert version is not None
     run.status, run.started_at, run.done = RunStatus.running.value, utcnow(), 0
     if on_progress:
-        on_progress(run)
+        on_progress(run, "")
 
-    def progress(done: int) -> None:
-        run.done = done
+    def progress(done: int, label: str) -> None:
+        run.done = min(done, run.total)
         if on_progress:
-            on_progress(run)
+            on_progress(run, label)
 
     outcome = runner.run(
         [runner.FeatureFile(f.id, f.filename, f.source) for f in features],
@@ -339,6 +339,14 @@ def requirement_scenarios(session: Session, project: Project) -> dict[int, list[
         for number in scenario.requirement_numbers:
             found.setdefault(number, []).append(label)
     return dict(sorted(found.items()))
+
+
+def requirement_titles(session: Session, project: Project) -> dict[int, tuple[str, str]]:
+    """Every requirement of the project: number -> (title, priority)."""
+    rows = session.execute(
+        select(Requirement.number, Requirement.title, Requirement.priority).where(Requirement.project_id == project.id)
+    )
+    return {number: (title, priority) for number, title, priority in rows}
 
 
 def must_numbers(session: Session, project: Project) -> set[int]:

@@ -1,0 +1,25 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from workbench.acceptance.gherkin import MAX_SOURCE
+
+
+class FeatureForm(FlaskForm):
+    filename = StringField("File name", validators=[DataRequired(), Length(max=200)])
+    source = TextAreaField("Gherkin", validators=[DataRequired(), Length(max=MAX_SOURCE)])
+
+
+class ImportForm(FlaskForm):
+    files = MultipleFileField(".feature files")
+
+
+class RunForm(FlaskForm):
+    # The configuration versions, filled per request.
+    version = SelectField("Configuration version", choices=[], validate_choice=False)
+
+
+class DeleteForm(FlaskForm):
+    """Only the CSRF token."""
+

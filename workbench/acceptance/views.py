@@ -1,0 +1,262 @@
+"""Acceptance pages: a project's features and runs, the feature editor (syntax-checked), a run
+with its results (live while it runs), a scenario's history, the living documentation of a
+requirement. Consultants write features and start runs; every role reads."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from loyalty_core.config import service as config_service
+from loyalty_core.errors import LoyaltyError
+from workbench.acceptance import gherkin, service
+from workbench.acceptance.forms import DeleteForm, FeatureForm, ImportForm, RunForm
+from workbench.acceptance.models import Feature, Run, Scenario
+from workbench.auth.access import any_role, roles_required
+from workbench.auth.enums import Role
+from workbench.extensions import db
+from workbench.projects.models import Project
+from workbench.projects.service import ProjectError, get_project
+
+bp = Blueprint("acceptance", __name__)
+
+
+def _project(key: str) -> Project:
+    try:
+        return get_project(db.session(), key)
+    except ProjectError:
+        abort(404)
+
+
+def _feature(feature_id: int) -> Feature:
+    try:
+        return service.get_feature(db.session(), feature_id)
+    except service.AcceptanceError:
+        abort(404)
+
+
+def _run_form() -> RunForm:
+    form = RunForm()
+    form.version.choices = [
+        (v.label, f"{v.label} ({v.status})") for v in reversed(config_service.list_versions(db.session()))
+    ]
+    return form
+
+
+@bp.get("/projects/<key>/acceptance")
+@any_role()
+def index(key: str) -> str:
+    project = _project(key)
+    session = db.session()
+    versions = config_service.list_versions(session)
+    return render_template(
+        "acceptance/index.html",
+        project=project,
+        features=service.list_features(session, project),
+        latest=service.latest_results(session, project),
+        runs=service.list_runs(session, project, limit=20),
+        verdicts=[(v, service.verdict(session, project, v)) for v in versions],
+        run_form=_run_form(),
+        import_form=ImportForm(),
+    )
+
+
+@bp.post("/projects/<key>/acceptance/import")
+@roles_required(Role.consultant)
+def import_files(key: str) -> WerkzeugResponse:
+    project = _project(key)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash("the form expired; try again", "error")
+        return redirect(url_for("acceptance.index", key=project.key))
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
+    try:
+        features = service.import_features(
+            db.session(), project, [(f.filename or "", f.read()) for f in uploads], actor=current_user.username
+        )
+        db.session.commit()
+    except (service.AcceptanceError, gherkin.GherkinError) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("acceptance.index", key=project.key))
+    flash(f"imported {len(features)} feature file(s)", "info")
+    return redirect(url_for("acceptance.index", key=project.key))
+
+
+@bp.route("/projects/<key>/acceptance/features/new", methods=["GET", "POST"])
+@roles_required(Role.consultant)
+def new_feature(key: str) -> WerkzeugResponse | str:
+    project = _project(key)
+    form = FeatureForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            feature = service.save_feature(
+                db.session(), project, form.filename.data or "", form.source.data or "", actor=current_user.username
+            )
+            db.session.commit()
+            flash(f"{feature.filename} saved", "info")
+            return redirect(url_for("acceptance.feature", feature_id=feature.id))
+        except gherkin.GherkinError as problem:
+            db.session.rollback()
+            error = problem
+    elif request.method == "POST":
+        flash("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()), "error")
+    return render_template("acceptance/edit.html", project=project, form=form, feature=None, error=error)
+
+
+@bp.get("/acceptance/features/<int:feature_id>")
+@any_role()
+def feature(feature_id: int) -> str:
+    item = _feature(feature_id)
+    form = FeatureForm(obj=item)
+    try:
+        background = gherkin.parse(item.source, item.filename).background
+    except gherkin.GherkinError:
+        background = ""
+    return render_template(
+        "acceptance/feature.html", feature=item, project=item.project, form=form, background=background,
+        latest=service.latest_results(db.session(), item.project), error=None, delete_form=DeleteForm(),
+    )
+
+
+@bp.post("/acceptance/features/<int:feature_id>")
+@roles_required(Role.consultant)
+def save(feature_id: int) -> WerkzeugResponse | str:
+    item = _feature(feature_id)
+    form = FeatureForm()
+    if form.validate_on_submit():
+        try:
+            service.save_feature(
+                db.session(), item.project, item.filename, form.source.data or "", actor=current_user.username
+            )
+            db.session.commit()
+            flash(f"{item.filename} saved", "info")
+            return redirect(url_for("acceptance.feature", feature_id=item.id))
+        except gherkin.GherkinError as problem:
+            db.session.rollback()
+            return render_template(
+                "acceptance/edit.html", project=item.project, form=form, feature=item, error=problem
+            )
+    flash("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()) or "nothing saved", "error")
+    return redirect(url_for("acceptance.feature", feature_id=item.id))
+
+
+@bp.post("/acceptance/features/<int:feature_id>/delete")
+@roles_required(Role.consultant)
+def delete(feature_id: int) -> WerkzeugResponse:
+    item = _feature(feature_id)
+    key = item.project.key
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    service.delete_feature(db.session(), item, actor=current_user.username)
+    db.session.commit()
+    flash(f"{item.filename} deleted", "info")
+    return redirect(url_for("acceptance.index", key=key))
+
+
+@bp.post("/projects/<key>/acceptance/runs")
+@roles_required(Role.consultant)
+def start_run(key: str) -> WerkzeugResponse:
+    project = _project(key)
+    form = _run_form()
+    if not form.validate_on_submit():
+        flash("the form expired; try again", "error")
+        return redirect(url_for("acceptance.index", key=project.key))
+    try:
+        version = config_service.get_version(db.session(), form.version.data or "")
+        run = service.create_run(db.session(), project, version, actor=current_user.username)
+        db.session.commit()
+    except service.AcceptanceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("acceptance.index", key=project.key))
+    except LoyaltyError as error:
+        db.session.rollback()
+        flash(error.detail, "error")
+        return redirect(url_for("acceptance.index", key=project.key))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("ACCEPTANCE_RUN_INLINE"):
+        _execute(app, run.id)
+    else:
+        threading.Thread(target=_execute, args=(app, run.id), name=f"acceptance-run-{run.id}", daemon=True).start()
+    return redirect(url_for("acceptance.run", run_id=run.id))
+
+
+def _execute(app: Flask, run_id: int) -> None:
+    """Run behave for a stored run, committing its progress (the run page shows it as it goes)."""
+    with app.app_context():
+        session = db.session()
+        run = session.get(Run, run_id)
+        if run is None:
+            return
+        try:
+            service.execute_run(session, run, on_progress=lambda _run, _label: session.commit())
+            session.commit()
+        except Exception as error:  # noqa: BLE001 - whatever broke, the run must not stay "running"
+            session.rollback()
+            run = session.get(Run, run_id)
+            if run is not None:
+                run.status, run.output = "error", f"the run could not complete: {error!r}"
+                session.commit()
+            app.logger.exception("acceptance run %s failed", run_id)
+        finally:
+            db.session.remove()
+
+
+@bp.get("/acceptance/runs/<int:run_id>")
+@any_role()
+def run(run_id: int) -> str:
+    try:
+        item = service.get_run(db.session(), run_id)
+    except service.AcceptanceError:
+        abort(404)
+    by_feature: dict[str, list[object]] = {}
+    for result in item.results:
+        by_feature.setdefault(result.feature_name, []).append(result)
+    return render_template(
+        "acceptance/run.html", run=item, project=item.project, by_feature=by_feature,
+        verdict=service.verdict(db.session(), item.project, item.config_version),
+    )
+
+
+@bp.get("/acceptance/scenarios/<int:scenario_id>")
+@any_role()
+def scenario(scenario_id: int) -> str:
+    try:
+        item: Scenario = service.get_scenario(db.session(), scenario_id)
+    except service.AcceptanceError:
+        abort(404)
+    try:
+        background = gherkin.parse(item.feature.source, item.feature.filename).background
+    except gherkin.GherkinError:
+        background = ""
+    history = service.scenario_history(db.session(), item)
+    return render_template(
+        "acceptance/scenario.html", scenario=item, project=item.feature.project, history=history,
+        latest=history[0] if history else None, background=background,
+    )
+
+
+@bp.get("/projects/<key>/acceptance/requirements")
+@any_role()
+def requirements(key: str) -> str:
+    project = _project(key)
+    tagged = service.requirement_scenarios(db.session(), project)
+    return render_template(
+        "acceptance/requirements.html", project=project, tagged=tagged,
+        titles=service.requirement_titles(db.session(), project),
+    )
+
+
+@bp.get("/projects/<key>/acceptance/requirements/<int:number>")
+@any_role()
+def requirement(key: str, number: int) -> str:
+    project = _project(key)
+    found, scenarios = service.results_by_requirement(db.session(), project, number)
+    return render_template(
+        "acceptance/requirement.html", project=project, number=number, requirement=found, scenarios=scenarios,
+    )
