@@ -26,6 +26,7 @@ import openpyxl
 from defusedxml import DefusedXmlException
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority, _Labelled
+from gap_analysis.errors import GapAnalysisError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000  # data rows, the header not counted
@@ -82,8 +83,9 @@ class IntakeProblem:
         return f"line {self.line}: {self.message}"
 
 
-class IntakeError(Exception):
-    """The file was refused; `.problems` lists every problem found, in file order."""
+class IntakeError(GapAnalysisError):
+    """The file was refused; `.problems` lists every problem found, in file order, and str()
+    gives them one a line."""
 
     def __init__(self, problems: Iterable[IntakeProblem]) -> None:
         self.problems = list(problems)
