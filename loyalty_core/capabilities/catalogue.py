@@ -94,26 +94,31 @@ def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     return None, False
 
 
-def _walk(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, FieldInfo]]:
+def _walk(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, FieldInfo, str]]:
+    """(path, field, "module.Model.field") of every leaf under `model`."""
     for name, info in model.model_fields.items():
         nested, is_list = _model_of(info.annotation)
         path = f"{prefix}{name}"
         if nested is None:
-            yield path, info
+            yield path, info, f"{model.__module__}.{model.__qualname__}.{name}"
         else:
             yield from _walk(nested, f"{path}[]." if is_list else f"{path}.")
 
 
 def schema_leaves(root: type[BaseModel] = ProgramConfig) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Every leaf path of the schema with the capability codes its field names (maybe none)."""
+    return tuple((path, codes) for path, codes, _ in _leaves(root))
+
+
+def _leaves(root: type[BaseModel]) -> list[tuple[str, tuple[str, ...], str]]:
     leaves = []
-    for path, info in _walk(root, ""):
+    for path, info, where in _walk(root, ""):
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         codes = extra.get(SCHEMA_KEY, [])
         if isinstance(codes, str) or not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise CatalogueError(f"{path}: {SCHEMA_KEY} must be a list of capability codes")
-        leaves.append((path, tuple(str(c) for c in codes)))
-    return tuple(leaves)
+        leaves.append((path, tuple(str(c) for c in codes), where))
+    return leaves
 
 
 def config_key_paths() -> tuple[str, ...]:
@@ -132,9 +137,11 @@ def _configuration_capabilities() -> list[Capability]:
     from loyalty_core.capabilities.configuration import TEXTS
 
     keys: dict[str, list[str]] = {}  # code -> paths, codes in the order the schema first names them
-    for path, codes in schema_leaves():
+    fields: dict[str, list[str]] = {}  # code -> the schema fields ("loyalty_core.config.schema.Tier.code")
+    for path, codes, where in _leaves(ProgramConfig):
         for code in codes:
             keys.setdefault(code, []).append(path)
+            fields.setdefault(code, []).append(where)
     unwritten = [code for code in keys if code not in TEXTS]
     if unwritten:
         raise CatalogueError(f"capabilities named by the schema but not described: {', '.join(unwritten)}")
@@ -150,7 +157,7 @@ def _configuration_capabilities() -> list[Capability]:
             description=TEXTS[code].description,
             config_keys=tuple(paths),
             keywords=TEXTS[code].keywords,
-            implemented_by=tuple(f"configuration key {p}" for p in paths),
+            implemented_by=tuple(dict.fromkeys(fields[code])),
             example=TEXTS[code].example,
         )
         for code, paths in keys.items()

@@ -319,6 +319,10 @@ def test_codes_are_unique_and_titles_are_given_in_both_languages() -> None:
         assert capability.description.strip() and capability.keywords, capability.code
         assert any("а" <= ch <= "я" for ch in capability.title_ru.lower()), f"{capability.code}: title_ru is Russian"
     assert get_capability("earn.category_rates").title_ru == "Начисление по категориям товаров"
+    # A configuration capability is implemented by the schema fields that name it.
+    assert get_capability("condition.birthday").implemented_by == (
+        "loyalty_core.config.schema.Conditions.birthday_window_days",
+    )
 
 
 def test_an_unknown_code_is_a_key_error_naming_it() -> None:
