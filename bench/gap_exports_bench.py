@@ -33,7 +33,7 @@ def big_report(requirements: int, modifications: int) -> GapMapReport:
     reqs = []
     for n in range(1, requirements + 1):
         classification = classifications[n % len(classifications)]
-        mods = (f"MOD-{n % modifications + 1}",) if classification is not None and classification.is_gap else ()
+        refs = (f"MOD-{n % modifications + 1}",) if classification is not None and classification.is_gap else ()
         scenarios = tuple(ScenarioLabel(f"Функция {n % 40}", f"Сценарий {n}.{k}", ("passed", "failed", "not_run")[k % 3],
                                         config_label="v7") for k in range(1 + n % 3))
         reqs.append(RequirementRecord(
@@ -44,7 +44,7 @@ def big_report(requirements: int, modifications: int) -> GapMapReport:
             config_key="earning.base_rate_percent" if classification is Classification.fit_configuration else "",
             rationale="Согласовано на рабочей встрече; см. протокол." if n % 2 else "",
             owner=("Иванова", "Петров", "Сидорова")[n % 3], status=list(ClassificationStatus)[n % 4],
-            modifications=mods, scenarios=scenarios,
+            modifications=refs, scenarios=scenarios,
         ))
     mods = tuple(ModificationRecord(
         number=m, title=f"Доработка {m}: загрузка реестра на начисление", estimate_days=Decimal(m % 9 + 1) / 2,

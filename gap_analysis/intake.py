@@ -270,8 +270,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1251")
     except UnicodeDecodeError as error:
-        raise _file_problem(f"the file is neither UTF-8 nor Windows-1251 text (byte {error.start}); "
-                            "save it as CSV UTF-8") from None
+        line = data[: error.start].count(b"\n") + 1
+        raise IntakeError([IntakeProblem(line, "", f"byte 0x{data[error.start]:02X} is neither UTF-8 nor "
+                                                   "Windows-1251 text; save the file as CSV UTF-8")]) from None
 
 
 def _delimiter(text: str) -> str:

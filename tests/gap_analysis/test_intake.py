@@ -113,6 +113,9 @@ BAD = {
                         [(2, "Description", "10,001 characters; at most 10,000")]),
     "a control character": (csv_file("Title,Priority\nA\x07,must\n"), "r.csv",
                             [(2, "Title", "holds a control character (U+0007)")]),
+    "neither UTF-8 nor cp1251": (b"Title,Priority\nA\x98,must\n", "r.csv",
+                                [(2, "", "byte 0x98 is neither UTF-8 nor Windows-1251 text; save the file as CSV "
+                                         "UTF-8")]),
     "broken CSV quote": (csv_file('Title,Priority\nA,must\n"B,must\nC,must\n'), "r.csv",
                          [(3, "", "broken CSV (unexpected end of data); check the quotes on this line")]),
     "not a spreadsheet (name)": (b"%PDF-1.7", "requirements.pdf",
@@ -261,3 +264,8 @@ def test_a_hostile_dimension_does_not_make_every_row_sixteen_thousand_cells_wide
                                                         '<dimension ref="A1:XFD1048576"/>').encode()
     assert b"XFD1048576" in members["xl/worksheets/sheet1.xml"]
     assert [r.title for r in read_requirements(zip_file(members), "r.xlsx")] == ["A"]
+
+
+def test_a_utf16_tab_separated_file_from_excel_unicode_text() -> None:
+    data = codecs.BOM_UTF16_LE + "Название\tПриоритет\r\nСписание\tЖелательно\r\n".encode("utf-16-le")
+    assert [(r.title, r.priority) for r in read_requirements(data, "r.csv")] == [("Списание", Priority.should)]
