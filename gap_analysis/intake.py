@@ -397,8 +397,9 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
 
 
 def _parse(kind: type[_E], raw: object, line: int, written: str, problems: list[IntakeProblem]) -> _E | None:
-    """A vocabulary member by its value or label; a hyphen stands for the labels' dash."""
-    text = _text(raw)
+    """A vocabulary member by its value or label; a hyphen stands for the labels' dash, and a
+    typographic apostrophe for the plain one (Won’t, as Word and Excel autocorrect it)."""
+    text = _text(raw).replace("’", "'")
     try:
         return kind.parse(text)
     except ValueError as error:

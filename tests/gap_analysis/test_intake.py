@@ -199,7 +199,8 @@ def test_a_cp1251_csv_with_semicolons_from_a_russian_excel() -> None:
                     ";Отчёт «Средний чек»;Желательно;Отчётность;;;;Нужен клиенту, срочно\r\n"
                     "\r\n"
                     ";Коалиция;Не будет;;Out of scope;;;\r\n"
-                    ";SMS;возможно;;;;;\r\n", "cp1251")
+                    ";SMS;возможно;;;;;\r\n"
+                    ";Бумажные купоны;Won’t;;;;;\r\n", "cp1251")
     with pytest.raises(IntakeError) as caught:
         read_requirements(data, "реестр.csv")
     assert [(p.line, p.column) for p in caught.value.problems] == [(2, "Статус")]
@@ -208,6 +209,7 @@ def test_a_cp1251_csv_with_semicolons_from_a_russian_excel() -> None:
     assert [(r.line, r.number, r.title, r.priority) for r in rows] == [
         (2, 1, "Начисление баллов", Priority.must), (3, None, "Отчёт «Средний чек»", Priority.should),
         (5, None, "Коалиция", Priority.wont), (6, None, "SMS", Priority.could),
+        (7, None, "Бумажные купоны", Priority.wont),
     ]
     assert rows[0].owner == "Иванова" and rows[0].status is ClassificationStatus.agreed
     assert rows[1].rationale == "Нужен клиенту, срочно" and rows[1].process_area == "Отчётность"
