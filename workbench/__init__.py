@@ -86,17 +86,22 @@ def _mount_pos_api(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every page blueprint of the workbench, in one place."""
+    from workbench.acceptance.views import bp as acceptance_bp
     from workbench.audit.views import bp as audit_bp
     from workbench.auth.views import bp as auth_bp
     from workbench.documents.views import bp as documents_bp
+    from workbench.gapmap.views import bp as gapmap_bp
     from workbench.home import bp as home_bp
     from workbench.interviews.views import bp as interviews_bp
+    from workbench.modifications.views import bp as modifications_bp
     from workbench.inventories.views import bp as inventories_bp
     from workbench.processes.views import bp as processes_bp
     from workbench.programme.views import bp as programme_bp
     from workbench.projects.views import bp as projects_bp
+    from workbench.requirements.views import bp as requirements_bp
 
     for blueprint in (
         home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
+        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp,
     ):
         app.register_blueprint(blueprint)

@@ -6,6 +6,8 @@
     workbench config validate FILE | load FILE [--label v3] | approve LABEL | list
     workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
     workbench points expire
+    workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
+    workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
     workbench demo [--if-empty]
     workbench serve [--host 127.0.0.1] [--port 5000] [--workers 2]
     workbench db upgrade                                (Flask-Migrate)
@@ -28,11 +30,13 @@ from loyalty_core.config.validation import load_document, validate_document
 from loyalty_core.errors import ConfigurationError, LoyaltyError
 from loyalty_core.ledger import service as ledger
 from loyalty_core.stores import service as store_service
+from workbench.acceptance.cli import accept_group
 from workbench.audit.service import CLI_ACTOR
 from workbench.auth.cli import user_group
 from workbench.capabilities_cli import capabilities_command
 from workbench.documents.cli import document_group
 from workbench.extensions import db
+from workbench.gapmap.cli import gap_group
 from workbench.processes.cli import process_group
 
 
@@ -237,7 +241,8 @@ def demo(if_empty: bool, members: int) -> None:
         project = load_demo_project(db.session(), actor=CLI_ACTOR)
         said.append(
             f"demo project DEMO loaded: {project.models} process models, {project.interviews} interviews "
-            f"({project.findings} findings), {project.inventory_items} inventory items"
+            f"({project.findings} findings), {project.inventory_items} inventory items, "
+            f"{project.scenarios} acceptance scenarios"
         )
     db.session.commit()
     for line in said:
@@ -273,7 +278,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command,
+    capabilities_command, gap_group, accept_group,
 ]
 
 

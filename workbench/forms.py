@@ -25,3 +25,11 @@ def grouped_choices(groups: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> 
     return [
         SelectChoice(value=value, label=label, optgroup=group) for group, pairs in groups for value, label in pairs
     ]
+
+
+def flash_form_errors(form: Any) -> None:
+    """Flash each field's validation errors as "field: message" (the page shows them on top)."""
+    from flask import flash
+
+    for field, errors in form.errors.items():
+        flash(f"{field}: {'; '.join(errors)}", "error")

@@ -10,6 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.demo.analysis import INTERVIEWS, INVENTORY, demo_processes
+from workbench.demo.gapmap import MODIFICATIONS, REQUIREMENTS
+from workbench.interviews.models import Finding
+from workbench.modifications import service as modifications
+from workbench.requirements import service as requirements
 from workbench.interviews import service as interviews
 from workbench.inventories import service as inventories
 from workbench.processes import service as processes
@@ -26,6 +30,9 @@ class DemoProjectSummary:
     interviews: int = 0
     findings: int = 0
     inventory_items: int = 0
+    requirements: int = 0
+    modifications: int = 0
+    scenarios: int = 0
 
 
 def has_demo_project(session: Session) -> bool:
@@ -56,17 +63,70 @@ def load_demo_project(session: Session, *, actor: str = "demo") -> DemoProjectSu
             actor=actor,
         )
         summary.inventory_items += 1
-    for demo in INTERVIEWS:
+    findings: dict[tuple[int, int], Finding] = {}
+    for index, demo in enumerate(INTERVIEWS):
         interview = interviews.record_interview(
             session, project, stakeholder=demo.stakeholder, held_on=demo.held_on, actor=actor,
             position=demo.position, department=demo.department, participants=list(demo.participants), notes=demo.notes,
         )
         summary.interviews += 1
-        for finding in demo.findings:
-            interviews.add_finding(
+        for position, finding in enumerate(demo.findings):
+            findings[(index, position)] = interviews.add_finding(
                 session, interview, text=finding.text, kind=finding.kind, actor=actor,
                 process_lineage=lineages[(finding.process, finding.variant)] if finding.process else None,
                 node_id=finding.step,
             )
             summary.findings += 1
+    _load_gap_map(session, project, lineages, findings, summary, actor=actor)
+    from workbench.acceptance.demo import load_demo_scenarios
+
+    summary.scenarios = load_demo_scenarios(session, project, actor=actor)
     return summary
+
+
+def _load_gap_map(
+    session: Session,
+    project: Project,
+    lineages: dict[tuple[str, str], str],
+    findings: dict[tuple[int, int], Finding],
+    summary: DemoProjectSummary,
+    *,
+    actor: str,
+) -> None:
+    """The requirements (numbered as in gapmap.py), their classification, and the modifications."""
+    stored = {}
+    for demo in REQUIREMENTS:
+        source_step = (lineages[(demo.source_step[0], "to-be")], demo.source_step[1]) if demo.source_step else None
+        requirement = requirements.create_requirement(
+            session, project,
+            requirements.RequirementFields(demo.title, demo.priority, demo.description, demo.area),
+            actor=actor, number=demo.number,
+            source_finding=findings[demo.finding] if demo.finding else None, source_step=source_step,
+        )
+        linked = {(s.process_lineage, s.node_id) for s in requirement.steps}
+        for process, variant, node_id in demo.steps:
+            if (lineages[(process, variant)], node_id) not in linked:
+                requirements.link_step(session, requirement, lineages[(process, variant)], node_id, actor=actor)
+        if demo.classification:
+            requirements.classify(
+                session, requirement,
+                requirements.ClassificationFields(
+                    demo.classification, demo.capability, demo.config_key, demo.rationale, demo.owner, demo.status,
+                ),
+                actor=actor,
+            )
+        stored[demo.number] = requirement
+        summary.requirements += 1
+    created = []
+    for demo_mod in MODIFICATIONS:
+        modification = modifications.create_modification(
+            session, project,
+            modifications.ModificationFields(demo_mod.title, demo_mod.days, demo_mod.priority, demo_mod.status,
+                                             demo_mod.description),
+            actor=actor, requirements=[stored[n] for n in demo_mod.requirements],
+        )
+        created.append((modification, demo_mod))
+        summary.modifications += 1
+    for modification, demo_mod in created:
+        for number in demo_mod.depends_on:
+            modifications.add_dependency(session, modification, created[number - 1][0], actor=actor)

@@ -15,8 +15,10 @@ from workbench.interviews.enums import FindingKind
 from workbench.interviews.forms import FindingForm, InterviewForm
 from workbench.interviews.models import Interview
 from workbench.processes import service as processes
+from workbench.processes.forms import step_choice_groups
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
+from workbench.requirements import service as requirements
 
 bp = Blueprint("interviews", __name__)
 
@@ -38,14 +40,7 @@ def _interview(interview_id: int) -> Interview:
 def _finding_form(project: Project) -> FindingForm:
     form = FindingForm()
     groups: list[tuple[str, list[tuple[str, str]]]] = [("", [("", "— no process —")])]
-    for record in processes.project_models(db.session(), project):
-        steps = [(f"{record.lineage}|", "— the whole process —")]
-        steps += [
-            (f"{record.lineage}|{node['id']}", node.get("name") or node["id"])
-            for node in record.document.get("nodes", [])
-            if node.get("name")
-        ]
-        groups.append((f"{record.name} ({record.variant.upper()})", steps))
+    groups += step_choice_groups(processes.project_models(db.session(), project), whole_process="— the whole process —")
     form.step.choices = grouped_choices(groups)
     return form
 
@@ -96,6 +91,7 @@ def show(interview_id: int) -> str:
         "interviews/show.html",
         interview=interview,
         refs=service.step_refs(db.session(), interview.findings),
+        requirements=requirements.by_source_finding(db.session(), [f.id for f in interview.findings]),
         form=form,
         finding_form=_finding_form(interview.project),
         FindingKind=FindingKind,

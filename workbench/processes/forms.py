@@ -12,10 +12,16 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from process_models.enums import LaneKind, NodeKind
 from process_models.model import Node, ProcessModel
 from workbench.forms import select_choices
 from workbench.processes.service import KIND_LABELS, LANE_KIND_LABELS
+
+if TYPE_CHECKING:
+    from workbench.processes.models import ProcessRecord
 
 
 class ImportForm(FlaskForm):
@@ -118,3 +124,18 @@ class LaneForm(FlaskForm):
     kind = SelectField(
         "Kind", choices=select_choices((k.value, LANE_KIND_LABELS[k]) for k in LaneKind), default=LaneKind.role.value
     )
+
+
+def step_choice_groups(records: Iterable[ProcessRecord], *, whole_process: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+    """Choices of a "process step" select, one group per process: values "<lineage>|<node id>"
+    for each named step; with `whole_process`, first an entry "<lineage>|" labelled so."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for record in records:
+        steps = [(f"{record.lineage}|", whole_process)] if whole_process else []
+        steps += [
+            (f"{record.lineage}|{node['id']}", node.get("name") or node["id"])
+            for node in record.document.get("nodes", [])
+            if node.get("name")
+        ]
+        groups.append((f"{record.name} ({record.variant.upper()})", steps))
+    return groups

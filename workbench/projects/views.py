@@ -63,3 +63,11 @@ def project(key: str) -> str:
         models=processes.project_models(db.session(), item),
         form=ImportForm(),
     )
+
+
+def project_or_404(key: str) -> service.Project:
+    """The project with `key`, or a 404 page (for the views of every project section)."""
+    try:
+        return service.get_project(db.session(), key)
+    except service.ProjectError:
+        abort(404)

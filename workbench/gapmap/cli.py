@@ -1,0 +1,91 @@
+"""`workbench gap ...`: the gap map from scripts — export it, import requirements, list it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from gap_analysis.errors import GapAnalysisError
+from gap_analysis.export import gap_map_docx, gap_map_xlsx
+from gap_analysis.intake import IntakeError, read_requirements
+from gap_analysis.matrix import coverage
+from gap_analysis.traceability import trace_all
+from workbench.audit.service import CLI_ACTOR
+from workbench.extensions import db
+from workbench.gapmap import service
+from workbench.projects.models import Project
+from workbench.projects.service import ProjectError, get_project
+from workbench.requirements import service as requirements
+
+gap_group = click.Group("gap", help="The gap map: requirements, fit/gap, modifications, traceability.")
+
+RENDERERS = {"docx": gap_map_docx, "xlsx": gap_map_xlsx}
+
+
+def _fail(message: str) -> NoReturn:
+    db.session.rollback()
+    for line in message.splitlines():
+        click.echo(f"error: {line}" if line == message.splitlines()[0] else f"  {line}", err=True)
+    sys.exit(1)
+
+
+def _project(key: str) -> Project:
+    try:
+        return get_project(db.session(), key)
+    except ProjectError as error:
+        _fail(str(error))
+
+
+@gap_group.command("export")
+@click.option("--project", "project_key", required=True, help="The project's key, e.g. DEMO.")
+@click.option("--format", "kind", required=True, type=click.Choice(sorted(RENDERERS)))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export(project_key: str, kind: str, output: Path) -> None:
+    """Write the gap map and the modifications list as DOCX or XLSX."""
+    project = _project(project_key)
+    data = service.export_gap_map(
+        db.session(), project, RENDERERS[kind], kind=kind, actor=CLI_ACTOR,
+        timezone=str(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow"),
+    )
+    output.write_bytes(data)
+    db.session.commit()
+    click.echo(f"wrote {output} ({len(data):,} bytes)")
+
+
+@gap_group.command("import")
+@click.option("--project", "project_key", required=True, help="The project's key, e.g. DEMO.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_file(project_key: str, file: Path) -> None:
+    """Import requirements from XLSX or CSV: a row whose ID exists updates it, others are new.
+    Every problem is printed with its line and column, and then nothing is imported."""
+    project = _project(project_key)
+    try:
+        rows = read_requirements(file.read_bytes(), file.name)
+        summary = requirements.import_rows(db.session(), project, rows, actor=CLI_ACTOR, source=file.name)
+        db.session.commit()
+    except (IntakeError, GapAnalysisError) as error:
+        _fail(str(error))
+    click.echo(f"{file.name}: {len(summary.created)} created, {len(summary.updated)} updated")
+
+
+@gap_group.command("summary")
+@click.option("--project", "project_key", required=True)
+@with_appcontext
+def summary(project_key: str) -> None:
+    """Coverage of the Must requirements, chains with a gap, total effort and the critical path."""
+    project = _project(project_key)
+    report = service.gap_map_report(db.session(), project)
+    rows = trace_all(report.requirements)
+    cover = coverage(report.requirements)
+    click.echo(f"requirements: {len(report.requirements)}; Must covered: {cover.must_covered} of {cover.must_total} ({cover.share}%)")
+    click.echo(f"traceability: {sum(1 for r in rows if not r.complete)} chain(s) with a gap")
+    path = " -> ".join(report.critical_path) or "-"
+    click.echo(f"modifications: {len(report.modifications)}; {report.total_effort_days} person-days; "
+               f"critical path {path} ({report.critical_path_days} person-days)")

@@ -1,0 +1,235 @@
+"""Read a project's requirements, modifications and scenario results into the plain records of
+gap_analysis (one pass, a handful of queries whatever the size), and build the gap map's
+figures, traceability and exports from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from gap_analysis.candidates import RequirementCandidate
+from gap_analysis.candidates import requirement_candidates as candidates_of
+from gap_analysis.dependencies import Schedule
+from gap_analysis.errors import GapAnalysisError
+from gap_analysis.matrix import UNCLASSIFIED, column_of
+from process_models.enums import Variant
+from process_models.model import ProcessModel
+from workbench.processes import service as processes
+from workbench.requirements.service import RequirementFilter
+from gap_analysis.enums import Classification, ClassificationStatus, ModificationStatus, Priority, SourceKind
+from gap_analysis.matrix import coverage
+from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord, ScenarioLabel, StepLabel
+from loyalty_core.db import utcnow
+from workbench.acceptance.service import requirement_scenarios
+from workbench.audit import service as audit
+from workbench.interviews.models import Finding
+from workbench.modifications import service as modifications
+from workbench.modifications.models import Modification, requirement_modifications
+from workbench.processes.models import ProcessRecord
+from workbench.projects.models import Project
+from workbench.requirements.models import Requirement, RequirementStep
+
+
+def latest_models(session: Session, project: Project) -> dict[str, ProcessRecord]:
+    """The latest version of each process model of the project, by lineage (one query)."""
+    latest = (
+        select(ProcessRecord.lineage, func.max(ProcessRecord.version).label("version"))
+        .where(ProcessRecord.project_id == project.id)
+        .group_by(ProcessRecord.lineage)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(ProcessRecord).join(
+            latest, (ProcessRecord.lineage == latest.c.lineage) & (ProcessRecord.version == latest.c.version)
+        )
+    )
+    return {record.lineage: record for record in rows}
+
+
+def _step_names(models: dict[str, ProcessRecord]) -> dict[str, dict[str, str]]:
+    return {
+        lineage: {node["id"]: node.get("name") or node["id"] for node in record.document.get("nodes", [])}
+        for lineage, record in models.items()
+    }
+
+
+def requirement_records(
+    session: Session, project: Project, *, number: int | None = None,
+    scenarios: dict[int, list[ScenarioLabel]] | None = None,
+) -> list[RequirementRecord]:
+    """Every requirement of the project (or only REQ-`number`) as a record, by number, with its
+    steps, modifications, source finding and tagged scenarios (with their latest results)."""
+    chosen = Requirement.project_id == project.id
+    if number is not None:
+        chosen = chosen & (Requirement.number == number)
+    requirements = list(session.scalars(select(Requirement).where(chosen).order_by(Requirement.number)))
+    ids = [r.id for r in requirements]
+    steps: dict[int, list[RequirementStep]] = defaultdict(list)
+    mods: dict[int, list[int]] = defaultdict(list)
+    findings: dict[int, Finding] = {}
+    if ids:
+        for link in session.scalars(
+            select(RequirementStep).join(Requirement).where(chosen).order_by(RequirementStep.id)
+        ):
+            steps[link.requirement_id].append(link)
+        for row in session.execute(
+            select(requirement_modifications.c.requirement_id, Modification.number)
+            .join(Modification, Modification.id == requirement_modifications.c.modification_id)
+            .where(Modification.project_id == project.id, requirement_modifications.c.requirement_id.in_(ids))
+            .order_by(Modification.number)
+        ):
+            mods[row.requirement_id].append(row.number)
+        finding_ids = {r.source_finding_id for r in requirements if r.source_finding_id is not None}
+        if finding_ids:
+            findings = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(finding_ids)))}
+    models = latest_models(session, project)
+    names = _step_names(models)
+    tagged = requirement_scenarios(session, project) if scenarios is None else scenarios
+    records = []
+    for r in requirements:
+        finding = findings.get(r.source_finding_id) if r.source_finding_id is not None else None
+        labels = []
+        for link in steps[r.id]:
+            record = models.get(link.process_lineage)
+            if record is None:
+                continue
+            step_names = names[link.process_lineage]
+            labels.append(StepLabel(
+                process=record.name, variant=record.variant, step=step_names.get(link.node_id, link.node_id),
+                exists=link.node_id in step_names, model_id=record.id, node_id=link.node_id,
+            ))
+        records.append(RequirementRecord(
+            number=r.number, title=r.title, priority=Priority(r.priority), description=r.description,
+            process_area=r.process_area, source_kind=SourceKind(r.source_kind),
+            source_text=finding.text if finding else "",
+            source_interview_id=finding.interview_id if finding else None,
+            source_finding_id=finding.id if finding else None,
+            classification=Classification(r.classification) if r.classification else None,
+            capability=r.capability, config_key=r.config_key, rationale=r.rationale, owner=r.owner,
+            status=ClassificationStatus(r.status), steps=tuple(labels),
+            modifications=tuple(f"MOD-{n}" for n in mods[r.id]),
+            scenarios=tuple(tagged.get(r.number, ())),
+        ))
+    return records
+
+
+def requirement_record(session: Session, project: Project, number: int) -> RequirementRecord:
+    """One requirement's record (GapAnalysisError when there is no REQ-`number`)."""
+    found = requirement_records(session, project, number=number)
+    if not found:
+        raise GapAnalysisError(f"no requirement REQ-{number} in {project.key}", field="number")
+    return found[0]
+
+
+def matching(records: Iterable[RequirementRecord], filters: RequirementFilter) -> list[RequirementRecord]:
+    """The records the list's filters keep (ValueError naming a bad filter value)."""
+    priority = Priority.parse(filters.priority) if filters.priority else None
+    status = ClassificationStatus.parse(filters.status) if filters.status else None
+    column = filters.classification
+    if column and column != UNCLASSIFIED:
+        column = Classification.parse(column).value
+    text = filters.text.strip().casefold()
+    kept = []
+    for record in records:
+        if priority is not None and record.priority is not priority:
+            continue
+        if status is not None and record.status is not status:
+            continue
+        if column and column_of(record) != column:
+            continue
+        if filters.area is not None and record.process_area.strip() != filters.area.strip():
+            continue
+        if text and text not in f"{record.ref} {record.title} {record.description}".casefold():
+            continue
+        kept.append(record)
+    return kept
+
+
+@dataclass(frozen=True)
+class CandidateGroup:
+    """The requirement candidates of one TO-BE process, against its AS-IS counterpart."""
+
+    to_be: ProcessRecord
+    as_is: ProcessRecord | None
+    candidates: list[RequirementCandidate]
+    taken: set[str]  # node ids of the TO-BE process some requirement is already linked to
+
+
+def _base_name(name: str) -> str:
+    """A process's name without its "(AS-IS)" / "(TO-BE)" suffix, to pair the two variants."""
+    return re.sub(r"\s*\((as[- ]is|to[- ]be)\)\s*$", "", name.strip(), flags=re.IGNORECASE).casefold()
+
+
+def requirement_candidates(session: Session, project: Project) -> list[CandidateGroup]:
+    """For each TO-BE process, the candidates from its diff with the AS-IS process of the same
+    name (every step is new when there is none)."""
+    models = list(latest_models(session, project).values())
+    as_is = {_base_name(m.name): m for m in models if m.variant == Variant.as_is.value}
+    linked = {
+        (link.process_lineage, link.node_id)
+        for link in session.scalars(select(RequirementStep).join(Requirement).where(Requirement.project_id == project.id))
+    }
+    groups = []
+    for to_be in sorted((m for m in models if m.variant == Variant.to_be.value), key=lambda m: m.name.casefold()):
+        before = as_is.get(_base_name(to_be.name))
+        before_model = (
+            processes.model_of(before) if before is not None
+            else ProcessModel(name=to_be.name, variant=Variant.as_is)
+        )
+        found = candidates_of(before_model, processes.model_of(to_be))
+        taken = {c.node_id for c in found if (to_be.lineage, c.node_id) in linked}
+        groups.append(CandidateGroup(to_be, before, found, taken))
+    return groups
+
+
+def modification_records(session: Session, project: Project, plan: Schedule | None = None) -> list[ModificationRecord]:
+    """Every modification of the project as a record, with its requirements, dependencies and
+    whether it is on the critical path."""
+    plan = plan or modifications.project_schedule(session, project)
+    on_path = set(plan.critical_path)
+    return [
+        ModificationRecord(
+            number=m.number, title=m.title, estimate_days=m.estimate_days, priority=Priority(m.priority),
+            status=ModificationStatus(m.status), description=m.description,
+            requirements=tuple(r.ref for r in m.requirements), depends_on=tuple(d.ref for d in m.depends_on),
+            on_critical_path=m.ref in on_path,
+        )
+        for m in modifications.list_modifications(session, project)
+    ]
+
+
+def gap_map_report(session: Session, project: Project, *, timezone: str = "UTC", now: dt.datetime | None = None) -> GapMapReport:
+    """Everything the DOCX and XLSX exports show."""
+    requirements = requirement_records(session, project)
+    plan = modifications.project_schedule(session, project)
+    return GapMapReport(
+        project_key=project.key, project_name=project.name, client=project.client,
+        generated_at=now or utcnow(), requirements=tuple(requirements),
+        modifications=tuple(modification_records(session, project, plan)),
+        coverage=coverage(requirements), total_effort_days=plan.total_days,
+        critical_path=plan.critical_path, critical_path_days=plan.critical_days, timezone=timezone,
+    )
+
+
+def total_estimate(records: list[ModificationRecord]) -> Decimal:
+    return sum((m.estimate_days for m in records), Decimal("0.0"))
+
+
+def export_gap_map(
+    session: Session, project: Project, render: Callable[[GapMapReport], bytes], *, kind: str, actor: str,
+    timezone: str = "UTC",
+) -> bytes:
+    """Render the project's gap map with `render` (DOCX or XLSX) and audit the export."""
+    report = gap_map_report(session, project, timezone=timezone)
+    data = render(report)
+    audit.record(session, actor, "gapmap.export", "project", project.key,
+                 {"format": kind, "requirements": len(report.requirements), "modifications": len(report.modifications)})
+    return data

@@ -1,0 +1,90 @@
+"""Gap map pages: the matrix of process area x classification (counts open the list), the
+coverage of Must requirements, the traceability matrix, the capability catalogue, and the DOCX
+and XLSX downloads."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, flash, render_template, request
+from flask_login import current_user
+
+from gap_analysis.enums import Classification, ClassificationStatus, Priority
+from gap_analysis.export import gap_map_docx, gap_map_xlsx
+from gap_analysis.matrix import UNCLASSIFIED, coverage, gap_matrix, is_covered
+from gap_analysis.traceability import Hop, HopState, trace_all
+from loyalty_core.capabilities import catalogue
+from workbench.auth.access import any_role
+from workbench.extensions import db
+from workbench.gapmap import service
+from workbench.projects.views import project_or_404
+from workbench.requirements.service import RequirementFilter
+
+bp = Blueprint("gapmap", __name__)
+
+EXPORTS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", gap_map_docx),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gap_map_xlsx),
+}
+
+
+def _display_zone() -> str:
+    return str(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow")
+
+
+@bp.get("/projects/<key>/gap-map")
+@any_role()
+def matrix(key: str) -> str:
+    project = project_or_404(key)
+    filters = RequirementFilter(priority=request.args.get("priority", ""), status=request.args.get("status", ""))
+    records = service.requirement_records(db.session(), project)
+    try:
+        shown = service.matching(records, filters)
+    except ValueError as error:
+        flash(f"filter: {error}", "error")
+        shown = records
+    return render_template(
+        "gapmap/matrix.html", project=project, matrix=gap_matrix(shown), coverage=coverage(records),
+        uncovered=[r for r in records if r.priority is Priority.must and not is_covered(r)],
+        filters=filters, column_label=_column_label, Priority=Priority, ClassificationStatus=ClassificationStatus,
+        UNCLASSIFIED=UNCLASSIFIED,
+    )
+
+
+def _column_label(column: str) -> str:
+    return "Not classified" if column == UNCLASSIFIED else Classification(column).label
+
+
+@bp.get("/projects/<key>/traceability")
+@any_role()
+def traceability(key: str) -> str:
+    project = project_or_404(key)
+    rows = trace_all(service.requirement_records(db.session(), project))
+    only_gaps = request.args.get("gaps") == "1"
+    return render_template(
+        "gapmap/traceability.html", project=project, rows=[r for r in rows if not only_gaps or not r.complete],
+        total=len(rows), incomplete=sum(1 for r in rows if not r.complete), only_gaps=only_gaps,
+        hops=list(Hop), HopState=HopState, Hop=Hop,
+    )
+
+
+@bp.get("/projects/<key>/gap-map.<kind>")
+@any_role()
+def export(key: str, kind: str) -> Response:
+    project = project_or_404(key)
+    if kind not in EXPORTS:
+        return Response("use .docx or .xlsx", status=404)
+    mimetype, render = EXPORTS[kind]
+    data = service.export_gap_map(db.session(), project, render, kind=kind, actor=current_user.username,
+                                  timezone=_display_zone())
+    db.session.commit()  # the audit entry of the export
+    filename = f"{project.key} gap map.{kind}"
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+    )
+
+
+@bp.get("/capabilities")
+@any_role()
+def capabilities() -> str:
+    return render_template("gapmap/capabilities.html", capabilities=catalogue())

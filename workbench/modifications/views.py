@@ -1,0 +1,227 @@
+"""Modification pages: the modifications list (total effort, critical path), one modification
+(edit, dependencies, the gaps it closes), and a new modification (typed in or from a gap)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from gap_analysis.enums import ModificationStatus, Priority
+from gap_analysis.errors import GapAnalysisError
+from workbench.auth.access import any_role, roles_required
+from workbench.auth.enums import Role
+from workbench.extensions import db
+from workbench.forms import flash_form_errors, select_choices
+from workbench.gapmap import service as gapmap
+from workbench.modifications import service
+from workbench.modifications.forms import DependencyForm, LinkRequirementForm, ModificationForm
+from workbench.modifications.models import Modification
+from workbench.projects.models import Project
+from workbench.projects.views import project_or_404
+from workbench.requirements import service as requirements
+
+bp = Blueprint("modifications", __name__)
+
+
+def _modification(project: Project, number: int) -> Modification:
+    try:
+        return service.get_modification(db.session(), project, number)
+    except GapAnalysisError:
+        abort(404)
+
+
+def _fields(form: ModificationForm) -> service.ModificationFields:
+    return service.ModificationFields(
+        form.title.data or "", form.estimate_days.data or "", form.priority.data or "", form.status.data or "",
+        form.description.data or "",
+    )
+
+
+@bp.get("/projects/<key>/modifications")
+@any_role()
+def index(key: str) -> str:
+    project = project_or_404(key)
+    status, priority = request.args.get("status", ""), request.args.get("priority", "")
+    plan = service.project_schedule(db.session(), project)
+    records = gapmap.modification_records(db.session(), project, plan)
+    try:
+        shown = [
+            m for m in records
+            if (not status or m.status is ModificationStatus.parse(status))
+            and (not priority or m.priority is Priority.parse(priority))
+        ]
+    except ValueError as error:
+        flash(f"filter: {error}", "error")
+        shown = records
+    return render_template(
+        "modifications/index.html", project=project, records=shown, plan=plan, status=status, priority=priority,
+        form=ModificationForm(), ModificationStatus=ModificationStatus, Priority=Priority,
+        filtered_days=gapmap.total_estimate(shown),
+    )
+
+
+@bp.post("/projects/<key>/modifications")
+@roles_required(Role.consultant)
+def create(key: str) -> WerkzeugResponse:
+    project = project_or_404(key)
+    form = ModificationForm()
+    back = request.form.get("back") or url_for("modifications.index", key=project.key)
+    if not back.startswith("/"):
+        back = url_for("modifications.index", key=project.key)
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    try:
+        closes = []
+        if (form.requirement.data or "").strip():
+            number = int(form.requirement.data.strip().upper().removeprefix("REQ-"))
+            closes = [requirements.get_requirement(db.session(), project, number)]
+        modification = service.create_modification(
+            db.session(), project, _fields(form), actor=current_user.username, requirements=closes
+        )
+        db.session.commit()
+    except ValueError:
+        db.session.rollback()
+        flash(f"requirement: {form.requirement.data!r} is not a requirement number", "error")
+        return redirect(back)
+    except GapAnalysisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back)
+    flash(f"{modification.ref} added to the modifications list", "info")
+    return redirect(url_for("modifications.show", key=project.key, number=modification.number))
+
+
+def _dependency_form(project: Project, modification: Modification) -> DependencyForm:
+    form = DependencyForm()
+    others = [m for m in service.list_modifications(db.session(), project) if m.id != modification.id]
+    form.depends_on.choices = select_choices((str(m.number), f"{m.ref} {m.title}") for m in others)
+    return form
+
+
+def _link_form(project: Project) -> LinkRequirementForm:
+    form = LinkRequirementForm()
+    gaps = [r for r in gapmap.requirement_records(db.session(), project, scenarios={})
+            if r.classification is not None and r.classification.is_gap]
+    form.requirement.choices = select_choices((str(r.number), f"{r.ref} {r.title}") for r in gaps)
+    return form
+
+
+@bp.get("/projects/<key>/modifications/<int:number>")
+@any_role()
+def show(key: str, number: int) -> str:
+    project = project_or_404(key)
+    modification = _modification(project, number)
+    plan = service.project_schedule(db.session(), project)
+    form = ModificationForm(obj=modification)
+    form.estimate_days.data = str(modification.estimate_days)
+    dependants = [m for m in service.list_modifications(db.session(), project) if modification in m.depends_on]
+    return render_template(
+        "modifications/show.html", project=project, modification=modification, form=form, plan=plan,
+        dependency_form=_dependency_form(project, modification), link_form=_link_form(project),
+        dependants=dependants, ModificationStatus=ModificationStatus, Priority=Priority,
+    )
+
+
+@bp.post("/projects/<key>/modifications/<int:number>")
+@roles_required(Role.consultant)
+def update(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    modification = _modification(project, number)
+    form = ModificationForm()
+    if form.validate_on_submit():
+        try:
+            service.update_modification(db.session(), modification, _fields(form), actor=current_user.username)
+            db.session.commit()
+            flash(f"{modification.ref} saved", "info")
+        except GapAnalysisError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("modifications.show", key=project.key, number=number))
+
+
+@bp.post("/projects/<key>/modifications/<int:number>/delete")
+@roles_required(Role.consultant)
+def delete(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    modification = _modification(project, number)
+    ref = modification.ref
+    service.delete_modification(db.session(), modification, actor=current_user.username)
+    db.session.commit()
+    flash(f"{ref} deleted", "info")
+    return redirect(url_for("modifications.index", key=project.key))
+
+
+@bp.post("/projects/<key>/modifications/<int:number>/dependencies")
+@roles_required(Role.consultant)
+def add_dependency(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    modification = _modification(project, number)
+    form = _dependency_form(project, modification)
+    if form.validate_on_submit():
+        try:
+            prerequisite = service.get_modification(db.session(), project, int(form.depends_on.data or 0))
+            service.add_dependency(db.session(), modification, prerequisite, actor=current_user.username)
+            db.session.commit()
+            flash(f"{modification.ref} now depends on {prerequisite.ref}", "info")
+        except (GapAnalysisError, ValueError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("modifications.show", key=project.key, number=number) + "#dependencies")
+
+
+@bp.post("/projects/<key>/modifications/<int:number>/dependencies/<int:other>/delete")
+@roles_required(Role.consultant)
+def remove_dependency(key: str, number: int, other: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    modification = _modification(project, number)
+    try:
+        prerequisite = service.get_modification(db.session(), project, other)
+        service.remove_dependency(db.session(), modification, prerequisite, actor=current_user.username)
+        db.session.commit()
+        flash(f"{modification.ref} no longer depends on {prerequisite.ref}", "info")
+    except GapAnalysisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("modifications.show", key=project.key, number=number) + "#dependencies")
+
+
+@bp.post("/projects/<key>/modifications/<int:number>/requirements")
+@roles_required(Role.consultant)
+def link_requirement(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    modification = _modification(project, number)
+    form = _link_form(project)
+    if form.validate_on_submit():
+        try:
+            requirement = requirements.get_requirement(db.session(), project, int(form.requirement.data or 0))
+            service.link_requirement(db.session(), modification, requirement, actor=current_user.username)
+            db.session.commit()
+            flash(f"{modification.ref} closes {requirement.ref}", "info")
+        except (GapAnalysisError, ValueError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("modifications.show", key=project.key, number=number) + "#requirements")
+
+
+@bp.post("/projects/<key>/modifications/<int:number>/requirements/<int:requirement>/delete")
+@roles_required(Role.consultant)
+def unlink_requirement(key: str, number: int, requirement: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    modification = _modification(project, number)
+    try:
+        found = requirements.get_requirement(db.session(), project, requirement)
+        service.unlink_requirement(db.session(), modification, found, actor=current_user.username)
+        db.session.commit()
+        flash(f"{modification.ref} no longer closes {found.ref}", "info")
+    except GapAnalysisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("modifications.show", key=project.key, number=number) + "#requirements")

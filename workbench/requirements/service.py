@@ -1,0 +1,429 @@
+"""Requirements of a project: record them (typed in, from an interview finding, from a TO-BE
+step), edit, classify fit/gap, link to process steps, list with filters, import rows.
+
+Plain functions taking a session; each change is audited in the caller's transaction. Refusals
+are `GapAnalysisError` naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from gap_analysis.enums import Classification, ClassificationStatus, Priority, SourceKind
+from gap_analysis.errors import GapAnalysisError
+from loyalty_core.capabilities import get_capability
+from workbench.audit import service as audit
+from workbench.interviews.models import Finding, Interview
+from workbench.processes.models import ProcessRecord
+from workbench.projects.models import Project
+from workbench.requirements.models import Requirement, RequirementStep
+
+TITLE_LIMIT = 300
+TEXT_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class RequirementFields:
+    """What a person types about a requirement (the classification is set apart)."""
+
+    title: str
+    priority: Priority | str
+    description: str = ""
+    process_area: str = ""
+
+
+@dataclass(frozen=True)
+class ClassificationFields:
+    """A fit/gap decision. `classification` None clears it (back to unclassified)."""
+
+    classification: Classification | str | None
+    capability: str = ""
+    config_key: str = ""
+    rationale: str = ""
+    owner: str = ""
+    status: ClassificationStatus | str = ClassificationStatus.proposed
+
+
+@dataclass(frozen=True)
+class RequirementFilter:
+    """Filters of the requirements list; empty values do not filter."""
+
+    priority: str = ""
+    status: str = ""
+    classification: str = ""  # a Classification value, or "unclassified"
+    area: str | None = None  # None: any area; "": requirements with no area
+    text: str = ""
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def get_requirement(session: Session, project: Project, number: int) -> Requirement:
+    requirement = session.scalar(
+        select(Requirement).where(Requirement.project_id == project.id, Requirement.number == number)
+    )
+    if requirement is None:
+        raise GapAnalysisError(f"no requirement REQ-{number} in {project.key}", field="number")
+    return requirement
+
+
+def list_requirements(session: Session, project: Project, filters: RequirementFilter | None = None) -> list[Requirement]:
+    """A project's requirements by number, with their steps loaded, filtered."""
+    query = (
+        select(Requirement)
+        .where(Requirement.project_id == project.id)
+        .options(selectinload(Requirement.steps))
+        .order_by(Requirement.number)
+    )
+    f = filters or RequirementFilter()
+    if f.priority:
+        query = query.where(Requirement.priority == Priority.parse(f.priority).value)
+    if f.status:
+        query = query.where(Requirement.status == ClassificationStatus.parse(f.status).value)
+    if f.classification == "unclassified":
+        query = query.where(Requirement.classification.is_(None))
+    elif f.classification:
+        query = query.where(Requirement.classification == Classification.parse(f.classification).value)
+    if f.area is not None:
+        query = query.where(Requirement.process_area == f.area)
+    if f.text.strip():
+        pattern = f"%{f.text.strip()}%"
+        query = query.where(Requirement.title.ilike(pattern) | Requirement.description.ilike(pattern))
+    return list(session.scalars(query))
+
+
+def process_areas(session: Session, project: Project) -> list[str]:
+    """The process areas the project's requirements use, plus the names of its processes."""
+    used = set(session.scalars(select(Requirement.process_area).where(Requirement.project_id == project.id).distinct()))
+    names = set(session.scalars(select(ProcessRecord.name).where(ProcessRecord.project_id == project.id).distinct()))
+    return sorted((used | names) - {""}, key=str.casefold)
+
+
+# --- recording ------------------------------------------------------------------------------
+
+
+def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise GapAnalysisError(f"{field}: required", field=field)
+    if len(value) > limit:
+        raise GapAnalysisError(f"{field}: at most {limit} characters", field=field)
+    return value
+
+
+def _priority(value: Priority | str) -> Priority:
+    try:
+        return value if isinstance(value, Priority) else Priority.parse(value)
+    except ValueError as error:
+        raise GapAnalysisError(f"priority: {error}", field="priority") from None
+
+
+def _next_number(session: Session, project: Project) -> int:
+    highest = session.scalar(select(func.max(Requirement.number)).where(Requirement.project_id == project.id))
+    return (highest or 0) + 1
+
+
+def _apply_fields(requirement: Requirement, fields: RequirementFields) -> None:
+    requirement.title = _text(fields.title, "title", TITLE_LIMIT, required=True)
+    requirement.priority = _priority(fields.priority).value
+    requirement.description = _text(fields.description, "description", TEXT_LIMIT)
+    requirement.process_area = _text(fields.process_area, "process_area", 120)
+
+
+def create_requirement(
+    session: Session,
+    project: Project,
+    fields: RequirementFields,
+    *,
+    actor: str,
+    number: int | None = None,
+    source_finding: Finding | None = None,
+    source_step: tuple[str, str] | None = None,
+) -> Requirement:
+    """Record a requirement as REQ-<next number> (or `number`, when free): typed in, raised by an
+    interview finding (its step, if it names one, is linked too), or by a TO-BE step."""
+    if number is None:
+        number = _next_number(session, project)
+    elif number < 1:
+        raise GapAnalysisError("number: must be 1 or more", field="number")
+    elif session.scalar(
+        select(Requirement.id).where(Requirement.project_id == project.id, Requirement.number == number)
+    ):
+        raise GapAnalysisError(f"number: REQ-{number} already exists in {project.key}", field="number")
+    requirement = Requirement(project_id=project.id, number=number, created_by=actor, status=ClassificationStatus.open.value)
+    _apply_fields(requirement, fields)
+    if source_finding is not None:
+        if source_finding.interview.project_id != project.id:
+            raise GapAnalysisError("source: the finding belongs to another project", field="source")
+        requirement.source_kind = SourceKind.finding.value
+        requirement.source_finding_id = source_finding.id
+    elif source_step is not None:
+        requirement.source_kind = SourceKind.step.value
+    else:
+        requirement.source_kind = SourceKind.typed.value
+    session.add(requirement)
+    session.flush()
+    step = source_step or (
+        (source_finding.process_lineage, source_finding.node_id)
+        if source_finding is not None and source_finding.process_lineage and source_finding.node_id
+        else None
+    )
+    if step is not None:
+        _add_step(session, requirement, step[0], step[1])
+    audit.record(
+        session, actor, "requirement.create", "requirement", requirement.ref,
+        {"project": project.key, "title": requirement.title, "priority": requirement.priority,
+         "source": requirement.source_kind, "finding": requirement.source_finding_id},
+    )
+    return requirement
+
+
+def requirement_from_finding(
+    session: Session, finding: Finding, *, actor: str, title: str = "", priority: Priority | str = Priority.should,
+    process_area: str = "",
+) -> Requirement:
+    """Turn an interview finding into a requirement: the finding's text is the description, its
+    step (if any) the first linked step, and the title defaults to the finding's first sentence."""
+    project = finding.interview.project
+    area = process_area
+    if not area and finding.process_lineage:
+        area = session.scalar(
+            select(ProcessRecord.name).where(ProcessRecord.lineage == finding.process_lineage).limit(1)
+        ) or ""
+    return create_requirement(
+        session, project,
+        RequirementFields(title=title.strip() or _first_sentence(finding.text), priority=priority,
+                          description=finding.text, process_area=area),
+        actor=actor, source_finding=finding,
+    )
+
+
+def _first_sentence(text: str) -> str:
+    sentence = text.strip().split(". ")[0].rstrip(".")
+    return sentence if len(sentence) <= TITLE_LIMIT else sentence[: TITLE_LIMIT - 1] + "…"
+
+
+def update_requirement(session: Session, requirement: Requirement, fields: RequirementFields, *, actor: str) -> Requirement:
+    """Change a requirement's title, priority, description and process area."""
+    before = {"title": requirement.title, "priority": requirement.priority, "area": requirement.process_area}
+    _apply_fields(requirement, fields)
+    session.flush()
+    after = {"title": requirement.title, "priority": requirement.priority, "area": requirement.process_area}
+    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    audit.record(session, actor, "requirement.update", "requirement", requirement.ref,
+                 {"project": requirement.project.key, "changed": changed})
+    return requirement
+
+
+def classify(session: Session, requirement: Requirement, fields: ClassificationFields, *, actor: str) -> Requirement:
+    """Record the fit/gap decision. Fit by configuration names a capability of the core's
+    catalogue and one of its configuration keys; fit as standard names a standard capability;
+    gaps get their modifications on the modifications list; a workaround says in the rationale
+    what changes in the process."""
+    try:
+        classification = (
+            None if fields.classification in (None, "")
+            else fields.classification if isinstance(fields.classification, Classification)
+            else Classification.parse(fields.classification)
+        )
+    except ValueError as error:
+        raise GapAnalysisError(f"classification: {error}", field="classification") from None
+    try:
+        status = fields.status if isinstance(fields.status, ClassificationStatus) else ClassificationStatus.parse(fields.status)
+    except ValueError as error:
+        raise GapAnalysisError(f"status: {error}", field="status") from None
+    capability = (fields.capability or "").strip()
+    config_key = (fields.config_key or "").strip()
+    rationale = _text(fields.rationale, "rationale", TEXT_LIMIT)
+    _check_capability(classification, capability, config_key, rationale)
+    requirement.classification = classification.value if classification else None
+    requirement.capability = capability if classification and classification.is_fit else ""
+    requirement.config_key = config_key if classification is Classification.fit_configuration else ""
+    requirement.rationale = rationale
+    requirement.owner = _text(fields.owner, "owner", 120)
+    requirement.status = ClassificationStatus.open.value if classification is None else status.value
+    session.flush()
+    audit.record(
+        session, actor, "requirement.classify", "requirement", requirement.ref,
+        {"project": requirement.project.key, "classification": requirement.classification,
+         "capability": requirement.capability, "config_key": requirement.config_key, "status": requirement.status},
+    )
+    return requirement
+
+
+def _check_capability(classification: Classification | None, capability: str, config_key: str, rationale: str) -> None:
+    if classification is None:
+        return
+    if classification.is_fit:
+        if not capability:
+            raise GapAnalysisError(f"capability: {classification.label} names the core's capability", field="capability")
+        try:
+            found = get_capability(capability)
+        except KeyError:
+            raise GapAnalysisError(f"capability: the core has no capability {capability!r}", field="capability") from None
+        if classification is Classification.fit_configuration:
+            if not found.config_keys:
+                raise GapAnalysisError(
+                    f"capability: {capability} works out of the box (no configuration key): classify it as fit — standard",
+                    field="capability",
+                )
+            if config_key not in found.config_keys:
+                keys = ", ".join(found.config_keys)
+                raise GapAnalysisError(
+                    f"config_key: {config_key or '(none)'} does not switch {capability} on; use {keys}", field="config_key"
+                )
+    if classification is Classification.workaround and not rationale:
+        raise GapAnalysisError("rationale: a workaround says what changes in the process", field="rationale")
+
+
+def delete_requirement(session: Session, requirement: Requirement, *, actor: str) -> None:
+    """Remove a requirement (its step links and modification links go with it; the
+    modifications stay on the list)."""
+    ref, project = requirement.ref, requirement.project.key
+    session.delete(requirement)
+    session.flush()
+    audit.record(session, actor, "requirement.delete", "requirement", ref, {"project": project})
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def _latest_model(session: Session, lineage: str) -> ProcessRecord | None:
+    return session.scalar(
+        select(ProcessRecord).where(ProcessRecord.lineage == lineage).order_by(ProcessRecord.version.desc()).limit(1)
+    )
+
+
+def _add_step(session: Session, requirement: Requirement, lineage: str, node_id: str) -> RequirementStep:
+    record = _latest_model(session, lineage)
+    if record is None or record.project_id != requirement.project_id:
+        raise GapAnalysisError(f"step: no process {lineage!r} in this project", field="step")
+    if node_id not in {node["id"] for node in record.document.get("nodes", [])}:
+        raise GapAnalysisError(f"step: {record.name} has no step {node_id!r}", field="step")
+    if any(s.process_lineage == lineage and s.node_id == node_id for s in requirement.steps):
+        raise GapAnalysisError(f"step: {requirement.ref} is already linked to that step", field="step")
+    link = RequirementStep(process_lineage=lineage, node_id=node_id)
+    requirement.steps.append(link)
+    session.flush()
+    return link
+
+
+def link_step(session: Session, requirement: Requirement, lineage: str, node_id: str, *, actor: str) -> RequirementStep:
+    """Link a requirement to a step of one of its project's process models (AS-IS or TO-BE)."""
+    link = _add_step(session, requirement, lineage, node_id)
+    audit.record(session, actor, "requirement.step.link", "requirement", requirement.ref,
+                 {"project": requirement.project.key, "process": lineage, "step": node_id})
+    return link
+
+
+def unlink_step(session: Session, requirement: Requirement, link_id: int, *, actor: str) -> None:
+    link = next((s for s in requirement.steps if s.id == link_id), None)
+    if link is None:
+        raise GapAnalysisError(f"step: {requirement.ref} has no step link {link_id}", field="step")
+    requirement.steps.remove(link)
+    session.flush()
+    audit.record(session, actor, "requirement.step.unlink", "requirement", requirement.ref,
+                 {"project": requirement.project.key, "process": link.process_lineage, "step": link.node_id})
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: list[str]
+    updated: list[str]
+
+
+def import_rows(session: Session, project: Project, rows: Sequence[object], *, actor: str, source: str) -> ImportSummary:
+    """Store imported rows (gap_analysis.intake.RequirementRow): a row whose ID names an existing
+    requirement updates it, any other row is a new requirement (with that number when given).
+    Every problem is collected, each with its line and column; if there is any, nothing is stored
+    (the caller rolls back) and GapAnalysisError lists them all."""
+    created: list[str] = []
+    updated: list[str] = []
+    problems: list[str] = []
+    for row in rows:
+        line = getattr(row, "line")
+        number = getattr(row, "number")
+        fields = RequirementFields(
+            title=getattr(row, "title"), priority=getattr(row, "priority"),
+            description=getattr(row, "description"), process_area=getattr(row, "process_area"),
+        )
+        classification = ClassificationFields(
+            classification=getattr(row, "classification"), capability=getattr(row, "capability"),
+            config_key=getattr(row, "config_key"), rationale=getattr(row, "rationale"),
+            owner=getattr(row, "owner"), status=getattr(row, "status"),
+        )
+        # No savepoint per row: a refused row raises before it writes anything, and any problem
+        # makes the caller roll the whole import back.
+        try:
+            if True:
+                existing = (
+                    session.scalar(select(Requirement).where(Requirement.project_id == project.id, Requirement.number == number))
+                    if number is not None else None
+                )
+                if existing is not None:
+                    requirement = update_requirement(session, existing, fields, actor=actor)
+                    updated.append(requirement.ref)
+                else:
+                    requirement = create_requirement(session, project, fields, actor=actor, number=number)
+                    created.append(requirement.ref)
+                if classification.classification is not None or existing is None:
+                    classify(session, requirement, classification, actor=actor)
+        except GapAnalysisError as error:
+            column = _COLUMN_OF_FIELD.get(error.field, error.field)
+            problems.append(f"line {line}" + (f", column {column}" if column else "") + f": {_without_field(str(error))}")
+    if problems:
+        raise GapAnalysisError(f"{source}: {len(problems)} problem(s), nothing imported:\n" + "\n".join(problems), field="file")
+    audit.record(session, actor, "requirement.import", "project", project.key,
+                 {"source": source, "created": len(created), "updated": len(updated)})
+    return ImportSummary(created, updated)
+
+
+_COLUMN_OF_FIELD = {
+    "title": "Title", "priority": "Priority", "description": "Description", "process_area": "Process area",
+    "classification": "Classification", "capability": "Capability", "config_key": "Configuration key",
+    "rationale": "Rationale", "owner": "Owner", "status": "Status", "number": "ID",
+}
+
+
+def _without_field(message: str) -> str:
+    head, sep, tail = message.partition(": ")
+    return tail if sep and head in _COLUMN_OF_FIELD else message
+
+
+def requirements_by_number(session: Session, project: Project, numbers: Iterable[int]) -> dict[int, Requirement]:
+    wanted = set(numbers)
+    if not wanted:
+        return {}
+    found = session.scalars(
+        select(Requirement).where(Requirement.project_id == project.id, Requirement.number.in_(wanted))
+    )
+    return {r.number: r for r in found}
+
+
+def finding_of(session: Session, finding_id: int) -> Finding:
+    finding = session.scalar(
+        select(Finding).where(Finding.id == finding_id).options(selectinload(Finding.interview).selectinload(Interview.project))
+    )
+    if finding is None:
+        raise GapAnalysisError(f"no finding {finding_id}", field="finding")
+    return finding
+
+
+def by_source_finding(session: Session, finding_ids: Iterable[int]) -> dict[int, list[Requirement]]:
+    """The requirements raised by each of the findings (by finding id), by number."""
+    wanted = list(finding_ids)
+    found: dict[int, list[Requirement]] = {}
+    if not wanted:
+        return found
+    for requirement in session.scalars(
+        select(Requirement).where(Requirement.source_finding_id.in_(wanted)).order_by(Requirement.number)
+    ):
+        found.setdefault(requirement.source_finding_id or 0, []).append(requirement)
+    return found

@@ -1,0 +1,321 @@
+"""Requirement pages: a project's requirements (filters, new, import), one requirement (edit,
+classify with suggested capabilities, link steps, its modifications, scenarios and chain), a
+finding made into a requirement, and requirement candidates from the AS-IS/TO-BE diff."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from gap_analysis.enums import Classification, ClassificationStatus, Priority
+from gap_analysis.errors import GapAnalysisError
+from gap_analysis.intake import IntakeError, read_requirements
+from gap_analysis.suggestions import suggest_capabilities
+from gap_analysis.traceability import Hop, trace
+from loyalty_core.capabilities import catalogue
+from workbench.auth.access import any_role, roles_required
+from workbench.auth.enums import Role
+from workbench.extensions import db
+from workbench.forms import flash_form_errors, grouped_choices, select_choices
+from workbench.gapmap import service as gapmap
+from workbench.modifications.forms import ModificationForm
+from workbench.processes import service as processes
+from workbench.processes.forms import step_choice_groups
+from workbench.projects.models import Project
+from workbench.projects.views import project_or_404
+from workbench.requirements import service
+from workbench.requirements.forms import (
+    CandidateForm,
+    ClassificationForm,
+    FromFindingForm,
+    ImportForm,
+    RequirementForm,
+    StepLinkForm,
+)
+from workbench.requirements.models import Requirement
+
+bp = Blueprint("requirements", __name__)
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _requirement(project: Project, number: int) -> Requirement:
+    try:
+        return service.get_requirement(db.session(), project, number)
+    except GapAnalysisError:
+        abort(404)
+
+
+def _filters() -> service.RequirementFilter:
+    area = request.args.get("area")
+    return service.RequirementFilter(
+        priority=request.args.get("priority", ""),
+        status=request.args.get("status", ""),
+        classification=request.args.get("classification", ""),
+        area=area if area is not None else None,
+        text=request.args.get("q", ""),
+    )
+
+
+@bp.get("/projects/<key>/requirements")
+@any_role()
+def index(key: str) -> str:
+    project = project_or_404(key)
+    filters = _filters()
+    try:
+        records = gapmap.matching(gapmap.requirement_records(db.session(), project), filters)
+    except ValueError as error:
+        flash(f"filter: {error}", "error")
+        records = []
+    return render_template(
+        "requirements/index.html", project=project, records=records, filters=filters,
+        form=RequirementForm(), import_form=ImportForm(), areas=service.process_areas(db.session(), project),
+        Priority=Priority, Classification=Classification, ClassificationStatus=ClassificationStatus,
+    )
+
+
+@bp.post("/projects/<key>/requirements")
+@roles_required(Role.consultant)
+def create(key: str) -> WerkzeugResponse:
+    project = project_or_404(key)
+    form = RequirementForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("requirements.index", key=project.key))
+    try:
+        requirement = service.create_requirement(
+            db.session(), project,
+            service.RequirementFields(form.title.data or "", form.priority.data or "", form.description.data or "",
+                                      form.process_area.data or ""),
+            actor=current_user.username,
+        )
+        db.session.commit()
+    except GapAnalysisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("requirements.index", key=project.key))
+    flash(f"{requirement.ref} recorded", "info")
+    return redirect(url_for("requirements.show", key=project.key, number=requirement.number))
+
+
+@bp.post("/projects/<key>/requirements/import")
+@roles_required(Role.consultant)
+def import_file(key: str) -> WerkzeugResponse:
+    project = project_or_404(key)
+    form = ImportForm()
+    target = url_for("requirements.index", key=project.key)
+    if not form.validate_on_submit():
+        flash("choose an XLSX or CSV file of requirements", "error")
+        return redirect(target)
+    upload = form.upload.data
+    name = upload.filename or "upload"
+    data = upload.read(MAX_IMPORT_BYTES + 1)
+    try:
+        rows = read_requirements(data, name)
+        summary = service.import_rows(db.session(), project, rows, actor=current_user.username, source=name)
+        db.session.commit()
+    except (IntakeError, GapAnalysisError) as error:
+        db.session.rollback()
+        for line in str(error).splitlines():
+            flash(line, "error")
+        return redirect(target)
+    flash(f"{name}: {len(summary.created)} requirement(s) created, {len(summary.updated)} updated", "info")
+    return redirect(target)
+
+
+def _classification_form(requirement: Requirement | None = None) -> ClassificationForm:
+    form = ClassificationForm(obj=requirement)
+    capabilities = catalogue()
+    groups = [("", [("", "— none —")])]
+    for kind, title in (("standard", "Out of the box"), ("configuration", "By configuration")):
+        groups.append((title, [(c.code, f"{c.code} — {c.title}") for c in capabilities if c.kind == kind]))
+    form.capability.choices = grouped_choices(groups)
+    keys = sorted({key for c in capabilities for key in c.config_keys})
+    form.config_key.choices = select_choices([("", "— none —"), *((k, k) for k in keys)])
+    return form
+
+
+def _step_form(project: Project) -> StepLinkForm:
+    form = StepLinkForm()
+    form.step.choices = grouped_choices(step_choice_groups(processes.project_models(db.session(), project)))
+    return form
+
+
+@bp.get("/projects/<key>/requirements/<int:number>")
+@any_role()
+def show(key: str, number: int) -> str:
+    project = project_or_404(key)
+    requirement = _requirement(project, number)
+    record = gapmap.requirement_record(db.session(), project, number)
+    modification_form = ModificationForm(title=requirement.title, requirement=str(requirement.number))
+    models = gapmap.latest_models(db.session(), project)
+    labels = {(label.model_id, label.node_id): label for label in record.steps}
+    step_rows = [
+        (link, labels.get((models[link.process_lineage].id if link.process_lineage in models else None, link.node_id)))
+        for link in requirement.steps
+    ]
+    return render_template(
+        "requirements/show.html", project=project, requirement=requirement, record=record, row=trace(record), Hop=Hop,
+        step_rows=step_rows,
+        form=RequirementForm(obj=requirement), classification_form=_classification_form(requirement),
+        step_form=_step_form(project), modification_form=modification_form,
+        suggestions=suggest_capabilities(f"{requirement.title}. {requirement.description}"),
+        Priority=Priority, Classification=Classification, ClassificationStatus=ClassificationStatus,
+    )
+
+
+@bp.post("/projects/<key>/requirements/<int:number>")
+@roles_required(Role.consultant)
+def update(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    requirement = _requirement(project, number)
+    form = RequirementForm()
+    if form.validate_on_submit():
+        try:
+            service.update_requirement(
+                db.session(), requirement,
+                service.RequirementFields(form.title.data or "", form.priority.data or "", form.description.data or "",
+                                          form.process_area.data or ""),
+                actor=current_user.username,
+            )
+            db.session.commit()
+            flash(f"{requirement.ref} saved", "info")
+        except GapAnalysisError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("requirements.show", key=project.key, number=number))
+
+
+@bp.post("/projects/<key>/requirements/<int:number>/classification")
+@roles_required(Role.consultant)
+def classify(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    requirement = _requirement(project, number)
+    form = _classification_form()
+    if form.validate_on_submit():
+        try:
+            service.classify(
+                db.session(), requirement,
+                service.ClassificationFields(
+                    form.classification.data or None, form.capability.data or "", form.config_key.data or "",
+                    form.rationale.data or "", form.owner.data or "", form.status.data or "",
+                ),
+                actor=current_user.username,
+            )
+            db.session.commit()
+            shown = Classification(requirement.classification).label if requirement.classification else "not classified"
+            flash(f"{requirement.ref} classified: {shown}", "info")
+        except GapAnalysisError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("requirements.show", key=project.key, number=number) + "#classification")
+
+
+@bp.post("/projects/<key>/requirements/<int:number>/steps")
+@roles_required(Role.consultant)
+def link_step(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    requirement = _requirement(project, number)
+    form = _step_form(project)
+    if form.validate_on_submit():
+        lineage, _, node_id = (form.step.data or "").partition("|")
+        try:
+            service.link_step(db.session(), requirement, lineage, node_id, actor=current_user.username)
+            db.session.commit()
+            flash("step linked", "info")
+        except GapAnalysisError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
+
+
+@bp.post("/projects/<key>/requirements/<int:number>/steps/<int:link_id>/delete")
+@roles_required(Role.consultant)
+def unlink_step(key: str, number: int, link_id: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    requirement = _requirement(project, number)
+    try:
+        service.unlink_step(db.session(), requirement, link_id, actor=current_user.username)
+        db.session.commit()
+        flash("step unlinked", "info")
+    except GapAnalysisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
+
+
+@bp.post("/projects/<key>/requirements/<int:number>/delete")
+@roles_required(Role.consultant)
+def delete(key: str, number: int) -> WerkzeugResponse:
+    project = project_or_404(key)
+    requirement = _requirement(project, number)
+    ref = requirement.ref
+    service.delete_requirement(db.session(), requirement, actor=current_user.username)
+    db.session.commit()
+    flash(f"{ref} deleted", "info")
+    return redirect(url_for("requirements.index", key=project.key))
+
+
+@bp.post("/findings/<int:finding_id>/requirement")
+@roles_required(Role.consultant)
+def from_finding(finding_id: int) -> WerkzeugResponse:
+    """Make a requirement of an interview finding, then open it to classify."""
+    form = FromFindingForm()
+    try:
+        finding = service.finding_of(db.session(), finding_id)
+    except GapAnalysisError:
+        abort(404)
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("interviews.show", interview_id=finding.interview_id))
+    try:
+        requirement = service.requirement_from_finding(
+            db.session(), finding, actor=current_user.username, priority=form.priority.data or "should"
+        )
+        db.session.commit()
+    except GapAnalysisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("interviews.show", interview_id=finding.interview_id))
+    flash(f"{requirement.ref} recorded from the finding", "info")
+    return redirect(url_for("requirements.show", key=requirement.project.key, number=requirement.number))
+
+
+@bp.get("/projects/<key>/requirements/candidates")
+@any_role()
+def candidates(key: str) -> str:
+    project = project_or_404(key)
+    return render_template(
+        "requirements/candidates.html", project=project,
+        groups=gapmap.requirement_candidates(db.session(), project), form=CandidateForm(),
+    )
+
+
+@bp.post("/projects/<key>/requirements/candidates")
+@roles_required(Role.consultant)
+def create_from_candidate(key: str) -> WerkzeugResponse:
+    project = project_or_404(key)
+    form = CandidateForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("requirements.candidates", key=project.key))
+    try:
+        requirement = service.create_requirement(
+            db.session(), project,
+            service.RequirementFields(form.title.data or "", form.priority.data or "", "", form.process_area.data or ""),
+            actor=current_user.username, source_step=(form.lineage.data or "", form.node_id.data or ""),
+        )
+        db.session.commit()
+    except GapAnalysisError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("requirements.candidates", key=project.key))
+    flash(f"{requirement.ref} recorded from the TO-BE step", "info")
+    return redirect(url_for("requirements.show", key=project.key, number=requirement.number))
