@@ -66,7 +66,15 @@ def parse(source: str, filename: str) -> ParsedFeature:
         feature = parse_feature(source, filename=filename)
     except ParserError as error:
         reason = str(getattr(error, "args", [""])[0] or error).strip()
-        raise GherkinError(filename, reason.replace("\n", " "), getattr(error, "line", None)) from None
+        # behave writes "... at line 5"; the line is said once, up front.
+        reason = re.sub(r"^(?:Parser failure in state=\w+ )?at line \d+: ", "", reason.replace("\n", " ").strip())
+        reason = re.sub(r" at line \d+$", "", reason)
+        if reason.startswith('"'):
+            reason = (
+                f"cannot read {reason}: it is not a step (Given/When/Then/And/But, Дано/Когда/Тогда/И/Но), "
+                "a table row, a doc string or a new scenario"
+            )
+        raise GherkinError(filename, reason, getattr(error, "line", None)) from None
     if feature is None:
         raise GherkinError(filename, 'no "Feature:" (or "Функция:") in the text')
     if not feature.scenarios:
