@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority, SourceKind
 from gap_analysis.errors import GapAnalysisError
+from gap_analysis.intake import RequirementRow
 from loyalty_core.capabilities import get_capability
 from workbench.audit import service as audit
 from workbench.interviews.models import Finding, Interview
@@ -339,45 +340,36 @@ class ImportSummary:
     updated: list[str]
 
 
-def import_rows(session: Session, project: Project, rows: Sequence[object], *, actor: str, source: str) -> ImportSummary:
-    """Store imported rows (gap_analysis.intake.RequirementRow): a row whose ID names an existing
-    requirement updates it, any other row is a new requirement (with that number when given).
-    Every problem is collected, each with its line and column; if there is any, nothing is stored
-    (the caller rolls back) and GapAnalysisError lists them all."""
+def import_rows(session: Session, project: Project, rows: Sequence[RequirementRow], *, actor: str, source: str) -> ImportSummary:
+    """Store imported rows: a row whose ID names an existing requirement updates it, any other
+    row is a new requirement (with that number when given). Every problem is collected, each
+    with its line and column; if there is any, GapAnalysisError lists them all and the caller
+    rolls back, so nothing is half-imported."""
     created: list[str] = []
     updated: list[str] = []
     problems: list[str] = []
     for row in rows:
-        line = getattr(row, "line")
-        number = getattr(row, "number")
-        fields = RequirementFields(
-            title=getattr(row, "title"), priority=getattr(row, "priority"),
-            description=getattr(row, "description"), process_area=getattr(row, "process_area"),
-        )
-        classification = ClassificationFields(
-            classification=getattr(row, "classification"), capability=getattr(row, "capability"),
-            config_key=getattr(row, "config_key"), rationale=getattr(row, "rationale"),
-            owner=getattr(row, "owner"), status=getattr(row, "status"),
-        )
+        fields = RequirementFields(row.title, row.priority, row.description, row.process_area)
+        decision = ClassificationFields(row.classification, row.capability, row.config_key, row.rationale, row.owner, row.status)
         # No savepoint per row: a refused row raises before it writes anything, and any problem
         # makes the caller roll the whole import back.
         try:
-            if True:
-                existing = (
-                    session.scalar(select(Requirement).where(Requirement.project_id == project.id, Requirement.number == number))
-                    if number is not None else None
-                )
-                if existing is not None:
-                    requirement = update_requirement(session, existing, fields, actor=actor)
-                    updated.append(requirement.ref)
-                else:
-                    requirement = create_requirement(session, project, fields, actor=actor, number=number)
-                    created.append(requirement.ref)
-                if classification.classification is not None or existing is None:
-                    classify(session, requirement, classification, actor=actor)
+            existing = (
+                session.scalar(select(Requirement).where(Requirement.project_id == project.id, Requirement.number == row.number))
+                if row.number is not None else None
+            )
+            if existing is not None:
+                requirement = update_requirement(session, existing, fields, actor=actor)
+                updated.append(requirement.ref)
+            else:
+                requirement = create_requirement(session, project, fields, actor=actor, number=row.number)
+                created.append(requirement.ref)
+            # An empty Classification cell leaves an existing requirement's decision as it is.
+            if row.classification is not None or existing is None:
+                classify(session, requirement, decision, actor=actor)
         except GapAnalysisError as error:
             column = _COLUMN_OF_FIELD.get(error.field, error.field)
-            problems.append(f"line {line}" + (f", column {column}" if column else "") + f": {_without_field(str(error))}")
+            problems.append(f"line {row.line}" + (f", column {column}" if column else "") + f": {_without_field(str(error))}")
     if problems:
         raise GapAnalysisError(f"{source}: {len(problems)} problem(s), nothing imported:\n" + "\n".join(problems), field="file")
     audit.record(session, actor, "requirement.import", "project", project.key,
