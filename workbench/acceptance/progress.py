@@ -23,8 +23,10 @@ class ScenarioLines(Formatter):  # type: ignore[misc]
         if scenario is None:
             return
         status = getattr(scenario.status, "name", scenario.status)
-        sys.__stdout__.write(f"SCENARIO {scenario.location.filename}:{scenario.location.line} {status}\n")
-        sys.__stdout__.flush()
+        # The real stdout: behave captures sys.stdout while steps run.
+        out = sys.__stdout__ or sys.stdout
+        out.write(f"SCENARIO {scenario.location.filename}:{scenario.location.line} {status}\n")
+        out.flush()
         self.current = None
 
     def scenario(self, scenario: Any) -> None:
