@@ -67,29 +67,39 @@ def requirement_records(
 ) -> list[RequirementRecord]:
     """Every requirement of the project (or only REQ-`number`) as a record, by number, with its
     steps, modifications, source finding and tagged scenarios (with their latest results)."""
+    # Plain column rows, not ORM objects: a 2,000-requirement gap map is read in a few queries
+    # and never builds (or tracks) thousands of instances it does not change.
     chosen = Requirement.project_id == project.id
     if number is not None:
         chosen = chosen & (Requirement.number == number)
-    requirements = list(session.scalars(select(Requirement).where(chosen).order_by(Requirement.number)))
-    ids = [r.id for r in requirements]
-    steps: dict[int, list[RequirementStep]] = defaultdict(list)
+    columns = (
+        Requirement.id, Requirement.number, Requirement.title, Requirement.priority, Requirement.description,
+        Requirement.process_area, Requirement.source_kind, Requirement.source_finding_id, Requirement.classification,
+        Requirement.capability, Requirement.config_key, Requirement.rationale, Requirement.owner, Requirement.status,
+    )
+    requirements = session.execute(select(*columns).where(chosen).order_by(Requirement.number)).all()
+    steps: dict[int, list[tuple[str, str]]] = defaultdict(list)
     mods: dict[int, list[int]] = defaultdict(list)
-    findings: dict[int, Finding] = {}
-    if ids:
-        for link in session.scalars(
-            select(RequirementStep).join(Requirement).where(chosen).order_by(RequirementStep.id)
+    findings: dict[int, tuple[int, str]] = {}
+    if requirements:
+        for link in session.execute(
+            select(RequirementStep.requirement_id, RequirementStep.process_lineage, RequirementStep.node_id)
+            .join(Requirement).where(chosen).order_by(RequirementStep.id)
         ):
-            steps[link.requirement_id].append(link)
+            steps[link.requirement_id].append((link.process_lineage, link.node_id))
         for row in session.execute(
             select(requirement_modifications.c.requirement_id, Modification.number)
             .join(Modification, Modification.id == requirement_modifications.c.modification_id)
-            .where(Modification.project_id == project.id, requirement_modifications.c.requirement_id.in_(ids))
+            .join(Requirement, Requirement.id == requirement_modifications.c.requirement_id)
+            .where(chosen)
             .order_by(Modification.number)
         ):
             mods[row.requirement_id].append(row.number)
-        finding_ids = {r.source_finding_id for r in requirements if r.source_finding_id is not None}
-        if finding_ids:
-            findings = {f.id: f for f in session.scalars(select(Finding).where(Finding.id.in_(finding_ids)))}
+        for row in session.execute(
+            select(Finding.id, Finding.interview_id, Finding.text)
+            .join(Requirement, Requirement.source_finding_id == Finding.id).where(chosen).distinct()
+        ):
+            findings[row.id] = (row.interview_id, row.text)
     models = latest_models(session, project)
     names = _step_names(models)
     tagged = requirement_scenarios(session, project) if scenarios is None else scenarios
@@ -97,21 +107,21 @@ def requirement_records(
     for r in requirements:
         finding = findings.get(r.source_finding_id) if r.source_finding_id is not None else None
         labels = []
-        for link in steps[r.id]:
-            record = models.get(link.process_lineage)
-            if record is None:
+        for lineage, node_id in steps[r.id]:
+            model = models.get(lineage)
+            if model is None:
                 continue
-            step_names = names[link.process_lineage]
+            step_names = names[lineage]
             labels.append(StepLabel(
-                process=record.name, variant=record.variant, step=step_names.get(link.node_id, link.node_id),
-                exists=link.node_id in step_names, model_id=record.id, node_id=link.node_id,
+                process=model.name, variant=model.variant, step=step_names.get(node_id, node_id),
+                exists=node_id in step_names, model_id=model.id, node_id=node_id,
             ))
         records.append(RequirementRecord(
             number=r.number, title=r.title, priority=Priority(r.priority), description=r.description,
             process_area=r.process_area, source_kind=SourceKind(r.source_kind),
-            source_text=finding.text if finding else "",
-            source_interview_id=finding.interview_id if finding else None,
-            source_finding_id=finding.id if finding else None,
+            source_text=finding[1] if finding else "",
+            source_interview_id=finding[0] if finding else None,
+            source_finding_id=r.source_finding_id if finding else None,
             classification=Classification(r.classification) if r.classification else None,
             capability=r.capability, config_key=r.config_key, rationale=r.rationale, owner=r.owner,
             status=ClassificationStatus(r.status), steps=tuple(labels),

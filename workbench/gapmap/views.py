@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, flash, render_template, request
+from flask import Blueprint, Response, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
@@ -17,6 +17,7 @@ from loyalty_core.capabilities import catalogue
 from workbench.auth.access import any_role
 from workbench.extensions import db
 from workbench.gapmap import service
+from workbench.projects.models import Project
 from workbench.projects.views import project_or_404
 from workbench.requirements.service import RequirementFilter
 
@@ -26,6 +27,23 @@ EXPORTS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", gap_map_docx),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gap_map_xlsx),
 }
+
+
+def link_bases(project: Project) -> dict[str, str]:
+    """Base URLs of what a traceability chain links to, built once per page: a chain of 2,000
+    requirements has some 10,000 links, and url_for for each would cost more than the queries."""
+
+    def base(url: str) -> str:
+        return url.rsplit("/", 1)[0]
+
+    return {
+        "requirement": base(url_for("requirements.show", key=project.key, number=1)),
+        "modification": base(url_for("modifications.show", key=project.key, number=1)),
+        "interview": base(url_for("interviews.show", interview_id=1)),
+        "process": base(url_for("processes.show", model_id=1)),
+        "scenario": base(url_for("acceptance.scenario", scenario_id=1)),
+        "capabilities": url_for("gapmap.capabilities"),
+    }
 
 
 def _display_zone() -> str:
@@ -64,7 +82,7 @@ def traceability(key: str) -> str:
     return render_template(
         "gapmap/traceability.html", project=project, rows=[r for r in rows if not only_gaps or not r.complete],
         total=len(rows), incomplete=sum(1 for r in rows if not r.complete), only_gaps=only_gaps,
-        hops=list(Hop), HopState=HopState, Hop=Hop,
+        hops=list(Hop), HopState=HopState, Hop=Hop, links=link_bases(project),
     )
 
 

@@ -93,18 +93,17 @@ def create(key: str) -> WerkzeugResponse:
     return redirect(url_for("modifications.show", key=project.key, number=modification.number))
 
 
-def _dependency_form(project: Project, modification: Modification) -> DependencyForm:
+def _dependency_form(others: list[Modification]) -> DependencyForm:
     form = DependencyForm()
-    others = [m for m in service.list_modifications(db.session(), project) if m.id != modification.id]
     form.depends_on.choices = select_choices((str(m.number), f"{m.ref} {m.title}") for m in others)
     return form
 
 
 def _link_form(project: Project) -> LinkRequirementForm:
     form = LinkRequirementForm()
-    gaps = [r for r in gapmap.requirement_records(db.session(), project, scenarios={})
-            if r.classification is not None and r.classification.is_gap]
-    form.requirement.choices = select_choices((str(r.number), f"{r.ref} {r.title}") for r in gaps)
+    form.requirement.choices = select_choices(
+        (str(number), f"REQ-{number} {title}") for number, title in requirements.gap_titles(db.session(), project)
+    )
     return form
 
 
@@ -116,10 +115,11 @@ def show(key: str, number: int) -> str:
     plan = service.project_schedule(db.session(), project)
     form = ModificationForm(obj=modification)
     form.estimate_days.data = str(modification.estimate_days)
-    dependants = [m for m in service.list_modifications(db.session(), project) if modification in m.depends_on]
+    every = service.list_modifications(db.session(), project)
+    dependants = [m for m in every if modification in m.depends_on]
     return render_template(
         "modifications/show.html", project=project, modification=modification, form=form, plan=plan,
-        dependency_form=_dependency_form(project, modification), link_form=_link_form(project),
+        dependency_form=_dependency_form([m for m in every if m.id != modification.id]), link_form=_link_form(project),
         dependants=dependants, ModificationStatus=ModificationStatus, Priority=Priority,
     )
 
@@ -160,7 +160,7 @@ def delete(key: str, number: int) -> WerkzeugResponse:
 def add_dependency(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     modification = _modification(project, number)
-    form = _dependency_form(project, modification)
+    form = _dependency_form([m for m in service.list_modifications(db.session(), project) if m.id != modification.id])
     if form.validate_on_submit():
         try:
             prerequisite = service.get_modification(db.session(), project, int(form.depends_on.data or 0))

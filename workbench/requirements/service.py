@@ -419,3 +419,14 @@ def by_source_finding(session: Session, finding_ids: Iterable[int]) -> dict[int,
     ):
         found.setdefault(requirement.source_finding_id or 0, []).append(requirement)
     return found
+
+
+def gap_titles(session: Session, project: Project) -> list[tuple[int, str]]:
+    """(number, title) of every requirement classified as a gap, by number: what a modification can close."""
+    gaps = [c.value for c in Classification if c.is_gap]
+    rows = session.execute(
+        select(Requirement.number, Requirement.title)
+        .where(Requirement.project_id == project.id, Requirement.classification.in_(gaps))
+        .order_by(Requirement.number)
+    )
+    return [(row.number, row.title) for row in rows]

@@ -19,6 +19,7 @@ from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.forms import flash_form_errors, grouped_choices, select_choices
 from workbench.gapmap import service as gapmap
+from workbench.gapmap.views import link_bases
 from workbench.modifications.forms import ModificationForm
 from workbench.processes import service as processes
 from workbench.processes.forms import step_choice_groups
@@ -157,7 +158,7 @@ def show(key: str, number: int) -> str:
     ]
     return render_template(
         "requirements/show.html", project=project, requirement=requirement, record=record, row=trace(record), Hop=Hop,
-        step_rows=step_rows,
+        step_rows=step_rows, links=link_bases(project),
         form=RequirementForm(obj=requirement), classification_form=_classification_form(requirement),
         step_form=_step_form(project), modification_form=modification_form,
         suggestions=suggest_capabilities(f"{requirement.title}. {requirement.description}"),
