@@ -83,9 +83,14 @@ def test_the_demo_project_loads_into_an_instance_that_has_the_core_demo_already(
     with app.app_context():
         # An instance set up before the DEMO project existed: the core demo is there, the project is not.
         project = get_project(db.session(), "DEMO")
-        db.session.execute(Finding.__table__.delete())
-        for table in ("interviews", "inventory_items", "process_models", "projects"):
-            db.session.execute(db.metadata.tables[table].delete())
+        # Every table that hangs off a project (however indirectly), children first.
+        owned = {"projects"}
+        for table in db.metadata.sorted_tables:
+            if any(fk.column.table.name in owned for fk in table.foreign_keys):
+                owned.add(table.name)
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name in owned:
+                db.session.execute(table.delete())
         db.session.commit()
         assert project is not None
     output = app.test_cli_runner().invoke(args=["demo", "--if-empty"]).output
