@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 try:  # WTForms >= 3.3 wants SelectChoice objects; tuples are deprecated there and go in 3.4.
@@ -33,3 +33,27 @@ def flash_form_errors(form: Any) -> None:
 
     for field, errors in form.errors.items():
         flash(f"{field}: {'; '.join(errors)}", "error")
+
+
+def commit_change(
+    change: Callable[[], str], *, refusals: tuple[type[Exception], ...], form: Any | None = None,
+) -> bool:
+    """The unit of work of one form post: check `form` (when given), run `change` (which returns
+    the message to flash), commit; a refusal of the domain (one of `refusals`) rolls back and is
+    flashed as an error. True when the change was committed."""
+    from flask import flash
+
+    from workbench.extensions import db
+
+    if form is not None and not form.validate_on_submit():
+        flash_form_errors(form)
+        return False
+    try:
+        message = change()
+        db.session.commit()
+    except refusals as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False
+    flash(message, "info")
+    return True

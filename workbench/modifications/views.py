@@ -12,7 +12,7 @@ from gap_analysis.errors import GapAnalysisError
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
-from workbench.forms import flash_form_errors, select_choices
+from workbench.forms import commit_change, flash_form_errors, select_choices
 from workbench.gapmap import service as gapmap
 from workbench.modifications import service
 from workbench.modifications.forms import DependencyForm, LinkRequirementForm, ModificationForm
@@ -22,6 +22,9 @@ from workbench.projects.views import project_or_404
 from workbench.requirements import service as requirements
 
 bp = Blueprint("modifications", __name__)
+
+# What a form post may be refused with: the domain's error, or a number that is not one.
+REFUSALS = (GapAnalysisError, ValueError)
 
 
 def _modification(project: Project, number: int) -> Modification:
@@ -130,16 +133,12 @@ def update(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     modification = _modification(project, number)
     form = ModificationForm()
-    if form.validate_on_submit():
-        try:
-            service.update_modification(db.session(), modification, _fields(form), actor=current_user.username)
-            db.session.commit()
-            flash(f"{modification.ref} saved", "info")
-        except GapAnalysisError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    else:
-        flash_form_errors(form)
+
+    def change() -> str:
+        service.update_modification(db.session(), modification, _fields(form), actor=current_user.username)
+        return f"{modification.ref} saved"
+
+    commit_change(change, refusals=REFUSALS, form=form)
     return redirect(url_for("modifications.show", key=project.key, number=number))
 
 
@@ -161,17 +160,13 @@ def add_dependency(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     modification = _modification(project, number)
     form = _dependency_form([m for m in service.list_modifications(db.session(), project) if m.id != modification.id])
-    if form.validate_on_submit():
-        try:
-            prerequisite = service.get_modification(db.session(), project, int(form.depends_on.data or 0))
-            service.add_dependency(db.session(), modification, prerequisite, actor=current_user.username)
-            db.session.commit()
-            flash(f"{modification.ref} now depends on {prerequisite.ref}", "info")
-        except (GapAnalysisError, ValueError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    else:
-        flash_form_errors(form)
+
+    def change() -> str:
+        prerequisite = service.get_modification(db.session(), project, int(form.depends_on.data or 0))
+        service.add_dependency(db.session(), modification, prerequisite, actor=current_user.username)
+        return f"{modification.ref} now depends on {prerequisite.ref}"
+
+    commit_change(change, refusals=REFUSALS, form=form)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#dependencies")
 
 
@@ -180,14 +175,13 @@ def add_dependency(key: str, number: int) -> WerkzeugResponse:
 def remove_dependency(key: str, number: int, other: int) -> WerkzeugResponse:
     project = project_or_404(key)
     modification = _modification(project, number)
-    try:
+
+    def change() -> str:
         prerequisite = service.get_modification(db.session(), project, other)
         service.remove_dependency(db.session(), modification, prerequisite, actor=current_user.username)
-        db.session.commit()
-        flash(f"{modification.ref} no longer depends on {prerequisite.ref}", "info")
-    except GapAnalysisError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        return f"{modification.ref} no longer depends on {prerequisite.ref}"
+
+    commit_change(change, refusals=REFUSALS)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#dependencies")
 
 
@@ -197,17 +191,13 @@ def link_requirement(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     modification = _modification(project, number)
     form = _link_form(project)
-    if form.validate_on_submit():
-        try:
-            requirement = requirements.get_requirement(db.session(), project, int(form.requirement.data or 0))
-            service.link_requirement(db.session(), modification, requirement, actor=current_user.username)
-            db.session.commit()
-            flash(f"{modification.ref} closes {requirement.ref}", "info")
-        except (GapAnalysisError, ValueError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    else:
-        flash_form_errors(form)
+
+    def change() -> str:
+        requirement = requirements.get_requirement(db.session(), project, int(form.requirement.data or 0))
+        service.link_requirement(db.session(), modification, requirement, actor=current_user.username)
+        return f"{modification.ref} closes {requirement.ref}"
+
+    commit_change(change, refusals=REFUSALS, form=form)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#requirements")
 
 
@@ -216,12 +206,11 @@ def link_requirement(key: str, number: int) -> WerkzeugResponse:
 def unlink_requirement(key: str, number: int, requirement: int) -> WerkzeugResponse:
     project = project_or_404(key)
     modification = _modification(project, number)
-    try:
+
+    def change() -> str:
         found = requirements.get_requirement(db.session(), project, requirement)
         service.unlink_requirement(db.session(), modification, found, actor=current_user.username)
-        db.session.commit()
-        flash(f"{modification.ref} no longer closes {found.ref}", "info")
-    except GapAnalysisError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        return f"{modification.ref} no longer closes {found.ref}"
+
+    commit_change(change, refusals=REFUSALS)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#requirements")

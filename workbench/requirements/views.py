@@ -17,7 +17,7 @@ from loyalty_core.capabilities import catalogue
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
-from workbench.forms import flash_form_errors, grouped_choices, select_choices
+from workbench.forms import commit_change, flash_form_errors, grouped_choices, select_choices
 from workbench.gapmap import service as gapmap
 from workbench.gapmap.views import link_bases
 from workbench.modifications.forms import ModificationForm
@@ -172,21 +172,17 @@ def update(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     requirement = _requirement(project, number)
     form = RequirementForm()
-    if form.validate_on_submit():
-        try:
-            service.update_requirement(
-                db.session(), requirement,
-                service.RequirementFields(form.title.data or "", form.priority.data or "", form.description.data or "",
-                                          form.process_area.data or ""),
-                actor=current_user.username,
-            )
-            db.session.commit()
-            flash(f"{requirement.ref} saved", "info")
-        except GapAnalysisError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    else:
-        flash_form_errors(form)
+
+    def change() -> str:
+        service.update_requirement(
+            db.session(), requirement,
+            service.RequirementFields(form.title.data or "", form.priority.data or "", form.description.data or "",
+                                      form.process_area.data or ""),
+            actor=current_user.username,
+        )
+        return f"{requirement.ref} saved"
+
+    commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number))
 
 
@@ -196,24 +192,20 @@ def classify(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     requirement = _requirement(project, number)
     form = _classification_form()
-    if form.validate_on_submit():
-        try:
-            service.classify(
-                db.session(), requirement,
-                service.ClassificationFields(
-                    form.classification.data or None, form.capability.data or "", form.config_key.data or "",
-                    form.rationale.data or "", form.owner.data or "", form.status.data or "",
-                ),
-                actor=current_user.username,
-            )
-            db.session.commit()
-            shown = Classification(requirement.classification).label if requirement.classification else "not classified"
-            flash(f"{requirement.ref} classified: {shown}", "info")
-        except GapAnalysisError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    else:
-        flash_form_errors(form)
+
+    def change() -> str:
+        service.classify(
+            db.session(), requirement,
+            service.ClassificationFields(
+                form.classification.data or None, form.capability.data or "", form.config_key.data or "",
+                form.rationale.data or "", form.owner.data or "", form.status.data or "",
+            ),
+            actor=current_user.username,
+        )
+        shown = Classification(requirement.classification).label if requirement.classification else "not classified"
+        return f"{requirement.ref} classified: {shown}"
+
+    commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#classification")
 
 
@@ -223,17 +215,13 @@ def link_step(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     requirement = _requirement(project, number)
     form = _step_form(project)
-    if form.validate_on_submit():
+
+    def change() -> str:
         lineage, _, node_id = (form.step.data or "").partition("|")
-        try:
-            service.link_step(db.session(), requirement, lineage, node_id, actor=current_user.username)
-            db.session.commit()
-            flash("step linked", "info")
-        except GapAnalysisError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-    else:
-        flash_form_errors(form)
+        service.link_step(db.session(), requirement, lineage, node_id, actor=current_user.username)
+        return "step linked"
+
+    commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
 
 
@@ -242,13 +230,12 @@ def link_step(key: str, number: int) -> WerkzeugResponse:
 def unlink_step(key: str, number: int, link_id: int) -> WerkzeugResponse:
     project = project_or_404(key)
     requirement = _requirement(project, number)
-    try:
+
+    def change() -> str:
         service.unlink_step(db.session(), requirement, link_id, actor=current_user.username)
-        db.session.commit()
-        flash("step unlinked", "info")
-    except GapAnalysisError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        return "step unlinked"
+
+    commit_change(change, refusals=(GapAnalysisError,))
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
 
 
