@@ -121,3 +121,24 @@ def test_the_demo_pages_render_for_a_consultant(demo: Flask) -> None:
         assert client.get(url).status_code == 200, url
     docx = client.get("/projects/DEMO/gap-map.docx")
     assert Document(io.BytesIO(docx.data)).paragraphs[0].text.startswith("Свежий рынок")
+
+
+def test_an_acceptance_run_fills_the_last_hop_of_the_chains(demo: Flask) -> None:
+    """After `accept run --config v2` the traceability chain ends in each scenario's result: REQ-15's
+    17000.00 wholesale check fails on v2 (the client asked for 15000.00), REQ-6 passes, and the
+    Must coverage counts requirements proved by a scenario."""
+    result = demo.test_cli_runner().invoke(args=["accept", "run", "--project", "DEMO", "--config", "v2", "--quiet"])
+    assert "passed" in result.output
+    with demo.app_context():
+        records = {r.number: r for r in service.requirement_records(db.session(), get_project(db.session(), "DEMO"))}
+    rows = {row.requirement.number: row for row in trace_all(records.values())}
+    assert {s.status for s in records[6].scenarios} == {"passed"}
+    assert {s.config_label for s in records[6].scenarios} == {"v2"}
+    assert rows[6].check(Hop.result).state is HopState.ok
+    failing = rows[15].check(Hop.result)
+    assert failing.state is HopState.failing and "(failed)" in failing.problem
+    client = demo.test_client()
+    client.post("/login", data={"username": "approver", "password": "correct-horse-9"})
+    page = client.get("/projects/DEMO/traceability").get_data(as_text=True)
+    row = page.split('id="REQ-15"')[1].split("</tr>")[0]
+    assert 'class="hop failing"' in row and "failed · v2" in row
