@@ -19,7 +19,6 @@ from gap_analysis.export.texts import (
     area_label,
     clean,
     column_label,
-    days,
     generated_at,
     last_result,
     scenario_text,

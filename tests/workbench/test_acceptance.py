@@ -4,6 +4,7 @@ the `workbench accept` commands."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Callable
@@ -397,3 +398,25 @@ def test_workbench_accept_import_refuses_a_bad_file(app: Flask, tmp_path: Path) 
     assert done.exit_code == 0 and "good.feature: 2 scenario(s)" in done.output
     passed = cli.invoke(args=["accept", "run", "--project", "ACC", "--config", "v1", "--quiet"])
     assert passed.exit_code == 1 and passed.output.strip().splitlines()[-1] == "1 passed, 0 failed, 1 undefined"
+
+
+def test_a_run_that_lost_its_process_is_marked_interrupted(app: Flask) -> None:
+    """A server restarted mid-run leaves the run "running"; once past the time limit it is shown
+    as an error saying why, and a new run can start."""
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["demo", "--members", "5"]).exit_code == 0
+    with app.app_context():
+        project = get_project(db.session(), "DEMO")
+        version = config_service.get_version(db.session(), "v2")
+        run = service.create_run(db.session(), project, version, actor="consultant")
+        run.status = "running"
+        run.started_at = dt.datetime.now(dt.timezone.utc) - service.STALE_AFTER - dt.timedelta(minutes=1)
+        fresh = service.create_run(db.session(), project, version, actor="consultant")  # just queued: left alone
+        db.session.commit()
+        stale_id, fresh_id = run.id, fresh.id
+    listed = cli.invoke(args=["accept", "runs", "--project", "DEMO"])
+    assert listed.exit_code == 0, listed.output
+    with app.app_context():
+        stale = db.session.get(Run, stale_id)
+        assert stale is not None and stale.status == "error" and "interrupted" in stale.output
+        assert db.session.get(Run, fresh_id).status == "queued"  # type: ignore[union-attr]

@@ -101,7 +101,9 @@ def accept_runs(key: str) -> None:
         project = get_project(db.session(), key)
     except ProjectError as error:
         _fail(str(error))
-    for run in service.list_runs(db.session(), project):
+    runs = service.list_runs(db.session(), project)
+    db.session.commit()  # runs that lost their process are now marked as errors
+    for run in runs:
         click.echo(f"{run.id}\t{run.config_label}\t{run.status}\t{run.started_at:%Y-%m-%d %H:%M}\t{run.started_by}\t{run.summary}")
 
 

@@ -20,6 +20,7 @@ from loyalty_core.db import utcnow
 from workbench.acceptance import gherkin
 from workbench.acceptance.enums import SEVERITY, ResultStatus, RunStatus
 from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement
+from workbench.acceptance.runner import TIMEOUT_SECONDS
 from workbench.audit import service as audit
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement
@@ -188,8 +189,34 @@ def active_scenarios(session: Session, project: Project) -> list[Scenario]:
 # --- runs -----------------------------------------------------------------------------------
 
 
+# A run still queued or running this long after it started lost its process (the server was
+# restarted or killed mid-run): behave itself is stopped after runner.TIMEOUT_SECONDS.
+STALE_AFTER = dt.timedelta(seconds=TIMEOUT_SECONDS + 120)
+
+
+def interrupt_stale_runs(session: Session, project: Project, *, now: dt.datetime | None = None) -> int:
+    """Mark the project's runs that can no longer finish as errors, saying why; how many."""
+    cutoff = (now or utcnow()) - STALE_AFTER
+    stale = list(session.scalars(
+        select(Run).where(
+            Run.project_id == project.id,
+            Run.status.in_((RunStatus.queued.value, RunStatus.running.value)),
+            Run.started_at < cutoff,
+        )
+    ))
+    for run in stale:
+        run.status = RunStatus.error.value
+        run.output = (run.output + "\n" if run.output else "") + (
+            "interrupted: the run did not finish within its time limit (was the server restarted?); start it again"
+        )
+        audit.record(session, "system", "acceptance.run.interrupt", "acceptance_run", run.id, {"project": project.key})
+    session.flush()
+    return len(stale)
+
+
 def create_run(session: Session, project: Project, version: ConfigVersion, *, actor: str) -> Run:
     """A queued run of the project's scenarios against `version` (execute_run runs it)."""
+    interrupt_stale_runs(session, project)
     total = session.scalar(
         select(func.count(Scenario.id)).where(Scenario.project_id == project.id, Scenario.active.is_(True))
     ) or 0
@@ -278,7 +305,9 @@ def get_run(session: Session, run_id: int) -> Run:
 
 
 def list_runs(session: Session, project: Project, limit: int = 100) -> list[Run]:
-    """A project's runs, newest first."""
+    """A project's runs, newest first (runs that lost their process are marked as errors first:
+    the caller commits)."""
+    interrupt_stale_runs(session, project)
     return list(
         session.scalars(
             select(Run).where(Run.project_id == project.id).order_by(Run.id.desc()).limit(limit)

@@ -52,12 +52,14 @@ def index(key: str) -> str:
     project = _project(key)
     session = db.session()
     versions = config_service.list_versions(session)
+    runs = service.list_runs(session, project, limit=20)
+    session.commit()  # runs that lost their process are now marked as errors
     return render_template(
         "acceptance/index.html",
         project=project,
         features=service.list_features(session, project),
         latest=service.latest_results(session, project),
-        runs=service.list_runs(session, project, limit=20),
+        runs=runs,
         verdicts=[(v, service.verdict(session, project, v)) for v in versions],
         run_form=_run_form(),
         import_form=ImportForm(),
@@ -214,6 +216,8 @@ def run(run_id: int) -> str:
         item = service.get_run(db.session(), run_id)
     except service.AcceptanceError:
         abort(404)
+    if service.interrupt_stale_runs(db.session(), item.project):  # else its page would refresh for ever
+        db.session.commit()
     by_feature: dict[str, list[object]] = {}
     for result in item.results:
         by_feature.setdefault(result.feature_name, []).append(result)

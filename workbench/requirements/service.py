@@ -72,31 +72,6 @@ def get_requirement(session: Session, project: Project, number: int) -> Requirem
     return requirement
 
 
-def list_requirements(session: Session, project: Project, filters: RequirementFilter | None = None) -> list[Requirement]:
-    """A project's requirements by number, with their steps loaded, filtered."""
-    query = (
-        select(Requirement)
-        .where(Requirement.project_id == project.id)
-        .options(selectinload(Requirement.steps))
-        .order_by(Requirement.number)
-    )
-    f = filters or RequirementFilter()
-    if f.priority:
-        query = query.where(Requirement.priority == Priority.parse(f.priority).value)
-    if f.status:
-        query = query.where(Requirement.status == ClassificationStatus.parse(f.status).value)
-    if f.classification == "unclassified":
-        query = query.where(Requirement.classification.is_(None))
-    elif f.classification:
-        query = query.where(Requirement.classification == Classification.parse(f.classification).value)
-    if f.area is not None:
-        query = query.where(Requirement.process_area == f.area)
-    if f.text.strip():
-        pattern = f"%{f.text.strip()}%"
-        query = query.where(Requirement.title.ilike(pattern) | Requirement.description.ilike(pattern))
-    return list(session.scalars(query))
-
-
 def process_areas(session: Session, project: Project) -> list[str]:
     """The process areas the project's requirements use, plus the names of its processes."""
     used = set(session.scalars(select(Requirement.process_area).where(Requirement.project_id == project.id).distinct()))
@@ -387,16 +362,6 @@ _COLUMN_OF_FIELD = {
 def _without_field(message: str) -> str:
     head, sep, tail = message.partition(": ")
     return tail if sep and head in _COLUMN_OF_FIELD else message
-
-
-def requirements_by_number(session: Session, project: Project, numbers: Iterable[int]) -> dict[int, Requirement]:
-    wanted = set(numbers)
-    if not wanted:
-        return {}
-    found = session.scalars(
-        select(Requirement).where(Requirement.project_id == project.id, Requirement.number.in_(wanted))
-    )
-    return {r.number: r for r in found}
 
 
 def finding_of(session: Session, finding_id: int) -> Finding:
