@@ -42,6 +42,7 @@ def link_bases(project: Project) -> dict[str, str]:
         "interview": base(url_for("interviews.show", interview_id=1)),
         "process": base(url_for("processes.show", model_id=1)),
         "scenario": base(url_for("acceptance.scenario", scenario_id=1)),
+        "run": base(url_for("acceptance.run", run_id=1)),
         "capabilities": url_for("gapmap.capabilities"),
     }
 
