@@ -8,116 +8,81 @@ nothing downloads a browser. Without it the test skips, except under CI=true, wh
 from __future__ import annotations
 
 import io
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from docx import Document
-from flask import Flask
-from werkzeug.serving import make_server
 
-from tests.workbench.conftest import PASSWORD, make_app
+from tests.workbench.browser_support import require, serving, signed_in_page
+from tests.workbench.conftest import make_app
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
 BPMN_FILE = CORPUS / "27_spiff_lanes.bpmn"
-
-
-def _require(condition: bool, why: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {why}: the browser test must run in CI")
-    pytest.skip(why)
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
     """The workbench served on a free local port from a thread, with CSRF checks on."""
-    app: Flask = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(make_app(tmp_path, WTF_CSRF_ENABLED=True)) as base:
+        yield base
 
 
 def test_a_consultant_records_an_interview_imports_bpmn_and_exports_the_docx(live_server: str) -> None:
-    _require(CHROMIUM.exists(), f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    _require(BPMN_FILE.exists(), f"the BPMN corpus is not at {CORPUS}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    require(BPMN_FILE.exists(), f"the BPMN corpus is not at {CORPUS}")
+    with signed_in_page(live_server) as page:
+        # Create the project.
+        page.goto(f"{live_server}/projects/")
+        form = page.locator("#new-project")
+        form.locator("input[name=key]").fill("DEMO")
+        form.locator("input[name=name]").fill("Свежий рынок")
+        form.locator("input[name=client]").fill("ООО «Свежий рынок»")
+        form.locator("input[value=retail]").check()
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(f"{live_server}/projects/DEMO")
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_context(accept_downloads=True, locale="ru-RU").new_page()
-            page.set_default_timeout(15_000)
+        # Record an interview.
+        page.click("text=Interviews")
+        form = page.locator("#record-interview")
+        form.locator("input[name=stakeholder]").fill("Ирина Соколова")
+        form.locator("input[name=position]").fill("Директор по маркетингу")
+        form.locator("input[name=held_on]").fill("2026-09-14")
+        form.locator("input[name=participants]").fill("А. Орлова, Б. Кривцов")
+        form.locator("textarea[name=notes]").fill("Анкеты участников теряются по дороге в офис.")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("text=interview with Ирина Соколова recorded")
+        interview_url = page.url
 
-            # Sign in.
-            page.goto(f"{live_server}/login")
-            page.fill("input[name=username]", "consultant")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server}/")
+        # Import a BPMN file as the AS-IS model and see its diagram with lanes and steps.
+        page.goto(f"{live_server}/projects/DEMO")
+        form = page.locator("#import-bpmn")
+        form.locator("input[name=upload]").set_input_files(str(BPMN_FILE))
+        form.locator("select[name=variant]").select_option("as-is")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector(".diagram svg")
+        diagram = page.locator(".diagram svg")
+        assert diagram.is_visible()
+        assert diagram.bounding_box()["width"] > 300  # type: ignore[index]
+        assert "Add BPMN Feature" in diagram.inner_html()
 
-            # Create the project.
-            page.goto(f"{live_server}/projects/")
-            form = page.locator("#new-project")
-            form.locator("input[name=key]").fill("DEMO")
-            form.locator("input[name=name]").fill("Свежий рынок")
-            form.locator("input[name=client]").fill("ООО «Свежий рынок»")
-            form.locator("input[value=retail]").check()
-            form.locator("button[type=submit]").click()
-            page.wait_for_url(f"{live_server}/projects/DEMO")
+        # Link a finding of the interview to a step of the imported model.
+        page.goto(interview_url)
+        form = page.locator("#add-finding")
+        form.locator("textarea[name=text]").fill("Нужна регистрация на кассе по телефону")
+        form.locator("select[name=kind]").select_option("need")
+        form.locator("select[name=step]").select_option(label="Implement Feature")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("text=finding added")
+        finding_row = page.locator("#findings + table tr", has_text="Нужна регистрация на кассе")
+        assert "Add BPMN Feature › Implement Feature" in " ".join(finding_row.inner_text().split())
 
-            # Record an interview.
-            page.click("text=Interviews")
-            form = page.locator("#record-interview")
-            form.locator("input[name=stakeholder]").fill("Ирина Соколова")
-            form.locator("input[name=position]").fill("Директор по маркетингу")
-            form.locator("input[name=held_on]").fill("2026-09-14")
-            form.locator("input[name=participants]").fill("А. Орлова, Б. Кривцов")
-            form.locator("textarea[name=notes]").fill("Анкеты участников теряются по дороге в офис.")
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector("text=interview with Ирина Соколова recorded")
-            interview_url = page.url
-
-            # Import a BPMN file as the AS-IS model and see its diagram with lanes and steps.
-            page.goto(f"{live_server}/projects/DEMO")
-            form = page.locator("#import-bpmn")
-            form.locator("input[name=upload]").set_input_files(str(BPMN_FILE))
-            form.locator("select[name=variant]").select_option("as-is")
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector(".diagram svg")
-            diagram = page.locator(".diagram svg")
-            assert diagram.is_visible()
-            assert diagram.bounding_box()["width"] > 300  # type: ignore[index]
-            assert "Add BPMN Feature" in diagram.inner_html()
-
-            # Link a finding of the interview to a step of the imported model.
-            page.goto(interview_url)
-            form = page.locator("#add-finding")
-            form.locator("textarea[name=text]").fill("Нужна регистрация на кассе по телефону")
-            form.locator("select[name=kind]").select_option("need")
-            form.locator("select[name=step]").select_option(label="Implement Feature")
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector("text=finding added")
-            finding_row = page.locator("#findings + table tr", has_text="Нужна регистрация на кассе")
-            assert "Add BPMN Feature › Implement Feature" in " ".join(finding_row.inner_text().split())
-
-            # Export the AS-IS description and read it back.
-            page.goto(f"{live_server}/projects/DEMO")
-            with page.expect_download() as download_info:
-                page.click("text=AS-IS description (DOCX)")
-            download = download_info.value
-            assert download.suggested_filename == "DEMO AS-IS description.docx"
-            document = Document(io.BytesIO(Path(download.path()).read_bytes()))
-        finally:
-            browser.close()
+        # Export the AS-IS description and read it back.
+        page.goto(f"{live_server}/projects/DEMO")
+        with page.expect_download() as download_info:
+            page.click("text=AS-IS description (DOCX)")
+        download = download_info.value
+        assert download.suggested_filename == "DEMO AS-IS description.docx"
+        document = Document(io.BytesIO(Path(download.path()).read_bytes()))
 
     assert document.paragraphs[0].text == "Свежий рынок: AS-IS description"
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]

@@ -1,14 +1,13 @@
 """The gap map in a real browser: a consultant turns an interview finding into a requirement,
 classifies it as a gap, adds a modification for it, and downloads the gap map as DOCX and XLSX.
 
-Same set-up as test_browser.py: Debian's Chromium through Playwright, a live workbench with CSRF
-checks on; skipped without Chromium except under CI=true, where it fails.
+Same set-up as the other browser tests (tests/workbench/browser_support.py): Debian's Chromium
+through Playwright, a live workbench with CSRF checks on.
 """
 
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +15,12 @@ import pytest
 from docx import Document
 from flask import Flask
 from openpyxl import load_workbook
-from werkzeug.serving import make_server
 
 from workbench.extensions import db
 
-from tests.workbench.conftest import PASSWORD, make_app
+from tests.workbench.browser_support import serving, signed_in_page
+from tests.workbench.conftest import make_app
 from tests.workbench.gap_support import make_gap_project
-from tests.workbench.test_browser import CHROMIUM, CHROMIUM_ARGS, _require
 
 
 @pytest.fixture
@@ -33,76 +31,57 @@ def live_gap_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
     with app.app_context():
         interview_id = make_gap_project(db.session()).finding_on_step.interview_id
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", interview_id
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield base, interview_id
 
 
 def test_a_consultant_takes_a_finding_to_a_modification_and_downloads_the_gap_map(
     live_gap_server: tuple[str, int],
 ) -> None:
-    _require(CHROMIUM.exists(), f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     base, interview_id = live_gap_server
+    with signed_in_page(base) as page:
+        # The interview's finding becomes REQ-1, with the finding's step linked.
+        page.goto(f"{base}/interviews/{interview_id}")
+        row = page.locator("#findings + table tr", has_text="Оптовым покупателям нужен отдельный уровень")
+        row.locator("form.make-requirement button").click()
+        page.wait_for_selector("text=REQ-1 recorded from the finding")
+        assert page.url == f"{base}/projects/ACME/requirements/1"
+        assert "Рассчитать баллы по уровню и категориям" in page.locator("#steps + table").inner_text()
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_context(accept_downloads=True, locale="ru-RU").new_page()
-            page.set_default_timeout(15_000)
-            page.goto(f"{base}/login")
-            page.fill("input[name=username]", "consultant")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/")
+        # Classify it as a gap (an extension of the core).
+        form = page.locator("#classify")
+        form.locator("select[name=classification]").select_option("gap_extension")
+        form.locator("textarea[name=rationale]").fill("Уровня без баллов поверх скидки за объём в ядре нет.")
+        form.locator("input[name=owner]").fill("Д. Ким")
+        form.locator("select[name=status]").select_option("agreed")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("text=REQ-1 classified: Gap — extension")
+        chain = page.locator("table.trace").inner_text()
+        assert "a gap with no modification" in chain
 
-            # The interview's finding becomes REQ-1, with the finding's step linked.
-            page.goto(f"{base}/interviews/{interview_id}")
-            row = page.locator("#findings + table tr", has_text="Оптовым покупателям нужен отдельный уровень")
-            row.locator("form.make-requirement button").click()
-            page.wait_for_selector("text=REQ-1 recorded from the finding")
-            assert page.url == f"{base}/projects/ACME/requirements/1"
-            assert "Рассчитать баллы по уровню и категориям" in page.locator("#steps + table").inner_text()
+        # Add the modification that closes it.
+        form = page.locator("#add-modification")
+        form.locator("input[name=title]").fill("Оптовый уровень без начисления баллов")
+        form.locator("input[name=estimate_days]").fill("6.5")
+        form.locator("select[name=priority]").select_option("must")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("text=MOD-1 added to the modifications list")
+        assert "REQ-1" in page.locator("#requirements + ul").inner_text()
+        page.click("#gap-sections >> text=Modifications")
+        assert "6.5" in page.locator("#effort").inner_text()
 
-            # Classify it as a gap (an extension of the core).
-            form = page.locator("#classify")
-            form.locator("select[name=classification]").select_option("gap_extension")
-            form.locator("textarea[name=rationale]").fill("Уровня без баллов поверх скидки за объём в ядре нет.")
-            form.locator("input[name=owner]").fill("Д. Ким")
-            form.locator("select[name=status]").select_option("agreed")
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector("text=REQ-1 classified: Gap — extension")
-            chain = page.locator("table.trace").inner_text()
-            assert "a gap with no modification" in chain
-
-            # Add the modification that closes it.
-            form = page.locator("#add-modification")
-            form.locator("input[name=title]").fill("Оптовый уровень без начисления баллов")
-            form.locator("input[name=estimate_days]").fill("6.5")
-            form.locator("select[name=priority]").select_option("must")
-            form.locator("button[type=submit]").click()
-            page.wait_for_selector("text=MOD-1 added to the modifications list")
-            assert "REQ-1" in page.locator("#requirements + ul").inner_text()
-            page.click("#gap-sections >> text=Modifications")
-            assert "6.5" in page.locator("#effort").inner_text()
-
-            # The gap map shows it, and both downloads carry it.
-            page.click("#gap-sections >> text=Gap map")
-            assert page.locator("#gap-matrix").is_visible()
-            with page.expect_download() as docx_download:
-                page.click("text=gap map (DOCX)")
-            with page.expect_download() as xlsx_download:
-                page.click("text=gap map (XLSX)")
-            docx_file, xlsx_file = docx_download.value, xlsx_download.value
-            assert docx_file.suggested_filename == "ACME gap map.docx"
-            assert xlsx_file.suggested_filename == "ACME gap map.xlsx"
-            docx_bytes = Path(docx_file.path()).read_bytes()
-            xlsx_bytes = Path(xlsx_file.path()).read_bytes()
-        finally:
-            browser.close()
+        # The gap map shows it, and both downloads carry it.
+        page.click("#gap-sections >> text=Gap map")
+        assert page.locator("#gap-matrix").is_visible()
+        with page.expect_download() as docx_download:
+            page.click("text=gap map (DOCX)")
+        with page.expect_download() as xlsx_download:
+            page.click("text=gap map (XLSX)")
+        docx_file, xlsx_file = docx_download.value, xlsx_download.value
+        assert docx_file.suggested_filename == "ACME gap map.docx"
+        assert xlsx_file.suggested_filename == "ACME gap map.xlsx"
+        docx_bytes = Path(docx_file.path()).read_bytes()
+        xlsx_bytes = Path(xlsx_file.path()).read_bytes()
 
     document = Document(io.BytesIO(docx_bytes))
     texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
