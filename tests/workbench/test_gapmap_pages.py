@@ -232,3 +232,9 @@ def test_forms_need_their_csrf_token(csrf_app: Flask) -> None:
     assert response.status_code == 302
     with csrf_app.app_context():
         assert db.session.scalar(select(func.count(Requirement.id))) == 1
+
+
+@pytest.mark.parametrize("back", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_a_refused_form_never_sends_the_user_off_site(consultant: FlaskClient, gap: Ids, back: str) -> None:
+    response = consultant.post("/projects/ACME/modifications", data={"title": "", "estimate_days": "1", "back": back})
+    assert response.status_code == 302 and response.headers["Location"] == "/projects/ACME/modifications"

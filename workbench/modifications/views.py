@@ -69,8 +69,9 @@ def index(key: str) -> str:
 def create(key: str) -> WerkzeugResponse:
     project = project_or_404(key)
     form = ModificationForm()
-    back = request.form.get("back") or url_for("modifications.index", key=project.key)
-    if not back.startswith("/"):
+    back = request.form.get("back") or ""
+    # Only a path of this site: "//host/..." and "https://..." would send the user elsewhere.
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
         back = url_for("modifications.index", key=project.key)
     if not form.validate_on_submit():
         flash_form_errors(form)
