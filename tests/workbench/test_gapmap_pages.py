@@ -238,3 +238,16 @@ def test_forms_need_their_csrf_token(csrf_app: Flask) -> None:
 def test_a_refused_form_never_sends_the_user_off_site(consultant: FlaskClient, gap: Ids, back: str) -> None:
     response = consultant.post("/projects/ACME/modifications", data={"title": "", "estimate_days": "1", "back": back})
     assert response.status_code == 302 and response.headers["Location"] == "/projects/ACME/modifications"
+
+
+def test_a_suggestion_prefills_the_classification(consultant: FlaskClient, gap: Ids) -> None:
+    consultant.post("/projects/ACME/requirements", data={"title": "Оплата баллами не более 50 % чека", "priority": "must"})
+    page = consultant.get("/projects/ACME/requirements/1?use=redemption.max_share").get_data(as_text=True)
+    form = page.split('id="classify"')[1].split("</form>")[0]
+    assert '<option selected value="fit_configuration">' in form
+    assert '<option selected value="redemption.max_share">' in form
+    assert form.count("selected") >= 3
+    standard = consultant.get("/projects/ACME/requirements/1?use=pos.quote").get_data(as_text=True)
+    assert '<option selected value="fit_standard">' in standard.split('id="classify"')[1].split("</form>")[0]
+    unknown = consultant.get("/projects/ACME/requirements/1?use=sms.gateway").get_data(as_text=True)
+    assert 'selected value="fit_' not in unknown.split('id="classify"')[1].split("</form>")[0]  # nothing chosen

@@ -13,7 +13,7 @@ from gap_analysis.errors import GapAnalysisError
 from gap_analysis.intake import IntakeError, read_requirements
 from gap_analysis.suggestions import suggest_capabilities
 from gap_analysis.traceability import Hop, trace
-from loyalty_core.capabilities import catalogue
+from loyalty_core.capabilities import catalogue, get_capability
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
@@ -137,6 +137,24 @@ def _classification_form(requirement: Requirement | None = None) -> Classificati
     return form
 
 
+def _prefill_capability(form: ClassificationForm, code: str) -> None:
+    """A suggestion's "use" link: the form comes back with that capability (and its first key)
+    chosen, as a fit by configuration or as standard; the consultant still saves it."""
+    try:
+        capability = get_capability(code) if code else None
+    except KeyError:
+        capability = None
+    if capability is None:
+        return
+    form.capability.data = capability.code
+    if capability.config_keys:
+        form.classification.data = Classification.fit_configuration.value
+        form.config_key.data = capability.config_keys[0]
+    else:
+        form.classification.data = Classification.fit_standard.value
+        form.config_key.data = ""
+
+
 def _step_form(project: Project) -> StepLinkForm:
     form = StepLinkForm()
     form.step.choices = grouped_choices(step_choice_groups(processes.project_models(db.session(), project)))
@@ -156,10 +174,12 @@ def show(key: str, number: int) -> str:
         (link, labels.get((models[link.process_lineage].id if link.process_lineage in models else None, link.node_id)))
         for link in requirement.steps
     ]
+    classification_form = _classification_form(requirement)
+    _prefill_capability(classification_form, request.args.get("use", ""))
     return render_template(
         "requirements/show.html", project=project, requirement=requirement, record=record, row=trace(record), Hop=Hop,
         step_rows=step_rows, links=link_bases(project),
-        form=RequirementForm(obj=requirement), classification_form=_classification_form(requirement),
+        form=RequirementForm(obj=requirement), classification_form=classification_form,
         step_form=_step_form(project), modification_form=modification_form,
         suggestions=suggest_capabilities(f"{requirement.title}. {requirement.description}"),
         Priority=Priority, Classification=Classification, ClassificationStatus=ClassificationStatus,
