@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Self
 
+from gap_analysis.errors import GapAnalysisError
+
 
 class _Labelled(str, Enum):
     @property
@@ -21,6 +23,17 @@ class _Labelled(str, Enum):
                 return member
         choices = ", ".join(member.value for member in cls)
         raise ValueError(f"{text!r} is not one of {choices}")
+
+    @classmethod
+    def of(cls, value: Self | str, *, field: str) -> Self:
+        """`value` as a member (a member passes as it is); a GapAnalysisError naming `field`
+        ("priority: 'urgent' is not one of must, should, could, wont") otherwise."""
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls.parse(value)
+        except ValueError as error:
+            raise GapAnalysisError(f"{field}: {error}", field=field) from None
 
 
 class Priority(_Labelled):

@@ -12,6 +12,8 @@ from gap_analysis.records import Coverage, RequirementRecord
 
 UNCLASSIFIED = "unclassified"
 NO_AREA = ""
+UNCLASSIFIED_LABEL = "Unclassified"
+NO_AREA_LABEL = "(no process area)"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,16 @@ class GapMatrix:
         return sum(self.counts.values())
 
 
+def column_label(column: str) -> str:
+    """The heading of a matrix column (a Classification value or "unclassified")."""
+    return UNCLASSIFIED_LABEL if column == UNCLASSIFIED else Classification(column).label
+
+
+def area_label(area: str) -> str:
+    """The heading of a matrix row ("(no process area)" for requirements without one)."""
+    return NO_AREA_LABEL if area == NO_AREA else area
+
+
 def column_of(requirement: RequirementRecord) -> str:
     """The matrix column of a requirement: its classification's value, or "unclassified"."""
     return requirement.classification.value if requirement.classification else UNCLASSIFIED
@@ -66,7 +78,12 @@ def is_covered(requirement: RequirementRecord) -> bool:
     return met and bool(requirement.scenarios)
 
 
+def uncovered_musts(requirements: Iterable[RequirementRecord]) -> list[RequirementRecord]:
+    """The Must requirements that are not covered (what keeps the coverage below 100%)."""
+    return [r for r in requirements if r.priority is Priority.must and not is_covered(r)]
+
+
 def coverage(requirements: Sequence[RequirementRecord]) -> Coverage:
     """The coverage of the Must requirements among `requirements`."""
-    musts = [r for r in requirements if r.priority is Priority.must]
-    return Coverage(must_total=len(musts), must_covered=sum(1 for r in musts if is_covered(r)))
+    total = sum(1 for r in requirements if r.priority is Priority.must)
+    return Coverage(must_total=total, must_covered=total - len(uncovered_musts(requirements)))

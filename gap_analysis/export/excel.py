@@ -16,15 +16,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from gap_analysis.export.texts import (
-    area_label,
     clean,
-    column_label,
     generated_at,
     last_result,
     scenario_text,
     source_text,
 )
-from gap_analysis.matrix import gap_matrix
+from gap_analysis.matrix import area_label, column_label, gap_matrix
 from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord
 
 # Header -> column width (characters). The headers are the ones the import recognises.

@@ -1,4 +1,4 @@
-"""What both exports write the same way: labels of the matrix columns, person-days, the time of
+"""What both exports write the same way: person-days, the time of
 the report, a requirement's scenarios and latest result, and text made safe for XML."""
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from gap_analysis.enums import Classification
-from gap_analysis.matrix import NO_AREA, UNCLASSIFIED
 from gap_analysis.records import GapMapReport, RequirementRecord, ScenarioLabel
 
 # Characters XML 1.0 cannot hold: python-docx and openpyxl refuse them, and a stray one in a
@@ -17,8 +15,6 @@ from gap_analysis.records import GapMapReport, RequirementRecord, ScenarioLabel
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Worst first: the latest result of a requirement is its worst scenario's.
 _RESULT_ORDER = ("error", "failed", "undefined", "skipped", "not_run", "passed")
-UNCLASSIFIED_LABEL = "Unclassified"
-NO_AREA_LABEL = "(no process area)"
 
 
 def clean(text: str) -> str:
@@ -30,15 +26,6 @@ def days(value: Decimal) -> str:
     """Person-days as people write them: "12.5", "3", "0.25"."""
     text = format(Decimal(value).normalize(), "f")
     return text
-
-
-def column_label(column: str) -> str:
-    """The heading of a matrix column (a Classification value or "unclassified")."""
-    return UNCLASSIFIED_LABEL if column == UNCLASSIFIED else Classification(column).label
-
-
-def area_label(area: str) -> str:
-    return NO_AREA_LABEL if area == NO_AREA else area
 
 
 def generated_at(report: GapMapReport) -> str:

@@ -18,13 +18,11 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 from gap_analysis.export.texts import (
-    area_label,
     clean,
-    column_label,
     days,
     generated_at,
 )
-from gap_analysis.matrix import column_of, gap_matrix
+from gap_analysis.matrix import area_label, column_label, column_of, gap_matrix
 from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(29.7), Cm(21.0)  # A4 landscape: the requirements table is wide

@@ -5,53 +5,38 @@ figures, traceability and exports from them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 import re
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gap_analysis.candidates import RequirementCandidate
 from gap_analysis.candidates import requirement_candidates as candidates_of
 from gap_analysis.dependencies import Schedule
+from gap_analysis.enums import Classification, ClassificationStatus, ModificationStatus, Priority, SourceKind
 from gap_analysis.errors import GapAnalysisError
-from gap_analysis.matrix import UNCLASSIFIED, column_of
+from gap_analysis.matrix import coverage
+from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord, StepLabel
+from loyalty_core.db import utcnow
 from process_models.enums import Variant
 from process_models.model import ProcessModel
-from workbench.processes import service as processes
-from workbench.requirements.service import RequirementFilter
-from gap_analysis.enums import Classification, ClassificationStatus, ModificationStatus, Priority, SourceKind
-from gap_analysis.matrix import coverage
-from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord, ScenarioLabel, StepLabel
-from loyalty_core.db import utcnow
 from workbench.acceptance.service import requirement_scenarios
 from workbench.audit import service as audit
 from workbench.interviews.models import Finding
 from workbench.modifications import service as modifications
 from workbench.modifications.models import Modification, requirement_modifications
+from workbench.processes import service as processes
 from workbench.processes.models import ProcessRecord
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement, RequirementStep
 
 
 def latest_models(session: Session, project: Project) -> dict[str, ProcessRecord]:
-    """The latest version of each process model of the project, by lineage (one query)."""
-    latest = (
-        select(ProcessRecord.lineage, func.max(ProcessRecord.version).label("version"))
-        .where(ProcessRecord.project_id == project.id)
-        .group_by(ProcessRecord.lineage)
-        .subquery()
-    )
-    rows = session.scalars(
-        select(ProcessRecord).join(
-            latest, (ProcessRecord.lineage == latest.c.lineage) & (ProcessRecord.version == latest.c.version)
-        )
-    )
-    return {record.lineage: record for record in rows}
+    """The latest version of each process of the project, by lineage."""
+    return {record.lineage: record for record in processes.project_models(session, project)}
 
 
 def _step_names(models: dict[str, ProcessRecord]) -> dict[str, dict[str, str]]:
@@ -61,10 +46,7 @@ def _step_names(models: dict[str, ProcessRecord]) -> dict[str, dict[str, str]]:
     }
 
 
-def requirement_records(
-    session: Session, project: Project, *, number: int | None = None,
-    scenarios: dict[int, list[ScenarioLabel]] | None = None,
-) -> list[RequirementRecord]:
+def requirement_records(session: Session, project: Project, *, number: int | None = None) -> list[RequirementRecord]:
     """Every requirement of the project (or only REQ-`number`) as a record, by number, with its
     steps, modifications, source finding and tagged scenarios (with their latest results)."""
     # Plain column rows, not ORM objects: a 2,000-requirement gap map is read in a few queries
@@ -102,7 +84,7 @@ def requirement_records(
             findings[row.id] = (row.interview_id, row.text)
     models = latest_models(session, project)
     names = _step_names(models)
-    tagged = requirement_scenarios(session, project) if scenarios is None else scenarios
+    tagged = requirement_scenarios(session, project)
     records = []
     for r in requirements:
         finding = findings.get(r.source_finding_id) if r.source_finding_id is not None else None
@@ -137,30 +119,6 @@ def requirement_record(session: Session, project: Project, number: int) -> Requi
     if not found:
         raise GapAnalysisError(f"no requirement REQ-{number} in {project.key}", field="number")
     return found[0]
-
-
-def matching(records: Iterable[RequirementRecord], filters: RequirementFilter) -> list[RequirementRecord]:
-    """The records the list's filters keep (ValueError naming a bad filter value)."""
-    priority = Priority.parse(filters.priority) if filters.priority else None
-    status = ClassificationStatus.parse(filters.status) if filters.status else None
-    column = filters.classification
-    if column and column != UNCLASSIFIED:
-        column = Classification.parse(column).value
-    text = filters.text.strip().casefold()
-    kept = []
-    for record in records:
-        if priority is not None and record.priority is not priority:
-            continue
-        if status is not None and record.status is not status:
-            continue
-        if column and column_of(record) != column:
-            continue
-        if filters.area is not None and record.process_area.strip() != filters.area.strip():
-            continue
-        if text and text not in f"{record.ref} {record.title} {record.description}".casefold():
-            continue
-        kept.append(record)
-    return kept
 
 
 @dataclass(frozen=True)
@@ -227,10 +185,6 @@ def gap_map_report(session: Session, project: Project, *, timezone: str = "UTC",
         coverage=coverage(requirements), total_effort_days=plan.total_days,
         critical_path=plan.critical_path, critical_path_days=plan.critical_days, timezone=timezone,
     )
-
-
-def total_estimate(records: list[ModificationRecord]) -> Decimal:
-    return sum((m.estimate_days for m in records), Decimal("0.0"))
 
 
 def export_gap_map(

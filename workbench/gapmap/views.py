@@ -9,9 +9,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
-from gap_analysis.enums import Classification, ClassificationStatus, Priority
+from gap_analysis.enums import ClassificationStatus, Priority
 from gap_analysis.export import gap_map_docx, gap_map_xlsx
-from gap_analysis.matrix import UNCLASSIFIED, coverage, gap_matrix, is_covered
+from gap_analysis.filters import RequirementFilter, matching
+from gap_analysis.matrix import UNCLASSIFIED, area_label, column_label, coverage, gap_matrix, uncovered_musts
 from gap_analysis.traceability import Hop, HopState, trace_all
 from loyalty_core.capabilities import catalogue
 from workbench.auth.access import any_role
@@ -19,7 +20,6 @@ from workbench.extensions import db
 from workbench.gapmap import service
 from workbench.projects.models import Project
 from workbench.projects.views import project_or_404
-from workbench.requirements.service import RequirementFilter
 
 bp = Blueprint("gapmap", __name__)
 
@@ -58,20 +58,16 @@ def matrix(key: str) -> str:
     filters = RequirementFilter(priority=request.args.get("priority", ""), status=request.args.get("status", ""))
     records = service.requirement_records(db.session(), project)
     try:
-        shown = service.matching(records, filters)
+        shown = matching(records, filters)
     except ValueError as error:
         flash(f"filter: {error}", "error")
         shown = records
     return render_template(
         "gapmap/matrix.html", project=project, matrix=gap_matrix(shown), coverage=coverage(records),
-        uncovered=[r for r in records if r.priority is Priority.must and not is_covered(r)],
-        filters=filters, column_label=_column_label, Priority=Priority, ClassificationStatus=ClassificationStatus,
+        uncovered=uncovered_musts(records),
+        filters=filters, column_label=column_label, area_label=area_label, Priority=Priority, ClassificationStatus=ClassificationStatus,
         UNCLASSIFIED=UNCLASSIFIED,
     )
-
-
-def _column_label(column: str) -> str:
-    return "Not classified" if column == UNCLASSIFIED else Classification(column).label
 
 
 @bp.get("/projects/<key>/traceability")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from workbench.audit import service as audit
 from workbench.interviews.enums import FindingKind
 from workbench.interviews.models import Finding, Interview
+from workbench.processes import service as processes
 from workbench.processes.models import ProcessRecord
 from workbench.projects.models import Project
 
@@ -139,12 +140,6 @@ def list_interviews(session: Session, project: Project) -> list[Interview]:
     )
 
 
-def _latest_version(session: Session, lineage: str) -> ProcessRecord | None:
-    return session.scalar(
-        select(ProcessRecord).where(ProcessRecord.lineage == lineage).order_by(ProcessRecord.version.desc()).limit(1)
-    )
-
-
 def add_finding(
     session: Session,
     interview: Interview,
@@ -165,7 +160,7 @@ def add_finding(
     if node_id and not process_lineage:
         raise InterviewError("step: name the process the step belongs to")
     if process_lineage:
-        record = _latest_version(session, process_lineage)
+        record = processes.latest_of(session, process_lineage)
         if record is None or record.project_id != interview.project_id:
             raise InterviewError(f"process: no process {process_lineage!r} in this project")
         if node_id and node_id not in {node["id"] for node in record.document.get("nodes", [])}:

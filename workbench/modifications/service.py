@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from gap_analysis.dependencies import Schedule, check_new_dependency, dependency_graph, schedule
 from gap_analysis.enums import Classification, ModificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
+from gap_analysis.fields import checked_text
 from workbench.audit import service as audit
 from workbench.modifications.models import Modification, modification_dependencies
 from workbench.projects.models import Project
@@ -47,26 +48,15 @@ def _estimate(value: Decimal | str) -> Decimal:
 
 
 def _apply(modification: Modification, fields: ModificationFields) -> None:
-    title = (fields.title or "").strip()
-    if not title:
-        raise GapAnalysisError("title: required", field="title")
-    if len(title) > 300:
-        raise GapAnalysisError("title: at most 300 characters", field="title")
-    try:
-        priority = fields.priority if isinstance(fields.priority, Priority) else Priority.parse(fields.priority)
-    except ValueError as error:
-        raise GapAnalysisError(f"priority: {error}", field="priority") from None
-    try:
-        status = fields.status if isinstance(fields.status, ModificationStatus) else ModificationStatus.parse(fields.status)
-    except ValueError as error:
-        raise GapAnalysisError(f"status: {error}", field="status") from None
-    if len(fields.description or "") > 20_000:
-        raise GapAnalysisError("description: at most 20000 characters", field="description")
+    title = checked_text(fields.title, "title", 300, required=True)
+    priority = Priority.of(fields.priority, field="priority")
+    status = ModificationStatus.of(fields.status, field="status")
+    description = checked_text(fields.description, "description", 20_000)
     modification.title = title
     modification.estimate_days = _estimate(fields.estimate_days)
     modification.priority = priority.value
     modification.status = status.value
-    modification.description = (fields.description or "").strip()
+    modification.description = description
 
 
 def create_modification(
@@ -188,18 +178,14 @@ def get_modification(session: Session, project: Project, number: int) -> Modific
     return modification
 
 
-def list_modifications(session: Session, project: Project, *, status: str = "", priority: str = "") -> list[Modification]:
-    query = (
+def list_modifications(session: Session, project: Project) -> list[Modification]:
+    """A project's modifications by number, with what they close and depend on loaded."""
+    return list(session.scalars(
         select(Modification)
         .where(Modification.project_id == project.id)
         .options(selectinload(Modification.requirements), selectinload(Modification.depends_on))
         .order_by(Modification.number)
-    )
-    if status:
-        query = query.where(Modification.status == ModificationStatus.parse(status).value)
-    if priority:
-        query = query.where(Modification.priority == Priority.parse(priority).value)
-    return list(session.scalars(query))
+    ))
 
 
 def project_schedule(session: Session, project: Project) -> Schedule:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from gap_analysis.enums import ModificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
+from gap_analysis.filters import matching_modifications, total_days
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
@@ -49,18 +50,14 @@ def index(key: str) -> str:
     plan = service.project_schedule(db.session(), project)
     records = gapmap.modification_records(db.session(), project, plan)
     try:
-        shown = [
-            m for m in records
-            if (not status or m.status is ModificationStatus.parse(status))
-            and (not priority or m.priority is Priority.parse(priority))
-        ]
+        shown = matching_modifications(records, status=status, priority=priority)
     except ValueError as error:
         flash(f"filter: {error}", "error")
         shown = records
     return render_template(
         "modifications/index.html", project=project, records=shown, plan=plan, status=status, priority=priority,
         form=ModificationForm(), ModificationStatus=ModificationStatus, Priority=Priority,
-        filtered_days=gapmap.total_estimate(shown),
+        filtered_days=total_days(shown),
     )
 
 

@@ -338,12 +338,17 @@ def add_lane(session: Session, record: ProcessRecord, *, name: str, kind: LaneKi
     return _save(session, record, model, actor=actor, note=f"added lane {name!r}")
 
 
+def latest_of(session: Session, lineage: str) -> ProcessRecord | None:
+    """The newest version of the process with `lineage` (None when there is none): what links to
+    a process (findings, requirements) read their step names from."""
+    return session.scalar(
+        select(ProcessRecord).where(ProcessRecord.lineage == lineage).order_by(ProcessRecord.version.desc()).limit(1)
+    )
+
+
 def latest_version(session: Session, record: ProcessRecord) -> ProcessRecord:
     """The newest version of the record's process (the one edits apply to)."""
-    latest = session.scalar(
-        select(ProcessRecord).where(ProcessRecord.lineage == record.lineage).order_by(ProcessRecord.version.desc()).limit(1)
-    )
-    return latest or record
+    return latest_of(session, record.lineage) or record
 
 
 def _editable(session: Session, record: ProcessRecord) -> ProcessModel:

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority, SourceKind
 from gap_analysis.errors import GapAnalysisError
+from gap_analysis.fields import checked_text
 from gap_analysis.intake import RequirementRow
 from loyalty_core.capabilities import get_capability
 from workbench.audit import service as audit
 from workbench.interviews.models import Finding, Interview
+from workbench.processes import service as processes
 from workbench.processes.models import ProcessRecord
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement, RequirementStep
@@ -49,17 +51,6 @@ class ClassificationFields:
     status: ClassificationStatus | str = ClassificationStatus.proposed
 
 
-@dataclass(frozen=True)
-class RequirementFilter:
-    """Filters of the requirements list; empty values do not filter."""
-
-    priority: str = ""
-    status: str = ""
-    classification: str = ""  # a Classification value, or "unclassified"
-    area: str | None = None  # None: any area; "": requirements with no area
-    text: str = ""
-
-
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -82,32 +73,16 @@ def process_areas(session: Session, project: Project) -> list[str]:
 # --- recording ------------------------------------------------------------------------------
 
 
-def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise GapAnalysisError(f"{field}: required", field=field)
-    if len(value) > limit:
-        raise GapAnalysisError(f"{field}: at most {limit} characters", field=field)
-    return value
-
-
-def _priority(value: Priority | str) -> Priority:
-    try:
-        return value if isinstance(value, Priority) else Priority.parse(value)
-    except ValueError as error:
-        raise GapAnalysisError(f"priority: {error}", field="priority") from None
-
-
 def _next_number(session: Session, project: Project) -> int:
     highest = session.scalar(select(func.max(Requirement.number)).where(Requirement.project_id == project.id))
     return (highest or 0) + 1
 
 
 def _apply_fields(requirement: Requirement, fields: RequirementFields) -> None:
-    requirement.title = _text(fields.title, "title", TITLE_LIMIT, required=True)
-    requirement.priority = _priority(fields.priority).value
-    requirement.description = _text(fields.description, "description", TEXT_LIMIT)
-    requirement.process_area = _text(fields.process_area, "process_area", 120)
+    requirement.title = checked_text(fields.title, "title", TITLE_LIMIT, required=True)
+    requirement.priority = Priority.of(fields.priority, field="priority").value
+    requirement.description = checked_text(fields.description, "description", TEXT_LIMIT)
+    requirement.process_area = checked_text(fields.process_area, "process_area", 120)
 
 
 def create_requirement(
@@ -167,9 +142,8 @@ def requirement_from_finding(
     project = finding.interview.project
     area = process_area
     if not area and finding.process_lineage:
-        area = session.scalar(
-            select(ProcessRecord.name).where(ProcessRecord.lineage == finding.process_lineage).limit(1)
-        ) or ""
+        process = processes.latest_of(session, finding.process_lineage)
+        area = process.name if process is not None else ""
     return create_requirement(
         session, project,
         RequirementFields(title=title.strip() or _first_sentence(finding.text), priority=priority,
@@ -200,27 +174,17 @@ def classify(session: Session, requirement: Requirement, fields: ClassificationF
     catalogue and one of its configuration keys; fit as standard names a standard capability;
     gaps get their modifications on the modifications list; a workaround says in the rationale
     what changes in the process."""
-    try:
-        classification = (
-            None if fields.classification in (None, "")
-            else fields.classification if isinstance(fields.classification, Classification)
-            else Classification.parse(fields.classification)
-        )
-    except ValueError as error:
-        raise GapAnalysisError(f"classification: {error}", field="classification") from None
-    try:
-        status = fields.status if isinstance(fields.status, ClassificationStatus) else ClassificationStatus.parse(fields.status)
-    except ValueError as error:
-        raise GapAnalysisError(f"status: {error}", field="status") from None
+    classification = Classification.of(fields.classification, field="classification") if fields.classification else None
+    status = ClassificationStatus.of(fields.status, field="status")
     capability = (fields.capability or "").strip()
     config_key = (fields.config_key or "").strip()
-    rationale = _text(fields.rationale, "rationale", TEXT_LIMIT)
+    rationale = checked_text(fields.rationale, "rationale", TEXT_LIMIT)
     _check_capability(classification, capability, config_key, rationale)
     requirement.classification = classification.value if classification else None
     requirement.capability = capability if classification and classification.is_fit else ""
     requirement.config_key = config_key if classification is Classification.fit_configuration else ""
     requirement.rationale = rationale
-    requirement.owner = _text(fields.owner, "owner", 120)
+    requirement.owner = checked_text(fields.owner, "owner", 120)
     requirement.status = ClassificationStatus.open.value if classification is None else status.value
     session.flush()
     audit.record(
@@ -268,14 +232,8 @@ def delete_requirement(session: Session, requirement: Requirement, *, actor: str
 # --- steps ----------------------------------------------------------------------------------
 
 
-def _latest_model(session: Session, lineage: str) -> ProcessRecord | None:
-    return session.scalar(
-        select(ProcessRecord).where(ProcessRecord.lineage == lineage).order_by(ProcessRecord.version.desc()).limit(1)
-    )
-
-
 def _add_step(session: Session, requirement: Requirement, lineage: str, node_id: str) -> RequirementStep:
-    record = _latest_model(session, lineage)
+    record = processes.latest_of(session, lineage)
     if record is None or record.project_id != requirement.project_id:
         raise GapAnalysisError(f"step: no process {lineage!r} in this project", field="step")
     if node_id not in {node["id"] for node in record.document.get("nodes", [])}:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
+from gap_analysis.filters import RequirementFilter, matching
 from gap_analysis.intake import IntakeError, read_requirements
 from gap_analysis.suggestions import suggest_capabilities
 from gap_analysis.traceability import Hop, trace
@@ -48,9 +49,9 @@ def _requirement(project: Project, number: int) -> Requirement:
         abort(404)
 
 
-def _filters() -> service.RequirementFilter:
+def _filters() -> RequirementFilter:
     area = request.args.get("area")
-    return service.RequirementFilter(
+    return RequirementFilter(
         priority=request.args.get("priority", ""),
         status=request.args.get("status", ""),
         classification=request.args.get("classification", ""),
@@ -65,7 +66,7 @@ def index(key: str) -> str:
     project = project_or_404(key)
     filters = _filters()
     try:
-        records = gapmap.matching(gapmap.requirement_records(db.session(), project), filters)
+        records = matching(gapmap.requirement_records(db.session(), project), filters)
     except ValueError as error:
         flash(f"filter: {error}", "error")
         records = []
