@@ -350,7 +350,7 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
 
     problems: list[IntakeProblem] = []
     raw, written = cell("number")
-    number = _number(raw) if _text(raw) else None
+    number = requirement_number(raw) if _text(raw) else None
     if _text(raw) and number is None:
         problems.append(IntakeProblem(line, written, f"{_text(raw)[:40]!r} is not a requirement number "
                                       "(REQ-12 or 12; leave it empty for a new requirement)"))
@@ -411,7 +411,9 @@ def _parse(kind: type[_E], raw: object, line: int, written: str, problems: list[
         return None
 
 
-def _number(raw: object) -> int | None:
+def requirement_number(raw: object) -> int | None:
+    """The requirement number a cell or a form field names ("REQ-12", "req 12", "12", 12);
+    None when it names none."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from gap_analysis.enums import ModificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.filters import matching_modifications, total_days
+from gap_analysis.intake import requirement_number
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
@@ -75,17 +76,15 @@ def create(key: str) -> WerkzeugResponse:
         return redirect(back)
     try:
         closes = []
-        if (form.requirement.data or "").strip():
-            number = int(form.requirement.data.strip().upper().removeprefix("REQ-"))
+        if (written := (form.requirement.data or "").strip()):
+            number = requirement_number(written)
+            if number is None:
+                raise GapAnalysisError(f"requirement: {written!r} is not a requirement number (REQ-12 or 12)")
             closes = [requirements.get_requirement(db.session(), project, number)]
         modification = service.create_modification(
             db.session(), project, _fields(form), actor=current_user.username, requirements=closes
         )
         db.session.commit()
-    except ValueError:
-        db.session.rollback()
-        flash(f"requirement: {form.requirement.data!r} is not a requirement number", "error")
-        return redirect(back)
     except GapAnalysisError as error:
         db.session.rollback()
         flash(str(error), "error")

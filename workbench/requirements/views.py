@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.filters import RequirementFilter, matching
-from gap_analysis.intake import IntakeError, read_requirements
+from gap_analysis.intake import MAX_FILE_BYTES, IntakeError, read_requirements
 from gap_analysis.suggestions import suggest_capabilities
 from gap_analysis.traceability import Hop, trace
 from loyalty_core.capabilities import catalogue, get_capability
@@ -38,9 +38,6 @@ from workbench.requirements.forms import (
 from workbench.requirements.models import Requirement
 
 bp = Blueprint("requirements", __name__)
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
 
 def _requirement(project: Project, number: int) -> Requirement:
     try:
@@ -112,7 +109,7 @@ def import_file(key: str) -> WerkzeugResponse:
         return redirect(target)
     upload = form.upload.data
     name = upload.filename or "upload"
-    data = upload.read(MAX_IMPORT_BYTES + 1)
+    data = upload.read(MAX_FILE_BYTES + 1)  # the intake refuses anything larger, naming the limit
     try:
         rows = read_requirements(data, name)
         summary = service.import_rows(db.session(), project, rows, actor=current_user.username, source=name)
