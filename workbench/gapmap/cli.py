@@ -13,7 +13,6 @@ from flask.cli import with_appcontext
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.export import gap_map_docx, gap_map_xlsx
 from gap_analysis.intake import IntakeError, read_requirements
-from gap_analysis.matrix import coverage
 from gap_analysis.traceability import trace_all
 from workbench.audit.service import CLI_ACTOR
 from workbench.extensions import db
@@ -83,7 +82,7 @@ def summary(project_key: str) -> None:
     project = _project(project_key)
     report = service.gap_map_report(db.session(), project)
     rows = trace_all(report.requirements)
-    cover = coverage(report.requirements)
+    cover = report.coverage
     click.echo(f"requirements: {len(report.requirements)}; Must covered: {cover.must_covered} of {cover.must_total} ({cover.share}%)")
     click.echo(f"traceability: {sum(1 for r in rows if not r.complete)} chain(s) with a gap")
     path = " -> ".join(report.critical_path) or "-"

@@ -14,7 +14,7 @@ from gap_analysis.filters import RequirementFilter, matching
 from gap_analysis.intake import MAX_FILE_BYTES, IntakeError, read_requirements
 from gap_analysis.suggestions import suggest_capabilities
 from gap_analysis.traceability import Hop, trace
-from loyalty_core.capabilities import catalogue, get_capability
+from loyalty_core.capabilities import CONFIGURATION, STANDARD, catalogue, get_capability
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
@@ -38,6 +38,7 @@ from workbench.requirements.forms import (
 from workbench.requirements.models import Requirement
 
 bp = Blueprint("requirements", __name__)
+
 
 def _requirement(project: Project, number: int) -> Requirement:
     try:
@@ -127,7 +128,7 @@ def _classification_form(requirement: Requirement | None = None) -> Classificati
     form = ClassificationForm(obj=requirement)
     capabilities = catalogue()
     groups = [("", [("", "— none —")])]
-    for kind, title in (("standard", "Out of the box"), ("configuration", "By configuration")):
+    for kind, title in ((STANDARD, "Out of the box"), (CONFIGURATION, "By configuration")):
         groups.append((title, [(c.code, f"{c.code} — {c.title}") for c in capabilities if c.kind == kind]))
     form.capability.choices = grouped_choices(groups)
     keys = sorted({key for c in capabilities for key in c.config_keys})
