@@ -335,6 +335,45 @@ def test_the_editor_reports_a_syntax_error_with_its_line_and_keeps_the_text(
         assert [f.filename for f in db.session().query(Feature).all()] == ["accrual.feature"]
 
 
+def _form_fields(page: str, form_id: str) -> dict[str, str]:
+    """The names and values a browser would post from the form `form_id` of `page`."""
+    import re
+
+    form = re.search(rf'<form[^>]*id="{form_id}"[^>]*>(.*?)</form>', page, re.S)
+    assert form, form_id
+    fields = {m["name"]: m["value"] for m in re.finditer(r'<input[^>]*name="(?P<name>[^"]+)"[^>]*value="(?P<value>[^"]*)"', form[1])}
+    fields.update({m[1]: "" for m in re.finditer(r'<textarea[^>]*name="([^"]+)"', form[1])})
+    return fields
+
+
+def test_a_feature_is_edited_from_its_own_page(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    _setup(app, demo=False)
+    with app.app_context():
+        session = db.session()
+        feature_id = service.save_feature(session, get_project(session, "ACC"), "accrual.feature", ACCRUAL, actor="t").id
+        session.commit()
+    client = login_as("consultant")
+    page = client.get(f"/acceptance/features/{feature_id}").get_data(as_text=True)
+    fields = _form_fields(page, "edit-feature")
+    assert set(fields) == {"source"}  # what the page's form sends (no CSRF token in the test app)
+    edited = ACCRUAL.replace("Scenario: The member dances", "Scenario: The member waits")
+    response = client.post(f"/acceptance/features/{feature_id}", data={**fields, "source": edited})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        feature = service.get_feature(db.session(), feature_id)
+        assert feature.source == edited and feature.filename == "accrual.feature"
+        assert {s.name for s in feature.scenarios if s.active} == {"Base accrual is 3% of the check", "The member waits"}
+    # A syntax error, or an empty text: the edit page again, with the typed text and why.
+    bad = edited.replace("  Scenario: The member waits", "  Scenaro: The member waits")
+    failed = client.post(f"/acceptance/features/{feature_id}", data={**fields, "source": bad})
+    text = failed.get_data(as_text=True)
+    assert failed.status_code == 200 and "Not saved: accrual.feature, line 15" in text and "Scenaro: The member waits" in text
+    empty = client.post(f"/acceptance/features/{feature_id}", data={**fields, "source": ""})
+    assert empty.status_code == 200 and "source: This field is required." in empty.get_data(as_text=True)
+    with app.app_context():
+        assert service.get_feature(db.session(), feature_id).source == edited
+
+
 def test_only_consultants_start_runs_and_change_features(
     app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]
 ) -> None:

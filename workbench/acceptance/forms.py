@@ -6,9 +6,16 @@ from wtforms.validators import DataRequired, Length
 from workbench.acceptance.gherkin import MAX_SOURCE
 
 
-class FeatureForm(FlaskForm):
-    filename = StringField("File name", validators=[DataRequired(), Length(max=200)])
+class EditFeatureForm(FlaskForm):
+    """The new text of a stored feature (its file name stays)."""
+
     source = TextAreaField("Gherkin", validators=[DataRequired(), Length(max=MAX_SOURCE)])
+
+
+class FeatureForm(EditFeatureForm):
+    """A new feature: its file name and text."""
+
+    filename = StringField("File name", validators=[DataRequired(), Length(max=200)])
 
 
 class ImportForm(FlaskForm):

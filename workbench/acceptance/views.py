@@ -13,11 +13,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from loyalty_core.config import service as config_service
 from loyalty_core.errors import LoyaltyError
 from workbench.acceptance import gherkin, service
-from workbench.acceptance.forms import DeleteForm, FeatureForm, ImportForm, RunForm
+from workbench.acceptance.forms import DeleteForm, EditFeatureForm, FeatureForm, ImportForm, RunForm
 from workbench.acceptance.models import Feature, Run, Scenario
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
+from workbench.forms import flash_form_errors
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 
@@ -114,7 +115,7 @@ def new_feature(key: str) -> WerkzeugResponse | str:
 @any_role()
 def feature(feature_id: int) -> str:
     item = _feature(feature_id)
-    form = FeatureForm(obj=item)
+    form = EditFeatureForm(obj=item)
     try:
         background = gherkin.parse(item.source, item.filename).background
     except gherkin.GherkinError:
@@ -129,7 +130,8 @@ def feature(feature_id: int) -> str:
 @roles_required(Role.consultant)
 def save(feature_id: int) -> WerkzeugResponse | str:
     item = _feature(feature_id)
-    form = FeatureForm()
+    form = EditFeatureForm()
+    error = None
     if form.validate_on_submit():
         try:
             service.save_feature(
@@ -140,11 +142,11 @@ def save(feature_id: int) -> WerkzeugResponse | str:
             return redirect(url_for("acceptance.feature", feature_id=item.id))
         except gherkin.GherkinError as problem:
             db.session.rollback()
-            return render_template(
-                "acceptance/edit.html", project=item.project, form=form, feature=item, error=problem
-            )
-    flash("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()) or "nothing saved", "error")
-    return redirect(url_for("acceptance.feature", feature_id=item.id))
+            error = problem
+    else:
+        flash_form_errors(form)
+    # Not saved: the editor again, with the typed text and why.
+    return render_template("acceptance/edit.html", project=item.project, form=form, feature=item, error=error)
 
 
 @bp.post("/acceptance/features/<int:feature_id>/delete")
