@@ -175,14 +175,14 @@ TEXTS: dict[str, CapabilityText] = {
             "promotion", "extra points", "bonus points", "welcome", "fixed", "акция", "дополнительные баллы",
             "приветственные", "фиксированные", "подарок", "бонус",
         ),
-        {"promotions": [_promotion("BONUS_100", "extra_points", points=100)]},
+        {"promotions": [_promotion("BONUS_100", "extra_points", points=100, name="Сто баллов в подарок")]},
     ),
     "promotion.category_rate": CapabilityText(
         "Category rate promotion",
         "Акция: особый процент на категорию",
         "A promotion replacing the earn rate of the lines in its categories.",
         ("promotion", "category", "rate", "special rate", "акция", "категория", "процент", "ставка", "товары"),
-        {"promotions": [_promotion("FRESH_15", "category_rate", rate=15, conditions={"categories": ["fresh"]})]},
+        {"promotions": [_promotion("FRESH_15", "category_rate", rate=15, name="Свежее: 15%", conditions={"categories": ["fresh"]})]},
     ),
     "promotion.priority": CapabilityText(
         "Promotion priority",

@@ -37,7 +37,7 @@ from loyalty_core.capabilities import configuration as texts
 from loyalty_core.capabilities.catalogue import schema_leaves
 from loyalty_core.config import parse_config, validate_document
 from loyalty_core.config import service as config_service
-from loyalty_core.config.schema import Promotion, Tier
+from loyalty_core.config.schema import ProgramConfig, Promotion, Tier
 from loyalty_core.db import make_engine, make_session_factory, metadata
 from loyalty_core.engine import Basket, BasketLine, MemberState, calculate
 from loyalty_core.errors import BusinessRuleViolation
@@ -98,6 +98,19 @@ def _strip(node: Any, parts: list[str]) -> None:
             node.pop(head, None)
     elif isinstance(node, dict) and isinstance(node.get(head), dict):
         _strip(node[head], rest)
+
+
+def _present(node: Any, parts: list[str]) -> bool:
+    """Whether the document sets the path (for `name[]`, in at least one of the list's entries)."""
+    head, rest = parts[0], parts[1:]
+    if not isinstance(node, dict):
+        return False
+    if head.endswith("[]"):
+        entries = node.get(head[:-2])
+        return isinstance(entries, list) and any(_present(item, rest) for item in entries)
+    if head not in node:
+        return False
+    return not rest or _present(node[head], rest)
 
 
 def _valid(model: type[Tier] | type[Promotion], item: Any) -> bool:
@@ -162,6 +175,51 @@ def test_every_key_a_capability_names_is_a_schema_path() -> None:
             assert key in paths, f"{capability.code} names {key!r}, which is not a path of the configuration schema"
 
 
+def _json_schema_leaves(node: dict[str, Any], defs: dict[str, Any], prefix: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """(path, x-capabilities) of every leaf of a JSON Schema node, read from the JSON Schema
+    pydantic publishes (not from the model classes the catalogue walks): `$ref` resolved,
+    an optional's `anyOf` [..., null] unwrapped, `items` of objects read `name[].`, and
+    `additionalProperties` of objects `name{}.` (the catalogue would call that mapping one leaf,
+    so such a field would show up as a disagreement)."""
+    for name, field_schema in node.get("properties", {}).items():
+        path = f"{prefix}{name}"
+        shape = _resolved(field_schema, defs)
+        if "properties" in shape:
+            yield from _json_schema_leaves(shape, defs, f"{path}.")
+            continue
+        items = _resolved(shape["items"], defs) if isinstance(shape.get("items"), dict) else {}
+        values = shape.get("additionalProperties")
+        values = _resolved(values, defs) if isinstance(values, dict) else {}
+        if "properties" in items:
+            yield from _json_schema_leaves(items, defs, f"{path}[].")
+        elif "properties" in values:
+            yield from _json_schema_leaves(values, defs, f"{path}{{}}.")
+        else:
+            yield path, tuple(field_schema.get("x-capabilities", ()))
+
+
+def _resolved(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """The schema a node stands for: its `$ref` followed, an optional's non-null member taken."""
+    if "$ref" in node:
+        return _resolved(defs[node["$ref"].removeprefix("#/$defs/")], defs)
+    members = [m for m in node.get("anyOf", ()) if m.get("type") != "null"]
+    if len(members) == 1:
+        return _resolved(members[0], defs)
+    return node
+
+
+def test_the_published_json_schema_has_the_same_leaves_and_capabilities() -> None:
+    """An independent walk (the JSON Schema, not the model classes) finds the same leaf paths in
+    the same order, and each capability's keys are exactly the leaves whose x-capabilities name it."""
+    document = ProgramConfig.model_json_schema()
+    leaves = list(_json_schema_leaves(document, document.get("$defs", {}), ""))
+    assert [path for path, _ in leaves] == list(config_key_paths())
+    for capability in catalogue():
+        named_by = [path for path, codes in leaves if capability.code in codes]
+        assert list(capability.config_keys) == named_by, capability.code
+    assert all(codes for _, codes in leaves), "every leaf of the published schema names its capability"
+
+
 def test_the_schema_walk_reaches_nested_models_and_lists() -> None:
     paths = config_key_paths()
     assert len(paths) == len(set(paths)) == 34
@@ -195,6 +253,12 @@ def test_a_schema_field_with_no_description_stops_the_build(
 @pytest.mark.parametrize("capability", configuration_capabilities(), ids=lambda c: c.code)
 def test_the_example_validates_and_changes_what_the_engine_computes(capability: Capability) -> None:
     assert capability.example, f"{capability.code} has no example fragment"
+    for key in capability.config_keys:
+        # Each key, not only one of them: the comparison below passes as soon as one key matters,
+        # so a key naming nothing in the example (a wrong path) would go unnoticed.
+        assert _present(capability.example_document(), key.split(".")), (
+            f"{capability.code}: its example does not set {key!r}"
+        )
     switched_on = merged(MINIMAL, capability.example_document())
     assert validate_document(switched_on) == [], f"{capability.code}: its example does not validate"
     baseline = without(switched_on, capability.config_keys)
