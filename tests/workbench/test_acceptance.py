@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,6 +159,22 @@ def test_the_configuration_under_test_step_says_how_to_give_it(tmp_path: Path) -
     )
     assert done.returncode != 0
     assert "no configuration under test: run behave with -D config=FILE" in done.stdout
+
+
+def test_a_run_that_hangs_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
+    # A step library whose one step hangs without printing anything.
+    library = tmp_path / "library"
+    (library / "steps").mkdir(parents=True)
+    (library / "environment.py").write_text("", "utf-8")
+    (library / "steps" / "hang.py").write_text(
+        "import time\nfrom behave import given\n\n\n@given('the step hangs')\n"
+        "def hang(context):\n    time.sleep(120)\n", "utf-8")
+    files = [runner.FeatureFile(None, "hang.feature", "Feature: Hang\n  Scenario: It hangs\n    Given the step hangs\n")]
+    started = time.monotonic()
+    outcome = runner.run(files, {}, library=library, timeout=2)
+    assert time.monotonic() - started < 60
+    assert outcome.crashed and outcome.results == []
+    assert "behave took longer than 2 s and was stopped" in outcome.output
 
 
 # --- stored scenarios -------------------------------------------------------------------------

@@ -81,9 +81,11 @@ def run(
     on_progress: Callable[[int, str], None] | None = None,
     jobs: int = 1,
     library: Path = LIBRARY,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> Outcome:
     """Run `features` against the configuration `document`; `on_progress(done, "file:line status")`
-    after each scenario. `jobs` > 1 splits the files over that many behave processes run side by side."""
+    after each scenario. `jobs` > 1 splits the files over that many behave processes run side by side;
+    each is killed after `timeout` seconds (the run then counts as crashed, saying so)."""
     started = time.perf_counter()
     results: list[ScenarioOutcome] = []
     runnable: list[tuple[FeatureFile, gherkin.ParsedFeature]] = []
@@ -112,7 +114,9 @@ def run(
         outcomes: list[tuple[list[ScenarioOutcome], str, bool]] = [([], "", False)] * len(groups)
 
         def work(index: int, group: list[tuple[FeatureFile, gherkin.ParsedFeature]]) -> None:
-            outcomes[index] = _run_group(root / f"job{index}", group, config_path, config_label, library, tick)
+            outcomes[index] = _run_group(
+                root / f"job{index}", group, config_path, config_label, library, tick, timeout
+            )
 
         if len(groups) == 1:
             work(0, groups[0])
@@ -141,6 +145,7 @@ def _run_group(
     config_label: str,
     library: Path,
     tick: Callable[[str], None],
+    timeout: float,
 ) -> tuple[list[ScenarioOutcome], str, bool]:
     (folder / CLIENT_DIR).mkdir(parents=True)
     (folder / "environment.py").symlink_to(library / "environment.py")
@@ -162,23 +167,34 @@ def _run_group(
     lines: list[str] = []
     ranges = {parsed.filename: [(s.line, s.end_line) for s in parsed.scenarios] for _, parsed in group}
     finished: set[tuple[str, int]] = set()
-    deadline = time.monotonic() + TIMEOUT_SECONDS
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("SCENARIO "):
-            where = line.split()[1]
-            filename, _, number = where.rpartition(":")
-            key = _scenario_of(ranges, Path(filename).name, int(number) if number.isdigit() else 0)
-            if key is not None and key not in finished:
-                finished.add(key)
-                tick(f"{key[0]}:{key[1]} {line.split()[-1]}")
-        elif not line.startswith("USING RUNNER"):
-            lines.append(line.rstrip("\n"))
-        if time.monotonic() > deadline:
+    killed = threading.Event()
+
+    def kill() -> None:
+        # A timer, not a check between lines: a hanging step prints nothing.
+        if process.poll() is None:
+            killed.set()
             process.kill()
-            lines.append(f"behave took longer than {TIMEOUT_SECONDS} s and was stopped")
-            break
-    process.wait()
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("SCENARIO "):
+                where = line.split()[1]
+                filename, _, number = where.rpartition(":")
+                key = _scenario_of(ranges, Path(filename).name, int(number) if number.isdigit() else 0)
+                if key is not None and key not in finished:
+                    finished.add(key)
+                    tick(f"{key[0]}:{key[1]} {line.split()[-1]}")
+            elif not line.startswith("USING RUNNER"):
+                lines.append(line.rstrip("\n"))
+        process.wait()
+    finally:
+        timer.cancel()
+    if killed.is_set():
+        lines.append(f"behave took longer than {timeout:g} s and was stopped")
+        return [], "\n".join(lines).strip(), True
     output = "\n".join(lines).strip()
     if not report.exists() or report.stat().st_size == 0:
         return [], output or f"behave exited with code {process.returncode} and wrote no report", True
