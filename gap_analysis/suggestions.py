@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -160,21 +160,23 @@ def _index(capabilities: tuple[Capability, ...]) -> _Index:
     return _Index(capabilities, vocab, titles, idf, math.log(1 + count))
 
 
-def _best_in(vocab: dict[str, float], query_stem: str, idf: dict[str, float]) -> float:
-    """The best weighted match of one query stem in one vocabulary (0 when none)."""
+def _best_in(vocab: dict[str, float], hits: dict[str, float], idf: dict[str, float]) -> float:
+    """The best weighted match of one query stem in one vocabulary (0 when none), from the
+    catalogue stems the query stem matches (`hits`: stem -> match factor)."""
     best = 0.0
-    for key, weight in vocab.items():
-        factor = _match_factor(query_stem, key)
-        if factor:
+    for key, factor in hits.items():
+        weight = vocab.get(key)
+        if weight is not None:
             best = max(best, weight * factor * idf[key])
     return best
 
 
-def _title_coverage(title: frozenset[str], query: Iterable[str]) -> float:
-    """The share of a title's stems that some stem of the text matches."""
+def _title_coverage(title: frozenset[str], matched: Collection[str]) -> float:
+    """The share of a title's stems that some stem of the text matches (`matched`: every
+    catalogue stem the text's stems match; a title's stems are catalogue stems)."""
     if not title:
         return 0.0
-    return sum(1 for key in title if any(_match_factor(q, key) for q in query)) / len(title)
+    return sum(1 for key in title if key in matched) / len(title)
 
 
 def suggest_capabilities(
@@ -194,23 +196,29 @@ def suggest_capabilities(
         return []
     # How much each word of the text could weigh: the rarest catalogue stem it meets, or (met
     # by none) as much as the rarest possible, so unknown words count against every capability.
+    # Each text stem is compared with each catalogue stem once, here (this runs on every
+    # requirement page): hits[stem] holds the catalogue stems it matches and how well.
+    hits: dict[str, dict[str, float]] = {
+        query_stem: {key: factor for key in index.idf if (factor := _match_factor(query_stem, key))}
+        for query_stem in query
+    }
+    matched_anywhere = set().union(*hits.values())
     potential = {}
-    for query_stem in query:
-        met = [index.idf[key] for key in index.idf if _match_factor(query_stem, key)]
-        potential[query_stem] = max(met) if met else index.unknown_idf
+    for query_stem, met in hits.items():
+        potential[query_stem] = max(index.idf[key] for key in met) if met else index.unknown_idf
     total = sum(potential.values())
     found: list[CapabilitySuggestion] = []
     for capability, vocab, titles in zip(index.capabilities, index.vocab, index.titles):
         gained = 0.0
         matched: list[str] = []
         for query_stem, originals in query.items():
-            value = _best_in(vocab, query_stem, index.idf)
+            value = _best_in(vocab, hits[query_stem], index.idf)
             if value:
                 gained += value
                 matched.extend(originals)
         if not matched:
             continue
-        named = max(_title_coverage(title, query) for title in titles)
+        named = max(_title_coverage(title, matched_anywhere) for title in titles)
         score = round(min((1 - TITLE_SHARE) * gained / total + TITLE_SHARE * named, 1.0), 4)
         if score > threshold:
             found.append(CapabilitySuggestion(capability, score, tuple(dict.fromkeys(matched))))
