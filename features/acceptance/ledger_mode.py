@@ -17,13 +17,13 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 import loyalty_core.models  # noqa: F401  (every table of the core on Base.metadata)
 from loyalty_core.config import service as config_service
-from loyalty_core.db import Base
+from loyalty_core.db import Base, make_engine, make_session_factory
 from loyalty_core.engine import BasketLine, Decision
 from loyalty_core.ledger import service as ledger
 from loyalty_core.ledger.models import Card, Member, Transaction
@@ -35,11 +35,10 @@ class LedgerBook:
     the scenario names, and the members it enrolled (the last one is "the member")."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        self.engine = create_engine(
-            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
+        # The core's own engine settings (SQLite foreign keys on), as in production.
+        self.engine = make_engine("sqlite://", poolclass=StaticPool)
         Base.metadata.create_all(self.engine)
-        self.session: Session = sessionmaker(bind=self.engine, expire_on_commit=False)()
+        self.session: Session = make_session_factory(self.engine)()
         version = config_service.create_version(
             self.session, "under-test", json.dumps(document, ensure_ascii=False), created_by="acceptance"
         )

@@ -177,6 +177,20 @@ def test_a_run_that_hangs_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
     assert "behave took longer than 2 s and was stopped" in outcome.output
 
 
+def test_the_scenario_ledger_enforces_foreign_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import text
+
+    monkeypatch.syspath_prepend(str(ROOT / "features"))  # as features/environment.py does for behave
+    from acceptance.ledger_mode import LedgerBook
+
+    document, _ = config_service.read_text(_documents()["v2"])
+    book = LedgerBook(document)
+    try:
+        assert book.session.scalar(text("PRAGMA foreign_keys")) == 1
+    finally:
+        book.close()
+
+
 # --- stored scenarios -------------------------------------------------------------------------
 
 
