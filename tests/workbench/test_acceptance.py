@@ -456,6 +456,23 @@ def test_workbench_accept_run_on_the_demo(app: Flask) -> None:
     assert "v2\tfinished" in runs.output
 
 
+def test_a_run_that_breaks_ends_as_an_error_from_the_command_line_too(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(app)
+
+    def broken(*_args: object, **_kwargs: object) -> runner.Outcome:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(runner, "run", broken)  # the machine fails under the run, not the code
+    result = app.test_cli_runner().invoke(args=["accept", "run", "--project", "ACC", "--config", "v2"])
+    assert result.exit_code == 1, result.output
+    assert "the run could not complete: OSError('No space left on device')" in result.output
+    with app.app_context():
+        run = db.session().query(Run).one()
+        assert run.status == "error" and "No space left on device" in run.output
+
+
 def test_workbench_accept_import_refuses_a_bad_file(app: Flask, tmp_path: Path) -> None:
     _setup(app, demo=False)
     good, bad = tmp_path / "good.feature", tmp_path / "bad.feature"

@@ -7,6 +7,7 @@ Plain functions taking a session; every change is audited in the caller's transa
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from workbench.acceptance import runner
 
 MAX_FILES = 200
+
+logger = logging.getLogger(__name__)
 
 
 class AcceptanceError(Exception):
@@ -240,7 +243,26 @@ def execute_run(
 ) -> Run:
     """Run behave over the run's project features against its configuration version (in a
     separate process) and store every result. `on_progress(run, "file:line status")` is called
-    after each finished scenario (the caller may commit there, so other sessions see the progress)."""
+    after each finished scenario (the caller may commit there, so other sessions see the progress).
+    Whatever breaks on the way, the run ends as `error` saying why (it must never stay "running");
+    what it wrote before is rolled back."""
+    run_id = run.id
+    try:
+        return _execute_run(session, run, on_progress, jobs)
+    except Exception as error:  # noqa: BLE001 - whatever broke, the run must not stay "running"
+        logger.exception("acceptance run %s failed", run_id)
+        session.rollback()
+        failed = session.get(Run, run_id)
+        if failed is None:
+            raise
+        failed.status, failed.output = RunStatus.error.value, f"the run could not complete: {error!r}"
+        session.flush()
+        return failed
+
+
+def _execute_run(
+    session: Session, run: Run, on_progress: Callable[[Run, str], None] | None, jobs: int
+) -> Run:
     from workbench.acceptance import runner
 
     features = list_features(session, run.project)

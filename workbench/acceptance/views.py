@@ -191,22 +191,15 @@ def start_run(key: str) -> WerkzeugResponse:
 
 
 def _execute(app: Flask, run_id: int) -> None:
-    """Run behave for a stored run, committing its progress (the run page shows it as it goes)."""
+    """Run behave for a stored run in an app context (its own thread), committing its progress
+    (the run page shows it as it goes); service.execute_run turns any failure into an error run."""
     with app.app_context():
         session = db.session()
-        run = session.get(Run, run_id)
-        if run is None:
-            return
         try:
-            service.execute_run(session, run, on_progress=lambda _run, _label: session.commit())
-            session.commit()
-        except Exception as error:  # noqa: BLE001 - whatever broke, the run must not stay "running"
-            session.rollback()
             run = session.get(Run, run_id)
             if run is not None:
-                run.status, run.output = "error", f"the run could not complete: {error!r}"
+                service.execute_run(session, run, on_progress=lambda _run, _label: session.commit())
                 session.commit()
-            app.logger.exception("acceptance run %s failed", run_id)
         finally:
             db.session.remove()
 
