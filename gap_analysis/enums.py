@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Self
 
@@ -16,11 +17,19 @@ class _Labelled(str, Enum):
 
     @classmethod
     def parse(cls, value: str) -> Self:
-        """The member named by `value` (its value or its label, any case); ValueError naming the choices."""
+        """The member named by `value`: its value, name or label, or one of the enum's aliases
+        (`_ALIASES`: the Russian MoSCoW words). Any case and spacing, ё as е, any dash as a
+        hyphen ("Fit - standard") and a typographic apostrophe as the plain one ("Won’t", as
+        Word and Excel autocorrect it), so a page filter, a form and the import accept the same
+        spellings. ValueError naming the choices otherwise."""
         text = (value or "").strip()
+        wanted = _spelling(text)
         for member in cls:
-            if text.lower() in (member.value, member.label.lower(), member.name):
+            if wanted in (_spelling(member.value), _spelling(member.name), _spelling(member.label)):
                 return member
+        alias = _ALIASES.get(cls, {}).get(wanted)
+        if alias is not None:
+            return cls(alias)
         choices = ", ".join(member.value for member in cls)
         raise ValueError(f"{text!r} is not one of {choices}")
 
@@ -105,3 +114,17 @@ _LABELS = {
     "out_of_scope": "Out of scope",
     "in_progress": "In progress",
 }
+
+# Other words people write for a member (in the spelling `_spelling` gives): alias -> value.
+_ALIASES: dict[type[_Labelled], dict[str, str]] = {
+    # The Russian MoSCoW words a client writes in a Priority column.
+    Priority: {"обязательно": "must", "желательно": "should", "возможно": "could", "не будет": "wont"},
+}
+_DASHES = re.compile("[-‐‑‒–—―]")
+
+
+def _spelling(text: str) -> str:
+    """How `parse` compares words: case-folded, ё as е, single spaces, any dash a hyphen, a
+    typographic apostrophe the plain one."""
+    folded = _DASHES.sub("-", text.replace("’", "'")).casefold().replace("ё", "е")
+    return " ".join(folded.split())

@@ -25,7 +25,7 @@ from typing import TypeVar
 import openpyxl
 from defusedxml import DefusedXmlException
 
-from gap_analysis.enums import Classification, ClassificationStatus, Priority, _Labelled
+from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -55,16 +55,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = {"title": "Title", "priority": "Priority"}
 _FIELD_OF = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
-# The Russian MoSCoW words a client writes in the Priority column.
-_PRIORITY_WORDS = {
-    "обязательно": Priority.must, "желательно": Priority.should, "возможно": Priority.could,
-    "не будет": Priority.wont,
-}
 _ID = re.compile(r"(?:req[-\s]?)?0*(\d{1,9})", re.IGNORECASE)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_DASHES = re.compile("[-‐‑‒–—―]")
 _SHEET_NAMES = ("requirements", "требования")
-_E = TypeVar("_E", bound=_Labelled)
+_E = TypeVar("_E", Priority, Classification, ClassificationStatus)
 
 
 @dataclass(frozen=True)
@@ -379,7 +373,7 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
     if not _text(raw):
         problems.append(IntakeProblem(line, written, "a priority is required (must, should, could, wont)"))
     else:
-        priority = _PRIORITY_WORDS.get(_squeeze(_text(raw))) or _parse(Priority, raw, line, written, problems)
+        priority = _parse(Priority, raw, line, written, problems)
 
     raw, written = cell("classification")
     classification = _parse(Classification, raw, line, written, problems) if _text(raw) else None
@@ -397,16 +391,11 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
 
 
 def _parse(kind: type[_E], raw: object, line: int, written: str, problems: list[IntakeProblem]) -> _E | None:
-    """A vocabulary member by its value or label; a hyphen stands for the labels' dash, and a
-    typographic apostrophe for the plain one (Won’t, as Word and Excel autocorrect it)."""
-    text = _text(raw).replace("’", "'")
+    """A vocabulary member as `kind.parse` reads it (the spellings a page filter and a form
+    accept too: value, label, the Russian MoSCoW words, any dash); None and a problem otherwise."""
     try:
-        return kind.parse(text)
+        return kind.parse(_text(raw))
     except ValueError as error:
-        wanted = _squeeze(_DASHES.sub("-", text))
-        for member in kind:
-            if wanted == _squeeze(_DASHES.sub("-", member.label)):
-                return member
         problems.append(IntakeProblem(line, written, str(error)))
         return None
 
