@@ -24,7 +24,7 @@ from sqlalchemy.pool import StaticPool
 import loyalty_core.models  # noqa: F401  (every table of the core on Base.metadata)
 from loyalty_core.config import service as config_service
 from loyalty_core.db import Base, make_engine, make_session_factory
-from loyalty_core.engine import BasketLine, Decision
+from loyalty_core.engine import BasketLine, Decision, LineReturn
 from loyalty_core.ledger import service as ledger
 from loyalty_core.ledger.models import Card, Member, Transaction
 from loyalty_core.stores.models import Store
@@ -99,16 +99,29 @@ class LedgerBook:
         """The POS quote: what the purchase would give, nothing written."""
         return ledger.quote(self.session, ledger.run_context(store), self.require_member(), lines, 0, at)
 
-    def give_back(self, store: Store, quantities: dict[int, Decimal], at: dt.datetime) -> None:
+    def give_back(self, store: Store, quantities: dict[int, Decimal], at: dt.datetime) -> list[LineReturn]:
+        """Return quantities of the last purchase through the core: the figures of the return
+        transaction it stored, per line (what a scenario's Then steps check)."""
         if self.last_purchase is None:
             raise AssertionError("there is no purchase to return from (the member has not bought the basket)")
         purchase_id: uuid.UUID = self.last_purchase.id
+        paid_before = {line.line_no: line.returned_paid for line in self.last_purchase.lines}
         try:
-            ledger.commit_return(self.session, store, purchase_id, quantities, at)
+            txn = ledger.commit_return(self.session, store, purchase_id, quantities, at)
         except Exception:
             self.session.rollback()
             raise
         self.session.commit()
+        # The money part of a line is kept on the purchase's line (returned_paid), not the return's.
+        paid_after = {line.line_no: line.returned_paid for line in self.last_purchase.lines}
+        return [
+            LineReturn(
+                index=line.line_no, quantity=line.quantity, points_reversed=line.points,
+                redeemed_points_refunded=line.redeemed_points, amount=line.amount,
+                paid=paid_after[line.line_no] - paid_before[line.line_no],
+            )
+            for line in sorted(txn.lines, key=lambda item: item.line_no)
+        ]
 
     def expire(self, at: dt.datetime) -> int:
         """Run the expiry job at `at`: the points it expired."""

@@ -364,8 +364,9 @@ class Till:
         try:
             plan = plan_return(self.returnable, quantities)
             if self.in_ledger and self.book is not None:
-                # The ledger applies the same plan, and its own rules (the return window).
-                self.book.give_back(self.book.store(self.store, self.direction), quantities, self.at())
+                # The core returns through its ledger, with its own rules (the return window):
+                # the checks read the figures it stored, not the pure engine's plan.
+                plan = self.book.give_back(self.book.store(self.store, self.direction), quantities, self.at())
         except LoyaltyError as error:
             self.last_return = None
             self.refusal = Refusal("return", error)
