@@ -6,11 +6,15 @@ another system does it). Only named tasks and sub-processes count: events and ga
 plumbing of a diagram, not work anyone builds.
 
 Steps are paired by `process_models.diff` (by id, then by name within a lane of the same name).
-A step moved to another lane keeps its name but not its lane, so the diff sees it as added; a
-TO-BE step with the same name as a removed AS-IS step is therefore read as that step moved. It
-is a candidate when it lands on a system; a step handed from one person to another is not.
-A step's role and system are read as the step tables read them (`process_models.steps`): its
-system is its own `system`, else its lane's name when the lane is a system lane.
+On top of the diff, the candidates add a rule of their own: a TO-BE step the diff calls added
+is paired with a removed AS-IS step of the same name in any lane, and read as that step moved.
+The diff does not pair across lanes (a name alone is weak evidence that two steps are one:
+two lanes may each have their own "Check the receipt"); here the question is what the
+systems are asked to do, and a step that keeps its name while it changes lanes is the typical
+hand-over to a system, which is exactly the requirement to find. It is a candidate when it
+lands on a system; a step handed from one person to another is not.
+A step's system is read as the step tables read it (`process_models.steps.step_system`): its
+own `system`, else its lane's name when the lane is a system lane.
 """
 
 from __future__ import annotations
@@ -18,9 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from process_models.diff import diff, normalise_name
-from process_models.enums import LaneKind
 from process_models.model import Node, ProcessModel
-from process_models.steps import ordered_nodes
+from process_models.steps import ordered_nodes, step_system
 
 NEW_STEP = "new TO-BE step"
 
@@ -42,16 +45,9 @@ def _lane_name(model: ProcessModel, node: Node) -> str:
     return lane.name if lane is not None else ""
 
 
-def _system(model: ProcessModel, node: Node) -> str:
-    if node.system:
-        return node.system
-    lane = model.lanes.get(node.lane or "")
-    return lane.name if lane is not None and lane.kind is LaneKind.system else ""
-
-
 def _who(model: ProcessModel, node: Node) -> str:
     """Who did a step: its system, else its lane (a role), else nobody named."""
-    return _system(model, node) or _lane_name(model, node) or "no lane"
+    return step_system(model, node) or _lane_name(model, node) or "no lane"
 
 
 def _is_step(node: Node) -> bool:
@@ -73,7 +69,7 @@ def requirement_candidates(as_is: ProcessModel, to_be: ProcessModel) -> list[Req
     for node in ordered_nodes(to_be):
         if not _is_step(node):
             continue
-        system = _system(to_be, node)
+        system = step_system(to_be, node)
         earlier: Node | None = None
         if node.id in before_of:
             earlier = as_is.node(before_of[node.id])
@@ -83,7 +79,7 @@ def requirement_candidates(as_is: ProcessModel, to_be: ProcessModel) -> list[Req
                 earlier = same_name.pop(0)
         if earlier is None:
             reason = NEW_STEP
-        elif system and normalise_name(system) != normalise_name(_system(as_is, earlier)):
+        elif system and normalise_name(system) != normalise_name(step_system(as_is, earlier)):
             reason = f"moves to system {system} (was: {_who(as_is, earlier)})"
         else:
             continue

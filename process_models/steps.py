@@ -69,6 +69,21 @@ def ordered_nodes(model: ProcessModel) -> list[Node]:
     return [model.node(n) for n in seen]
 
 
+def step_role(model: ProcessModel, node: Node) -> str:
+    """The role doing a step: its lane's name when the lane is a role lane, else ""."""
+    lane = model.lanes.get(node.lane or "")
+    return lane.name if lane is not None and lane.kind is LaneKind.role else ""
+
+
+def step_system(model: ProcessModel, node: Node) -> str:
+    """The system doing a step: the step's own `system`, else its lane's name when the lane is
+    a system lane, else "". (Requirement candidates read a step's system by this rule too.)"""
+    if node.system:
+        return node.system
+    lane = model.lanes.get(node.lane or "")
+    return lane.name if lane is not None and lane.kind is LaneKind.system else ""
+
+
 def step_rows(model: ProcessModel, *, named_only: bool = False) -> list[StepRow]:
     """The step table of a model. With `named_only`, unnamed events and gateways (the plumbing
     of a diagram) are left out; named ones stay."""
@@ -76,9 +91,6 @@ def step_rows(model: ProcessModel, *, named_only: bool = False) -> list[StepRow]
     for node in ordered_nodes(model):
         if named_only and not node.name and not node.kind.is_activity:
             continue
-        lane = model.lanes.get(node.lane or "")
-        role = lane.name if lane is not None and lane.kind is LaneKind.role else ""
-        system = node.system or (lane.name if lane is not None and lane.kind is LaneKind.system else "")
         next_steps: tuple[str, ...] = ()
         if node.kind.is_gateway:
             next_steps = tuple(
@@ -91,8 +103,8 @@ def step_rows(model: ProcessModel, *, named_only: bool = False) -> list[StepRow]
                 node_id=node.id,
                 kind=READER_LABELS.get(node.kind, node.kind.label),
                 name=node.name,
-                role=role,
-                system=system,
+                role=step_role(model, node),
+                system=step_system(model, node),
                 description=node.description,
                 next_steps=next_steps,
             )
