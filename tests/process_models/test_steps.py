@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import ProcessModel
-from process_models.steps import ordered_nodes, step_rows
+from process_models.steps import ordered_nodes, step_role, step_rows, step_system
 
 
 def _purchase() -> ProcessModel:
@@ -53,3 +53,16 @@ def test_nodes_no_start_reaches_still_appear_once() -> None:
     order = [n.id for n in ordered_nodes(model)]
     assert sorted(order) == sorted(model.graph.nodes) and len(order) == len(set(order))
     assert order.index("island_b") < order.index("island_a")
+
+
+def test_a_steps_role_and_system_are_read_by_one_rule() -> None:
+    model = _purchase()
+    model.add_node(NodeKind.task, "Без дорожки", id="laneless")
+    steps = {node.id: node for node in ordered_nodes(model)}
+    # The step's own system wins over its (role) lane; a system lane is the system; no lane, neither.
+    assert (step_role(model, steps["scan"]), step_system(model, steps["scan"])) == ("Кассир", "Касса (POS)")
+    assert (step_role(model, steps["accrue"]), step_system(model, steps["accrue"])) == ("", "СУЛ")
+    assert (step_role(model, steps["laneless"]), step_system(model, steps["laneless"])) == ("", "")
+    rows = {row.node_id: row for row in step_rows(model)}
+    for node_id, node in steps.items():
+        assert (rows[node_id].role, rows[node_id].system) == (step_role(model, node), step_system(model, node))
