@@ -26,7 +26,3 @@ class RunForm(FlaskForm):
     # The configuration versions, filled per request.
     version = SelectField("Configuration version", choices=[], validate_choice=False)
 
-
-class DeleteForm(FlaskForm):
-    """Only the CSRF token."""
-

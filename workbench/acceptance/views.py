@@ -13,23 +13,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from loyalty_core.config import service as config_service
 from loyalty_core.errors import LoyaltyError
 from workbench.acceptance import gherkin, service
-from workbench.acceptance.forms import DeleteForm, EditFeatureForm, FeatureForm, ImportForm, RunForm
+from workbench.acceptance.forms import EditFeatureForm, FeatureForm, ImportForm, RunForm
 from workbench.acceptance.models import Feature, Run, Scenario
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.auth.forms import ConfirmForm
 from workbench.extensions import db
-from workbench.forms import flash_form_errors
-from workbench.projects.models import Project
-from workbench.projects.service import ProjectError, get_project
+from workbench.forms import commit_change, flash_form_errors, select_choices
+from workbench.projects.views import project_or_404
 
 bp = Blueprint("acceptance", __name__)
-
-
-def _project(key: str) -> Project:
-    try:
-        return get_project(db.session(), key)
-    except ProjectError:
-        abort(404)
 
 
 def _feature(feature_id: int) -> Feature:
@@ -41,16 +34,16 @@ def _feature(feature_id: int) -> Feature:
 
 def _run_form() -> RunForm:
     form = RunForm()
-    form.version.choices = [
+    form.version.choices = select_choices(
         (v.label, f"{v.label} ({v.status})") for v in reversed(config_service.list_versions(db.session()))
-    ]
+    )
     return form
 
 
 @bp.get("/projects/<key>/acceptance")
 @any_role()
 def index(key: str) -> str:
-    project = _project(key)
+    project = project_or_404(key)
     session = db.session()
     versions = config_service.list_versions(session)
     runs = service.list_runs(session, project, limit=20)
@@ -70,29 +63,23 @@ def index(key: str) -> str:
 @bp.post("/projects/<key>/acceptance/import")
 @roles_required(Role.consultant)
 def import_files(key: str) -> WerkzeugResponse:
-    project = _project(key)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        flash("the form expired; try again", "error")
-        return redirect(url_for("acceptance.index", key=project.key))
+    project = project_or_404(key)
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
-    try:
+
+    def change() -> str:
         features = service.import_features(
             db.session(), project, [(f.filename or "", f.read()) for f in uploads], actor=current_user.username
         )
-        db.session.commit()
-    except (service.AcceptanceError, gherkin.GherkinError) as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("acceptance.index", key=project.key))
-    flash(f"imported {len(features)} feature file(s)", "info")
+        return f"imported {len(features)} feature file(s)"
+
+    commit_change(change, refusals=(service.AcceptanceError, gherkin.GherkinError), form=ImportForm())
     return redirect(url_for("acceptance.index", key=project.key))
 
 
 @bp.route("/projects/<key>/acceptance/features/new", methods=["GET", "POST"])
 @roles_required(Role.consultant)
 def new_feature(key: str) -> WerkzeugResponse | str:
-    project = _project(key)
+    project = project_or_404(key)
     form = FeatureForm()
     error = None
     if form.validate_on_submit():
@@ -107,7 +94,7 @@ def new_feature(key: str) -> WerkzeugResponse | str:
             db.session.rollback()
             error = problem
     elif request.method == "POST":
-        flash("; ".join(f"{f}: {', '.join(e)}" for f, e in form.errors.items()), "error")
+        flash_form_errors(form)
     return render_template("acceptance/edit.html", project=project, form=form, feature=None, error=error)
 
 
@@ -122,7 +109,7 @@ def feature(feature_id: int) -> str:
         background = ""
     return render_template(
         "acceptance/feature.html", feature=item, project=item.project, form=form, background=background,
-        latest=service.latest_results(db.session(), item.project), error=None, delete_form=DeleteForm(),
+        latest=service.latest_results(db.session(), item.project), error=None, delete_form=ConfirmForm(),
     )
 
 
@@ -154,7 +141,7 @@ def save(feature_id: int) -> WerkzeugResponse | str:
 def delete(feature_id: int) -> WerkzeugResponse:
     item = _feature(feature_id)
     key = item.project.key
-    if not DeleteForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     service.delete_feature(db.session(), item, actor=current_user.username)
     db.session.commit()
@@ -165,23 +152,19 @@ def delete(feature_id: int) -> WerkzeugResponse:
 @bp.post("/projects/<key>/acceptance/runs")
 @roles_required(Role.consultant)
 def start_run(key: str) -> WerkzeugResponse:
-    project = _project(key)
+    project = project_or_404(key)
     form = _run_form()
-    if not form.validate_on_submit():
-        flash("the form expired; try again", "error")
-        return redirect(url_for("acceptance.index", key=project.key))
-    try:
+    started: list[Run] = []
+
+    def change() -> str:
         version = config_service.get_version(db.session(), form.version.data or "")
-        run = service.create_run(db.session(), project, version, actor=current_user.username)
-        db.session.commit()
-    except service.AcceptanceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        started.append(service.create_run(db.session(), project, version, actor=current_user.username))
+        return f"run {started[0].id} started"
+
+    # A LoyaltyError's str() is its detail (what the page shows).
+    if not commit_change(change, refusals=(service.AcceptanceError, LoyaltyError), form=form):
         return redirect(url_for("acceptance.index", key=project.key))
-    except LoyaltyError as error:
-        db.session.rollback()
-        flash(error.detail, "error")
-        return redirect(url_for("acceptance.index", key=project.key))
+    run = started[0]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("ACCEPTANCE_RUN_INLINE"):
         _execute(app, run.id)
@@ -243,7 +226,7 @@ def scenario(scenario_id: int) -> str:
 @bp.get("/projects/<key>/acceptance/requirements")
 @any_role()
 def requirements(key: str) -> str:
-    project = _project(key)
+    project = project_or_404(key)
     tagged = service.requirement_scenarios(db.session(), project)
     return render_template(
         "acceptance/requirements.html", project=project, tagged=tagged,
@@ -254,7 +237,7 @@ def requirements(key: str) -> str:
 @bp.get("/projects/<key>/acceptance/requirements/<int:number>")
 @any_role()
 def requirement(key: str, number: int) -> str:
-    project = _project(key)
+    project = project_or_404(key)
     found, scenarios = service.results_by_requirement(db.session(), project, number)
     return render_template(
         "acceptance/requirement.html", project=project, number=number, requirement=found, scenarios=scenarios,
