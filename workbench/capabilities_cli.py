@@ -10,7 +10,7 @@ import json
 
 import click
 
-from loyalty_core.capabilities import catalogue, to_json
+from loyalty_core.capabilities import STANDARD, catalogue, to_json
 
 
 @click.command("capabilities")
@@ -23,8 +23,10 @@ def capabilities_command(as_json: bool) -> None:
         return
     rows = [(c.code, c.kind, ", ".join(c.config_keys) or "-", c.title) for c in items]
     header = ("code", "kind", "keys", "title")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    # The first columns are padded to line up; the title, last, is not (no trailing spaces).
+    padded = len(header) - 1
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(padded)]
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
-    standard = sum(1 for c in items if c.kind == "standard")
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[padded])
+    standard = sum(1 for c in items if c.kind == STANDARD)
     click.echo(f"{len(items)} capabilities: {standard} standard, {len(items) - standard} by configuration", err=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -27,14 +27,12 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from loyalty_core.config.schema import ProgramConfig
+from loyalty_core.capabilities.configuration import TEXTS
+from loyalty_core.capabilities.standard import DECLARATIONS, api_operations
+from loyalty_core.config.schema import CAPABILITIES_KEY, ProgramConfig
 
 STANDARD = "standard"
 CONFIGURATION = "configuration"
-KINDS = (STANDARD, CONFIGURATION)
-
-# The metadata key a schema field carries (`Field(json_schema_extra={"x-capabilities": [...]})`).
-SCHEMA_KEY = "x-capabilities"
 
 
 class CatalogueError(Exception):
@@ -105,20 +103,17 @@ def _walk(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, FieldInfo,
             yield from _walk(nested, f"{path}[]." if is_list else f"{path}.")
 
 
-def schema_leaves(root: type[BaseModel] = ProgramConfig) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Every leaf path of the schema with the capability codes its field names (maybe none)."""
-    return tuple((path, codes) for path, codes, _ in _leaves(root))
-
-
-def _leaves(root: type[BaseModel]) -> list[tuple[str, tuple[str, ...], str]]:
+def schema_leaves() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """Every leaf of the configuration schema: (path, the capability codes its field names,
+    "module.Model.field"), walked from ProgramConfig in schema order."""
     leaves = []
-    for path, info, where in _walk(root, ""):
+    for path, info, where in _walk(ProgramConfig, ""):
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        codes = extra.get(SCHEMA_KEY, [])
+        codes = extra.get(CAPABILITIES_KEY, [])
         if isinstance(codes, str) or not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise CatalogueError(f"{path}: {SCHEMA_KEY} must be a list of capability codes")
+            raise CatalogueError(f"{path}: {CAPABILITIES_KEY} must be a list of capability codes")
         leaves.append((path, tuple(str(c) for c in codes), where))
-    return leaves
+    return tuple(leaves)
 
 
 def config_key_paths() -> tuple[str, ...]:
@@ -127,18 +122,16 @@ def config_key_paths() -> tuple[str, ...]:
     A list of nested models reads `promotions[].conditions.weekdays`; a mapping or a list of
     scalars is one leaf (`earn.category_rates`, `earn.excluded_categories`).
     """
-    return tuple(path for path, _ in schema_leaves())
+    return tuple(path for path, _, _ in schema_leaves())
 
 
 # --- assembly --------------------------------------------------------------------------------
 
 
 def _configuration_capabilities() -> list[Capability]:
-    from loyalty_core.capabilities.configuration import TEXTS
-
     keys: dict[str, list[str]] = {}  # code -> paths, codes in the order the schema first names them
     fields: dict[str, list[str]] = {}  # code -> the schema fields ("loyalty_core.config.schema.Tier.code")
-    for path, codes, where in _leaves(ProgramConfig):
+    for path, codes, where in schema_leaves():
         for code in codes:
             keys.setdefault(code, []).append(path)
             fields.setdefault(code, []).append(where)
@@ -165,8 +158,6 @@ def _configuration_capabilities() -> list[Capability]:
 
 
 def _standard_capabilities() -> list[Capability]:
-    from loyalty_core.capabilities.standard import DECLARATIONS, api_operations
-
     operations = api_operations()
     declared_ops = {op for declaration in DECLARATIONS for op in declaration.operations}
     missing = [op for op in declared_ops if op not in operations]
@@ -229,15 +220,9 @@ def to_json(capabilities: Iterable[Capability]) -> list[dict[str, Any]]:
             "config_keys": list(c.config_keys),
             "keywords": list(c.keywords),
             "implemented_by": list(c.implemented_by),
-            "example": _jsonable(c.example) if c.example is not None else None,
+            # Examples are plain JSON already (dicts, lists, strings, numbers): a copy is enough.
+            "example": c.example_document() if c.example is not None else None,
         }
         for c in capabilities
     ]
 
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_jsonable(v) for v in value]
-    return value

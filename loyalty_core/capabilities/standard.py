@@ -35,13 +35,16 @@ class StandardDeclaration:
 
 def api_operations() -> dict[str, str]:
     """operationId -> "METHOD /path (operationId)" of every operation of the POS API document."""
+    document = openapi_document()
+    # The paths are relative to the server the document declares ("/api/v1").
+    base = document["servers"][0]["url"].rstrip("/")
     found: dict[str, str] = {}
-    for path, item in openapi_document()["paths"].items():
+    for path, item in document["paths"].items():
         for method in HTTP_METHODS:
             operation = item.get(method)
             if operation is not None:
                 op_id = operation["operationId"]
-                found[op_id] = f"{method.upper()} /api/v1{path} ({op_id})"
+                found[op_id] = f"{method.upper()} {base}{path} ({op_id})"
     return found
 
 

@@ -12,9 +12,7 @@ import re
 import zoneinfo
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated
-
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -70,6 +68,16 @@ class NegativeBalancePolicy(str, Enum):
     clamp = "clamp"  # reverse only what the balance holds; the rest is written off
 
 
+# The metadata key naming the capabilities a leaf field switches on (read by the capability
+# catalogue, `loyalty_core.capabilities`, and published in the JSON Schema).
+CAPABILITIES_KEY = "x-capabilities"
+
+
+def _caps(*codes: str) -> dict[str, Any]:
+    """A field's `json_schema_extra` naming the capabilities it belongs to."""
+    return {CAPABILITIES_KEY: list(codes)}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -77,10 +85,10 @@ class _Strict(BaseModel):
 class EarnRules(_Strict):
     base_rate: Percent = Field(
         description="Percent of the earn base given as points (5 = 5%).",
-        json_schema_extra={"x-capabilities": ["earn.base_rate"]},
+        json_schema_extra=_caps("earn.base_rate"),
     )
-    category_rates: dict[str, Percent] = Field(default_factory=dict, json_schema_extra={"x-capabilities": ["earn.category_rates"]})
-    excluded_categories: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["earn.excluded_categories"]})
+    category_rates: dict[str, Percent] = Field(default_factory=dict, json_schema_extra=_caps("earn.category_rates"))
+    excluded_categories: list[str] = Field(default_factory=list, json_schema_extra=_caps("earn.excluded_categories"))
 
     @model_validator(mode="after")
     def _rates_not_excluded(self) -> EarnRules:
@@ -91,43 +99,43 @@ class EarnRules(_Strict):
 
 
 class Tier(_Strict):
-    code: Code = Field(json_schema_extra={"x-capabilities": ["tiers.levels"]})
-    name: str = Field(default="", json_schema_extra={"x-capabilities": ["tiers.levels"]})
+    code: Code = Field(json_schema_extra=_caps("tiers.levels"))
+    name: str = Field(default="", json_schema_extra=_caps("tiers.levels"))
     threshold: Money = Field(
         description="Money spent in the previous 365 days to reach the tier.",
-        json_schema_extra={"x-capabilities": ["tiers.levels"]},
+        json_schema_extra=_caps("tiers.levels"),
     )
-    multiplier: Annotated[Decimal, Field(gt=0, le=100)] = Field(default=Decimal(1), json_schema_extra={"x-capabilities": ["tiers.levels"]})
+    multiplier: Annotated[Decimal, Field(gt=0, le=100)] = Field(default=Decimal(1), json_schema_extra=_caps("tiers.levels"))
 
 
 class Redemption(_Strict):
     point_value: Annotated[Decimal, Field(gt=0, decimal_places=2)] = Field(
-        default=Decimal("1.00"), json_schema_extra={"x-capabilities": ["redemption.point_value"]}
+        default=Decimal("1.00"), json_schema_extra=_caps("redemption.point_value")
     )
     max_share: Annotated[Decimal, Field(ge=0, le=100)] = Field(
-        default=Decimal(100), json_schema_extra={"x-capabilities": ["redemption.max_share"]}
+        default=Decimal(100), json_schema_extra=_caps("redemption.max_share")
     )
-    min_points: Annotated[int, Field(ge=0)] = Field(default=0, json_schema_extra={"x-capabilities": ["redemption.min_points"]})
+    min_points: Annotated[int, Field(ge=0)] = Field(default=0, json_schema_extra=_caps("redemption.min_points"))
 
 
 class ReturnPolicy(_Strict):
-    window_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra={"x-capabilities": ["returns.window"]})
+    window_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra=_caps("returns.window"))
     negative_balance: NegativeBalancePolicy = Field(
-        default=NegativeBalancePolicy.allow, json_schema_extra={"x-capabilities": ["returns.negative_balance"]}
+        default=NegativeBalancePolicy.allow, json_schema_extra=_caps("returns.negative_balance")
     )
 
 
 class Conditions(_Strict):
-    date_from: dt.date | None = Field(default=None, json_schema_extra={"x-capabilities": ["condition.dates"]})
-    date_to: dt.date | None = Field(default=None, json_schema_extra={"x-capabilities": ["condition.dates"]})
-    weekdays: list[Weekday] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.weekdays"]})
-    stores: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.stores"]})
-    directions: list[Direction] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.directions"]})
-    categories: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.categories"]})
-    min_check: Money | None = Field(default=None, json_schema_extra={"x-capabilities": ["condition.min_check"]})
-    tiers: list[str] = Field(default_factory=list, json_schema_extra={"x-capabilities": ["condition.tiers"]})
+    date_from: dt.date | None = Field(default=None, json_schema_extra=_caps("condition.dates"))
+    date_to: dt.date | None = Field(default=None, json_schema_extra=_caps("condition.dates"))
+    weekdays: list[Weekday] = Field(default_factory=list, json_schema_extra=_caps("condition.weekdays"))
+    stores: list[str] = Field(default_factory=list, json_schema_extra=_caps("condition.stores"))
+    directions: list[Direction] = Field(default_factory=list, json_schema_extra=_caps("condition.directions"))
+    categories: list[str] = Field(default_factory=list, json_schema_extra=_caps("condition.categories"))
+    min_check: Money | None = Field(default=None, json_schema_extra=_caps("condition.min_check"))
+    tiers: list[str] = Field(default_factory=list, json_schema_extra=_caps("condition.tiers"))
     birthday_window_days: Annotated[int, Field(ge=0, le=183)] | None = Field(
-        default=None, json_schema_extra={"x-capabilities": ["condition.birthday"]}
+        default=None, json_schema_extra=_caps("condition.birthday")
     )
 
     @model_validator(mode="after")
@@ -144,20 +152,24 @@ _VALUE_KEY = {
 }
 
 
+# A promotion's code, name and kind belong to each kind of promotion.
+_EVERY_PROMOTION = ("promotion.multiplier", "promotion.extra_points", "promotion.category_rate")
+
+
 class Promotion(_Strict):
-    code: Code = Field(json_schema_extra={"x-capabilities": ["promotion.multiplier", "promotion.extra_points", "promotion.category_rate"]})
-    name: str = Field(default="", json_schema_extra={"x-capabilities": ["promotion.multiplier", "promotion.extra_points", "promotion.category_rate"]})
-    kind: PromotionKind = Field(json_schema_extra={"x-capabilities": ["promotion.multiplier", "promotion.extra_points", "promotion.category_rate"]})
-    priority: int = Field(default=0, json_schema_extra={"x-capabilities": ["promotion.priority"]})
-    exclusive: bool = Field(default=False, json_schema_extra={"x-capabilities": ["promotion.exclusive"]})
+    code: Code = Field(json_schema_extra=_caps(*_EVERY_PROMOTION))
+    name: str = Field(default="", json_schema_extra=_caps(*_EVERY_PROMOTION))
+    kind: PromotionKind = Field(json_schema_extra=_caps(*_EVERY_PROMOTION))
+    priority: int = Field(default=0, json_schema_extra=_caps("promotion.priority"))
+    exclusive: bool = Field(default=False, json_schema_extra=_caps("promotion.exclusive"))
     # validate_default: the kind check below must also run when the key is absent.
     multiplier: Annotated[Decimal, Field(gt=0, le=100)] | None = Field(
-        default=None, validate_default=True, json_schema_extra={"x-capabilities": ["promotion.multiplier"]}
+        default=None, validate_default=True, json_schema_extra=_caps("promotion.multiplier")
     )
     points: Annotated[int, Field(ge=1)] | None = Field(
-        default=None, validate_default=True, json_schema_extra={"x-capabilities": ["promotion.extra_points"]}
+        default=None, validate_default=True, json_schema_extra=_caps("promotion.extra_points")
     )
-    rate: Percent | None = Field(default=None, validate_default=True, json_schema_extra={"x-capabilities": ["promotion.category_rate"]})
+    rate: Percent | None = Field(default=None, validate_default=True, json_schema_extra=_caps("promotion.category_rate"))
     conditions: Conditions = Field(default_factory=Conditions)
 
     @field_validator("multiplier", "points", "rate")
@@ -184,14 +196,14 @@ class Promotion(_Strict):
 class ProgramConfig(_Strict):
     """One version of a programme's configuration."""
 
-    program: str = Field(min_length=1, json_schema_extra={"x-capabilities": ["program.identity"]})
-    currency: str = Field(default="RUB", json_schema_extra={"x-capabilities": ["program.identity"]})
-    timezone: str = Field(default="Europe/Moscow", json_schema_extra={"x-capabilities": ["program.timezone"]})
-    rounding: RoundingMode = Field(default=RoundingMode.floor, json_schema_extra={"x-capabilities": ["earn.rounding"]})
+    program: str = Field(min_length=1, json_schema_extra=_caps("program.identity"))
+    currency: str = Field(default="RUB", json_schema_extra=_caps("program.identity"))
+    timezone: str = Field(default="Europe/Moscow", json_schema_extra=_caps("program.timezone"))
+    rounding: RoundingMode = Field(default=RoundingMode.floor, json_schema_extra=_caps("earn.rounding"))
     earn: EarnRules
     tiers: list[Tier] = Field(default_factory=list)
     redemption: Redemption = Field(default_factory=Redemption)
-    expiry_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra={"x-capabilities": ["expiry.days"]})
+    expiry_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra=_caps("expiry.days"))
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
     promotions: list[Promotion] = Field(default_factory=list)
 

@@ -227,7 +227,7 @@ def test_the_schema_walk_reaches_nested_models_and_lists() -> None:
         assert expected in paths
     # Containers are not leaves.
     assert not {"earn", "tiers", "promotions", "promotions[].conditions"} & set(paths)
-    assert all(codes for _, codes in schema_leaves()), "every schema leaf names its capability"
+    assert all(codes for _, codes, _ in schema_leaves()), "every schema leaf names its capability"
 
 
 def test_a_described_capability_no_field_names_stops_the_build(
