@@ -50,7 +50,10 @@ def signed_in_page(base: str, *, role: str = "consultant", timeout_ms: int = 15_
     """A Chromium page (Russian locale, downloads accepted) signed in at `base` as the user of
     `role`; the browser is closed afterwards, whatever happened."""
     require(CHROMIUM.exists(), f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        import playwright.sync_api as sync_api
+    except ImportError:
+        require(False, "Playwright is not installed (pip install playwright)")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
