@@ -121,8 +121,15 @@ def test_a_wrong_configuration_fails_the_expected_scenarios_with_expected_and_ac
     assert half.status == "failed"
     assert half.failing_step == "Then at most 500 points can be redeemed (line 18)"
     assert "cannot redeem 500 points: at most 400 points (40% of the check 1000.00" in half.message
+    assert half.message == (  # what was expected, and what the engine answered instead
+        "expected at most 500 points to be redeemable, but the purchase was refused: "
+        "cannot redeem 500 points: at most 400 points (40% of the check 1000.00 at 1.00 per point)"
+    )
+    russian = next(r for r in outcome.results if r.scenario_name == "Баллами можно оплатить половину чека")
+    assert russian.status == "failed" and russian.message == half.message  # expected vs actual, same words
     wholesale = next(r for r in outcome.results if r.filename == "ru_wholesale.feature" and r.status == "failed")
     assert wholesale.message.startswith("expected the receipt to earn 680 points, got 510")
+    assert wholesale.message == "expected the receipt to earn 680 points, got 510 (lines: 510; applied: none; tier: base)"
 
 
 def test_russian_and_english_versions_of_a_scenario_give_the_same_result() -> None:
@@ -132,15 +139,21 @@ def test_russian_and_english_versions_of_a_scenario_give_the_same_result() -> No
         document, _ = config_service.read_text(_documents()[label])
         outcome = runner.run(_files(), document, config_label=label)
         by_file: dict[str, dict[tuple[int, ...], str]] = {}
+        messages: dict[str, dict[tuple[int, ...], str]] = {}
         for result in outcome.results:
             parsed = gherkin.parse((SCENARIOS / result.filename).read_text("utf-8"), result.filename)
             reqs = next(s.requirements for s in parsed.scenarios if s.name == result.scenario_name)
             by_file.setdefault(result.filename, {})[reqs] = result.status
+            messages.setdefault(result.filename, {})[reqs] = result.message
         for english, russian in pairs:
             shared = set(by_file[english]) & set(by_file[russian])
             assert shared, (english, russian)
             for reqs in shared:
                 assert by_file[english][reqs] == by_file[russian][reqs], (label, english, reqs)
+                # The same check says the same thing (expected vs actual) in either language.
+                assert messages[english][reqs] == messages[russian][reqs], (label, english, reqs)
+                if label == "v2":
+                    assert by_file[english][reqs] == "passed", (english, reqs, messages[english][reqs])
         assert by_file["redemption.feature"][(6,)] == by_file["ru_redemption.feature"][(6,)] == expect_req6
 
 
