@@ -22,7 +22,7 @@ from gap_analysis.export.texts import (
     scenario_text,
     source_text,
 )
-from gap_analysis.matrix import area_label, column_label, gap_matrix
+from gap_analysis.matrix import GapMatrix, area_label, column_label, gap_matrix
 from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord
 
 # Header -> column width (characters). The headers are the ones the import recognises.
@@ -50,8 +50,9 @@ def gap_map_xlsx(report: GapMapReport) -> bytes:
     requirements_sheet.title = "Requirements"
     _requirements(requirements_sheet, report.requirements)
     _modifications(workbook.create_sheet("Modifications"), report.modifications)
-    _matrix(workbook.create_sheet("Gap map"), report.requirements)
-    _summary(workbook.create_sheet("Summary"), report)
+    matrix = gap_matrix(report.requirements)  # the gap map sheet and the summary show the same counts
+    _matrix(workbook.create_sheet("Gap map"), matrix)
+    _summary(workbook.create_sheet("Summary"), report, matrix)
     workbook.properties.title = clean(f"{report.project_name}: gap map")
     workbook.properties.creator = "Loyalty rollout workbench"
     out = io.BytesIO()
@@ -118,8 +119,7 @@ def _modifications(sheet: Worksheet, modifications: Sequence[ModificationRecord]
         sheet[f"{estimate}{line}"].number_format = "0.0#"
 
 
-def _matrix(sheet: Worksheet, requirements: Sequence[RequirementRecord]) -> None:
-    matrix = gap_matrix(requirements)
+def _matrix(sheet: Worksheet, matrix: GapMatrix) -> None:
     header = [("Process area", 30), *((column_label(c), 14) for c in matrix.columns), ("Total", 9)]
     _header(sheet, header)
     sheet.row_dimensions[1].height = 32
@@ -134,9 +134,8 @@ def _matrix(sheet: Worksheet, requirements: Sequence[RequirementRecord]) -> None
     sheet.freeze_panes = "B2"
 
 
-def _summary(sheet: Worksheet, report: GapMapReport) -> None:
+def _summary(sheet: Worksheet, report: GapMapReport, matrix: GapMatrix) -> None:
     coverage = report.coverage
-    matrix = gap_matrix(report.requirements)
     rows: list[tuple[str, object]] = [
         ("Project", f"{report.project_key}: {report.project_name}"),
         ("Client", report.client),

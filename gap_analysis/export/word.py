@@ -1,12 +1,15 @@
 """The gap map and the modifications list as a Word document (A4 landscape, like the AS-IS /
 TO-BE descriptions): a summary, the process area x classification matrix, the requirements
-table and the modifications list with the critical path marked."""
+table and the modifications list with the critical path marked.
+
+The page set-up and the table helpers (`_page_setup`, `_table`) repeat those of
+`workbench.documents.description` on purpose: gap_analysis may not import workbench (the import
+contracts of pyproject.toml), and the two documents are meant to look alike."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -14,7 +17,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Length, Pt
 from docx.table import Table
 
 from gap_analysis.export.texts import (
@@ -22,12 +25,13 @@ from gap_analysis.export.texts import (
     days,
     generated_at,
 )
-from gap_analysis.matrix import area_label, column_label, column_of, gap_matrix
+from gap_analysis.matrix import GapMatrix, area_label, column_label, column_of, gap_matrix
 from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(29.7), Cm(21.0)  # A4 landscape: the requirements table is wide
 PAGE_MARGIN = Cm(1.8)
-# Column widths in cm; each table adds up to the usable width (29.7 - 2 x 1.8 = 26.1 cm).
+USABLE_WIDTH_CM = Length(PAGE_WIDTH - 2 * PAGE_MARGIN).cm  # 26.1 cm between the margins
+# Column widths in cm; each table adds up to the usable width.
 REQUIREMENT_COLUMNS = (
     ("REQ", 1.6), ("Title", 4.5), ("Priority", 1.6), ("Process area", 2.6), ("Classification", 2.8),
     ("Capability / key / modifications", 3.8), ("Status", 1.8), ("Owner", 2.4), ("Rationale", 5.0),
@@ -36,7 +40,6 @@ MODIFICATION_COLUMNS = (
     ("MOD", 1.6), ("Title", 8.5), ("Estimate (person-days)", 2.2), ("Priority", 1.8), ("Status", 2.2),
     ("Requirements", 4.5), ("Depends on", 3.3), ("Critical path", 2.0),
 )
-_ZERO = Decimal(0)
 
 
 def gap_map_docx(report: GapMapReport) -> bytes:
@@ -52,10 +55,11 @@ def gap_map_docx(report: GapMapReport) -> bytes:
             paragraph.add_run(clean(f"{label}: ")).bold = True
             paragraph.add_run(clean(value))
 
+    matrix = gap_matrix(report.requirements)  # the summary and the matrix section show the same counts
     document.add_heading("Summary", 1)
-    _summary(document, report)
+    _summary(document, report, matrix)
     document.add_heading("Gap map by process area", 1)
-    _matrix(document, report.requirements)
+    _matrix(document, matrix)
     document.add_heading("Requirements", 1)
     _requirements(document, report.requirements)
     document.add_heading("Modifications list (список доработок)", 1)
@@ -69,9 +73,8 @@ def gap_map_docx(report: GapMapReport) -> bytes:
 # --- sections ------------------------------------------------------------------------------
 
 
-def _summary(document: DocxDocument, report: GapMapReport) -> None:
+def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix) -> None:
     requirements = report.requirements
-    matrix = gap_matrix(requirements)
     coverage = report.coverage
     facts = [
         ("Requirements", str(len(requirements))),
@@ -98,11 +101,10 @@ def _critical_path(report: GapMapReport) -> str:
     return f"{' → '.join(report.critical_path)} ({days(report.critical_path_days)} person-days)"
 
 
-def _matrix(document: DocxDocument, requirements: Sequence[RequirementRecord]) -> None:
-    matrix = gap_matrix(requirements)
+def _matrix(document: DocxDocument, matrix: GapMatrix) -> None:
     # The area column takes what the count columns (1.9 cm each) leave of the page.
     count_width = 1.9
-    area_width = 26.1 - count_width * (len(matrix.columns) + 1)
+    area_width = USABLE_WIDTH_CM - count_width * (len(matrix.columns) + 1)
     header = [("Process area", area_width), *((column_label(c), count_width) for c in matrix.columns),
               ("Total", count_width)]
     table = _table(document, header)
@@ -158,8 +160,8 @@ def _modifications(document: DocxDocument, report: GapMapReport) -> None:
         table = _table(document, list(MODIFICATION_COLUMNS))
         for modification in report.modifications:
             _modification_row(table, modification)
-        _row(table, ["Total", "", days(sum((m.estimate_days for m in report.modifications), start=_ZERO)),
-                     "", "", "", "", ""], bold=True, right=(2,))
+        # The report's own total: the table, the summary and the line below show one figure.
+        _row(table, ["Total", "", days(report.total_effort_days), "", "", "", "", ""], bold=True, right=(2,))
     paragraph = document.add_paragraph()
     paragraph.add_run("Total effort: ").bold = True
     paragraph.add_run(f"{days(report.total_effort_days)} person-days")
