@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 
@@ -35,3 +36,9 @@ SEVERITY = {
     ResultStatus.passed.value: 1,
     ResultStatus.not_run.value: 0,
 }
+
+
+def worst(statuses: Iterable[str]) -> str:
+    """The status that stands for several (an outline's example rows): the most severe one
+    (`not_run` for none). The one place that orders statuses, with SEVERITY above."""
+    return max(statuses, key=lambda s: SEVERITY.get(s, 0), default=ResultStatus.not_run.value)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.acceptance import gherkin
-from workbench.acceptance.enums import SEVERITY, ResultStatus
+from workbench.acceptance.enums import SEVERITY, ResultStatus, worst
 
 LIBRARY = Path(__file__).resolve().parents[2] / "features"
 CLIENT_DIR = "client"
@@ -258,7 +258,7 @@ def _fold(parsed: gherkin.ParsedFeature, scenario: gherkin.ParsedScenario, rows:
                 name = row.get("name", "")
                 outcome.failing_step = failing + (f" (example {name.split(' -- ')[-1].strip()})" if " -- " in name else "")
                 outcome.message = message
-        outcome.status = max(statuses, key=lambda s: SEVERITY.get(s, 0))
+        outcome.status = worst(statuses)
     outcome.snippet = "\n\n".join(snippets)
     outcome.duration = round(outcome.duration, 4)
     return outcome

@@ -19,7 +19,7 @@ from gap_analysis.records import ScenarioLabel
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.db import utcnow
 from workbench.acceptance import gherkin
-from workbench.acceptance.enums import SEVERITY, ResultStatus, RunStatus
+from workbench.acceptance.enums import ResultStatus, RunStatus
 from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement
 from workbench.acceptance.runner import TIMEOUT_SECONDS
 from workbench.audit import service as audit
@@ -464,11 +464,6 @@ def verdict(session: Session, project: Project, version: ConfigVersion) -> Verdi
     return Verdict(not reasons, run.id, reasons, version.label, len(scenarios))
 
 
-def worst(statuses: Iterable[str]) -> str:
-    """The status that stands for several (an outline's example rows): the most severe one."""
-    return max(statuses, key=lambda s: SEVERITY.get(s, 0), default=ResultStatus.not_run.value)
-
-
 def results_by_requirement(
     session: Session, project: Project, number: int
 ) -> tuple[Requirement | None, list[tuple[Scenario, Result | None]]]:
@@ -480,8 +475,4 @@ def results_by_requirement(
     latest = latest_results(session, project)
     scenarios = [s for s in active_scenarios(session, project) if number in s.requirement_numbers]
     return requirement, [(s, latest.get(s.id)) for s in scenarios]
-
-
-def run_timestamp(run: Run) -> dt.datetime:
-    return run.finished_at or run.started_at
 
