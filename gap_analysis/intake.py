@@ -27,6 +27,7 @@ from defusedxml import DefusedXmlException
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
+from gap_analysis.export.texts import NOT_XML
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000  # data rows, the header not counted
@@ -56,7 +57,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED = {"title": "Title", "priority": "Priority"}
 _FIELD_OF = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
 _ID = re.compile(r"(?:req[-\s]?)?0*(\d{1,9})", re.IGNORECASE)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_NAMES = ("requirements", "требования")
 _E = TypeVar("_E", Priority, Classification, ClassificationStatus)
 
@@ -312,10 +312,13 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
         line = data[MAX_ROWS][0]
         raise IntakeError([IntakeProblem(line, "", f"more than {MAX_ROWS:,} requirements; split the file")])
 
+    # The header as written, per column ("" where a column has no header): every cell under a
+    # header is checked, whether the column is ours or the PM's own.
+    headers = tuple(_text(cell) for cell in header)
     result: list[RequirementRow] = []
     first_line_of: dict[int, int] = {}
     for line, cells in data:
-        number, row, row_problems = _row(line, cells, columns, header)
+        number, row, row_problems = _row(line, cells, columns, headers)
         # A number is claimed by its first line even when that line has other problems, so
         # the second line is reported in the same round.
         if number is not None:
@@ -333,7 +336,7 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
 
 
 def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str]],
-         header: tuple[object, ...]) -> tuple[int | None, RequirementRow | None, list[IntakeProblem]]:
+         headers: tuple[str, ...]) -> tuple[int | None, RequirementRow | None, list[IntakeProblem]]:
     """The row's requirement number (when it has a valid one), the row (None when it has a
     problem) and its problems."""
     def cell(field: str) -> tuple[object, str]:
@@ -344,22 +347,24 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
 
     problems: list[IntakeProblem] = []
     raw, written = cell("number")
-    number = requirement_number(raw) if _text(raw) else None
-    if _text(raw) and number is None:
-        problems.append(IntakeProblem(line, written, f"{_text(raw)[:40]!r} is not a requirement number "
+    number_text = _text(raw)
+    number = requirement_number(raw) if number_text else None
+    if number_text and number is None:
+        problems.append(IntakeProblem(line, written, f"{number_text[:40]!r} is not a requirement number "
                                       "(REQ-12 or 12; leave it empty for a new requirement)"))
     # Every cell under a header is checked for its length, ours or the PM's own column; the
     # fields are read only from cells that pass.
     unreadable = len(problems)
     for index, value in enumerate(cells):
-        header_text = _text(header[index]) if index < len(header) else ""
+        header_text = headers[index] if index < len(headers) else ""
         if not header_text:
             continue
         text = _text(value)
         if len(text) > MAX_CELL_CHARS:
             problems.append(IntakeProblem(line, header_text, f"{len(text):,} characters; at most {MAX_CELL_CHARS:,}"))
-        elif (bad := _CONTROL.search(text)) is not None:
-            problems.append(IntakeProblem(line, header_text, f"holds a control character (U+{ord(bad.group()):04X})"))
+        elif (bad := NOT_XML.search(text)) is not None:
+            kind = "a control character" if bad.group() < " " else "a character no spreadsheet holds"
+            problems.append(IntakeProblem(line, header_text, f"holds {kind} (U+{ord(bad.group()):04X})"))
     if len(problems) > unreadable:
         return number, None, problems
 
@@ -380,8 +385,11 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
     raw, written = cell("status")
     status = _parse(ClassificationStatus, raw, line, written, problems) if _text(raw) else ClassificationStatus.open
 
-    if problems or priority is None or status is None:
+    if problems:
         return number, None, problems
+    # No problem means both were read (a missing or unreadable one is a problem above); the
+    # assert only says so to the type checker.
+    assert priority is not None and status is not None
     row = RequirementRow(
         line=line, number=number, title=text_of["title"], priority=priority, description=text_of["description"],
         process_area=text_of["process_area"], classification=classification, capability=text_of["capability"],

@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gap_analysis.records import GapMapReport, RequirementRecord, ScenarioLabel
 
-# Characters XML 1.0 cannot hold: python-docx and openpyxl refuse them, and a stray one in a
-# typed description must not make the whole export fail.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold: python-docx and openpyxl refuse them, so a stray one in a
+# typed description is dropped from an export, and an imported cell holding one is refused.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Worst first: the latest result of a requirement is its worst scenario's.
 _RESULT_ORDER = ("error", "failed", "undefined", "skipped", "not_run", "passed")
 
 
 def clean(text: str) -> str:
     """`text` without the control characters XML cannot carry."""
-    return _NOT_XML.sub("", text or "")
+    return NOT_XML.sub("", text or "")
 
 
 def days(value: Decimal) -> str:

@@ -113,6 +113,8 @@ BAD = {
                         [(2, "Description", "10,001 characters; at most 10,000")]),
     "a control character": (csv_file("Title,Priority\nA\x07,must\n"), "r.csv",
                             [(2, "Title", "holds a control character (U+0007)")]),
+    "a character XML cannot hold": (csv_file("Title,Priority,Notes\nA,must,x\ufffe\n"), "r.csv",
+                                    [(2, "Notes", "holds a character no spreadsheet holds (U+FFFE)")]),
     "neither UTF-8 nor cp1251": (b"Title,Priority\nA\x98,must\n", "r.csv",
                                 [(2, "", "byte 0x98 is neither UTF-8 nor Windows-1251 text; save the file as CSV "
                                          "UTF-8")]),
