@@ -41,7 +41,7 @@ def big_report(requirements: int, modifications: int) -> GapMapReport:
             priority=list(Priority)[n % 4], description="Описание требования из интервью с владельцем процесса. " * 3,
             process_area=AREAS[n % len(AREAS)], source_kind=SourceKind.finding, source_text=f"Находка {n}",
             classification=classification, capability="earn.base_rate" if classification else "",
-            config_key="earning.base_rate_percent" if classification is Classification.fit_configuration else "",
+            config_key="earn.base_rate" if classification is Classification.fit_configuration else "",
             rationale="Согласовано на рабочей встрече; см. протокол." if n % 2 else "",
             owner=("Иванова", "Петров", "Сидорова")[n % 3], status=list(ClassificationStatus)[n % 4],
             modifications=refs, scenarios=scenarios,

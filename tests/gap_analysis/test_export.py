@@ -19,6 +19,7 @@ from gap_analysis.enums import Classification, Priority
 from gap_analysis.export import gap_map_docx, gap_map_xlsx
 from gap_analysis.intake import read_requirements
 from gap_analysis.records import GapMapReport
+from loyalty_core.capabilities import config_key_paths, get_capability
 from tests.gap_analysis.support import sample_report
 
 LABELS = [c.label for c in Classification]
@@ -95,7 +96,7 @@ def test_docx_requirements_table(docx: DocxDocument) -> None:
     assert list(rows) == [f"REQ-{n}" for n in range(1, 10)]
     assert rows["REQ-1"] == ["REQ-1", "Начисление баллов за покупку\n5% от суммы чека", "Must", "Начисление",
                              "Fit — standard", "earn.base_rate", "Agreed", "Иванова", "Стандартная функция СУЛ"]
-    assert rows["REQ-2"][5] == "redeem.max_share\nKey: redemption.max_share_percent"
+    assert rows["REQ-2"][5] == "redemption.max_share\nKey: redemption.max_share"
     assert rows["REQ-3"][4:6] == ["Gap — extension", "Modifications: MOD-1, MOD-2"]
     assert rows["REQ-7"][2] == "Won't"
     assert rows["REQ-8"][4] == "Unclassified"
@@ -156,7 +157,7 @@ def test_xlsx_requirements_sheet_is_a_filterable_table(workbook: openpyxl.Workbo
         "Last result": "passed", "Status": "Agreed", "Owner": "Иванова", "Rationale": "Стандартная функция СУЛ",
     }
     assert by_id["REQ-2"]["Last result"] == "failed"  # the worst of its scenarios
-    assert by_id["REQ-2"]["Configuration key"] == "redemption.max_share_percent"
+    assert by_id["REQ-2"]["Configuration key"] == "redemption.max_share"
     assert by_id["REQ-3"]["Modifications"] == "MOD-1, MOD-2"
     assert by_id["REQ-7"]["Priority"] == "Won't"
     assert by_id["REQ-8"]["Classification"] is None and by_id["REQ-8"]["Last result"] == "no scenario"
@@ -229,3 +230,13 @@ def test_the_requirements_sheet_imports_back_to_the_same_requirements(report: Ga
             requirement.rationale, requirement.owner, requirement.status)
     assert {row.priority for row in rows} == set(Priority)
     assert {row.classification for row in rows} == {*Classification, None}
+
+
+def test_the_sample_names_capabilities_and_keys_the_catalogue_has(report: GapMapReport) -> None:
+    # An export shows what a consultant chose from the catalogue: the sample chooses real ones.
+    for requirement in report.requirements:
+        if requirement.capability:
+            capability = get_capability(requirement.capability)
+            if requirement.config_key:
+                assert requirement.config_key in capability.config_keys, requirement.ref
+        assert not requirement.config_key or requirement.config_key in config_key_paths(), requirement.ref
