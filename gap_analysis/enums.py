@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import Enum
 from typing import Self
 
@@ -100,6 +101,33 @@ class ModificationStatus(_Labelled):
     in_progress = "in_progress"
     done = "done"
     rejected = "rejected"
+
+
+
+class ScenarioStatus(str, Enum):
+    """What an acceptance scenario came to in its latest run: behave's statuses, `error` for a
+    feature that could not be parsed, and `not_run` for a scenario no run has included yet."""
+
+    passed = "passed"
+    failed = "failed"
+    skipped = "skipped"
+    undefined = "undefined"
+    error = "error"
+    not_run = "not_run"
+
+
+# The one order of statuses, least to most severe: several results make one by the most severe
+# (an outline's example rows in a run, a requirement's scenarios in the gap map). A scenario
+# never run says less than a pass, and more than nothing went wrong.
+SEVERITY = {status.value: rank for rank, status in enumerate((
+    ScenarioStatus.passed, ScenarioStatus.not_run, ScenarioStatus.skipped, ScenarioStatus.undefined,
+    ScenarioStatus.failed, ScenarioStatus.error,
+))}
+
+
+def worst_status(statuses: Iterable[str]) -> str:
+    """The most severe of `statuses` (`not_run` for none); unknown statuses rank lowest."""
+    return max(statuses, key=lambda s: SEVERITY.get(s, -1), default=ScenarioStatus.not_run.value)
 
 
 _LABELS = {

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from gap_analysis.enums import Classification, SourceKind
+from gap_analysis.enums import SEVERITY, Classification, ScenarioStatus, SourceKind, worst_status
 from gap_analysis.records import RequirementRecord
 
 
@@ -161,11 +161,12 @@ def _result(r: RequirementRecord, out_of_scope: bool) -> HopCheck:
         if out_of_scope:
             return HopCheck(Hop.result, HopState.not_needed)
         return HopCheck(Hop.result, HopState.missing, "nothing to run")
-    statuses = [s.status for s in r.scenarios]
-    bad = [s for s in r.scenarios if s.status not in ("passed", "not_run")]
+    # Worse than "never run" is failing; "never run" is a hop still missing; all passed is ok.
+    never_run = SEVERITY[ScenarioStatus.not_run.value]
+    bad = [s for s in r.scenarios if SEVERITY.get(s.status, never_run + 1) > never_run]
     if bad:
         names = ", ".join(f"{s.name} ({s.status})" for s in bad[:3])
-        return HopCheck(Hop.result, HopState.failing, f"{len(bad)} of {len(statuses)} not passing: {names}")
-    if "not_run" in statuses:
+        return HopCheck(Hop.result, HopState.failing, f"{len(bad)} of {len(r.scenarios)} not passing: {names}")
+    if worst_status(s.status for s in r.scenarios) == ScenarioStatus.not_run.value:
         return HopCheck(Hop.result, HopState.missing, "a scenario has never run")
     return HopCheck(Hop.result, HopState.ok)

@@ -8,13 +8,12 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from gap_analysis.enums import worst_status
 from gap_analysis.records import GapMapReport, RequirementRecord, ScenarioLabel
 
 # Characters XML 1.0 cannot hold: python-docx and openpyxl refuse them, so a stray one in a
 # typed description is dropped from an export, and an imported cell holding one is refused.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Worst first: the latest result of a requirement is its worst scenario's.
-_RESULT_ORDER = ("error", "failed", "undefined", "skipped", "not_run", "passed")
 
 
 def clean(text: str) -> str:
@@ -53,11 +52,7 @@ def last_result(requirement: RequirementRecord) -> str:
     """The worst latest result among the requirement's scenarios; "no scenario" when none."""
     if not requirement.scenarios:
         return "no scenario"
-    statuses = {scenario.status for scenario in requirement.scenarios}
-    for status in _RESULT_ORDER:
-        if status in statuses:
-            return status.replace("_", " ")
-    return sorted(statuses)[0]
+    return worst_status(scenario.status for scenario in requirement.scenarios).replace("_", " ")
 
 
 def source_text(requirement: RequirementRecord) -> str:
