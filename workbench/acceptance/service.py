@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,13 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     config_label: str = ""
     must_scenarios: int = 0
+
+    @property
+    def status(self) -> str:
+        """What pages show: passed, failed, or not_run (no finished run against the version)."""
+        if self.passed:
+            return ResultStatus.passed.value
+        return ResultStatus.failed.value if self.run_id is not None else ResultStatus.not_run.value
 
 
 # --- features and scenarios -----------------------------------------------------------------
@@ -437,8 +444,19 @@ def verdict(session: Session, project: Project, version: ConfigVersion) -> Verdi
     """Pass/fail of a configuration version: passed when, in the latest run of this project against
     this version, every scenario tagged with a Must requirement passed (none failed, undefined, skipped),
     and there is at least one such scenario. Verdict has .passed: bool, .run_id, .reasons: list[str]."""
+    return verdicts(session, project, [version])[0]
+
+
+def verdicts(session: Session, project: Project, versions: Sequence[ConfigVersion]) -> list[Verdict]:
+    """`verdict` of each version, reading the project's Must scenarios once for all of them."""
     must = must_numbers(session, project)
     scenarios = [s for s in active_scenarios(session, project) if must & set(s.requirement_numbers)]
+    return [_verdict(session, project, version, must, scenarios) for version in versions]
+
+
+def _verdict(
+    session: Session, project: Project, version: ConfigVersion, must: set[int], scenarios: list[Scenario]
+) -> Verdict:
     run = latest_run(session, project, version)
     reasons: list[str] = []
     if not scenarios:

@@ -54,7 +54,7 @@ def index(key: str) -> str:
         features=service.list_features(session, project),
         latest=service.latest_results(session, project),
         runs=runs,
-        verdicts=[(v, service.verdict(session, project, v)) for v in versions],
+        verdicts=list(zip(versions, service.verdicts(session, project, versions))),
         run_form=_run_form(),
         import_form=ImportForm(),
     )
