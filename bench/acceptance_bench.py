@@ -47,7 +47,7 @@ def build(count: int) -> list[runner.FeatureFile]:
                 text = scenario.text.replace(scenario.name, f"{scenario.name} #{copy}", 1)
                 parts.append(textwrap.indent(text, "  "))
             name = feature.filename.removesuffix(".feature")
-            files.append(runner.FeatureFile(None, f"{name}_{copy}.feature", "\n".join(parts)))
+            files.append(runner.FeatureFile(f"{name}_{copy}.feature", "\n".join(parts)))
             total += len(take)
     return files
 

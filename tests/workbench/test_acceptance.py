@@ -85,7 +85,7 @@ def _run(app: Flask, label: str) -> Run:
 
 
 def _files() -> list[runner.FeatureFile]:
-    return [runner.FeatureFile(None, p.name, p.read_text("utf-8")) for p in demo_feature_files()]
+    return [runner.FeatureFile(p.name, p.read_text("utf-8")) for p in demo_feature_files()]
 
 
 def _document(label: str, **changes: object) -> dict[str, object]:
@@ -182,7 +182,7 @@ def test_a_run_that_hangs_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
     (library / "steps" / "hang.py").write_text(
         "import time\nfrom behave import given\n\n\n@given('the step hangs')\n"
         "def hang(context):\n    time.sleep(120)\n", "utf-8")
-    files = [runner.FeatureFile(None, "hang.feature", "Feature: Hang\n  Scenario: It hangs\n    Given the step hangs\n")]
+    files = [runner.FeatureFile("hang.feature", "Feature: Hang\n  Scenario: It hangs\n    Given the step hangs\n")]
     started = time.monotonic()
     outcome = runner.run(files, {}, library=library, timeout=2)
     assert time.monotonic() - started < 60

@@ -6,7 +6,7 @@ from enum import Enum
 
 from gap_analysis.enums import SEVERITY, ScenarioStatus, worst_status
 
-__all__ = ["SEVERITY", "ResultStatus", "RunStatus", "worst"]
+__all__ = ["SEVERITY", "ResultStatus", "RunStatus", "summary_line", "worst"]
 
 
 # A scenario's result is the gap map's ScenarioStatus: one vocabulary, one order of severity
@@ -24,3 +24,12 @@ class RunStatus(str, Enum):
 
 
 worst = worst_status
+
+
+def summary_line(passed: int, failed: int, skipped: int = 0, undefined: int = 0, errors: int = 0) -> str:
+    """`N passed, N failed`, then the other counts that are not zero: the last line a run prints."""
+    text = f"{passed} passed, {failed} failed"
+    for count, word in ((skipped, "skipped"), (undefined, "undefined"), (errors, "errors")):
+        if count:
+            text += f", {count} {word}"
+    return text

@@ -30,7 +30,6 @@ class ParsedScenario:
     tags: tuple[str, ...]  # its own and its feature's, without "@"
     requirements: tuple[int, ...]  # numbers of its REQ-n tags
     text: str  # its Gherkin as written (from its tags to its last step or example row)
-    outline: bool
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ def parse(source: str, filename: str) -> ParsedFeature:
                 tags=tags,
                 requirements=requirement_numbers(tags),
                 text=_dedent(lines[start - 1:end]),
-                outline=scenario.type == "scenario_outline" or hasattr(scenario, "examples"),
             )
         )
     return ParsedFeature(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.db import UTCDateTime, utcnow
+from workbench.acceptance.enums import summary_line
 from workbench.extensions import db
 from workbench.projects.models import Project
 
@@ -115,11 +116,7 @@ class Run(db.Model):  # type: ignore[name-defined,misc]
     @property
     def summary(self) -> str:
         """`N passed, N failed` and the others when there are any (what the CLI prints last)."""
-        text = f"{self.passed} passed, {self.failed} failed"
-        for count, word in ((self.skipped, "skipped"), (self.undefined, "undefined"), (self.errors, "errors")):
-            if count:
-                text += f", {count} {word}"
-        return text
+        return summary_line(self.passed, self.failed, self.skipped, self.undefined, self.errors)
 
     @property
     def ok(self) -> bool:

@@ -26,17 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from workbench.acceptance import gherkin
-from workbench.acceptance.enums import SEVERITY, ResultStatus, worst
+from workbench.acceptance.enums import SEVERITY, ResultStatus, summary_line, worst
 
 LIBRARY = Path(__file__).resolve().parents[2] / "features"
 CLIENT_DIR = "client"
 TIMEOUT_SECONDS = 900
-STEP_DECORATOR = {"given": "given", "when": "when", "then": "then"}
+STEP_KEYWORDS = ("given", "when", "then")  # the decorators a snippet may use; any other: @step
 
 
 @dataclass(frozen=True)
 class FeatureFile:
-    id: int | None
     filename: str
     source: str
 
@@ -66,11 +65,7 @@ class Outcome:
 
     @property
     def summary(self) -> str:
-        text = f"{self.count('passed')} passed, {self.count('failed')} failed"
-        for status, word in (("skipped", "skipped"), ("undefined", "undefined"), ("error", "errors")):
-            if self.count(status):
-                text += f", {self.count(status)} {word}"
-        return text
+        return summary_line(*(self.count(s) for s in ("passed", "failed", "skipped", "undefined", "error")))
 
 
 def run(
@@ -312,7 +307,8 @@ def _message(raw: Any) -> str:
 
 def _snippet(step: dict[str, Any]) -> str:
     """Code that would implement an undefined step, in the library's style (regex matcher)."""
-    decorator = STEP_DECORATOR.get(step.get("step_type", ""), "step")
+    step_type = str(step.get("step_type", ""))
+    decorator = step_type if step_type in STEP_KEYWORDS else "step"
     text = str(step.get("name", "")).replace("\\", "\\\\").replace('"', '\\"')
     pattern = "".join("\\" + ch if ch in ".^$*+?{}[]|()" else ch for ch in text)
     return (

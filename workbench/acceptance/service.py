@@ -10,24 +10,20 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from gap_analysis.records import ScenarioLabel
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.db import utcnow
-from workbench.acceptance import gherkin
+from workbench.acceptance import gherkin, runner
 from workbench.acceptance.enums import ResultStatus, RunStatus
 from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement
-from workbench.acceptance.runner import TIMEOUT_SECONDS
 from workbench.audit import service as audit
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement
 
-if TYPE_CHECKING:
-    from workbench.acceptance import runner
 
 MAX_FILES = 200
 
@@ -68,6 +64,12 @@ def save_feature(session: Session, project: Project, filename: str, source: str,
     """Store a feature (new, or the new text of the file with that name): syntax-checked first,
     nothing stored when it does not parse. Scenarios keep their ids by name across edits."""
     parsed = gherkin.parse(source, filename) if source.strip() else _empty(filename)
+    return _store_feature(session, project, parsed, source, actor=actor)
+
+
+def _store_feature(
+    session: Session, project: Project, parsed: gherkin.ParsedFeature, source: str, *, actor: str
+) -> Feature:
     feature = session.scalar(
         select(Feature).where(Feature.project_id == project.id, Feature.filename == parsed.filename)
     )
@@ -123,7 +125,10 @@ def import_features(
 ) -> list[Feature]:
     """Store several `.feature` files at once: every file is checked first, and when any fails
     nothing is stored; the error lists every bad file with its line."""
-    texts: list[tuple[str, str]] = []
+    files = list(files)
+    if len(files) > MAX_FILES:
+        raise AcceptanceError(f"at most {MAX_FILES} files at once")
+    parsed: list[tuple[gherkin.ParsedFeature, str]] = []
     problems: list[str] = []
     for name, data in files:
         if isinstance(data, bytes):
@@ -135,18 +140,14 @@ def import_features(
         else:
             text = data
         try:
-            gherkin.parse(text, name)
+            parsed.append((gherkin.parse(text, name), text))
         except gherkin.GherkinError as error:
             problems.append(str(error))
-            continue
-        texts.append((name, text))
-    if len(texts) + len(problems) > MAX_FILES:
-        raise AcceptanceError(f"at most {MAX_FILES} files at once")
     if problems:
         raise AcceptanceError("nothing imported: " + "; ".join(problems))
-    if not texts:
+    if not parsed:
         raise AcceptanceError("no .feature file to import")
-    return [save_feature(session, project, name, text, actor=actor) for name, text in texts]
+    return [_store_feature(session, project, feature, text, actor=actor) for feature, text in parsed]
 
 
 def delete_feature(session: Session, feature: Feature, *, actor: str) -> None:
@@ -201,7 +202,7 @@ def active_scenarios(session: Session, project: Project) -> list[Scenario]:
 
 # A run still queued or running this long after it started lost its process (the server was
 # restarted or killed mid-run): behave itself is stopped after runner.TIMEOUT_SECONDS.
-STALE_AFTER = dt.timedelta(seconds=TIMEOUT_SECONDS + 120)
+STALE_AFTER = dt.timedelta(seconds=runner.TIMEOUT_SECONDS + 120)
 
 
 def interrupt_stale_runs(session: Session, project: Project, *, now: dt.datetime | None = None) -> int:
@@ -270,8 +271,6 @@ def execute_run(
 def _execute_run(
     session: Session, run: Run, on_progress: Callable[[Run, str], None] | None, jobs: int
 ) -> Run:
-    from workbench.acceptance import runner
-
     features = list_features(session, run.project)
     version = session.get(ConfigVersion, run.config_version_id)
     assert version is not None
@@ -285,7 +284,7 @@ def _execute_run(
             on_progress(run, label)
 
     outcome = runner.run(
-        [runner.FeatureFile(f.id, f.filename, f.source) for f in features],
+        [runner.FeatureFile(f.filename, f.source) for f in features],
         version.document,
         config_label=version.label,
         on_progress=progress,
@@ -295,7 +294,7 @@ def _execute_run(
     return run
 
 
-def _record(session: Session, run: Run, features: list[Feature], outcome: "runner.Outcome") -> None:
+def _record(session: Session, run: Run, features: list[Feature], outcome: runner.Outcome) -> None:
     by_file = {f.filename: f for f in features}
     counts = dict.fromkeys(("passed", "failed", "skipped", "undefined", "error"), 0)
     for item in outcome.results:
@@ -352,14 +351,19 @@ def latest_run(session: Session, project: Project, version: ConfigVersion | None
     return session.scalar(query.order_by(Run.id.desc()).limit(1))
 
 
-def latest_results(session: Session, project: Project) -> dict[int, Result]:
-    """For every scenario of the project that some run included, its result in the newest run."""
-    newest = (
+def _newest_result_ids(project: Project) -> Select[tuple[int]]:
+    """The ids of each scenario's result in the newest finished run of the project that has it."""
+    return (
         select(func.max(Result.id))
         .join(Run, Run.id == Result.run_id)
         .where(Run.project_id == project.id, Result.scenario_id.is_not(None), Run.status == RunStatus.finished.value)
         .group_by(Result.scenario_id)
     )
+
+
+def latest_results(session: Session, project: Project) -> dict[int, Result]:
+    """For every scenario of the project that some run included, its result in the newest run."""
+    newest = _newest_result_ids(project)
     results = session.scalars(select(Result).where(Result.id.in_(newest)).options(selectinload(Result.run)))
     return {r.scenario_id: r for r in results if r.scenario_id is not None}
 
@@ -385,12 +389,7 @@ def requirement_scenarios(session: Session, project: Project) -> dict[int, list[
 
     Column rows, not ORM objects: the gap map reads this for every requirement on every page
     (2,000 requirements, 500 scenarios in the benchmark)."""
-    newest = (
-        select(func.max(Result.id))
-        .join(Run, Run.id == Result.run_id)
-        .where(Run.project_id == project.id, Result.scenario_id.is_not(None), Run.status == RunStatus.finished.value)
-        .group_by(Result.scenario_id)
-    )
+    newest = _newest_result_ids(project)
     latest = {
         row.scenario_id: row
         for row in session.execute(
