@@ -243,6 +243,11 @@ class Till:
             fail('give the programme configuration first ("Given the programme configuration ...")')
         return self.config
 
+    def at_wall_clock(self, day: dt.date, time: dt.time = DEFAULT_TIME) -> None:
+        """From now on the scenario's moment is `day` at `time` in the programme's time zone."""
+        self.local_moment = (day, time)
+        self.moment = None
+
     def travel(self, days: int) -> None:
         """Move the scenario's moment `days` later (the same wall-clock time)."""
         if self.moment is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from behave import given, use_step_matcher
 
+from acceptance.patterns import DATE, TIME, WEEKDAY
 from acceptance.till import (
     LINE_COLUMNS,
     Till,
@@ -29,8 +30,6 @@ from loyalty_core.engine import BasketLine
 use_step_matcher("re")
 
 MONEY = r"(?P<amount>\d+(?:\.\d+)?)"
-DATE = r"(?P<day>\d{4}-\d{2}-\d{2})"
-TIME = r"(?P<time>\d{1,2}:\d{2})"
 
 
 def _till(context: Any) -> Till:
@@ -113,16 +112,14 @@ def today_in_zone(context: Any, day: str, time: str, zone: str, weekday: str | N
     till.local_moment = None
 
 
-@given(rf"it is {DATE}(?: \((?P<weekday>[^)]+)\))? {TIME} in the store's time zone")
-@given(rf"сейчас {DATE}(?: \((?P<weekday>[^)]+)\))? {TIME} по времени магазина")
-@given(rf"в магазине сейчас {DATE}(?: \((?P<weekday>[^)]+)\))? {TIME}")
+@given(rf"it is {DATE}{WEEKDAY} {TIME} in the store's time zone")
+@given(rf"сейчас {DATE}{WEEKDAY} {TIME} по времени магазина")
+@given(rf"в магазине сейчас {DATE}{WEEKDAY} {TIME}")
 def now_in_store_zone(context: Any, day: str, time: str, weekday: str | None = None) -> None:
     """A wall-clock time in the programme's time zone (its `timezone` key)."""
     date = parse_date(day)
     check_weekday(date, weekday)
-    till = _till(context)
-    till.local_moment = (date, parse_time(time))
-    till.moment = None
+    _till(context).at_wall_clock(date, parse_time(time))
 
 
 # --- the store ----------------------------------------------------------------------------

@@ -12,16 +12,11 @@ from typing import Any
 
 from behave import given, step, then, use_step_matcher, when
 
-from acceptance.till import DEFAULT_TIME, Till, check_weekday, fail, parse_date
+from acceptance.patterns import DATE, DAYS_RU, PHONE, PTS, PTS_RU, REASON, WEEKDAY
+from acceptance.till import Till, check_weekday, fail, parse_date
 
 use_step_matcher("re")
 
-DATE = r"(?P<day>\d{4}-\d{2}-\d{2})"
-PHONE = r'["«](?P<phone>[^"»]+)["»]'
-REASON = r'["«]?(?P<reason>.+?)["»]?'
-PTS = r"points?"
-PTS_RU = r"балл(?:а|ов)?"
-DAYS_RU = r"(?:день|дня|дней)"
 
 
 def _till(context: Any) -> Till:
@@ -49,15 +44,13 @@ def days_later(context: Any, days: str) -> None:
     _till(context).travel(int(days))
 
 
-@given(rf"today is {DATE}(?: \((?P<weekday>[^)]+)\))?")
-@given(rf"сегодня {DATE}(?: \((?P<weekday>[^)]+)\))?")
+@given(rf"today is {DATE}{WEEKDAY}")
+@given(rf"сегодня {DATE}{WEEKDAY}")
 def today(context: Any, day: str, weekday: str | None = None) -> None:
     """A day at noon in the programme's time zone (the weekday in brackets is checked)."""
     date = parse_date(day)
     check_weekday(date, weekday)
-    till = _till(context)
-    till.local_moment = (date, DEFAULT_TIME)
-    till.moment = None
+    _till(context).at_wall_clock(date)
 
 
 # --- enrolment ----------------------------------------------------------------------------

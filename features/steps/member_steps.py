@@ -11,15 +11,13 @@ from typing import Any
 
 from behave import then, use_step_matcher, when
 
+from acceptance.patterns import PTS, PTS_RU, REASON
+from acceptance.patterns import VALUE as MONEY
 from acceptance.till import RETURN_COLUMNS, Till, fail, parse_money, parse_quantity, table_rows
 
 use_step_matcher("re")
 
-PTS = r"points?"
-PTS_RU = r"балл(?:а|ов)?"
 QTY = r"(?P<quantity>\d+(?:\.\d+)?)"
-MONEY = r"(?P<value>\d+(?:\.\d+)?)"
-REASON = r'["«]?(?P<reason>.+?)["»]?'
 
 
 def _till(context: Any) -> Till:

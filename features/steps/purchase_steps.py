@@ -11,15 +11,12 @@ from typing import Any
 
 from behave import then, use_step_matcher, when
 
+from acceptance.patterns import PTS, PTS_RU, REASON
+from acceptance.patterns import VALUE as MONEY
 from acceptance.till import Till, fail, parse_money, points_list
 
 use_step_matcher("re")
 
-PTS = r"points?"
-PTS_RU = r"балл(?:а|ов)?"
-MONEY = r"(?P<value>\d+(?:\.\d+)?)"
-# A reason, with or without quotes ("..." or «...»): the refusal must contain it.
-REASON = r'["«]?(?P<reason>.+?)["»]?'
 CODE = r"(?P<code>[A-Za-z0-9_.\-]+)"
 
 
