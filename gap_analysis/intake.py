@@ -16,8 +16,8 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TypeVar
@@ -103,6 +103,15 @@ class RequirementRow:
     rationale: str = ""
     owner: str = ""
     status: ClassificationStatus = ClassificationStatus.open
+    # field -> its column's header as written in the file (one mapping shared by the file's rows)
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def problem(self, field_name: str, message: str) -> IntakeProblem:
+        """A problem of this row's `field_name` cell, named by the file's own header (the
+        English one when the file has no such column), as the file's other problems are."""
+        english = "ID" if field_name == "number" else HEADERS.get(field_name, (field_name,))[0].capitalize()
+        column = self.headers.get(field_name) or english
+        return IntakeProblem(self.line, column, message)
 
 
 def read_requirements(data: bytes, filename: str) -> list[RequirementRow]:
@@ -315,10 +324,11 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
     # The header as written, per column ("" where a column has no header): every cell under a
     # header is checked, whether the column is ours or the PM's own.
     headers = tuple(_text(cell) for cell in header)
+    written_by_field = {name: written for name, (_, written) in columns.items()}
     result: list[RequirementRow] = []
     first_line_of: dict[int, int] = {}
     for line, cells in data:
-        number, row, row_problems = _row(line, cells, columns, headers)
+        number, row, row_problems = _row(line, cells, columns, headers, written_by_field)
         # A number is claimed by its first line even when that line has other problems, so
         # the second line is reported in the same round.
         if number is not None:
@@ -336,7 +346,8 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
 
 
 def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str]],
-         headers: tuple[str, ...]) -> tuple[int | None, RequirementRow | None, list[IntakeProblem]]:
+         headers: tuple[str, ...], written_by_field: Mapping[str, str],
+         ) -> tuple[int | None, RequirementRow | None, list[IntakeProblem]]:
     """The row's requirement number (when it has a valid one), the row (None when it has a
     problem) and its problems."""
     def cell(field: str) -> tuple[object, str]:
@@ -394,6 +405,7 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
         line=line, number=number, title=text_of["title"], priority=priority, description=text_of["description"],
         process_area=text_of["process_area"], classification=classification, capability=text_of["capability"],
         config_key=text_of["config_key"], rationale=text_of["rationale"], owner=text_of["owner"], status=status,
+        headers=written_by_field,
     )
     return number, row, problems
 

@@ -203,3 +203,20 @@ def test_classifications_cover_all_seven_kinds() -> None:
     assert [c.value for c in Classification] == [
         "fit_standard", "fit_configuration", "gap_extension", "gap_integration", "gap_report", "workaround", "out_of_scope",
     ]
+
+
+def test_a_refused_decision_is_named_by_the_file_s_own_column(gap: GapProject) -> None:
+    """A classification the catalogue refuses is reported like the intake's own problems: by the
+    header the file wrote (here Russian), and by the English name of a column it lacks."""
+    data = (
+        "Название;Приоритет;Классификация;Возможность;Ключ конфигурации\n"
+        "Конфиг;Must;fit_configuration;earn.base_rate;rounding\n"
+        "Фикс;Must;fit_standard;sms.gateway;\n"
+        "Обход;Should;workaround;;\n"
+    ).encode()
+    with pytest.raises(GapAnalysisError) as caught:
+        service.import_rows(db.session(), gap.project, read_requirements(data, "r.csv"), actor="t", source="r.csv")
+    lines = str(caught.value).splitlines()
+    assert lines[1].startswith("line 2, column Ключ конфигурации: rounding does not switch earn.base_rate on")
+    assert lines[2] == "line 3, column Возможность: the core has no capability 'sms.gateway'"
+    assert lines[3] == "line 4, column Rationale: a workaround says what changes in the process"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from gap_analysis.enums import Classification, ClassificationStatus, Priority, SourceKind
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.fields import checked_text
-from gap_analysis.intake import RequirementRow
+from gap_analysis.intake import IntakeProblem, RequirementRow
 from loyalty_core.capabilities import get_capability
 from workbench.audit import service as audit
 from workbench.interviews.models import Finding, Interview
@@ -280,7 +280,7 @@ def import_rows(session: Session, project: Project, rows: Sequence[RequirementRo
     rolls back, so nothing is half-imported."""
     created: list[str] = []
     updated: list[str] = []
-    problems: list[str] = []
+    problems: list[IntakeProblem] = []
     for row in rows:
         fields = RequirementFields(row.title, row.priority, row.description, row.process_area)
         decision = ClassificationFields(row.classification, row.capability, row.config_key, row.rationale, row.owner, row.status)
@@ -301,25 +301,17 @@ def import_rows(session: Session, project: Project, rows: Sequence[RequirementRo
             if row.classification is not None or existing is None:
                 classify(session, requirement, decision, actor=actor)
         except GapAnalysisError as error:
-            column = _COLUMN_OF_FIELD.get(error.field, error.field)
-            problems.append(f"line {row.line}" + (f", column {column}" if column else "") + f": {_without_field(str(error))}")
+            # The domain's messages start with their field ("config_key: ..."); the file's
+            # problems name the column instead, as the intake's own do.
+            message = str(error).removeprefix(f"{error.field}: ") if error.field else str(error)
+            problems.append(row.problem(error.field, message) if error.field else IntakeProblem(row.line, "", message))
     if problems:
-        raise GapAnalysisError(f"{source}: {len(problems)} problem(s), nothing imported:\n" + "\n".join(problems), field="file")
+        raise GapAnalysisError(
+            f"{source}: {len(problems)} problem(s), nothing imported:\n" + "\n".join(str(p) for p in problems), field="file"
+        )
     audit.record(session, actor, "requirement.import", "project", project.key,
                  {"source": source, "created": len(created), "updated": len(updated)})
     return ImportSummary(created, updated)
-
-
-_COLUMN_OF_FIELD = {
-    "title": "Title", "priority": "Priority", "description": "Description", "process_area": "Process area",
-    "classification": "Classification", "capability": "Capability", "config_key": "Configuration key",
-    "rationale": "Rationale", "owner": "Owner", "status": "Status", "number": "ID",
-}
-
-
-def _without_field(message: str) -> str:
-    head, sep, tail = message.partition(": ")
-    return tail if sep and head in _COLUMN_OF_FIELD else message
 
 
 def finding_of(session: Session, finding_id: int) -> Finding:
