@@ -520,3 +520,10 @@ def test_a_run_that_lost_its_process_is_marked_interrupted(app: Flask) -> None:
         stale = db.session.get(Run, stale_id)
         assert stale is not None and stale.status == "error" and "interrupted" in stale.output
         assert db.session.get(Run, fresh_id).status == "queued"  # type: ignore[union-attr]
+
+
+def test_a_scenario_name_longer_than_its_column_is_refused_naming_the_line() -> None:
+    name = "x" * (gherkin.MAX_NAME + 1)
+    with pytest.raises(gherkin.GherkinError) as caught:
+        gherkin.parse(f"Feature: Long\n\n  Scenario: {name}\n    Given the configuration under test\n", "long.feature")
+    assert "line 3" in str(caught.value) and f"at most {gherkin.MAX_NAME} characters" in str(caught.value)

@@ -10,6 +10,7 @@ from behave.parser import ParserError, parse_feature
 
 REQ_TAG = re.compile(r"^REQ-(\d+)$", re.IGNORECASE)
 FILENAME = re.compile(r"^[\w\-. ]{1,190}\.feature$", re.UNICODE)
+MAX_NAME = 300  # what acceptance_scenarios.name holds
 MAX_SOURCE = 500_000
 
 
@@ -82,6 +83,9 @@ def parse(source: str, filename: str) -> ParsedFeature:
     for scenario in feature.scenarios:
         if not scenario.name.strip():
             raise GherkinError(filename, "every scenario needs a name (results are kept by name)", scenario.line)
+        if len(scenario.name.strip()) > MAX_NAME:
+            # A scenario is stored and matched by its name, which the database keeps to MAX_NAME.
+            raise GherkinError(filename, f"a scenario name is at most {MAX_NAME} characters", scenario.line)
         if names.count(scenario.name.strip()) > 1:
             raise GherkinError(filename, f"two scenarios are named {scenario.name.strip()!r}", scenario.line)
     lines = source.split("\n")

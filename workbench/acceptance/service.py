@@ -100,7 +100,7 @@ def _sync_scenarios(session: Session, project: Project, feature: Feature, parsed
     for position, item in enumerate(parsed.scenarios):
         scenario = by_name.get(item.name)
         if scenario is None:
-            scenario = Scenario(feature=feature, project_id=project.id, name=item.name[:300])
+            scenario = Scenario(feature=feature, project_id=project.id, name=item.name)  # at most gherkin.MAX_NAME
             session.add(scenario)
         scenario.line, scenario.position = item.line, position
         scenario.tags, scenario.text, scenario.active = list(item.tags), item.text, True
