@@ -55,11 +55,13 @@ def _init_extensions(app: Flask) -> None:
     """Bind the extensions of workbench.extensions to this app."""
     import workbench.models  # noqa: F401  (every table of the product mapped before first use)
     from workbench.auth.login import init_login
+    from workbench.i18n import init_i18n
 
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     init_login(app)
+    init_i18n(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             from loyalty_core.db import configure_engine

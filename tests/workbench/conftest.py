@@ -35,6 +35,8 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'workbench.db'}",
         "WTF_CSRF_ENABLED": False,
+        # Pages, flashes and WTForms' own messages in English unless a test asks for Russian.
+        "BABEL_DEFAULT_LOCALE": "en",
         **overrides,
     }
     # The instance folder (secret key, default database) is the test's own, never the repo's.
