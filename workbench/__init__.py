@@ -41,8 +41,16 @@ def create_app(
     register_error_handlers(app)
     register_filters(app)
 
-    # --- The loyalty core's POS API (/api/v1) is mounted here, on the workbench's engine. ---
-    _mount_pos_api(app)
+    # --- The job runner (huey): heavy work leaves the request threads. ---
+    from workbench.jobs.queue import init_jobs
+
+    init_jobs(app)
+
+    # --- The loyalty core's POS API (/api/v1), mounted on the workbench's engine for tests and
+    # development; `workbench serve` serves it by its own gunicorn workers instead
+    # (POS_API_MOUNTED is false in workbench.wsgi). ---
+    if app.config.get("POS_API_MOUNTED", True):
+        _mount_pos_api(app)
 
     # --- CLI groups: add new ones to workbench.cli.COMMANDS, not here. ---
     from workbench.cli import register_commands
@@ -95,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from workbench.gapmap.views import bp as gapmap_bp
     from workbench.home import bp as home_bp
     from workbench.interviews.views import bp as interviews_bp
+    from workbench.jobs.views import bp as jobs_bp
     from workbench.modifications.views import bp as modifications_bp
     from workbench.inventories.views import bp as inventories_bp
     from workbench.processes.views import bp as processes_bp
@@ -104,6 +113,6 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
-        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp,
+        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, jobs_bp,
     ):
         app.register_blueprint(blueprint)

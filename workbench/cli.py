@@ -9,14 +9,14 @@
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
     workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
     workbench demo [--if-empty]
-    workbench serve [--host 127.0.0.1] [--port 5000] [--workers 2]
+    workbench serve [--port 5000] [--workers 2] [--pos-port 5001] [--pos-workers 2] [--job-workers 2]
+    workbench pos serve [--port 5001] [--workers 2]      (the POS API alone)
+    workbench jobs worker [--workers 2] | list          (the job runner: uploads, acceptance runs)
     workbench db upgrade                                (Flask-Migrate)
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -37,7 +37,9 @@ from workbench.capabilities_cli import capabilities_command
 from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
+from workbench.jobs.cli import jobs_group
 from workbench.processes.cli import process_group
+from workbench.serving import pos_group, serve
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -256,29 +258,11 @@ def _print_logins() -> None:
         click.echo(f"  {username:<11} {password:<16} {role}")
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True)
-@click.option("--workers", default=2, show_default=True)
-@click.option("--threads", default=1, show_default=True, help="gthread threads per worker")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the workbench and the POS API with gunicorn (a production WSGI server)."""
-    gunicorn = shutil.which("gunicorn", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    if gunicorn is None:
-        _fail("gunicorn is not installed in this environment (pip install -e .)")
-    click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{port}/api/v1/openapi.json")
-    _print_logins()
-    args = [gunicorn, "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", "workbench.wsgi:app"]
-    if threads > 1:
-        args[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
-    os.execv(gunicorn, args)
-
-
 # Every command and group of `workbench`, in one place: to add a group, append it here
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group,
+    capabilities_command, gap_group, accept_group, pos_group, jobs_group,
 ]
 
 

@@ -7,6 +7,7 @@
 | MAX_CONTENT_LENGTH     | 1048576 (1 MiB)                           | larger request bodies get a 413       |
 | SESSION_COOKIE_SECURE  | false                                     | set true behind HTTPS                 |
 | DISPLAY_TIMEZONE       | Europe/Moscow                             | zone pages show times in (stored UTC) |
+| REDIS_URL              | (none: huey's SQLite file <instance>/jobs.db) | the job runner's queue on Redis   |
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class Settings:
     display_timezone: str = DEFAULT_DISPLAY_TIMEZONE
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     session_cookie_secure: bool = False
+    redis_url: str = ""
 
     @classmethod
     def from_environment(
@@ -137,6 +139,7 @@ class Settings:
             display_timezone=_timezone(env, "DISPLAY_TIMEZONE", DEFAULT_DISPLAY_TIMEZONE),
             max_content_length=_positive_int(env, "MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH),
             session_cookie_secure=_flag(env, "SESSION_COOKIE_SECURE", False),
+            redis_url=env.get("REDIS_URL", "").strip(),
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -155,6 +158,7 @@ class Settings:
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.session_cookie_secure,
             "WTF_CSRF_ENABLED": True,
+            "REDIS_URL": self.redis_url,  # empty: the job queue is a SQLite file in the instance folder
             # The POS API runs on this engine too, so it follows the core's choice (loyalty_core.db):
             # no pre-ping round trip per request, but connections recycled before idle timeouts.
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},

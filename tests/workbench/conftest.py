@@ -37,6 +37,9 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
         "WTF_CSRF_ENABLED": False,
         # Pages, flashes and WTForms' own messages in English unless a test asks for Russian.
         "BABEL_DEFAULT_LOCALE": "en",
+        # Jobs run inside the request that starts them (huey's immediate mode); the consumer
+        # itself is tested in test_jobs.py.
+        "JOBS_IMMEDIATE": True,
         **overrides,
     }
     # The instance folder (secret key, default database) is the test's own, never the repo's.

@@ -4,9 +4,10 @@ requirement. Consultants write features and start runs; every role reads."""
 
 from __future__ import annotations
 
-import threading
+import base64
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -20,6 +21,7 @@ from workbench.auth.enums import Role
 from workbench.auth.forms import ConfirmForm
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, select_choices
+from workbench.jobs import queue as jobs
 from workbench.projects.views import project_or_404
 
 bp = Blueprint("acceptance", __name__)
@@ -63,17 +65,25 @@ def index(key: str) -> str:
 @bp.post("/projects/<key>/acceptance/import")
 @roles_required(Role.consultant)
 def import_files(key: str) -> WerkzeugResponse:
+    """Hand the uploaded files to the job worker (checked and stored there, all or nothing) and
+    show the job's page."""
     project = project_or_404(key)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("acceptance.index", key=project.key))
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
-
-    def change() -> str:
-        features = service.import_features(
-            db.session(), project, [(f.filename or "", f.read()) for f in uploads], actor=current_user.username
-        )
-        return f"imported {len(features)} feature file(s)"
-
-    commit_change(change, refusals=(service.AcceptanceError, gherkin.GherkinError), form=ImportForm())
-    return redirect(url_for("acceptance.index", key=project.key))
+    if len(uploads) > service.MAX_FILES:
+        flash(_("at most %(count)d files at once", count=service.MAX_FILES), "error")
+        return redirect(url_for("acceptance.index", key=project.key))
+    files = [[f.filename or "", base64.b64encode(f.read()).decode("ascii")] for f in uploads]
+    job_id = jobs.start(
+        "acceptance.import", actor=current_user.username,
+        title=_("Import of %(count)d feature file(s) into %(project)s", count=len(files), project=project.key),
+        payload={"project": project.key, "files": files},
+        link=url_for("acceptance.index", key=project.key), project_id=project.id,
+    )
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.route("/projects/<key>/acceptance/features/new", methods=["GET", "POST"])
@@ -165,26 +175,14 @@ def start_run(key: str) -> WerkzeugResponse:
     if not commit_change(change, refusals=(service.AcceptanceError, LoyaltyError), form=form):
         return redirect(url_for("acceptance.index", key=project.key))
     run = started[0]
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("ACCEPTANCE_RUN_INLINE"):
-        _execute(app, run.id)
-    else:
-        threading.Thread(target=_execute, args=(app, run.id), name=f"acceptance-run-{run.id}", daemon=True).start()
+    # behave runs on the job worker; the run's page shows its progress from the run's own row.
+    jobs.start(
+        "acceptance.run", actor=current_user.username,
+        title=_("Acceptance run %(run)d of %(project)s against %(version)s", run=run.id, project=project.key,
+                version=run.config_label),
+        payload={"run_id": run.id}, link=url_for("acceptance.run", run_id=run.id), project_id=project.id,
+    )
     return redirect(url_for("acceptance.run", run_id=run.id))
-
-
-def _execute(app: Flask, run_id: int) -> None:
-    """Run behave for a stored run in an app context (its own thread), committing its progress
-    (the run page shows it as it goes); service.execute_run turns any failure into an error run."""
-    with app.app_context():
-        session = db.session()
-        try:
-            run = session.get(Run, run_id)
-            if run is not None:
-                service.execute_run(session, run, on_progress=lambda _run, _label: session.commit())
-                session.commit()
-        finally:
-            db.session.remove()
 
 
 @bp.get("/acceptance/runs/<int:run_id>")

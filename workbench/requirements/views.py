@@ -5,13 +5,14 @@ finding made into a requirement, and requirement candidates from the AS-IS/TO-BE
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.filters import RequirementFilter, matching
-from gap_analysis.intake import MAX_FILE_BYTES, IntakeError, read_requirements
+from gap_analysis.intake import MAX_FILE_BYTES
 from gap_analysis.suggestions import suggest_capabilities
 from gap_analysis.traceability import Hop, trace
 from loyalty_core.capabilities import CONFIGURATION, STANDARD, catalogue, get_capability
@@ -21,6 +22,7 @@ from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, grouped_choices, select_choices
 from workbench.gapmap import service as gapmap
 from workbench.gapmap.views import link_bases
+from workbench.jobs import queue as jobs
 from workbench.modifications.forms import ModificationForm
 from workbench.processes import service as processes
 from workbench.processes.forms import step_choice_groups
@@ -102,26 +104,22 @@ def create(key: str) -> WerkzeugResponse:
 @bp.post("/projects/<key>/requirements/import")
 @roles_required(Role.consultant)
 def import_file(key: str) -> WerkzeugResponse:
+    """Hand the uploaded file to the job worker and show the job's page (its progress, then the
+    import's outcome or every problem of the file): parsing never runs in a request."""
     project = project_or_404(key)
     form = ImportForm()
-    target = url_for("requirements.index", key=project.key)
     if not form.validate_on_submit():
-        flash("choose an XLSX or CSV file of requirements", "error")
-        return redirect(target)
+        flash(_("choose an XLSX or CSV file of requirements"), "error")
+        return redirect(url_for("requirements.index", key=project.key))
     upload = form.upload.data
     name = upload.filename or "upload"
-    data = upload.read(MAX_FILE_BYTES + 1)  # the intake refuses anything larger, naming the limit
-    try:
-        rows = read_requirements(data, name)
-        summary = service.import_rows(db.session(), project, rows, actor=current_user.username, source=name)
-        db.session.commit()
-    except (IntakeError, GapAnalysisError) as error:
-        db.session.rollback()
-        for line in str(error).splitlines():
-            flash(line, "error")
-        return redirect(target)
-    flash(f"{name}: {len(summary.created)} requirement(s) created, {len(summary.updated)} updated", "info")
-    return redirect(target)
+    job_id = jobs.start(
+        "requirements.import", actor=current_user.username, title=_("Import of %(file)s into %(project)s",
+                                                                     file=name, project=project.key),
+        payload={"project": project.key}, upload=upload.read(MAX_FILE_BYTES + 1), upload_name=name,
+        link=url_for("requirements.index", key=project.key), project_id=project.id,
+    )
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 def _classification_form(requirement: Requirement | None = None) -> ClassificationForm:

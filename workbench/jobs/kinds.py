@@ -1,0 +1,23 @@
+"""Every kind of job and the function that runs it, in one place ("module:function", imported
+when a job of that kind runs, so this module imports no domain and no domain imports the queue)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import cast
+
+from workbench.jobs.service import Handler
+
+KINDS: dict[str, str] = {
+    "requirements.import": "workbench.requirements.jobs:import_requirements",
+    "acceptance.import": "workbench.acceptance.jobs:import_features",
+    "acceptance.run": "workbench.acceptance.jobs:run_scenarios",
+}
+
+
+def handler_for(kind: str) -> Handler:
+    try:
+        module_name, function = KINDS[kind].split(":")
+    except KeyError:
+        raise ValueError(f"unknown job kind {kind!r}") from None
+    return cast(Handler, getattr(importlib.import_module(module_name), function))

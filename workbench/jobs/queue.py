@@ -1,0 +1,72 @@
+"""The huey queue of an app: SQLite storage in the instance folder by default, Redis when
+REDIS_URL is set; one task, `workbench.run_job(job_id)`, that runs a job row in the app.
+
+Config keys (read from the environment by workbench.settings): REDIS_URL, JOBS_SQLITE_FILE
+(default `<instance>/jobs.db`), JOBS_IMMEDIATE (tests: a job runs inside the call that starts
+it, with no consumer).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.api import TaskWrapper
+
+from workbench.extensions import db
+from workbench.jobs import service
+
+QUEUE_NAME = "workbench"
+JOBS_FILE = "jobs.db"
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    huey: Huey
+    run_job: TaskWrapper
+
+    def enqueue(self, job_id: int) -> None:
+        self.run_job(job_id)
+
+
+def make_huey(config: dict[str, Any] | Any, instance_path: str) -> Huey:
+    immediate = bool(config.get("JOBS_IMMEDIATE"))
+    redis_url = config.get("REDIS_URL")
+    if redis_url:
+        return RedisHuey(QUEUE_NAME, url=redis_url, immediate=immediate)
+    filename = config.get("JOBS_SQLITE_FILE") or os.path.join(instance_path, JOBS_FILE)
+    return SqliteHuey(QUEUE_NAME, filename=filename, immediate=immediate)
+
+
+def init_jobs(app: Flask) -> None:
+    """Give `app` its queue (app.extensions["jobs"]); the consumer builds the same app, so the
+    task is registered under the same name in the servers and in the worker."""
+    huey = make_huey(app.config, app.instance_path)
+
+    @huey.task(name="workbench.run_job")
+    def run_job(job_id: int) -> None:
+        # A fresh app context: its own session, whether in the consumer or (immediate) in a request.
+        with app.app_context():
+            try:
+                service.execute(db.session(), job_id)
+            finally:
+                db.session.remove()
+
+    app.extensions["jobs"] = JobQueue(huey, run_job)
+
+
+def queue_of(app: Flask | None = None) -> JobQueue:
+    queue: JobQueue = (app or current_app).extensions["jobs"]  # type: ignore[attr-defined]
+    return queue
+
+
+def start(kind: str, *, actor: str, title: str, **fields: Any) -> int:
+    """Submit a job, commit it and hand it to the queue (the unit of work of a page that starts
+    one); its id. The worker reads the committed row, so the commit comes first."""
+    job_id = service.submit(db.session(), kind, actor=actor, title=title, **fields).id
+    db.session.commit()
+    queue_of().enqueue(job_id)
+    return job_id

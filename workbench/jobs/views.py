@@ -1,0 +1,50 @@
+"""A job's page (progress while it runs, then its outcome and a link to the result) and the
+same as JSON for scripts that poll. A user reads their own jobs; an admin reads every job."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from workbench.auth.access import any_role
+from workbench.auth.enums import Role
+from workbench.extensions import db
+from workbench.jobs import service
+from workbench.jobs.models import Job
+
+bp = Blueprint("jobs", __name__)
+
+
+def _own_job(job_id: int) -> Job:
+    try:
+        job = service.get_job(db.session(), job_id)
+    except service.JobNotFound:
+        abort(404)
+    if job.created_by != current_user.username and not current_user.has_role(Role.admin):
+        abort(404)  # not 403: whether another user's job exists is not said either
+    return job
+
+
+@bp.get("/jobs/<int:job_id>")
+@any_role()
+def show(job_id: int) -> str:
+    return render_template("jobs/show.html", job=_own_job(job_id))
+
+
+@bp.get("/jobs/<int:job_id>.json")
+@any_role()
+def show_json(job_id: int) -> dict[str, object]:
+    job = _own_job(job_id)
+    return {
+        "id": job.id, "kind": job.kind, "title": job.title, "state": job.state, "progress": job.progress,
+        "message": job.message, "link": job.link, "result": job.result,
+        "created_by": job.created_by, "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+
+
+@bp.get("/jobs")
+@any_role()
+def index() -> str:
+    actor = None if current_user.has_role(Role.admin) else current_user.username
+    return render_template("jobs/index.html", jobs=service.recent_jobs(db.session(), actor=actor))

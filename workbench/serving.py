@@ -1,0 +1,152 @@
+"""Serving the product as three separate parts, each in its own process group:
+
+- the workbench's pages: gunicorn on workbench.wsgi (no POS API in it);
+- the POS API: gunicorn on loyalty_core.api.wsgi, its own workers on its own port, so no till
+  waits behind an office upload or a slow page;
+- the job worker: huey's consumer (`workbench jobs worker`), which runs uploads and acceptance
+  runs at a lower CPU priority.
+
+`workbench serve` starts the three and stops them together (Ctrl-C or SIGTERM stops all; one
+that dies stops the others, with its name and exit code, so a half-running product is never
+left behind). `workbench pos serve` serves the POS API alone, scaled on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+STOP_GRACE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    argv: list[str]
+    stop_signal: signal.Signals = signal.SIGTERM  # gunicorn: graceful on TERM; huey: on INT
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def gunicorn_path() -> str:
+    found = shutil.which("gunicorn", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if found is None:
+        _fail("gunicorn is not installed in this environment (pip install .)")
+    return found
+
+
+def gunicorn_argv(app: str, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
+    argv = [gunicorn_path(), "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", app]
+    if threads > 1:
+        argv[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
+    return argv
+
+
+def worker_argv(workers: int) -> list[str]:
+    return [sys.executable, "-m", "workbench", "jobs", "worker", "--workers", str(workers)]
+
+
+def part_environment() -> dict[str, str]:
+    """The environment of every part: the database the workbench resolved (so the POS, which
+    does not read the workbench's settings, serves the same one)."""
+    return {**os.environ, "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"]}
+
+
+def supervise(parts: Sequence[Part], env: Mapping[str, str]) -> int:
+    """Run every part in its own process group until one exits or we are told to stop; then stop
+    them all (graceful signal, then SIGKILL after STOP_GRACE_SECONDS). The exit code: 0 when
+    stopped by a signal, else the code of the part that ended first (1 if that was 0)."""
+    stopping: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, _frame: stopping.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+    running: list[tuple[Part, subprocess.Popen[bytes]]] = []
+    code = 0
+    try:
+        for part in parts:
+            running.append((part, subprocess.Popen(part.argv, env=dict(env), process_group=0)))
+        while not stopping:
+            ended = next(((part, process) for part, process in running if process.poll() is not None), None)
+            if ended is not None:
+                part, process = ended
+                click.echo(f"error: {part.name} exited with code {process.returncode}; stopping the others", err=True)
+                code = process.returncode or 1
+                break
+            time.sleep(0.2)
+    finally:
+        _stop(running)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return code
+
+
+def _stop(running: Sequence[tuple[Part, subprocess.Popen[bytes]]]) -> None:
+    for part, process in running:
+        if process.poll() is None:
+            _signal_group(process, part.stop_signal)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for _part, process in running:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> None:
+    try:
+        os.killpg(process.pid, signum)  # the part's whole group: gunicorn's workers, behave's process
+    except ProcessLookupError:
+        pass
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, help="the workbench's pages")
+@click.option("--workers", default=2, show_default=True, help="gunicorn workers of the workbench")
+@click.option("--threads", default=1, show_default=True, help="gthread threads per workbench worker")
+@click.option("--pos-port", default=5001, show_default=True, help="the POS API")
+@click.option("--pos-workers", default=2, show_default=True, help="gunicorn workers of the POS API")
+@click.option("--job-workers", default=2, show_default=True, help="threads of the job worker")
+@with_appcontext
+def serve(host: str, port: int, workers: int, threads: int, pos_port: int, pos_workers: int, job_workers: int) -> None:
+    """Serve the workbench, the POS API (its own workers and port) and the job worker."""
+    if port == pos_port:
+        _fail(f"--port and --pos-port are both {port}: the workbench and the POS API need a port each")
+    parts = [
+        Part("workbench", gunicorn_argv("workbench.wsgi:app", host, port, workers, threads)),
+        Part("POS API", gunicorn_argv("loyalty_core.api.wsgi:app", host, pos_port, pos_workers)),
+        Part("job worker", worker_argv(job_workers), signal.SIGINT),
+    ]
+    click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{pos_port}/api/v1/openapi.json   "
+               f"job worker: {job_workers} thread(s)")
+    sys.exit(supervise(parts, part_environment()))
+
+
+pos_group = click.Group("pos", help="The POS API on its own.")
+
+
+@pos_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True)
+@click.option("--workers", default=2, show_default=True, help="gunicorn workers (about 2 per core)")
+@with_appcontext
+def pos_serve(host: str, port: int, workers: int) -> None:
+    """Serve the POS API alone with gunicorn, on the workbench's database (DATABASE_URL)."""
+    argv = gunicorn_argv("loyalty_core.api.wsgi:app", host, port, workers)
+    click.echo(f"POS API: http://{host}:{port}/api/v1/openapi.json ({workers} workers)")
+    os.execve(argv[0], argv, part_environment())
