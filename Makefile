@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+POS_PORT ?= 5001
 
 .PHONY: run test install install-test system-packages system-packages-test bench clean
 
@@ -33,11 +34,12 @@ system-packages:
 system-packages-test:
 	@bash tools/system-packages.sh $(TEST_SYSTEM_PACKAGES)
 
-## run: migrate, load the demo into an empty database, serve workbench + POS API with gunicorn
+## run: migrate, load the demo into an empty database, serve the workbench (PORT), the POS API
+## (POS_PORT, its own gunicorn workers) and the job worker
 run: install
 	$(BIN)/workbench db upgrade
 	$(BIN)/workbench demo --if-empty
-	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
+	$(BIN)/workbench serve --host $(HOST) --port $(PORT) --pos-port $(POS_PORT)
 
 ## test: the behave acceptance suite of the core, then pytest (PostgreSQL tests need TEST_DATABASE_URL)
 test: install-test

@@ -28,7 +28,18 @@ from typing import Any
 from workbench.acceptance import gherkin
 from workbench.acceptance.enums import SEVERITY, ResultStatus, summary_line, worst
 
-LIBRARY = Path(__file__).resolve().parents[2] / "features"
+
+
+def _library() -> Path:
+    """The step library: the source tree's features/ (a clone, an editable install), else the copy
+    `pip install .` puts under <prefix>/share (pyproject's data-files)."""
+    in_tree = Path(__file__).resolve().parents[2] / "features"
+    if (in_tree / "environment.py").exists():
+        return in_tree
+    return Path(sys.prefix) / "share" / "loyalty-workbench" / "features"
+
+
+LIBRARY = _library()
 CLIENT_DIR = "client"
 TIMEOUT_SECONDS = 900
 STEP_KEYWORDS = ("given", "when", "then")  # the decorators a snippet may use; any other: @step
