@@ -7,7 +7,8 @@
 | MAX_CONTENT_LENGTH     | 1048576 (1 MiB)                           | larger request bodies get a 413       |
 | SESSION_COOKIE_SECURE  | false                                     | set true behind HTTPS                 |
 | DISPLAY_TIMEZONE       | Europe/Moscow                             | zone pages show times in (stored UTC) |
-| REDIS_URL              | (none: huey's SQLite file <instance>/jobs.db) | the job runner's queue on Redis   |
+| REDIS_URL              | (none: huey's SQLite file)                | the job runner's queue on Redis       |
+| JOBS_SQLITE_FILE       | <instance>/jobs.db                        | huey's SQLite queue when no REDIS_URL |
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class Settings:
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     session_cookie_secure: bool = False
     redis_url: str = ""
+    jobs_sqlite_file: str = ""
 
     @classmethod
     def from_environment(
@@ -140,6 +142,7 @@ class Settings:
             max_content_length=_positive_int(env, "MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH),
             session_cookie_secure=_flag(env, "SESSION_COOKIE_SECURE", False),
             redis_url=env.get("REDIS_URL", "").strip(),
+            jobs_sqlite_file=env.get("JOBS_SQLITE_FILE", "").strip(),
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -158,7 +161,8 @@ class Settings:
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.session_cookie_secure,
             "WTF_CSRF_ENABLED": True,
-            "REDIS_URL": self.redis_url,  # empty: the job queue is a SQLite file in the instance folder
+            "REDIS_URL": self.redis_url,  # empty: the job queue is a SQLite file (JOBS_SQLITE_FILE)
+            "JOBS_SQLITE_FILE": self.jobs_sqlite_file,  # empty: <instance>/jobs.db
             # The POS API runs on this engine too, so it follows the core's choice (loyalty_core.db):
             # no pre-ping round trip per request, but connections recycled before idle timeouts.
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
