@@ -2,7 +2,9 @@
 
 The file is untrusted: it is read within limits (its size, the rows, a cell's length; for XLSX
 the unpacked size and the compression ratio of every zip member are checked before openpyxl
-opens it, and openpyxl parses the sheets with defusedxml, so no entity is expanded). Every
+opens it, the rows and cells of the sheet and the shared strings are counted while their XML
+streams by (gap_analysis.sheet_bounds), and openpyxl parses the sheets with defusedxml, so no
+entity is expanded). Every
 problem of the file is collected and reported at once with its line (the row number a
 spreadsheet shows; the header is line 1) and the column's header as written; a file with any
 problem gives no rows at all, so nothing is half-imported.
@@ -25,6 +27,7 @@ from typing import TypeVar
 import openpyxl
 from defusedxml import DefusedXmlException
 
+from gap_analysis import sheet_bounds
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.export.texts import NOT_XML
@@ -33,6 +36,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000  # data rows, the header not counted
 MAX_CELL_CHARS = 10_000
 MAX_COLUMNS = 200  # columns read; anything to the right of these is ignored
+MAX_SHEET_ROWS = sheet_bounds.MAX_SHEET_ROWS  # lines read, the header and empty ones included
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the XLSX's members together, and each one
 MAX_MEMBERS = 1_000
 # Sheet XML compresses well (20-30x for long tables of similar rows); a zip bomb far better.
@@ -143,9 +147,13 @@ Grid = list[tuple[int, tuple[object, ...]]]  # (line, cells) of the non-empty ro
 
 def _collect(rows: Iterable[tuple[object, ...]]) -> Grid:
     """The non-empty rows with their line numbers, stopping one past the row limit (the header
-    plus MAX_ROWS data rows), so an enormous file is not read to its end."""
+    plus MAX_ROWS data rows), so an enormous file is not read to its end. Empty lines count
+    against MAX_SHEET_ROWS as they are read: a file of nothing but empty lines stops there too."""
     grid: Grid = []
     for line, cells in enumerate(rows, start=1):
+        if line > MAX_SHEET_ROWS:
+            raise IntakeError([IntakeProblem(line, "", f"the file goes on past line {MAX_SHEET_ROWS:,} (empty lines "
+                                                       f"count too); at most {MAX_SHEET_ROWS:,} lines are read")])
         if any(_text(cell) for cell in cells):
             grid.append((line, tuple(cells[:MAX_COLUMNS])))
             if len(grid) > MAX_ROWS + 1:
@@ -161,6 +169,10 @@ def _xlsx_rows(data: bytes) -> Grid:
         raise RuntimeError("openpyxl runs without defusedxml; refusing to parse an uploaded workbook")
     workbook = None
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # Rows and cells counted as the XML streams by, before openpyxl (which reads the
+            # shared strings whole and scans every sheet for its size) opens anything.
+            sheet_bounds.check_workbook(archive)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheets = list(workbook.worksheets)
         if not sheets:
@@ -172,6 +184,8 @@ def _xlsx_rows(data: bytes) -> Grid:
         return _collect(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True))
     except IntakeError:
         raise
+    except sheet_bounds.BoundExceeded as error:
+        raise _file_problem(str(error)) from None
     except Exception as error:  # noqa: BLE001  (any parse failure of a hostile file is a refusal)
         if _caused_by_entities(error):
             raise _file_problem("the workbook declares XML entities or a DTD, which are not accepted") from None
