@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from typing import IO
+from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import iterparse
 
@@ -24,7 +26,7 @@ class BoundExceeded(ValueError):
     """A part holds more than a bound; the message names the part, the bound and what to do."""
 
 
-def _ends(stream: zipfile.ZipExtFile) -> Iterator[tuple[str, object]]:
+def _ends(stream: IO[bytes]) -> Iterator[tuple[str, Element]]:
     """(local tag name, element) of every element as it ends; elements are cleared once seen."""
     for _event, element in iterparse(stream, events=("end",), forbid_dtd=True):
         yield element.tag.rsplit("}", 1)[-1], element
@@ -43,7 +45,7 @@ def check_sheet(archive: zipfile.ZipFile, part: str, title: str) -> None:
                     raise BoundExceeded(f"the sheet {title!r} holds more than {MAX_SHEET_CELLS:,} cells; "
                                         f"at most {MAX_SHEET_CELLS:,} are read: delete what is not requirements")
             elif tag == "row":
-                number = element.get("r")  # type: ignore[attr-defined]
+                number = element.get("r")
                 rows = max(rows + 1, int(number) if number and number.isdigit() else 0)
                 if rows > MAX_SHEET_ROWS:
                     raise BoundExceeded(
@@ -64,13 +66,12 @@ def check_workbook(archive: zipfile.ZipFile) -> None:
 def sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part -> the sheet's name as Excel shows it (from workbook.xml and its
     relationships); parts it cannot name are left out (messages then name the part)."""
+    relationships = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     try:
-        targets = {element.get("Id"): element.get("Target", "")  # type: ignore[attr-defined]
-                   for tag, element in _ends(archive.open("xl/_rels/workbook.xml.rels"))
-                   if tag == "Relationship"}
-        named = [(element.get("name", ""), element.get(  # type: ignore[attr-defined]
-                      "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"))
-                 for tag, element in _ends(archive.open("xl/workbook.xml")) if tag == "sheet"]
+        with archive.open("xl/_rels/workbook.xml.rels") as stream:
+            targets = {e.get("Id"): e.get("Target", "") for tag, e in _ends(stream) if tag == "Relationship"}
+        with archive.open("xl/workbook.xml") as stream:
+            named = [(e.get("name", ""), e.get(relationships)) for tag, e in _ends(stream) if tag == "sheet"]
     except (KeyError, SyntaxError):
         return {}
     titles = {}
