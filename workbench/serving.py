@@ -50,8 +50,17 @@ def gunicorn_path() -> str:
     return found
 
 
+def _without_control_socket() -> list[str]:
+    """Recent gunicorn opens a control socket at one path per user: the two servers (and any other
+    gunicorn of the user) would take it from each other, so ours open none."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
+
+
 def gunicorn_argv(app: str, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
-    argv = [gunicorn_path(), "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", app]
+    argv = [gunicorn_path(), "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-",
+            *_without_control_socket(), app]
     if threads > 1:
         argv[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
     return argv

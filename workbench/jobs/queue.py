@@ -8,7 +8,9 @@ it, with no consumer).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,10 @@ JOBS_FILE = "jobs.db"
 class JobQueue:
     huey: Huey
     run_job: TaskWrapper
+    # SQLite has one writer, and a transaction that read before another's commit cannot write
+    # after it ("database is locked" at once, no waiting): on SQLite the worker's threads take
+    # turns, one job at a time. PostgreSQL runs `--workers` jobs at once.
+    one_at_a_time: threading.Lock | None = None
 
     def enqueue(self, job_id: int) -> None:
         self.run_job(job_id)
@@ -45,17 +51,19 @@ def init_jobs(app: Flask) -> None:
     """Give `app` its queue (app.extensions["jobs"]); the consumer builds the same app, so the
     task is registered under the same name in the servers and in the worker."""
     huey = make_huey(app.config, app.instance_path)
+    sqlite = str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+    one_at_a_time = threading.Lock() if sqlite else None
 
     @huey.task(name="workbench.run_job")
     def run_job(job_id: int) -> None:
         # A fresh app context: its own session, whether in the consumer or (immediate) in a request.
-        with app.app_context():
+        with app.app_context(), one_at_a_time or contextlib.nullcontext():
             try:
                 service.execute(db.session(), job_id)
             finally:
                 db.session.remove()
 
-    app.extensions["jobs"] = JobQueue(huey, run_job)
+    app.extensions["jobs"] = JobQueue(huey, run_job, one_at_a_time)
 
 
 def queue_of(app: Flask | None = None) -> JobQueue:

@@ -77,6 +77,7 @@ def execute(session: Session, job_id: int) -> Job | None:
     job = session.scalar(select(Job).where(Job.id == job_id, Job.state == JobState.queued.value))
     if job is None:
         return None
+    kind = job.kind
     job.state, job.started_at, job.progress = JobState.running.value, utcnow(), 0
     session.commit()
 
@@ -87,12 +88,12 @@ def execute(session: Session, job_id: int) -> Job | None:
         session.commit()
 
     try:
-        outcome = handler_for(job.kind)(session, job, progress)
+        outcome = handler_for(kind)(session, job, progress)
     except JobRefused as refusal:
         session.rollback()
         return _end(session, job_id, JobState.failed, str(refusal))
     except Exception as error:  # noqa: BLE001 - whatever broke, the job must not stay "running"
-        logger.exception("job %s (%s) failed", job_id, job.kind)
+        logger.exception("job %s (%s) failed", job_id, kind)
         session.rollback()
         return _end(session, job_id, JobState.failed, f"the job could not complete: {error!r}")
     return _end(session, job_id, JobState.finished, outcome.message, outcome)
