@@ -191,3 +191,13 @@ def test_the_huey_consumer_runs_uploads_and_acceptance_runs_from_the_sqlite_queu
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_the_queue_is_a_sqlite_file_in_the_instance_folder_unless_redis_url_is_set(tmp_path: Path) -> None:
+    from workbench.jobs.queue import make_huey
+
+    sqlite = make_huey({}, str(tmp_path))
+    assert type(sqlite).__name__ == "SqliteHuey" and sqlite.storage.filename == str(tmp_path / "jobs.db")
+    redis = make_huey({"REDIS_URL": "redis://127.0.0.1:6379/1"}, str(tmp_path))  # connects on first use only
+    assert type(redis).__name__ == "RedisHuey"
+    assert redis.storage.conn.connection_pool.connection_kwargs["db"] == 1
