@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -201,3 +202,26 @@ def test_the_queue_is_a_sqlite_file_in_the_instance_folder_unless_redis_url_is_s
     redis = make_huey({"REDIS_URL": "redis://127.0.0.1:6379/1"}, str(tmp_path))  # connects on first use only
     assert type(redis).__name__ == "RedisHuey"
     assert redis.storage.conn.connection_pool.connection_kwargs["db"] == 1
+
+
+def test_a_bpmn_upload_is_a_job_whose_page_goes_on_to_the_model(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
+    from tests.workbench.test_process_pages import CORPUS
+
+    bpmn = CORPUS / "27_spiff_lanes.bpmn"
+    if not bpmn.exists():
+        pytest.skip(f"the BPMN corpus is not at {CORPUS}")
+    with app.app_context():
+        make_gap_project(db.session())
+        db.session.commit()
+    consultant = login_as("consultant")
+    response = consultant.post("/processes/import/ACME", content_type="multipart/form-data",
+                               data={"upload": (io.BytesIO(bpmn.read_bytes()), bpmn.name), "variant": "as-is"})
+    job_page = response.headers["Location"]
+    assert job_page.startswith("/jobs/")
+    state = consultant.get(job_page + ".json").get_json()
+    assert state["state"] == "finished" and state["message"].startswith("imported 1 process model(s)")
+    forwarded = consultant.get(job_page)
+    assert forwarded.status_code == 302 and forwarded.headers["Location"] == f"/processes/{state['result']['models'][0]}"
+    assert "imported 1 process model(s)" in consultant.get(forwarded.headers["Location"]).get_data(as_text=True)

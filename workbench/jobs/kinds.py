@@ -12,6 +12,7 @@ KINDS: dict[str, str] = {
     "requirements.import": "workbench.requirements.jobs:import_requirements",
     "acceptance.import": "workbench.acceptance.jobs:import_features",
     "acceptance.run": "workbench.acceptance.jobs:run_scenarios",
+    "processes.import": "workbench.processes.jobs:import_bpmn",
 }
 
 

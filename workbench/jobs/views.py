@@ -3,14 +3,15 @@ same as JSON for scripts that poll. A user reads their own jobs; an admin reads 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from workbench.auth.access import any_role
 from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.jobs import service
-from workbench.jobs.models import Job
+from workbench.jobs.models import Job, JobState
 
 bp = Blueprint("jobs", __name__)
 
@@ -27,8 +28,18 @@ def _own_job(job_id: int) -> Job:
 
 @bp.get("/jobs/<int:job_id>")
 @any_role()
-def show(job_id: int) -> str:
-    return render_template("jobs/show.html", job=_own_job(job_id))
+def show(job_id: int) -> str | WerkzeugResponse:
+    """The job's progress; once it ended, a job started with payload["forward"] (an import that
+    opens on its result) flashes its message and goes on to its link instead."""
+    job = _own_job(job_id)
+    if job.status.done and job.link and job.payload.get("forward"):
+        lines = job.message.splitlines() or [""]
+        failed = job.state == JobState.failed.value
+        flash(lines[0], "error" if failed else "info")
+        for line in lines[1:]:
+            flash(line, "error" if failed else "problem")
+        return redirect(job.link)
+    return render_template("jobs/show.html", job=job)
 
 
 @bp.get("/jobs/<int:job_id>.json")

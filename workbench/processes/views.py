@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -17,6 +18,7 @@ from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
+from workbench.jobs import queue as jobs
 from workbench.processes import service
 from workbench.processes.forms import (
     ConnectForm,
@@ -43,27 +45,27 @@ def _record(model_id: int) -> service.ProcessRecord:
 @bp.post("/import/<project_key>")
 @roles_required(Role.consultant)
 def import_file(project_key: str) -> WerkzeugResponse:
+    """Hand the BPMN file to the job worker; its page forwards to the first imported model (or
+    back to the project with the refusal) when the import is done."""
     form = ImportForm()
     target = url_for("projects.project", key=project_key)
     if not form.validate_on_submit():
-        flash("choose a BPMN file and a variant", "error")
+        flash(_("choose a BPMN file and a variant"), "error")
         return redirect(target)
-    upload = form.upload.data
     try:
         project = get_project(db.session(), project_key)
-        records, report = service.import_file(
-            db.session(), project, upload.read(), variant=service.parse_variant(form.variant.data or ""),
-            source=upload.filename or "upload.bpmn", actor=current_user.username,
-        )
-        db.session.commit()
-    except (ProjectError, service.ProcessError, BpmnError) as error:
-        db.session.rollback()
+    except ProjectError as error:
         flash(str(error), "error")
         return redirect(target)
-    flash(f"imported {len(records)} process model(s)", "info")
-    for line in report.summary().splitlines()[1:]:
-        flash(line.strip(), "problem")
-    return redirect(url_for("processes.show", model_id=records[0].id) if records else target)
+    upload = form.upload.data
+    name = upload.filename or "upload.bpmn"
+    job_id = jobs.start(
+        "processes.import", actor=current_user.username,
+        title=_("Import of %(file)s into %(project)s", file=name, project=project.key),
+        payload={"project": project.key, "variant": form.variant.data or "", "forward": True},
+        upload=upload.read(), upload_name=name, link=target, project_id=project.id,
+    )
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.get("/<int:model_id>")
