@@ -79,7 +79,8 @@ def part_environment() -> dict[str, str]:
 def supervise(parts: Sequence[Part], env: Mapping[str, str]) -> int:
     """Run every part in its own process group until one exits or we are told to stop; then stop
     them all (graceful signal, then SIGKILL after STOP_GRACE_SECONDS). The exit code: 0 when
-    stopped by a signal, else the code of the part that ended first (1 if that was 0)."""
+    stopped by a signal, else the code of the part that ended first (1 if it ended with 0 or by
+    a signal)."""
     stopping: list[int] = []
     previous = {s: signal.signal(s, lambda signum, _frame: stopping.append(signum))
                 for s in (signal.SIGINT, signal.SIGTERM)}
@@ -93,7 +94,7 @@ def supervise(parts: Sequence[Part], env: Mapping[str, str]) -> int:
             if ended is not None:
                 part, process = ended
                 click.echo(f"error: {part.name} exited with code {process.returncode}; stopping the others", err=True)
-                code = process.returncode or 1
+                code = process.returncode if process.returncode > 0 else 1
                 break
             time.sleep(0.2)
     finally:

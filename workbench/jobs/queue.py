@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,8 @@ class JobQueue:
         self.run_job(job_id)
 
 
-def make_huey(config: dict[str, Any] | Any, instance_path: str) -> Huey:
+def make_huey(config: Mapping[str, Any], instance_path: str) -> Huey:
+    """RedisHuey on REDIS_URL, else SqliteHuey on JOBS_SQLITE_FILE or `<instance>/jobs.db`."""
     immediate = bool(config.get("JOBS_IMMEDIATE"))
     redis_url = config.get("REDIS_URL")
     if redis_url:
