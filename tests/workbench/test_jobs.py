@@ -6,6 +6,7 @@ real consumer (`workbench jobs worker`, a separate process) on huey's SQLite sto
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -167,7 +168,14 @@ def test_the_huey_consumer_runs_uploads_and_acceptance_runs_from_the_sqlite_queu
 
     # Queued while no worker runs: the page says it waits, and it stays queued.
     location = _upload(consultant, GOOD)
-    assert "Waiting for the job worker" in consultant.get(location).get_data(as_text=True)
+    waiting = consultant.get(location).get_data(as_text=True)
+    assert "Waiting for the job worker" in waiting and "No job worker has taken" not in waiting
+    with app.app_context():  # a minute later, still queued: the page asks whether a worker runs
+        first = db.session.get(Job, int(location.rsplit("/", 1)[1]))
+        assert first is not None
+        first.created_at -= dt.timedelta(minutes=2)
+        db.session.commit()
+    assert "No job worker has taken this job for 2 minute(s)" in consultant.get(location).get_data(as_text=True)
     run_response = consultant.post("/projects/ACC/acceptance/runs", data={"version": "v2"})
     run_page = run_response.headers["Location"]
     time.sleep(0.5)

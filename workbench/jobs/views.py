@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from loyalty_core.db import utcnow
 from workbench.auth.access import any_role
 from workbench.auth.enums import Role
 from workbench.extensions import db
@@ -39,7 +40,8 @@ def show(job_id: int) -> str | WerkzeugResponse:
         for line in lines[1:]:
             flash(line, "error" if failed else "problem")
         return redirect(job.link)
-    return render_template("jobs/show.html", job=job)
+    waiting = (utcnow() - job.created_at).total_seconds() // 60 if job.state == JobState.queued.value else 0
+    return render_template("jobs/show.html", job=job, waiting_minutes=int(waiting))
 
 
 @bp.get("/jobs/<int:job_id>.json")
