@@ -15,6 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
+from loyalty_core.text import NUL_FREE_SCHEMA, refuse_nul
+
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 # The lookahead keeps "0" and "0.000" out: the API refuses a quantity that is not > 0.
 QUANTITY_PATTERN = r"^(?=.*[1-9])\d{1,9}(\.\d{1,3})?$"
@@ -54,8 +56,22 @@ QuantityText = Annotated[
 ]
 
 
+def _document_nul_free(schema: dict[str, Any]) -> None:
+    """Say in the document what `_no_nul` enforces, on every text property of the model."""
+    for prop in schema.get("properties", {}).values():
+        for variant in [prop, *prop.get("anyOf", [])]:
+            if variant.get("type") == "string":
+                variant.update(NUL_FREE_SCHEMA)
+
+
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_nul_free)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store NUL in text: refuse it here, for every text field at once.
+        return refuse_nul(value) if isinstance(value, str) else value
 
 
 class EnrollRequest(_Request):
@@ -96,16 +112,17 @@ class LineRequest(_Request):
         return value
 
 
+def _member_named(schema: dict[str, Any]) -> None:
+    _document_nul_free(schema)
+    schema["anyOf"] = [
+        {"required": ["member_id"], "properties": {"member_id": {"type": "string"}}},
+        {"required": ["card"], "properties": {"card": {"type": "string", "pattern": NOT_BLANK}}},
+    ]
+
+
 class BasketRequest(_Request):
     # The member is named by member_id or card (the API refuses a basket with neither).
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [
-                {"required": ["member_id"], "properties": {"member_id": {"type": "string"}}},
-                {"required": ["card"], "properties": {"card": {"type": "string", "pattern": NOT_BLANK}}},
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra=_member_named)
 
     member_id: uuid.UUID | None = None
     card: str | None = Field(default=None, max_length=32)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wsgi import get_input_stream
 
-from loyalty_core.api import idempotency, schemas, serializers
+from loyalty_core.api import idempotency, params, schemas, serializers
 from loyalty_core.api.openapi import openapi_document
 from loyalty_core.api.problems import from_http_exception, from_loyalty_error, internal_error
 from loyalty_core.errors import InvalidRequest, LoyaltyError
@@ -153,7 +153,7 @@ def enroll() -> Response:
 def lookup() -> Response:
     store = _store()
     session = _session()
-    member = ledger.find_member(session, card=request.args.get("card"), phone=request.args.get("phone"))
+    member = ledger.find_member(session, card=params.text(request.args, "card"), phone=params.text(request.args, "phone"))
     return _json(_member_body(session, member, store))
 
 
@@ -168,12 +168,9 @@ def get_member(member_id: str) -> Response:
 def transactions(member_id: str) -> Response:
     _store()
     session = _session()
+    limit, before = params.history_limit(request.args), params.before(request.args)
     member = ledger.get_member(session, member_id)
-    try:
-        limit = int(request.args.get("limit", 50))
-    except ValueError:
-        raise InvalidRequest("limit must be an integer", field="limit") from None
-    txns = ledger.history(session, member, limit=limit, before=serializers.parse_before(request.args.get("before")))
+    txns = ledger.history(session, member, limit=limit, before=before)
     return _json(serializers.history(member.id, ledger.balance_of(session, member, _now()), txns))
 
 
