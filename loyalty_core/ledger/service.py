@@ -24,6 +24,7 @@ from loyalty_core.config.service import program_config
 from loyalty_core.engine import Basket, BasketLine, Decision, MemberState, ReturnableLine, calculate, plan_return
 from loyalty_core.errors import BusinessRuleViolation, Conflict, InvalidRequest, NotFound
 from loyalty_core.ledger.enums import EntryKind, TransactionKind
+from loyalty_core.ledger.limits import check_storable
 from loyalty_core.ledger.models import (
     Account,
     Card,
@@ -246,7 +247,9 @@ def quote(
     """What a purchase would give, with no side effects."""
     account = _account(session, member, lock=False)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
-    return calculate(basket, member_state(session, member, account, at), ctx.config, at)
+    decision = calculate(basket, member_state(session, member, account, at), ctx.config, at)
+    check_storable(decision)
+    return decision
 
 
 def _expiry_for(config: ProgramConfig, earned_at: dt.datetime) -> dt.datetime | None:
@@ -462,6 +465,7 @@ def _purchase(
     state = MemberState(balance=account.balance, spend_365=spend.quantize(Decimal("0.01")), birthday=birthday)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
     decision = calculate(basket, state, ctx.config, at)
+    check_storable(decision)
     txn = Transaction(
         id=uuid.uuid4(),
         kind=TransactionKind.purchase.value,
