@@ -263,3 +263,6 @@ class Problem(BaseModel):
     detail: str
     field: str | None = None
     problems: list[str] | None = None
+    member_id: uuid.UUID | None = Field(default=None, description="409 on enrolment: the member holding the phone, email or card.")
+    transaction_id: uuid.UUID | None = Field(default=None, description="409 on a commit: the transaction holding the receipt_no.")
+    max_redeemable: int | None = Field(default=None, description="422 on redemption: the most that may be redeemed.")

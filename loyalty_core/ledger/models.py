@@ -8,7 +8,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.db import Base, UTCDateTime, utcnow
@@ -18,6 +18,8 @@ QUANTITY = Numeric(14, 3)
 # Points are 64-bit (see ledger/limits.py for the cap). SQLite's INTEGER is 64-bit already, so
 # there the column keeps its declared type and needs no table rebuild.
 POINTS = BigInteger().with_variant(Integer(), "sqlite")
+RECEIPT_INDEX = "uq_transactions_store_receipt_no"
+PURCHASES_WITH_RECEIPT = "kind = 'purchase' AND receipt_no IS NOT NULL"
 
 
 class Member(Base):
@@ -64,7 +66,18 @@ class Account(Base):
 
 class Transaction(Base):
     __tablename__ = "transactions"
-    __table_args__ = (Index("ix_transactions_member_created", "member_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_transactions_member_created", "member_id", "created_at"),
+        # A store's receipt is committed once, whatever Idempotency-Key the till sends with it.
+        Index(
+            RECEIPT_INDEX,
+            "store_id",
+            "receipt_no",
+            unique=True,
+            postgresql_where=text(PURCHASES_WITH_RECEIPT),
+            sqlite_where=text(PURCHASES_WITH_RECEIPT),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(16))
