@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from loyalty_core.db import ENGINE_OPTIONS
+
 DEFAULT_MAX_CONTENT_LENGTH = 1_048_576
 DEFAULT_DISPLAY_TIMEZONE = "Europe/Moscow"
 SECRET_KEY_FILE = "secret_key"
@@ -156,6 +158,6 @@ class Settings:
             "REMEMBER_COOKIE_SECURE": self.session_cookie_secure,
             "WTF_CSRF_ENABLED": True,
             # The POS API runs on this engine too, so it follows the core's choice (loyalty_core.db):
-            # no pre-ping round trip per request, but connections recycled before idle timeouts.
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
+            # a dropped connection is pinged out and replaced, never a failed request.
+            "SQLALCHEMY_ENGINE_OPTIONS": dict(ENGINE_OPTIONS),
         }

@@ -16,6 +16,7 @@ from werkzeug.wsgi import get_input_stream
 from loyalty_core.api import idempotency, params, schemas, serializers
 from loyalty_core.api.openapi import openapi_document
 from loyalty_core.api.problems import from_http_exception, from_loyalty_error, internal_error
+from loyalty_core.api.retry import once_more_on_disconnect
 from loyalty_core.errors import InvalidRequest, LoyaltyError
 from loyalty_core.ledger import service as ledger
 from loyalty_core.pydantic_errors import describe
@@ -47,6 +48,13 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def _json_body() -> Any:
+    # Kept for the request: a retry after a lost connection cannot read a streamed body twice.
+    if "json_body" not in g:
+        g.json_body = _read_json_body()
+    return g.json_body
+
+
+def _read_json_body() -> Any:
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 1_048_576
     if request.content_length is not None and request.content_length > limit:
         from loyalty_core.errors import PayloadTooLarge
@@ -131,6 +139,7 @@ def openapi() -> Response:
 
 
 @bp.post("/members")
+@once_more_on_disconnect
 def enroll() -> Response:
     store = _store()
     body = _parse(schemas.EnrollRequest, _json_body())
@@ -150,6 +159,7 @@ def enroll() -> Response:
 
 
 @bp.get("/members")
+@once_more_on_disconnect
 def lookup() -> Response:
     store = _store()
     session = _session()
@@ -158,6 +168,7 @@ def lookup() -> Response:
 
 
 @bp.get("/members/<member_id>")
+@once_more_on_disconnect
 def get_member(member_id: str) -> Response:
     store = _store()
     session = _session()
@@ -165,6 +176,7 @@ def get_member(member_id: str) -> Response:
 
 
 @bp.get("/members/<member_id>/transactions")
+@once_more_on_disconnect
 def transactions(member_id: str) -> Response:
     _store()
     session = _session()
@@ -175,6 +187,7 @@ def transactions(member_id: str) -> Response:
 
 
 @bp.post("/purchases/quote")
+@once_more_on_disconnect
 def quote() -> Response:
     store = _store()
     body = _parse(schemas.BasketRequest, _json_body())
@@ -186,6 +199,7 @@ def quote() -> Response:
 
 
 @bp.post("/purchases")
+@once_more_on_disconnect
 def purchase() -> Response:
     store = _store()
     key = idempotency.check_key(request.headers.get("Idempotency-Key"))
@@ -213,6 +227,7 @@ def purchase() -> Response:
 
 
 @bp.post("/purchases/<purchase_id>/returns")
+@once_more_on_disconnect
 def return_purchase(purchase_id: str) -> Response:
     store = _store()
     key = idempotency.check_key(request.headers.get("Idempotency-Key"))
