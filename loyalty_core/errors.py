@@ -88,3 +88,15 @@ class ConfigurationError(LoyaltyError):
         self.problems = problems or []
         if self.problems:
             self.extra["problems"] = self.problems
+
+
+class TooManyRequests(LoyaltyError):
+    """A store key over one of the API's rate limits; `retry_after` is in seconds."""
+
+    status = 429
+    title = "Too many requests"
+    type_slug = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int, **kw: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **kw)
+        self.retry_after = retry_after

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response
 from werkzeug.exceptions import HTTPException
 
-from loyalty_core.errors import LoyaltyError
+from loyalty_core.errors import LoyaltyError, TooManyRequests
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -21,7 +21,9 @@ def problem_response(problem: dict[str, Any], headers: dict[str, str] | None = N
 
 
 def from_loyalty_error(error: LoyaltyError) -> Response:
-    headers = {"WWW-Authenticate": 'Bearer realm="pos"'} if error.status == 401 else None
+    headers = {"WWW-Authenticate": 'Bearer realm="pos"'} if error.status == 401 else {}
+    if isinstance(error, TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
     return problem_response(error.to_problem(), headers)
 
 

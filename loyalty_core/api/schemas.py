@@ -266,3 +266,4 @@ class Problem(BaseModel):
     member_id: uuid.UUID | None = Field(default=None, description="409 on enrolment: the member holding the phone, email or card.")
     transaction_id: uuid.UUID | None = Field(default=None, description="409 on a commit: the transaction holding the receipt_no.")
     max_redeemable: int | None = Field(default=None, description="422 on redemption: the most that may be redeemed.")
+    retry_after: int | None = Field(default=None, description="429: seconds to wait (the Retry-After header too).")

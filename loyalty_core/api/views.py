@@ -20,6 +20,7 @@ from loyalty_core.api.retry import once_more_on_disconnect
 from loyalty_core.errors import InvalidRequest, LoyaltyError
 from loyalty_core.ledger import service as ledger
 from loyalty_core.pydantic_errors import describe
+from loyalty_core.stores.limits import count_phone_lookup
 from loyalty_core.stores.models import Store
 from loyalty_core.stores.service import authenticate
 
@@ -163,7 +164,10 @@ def enroll() -> Response:
 def lookup() -> Response:
     store = _store()
     session = _session()
-    member = ledger.find_member(session, card=params.text(request.args, "card"), phone=params.text(request.args, "phone"))
+    card, phone = params.text(request.args, "card"), params.text(request.args, "phone")
+    if phone and not card:
+        count_phone_lookup(session, store, _now(), current_app.extensions["loyalty_core"].phone_lookups_per_minute)
+    member = ledger.find_member(session, card=card, phone=phone)
     return _json(_member_body(session, member, store))
 
 
