@@ -44,6 +44,15 @@ class InvalidRequest(LoyaltyError):
     type_slug = "invalid-request"
 
 
+class InvalidPhone(InvalidRequest):
+    """Text that is no phone number. A 422, not a 400: the request is well formed (the API's
+    schema cannot say which digits make a real number), the number just does not exist."""
+
+    status = 422
+    title = "Not a phone number"
+    type_slug = "invalid-phone"
+
+
 class Unauthorized(LoyaltyError):
     status = 401
     title = "Unauthorized"

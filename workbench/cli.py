@@ -268,7 +268,9 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         _fail("gunicorn is not installed in this environment (pip install -e .)")
     click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{port}/api/v1/openapi.json")
     _print_logins()
-    args = [gunicorn, "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", "workbench.wsgi:app"]
+    # The POS API's gunicorn settings: gunicorn's own refusals (414, 431, 400) as problem+json.
+    conf = "python:loyalty_core.api.gunicorn_conf"
+    args = [gunicorn, "-c", conf, "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", "workbench.wsgi:app"]
     if threads > 1:
         args[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
     os.execv(gunicorn, args)

@@ -32,13 +32,16 @@ def from_http_exception(error: HTTPException) -> Response:
     detail = error.description or error.name
     if status == 413:
         detail = "the request body is larger than the API accepts"
+    # Keep what the exception says in headers (a 405's Allow, RFC 9110), not its HTML type.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     return problem_response(
         {
             "type": f"https://loyalty.example/problems/http-{status}",
             "title": error.name,
             "status": status,
             "detail": detail,
-        }
+        },
+        headers,
     )
 
 

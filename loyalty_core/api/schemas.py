@@ -11,18 +11,18 @@ import datetime as dt
 import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
-from loyalty_core.text import NUL_FREE_SCHEMA, refuse_nul
+from loyalty_core.text import BLANK, NOT_BLANK_PATTERN, NUL_FREE_SCHEMA, refuse_nul
 
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 # The lookahead keeps "0" and "0.000" out: the API refuses a quantity that is not > 0.
 QUANTITY_PATTERN = r"^(?=.*[1-9])\d{1,9}(\.\d{1,3})?$"
 # What the email validator accepts once whitespace is stripped ("" means no email).
 EMAIL_PATTERN = r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"
-NOT_BLANK = r"\S"
+NOT_BLANK = NOT_BLANK_PATTERN
 MAX_WHOLE_QUANTITY = 999_999_999
 _MONEY = re.compile(MONEY_PATTERN)
 _QUANTITY = re.compile(QUANTITY_PATTERN)
@@ -65,7 +65,9 @@ def _document_nul_free(schema: dict[str, Any]) -> None:
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_nul_free)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_nul_free)
+    # Text fields that must hold more than blanks (documented with the NOT_BLANK pattern).
+    _non_blank: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")
     @classmethod
@@ -73,9 +75,22 @@ class _Request(BaseModel):
         # PostgreSQL cannot store NUL in text: refuse it here, for every text field at once.
         return refuse_nul(value) if isinstance(value, str) else value
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _strip(cls, value: Any, info: ValidationInfo) -> Any:
+        # After the length checks, as the document counts length: on the text as sent.
+        if not isinstance(value, str):
+            return value
+        stripped = value.strip(BLANK)
+        if not stripped and info.field_name in cls._non_blank:
+            raise ValueError("must not be empty")
+        return stripped
+
 
 class EnrollRequest(_Request):
-    phone: str = Field(min_length=1, max_length=40, examples=["+7 916 123-45-67"])
+    _non_blank = frozenset({"phone"})
+
+    phone: str = Field(min_length=1, max_length=40, examples=["+7 916 123-45-67"], json_schema_extra={"pattern": NOT_BLANK})
     email: str | None = Field(default=None, max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})
     name: str = Field(default="", max_length=200)
     birthday: dt.date | None = None
@@ -90,6 +105,8 @@ class EnrollRequest(_Request):
 
 
 class LineRequest(_Request):
+    _non_blank = frozenset({"sku", "category"})
+
     sku: str = Field(min_length=1, max_length=64, json_schema_extra={"pattern": NOT_BLANK})
     category: str = Field(min_length=1, max_length=64, json_schema_extra={"pattern": NOT_BLANK})
     quantity: QuantityText

@@ -17,7 +17,7 @@ from loyalty_core.api import idempotency, params, schemas, serializers
 from loyalty_core.api.openapi import openapi_document
 from loyalty_core.api.problems import from_http_exception, from_loyalty_error, internal_error
 from loyalty_core.api.retry import once_more_on_disconnect
-from loyalty_core.errors import InvalidRequest, LoyaltyError
+from loyalty_core.errors import BusinessRuleViolation, InvalidRequest, LoyaltyError
 from loyalty_core.ledger import service as ledger
 from loyalty_core.pydantic_errors import describe
 from loyalty_core.stores.limits import count_phone_lookup
@@ -242,8 +242,8 @@ def return_purchase(purchase_id: str) -> Response:
     def work() -> tuple[int, dict[str, Any]]:
         quantities: dict[int, Decimal] = {}
         for i, line in enumerate(body.lines):
-            if line.line in quantities:
-                raise InvalidRequest(f"line {line.line} is listed twice", field=f"lines[{i}].line")
+            if line.line in quantities:  # well formed, so a 422: JSON Schema cannot say "unique line"
+                raise BusinessRuleViolation(f"line {line.line} is listed twice", field=f"lines[{i}].line")
             quantities[line.line] = Decimal(line.quantity)
         txn = ledger.commit_return(session, store, purchase_id, quantities, _now())
         member = ledger.get_member(session, txn.member_id)
