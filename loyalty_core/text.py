@@ -26,8 +26,10 @@ def refuse_nul(value: str) -> str:
 BLANK = "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + (
     "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
-# A regex for "has a character that is not blank", spelled out (no \s: engines differ on it).
-NOT_BLANK_PATTERN = (
-    "[^\\t\\n\\v\\f\\r \\u001c-\\u001f\\u0085\\u00a0\\u1680\\u2000-\\u200a"
-    "\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]"
+# The blank characters as a regex class body, spelled out (no \\s: engines differ on it).
+BLANK_CLASS = (
+    "\\t\\n\\v\\f\\r \\u001c-\\u001f\\u0085\\u00a0\\u1680\\u2000-\\u200a"
+    "\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 )
+# A regex for "has a character that is not blank".
+NOT_BLANK_PATTERN = f"[^{BLANK_CLASS}]"

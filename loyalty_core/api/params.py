@@ -16,8 +16,8 @@ HISTORY_LIMIT_MIN = 1
 HISTORY_LIMIT_MAX = 500
 HISTORY_LIMIT_DEFAULT = 50
 # RFC 3339 date-time (JSON Schema's "date-time"): a date, a time and a zone offset, nothing less.
-DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$")
-_DIGITS = re.compile(r"^\d{1,9}$")
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
+_DIGITS = re.compile(r"^\d{1,9}$", re.ASCII)
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 _LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
@@ -34,7 +34,7 @@ def history_limit(args: Mapping[str, str]) -> int:
     value = text(args, "limit")
     if value is None:
         return HISTORY_LIMIT_DEFAULT
-    if not _DIGITS.match(value):
+    if not _DIGITS.fullmatch(value):
         raise InvalidRequest("limit must be an integer", field="limit")
     limit = int(value)
     if not HISTORY_LIMIT_MIN <= limit <= HISTORY_LIMIT_MAX:
@@ -47,7 +47,7 @@ def before(args: Mapping[str, str]) -> dt.datetime | None:
     value = text(args, "before")
     if value is None:
         return None
-    if not DATE_TIME.match(value):
+    if not DATE_TIME.fullmatch(value):
         raise InvalidRequest(
             "before must be an ISO 8601 / RFC 3339 timestamp with a zone, like 2026-03-03T09:00:00Z", field="before"
         )

@@ -15,17 +15,19 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
-from loyalty_core.text import BLANK, NOT_BLANK_PATTERN, NUL_FREE_SCHEMA, refuse_nul
+from loyalty_core.text import BLANK, BLANK_CLASS, NOT_BLANK_PATTERN, NUL_FREE_SCHEMA, refuse_nul
 
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 # The lookahead keeps "0" and "0.000" out: the API refuses a quantity that is not > 0.
 QUANTITY_PATTERN = r"^(?=.*[1-9])\d{1,9}(\.\d{1,3})?$"
 # What the email validator accepts once whitespace is stripped ("" means no email).
-EMAIL_PATTERN = r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"
+EMAIL_PATTERN = f"^([^@{BLANK_CLASS}]+@[^@{BLANK_CLASS}]+\\.[^@{BLANK_CLASS}]+)?$"
 NOT_BLANK = NOT_BLANK_PATTERN
 MAX_WHOLE_QUANTITY = 999_999_999
-_MONEY = re.compile(MONEY_PATTERN)
-_QUANTITY = re.compile(QUANTITY_PATTERN)
+# As the document's readers (JavaScript regexes) read them: \d is 0-9 only, $ is the very end.
+_EMAIL = re.compile(EMAIL_PATTERN, re.ASCII)
+_MONEY = re.compile(MONEY_PATTERN, re.ASCII)
+_QUANTITY = re.compile(QUANTITY_PATTERN, re.ASCII)
 
 
 def _whole_number(value: Any) -> Any:
@@ -96,10 +98,11 @@ class EnrollRequest(_Request):
     birthday: dt.date | None = None
     card: str | None = Field(default=None, max_length=32, pattern=r"^[0-9A-Za-z-]{4,32}$")
 
-    @field_validator("email")
+    @field_validator("email", mode="before")
     @classmethod
-    def _email_shape(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+    def _email_shape(cls, value: Any) -> Any:
+        # On the text as sent, with the document's own pattern ("" means no email).
+        if isinstance(value, str) and not _EMAIL.fullmatch(value):
             raise ValueError("must be an email address")
         return value or None
 
@@ -117,14 +120,14 @@ class LineRequest(_Request):
     def _quantity(cls, value: Any) -> str:
         value = _whole_number(value)
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        if not isinstance(text, str) or not _QUANTITY.match(text) or Decimal(text) <= 0:
+        if not isinstance(text, str) or not _QUANTITY.fullmatch(text) or Decimal(text) <= 0:
             raise ValueError('must be a positive decimal string like "2" or "0.350"')
         return text
 
     @field_validator("amount", mode="before")
     @classmethod
     def _amount(cls, value: Any) -> str:
-        if not isinstance(value, str) or not _MONEY.match(value):
+        if not isinstance(value, str) or not _MONEY.fullmatch(value):
             raise ValueError('must be a decimal string with at most 2 places, like "123.45" (not a JSON number)')
         return value
 
