@@ -44,6 +44,15 @@ class InvalidRequest(LoyaltyError):
     type_slug = "invalid-request"
 
 
+class InvalidPhone(InvalidRequest):
+    """Text that is no phone number. A 422, not a 400: the request is well formed (the API's
+    schema cannot say which digits make a real number), the number just does not exist."""
+
+    status = 422
+    title = "Not a phone number"
+    type_slug = "invalid-phone"
+
+
 class Unauthorized(LoyaltyError):
     status = 401
     title = "Unauthorized"
@@ -88,3 +97,15 @@ class ConfigurationError(LoyaltyError):
         self.problems = problems or []
         if self.problems:
             self.extra["problems"] = self.problems
+
+
+class TooManyRequests(LoyaltyError):
+    """A store key over one of the API's rate limits; `retry_after` is in seconds."""
+
+    status = 429
+    title = "Too many requests"
+    type_slug = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int, **kw: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **kw)
+        self.retry_after = retry_after

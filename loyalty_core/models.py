@@ -11,6 +11,7 @@ from loyalty_core.ledger.models import (
     Transaction,
     TransactionLine,
 )
+from loyalty_core.stores.limits import PhoneLookupWindow
 from loyalty_core.stores.models import Store
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerEntry",
     "Member",
+    "PhoneLookupWindow",
     "Store",
     "Transaction",
     "TransactionLine",

@@ -61,6 +61,9 @@ def _without_control_socket() -> list[str]:
 def gunicorn_argv(app: str, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
     argv = [gunicorn_path(), "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-",
             *_without_control_socket(), app]
+    if app.startswith("loyalty_core."):
+        # The POS API's gunicorn settings: gunicorn's own refusals (414, 431, 400) as problem+json.
+        argv[1:1] = ["-c", "python:loyalty_core.api.gunicorn_conf"]
     if threads > 1:
         argv[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
     return argv

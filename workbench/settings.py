@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from loyalty_core.db import ENGINE_OPTIONS
+
 DEFAULT_MAX_CONTENT_LENGTH = 1_048_576
 DEFAULT_DISPLAY_TIMEZONE = "Europe/Moscow"
 SECRET_KEY_FILE = "secret_key"
@@ -164,6 +166,6 @@ class Settings:
             "REDIS_URL": self.redis_url,  # empty: the job queue is a SQLite file (JOBS_SQLITE_FILE)
             "JOBS_SQLITE_FILE": self.jobs_sqlite_file,  # empty: <instance>/jobs.db
             # The POS API runs on this engine too, so it follows the core's choice (loyalty_core.db):
-            # no pre-ping round trip per request, but connections recycled before idle timeouts.
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
+            # a dropped connection is pinged out and replaced, never a failed request.
+            "SQLALCHEMY_ENGINE_OPTIONS": dict(ENGINE_OPTIONS),
         }

@@ -25,6 +25,15 @@ MAX_BODY_BYTES = 1_048_576
 class CoreState:
     session_factory: sessionmaker[Any]
     clock: Callable[[], dt.datetime]
+    phone_lookups_per_minute: int
+
+
+def _phone_lookup_limit(app: Flask) -> int:
+    """POS_PHONE_LOOKUPS_PER_MINUTE from the app's config or the environment (default 60)."""
+    from loyalty_core.stores.limits import DEFAULT_PHONE_LOOKUPS_PER_MINUTE
+
+    value = app.config.get("POS_PHONE_LOOKUPS_PER_MINUTE") or os.environ.get("POS_PHONE_LOOKUPS_PER_MINUTE")
+    return int(value) if value else DEFAULT_PHONE_LOOKUPS_PER_MINUTE
 
 
 def _utc_now() -> dt.datetime:
@@ -36,7 +45,7 @@ def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None
     import loyalty_core.models  # noqa: F401  (every table mapped before the first request)
     from loyalty_core.api.views import bp
 
-    app.extensions["loyalty_core"] = CoreState(make_session_factory(engine), clock or _utc_now)
+    app.extensions["loyalty_core"] = CoreState(make_session_factory(engine), clock or _utc_now, _phone_lookup_limit(app))
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)

@@ -9,6 +9,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from loyalty_core.api import schemas
+from loyalty_core.api.idempotency import MAX_KEY_LENGTH
+from loyalty_core.api.params import DATE_TIME, HISTORY_LIMIT_MAX, HISTORY_LIMIT_MIN
+from loyalty_core.text import NUL_FREE_SCHEMA
 
 _REF = "#/components/schemas/{model}"
 
@@ -29,10 +32,19 @@ def _problems(*statuses: int) -> dict[str, Any]:
         409: "Duplicate member, an Idempotency-Key reused with another body, "
         "or a store with no active configuration version.",
         413: "Body too large.",
-        422: "Refused by the programme rules (e.g. redeeming more than allowed), with the reason.",
+        414: "The URL is too long.",
+        422: "Well formed but refused, with the reason: by the programme rules (e.g. redeeming more than "
+        "allowed, a figure past what the ledger records, a return listing a line twice), or a phone that is no number.",
+        429: "Too many phone look-ups by this store key; wait Retry-After seconds or look up by card.",
+        500: "The server failed; nothing was applied. Retry with the same Idempotency-Key.",
     }
     problem = {"application/problem+json": {"schema": {"$ref": _REF.format(model="Problem")}}}
-    return {str(s): {"description": text[s], "content": problem} for s in statuses}
+    responses = {str(s): {"description": text[s], "content": problem} for s in (*statuses, 414, 500)}
+    if 429 in statuses:
+        responses["429"]["headers"] = {
+            "Retry-After": {"required": True, "schema": {"type": "integer", "minimum": 1}, "description": "Seconds."}
+        }
+    return responses
 
 
 IDEMPOTENCY = {
@@ -40,7 +52,26 @@ IDEMPOTENCY = {
     "in": "header",
     "required": True,
     "description": "Unique per receipt; a retry with the same key and body replays the first response.",
-    "schema": {"type": "string", "maxLength": 255},
+    # Surrounding spaces are not part of the key; a key of only spaces is no key.
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "\\S"},
+}
+
+
+_LOOKUP_TEXT = {"type": "string", "minLength": 1, **NUL_FREE_SCHEMA}
+# card and phone are two query parameters of which one is required: OpenAPI says that with one
+# exploded form-style object parameter (sent as ?card=... or ?phone=..., not ?lookup=...).
+LOOKUP = {
+    "name": "lookup",
+    "in": "query",
+    "required": True,
+    "style": "form",
+    "explode": True,
+    "description": "?card=NUMBER or ?phone=PHONE (any spelling of the number); card wins when both are given.",
+    "schema": {
+        "type": "object",
+        "properties": {"card": _LOOKUP_TEXT, "phone": _LOOKUP_TEXT},
+        "anyOf": [{"required": ["card"]}, {"required": ["phone"]}],
+    },
 }
 
 
@@ -98,16 +129,13 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "enrollMember",
                     "summary": "Enrol a member (phone normalised to E.164)",
                     "requestBody": _body(schemas.EnrollRequest),
-                    "responses": {"201": _ok(schemas.MemberOut, "Enrolled"), **_problems(400, 401, 409, 413)},
+                    "responses": {"201": _ok(schemas.MemberOut, "Enrolled"), **_problems(400, 401, 409, 413, 422)},
                 },
                 "get": {
                     "operationId": "lookupMember",
                     "summary": "Find a member by card or phone",
-                    "parameters": [
-                        {"name": "card", "in": "query", "required": False, "schema": {"type": "string"}},
-                        {"name": "phone", "in": "query", "required": False, "schema": {"type": "string"}},
-                    ],
-                    "responses": {"200": _ok(schemas.MemberOut, "The member"), **_problems(400, 401, 404)},
+                    "parameters": [LOOKUP],
+                    "responses": {"200": _ok(schemas.MemberOut, "The member"), **_problems(400, 401, 404, 422, 429)},
                 },
             },
             "/members/{member_id}": {
@@ -122,8 +150,17 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "memberTransactions",
                     "parameters": [
                         _path_id("member_id"),
-                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-                        {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": HISTORY_LIMIT_MIN, "maximum": HISTORY_LIMIT_MAX},
+                        },
+                        {
+                            "name": "before",
+                            "in": "query",
+                            "description": "Only transactions before this moment (RFC 3339, with its zone).",
+                            "schema": {"type": "string", "format": "date-time", "pattern": DATE_TIME.pattern},
+                        },
                     ],
                     "responses": {"200": _ok(schemas.TransactionsOut, "Newest first"), **_problems(400, 401, 404)},
                 }

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response
 from werkzeug.exceptions import HTTPException
 
-from loyalty_core.errors import LoyaltyError
+from loyalty_core.errors import LoyaltyError, TooManyRequests
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -21,7 +21,9 @@ def problem_response(problem: dict[str, Any], headers: dict[str, str] | None = N
 
 
 def from_loyalty_error(error: LoyaltyError) -> Response:
-    headers = {"WWW-Authenticate": 'Bearer realm="pos"'} if error.status == 401 else None
+    headers = {"WWW-Authenticate": 'Bearer realm="pos"'} if error.status == 401 else {}
+    if isinstance(error, TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
     return problem_response(error.to_problem(), headers)
 
 
@@ -30,13 +32,16 @@ def from_http_exception(error: HTTPException) -> Response:
     detail = error.description or error.name
     if status == 413:
         detail = "the request body is larger than the API accepts"
+    # Keep what the exception says in headers (a 405's Allow, RFC 9110), not its HTML type.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     return problem_response(
         {
             "type": f"https://loyalty.example/problems/http-{status}",
             "title": error.name,
             "status": status,
             "detail": detail,
-        }
+        },
+        headers,
     )
 
 

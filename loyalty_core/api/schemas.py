@@ -11,19 +11,23 @@ import datetime as dt
 import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
+
+from loyalty_core.text import BLANK, BLANK_CLASS, NOT_BLANK_PATTERN, NUL_FREE_SCHEMA, refuse_nul
 
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 # The lookahead keeps "0" and "0.000" out: the API refuses a quantity that is not > 0.
 QUANTITY_PATTERN = r"^(?=.*[1-9])\d{1,9}(\.\d{1,3})?$"
 # What the email validator accepts once whitespace is stripped ("" means no email).
-EMAIL_PATTERN = r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"
-NOT_BLANK = r"\S"
+EMAIL_PATTERN = f"^([^@{BLANK_CLASS}]+@[^@{BLANK_CLASS}]+\\.[^@{BLANK_CLASS}]+)?$"
+NOT_BLANK = NOT_BLANK_PATTERN
 MAX_WHOLE_QUANTITY = 999_999_999
-_MONEY = re.compile(MONEY_PATTERN)
-_QUANTITY = re.compile(QUANTITY_PATTERN)
+# As the document's readers (JavaScript regexes) read them: \d is 0-9 only, $ is the very end.
+_EMAIL = re.compile(EMAIL_PATTERN, re.ASCII)
+_MONEY = re.compile(MONEY_PATTERN, re.ASCII)
+_QUANTITY = re.compile(QUANTITY_PATTERN, re.ASCII)
 
 
 def _whole_number(value: Any) -> Any:
@@ -54,26 +58,58 @@ QuantityText = Annotated[
 ]
 
 
+def _document_nul_free(schema: dict[str, Any]) -> None:
+    """Say in the document what `_no_nul` enforces, on every text property of the model."""
+    for prop in schema.get("properties", {}).values():
+        for variant in [prop, *prop.get("anyOf", [])]:
+            if variant.get("type") == "string":
+                variant.update(NUL_FREE_SCHEMA)
+
+
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_nul_free)
+    # Text fields that must hold more than blanks (documented with the NOT_BLANK pattern).
+    _non_blank: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store NUL in text: refuse it here, for every text field at once.
+        return refuse_nul(value) if isinstance(value, str) else value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _strip(cls, value: Any, info: ValidationInfo) -> Any:
+        # After the length checks, as the document counts length: on the text as sent.
+        if not isinstance(value, str):
+            return value
+        stripped = value.strip(BLANK)
+        if not stripped and info.field_name in cls._non_blank:
+            raise ValueError("must not be empty")
+        return stripped
 
 
 class EnrollRequest(_Request):
-    phone: str = Field(min_length=1, max_length=40, examples=["+7 916 123-45-67"])
+    _non_blank = frozenset({"phone"})
+
+    phone: str = Field(min_length=1, max_length=40, examples=["+7 916 123-45-67"], json_schema_extra={"pattern": NOT_BLANK})
     email: str | None = Field(default=None, max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})
     name: str = Field(default="", max_length=200)
     birthday: dt.date | None = None
     card: str | None = Field(default=None, max_length=32, pattern=r"^[0-9A-Za-z-]{4,32}$")
 
-    @field_validator("email")
+    @field_validator("email", mode="before")
     @classmethod
-    def _email_shape(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+    def _email_shape(cls, value: Any) -> Any:
+        # On the text as sent, with the document's own pattern ("" means no email).
+        if isinstance(value, str) and not _EMAIL.fullmatch(value):
             raise ValueError("must be an email address")
         return value or None
 
 
 class LineRequest(_Request):
+    _non_blank = frozenset({"sku", "category"})
+
     sku: str = Field(min_length=1, max_length=64, json_schema_extra={"pattern": NOT_BLANK})
     category: str = Field(min_length=1, max_length=64, json_schema_extra={"pattern": NOT_BLANK})
     quantity: QuantityText
@@ -84,28 +120,29 @@ class LineRequest(_Request):
     def _quantity(cls, value: Any) -> str:
         value = _whole_number(value)
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        if not isinstance(text, str) or not _QUANTITY.match(text) or Decimal(text) <= 0:
+        if not isinstance(text, str) or not _QUANTITY.fullmatch(text) or Decimal(text) <= 0:
             raise ValueError('must be a positive decimal string like "2" or "0.350"')
         return text
 
     @field_validator("amount", mode="before")
     @classmethod
     def _amount(cls, value: Any) -> str:
-        if not isinstance(value, str) or not _MONEY.match(value):
+        if not isinstance(value, str) or not _MONEY.fullmatch(value):
             raise ValueError('must be a decimal string with at most 2 places, like "123.45" (not a JSON number)')
         return value
 
 
+def _member_named(schema: dict[str, Any]) -> None:
+    _document_nul_free(schema)
+    schema["anyOf"] = [
+        {"required": ["member_id"], "properties": {"member_id": {"type": "string"}}},
+        {"required": ["card"], "properties": {"card": {"type": "string", "pattern": NOT_BLANK}}},
+    ]
+
+
 class BasketRequest(_Request):
     # The member is named by member_id or card (the API refuses a basket with neither).
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [
-                {"required": ["member_id"], "properties": {"member_id": {"type": "string"}}},
-                {"required": ["card"], "properties": {"card": {"type": "string", "pattern": NOT_BLANK}}},
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra=_member_named)
 
     member_id: uuid.UUID | None = None
     card: str | None = Field(default=None, max_length=32)
@@ -246,3 +283,7 @@ class Problem(BaseModel):
     detail: str
     field: str | None = None
     problems: list[str] | None = None
+    member_id: uuid.UUID | None = Field(default=None, description="409 on enrolment: the member holding the phone, email or card.")
+    transaction_id: uuid.UUID | None = Field(default=None, description="409 on a commit: the transaction holding the receipt_no.")
+    max_redeemable: int | None = Field(default=None, description="422 on redemption: the most that may be redeemed.")
+    retry_after: int | None = Field(default=None, description="429: seconds to wait (the Retry-After header too).")

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wsgi import get_input_stream
 
-from loyalty_core.api import idempotency, schemas, serializers
+from loyalty_core.api import idempotency, params, schemas, serializers
 from loyalty_core.api.openapi import openapi_document
 from loyalty_core.api.problems import from_http_exception, from_loyalty_error, internal_error
-from loyalty_core.errors import InvalidRequest, LoyaltyError
+from loyalty_core.api.retry import once_more_on_disconnect
+from loyalty_core.errors import BusinessRuleViolation, InvalidRequest, LoyaltyError
 from loyalty_core.ledger import service as ledger
 from loyalty_core.pydantic_errors import describe
+from loyalty_core.stores.limits import count_phone_lookup
 from loyalty_core.stores.models import Store
 from loyalty_core.stores.service import authenticate
 
@@ -47,6 +49,13 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def _json_body() -> Any:
+    # Kept for the request: a retry after a lost connection cannot read a streamed body twice.
+    if "json_body" not in g:
+        g.json_body = _read_json_body()
+    return g.json_body
+
+
+def _read_json_body() -> Any:
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 1_048_576
     if request.content_length is not None and request.content_length > limit:
         from loyalty_core.errors import PayloadTooLarge
@@ -131,6 +140,7 @@ def openapi() -> Response:
 
 
 @bp.post("/members")
+@once_more_on_disconnect
 def enroll() -> Response:
     store = _store()
     body = _parse(schemas.EnrollRequest, _json_body())
@@ -150,14 +160,19 @@ def enroll() -> Response:
 
 
 @bp.get("/members")
+@once_more_on_disconnect
 def lookup() -> Response:
     store = _store()
     session = _session()
-    member = ledger.find_member(session, card=request.args.get("card"), phone=request.args.get("phone"))
+    card, phone = params.text(request.args, "card"), params.text(request.args, "phone")
+    if phone and not card:
+        count_phone_lookup(session, store, _now(), current_app.extensions["loyalty_core"].phone_lookups_per_minute)
+    member = ledger.find_member(session, card=card, phone=phone)
     return _json(_member_body(session, member, store))
 
 
 @bp.get("/members/<member_id>")
+@once_more_on_disconnect
 def get_member(member_id: str) -> Response:
     store = _store()
     session = _session()
@@ -165,19 +180,18 @@ def get_member(member_id: str) -> Response:
 
 
 @bp.get("/members/<member_id>/transactions")
+@once_more_on_disconnect
 def transactions(member_id: str) -> Response:
     _store()
     session = _session()
+    limit, before = params.history_limit(request.args), params.before(request.args)
     member = ledger.get_member(session, member_id)
-    try:
-        limit = int(request.args.get("limit", 50))
-    except ValueError:
-        raise InvalidRequest("limit must be an integer", field="limit") from None
-    txns = ledger.history(session, member, limit=limit, before=serializers.parse_before(request.args.get("before")))
+    txns = ledger.history(session, member, limit=limit, before=before)
     return _json(serializers.history(member.id, ledger.balance_of(session, member, _now()), txns))
 
 
 @bp.post("/purchases/quote")
+@once_more_on_disconnect
 def quote() -> Response:
     store = _store()
     body = _parse(schemas.BasketRequest, _json_body())
@@ -189,6 +203,7 @@ def quote() -> Response:
 
 
 @bp.post("/purchases")
+@once_more_on_disconnect
 def purchase() -> Response:
     store = _store()
     key = idempotency.check_key(request.headers.get("Idempotency-Key"))
@@ -216,6 +231,7 @@ def purchase() -> Response:
 
 
 @bp.post("/purchases/<purchase_id>/returns")
+@once_more_on_disconnect
 def return_purchase(purchase_id: str) -> Response:
     store = _store()
     key = idempotency.check_key(request.headers.get("Idempotency-Key"))
@@ -226,8 +242,8 @@ def return_purchase(purchase_id: str) -> Response:
     def work() -> tuple[int, dict[str, Any]]:
         quantities: dict[int, Decimal] = {}
         for i, line in enumerate(body.lines):
-            if line.line in quantities:
-                raise InvalidRequest(f"line {line.line} is listed twice", field=f"lines[{i}].line")
+            if line.line in quantities:  # well formed, so a 422: JSON Schema cannot say "unique line"
+                raise BusinessRuleViolation(f"line {line.line} is listed twice", field=f"lines[{i}].line")
             quantities[line.line] = Decimal(line.quantity)
         txn = ledger.commit_return(session, store, purchase_id, quantities, _now())
         member = ledger.get_member(session, txn.member_id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from loyalty_core.config.enums import VersionStatus
 from loyalty_core.db import Base, UTCDateTime, utcnow
 from loyalty_core.errors import ConfigurationError
+from loyalty_core.guards import attach, frozen_when_approved
 
 
 class ConfigVersion(Base):
@@ -36,6 +37,11 @@ class ConfigVersion(Base):
         return self.status == VersionStatus.approved.value
 
 
+# What an approved version may never change (the ORM check below and the database triggers).
+FROZEN_COLUMNS = ("document", "source_text", "content_hash", "label", "status")
+attach(ConfigVersion.__table__, frozen_when_approved("config_versions", FROZEN_COLUMNS, "a configuration version"))  # type: ignore[arg-type]
+
+
 @event.listens_for(ConfigVersion, "before_update")
 def _approved_versions_are_frozen(_mapper: Any, _connection: Any, target: ConfigVersion) -> None:
     """Last line of defence: the service refuses first, this catches any other code path."""
@@ -48,6 +54,6 @@ def _approved_versions_are_frozen(_mapper: Any, _connection: Any, target: Config
     )
     if not was_approved:
         return
-    for name in ("document", "source_text", "content_hash", "label", "status"):
+    for name in FROZEN_COLUMNS:
         if state.attrs[name].history.has_changes():
             raise ConfigurationError(f"version {target.label} is approved and cannot change ({name})")

@@ -8,13 +8,18 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.db import Base, UTCDateTime, utcnow
 
 MONEY = Numeric(14, 2)
 QUANTITY = Numeric(14, 3)
+# Points are 64-bit (see ledger/limits.py for the cap). SQLite's INTEGER is 64-bit already, so
+# there the column keeps its declared type and needs no table rebuild.
+POINTS = BigInteger().with_variant(Integer(), "sqlite")
+RECEIPT_INDEX = "uq_transactions_store_receipt_no"
+PURCHASES_WITH_RECEIPT = "kind = 'purchase' AND receipt_no IS NOT NULL"
 
 
 class Member(Base):
@@ -50,7 +55,7 @@ class Account(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), unique=True)
-    balance: Mapped[int] = mapped_column(Integer, default=0)
+    balance: Mapped[int] = mapped_column(POINTS, default=0)
     # No bucket with points left expires before this (None: none expires). Lets a purchase skip
     # the look for due points on almost every receipt; it may be early, never late.
     next_expiry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -61,7 +66,18 @@ class Account(Base):
 
 class Transaction(Base):
     __tablename__ = "transactions"
-    __table_args__ = (Index("ix_transactions_member_created", "member_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_transactions_member_created", "member_id", "created_at"),
+        # A store's receipt is committed once, whatever Idempotency-Key the till sends with it.
+        Index(
+            RECEIPT_INDEX,
+            "store_id",
+            "receipt_no",
+            unique=True,
+            postgresql_where=text(PURCHASES_WITH_RECEIPT),
+            sqlite_where=text(PURCHASES_WITH_RECEIPT),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(16))
@@ -72,10 +88,10 @@ class Transaction(Base):
     receipt_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     check_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
-    redeemed_points: Mapped[int] = mapped_column(Integer, default=0)
+    redeemed_points: Mapped[int] = mapped_column(POINTS, default=0)
     redeemed_value: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
-    earned_points: Mapped[int] = mapped_column(Integer, default=0)
-    points_delta: Mapped[int] = mapped_column(Integer, default=0)
+    earned_points: Mapped[int] = mapped_column(POINTS, default=0)
+    points_delta: Mapped[int] = mapped_column(POINTS, default=0)
     # Money paid (not with points) that counts toward the 365-day tier spend; negative on returns.
     spend_delta: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     tier: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -99,13 +115,13 @@ class TransactionLine(Base):
     category: Mapped[str] = mapped_column(String(64), default="")
     quantity: Mapped[Decimal] = mapped_column(QUANTITY)
     amount: Mapped[Decimal] = mapped_column(MONEY)
-    redeemed_points: Mapped[int] = mapped_column(Integer, default=0)
+    redeemed_points: Mapped[int] = mapped_column(POINTS, default=0)
     redeemed_value: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
-    points: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[int] = mapped_column(POINTS, default=0)
     # On purchase lines: what returns have taken back so far (cumulative, so no drift).
     returned_quantity: Mapped[Decimal] = mapped_column(QUANTITY, default=Decimal("0"))
-    reversed_points: Mapped[int] = mapped_column(Integer, default=0)
-    refunded_points: Mapped[int] = mapped_column(Integer, default=0)
+    reversed_points: Mapped[int] = mapped_column(POINTS, default=0)
+    refunded_points: Mapped[int] = mapped_column(POINTS, default=0)
     returned_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     returned_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     # On return lines: the purchase line handed back.
@@ -121,7 +137,7 @@ class LedgerEntry(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     transaction_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transactions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    points: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(POINTS)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -136,8 +152,8 @@ class EarnBucket(Base):
     transaction_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transactions.id"), nullable=True)
     earned_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
-    points: Mapped[int] = mapped_column(Integer)
-    remaining: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(POINTS)
+    remaining: Mapped[int] = mapped_column(POINTS)
 
 
 class IdempotencyRecord(Base):

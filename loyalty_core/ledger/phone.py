@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 
-from loyalty_core.errors import InvalidRequest
+from loyalty_core.errors import InvalidPhone, InvalidRequest
 
 DEFAULT_REGION = "RU"
 
@@ -17,9 +17,9 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise InvalidRequest(f"phone {raw!r} is not a phone number", field="phone") from None
+        raise InvalidPhone(f"phone {raw!r} is not a phone number", field="phone") from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidRequest(f"phone {raw!r} is not a valid number", field="phone")
+        raise InvalidPhone(f"phone {raw!r} is not a valid number", field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -24,10 +24,12 @@ from loyalty_core.config.service import program_config
 from loyalty_core.engine import Basket, BasketLine, Decision, MemberState, ReturnableLine, calculate, plan_return
 from loyalty_core.errors import BusinessRuleViolation, Conflict, InvalidRequest, NotFound
 from loyalty_core.ledger.enums import EntryKind, TransactionKind
+from loyalty_core.ledger.limits import check_storable
 from loyalty_core.ledger.models import (
     Account,
     Card,
     EarnBucket,
+    RECEIPT_INDEX,
     LedgerEntry,
     Member,
     Transaction,
@@ -246,7 +248,9 @@ def quote(
     """What a purchase would give, with no side effects."""
     account = _account(session, member, lock=False)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
-    return calculate(basket, member_state(session, member, account, at), ctx.config, at)
+    decision = calculate(basket, member_state(session, member, account, at), ctx.config, at)
+    check_storable(decision)
+    return decision
 
 
 def _expiry_for(config: ProgramConfig, earned_at: dt.datetime) -> dt.datetime | None:
@@ -462,6 +466,9 @@ def _purchase(
     state = MemberState(balance=account.balance, spend_365=spend.quantize(Decimal("0.01")), birthday=birthday)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
     decision = calculate(basket, state, ctx.config, at)
+    check_storable(decision)
+    if receipt_no is not None:
+        _refuse_committed_receipt(session, ctx.store, receipt_no)
     txn = Transaction(
         id=uuid.uuid4(),
         kind=TransactionKind.purchase.value,
@@ -480,7 +487,17 @@ def _purchase(
         details=decision_details(decision),
     )
     session.add(txn)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if not _is_receipt_clash(exc):
+            raise
+        # Another till committed the same receipt between the check above and this insert.
+        raise Conflict(
+            f"receipt {receipt_no} of store {ctx.store.code} was committed by a concurrent request; "
+            "retry to see its transaction",
+            field="receipt_no",
+        ) from None
     # Lines, entries and buckets go in as plain inserts: a receipt is written once and never
     # edited through the ORM, and this path runs behind every till.
     session.connection().execute(
@@ -511,6 +528,30 @@ def _purchase(
         _bucket(session, account, txn.id, decision.earned_points, at, _expiry_for(ctx.config, at))
     session.flush()
     return txn, decision
+
+
+def _is_receipt_clash(exc: IntegrityError) -> bool:
+    # PostgreSQL names the index; SQLite names the columns.
+    message = str(exc.orig)
+    return RECEIPT_INDEX in message or "transactions.receipt_no" in message
+
+
+def _refuse_committed_receipt(session: Session, store: Store, receipt_no: str) -> None:
+    """A store's receipt number is committed once: a second commit (a new Idempotency-Key)
+    is a 409 naming the transaction that holds it, so the till can show that one instead."""
+    existing = session.scalar(
+        select(Transaction.id).where(
+            Transaction.store_id == store.id,
+            Transaction.receipt_no == receipt_no,
+            Transaction.kind == TransactionKind.purchase.value,
+        )
+    )
+    if existing is not None:
+        raise Conflict(
+            f"receipt {receipt_no} of store {store.code} is already committed as transaction {existing}",
+            field="receipt_no",
+            transaction_id=str(existing),
+        )
 
 
 def decision_details(decision: Decision) -> dict[str, Any]:

@@ -33,19 +33,26 @@ def test_migrations_match_the_models_on_sqlite(tmp_path: Path) -> None:
     _assert_matches_models(_migrated_app(f"sqlite:///{tmp_path / 'migrated.db'}"))
 
 
-@pytest.mark.postgres
-def test_migrations_match_the_models_on_postgresql() -> None:
+def fresh_pg_database(suffix: str) -> str:
+    """A new, empty PostgreSQL database named after the test database (so parallel checkouts,
+    each with its own TEST_DATABASE_URL, never share it); its psycopg URL."""
     from sqlalchemy import create_engine, text
 
     url = postgres_url()
     assert url
+    base, name = url.rsplit("/", 1)
+    target = f"{name}_{suffix}"
     admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS workbench_migrations"))
-        conn.execute(text("CREATE DATABASE workbench_migrations"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target}"'))
     admin.dispose()
-    target = url.rsplit("/", 1)[0] + "/workbench_migrations"
-    app = _migrated_app(target.replace("postgresql://", "postgresql+psycopg://"))
+    return f"{base}/{target}".replace("postgresql://", "postgresql+psycopg://")
+
+
+@pytest.mark.postgres
+def test_migrations_match_the_models_on_postgresql() -> None:
+    app = _migrated_app(fresh_pg_database("migrations"))
     _assert_matches_models(app)
     with app.app_context():
         db.engine.dispose()

@@ -206,6 +206,9 @@ BODIES = [
     Body("purchase-redeem-points-true", PURCHASE, lambda c: _basket(c, redeem_points=True), False),
     Body("purchase-receipt-no", PURCHASE, lambda c: _basket(c, receipt_no="R-0042"), True),
     Body("purchase-receipt-no-too-long", PURCHASE, lambda c: _basket(c, receipt_no="R" * 65), False),
+    Body("purchase-nul-in-receipt-no", PURCHASE, lambda c: _basket(c, receipt_no="R-\x0042"), False),
+    Body("purchase-nul-in-sku", PURCHASE, lambda c: _basket(c, lines=[_line(sku="MI\x00LK")]), False),
+    Body("purchase-nul-in-card", PURCHASE, lambda c: {"card": c.card + "\x00", "lines": [_line()]}, False),
     # quote (BasketRequest: no receipt_no)
     Body("quote-valid", QUOTE, _basket, True),
     Body("quote-receipt-no-is-unknown-here", QUOTE, lambda c: _basket(c, receipt_no="R-0042"), False),
@@ -231,6 +234,7 @@ BODIES = [
     Body("enrol-card-too-short", ENROL, lambda c: {"phone": "+7 916 700-00-07", "card": "C7"}, False),
     Body("enrol-missing-phone", ENROL, lambda c: {"name": "Oleg"}, False),
     Body("enrol-extra-key", ENROL, lambda c: {"phone": "+7 916 700-00-08", "tier": "gold"}, False),
+    Body("enrol-nul-in-name", ENROL, lambda c: {"phone": "+7 916 700-00-09", "name": "Ol\x00eg"}, False),
 ]
 
 

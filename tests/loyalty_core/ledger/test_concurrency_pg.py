@@ -112,3 +112,23 @@ def test_thousand_retries_of_one_commit_apply_once(pg_core: dict[str, Any]) -> N
     member = ledger.get_member(session, member_id)
     assert member.account.balance == 25 == ledger.ledger_sum(session, member)
     session.close()
+
+
+def test_one_receipt_sent_under_twenty_keys_at_once_commits_once(pg_core: dict[str, Any]) -> None:
+    app, key, member_id = pg_core["app"], pg_core["key"], pg_core["member_id"]
+    body = {**_basket(member_id, "100.00", 0), "receipt_no": "C001-000777"}
+    barrier = threading.Barrier(20)
+
+    def send(i: int) -> tuple[int, dict[str, Any]]:
+        barrier.wait()
+        return _post(app, key, f"till-retry-{i}", body)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(send, range(20)))
+
+    assert Counter(status for status, _ in results) == {201: 1, 409: 19}
+    winner = next(payload for status, payload in results if status == 201)
+    assert {payload.get("transaction_id") for status, payload in results if status == 409} == {winner["id"]}
+    session = make_session_factory(pg_core["engine"])()
+    assert session.scalar(select(func.count()).select_from(Transaction)) == 1
+    session.close()

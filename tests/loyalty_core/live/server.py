@@ -1,0 +1,96 @@
+"""The POS API served for real by gunicorn on a free local port, for tests that need a server.
+
+`seed_database` builds the tables and one store running PROGRAMME (its key is returned);
+`serve` starts `gunicorn -c python:loyalty_core.api.gunicorn_conf 'loyalty_core.api:create_app()'`
+and waits until it answers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from loyalty_core.db import make_engine, make_session_factory, metadata
+from loyalty_core.stores import service as store_service
+from tests.loyalty_core.conftest import PROGRAMME, setup_programme
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def seed_database(url: str, programme: str = PROGRAMME, *, recreate: bool = True) -> str:
+    """Tables, an approved version and store R001 running it; R001's key."""
+    import loyalty_core.models  # noqa: F401
+
+    try:
+        import workbench.models  # noqa: F401  (drop_all must know the workbench's tables too)
+    except ImportError:
+        pass
+    engine = make_engine(url)
+    if recreate:
+        metadata.drop_all(engine)
+    metadata.create_all(engine)
+    session = make_session_factory(engine)()
+    version = setup_programme(session, programme)
+    store, key = store_service.add_store(session, "R001", "retail", name="Live store")
+    store_service.assign_version(session, store, version)
+    session.commit()
+    session.close()
+    engine.dispose()
+    return key
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+
+@contextmanager
+def serve(database_url: str, *, workers: int = 1, env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[Server]:
+    port = free_port()
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    args = [gunicorn, "-c", "python:loyalty_core.api.gunicorn_conf", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+            "--graceful-timeout", "5", "loyalty_core.api:create_app()"]
+    environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    output = open(log, "wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(args, cwd=ROOT, env=environment, stdout=output, stderr=output)
+    server = Server(f"http://127.0.0.1:{port}", process)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "gunicorn exited at start"
+            try:
+                urllib.request.urlopen(f"{server.url}/healthz", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                time.sleep(0.2)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log:
+            output.close()  # type: ignore[union-attr]
