@@ -11,7 +11,7 @@ from loyalty_core.ledger.models import (
     Transaction,
     TransactionLine,
 )
-from loyalty_core.stores.models import Store
+from loyalty_core.stores.models import Store, StoreAssignment
 
 __all__ = [
     "Account",
@@ -22,6 +22,7 @@ __all__ = [
     "LedgerEntry",
     "Member",
     "Store",
+    "StoreAssignment",
     "Transaction",
     "TransactionLine",
 ]

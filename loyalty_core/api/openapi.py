@@ -124,6 +124,12 @@ def openapi_document() -> dict[str, Any]:
                         _path_id("member_id"),
                         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
                         {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "The `next` of the previous page.",
+                            "schema": {"type": "string"},
+                        },
                     ],
                     "responses": {"200": _ok(schemas.TransactionsOut, "Newest first"), **_problems(400, 401, 404)},
                 }

@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 # The lookahead keeps "0" and "0.000" out: the API refuses a quantity that is not > 0.
@@ -51,6 +51,23 @@ QuantityText = Annotated[
         }
     ),
     Field(examples=["2", "0.350"], description="Quantity, > 0: a decimal string (up to 3 places) or a whole number."),
+]
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("must carry its UTC offset, like 2026-03-03T12:00:00+03:00 or ...Z")
+    return value
+
+
+OccurredAt = Annotated[
+    dt.datetime | None,
+    AfterValidator(_aware),
+    Field(
+        description="When a till that was offline made the receipt (ISO 8601 with offset): the receipt is "
+        "computed as of that moment. Not in the future, not older than offline.max_age_days.",
+        examples=["2026-03-03T12:00:00+03:00"],
+    ),
 ]
 
 
@@ -111,6 +128,7 @@ class BasketRequest(_Request):
     card: str | None = Field(default=None, max_length=32)
     redeem_points: Annotated[int, Field(ge=0, le=100_000_000, strict=True), BeforeValidator(_whole_number)] = 0
     lines: list[LineRequest] = Field(min_length=1, max_length=500)
+    occurred_at: OccurredAt = None
 
 
 class PurchaseRequest(BasketRequest):
@@ -126,6 +144,7 @@ class ReturnLineRequest(_Request):
 
 class ReturnRequest(_Request):
     lines: list[ReturnLineRequest] = Field(min_length=1, max_length=500)
+    occurred_at: OccurredAt = None
 
 
 # --- responses -------------------------------------------------------------------------------
@@ -194,7 +213,8 @@ class QuoteOut(BaseModel):
 class PurchaseOut(QuoteOut):
     id: uuid.UUID
     receipt_no: str | None
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When the purchase happened (its occurred_at when sent).")
+    recorded_at: dt.datetime = Field(description="When the core recorded it.")
 
 
 class ReturnLineOut(BaseModel):
@@ -210,7 +230,8 @@ class ReturnOut(BaseModel):
     purchase_id: uuid.UUID
     member_id: uuid.UUID
     store: str
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When the return happened (its occurred_at when sent).")
+    recorded_at: dt.datetime = Field(description="When the core recorded it.")
     points_reversed: int
     redeemed_points_refunded: int
     written_off: int
@@ -221,7 +242,8 @@ class ReturnOut(BaseModel):
 class TransactionOut(BaseModel):
     id: uuid.UUID
     kind: str
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When it happened and counts (the till's occurred_at when sent).")
+    recorded_at: dt.datetime = Field(description="When the core recorded it (later than created_at: sent late).")
     store: str | None
     config_version: str | None
     original_id: uuid.UUID | None
@@ -237,6 +259,7 @@ class TransactionsOut(BaseModel):
     member_id: uuid.UUID
     balance: int
     transactions: list[TransactionOut]
+    next: str | None = Field(description="Pass as ?cursor= for the next (older) page; null on the last page.")
 
 
 class Problem(BaseModel):
