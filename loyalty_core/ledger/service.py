@@ -511,7 +511,10 @@ def commit_purchase(
 
 
 def _lock_statement(by_card: bool) -> Any:
-    """One round trip: the member's locked account, birthday and 365-day spend."""
+    """One round trip: the member's locked account, birthday and 365-day spend.
+
+    The spend is _spend_365's sum, with the window's start and the moment bound per call.
+    """
     spend = (
         select(func.coalesce(func.sum(Transaction.spend_delta), 0))
         .where(
@@ -523,7 +526,6 @@ def _lock_statement(by_card: bool) -> Any:
         .scalar_subquery()
     )
     query = select(Account, Member.birthday, spend).join(Member, Member.id == Account.member_id)
-    # (the spend's where clause is _spend_365's, with the window start and `at` bound per call)
     if by_card:
         query = query.join(Card, Card.member_id == Member.id).where(Card.number == bindparam("key"))
     else:
