@@ -20,6 +20,8 @@ down_revision = '0549bee778bc'
 branch_labels = None
 depends_on = None
 
+PLACEHOLDER = sa.text("'1970-01-01 00:00:00'")
+
 
 def upgrade() -> None:
     op.create_table('store_assignments',
@@ -38,24 +40,29 @@ def upgrade() -> None:
         "SELECT id, active_version_id, created_at FROM stores WHERE active_version_id IS NOT NULL"
     )
 
-    with op.batch_alter_table('transactions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('recorded_at', loyalty_core.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('spend_at', loyalty_core.db.UTCDateTime(timezone=True), nullable=True))
+    # Added in place, never by copying the table: on SQLite a batch copy drops `transactions`,
+    # which existing lines, entries, buckets and returns refer to. A NOT NULL column needs a
+    # default to be added to filled rows; every row is overwritten at once, and where the
+    # database allows it (not SQLite) the placeholder default is removed again.
+    for name in ('recorded_at', 'spend_at'):
+        op.add_column('transactions', sa.Column(
+            name, loyalty_core.db.UTCDateTime(timezone=True), nullable=False, server_default=PLACEHOLDER
+        ))
     op.execute("UPDATE transactions SET recorded_at = created_at, spend_at = created_at")
     op.execute(
         "UPDATE transactions SET spend_at = "
         "(SELECT p.created_at FROM transactions p WHERE p.id = transactions.original_id) "
         "WHERE original_id IS NOT NULL"
     )
-    with op.batch_alter_table('transactions', schema=None) as batch_op:
-        batch_op.alter_column('recorded_at', existing_type=loyalty_core.db.UTCDateTime(timezone=True), nullable=False)
-        batch_op.alter_column('spend_at', existing_type=loyalty_core.db.UTCDateTime(timezone=True), nullable=False)
+    if op.get_bind().dialect.name != 'sqlite':
+        for name in ('recorded_at', 'spend_at'):
+            op.alter_column('transactions', name, server_default=None)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('transactions', schema=None) as batch_op:
-        batch_op.drop_column('spend_at')
-        batch_op.drop_column('recorded_at')
+    # In place too (SQLite 3.35+ drops a column without copying the table).
+    op.execute("ALTER TABLE transactions DROP COLUMN spend_at")
+    op.execute("ALTER TABLE transactions DROP COLUMN recorded_at")
     with op.batch_alter_table('store_assignments', schema=None) as batch_op:
         batch_op.drop_index('ix_store_assignments_store_from')
     op.drop_table('store_assignments')
