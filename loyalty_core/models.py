@@ -12,7 +12,8 @@ from loyalty_core.ledger.models import (
     TransactionLine,
 )
 from loyalty_core.stores.limits import PhoneLookupWindow
-from loyalty_core.stores.models import Store
+
+from loyalty_core.stores.models import Store, StoreAssignment
 
 __all__ = [
     "Account",
@@ -24,6 +25,7 @@ __all__ = [
     "Member",
     "PhoneLookupWindow",
     "Store",
+    "StoreAssignment",
     "Transaction",
     "TransactionLine",
 ]

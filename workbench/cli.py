@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -24,7 +25,9 @@ from typing import NoReturn
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 
+from loyalty_core.clock import start_of_day
 from loyalty_core.config import service as config_service
 from loyalty_core.config.validation import load_document, validate_document
 from loyalty_core.errors import ConfigurationError, LoyaltyError
@@ -189,12 +192,40 @@ points_group = click.Group("points", help="Ledger jobs.")
 
 
 @points_group.command("expire")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Expire what was due by the end of this day (YYYY-MM-DD), e.g. a night the job missed.",
+)
+@click.option(
+    "--timezone",
+    "zone",
+    default=ledger.DEFAULT_ZONE,
+    show_default=True,
+    help="The programme's time zone, in which --as-of names a day.",
+)
 @with_appcontext
-def points_expire() -> None:
+def points_expire(as_of: dt.datetime | None, zone: str) -> None:
     """Expire every point past its date (safe to run twice; cron it nightly)."""
-    accounts, points = ledger.expire_points(db.session())
+    now = dt.datetime.now(dt.timezone.utc)
+    at = now if as_of is None else expiry_as_of(as_of.date(), zone, now)
+    accounts, points = ledger.expire_points(db.session(), at, recorded_at=now)
     db.session.commit()
-    click.echo(f"expired {points} points on {accounts} accounts")
+    click.echo(_("expired %(points)s points on %(accounts)s accounts", points=points, accounts=accounts))
+
+
+def expiry_as_of(day: dt.date, zone: str, now: dt.datetime) -> dt.datetime:
+    """The moment an `--as-of DAY` run expires by: the end of that local day, or now while the
+    day lasts (points valid through a day must not expire before it ends)."""
+    try:
+        day_ends = start_of_day(day + dt.timedelta(days=1), zone)
+    except (ValueError, KeyError):
+        raise click.BadParameter(_("unknown time zone %(zone)s", zone=zone), param_hint="--timezone") from None
+    if start_of_day(day, zone) > now:
+        raise click.BadParameter(_("%(day)s is in the future", day=day.isoformat()), param_hint="--as-of")
+    return min(day_ends - dt.timedelta(microseconds=1), now)
 
 
 # --- demo and serving ------------------------------------------------------------------------

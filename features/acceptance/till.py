@@ -247,6 +247,13 @@ class Till:
         """From now on the scenario's moment is `day` at `time` in the programme's time zone."""
         self.local_moment = (day, time)
         self.moment = None
+        self._sync()
+
+    def at_moment(self, moment: dt.datetime) -> None:
+        """From now on the scenario's moment is `moment`, in whatever zone it was given."""
+        self.moment = moment
+        self.local_moment = None
+        self._sync()
 
     def travel(self, days: int) -> None:
         """Move the scenario's moment `days` later (the same wall-clock time)."""

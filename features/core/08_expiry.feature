@@ -1,5 +1,6 @@
 Feature: Rule 8 — earned points expire, the points closest to expiry are spent first
-  Earned points expire `expiry_days` after they were earned (365 in basic.yaml). Redemptions
+  Points earned on local day D are valid through the end of local day D + `expiry_days` (365 in
+  basic.yaml), days counted in the programme's time zone (Europe/Moscow). Redemptions
   consume the points closest to expiry first. The expiry job writes the expiries and is safe to
   run twice; a purchase also expires the member's due points itself, so a late job never lets
   expired points be spent.
@@ -12,19 +13,24 @@ Feature: Rule 8 — earned points expire, the points closest to expiry are spent
     Given the programme configuration "basic.yaml"
     And a member enrolled with phone "+7 916 555-01-01"
 
-  Scenario: Points expire 365 days after they were earned, not a day earlier
-    1000.00 x 5% = 50 points on day 0; they are still there on day 364 and expire on day 365.
+  Scenario: Points are valid through the end of day 365 and expire when it ends
+    1000.00 x 5% = 50 points on day 0 (2026-03-03); they are still there all of day 365
+    (2027-03-03, up to 23:59 Moscow time) and expire at midnight, when day 366 begins.
     Given the basket:
       | sku   | category | quantity | amount  |
       | BREAD | bakery   | 1        | 1000.00 |
     When the member buys the basket
     Then the balance is 50
-    When 364 days later
+    When 365 days later
     And the expiry job runs
     Then 0 points have expired
     And the balance is 50
-    When 1 day later
-    And the expiry job runs
+    Given it is 2027-03-03 23:59 in the store's time zone
+    When the expiry job runs
+    Then 0 points have expired
+    And the balance is 50
+    Given it is 2027-03-04 00:00 in the store's time zone
+    When the expiry job runs
     Then 50 points have expired
     And the balance is 0
 
@@ -33,7 +39,7 @@ Feature: Rule 8 — earned points expire, the points closest to expiry are spent
       | sku   | category | quantity | amount  |
       | BREAD | bakery   | 1        | 1000.00 |
     When the member buys the basket
-    And 365 days later
+    And 366 days later
     And the expiry job runs
     Then 50 points have expired
     When the expiry job runs
@@ -41,10 +47,10 @@ Feature: Rule 8 — earned points expire, the points closest to expiry are spent
     And the balance is 0
 
   Scenario: A redemption spends the points closest to expiry first
-    Day 0 earns 50 (expire on day 365), day 100 earns 100 (expire on day 465). On day 200, 40 of
+    Day 0 earns 50 (valid through day 365), day 100 earns 100 (through day 465). On day 200, 40 of
     them pay part of a 1000.00 check: they come out of day 0's 50, leaving 10 there; the purchase
-    earns (1000.00 - 40.00) x 5% = 48 (expire on day 565). Balance 150 - 40 + 48 = 158. On day 365
-    only the 10 left of day 0 expire (158 - 10 = 148); on day 465 day 100's 100 expire (48 left).
+    earns (1000.00 - 40.00) x 5% = 48 (through day 565). Balance 150 - 40 + 48 = 158. On day 366
+    only the 10 left of day 0 expire (158 - 10 = 148); on day 466 day 100's 100 expire (48 left).
     Given the basket:
       | sku   | category | quantity | amount  |
       | BREAD | bakery   | 1        | 1000.00 |
@@ -62,7 +68,7 @@ Feature: Rule 8 — earned points expire, the points closest to expiry are spent
     When the member buys the basket redeeming 40 points
     Then the receipt earns 48 points
     And the balance is 158
-    When 165 days later
+    When 166 days later
     And the expiry job runs
     Then 10 points have expired
     And the balance is 148
@@ -72,13 +78,13 @@ Feature: Rule 8 — earned points expire, the points closest to expiry are spent
     And the balance is 48
 
   Scenario: Expired points cannot be spent even when the job has not run yet
-    On day 365 the 50 points of day 0 are due: the purchase expires them itself, so nothing is
+    On day 366 the 50 points of day 0 are due: the purchase expires them itself, so nothing is
     left to redeem and asking for 50 is refused.
     Given the basket:
       | sku   | category | quantity | amount  |
       | BREAD | bakery   | 1        | 1000.00 |
     When the member buys the basket
-    And 365 days later
+    And 366 days later
     Then the balance is 0
     When the member buys the basket redeeming 50 points
     Then the purchase is refused because "cannot redeem 50 points"

@@ -107,9 +107,7 @@ def today_in_zone(context: Any, day: str, time: str, zone: str, weekday: str | N
         tz = zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         fail(f"{zone!r} is not a time zone (use an IANA name like Europe/Moscow or UTC)")
-    till = _till(context)
-    till.moment = dt.datetime.combine(date, parse_time(time), tzinfo=tz)
-    till.local_moment = None
+    _till(context).at_moment(dt.datetime.combine(date, parse_time(time), tzinfo=tz))
 
 
 @given(rf"it is {DATE}{WEEKDAY} {TIME} in the store's time zone")

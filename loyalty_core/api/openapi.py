@@ -10,7 +10,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from loyalty_core.api import schemas
 from loyalty_core.api.idempotency import MAX_KEY_LENGTH
-from loyalty_core.api.params import DATE_TIME, HISTORY_LIMIT_MAX, HISTORY_LIMIT_MIN
+from loyalty_core.api.params import CURSOR, DATE_TIME, HISTORY_LIMIT_MAX, HISTORY_LIMIT_MIN
 from loyalty_core.text import NUL_FREE_SCHEMA
 
 _REF = "#/components/schemas/{model}"
@@ -160,6 +160,12 @@ def openapi_document() -> dict[str, Any]:
                             "in": "query",
                             "description": "Only transactions before this moment (RFC 3339, with its zone).",
                             "schema": {"type": "string", "format": "date-time", "pattern": DATE_TIME.pattern},
+                        },
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "The `next` of the previous page.",
+                            "schema": {"type": "string", "pattern": CURSOR.pattern},
                         },
                     ],
                     "responses": {"200": _ok(schemas.TransactionsOut, "Newest first"), **_problems(400, 401, 404)},

@@ -17,6 +17,9 @@ HISTORY_LIMIT_MAX = 500
 HISTORY_LIMIT_DEFAULT = 50
 # RFC 3339 date-time (JSON Schema's "date-time"): a date, a time and a zone offset, nothing less.
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$", re.ASCII)
+# A history cursor as the ledger writes it: microseconds since 1970 (bounded so that every value
+# the pattern admits is a real moment), a dot, and the transaction id's 32 hex digits.
+CURSOR = re.compile(r"^(-\d{1,16}|\d{1,17})\.[0-9a-f]{32}$", re.ASCII)
 _DIGITS = re.compile(r"^\d{1,9}$", re.ASCII)
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 _LATEST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
@@ -59,3 +62,11 @@ def before(args: Mapping[str, str]) -> dt.datetime | None:
         return moment.astimezone(dt.timezone.utc)
     except OverflowError:  # a moment within hours of year 1 or 9999: outside any history
         return _EARLIEST if moment.year == 1 else _LATEST
+
+
+def cursor(args: Mapping[str, str]) -> str | None:
+    """`cursor=`: the `next` of the previous page, opaque to the till (the ledger decodes it)."""
+    value = text(args, "cursor")
+    if value is not None and not CURSOR.fullmatch(value):
+        raise InvalidRequest("cursor is not a cursor this API returned as `next`", field="cursor")
+    return value

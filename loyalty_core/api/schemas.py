@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
 from loyalty_core.text import BLANK, BLANK_CLASS, NOT_BLANK_PATTERN, NUL_FREE_SCHEMA, refuse_nul
 
@@ -64,6 +64,21 @@ def _document_nul_free(schema: dict[str, Any]) -> None:
         for variant in [prop, *prop.get("anyOf", [])]:
             if variant.get("type") == "string":
                 variant.update(NUL_FREE_SCHEMA)
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("must carry its UTC offset, like 2026-03-03T12:00:00+03:00 or ...Z")
+    return value
+
+
+OccurredAt = Annotated[
+    dt.datetime | None,
+    AfterValidator(_aware),
+    Field(
+        description="When a till that was offline made the receipt (ISO 8601 with offset): the receipt is "
+        "computed as of that moment. Not in the future, not older than offline.max_age_days.",
+        examples=["2026-03-03T12:00:00+03:00"],
+    ),
+]
 
 
 class _Request(BaseModel):
@@ -148,6 +163,7 @@ class BasketRequest(_Request):
     card: str | None = Field(default=None, max_length=32)
     redeem_points: Annotated[int, Field(ge=0, le=100_000_000, strict=True), BeforeValidator(_whole_number)] = 0
     lines: list[LineRequest] = Field(min_length=1, max_length=500)
+    occurred_at: OccurredAt = None
 
 
 class PurchaseRequest(BasketRequest):
@@ -163,6 +179,7 @@ class ReturnLineRequest(_Request):
 
 class ReturnRequest(_Request):
     lines: list[ReturnLineRequest] = Field(min_length=1, max_length=500)
+    occurred_at: OccurredAt = None
 
 
 # --- responses -------------------------------------------------------------------------------
@@ -231,7 +248,8 @@ class QuoteOut(BaseModel):
 class PurchaseOut(QuoteOut):
     id: uuid.UUID
     receipt_no: str | None
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When the purchase happened (its occurred_at when sent).")
+    recorded_at: dt.datetime = Field(description="When the core recorded it.")
 
 
 class ReturnLineOut(BaseModel):
@@ -247,7 +265,8 @@ class ReturnOut(BaseModel):
     purchase_id: uuid.UUID
     member_id: uuid.UUID
     store: str
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When the return happened (its occurred_at when sent).")
+    recorded_at: dt.datetime = Field(description="When the core recorded it.")
     points_reversed: int
     redeemed_points_refunded: int
     written_off: int
@@ -258,7 +277,8 @@ class ReturnOut(BaseModel):
 class TransactionOut(BaseModel):
     id: uuid.UUID
     kind: str
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When it happened and counts (the till's occurred_at when sent).")
+    recorded_at: dt.datetime = Field(description="When the core recorded it (later than created_at: sent late).")
     store: str | None
     config_version: str | None
     original_id: uuid.UUID | None
@@ -274,6 +294,7 @@ class TransactionsOut(BaseModel):
     member_id: uuid.UUID
     balance: int
     transactions: list[TransactionOut]
+    next: str | None = Field(description="Pass as ?cursor= for the next (older) page; null on the last page.")
 
 
 class Problem(BaseModel):

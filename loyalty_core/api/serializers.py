@@ -87,6 +87,7 @@ def purchase(decision: Decision, txn: Transaction, store: str, version: str) -> 
         id=txn.id,
         receipt_no=txn.receipt_no,
         created_at=txn.created_at,
+        recorded_at=txn.recorded_at,
     ).model_dump(mode="json")
 
 
@@ -98,6 +99,7 @@ def return_(txn: Transaction, store: str, balance: int) -> dict[str, Any]:
         member_id=txn.member_id,
         store=store,
         created_at=txn.created_at,
+        recorded_at=txn.recorded_at,
         points_reversed=-txn.earned_points,
         redeemed_points_refunded=-txn.redeemed_points,
         written_off=int(txn.details.get("written_off", 0)),
@@ -120,6 +122,7 @@ def transaction(txn: Transaction) -> schemas.TransactionOut:
         id=txn.id,
         kind=txn.kind,
         created_at=txn.created_at,
+        recorded_at=txn.recorded_at,
         store=txn.store.code if txn.store else None,
         config_version=txn.config_version.label if txn.config_version else None,
         original_id=txn.original_id,
@@ -144,9 +147,9 @@ def transaction(txn: Transaction) -> schemas.TransactionOut:
     )
 
 
-def history(member_id: Any, balance: int, txns: list[Transaction]) -> dict[str, Any]:
+def history(member_id: Any, balance: int, txns: list[Transaction], next_cursor: str | None) -> dict[str, Any]:
     return schemas.TransactionsOut(
-        member_id=member_id, balance=balance, transactions=[transaction(t) for t in txns]
+        member_id=member_id, balance=balance, transactions=[transaction(t) for t in txns], next=next_cursor
     ).model_dump(mode="json")
 
 

@@ -186,8 +186,9 @@ def transactions(member_id: str) -> Response:
     session = _session()
     limit, before = params.history_limit(request.args), params.before(request.args)
     member = ledger.get_member(session, member_id)
-    txns = ledger.history(session, member, limit=limit, before=before)
-    return _json(serializers.history(member.id, ledger.balance_of(session, member, _now()), txns))
+    page = ledger.history(session, member, limit=limit, before=before, cursor=params.cursor(request.args))
+    balance = ledger.balance_of(session, member, _now())
+    return _json(serializers.history(member.id, balance, page.transactions, page.next))
 
 
 @bp.post("/purchases/quote")
@@ -196,9 +197,9 @@ def quote() -> Response:
     store = _store()
     body = _parse(schemas.BasketRequest, _json_body())
     session = _session()
-    ctx = ledger.run_context(store)
+    ctx, at = ledger.receipt_context(session, store, body.occurred_at, _now())
     member = ledger.resolve_member(session, member_id=str(body.member_id) if body.member_id else None, card=body.card)
-    decision = ledger.quote(session, ctx, member, serializers.basket_lines(body), body.redeem_points, _now())
+    decision = ledger.quote(session, ctx, member, serializers.basket_lines(body), body.redeem_points, at)
     return _json(serializers.quote(decision, member.id, store.code, ctx.version_label))
 
 
@@ -212,7 +213,8 @@ def purchase() -> Response:
     session = _session()
 
     def work() -> tuple[int, dict[str, Any]]:
-        ctx = ledger.run_context(store)
+        now = _now()
+        ctx, at = ledger.receipt_context(session, store, body.occurred_at, now)
         txn, decision = ledger.commit_purchase_for(
             session,
             ctx,
@@ -220,8 +222,9 @@ def purchase() -> Response:
             card=body.card,
             lines=serializers.basket_lines(body),
             redeem_points=body.redeem_points,
-            at=_now(),
+            at=at,
             receipt_no=body.receipt_no,
+            recorded_at=now,
         )
         return 201, serializers.purchase(decision, txn, store.code, ctx.version_label)
 
@@ -245,9 +248,11 @@ def return_purchase(purchase_id: str) -> Response:
             if line.line in quantities:  # well formed, so a 422: JSON Schema cannot say "unique line"
                 raise BusinessRuleViolation(f"line {line.line} is listed twice", field=f"lines[{i}].line")
             quantities[line.line] = Decimal(line.quantity)
-        txn = ledger.commit_return(session, store, purchase_id, quantities, _now())
+        now = _now()
+        _, at = ledger.receipt_context(session, store, body.occurred_at, now)
+        txn = ledger.commit_return(session, store, purchase_id, quantities, at, recorded_at=now)
         member = ledger.get_member(session, txn.member_id)
-        return 201, serializers.return_(txn, store.code, ledger.balance_of(session, member, _now()))
+        return 201, serializers.return_(txn, store.code, ledger.balance_of(session, member, now))
 
     digest = idempotency.request_hash("POST", request.path, data)
     status, payload, replayed = idempotency.run_once(session, store, key, digest, work)
@@ -257,6 +262,6 @@ def return_purchase(purchase_id: str) -> Response:
 def _member_body(session: Session, member: Any, store: Store) -> dict[str, Any]:
     now = _now()
     config = ledger.run_context(store).config if store.active_version_id else None
-    return serializers.member(
-        member, balance=ledger.balance_of(session, member, now), spend=ledger.spend_365(session, member, now), config=config
-    )
+    zone = config.timezone if config else ledger.DEFAULT_ZONE
+    spend = ledger.spend_365(session, member, now, zone)
+    return serializers.member(member, balance=ledger.balance_of(session, member, now), spend=spend, config=config)

@@ -46,7 +46,8 @@ TEXTS: dict[str, CapabilityText] = {
     "program.timezone": CapabilityText(
         "Programme time zone",
         "Часовой пояс программы",
-        "The IANA time zone in which the dates and weekdays of promotions are read.",
+        "The IANA time zone in which the dates and weekdays of promotions are read and days are counted "
+        "(expiry, the tier window, the return window, how far back an offline receipt may be).",
         ("time zone", "timezone", "local time", "часовой пояс", "местное время", "время"),
         {
             "timezone": "Europe/Kaliningrad",
@@ -133,7 +134,8 @@ TEXTS: dict[str, CapabilityText] = {
     "expiry.days": CapabilityText(
         "Points expire after a period",
         "Сгорание баллов",
-        "Earned points expire this many days after they were earned; the nightly expiry job removes them.",
+        "Points earned on a local day D are valid through the end of local day D + this many days; "
+        "the nightly expiry job removes them.",
         (
             "expiry", "expire", "expiration", "validity", "burn", "year", "month", "days", "period", "сгорание",
             "сгорают", "сгорать", "срок действия", "истекает", "год", "месяц", "дней", "аннулирование",
@@ -156,6 +158,17 @@ TEXTS: dict[str, CapabilityText] = {
             "списать", "возврат", "бонусный счёт",
         ),
         {"returns": {"negative_balance": "clamp"}},
+    ),
+    "offline.receipts": CapabilityText(
+        "Receipts sent late by an offline till",
+        "Чеки с кассы, работавшей без связи",
+        "A purchase or return may carry the moment it happened (occurred_at), up to this many days "
+        "back; it is computed under the version, promotions and tier of that moment.",
+        (
+            "offline", "late", "delayed", "occurred", "no connection", "upload", "офлайн", "оффлайн",
+            "без связи", "задним числом", "отложенная выгрузка", "реестр на начисление",
+        ),
+        {"offline": {"max_age_days": 7}},
     ),
     "promotion.multiplier": CapabilityText(
         "Points multiplier promotion",

@@ -125,6 +125,14 @@ class ReturnPolicy(_Strict):
     )
 
 
+class OfflinePolicy(_Strict):
+    max_age_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        default=0,
+        description="How many local days back a receipt's occurred_at may be (0: today only).",
+        json_schema_extra=_caps("offline.receipts"),
+    )
+
+
 class Conditions(_Strict):
     date_from: dt.date | None = Field(default=None, json_schema_extra=_caps("condition.dates"))
     date_to: dt.date | None = Field(default=None, json_schema_extra=_caps("condition.dates"))
@@ -205,6 +213,7 @@ class ProgramConfig(_Strict):
     redemption: Redemption = Field(default_factory=Redemption)
     expiry_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra=_caps("expiry.days"))
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
+    offline: OfflinePolicy = Field(default_factory=OfflinePolicy)
     promotions: list[Promotion] = Field(default_factory=list)
 
     @field_validator("currency")
@@ -260,9 +269,12 @@ class ProgramConfig(_Strict):
         return self
 
     def tier_for(self, spend_365: Decimal) -> Tier | None:
-        """The highest tier whose threshold is at or below the spend (None when no tier fits)."""
-        best: Tier | None = None
-        for tier in self.tiers:
+        """The highest tier whose threshold is at or below the spend; the lowest tier when none
+        is (every member of a programme with tiers has one). None only without tiers."""
+        if not self.tiers:
+            return None
+        best = self.tiers[0]
+        for tier in self.tiers[1:]:
             if tier.threshold <= spend_365:
                 best = tier
         return best

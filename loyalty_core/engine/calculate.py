@@ -6,8 +6,9 @@ import datetime as dt
 import zoneinfo
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
-from loyalty_core.config.schema import ProgramConfig
+from loyalty_core.config.schema import ProgramConfig, Tier
 from loyalty_core.engine.basket import (
     AppliedPromotion,
     Basket,
@@ -16,7 +17,7 @@ from loyalty_core.engine.basket import (
     MemberState,
     SkippedPromotion,
 )
-from loyalty_core.engine.promotions import Context, compiled, index_categories
+from loyalty_core.engine.promotions import CompiledProgramme, Context, compiled, index_categories
 from loyalty_core.errors import BusinessRuleViolation, InvalidRequest
 from loyalty_core.money import ZERO, integer_weights, largest_remainder, money_str, round_points, split, to_cents_int
 
@@ -40,18 +41,75 @@ def max_redeemable(check_total: Decimal, balance: int, config: ProgramConfig) ->
 
 
 def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt.datetime) -> Decision:
-    """Decide the points of one receipt. Raises BusinessRuleViolation for a refused redemption."""
+    """Decide the points of one receipt. Raises BusinessRuleViolation for a refused redemption.
+
+    One step per rule of the README's points math, in the order they run.
+    """
+    _check_receipt(basket, at)
+    redemption = _redemption_first(basket, member, config)  # 1
+    tier, tier_multiplier = _tier(member, config)  # 7 (before the purchase: the rules below use it)
+    programme = compiled(config)
+    rates, excluded = _line_rates(basket, programme)  # 3
+    promotions = _promotions(basket, redemption.total, member, config, programme, tier, at, rates, excluded)  # 4
+    bases = _earn_bases(basket, redemption.value_shares)  # 2
+    raws, receipt_points, line_points = _receipt_points(bases, rates, promotions, tier_multiplier, config)  # 5
+    lines = tuple(
+        LineDecision(
+            index=i + 1,
+            sku=line.sku,
+            category=line.category,
+            quantity=line.quantity,
+            amount=line.amount,
+            redeemed_points=redemption.point_shares[i],
+            redeemed_value=redemption.value_shares[i],
+            earn_base=bases[i],
+            rate=rates[i],
+            multiplier=tier_multiplier * promotions.multipliers[i],
+            raw_points=raws[i],
+            points=line_points[i],
+        )
+        for i, line in enumerate(basket.lines)
+    )
+    return Decision(
+        check_total=redemption.total,
+        tier=tier.code if tier else None,
+        tier_multiplier=tier_multiplier,
+        balance_before=member.balance,
+        max_redeemable=redemption.limit,
+        redeemed_points=redemption.points,
+        redeemed_value=redemption.value,
+        earned_points=receipt_points,
+        extra_points=promotions.extra,
+        lines=lines,
+        applied=promotions.applied,
+        skipped=promotions.skipped,
+    )
+
+
+def _check_receipt(basket: Basket, at: dt.datetime) -> None:
     if not basket.lines:
         raise InvalidRequest("a receipt needs at least one line", field="lines")
     if at.tzinfo is None:
         raise ValueError("calculate needs a timezone-aware moment")
-    total = basket.total
+    if basket.redeem_points < 0:
+        raise InvalidRequest("redeem_points must not be negative", field="redeem_points")
 
-    # 1. Redemption first.
+
+class _Redemption(NamedTuple):
+    total: Decimal
+    limit: int
+    points: int
+    value: Decimal
+    value_shares: list[Decimal]
+    point_shares: list[int]
+
+
+def _redemption_first(basket: Basket, member: MemberState, config: ProgramConfig) -> _Redemption:
+    """Rule 1: check the points asked for against max_redeemable and min_points, then split the
+    redeemed value (to the cent) and points over the lines by amount, largest remainder."""
+    total = basket.total
     limit = max_redeemable(total, member.balance, config)
     asked = basket.redeem_points
-    if asked < 0:
-        raise InvalidRequest("redeem_points must not be negative", field="redeem_points")
     if asked > limit:
         raise BusinessRuleViolation(
             _redeem_refusal(asked, limit, total, member.balance, config),
@@ -64,28 +122,59 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
             field="redeem_points",
             max_redeemable=limit,
         )
-    redeemed_value = asked * config.redemption.point_value
-    if asked:
-        by_amount = integer_weights([line.amount for line in basket.lines])  # once for both splits
-        value_shares = [Decimal(c).scaleb(-2) for c in split(to_cents_int(redeemed_value), by_amount)]
-        point_shares = split(asked, by_amount)
-    else:
-        value_shares = [NO_MONEY] * len(basket.lines)
-        point_shares = [0] * len(basket.lines)
+    value = asked * config.redemption.point_value
+    if not asked:
+        return _Redemption(total, limit, 0, value, [NO_MONEY] * len(basket.lines), [0] * len(basket.lines))
+    by_amount = integer_weights([line.amount for line in basket.lines])  # once for both splits
+    value_shares = [Decimal(c).scaleb(-2) for c in split(to_cents_int(value), by_amount)]
+    return _Redemption(total, limit, asked, value, value_shares, split(asked, by_amount))
 
-    # 7. Tier, from spend before this purchase.
-    tier = config.tier_for(member.spend_365)
-    tier_multiplier = tier.multiplier if tier else ONE
 
-    # 3. Line rates before promotions.
-    programme = compiled(config)
+def _earn_bases(basket: Basket, value_shares: list[Decimal]) -> list[Decimal]:
+    """Rule 2: no points are earned on the part of a line paid with points."""
+    return [line.amount - share for line, share in zip(basket.lines, value_shares)]
+
+
+def _line_rates(basket: Basket, programme: CompiledProgramme) -> tuple[list[Decimal], list[bool]]:
+    """Rule 3: the category's rate, else the base rate; excluded categories are flagged (their
+    rate is 0 in the compiled programme, and no promotion lifts it)."""
     rates = [programme.rates.get(line.category, programme.base_rate) for line in basket.lines]
     excluded = [line.category in programme.excluded for line in basket.lines]
+    return rates, excluded
+
+
+def _tier(member: MemberState, config: ProgramConfig) -> tuple[Tier | None, Decimal]:
+    """Rule 7: the tier of the spend before this purchase, and its multiplier (1 without tiers)."""
+    tier = config.tier_for(member.spend_365)
+    return tier, (tier.multiplier if tier else ONE)
+
+
+class _Promotions(NamedTuple):
+    multipliers: list[Decimal]
+    extra: int
+    applied: tuple[AppliedPromotion, ...]
+    skipped: tuple[SkippedPromotion, ...]
+
+
+def _promotions(
+    basket: Basket,
+    total: Decimal,
+    member: MemberState,
+    config: ProgramConfig,
+    programme: CompiledProgramme,
+    tier: Tier | None,
+    at: dt.datetime,
+    rates: list[Decimal],
+    excluded: list[bool],
+) -> _Promotions:
+    """Rule 4: promotions by priority, highest first; an exclusive one stops all lower ones.
+
+    Multipliers collect per line, extra points per receipt; a category rate replaces `rates`
+    in place (the caller's list), the higher priority winning.
+    """
     multipliers: list[Decimal] = [ONE] * len(basket.lines)
     rate_replaced = [False] * len(basket.lines)
     extra = 0
-
-    # 4. Promotions by priority, highest first; an exclusive one stops all lower ones.
     today = at.astimezone(_zone(config.timezone)).date()
     by_category = index_categories(basket)
     all_lines = tuple(range(len(basket.lines)))
@@ -145,48 +234,24 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
         if cp.exclusive:
             stopped_at = position
             break
-    skipped = _not_applied(context, decided, refused, stopped_at)
+    return _Promotions(multipliers, extra, tuple(applied), _not_applied(context, decided, refused, stopped_at))
 
-    # 2 and 5. Earn on what was paid with money, round once per receipt, allocate to lines.
-    bases = [line.amount - share for line, share in zip(basket.lines, value_shares)]
-    raws = [
-        base * rates[i] / HUNDRED * tier_multiplier * multipliers[i] for i, base in enumerate(bases)
-    ]
-    receipt_points = round_points(sum(raws, ZERO), config.rounding.value) + extra
+
+def _receipt_points(
+    bases: list[Decimal],
+    rates: list[Decimal],
+    promotions: _Promotions,
+    tier_multiplier: Decimal,
+    config: ProgramConfig,
+) -> tuple[list[Decimal], int, list[int]]:
+    """Rule 5: sum of base x rate% x tier x promotion multipliers, rounded once per receipt, plus
+    extra points; split over the lines by largest remainder of their unrounded points (by earn
+    base when those are all 0). Returns (unrounded per line, receipt points, points per line)."""
+    multipliers = promotions.multipliers
+    raws = [base * rates[i] / HUNDRED * tier_multiplier * multipliers[i] for i, base in enumerate(bases)]
+    receipt_points = round_points(sum(raws, ZERO), config.rounding.value) + promotions.extra
     weights = raws if any(r > 0 for r in raws) else bases
-    line_points = largest_remainder(receipt_points, weights)
-
-    lines = tuple(
-        LineDecision(
-            index=i + 1,
-            sku=line.sku,
-            category=line.category,
-            quantity=line.quantity,
-            amount=line.amount,
-            redeemed_points=point_shares[i],
-            redeemed_value=value_shares[i],
-            earn_base=bases[i],
-            rate=rates[i],
-            multiplier=tier_multiplier * multipliers[i],
-            raw_points=raws[i],
-            points=line_points[i],
-        )
-        for i, line in enumerate(basket.lines)
-    )
-    return Decision(
-        check_total=total,
-        tier=tier.code if tier else None,
-        tier_multiplier=tier_multiplier,
-        balance_before=member.balance,
-        max_redeemable=limit,
-        redeemed_points=asked,
-        redeemed_value=redeemed_value,
-        earned_points=receipt_points,
-        extra_points=extra,
-        lines=lines,
-        applied=tuple(applied),
-        skipped=tuple(skipped),
-    )
+    return raws, receipt_points, largest_remainder(receipt_points, weights)
 
 
 @lru_cache(maxsize=4096)

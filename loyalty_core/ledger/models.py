@@ -12,6 +12,7 @@ from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Numer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.db import Base, UTCDateTime, utcnow
+from loyalty_core.ids import uuid7
 
 MONEY = Numeric(14, 2)
 QUANTITY = Numeric(14, 3)
@@ -79,14 +80,19 @@ class Transaction(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # Time-ordered (UUIDv7): among transactions sharing one created_at, the id orders them as
+    # written, which is what the history's (created_at, id) keyset cursor pages by.
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     kind: Mapped[str] = mapped_column(String(16))
     member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"))
     store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"), nullable=True)
     config_version_id: Mapped[int | None] = mapped_column(ForeignKey("config_versions.id"), nullable=True)
     original_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transactions.id"), nullable=True)
     receipt_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # When the transaction happened and counts (the till's occurred_at for an offline receipt).
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the core wrote it: equal to created_at, except for receipts a till sent late.
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     check_total: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     redeemed_points: Mapped[int] = mapped_column(POINTS, default=0)
     redeemed_value: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
@@ -94,6 +100,10 @@ class Transaction(Base):
     points_delta: Mapped[int] = mapped_column(POINTS, default=0)
     # Money paid (not with points) that counts toward the 365-day tier spend; negative on returns.
     spend_delta: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    # The moment that spend_delta belongs to in the tier window: the purchase's own moment, also
+    # on its returns, so a return leaves the window with its purchase and the spend of the window
+    # never goes below zero.
+    spend_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     tier: Mapped[str | None] = mapped_column(String(64), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

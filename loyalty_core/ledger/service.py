@@ -10,19 +10,32 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from loyalty_core.clock import expiry_moment, utc, window_start
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.config.schema import NegativeBalancePolicy, ProgramConfig
 from loyalty_core.config.service import program_config
-from loyalty_core.engine import Basket, BasketLine, Decision, MemberState, ReturnableLine, calculate, plan_return
+from loyalty_core.engine import (
+    Basket,
+    BasketLine,
+    Decision,
+    LineReturn,
+    MemberState,
+    ReturnableLine,
+    calculate,
+    plan_return,
+)
 from loyalty_core.errors import BusinessRuleViolation, Conflict, InvalidRequest, NotFound
+from loyalty_core.ids import uuid7
 from loyalty_core.ledger.enums import EntryKind, TransactionKind
 from loyalty_core.ledger.limits import check_storable
 from loyalty_core.ledger.models import (
@@ -38,9 +51,13 @@ from loyalty_core.ledger.models import (
 from loyalty_core.ledger.phone import normalise_phone
 from loyalty_core.money import ZERO
 from loyalty_core.stores.models import Store
+from loyalty_core.stores.service import version_at
 
-SPEND_WINDOW = dt.timedelta(days=365)
+SPEND_WINDOW_DAYS = 365
+# The zone day counts use where no configuration is at hand (the schema's default).
+DEFAULT_ZONE: str = ProgramConfig.model_fields["timezone"].default
 CARD_PREFIX = "277"
+CARD_ATTEMPTS = 8
 
 # The till's hot path runs prebuilt table-level statements: built and cache-keyed once, and
 # executed on the session's connection without the ORM's bulk machinery.
@@ -58,9 +75,14 @@ def _card_check_digit(body: str) -> str:
 
 
 def new_card_number() -> str:
-    """A 13-digit card number in the in-store EAN range (prefix 277) with its check digit."""
+    """A 13-digit card number in the in-store EAN range (prefix 277) with its EAN-13 check digit."""
     body = CARD_PREFIX + "".join(secrets.choice("0123456789") for _ in range(9))
     return body + _card_check_digit(body)
+
+
+def is_card_number(number: str) -> bool:
+    """True for a 13-digit number whose last digit is its EAN-13 check digit."""
+    return len(number) == 13 and number.isdigit() and _card_check_digit(number[:12]) == number[12]
 
 
 def enroll(
@@ -73,22 +95,17 @@ def enroll(
     card: str | None = None,
     store: Store | None = None,
     at: dt.datetime | None = None,
+    card_numbers: Callable[[], str] = new_card_number,
 ) -> Member:
-    """Enrol a member with a points account and a card; duplicates are a Conflict naming them."""
+    """Enrol a member with a points account and a card; duplicates are a Conflict naming them.
+
+    A card number the client sends is the member's card or a 409; a generated one is drawn
+    again (`card_numbers`) while it clashes with a card already issued.
+    """
     e164 = normalise_phone(phone)
     email = email.strip().lower() if email else None
-    existing = session.scalar(select(Member).where(Member.phone == e164))
-    if existing is not None:
-        raise Conflict(f"a member with phone {e164} already exists", field="phone", member_id=str(existing.id))
-    if email:
-        existing = session.scalar(select(Member).where(Member.email == email))
-        if existing is not None:
-            raise Conflict(f"a member with email {email} already exists", field="email", member_id=str(existing.id))
-    number = (card or "").strip() or new_card_number()
-    holder = session.scalar(select(Card).where(Card.number == number))
-    if holder is not None:
-        raise Conflict(f"card {number} already belongs to a member", field="card", member_id=str(holder.member_id))
-    moment = at or dt.datetime.now(dt.timezone.utc)
+    _refuse_duplicate_person(session, e164, email)
+    moment = utc(at) if at is not None else dt.datetime.now(dt.timezone.utc)
     member = Member(
         phone=e164,
         email=email,
@@ -98,14 +115,59 @@ def enroll(
         enrolled_store_id=store.id if store else None,
     )
     session.add(member)
-    session.flush()
-    session.add_all([Card(number=number, member_id=member.id, issued_at=moment), Account(member_id=member.id)])
     try:
         session.flush()
     except IntegrityError:
-        # A concurrent enrolment of the same phone/card won the race.
-        raise Conflict(f"a member with phone {e164} or card {number} already exists", field="phone") from None
+        # A concurrent enrolment of the same phone or email won the race.
+        raise Conflict(f"a member with phone {e164} or email {email} already exists", field="phone") from None
+    session.add(Account(member_id=member.id))
+    given = (card or "").strip()
+    if given:
+        if not _insert_card(session, given, member.id, moment):
+            holder = session.scalar(select(Card.member_id).where(Card.number == given))
+            raise Conflict(f"card {given} already belongs to a member", field="card", member_id=str(holder))
+    else:
+        _issue_card(session, member.id, moment, card_numbers)
+    session.flush()
+    session.expire(member, ["cards"])  # the card went in as a plain insert
     return member
+
+
+def _refuse_duplicate_person(session: Session, e164: str, email: str | None) -> None:
+    existing = session.scalar(select(Member).where(Member.phone == e164))
+    if existing is not None:
+        raise Conflict(f"a member with phone {e164} already exists", field="phone", member_id=str(existing.id))
+    if email:
+        existing = session.scalar(select(Member).where(Member.email == email))
+        if existing is not None:
+            raise Conflict(f"a member with email {email} already exists", field="email", member_id=str(existing.id))
+
+
+def _issue_card(session: Session, member_id: uuid.UUID, moment: dt.datetime, numbers: Callable[[], str]) -> str:
+    """Insert a generated card number, drawing another while one is taken (the unique index decides)."""
+    for _ in range(CARD_ATTEMPTS):
+        number = numbers()
+        if _insert_card(session, number, member_id, moment):
+            return number
+    # 8 clashes in a row among 10^9 numbers means the range is nearly full, not bad luck.
+    raise Conflict(f"no free card number found in {CARD_ATTEMPTS} attempts; try again", field="card")
+
+
+def _insert_card(session: Session, number: str, member_id: uuid.UUID, moment: dt.datetime) -> bool:
+    """Insert the card unless the number is taken (True when inserted).
+
+    ON CONFLICT DO NOTHING rather than catching IntegrityError: a failed insert would abort the
+    whole PostgreSQL transaction, enrolment included, while this leaves it intact, and a
+    concurrent enrolment drawing the same number is settled by the unique index itself.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Card.__table__)
+        .values(number=number, member_id=member_id, issued_at=moment)
+        .on_conflict_do_nothing(index_elements=["number"])
+        .returning(Card.__table__.c.id)
+    )
+    return session.execute(statement).first() is not None
 
 
 def get_member(session: Session, member_id: str | uuid.UUID) -> Member:
@@ -162,16 +224,22 @@ def _account_by_member_id(session: Session, member_id: uuid.UUID, *, lock: bool)
     return account
 
 
-def spend_365(session: Session, member: Member, at: dt.datetime) -> Decimal:
-    """Money paid in the 365 days before `at`, net of returns (returns count on their day)."""
-    return _spend_365(session, member.id, at)
+def spend_365(session: Session, member: Member, at: dt.datetime, zone: str = DEFAULT_ZONE) -> Decimal:
+    """Money paid in the tier window before `at`, net of the returns made by `at`.
+
+    The window holds the purchases of local days D-365..D (D: the local day of `at` in the
+    programme's zone `zone`). A return counts with its purchase (on the purchase's day), so it
+    leaves the window together with it: the window's spend is a sum of purchases each net of its
+    own returns, never below zero.
+    """
+    return _spend_365(session, member.id, utc(at), zone)
 
 
-def _spend_365(session: Session, member_id: uuid.UUID, at: dt.datetime) -> Decimal:
+def _spend_365(session: Session, member_id: uuid.UUID, at: dt.datetime, zone: str) -> Decimal:
     total = session.scalar(
         select(func.coalesce(func.sum(Transaction.spend_delta), 0)).where(
             Transaction.member_id == member_id,
-            Transaction.created_at > at - SPEND_WINDOW,
+            Transaction.spend_at >= window_start(at, SPEND_WINDOW_DAYS, zone),
             Transaction.created_at <= at,
         )
     )
@@ -199,16 +267,19 @@ def _effective_balance(session: Session, account: Account, at: dt.datetime) -> i
     return account.balance - due
 
 
-def member_state(session: Session, member: Member, account: Account, at: dt.datetime) -> MemberState:
+def member_state(
+    session: Session, member: Member, account: Account, at: dt.datetime, zone: str = DEFAULT_ZONE
+) -> MemberState:
+    at = utc(at)
     return MemberState(
         balance=_effective_balance(session, account, at),
-        spend_365=spend_365(session, member, at),
+        spend_365=spend_365(session, member, at, zone),
         birthday=member.birthday,
     )
 
 
 def balance_of(session: Session, member: Member, at: dt.datetime | None = None) -> int:
-    moment = at or dt.datetime.now(dt.timezone.utc)
+    moment = utc(at) if at is not None else dt.datetime.now(dt.timezone.utc)
     return _effective_balance(session, _account(session, member, lock=False), moment)
 
 
@@ -223,12 +294,7 @@ class RunContext:
     version_id: int
     version_label: str
     config: ProgramConfig
-
-    @property
-    def version(self) -> ConfigVersion:
-        version = self.store.active_version
-        assert version is not None and version.id == self.version_id
-        return version
+    version: ConfigVersion
 
 
 def run_context(store: Store) -> RunContext:
@@ -239,22 +305,64 @@ def run_context(store: Store) -> RunContext:
             f"store {store.code} has no active configuration version; assign one first", field="store"
         )
     # program_config caches by (id, content hash): the document is only read on a miss.
-    return RunContext(store, version.id, version.label, program_config(version))
+    return RunContext(store, version.id, version.label, program_config(version), version)
+
+
+def receipt_context(
+    session: Session, store: Store, occurred_at: dt.datetime | None, now: dt.datetime
+) -> tuple[RunContext, dt.datetime]:
+    """The version and moment a receipt is computed under: the store's active version now, or,
+    for a receipt that carries its own `occurred_at`, the version the store ran at that moment.
+
+    `occurred_at` must not be after `now`, nor before the first instant of local day
+    D - offline.max_age_days (D: today in the programme's zone; the store's current version
+    sets the bound): a BusinessRuleViolation (422) on the field otherwise.
+    """
+    current = run_context(store)
+    now = utc(now)
+    if occurred_at is None:
+        return current, now
+    at = utc(occurred_at)
+    _check_offline_bounds(at, now, current.config)
+    version = version_at(session, store, at)
+    if version is None:
+        raise BusinessRuleViolation(
+            f"occurred_at {at.isoformat()}: store {store.code} ran no configuration version then", field="occurred_at"
+        )
+    return RunContext(store, version.id, version.label, program_config(version), version), at
+
+
+def _check_offline_bounds(at: dt.datetime, now: dt.datetime, config: ProgramConfig) -> None:
+    if at > now:
+        raise BusinessRuleViolation(
+            f"occurred_at {at.isoformat()} is in the future (the core's time is {now.isoformat()})",
+            field="occurred_at",
+        )
+    days = config.offline.max_age_days
+    earliest = window_start(now, days, config.timezone)
+    if at < earliest:
+        raise BusinessRuleViolation(
+            f"occurred_at {at.isoformat()} is older than offline.max_age_days ({days}) allows: "
+            f"the earliest accepted moment is {earliest.isoformat()}",
+            field="occurred_at",
+        )
 
 
 def quote(
     session: Session, ctx: RunContext, member: Member, lines: list[BasketLine], redeem_points: int, at: dt.datetime
 ) -> Decision:
     """What a purchase would give, with no side effects."""
+    at = utc(at)
     account = _account(session, member, lock=False)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
-    decision = calculate(basket, member_state(session, member, account, at), ctx.config, at)
+    decision = calculate(basket, member_state(session, member, account, at, ctx.config.timezone), ctx.config, at)
     check_storable(decision)
     return decision
 
 
 def _expiry_for(config: ProgramConfig, earned_at: dt.datetime) -> dt.datetime | None:
-    return earned_at + dt.timedelta(days=config.expiry_days) if config.expiry_days else None
+    """Points earned on local day D are valid through the end of local day D + expiry_days."""
+    return expiry_moment(earned_at, config.expiry_days, config.timezone) if config.expiry_days else None
 
 
 def _post(
@@ -355,15 +463,19 @@ def _credit(
     _bucket(session, account, txn_id, points, at, expires_at)
 
 
-def _expire_due(session: Session, account: Account, at: dt.datetime) -> int:
+def _expire_due(session: Session, account: Account, at: dt.datetime, recorded_at: dt.datetime | None = None) -> int:
+    """Expire the account's buckets due by `at` (written as at `at`; recorded at `recorded_at`)."""
     due = _due_buckets(session, account, at)
     points = sum(b.remaining for b in due)
     if points <= 0:
         return 0
     txn = Transaction(
+        id=uuid7(),
         kind=TransactionKind.expiry.value,
         member_id=account.member_id,
         created_at=at,
+        recorded_at=recorded_at or at,
+        spend_at=at,
         points_delta=-points,
         details={"buckets": [b.id for b in due]},
     )
@@ -388,21 +500,30 @@ def commit_purchase(
     at: dt.datetime,
     *,
     receipt_no: str | None = None,
+    recorded_at: dt.datetime | None = None,
 ) -> tuple[Transaction, Decision]:
-    """Apply a purchase: redeem, earn, record every line under the store's active version."""
+    """Apply a purchase: redeem, earn, record every line under the context's version.
+
+    `at` is when the purchase happened; `recorded_at` (default: `at`) when the core learns of
+    it, later for a receipt a till sent after being offline.
+    """
+    at = utc(at)
     account = _account(session, member, lock=True)
-    return _purchase(
-        session, ctx, account, member.birthday, lines, redeem_points, at, receipt_no, _spend_365(session, member.id, at)
-    )
+    spend = _spend_365(session, member.id, at, ctx.config.timezone)
+    moments = (at, utc(recorded_at) if recorded_at else at)
+    return _purchase(session, ctx, account, member.birthday, lines, redeem_points, moments, receipt_no, spend)
 
 
 def _lock_statement(by_card: bool) -> Any:
-    """One round trip: the member's locked account, birthday and 365-day spend."""
+    """One round trip: the member's locked account, birthday and 365-day spend.
+
+    The spend is _spend_365's sum, with the window's start and the moment bound per call.
+    """
     spend = (
         select(func.coalesce(func.sum(Transaction.spend_delta), 0))
         .where(
             Transaction.member_id == Account.member_id,
-            Transaction.created_at > bindparam("since"),
+            Transaction.spend_at >= bindparam("since"),
             Transaction.created_at <= bindparam("until"),
         )
         .correlate(Account)
@@ -430,8 +551,10 @@ def commit_purchase_for(
     redeem_points: int,
     at: dt.datetime,
     receipt_no: str | None = None,
+    recorded_at: dt.datetime | None = None,
 ) -> tuple[Transaction, Decision]:
     """The till's path: find the member by id or card and lock the account in one statement."""
+    at = utc(at)
     if member_id:
         try:
             key: uuid.UUID | str = uuid.UUID(str(member_id))
@@ -442,12 +565,14 @@ def commit_purchase_for(
         key, query = card.strip(), _LOCK_BY_CARD
     else:
         raise InvalidRequest("name the member with member_id or card", field="member_id")
-    row = session.execute(query, {"key": key, "since": at - SPEND_WINDOW, "until": at}).first()
+    since = window_start(at, SPEND_WINDOW_DAYS, ctx.config.timezone)
+    row = session.execute(query, {"key": key, "since": since, "until": at}).first()
     if row is None:
         field = "member_id" if member_id else "card"
         raise NotFound(f"no member {'with card ' + card if card and not member_id else member_id}", field=field)
     account, birthday, spent = row
-    return _purchase(session, ctx, account, birthday, lines, redeem_points, at, receipt_no, Decimal(spent))
+    moments = (at, utc(recorded_at) if recorded_at else at)
+    return _purchase(session, ctx, account, birthday, lines, redeem_points, moments, receipt_no, Decimal(spent))
 
 
 def _purchase(
@@ -457,12 +582,16 @@ def _purchase(
     birthday: dt.date | None,
     lines: list[BasketLine],
     redeem_points: int,
-    at: dt.datetime,
+    moments: tuple[dt.datetime, dt.datetime],
     receipt_no: str | None,
     spend: Decimal,
 ) -> tuple[Transaction, Decision]:
-    """The purchase itself, under the account lock the caller holds."""
-    _expire_due(session, account, at)
+    """The purchase itself, under the account lock the caller holds.
+
+    `moments` = (when it happened, when it is recorded), both UTC.
+    """
+    at, recorded_at = moments
+    _expire_due(session, account, at, recorded_at)
     state = MemberState(balance=account.balance, spend_365=spend.quantize(Decimal("0.01")), birthday=birthday)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
     decision = calculate(basket, state, ctx.config, at)
@@ -470,13 +599,15 @@ def _purchase(
     if receipt_no is not None:
         _refuse_committed_receipt(session, ctx.store, receipt_no)
     txn = Transaction(
-        id=uuid.uuid4(),
+        id=uuid7(),
         kind=TransactionKind.purchase.value,
         member_id=account.member_id,
         store_id=ctx.store.id,
         config_version_id=ctx.version_id,
         receipt_no=receipt_no,
         created_at=at,
+        recorded_at=recorded_at,
+        spend_at=at,
         check_total=decision.check_total,
         redeemed_points=decision.redeemed_points,
         redeemed_value=decision.redeemed_value,
@@ -526,6 +657,8 @@ def _purchase(
     _post(session, account, txn.id, postings, at)
     if decision.earned_points:
         _bucket(session, account, txn.id, decision.earned_points, at, _expiry_for(ctx.config, at))
+    if recorded_at > at:  # a late receipt's points may be past their date: earned and expired at once
+        _expire_due(session, account, recorded_at)
     session.flush()
     return txn, decision
 
@@ -599,63 +732,101 @@ def commit_return(
     purchase_id: str | uuid.UUID,
     quantities: dict[int, Decimal],
     at: dt.datetime,
+    *,
+    recorded_at: dt.datetime | None = None,
 ) -> Transaction:
     """Hand back quantities of a purchase's lines; reverse earned and refund redeemed points.
 
     The purchase's own configuration version decides the return policy, so a store switched
-    to a newer version still reverses old receipts by the rules they were sold under.
+    to a newer version still reverses old receipts by the rules they were sold under. `at` is
+    when the return happened, `recorded_at` (default: `at`) when the core learns of it.
     """
     if not quantities:
         raise InvalidRequest("a return names at least one line", field="lines")
+    at = utc(at)
+    recorded_at = utc(recorded_at) if recorded_at else at
+    purchase, account = _locked_purchase(session, purchase_id)
+    config = _purchase_config(purchase)
+    _check_return_moment(purchase, config, at)
+    _expire_due(session, account, at, recorded_at)
+    plan = plan_return([_returnable(line) for line in purchase.lines], quantities)
+    txn = _return_transaction(session, store, purchase, plan, at, recorded_at)
+    _take_back_lines(purchase, plan)
+    _reverse_points(session, account, config, purchase, txn, plan)
+    if recorded_at > at:
+        _expire_due(session, account, recorded_at)
+    session.flush()
+    return txn
+
+
+def _locked_purchase(session: Session, purchase_id: str | uuid.UUID) -> tuple[Transaction, Account]:
+    """The purchase, re-read after its member's account is locked, and that account."""
     purchase = get_purchase(session, purchase_id)
-    member = session.get(Member, purchase.member_id)
-    assert member is not None
-    account = _account(session, member, lock=True)
+    account = _account_by_member_id(session, purchase.member_id, lock=True)
     session.refresh(purchase, with_for_update=False)  # re-read line counters after the lock
     for line in purchase.lines:
         session.refresh(line)
-    version = session.get(ConfigVersion, purchase.config_version_id)
-    assert version is not None
-    config = program_config(version)
+    return purchase, account
+
+
+def _purchase_config(purchase: Transaction) -> ProgramConfig:
+    version = purchase.config_version
+    assert version is not None, "a purchase always records its version"
+    return program_config(version)
+
+
+def _check_return_moment(purchase: Transaction, config: ProgramConfig, at: dt.datetime) -> None:
+    """A return comes after its purchase, and by the end of local day D + window_days."""
+    if at < purchase.created_at:
+        raise BusinessRuleViolation(
+            f"a return cannot happen before its purchase ({purchase.created_at.isoformat()})", field="occurred_at"
+        )
     window = config.returns.window_days
-    if window is not None and at - purchase.created_at > dt.timedelta(days=window):
+    if window is not None and at >= expiry_moment(purchase.created_at, window, config.timezone):
         raise BusinessRuleViolation(
             f"the purchase is older than the {window}-day return window", field="purchase_id"
         )
-    _expire_due(session, account, at)
-    by_no = {line.line_no: line for line in purchase.lines}
-    plan = plan_return(
-        [
-            ReturnableLine(
-                index=line.line_no,
-                quantity=line.quantity,
-                amount=line.amount,
-                points=line.points,
-                redeemed_points=line.redeemed_points,
-                redeemed_value=line.redeemed_value,
-                returned_quantity=line.returned_quantity,
-                reversed_points=line.reversed_points,
-                refunded_points=line.refunded_points,
-                returned_amount=line.returned_amount,
-                returned_paid=line.returned_paid,
-            )
-            for line in purchase.lines
-        ],
-        quantities,
+
+
+def _returnable(line: TransactionLine) -> ReturnableLine:
+    return ReturnableLine(
+        index=line.line_no,
+        quantity=line.quantity,
+        amount=line.amount,
+        points=line.points,
+        redeemed_points=line.redeemed_points,
+        redeemed_value=line.redeemed_value,
+        returned_quantity=line.returned_quantity,
+        reversed_points=line.reversed_points,
+        refunded_points=line.refunded_points,
+        returned_amount=line.returned_amount,
+        returned_paid=line.returned_paid,
     )
-    reversed_points = sum(p.points_reversed for p in plan)
-    refunded_points = sum(p.redeemed_points_refunded for p in plan)
+
+
+def _return_transaction(
+    session: Session,
+    store: Store,
+    purchase: Transaction,
+    plan: list[LineReturn],
+    at: dt.datetime,
+    recorded_at: dt.datetime,
+) -> Transaction:
+    """The return's own record; its spend counts on the purchase's moment (the tier window)."""
+    by_no = {line.line_no: line for line in purchase.lines}
     txn = Transaction(
-        id=uuid.uuid4(),
+        id=uuid7(),
         kind=TransactionKind.return_.value,
-        member_id=member.id,
+        member_id=purchase.member_id,
         store_id=store.id,
         config_version_id=purchase.config_version_id,
         original_id=purchase.id,
         created_at=at,
+        recorded_at=recorded_at,
+        spend_at=purchase.created_at,
         check_total=-sum((p.amount for p in plan), ZERO),
-        redeemed_points=-refunded_points,
-        earned_points=-reversed_points,
+        redeemed_points=-sum(p.redeemed_points_refunded for p in plan),
+        earned_points=-sum(p.points_reversed for p in plan),
         spend_delta=-sum((p.paid for p in plan), ZERO),
         tier=purchase.tier,
         details={},
@@ -675,6 +846,12 @@ def commit_return(
     )
     session.add(txn)
     session.flush()
+    return txn
+
+
+def _take_back_lines(purchase: Transaction, plan: list[LineReturn]) -> None:
+    """Move the purchase lines' cumulative counters (what later returns are computed from)."""
+    by_no = {line.line_no: line for line in purchase.lines}
     for p in plan:
         line = by_no[p.index]
         line.returned_quantity += p.quantity
@@ -683,14 +860,23 @@ def commit_return(
         line.returned_amount += p.amount
         line.returned_paid += p.paid
 
-    _credit(
-        session, account, txn.id, EntryKind.refund_redeem, refunded_points, at, _expiry_for(config, purchase.created_at)
-    )
+
+def _reverse_points(
+    session: Session,
+    account: Account,
+    config: ProgramConfig,
+    purchase: Transaction,
+    txn: Transaction,
+    plan: list[LineReturn],
+) -> None:
+    """Give back redeemed points (dated like the purchase's), then take back earned ones."""
+    at = txn.created_at
+    refunded = sum(p.redeemed_points_refunded for p in plan)
+    reversed_points = sum(p.points_reversed for p in plan)
+    _credit(session, account, txn.id, EntryKind.refund_redeem, refunded, at, _expiry_for(config, purchase.created_at))
     to_reverse = reversed_points
-    written_off = 0
     if config.returns.negative_balance is NegativeBalancePolicy.clamp:
         to_reverse = min(reversed_points, max(0, account.balance))
-        written_off = reversed_points - to_reverse
     if to_reverse:
         own = list(
             session.scalars(
@@ -699,18 +885,20 @@ def commit_return(
         )
         _drain(session, account, min(to_reverse, max(0, account.balance)), first=own)
         _entry(session, account, txn.id, EntryKind.reverse_earn, -to_reverse, at)
-    txn.points_delta = refunded_points - to_reverse
+    written_off = reversed_points - to_reverse
+    txn.points_delta = refunded - to_reverse
     txn.details = {"written_off": written_off} if written_off else {}
-    session.flush()
-    return txn
 
 
 # --- expiry ----------------------------------------------------------------------------------
 
 
-def expire_points(session: Session, at: dt.datetime | None = None) -> tuple[int, int]:
-    """Expire every bucket past its date: (accounts touched, points expired). Safe to run twice."""
-    moment = at or dt.datetime.now(dt.timezone.utc)
+def expire_points(
+    session: Session, at: dt.datetime | None = None, *, recorded_at: dt.datetime | None = None
+) -> tuple[int, int]:
+    """Expire every bucket past its date as of `at` (default: now): (accounts touched, points
+    expired). Safe to run twice, and for a past `at` (a missed night) too."""
+    moment = utc(at) if at is not None else dt.datetime.now(dt.timezone.utc)
     account_ids = list(
         session.scalars(
             select(EarnBucket.account_id)
@@ -728,7 +916,7 @@ def expire_points(session: Session, at: dt.datetime | None = None) -> tuple[int,
         )
         if account is None:
             continue
-        points = _expire_due(session, account, moment)
+        points = _expire_due(session, account, moment, utc(recorded_at) if recorded_at else None)
         if points:
             touched += 1
             expired += points
@@ -739,20 +927,64 @@ def expire_points(session: Session, at: dt.datetime | None = None) -> tuple[int,
 # --- history ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class HistoryPage:
+    """A page of a member's transactions, newest first, and the cursor of the next (None: last)."""
+
+    transactions: list[Transaction]
+    next: str | None
+
+
 def history(
-    session: Session, member: Member, *, limit: int = 50, before: dt.datetime | None = None
-) -> list[Transaction]:
-    """A member's transactions, newest first."""
+    session: Session,
+    member: Member,
+    *,
+    limit: int = 50,
+    before: dt.datetime | None = None,
+    cursor: str | None = None,
+) -> HistoryPage:
+    """A member's transactions, newest first, by (created_at, id) descending.
+
+    `cursor` (a page's `next`) continues after the last transaction shown: a keyset over
+    (created_at, id), so entries sharing one timestamp (a purchase and the expiry it wrote) are
+    neither skipped nor repeated. `before` (a timestamp) still starts a listing at a moment.
+    """
+    size = max(1, min(limit, 500))
     query = (
         select(Transaction)
         .where(Transaction.member_id == member.id)
         .options(selectinload(Transaction.lines), selectinload(Transaction.store), selectinload(Transaction.config_version))
-        .order_by(Transaction.created_at.desc(), Transaction.id)
-        .limit(max(1, min(limit, 500)))
+        .order_by(Transaction.created_at.desc(), Transaction.id.desc())
+        .limit(size + 1)  # one more than shown says whether a next page exists
     )
     if before is not None:
-        query = query.where(Transaction.created_at < before)
-    return list(session.scalars(query))
+        query = query.where(Transaction.created_at < utc(before))
+    if cursor:
+        moment, last_id = decode_cursor(cursor)
+        query = query.where(
+            or_(Transaction.created_at < moment, and_(Transaction.created_at == moment, Transaction.id < last_id))
+        )
+    rows = list(session.scalars(query))
+    shown = rows[:size]
+    more = len(rows) > size
+    return HistoryPage(shown, encode_cursor(shown[-1]) if more else None)
+
+
+def encode_cursor(txn: Transaction) -> str:
+    """An opaque cursor after `txn`: its created_at (microseconds since the epoch) and id."""
+    micros = (txn.created_at - _EPOCH) // dt.timedelta(microseconds=1)
+    return f"{micros}.{txn.id.hex}"
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    micros, _, hex_id = cursor.partition(".")
+    try:
+        return _EPOCH + dt.timedelta(microseconds=int(micros)), uuid.UUID(hex=hex_id)
+    except (ValueError, OverflowError):
+        raise InvalidRequest("cursor is not a cursor this API returned as `next`", field="cursor") from None
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def ledger_sum(session: Session, member: Member) -> int:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.config.models import ConfigVersion
@@ -25,3 +25,15 @@ class Store(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     active_version: Mapped[ConfigVersion | None] = relationship(lazy="select")
+
+
+class StoreAssignment(Base):
+    """From which moment a store ran which version: what an offline receipt is computed under."""
+
+    __tablename__ = "store_assignments"
+    __table_args__ = (Index("ix_store_assignments_store_from", "store_id", "from_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    config_version_id: Mapped[int] = mapped_column(ForeignKey("config_versions.id"))
+    from_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

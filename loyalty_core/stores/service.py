@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
+from loyalty_core.clock import utc
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.config.schema import Direction
 from loyalty_core.errors import Conflict, InvalidRequest, NotFound, Unauthorized
-from loyalty_core.stores.models import Store
+from loyalty_core.stores.models import Store, StoreAssignment
 
 KEY_PREFIX = "lk_"
 
@@ -69,16 +71,35 @@ def list_stores(session: Session) -> list[Store]:
     return list(session.scalars(select(Store).order_by(Store.code)))
 
 
-def assign_version(session: Session, store: Store, version: ConfigVersion) -> Store:
-    """Point a store at an approved version; it takes effect on the store's next request."""
+def assign_version(
+    session: Session, store: Store, version: ConfigVersion, at: dt.datetime | None = None
+) -> Store:
+    """Point a store at an approved version; it takes effect on the store's next request.
+
+    The switch is also recorded with its moment, so a receipt a till sends late is computed
+    under the version the store ran when the receipt happened.
+    """
     if not version.is_approved:
         raise Conflict(
             f"version {version.label} is a draft: only approved versions can run in a store", field="version"
         )
     store.active_version_id = version.id
     store.active_version = version
+    moment = utc(at) if at is not None else dt.datetime.now(dt.timezone.utc)
+    session.add(StoreAssignment(store_id=store.id, config_version_id=version.id, from_at=moment))
     session.flush()
     return store
+
+
+def version_at(session: Session, store: Store, at: dt.datetime) -> ConfigVersion | None:
+    """The version the store ran at `at` (None: it ran none yet)."""
+    return session.scalar(
+        select(ConfigVersion)
+        .join(StoreAssignment, StoreAssignment.config_version_id == ConfigVersion.id)
+        .where(StoreAssignment.store_id == store.id, StoreAssignment.from_at <= utc(at))
+        .order_by(StoreAssignment.from_at.desc(), StoreAssignment.id.desc())
+        .limit(1)
+    )
 
 
 # Built once: every request of every till runs it.

@@ -86,3 +86,45 @@ def test_points_expire_is_safe_to_run_twice(app: Flask) -> None:
     second = runner.invoke(args=["points", "expire"])
     assert first.exit_code == second.exit_code == 0
     assert "expired 0 points" in second.output
+
+
+def test_points_expire_as_of_a_day_expires_what_was_due_by_its_end(app: Flask) -> None:
+    """Points earned on 2026-01-10 (Moscow) with expiry_days 30 are valid through 2026-02-09."""
+    import datetime as dt
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from loyalty_core.engine import BasketLine
+    from loyalty_core.ledger import service as ledger
+    from loyalty_core.ledger.models import Transaction
+
+    programme = "program: P\ntimezone: Europe/Moscow\nearn: {base_rate: 10}\nexpiry_days: 30\n"
+    with app.app_context():
+        session = db.session()
+        version = config_service.approve(
+            session, config_service.create_version(session, "v1", programme, created_by="t"), approved_by="t"
+        )
+        store, _ = store_service.add_store(session, "R001", "retail")
+        store_service.assign_version(session, store, version)
+        member = ledger.enroll(session, phone="+79160000601")
+        earned = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
+        lines = [BasketLine("B", "bread", Decimal(1), Decimal("1000.00"))]
+        ledger.commit_purchase(session, ledger.run_context(store), member, lines, 0, earned)  # 100 points
+        session.commit()
+
+    runner = app.test_cli_runner()
+    last_valid_day = runner.invoke(args=["points", "expire", "--as-of", "2026-02-09"])
+    assert last_valid_day.exit_code == 0 and "expired 0 points" in last_valid_day.output
+    next_day = runner.invoke(args=["points", "expire", "--as-of", "2026-02-10"])
+    assert next_day.exit_code == 0 and "expired 100 points on 1 accounts" in next_day.output
+    again = runner.invoke(args=["points", "expire", "--as-of", "2026-02-10"])
+    assert "expired 0 points" in again.output
+    with app.app_context():
+        expiry = db.session.scalar(select(Transaction).where(Transaction.kind == "expiry"))
+        assert expiry is not None and expiry.points_delta == -100
+        # Written as of the end of that Moscow day, recorded when the command ran.
+        assert expiry.created_at.astimezone(ZoneInfo("Europe/Moscow")).date() == dt.date(2026, 2, 10)
+        assert expiry.recorded_at > expiry.created_at
+
+    future = runner.invoke(args=["points", "expire", "--as-of", "2999-01-01"])
+    assert future.exit_code == 2 and "--as-of" in future.output and "in the future" in future.output

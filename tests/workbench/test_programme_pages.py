@@ -4,6 +4,7 @@ work, are refused to the wrong role, and land in the audit log."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,6 +19,7 @@ from workbench.demo.loader import load_demo
 from workbench.extensions import db
 
 ROLES = ("consultant", "approver", "rollout_manager", "admin")
+DEMO_FILES = Path(__file__).resolve().parents[2] / "workbench" / "demo"
 
 
 @pytest.fixture
@@ -104,3 +106,35 @@ def test_a_consultant_sees_every_problem_of_a_bad_draft_and_nothing_is_stored(
 def test_an_approved_version_offers_no_editing(demo: Flask, login_as: Callable[[str], FlaskClient]) -> None:
     page = login_as("consultant").get("/programme/versions/v1").get_data(as_text=True)
     assert "<textarea" not in page and "approved" in page
+
+
+def test_a_member_page_shows_when_a_late_receipt_happened_and_when_it_was_recorded(
+    demo: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from loyalty_core.engine import BasketLine
+    from loyalty_core.ledger import service as ledger
+
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    happened = now - dt.timedelta(days=1, hours=2)
+    with demo.app_context():
+        session = db.session()
+        store = store_service.get_store(session, "R001")
+        # The demo's v1 takes receipts of today only: a version that takes them a week back.
+        text = (DEMO_FILES / "v1.yaml").read_text("utf-8") + "\noffline: {max_age_days: 7}\n"
+        offline = config_service.create_version(session, "v1-offline", text, created_by="t")
+        config_service.approve(session, offline, approved_by="t")
+        store_service.assign_version(session, store, offline, at=now - dt.timedelta(days=2))
+        member = ledger.enroll(session, phone="+79160000701")
+        ctx, at = ledger.receipt_context(session, store, happened, now)
+        lines = [BasketLine("B", "bread", Decimal(1), Decimal("100.00"))]
+        ledger.commit_purchase(session, ctx, member, lines, 0, at, recorded_at=now)
+        session.commit()
+        member_id = member.id
+    page = login_as("consultant").get(f"/programme/members/{member_id}").get_data(as_text=True)
+    moscow = dt.timezone(dt.timedelta(hours=3))
+    shown = [moment.astimezone(moscow).strftime("%Y-%m-%d %H:%M") for moment in (happened, now)]
+    row = next(line for line in page.split("<tr>") if shown[0] in line)
+    assert shown[1] in row, row

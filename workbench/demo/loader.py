@@ -95,7 +95,7 @@ def load_demo(
         )
         stores.append(store)
     for store in stores:
-        store_service.assign_version(session, store, v1)
+        store_service.assign_version(session, store, v1, at=now - dt.timedelta(days=days))  # the demo history runs v1
     summary.stores = len(stores)
     session.flush()
 

@@ -6,7 +6,7 @@ the catalogues live in `workbench/translations/<lang>/LC_MESSAGES/messages.po`.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 
 LANGUAGES = ("ru", "en")
@@ -19,6 +19,8 @@ babel = Babel()
 def select_locale() -> str:
     """The language of this request: the one the user chose, else the browser's, else the
     default (BABEL_DEFAULT_LOCALE: Russian, the client's language; the tests pin English)."""
+    if not has_request_context():  # the CLI: no session, no browser to ask
+        return str(current_app.config.get("BABEL_DEFAULT_LOCALE") or DEFAULT_LANGUAGE)
     chosen = session.get(SESSION_KEY)
     if chosen in LANGUAGES:
         return str(chosen)

@@ -173,6 +173,6 @@ def member(member_id: str) -> str:
         member=item,
         balance=ledger.balance_of(db.session(), item, now),
         spend=ledger.spend_365(db.session(), item, now),
-        history=ledger.history(db.session(), item, limit=100),
+        history=ledger.history(db.session(), item, limit=100).transactions,
         personal=may_see_personal_data(),
     )

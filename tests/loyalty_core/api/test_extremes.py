@@ -83,7 +83,7 @@ def _stores(core: Core) -> dict[str, str]:
 
 
 def _figures(body: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in body.items() if k not in ("id", "created_at", "receipt_no")}
+    return {k: v for k, v in body.items() if k not in ("id", "created_at", "recorded_at", "receipt_no")}
 
 
 def _ledger_agrees(core: Core) -> None:

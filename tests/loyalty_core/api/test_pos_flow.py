@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -124,7 +125,7 @@ def _counts(core: Core) -> dict[str, int]:
 
 def _figures(body: dict[str, Any]) -> dict[str, Any]:
     """A purchase body without what only a committed purchase has."""
-    return {k: v for k, v in body.items() if k not in ("id", "created_at", "receipt_no")}
+    return {k: v for k, v in body.items() if k not in ("id", "created_at", "recorded_at", "receipt_no")}
 
 
 # --- enrolment and lookup -------------------------------------------------------------------------
@@ -230,7 +231,7 @@ def test_the_quote_equals_the_commit_of_the_same_basket(core: Core) -> None:
 
     assert _figures(committed) == quote
     assert committed["receipt_no"] == "R-0042" and committed["created_at"] == "2026-03-03T09:00:00Z"
-    assert set(committed) - set(quote) == {"id", "created_at", "receipt_no"}
+    assert set(committed) - set(quote) == {"id", "created_at", "recorded_at", "receipt_no"}
     # BIG did not apply to a 600.00 check, and says why.
     assert [p["code"] for p in committed["not_applied"]] == ["BIG"]
     assert "1000.00" in committed["not_applied"][0]["reason"]
@@ -512,12 +513,15 @@ def test_gold_after_20000_spent_within_365_days_and_older_spend_stops_counting(c
     # gold: 1000.00 x 5 % x 1.5 = 75 + BIG 50 = 125
     assert gold["tier"] == "gold" and gold["lines"][0]["multiplier"] == "1.5" and gold["earned_points"] == 125
 
-    core.clock.now = t0 + dt.timedelta(days=365) - dt.timedelta(minutes=1)
-    assert _quote(core, _electronics(member["id"], "1000.00"))["tier"] == "gold"  # 15000.00 is 364 days old
+    # t0 is 2026-03-03 12:00 Moscow time: its 15000.00 counts through the end of local day
+    # 2027-03-03 (day D+365), and leaves the window at midnight Moscow time.
+    leaves = dt.datetime(2027, 3, 4, 0, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    core.clock.now = leaves - dt.timedelta(minutes=1)
+    assert _quote(core, _electronics(member["id"], "1000.00"))["tier"] == "gold"  # still day D+365
 
-    core.clock.now = t0 + dt.timedelta(days=365, minutes=1)
+    core.clock.now = leaves
     later = _quote(core, _electronics(member["id"], "1000.00"))
-    # the 15000.00 of t0 is older than 365 days: spend 4999.99 + 0.01 = 5000.00 -> base, 100 points
+    # the 15000.00 of t0 has left the window: spend 4999.99 + 0.01 = 5000.00 -> base, 100 points
     assert later["tier"] == "base" and later["lines"][0]["multiplier"] == "1" and later["earned_points"] == 100
     member_later = _member(core, member["id"])
     assert member_later["spend_365"] == "5000.00" and member_later["tier"] == "base"

@@ -423,24 +423,29 @@ def test_tier_is_evaluated_before_the_purchase(
     assert decision.earned_points == 5
 
 
-@pytest.mark.parametrize(
-    "tiers",
-    [
-        pytest.param([], id="no tiers configured"),
-        pytest.param(
-            [{"code": "silver", "threshold": "10000.00", "multiplier": "2"}], id="spend below the lowest threshold"
-        ),
-    ],
-)
-def test_no_tier_means_multiplier_one(
-    make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime, tiers: list[dict[str, str]]
-) -> None:
+def test_no_tier_means_multiplier_one(make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime) -> None:
     decision = calculate(
-        basket(("100.00", "bread")), MemberState(balance=0, spend_365=D("500.00")), make_config(tiers=tiers), at
+        basket(("100.00", "bread")), MemberState(balance=0, spend_365=D("500.00")), make_config(tiers=[]), at
     )
     assert decision.tier is None
     assert decision.tier_multiplier == D(1)
     assert decision.earned_points == 5
+
+
+@pytest.mark.parametrize("spend", ["0.00", "500.00", "9999.99"])
+def test_the_lowest_tier_applies_below_its_threshold(
+    make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime, spend: str
+) -> None:
+    """No member of a programme with tiers is ever without one, whatever the spend."""
+    tiers = [
+        {"code": "silver", "threshold": "10000.00", "multiplier": "2"},
+        {"code": "gold", "threshold": "50000.00", "multiplier": "3"},
+    ]
+    member = MemberState(balance=0, spend_365=D(spend))
+    decision = calculate(basket(("100.00", "bread")), member, make_config(tiers=tiers), at)
+    assert decision.tier == "silver"
+    assert decision.tier_multiplier == D(2)
+    assert decision.earned_points == 10
 
 
 # --- The decision as a whole -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,8 @@ from loyalty_core.ledger.models import Transaction
 from loyalty_core.stores import service as store_service
 
 T0 = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
+# Midnight in Moscow (the programme's zone) after local day 2026-02-09, T0's day + 30.
+END_OF_DAY_30 = dt.datetime(2026, 2, 10, 0, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
 EXPIRING = """
 program: Expiry
@@ -70,15 +73,17 @@ def test_enrolment_normalises_the_phone_and_refuses_duplicates(session: Session)
 def test_points_expire_after_expiry_days_and_the_job_is_safe_twice(session: Session) -> None:
     ctx = _context(session)
     member = ledger.enroll(session, phone="+79160000002")
-    ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0)  # +100, expires T0+30d
+    # +100 on local day D (2026-01-10, Moscow): valid through the end of local day D+30.
+    ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0)
     ledger.commit_purchase(session, ctx, member, [_line("500.00")], 0, T0 + dt.timedelta(days=10))  # +50
     session.commit()
 
-    assert ledger.expire_points(session, T0 + dt.timedelta(days=29)) == (0, 0)
-    assert ledger.expire_points(session, T0 + dt.timedelta(days=30)) == (1, 100)
-    assert ledger.expire_points(session, T0 + dt.timedelta(days=30)) == (0, 0)  # second run: nothing
+    assert ledger.expire_points(session, T0 + dt.timedelta(days=30)) == (0, 0)
+    assert ledger.expire_points(session, END_OF_DAY_30 - dt.timedelta(microseconds=1)) == (0, 0)
+    assert ledger.expire_points(session, END_OF_DAY_30) == (1, 100)
+    assert ledger.expire_points(session, END_OF_DAY_30) == (0, 0)  # second run: nothing
     session.commit()
-    assert ledger.balance_of(session, member, T0 + dt.timedelta(days=30)) == 50
+    assert ledger.balance_of(session, member, END_OF_DAY_30) == 50
     _check_invariants(session, member)
     expiries = session.scalars(select(Transaction).where(Transaction.kind == "expiry")).all()
     assert [t.points_delta for t in expiries] == [-100]
@@ -87,15 +92,15 @@ def test_points_expire_after_expiry_days_and_the_job_is_safe_twice(session: Sess
 def test_redemption_consumes_the_points_closest_to_expiry_first(session: Session) -> None:
     ctx = _context(session)
     member = ledger.enroll(session, phone="+79160000003")
-    ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0)  # 100, expire T0+30
-    ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0 + dt.timedelta(days=20))  # 100, T0+50
+    ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0)  # 100, expire after day D+30
+    ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0 + dt.timedelta(days=20))  # 100, D+50
     # Redeem 80 on an 80.00 check (earns 0): taken from the first bucket, 20 of it left.
     ledger.commit_purchase(session, ctx, member, [_line("80.00")], 80, T0 + dt.timedelta(days=21))
     session.commit()
-    # At T0+30 only the 20 left of the first bucket expire, not the newer points.
-    assert ledger.expire_points(session, T0 + dt.timedelta(days=30)) == (1, 20)
+    # When day D+30 ends only the 20 left of the first bucket expire, not the newer points.
+    assert ledger.expire_points(session, END_OF_DAY_30) == (1, 20)
     session.commit()
-    assert ledger.balance_of(session, member, T0 + dt.timedelta(days=30)) == 100
+    assert ledger.balance_of(session, member, END_OF_DAY_30) == 100
     _check_invariants(session, member)
 
 

@@ -1,7 +1,8 @@
 @REQ-10
 Feature: Points expire after 365 days
-  Points expire 365 days after they were earned; the nightly job writes the expiries off, and a
-  purchase never spends points that are past their date.
+  Points earned on a day are valid through the end of that day + 365 (days in the programme's
+  time zone); the nightly job writes the expiries off, and a purchase never spends points that
+  are past their date.
   (The member is enrolled at the till, so these run on the core's ledger.)
 
   Background:
@@ -11,10 +12,10 @@ Feature: Points expire after 365 days
       | sku       | category | quantity | amount  |
       | BUCKWHEAT | grocery  | 10       | 1000.00 |
 
-  Scenario: Points are still there on day 364 and expire on day 365
+  Scenario: Points are still there on day 365 and expire on day 366
     1000.00 x 3% = 30 points earned on day 0.
     When the member buys the basket
-    And 364 days later
+    And 365 days later
     And the expiry job runs
     Then 0 points have expired
     And the balance is 30
