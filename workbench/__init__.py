@@ -35,6 +35,10 @@ def create_app(
     _init_extensions(app)
     register_blueprints(app)
 
+    from workbench.projects.access import init_project_access
+
+    init_project_access(app)
+
     from workbench.errors import register_error_handlers
     from workbench.templating import register_filters
 

@@ -8,7 +8,7 @@
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
     workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
-    workbench demo [--if-empty]
+    workbench demo [--if-empty]                         (refused in production: WORKBENCH_ENV=production)
     workbench serve [--host 127.0.0.1] [--port 5000] [--workers 2]
     workbench db upgrade                                (Flask-Migrate)
 """
@@ -24,6 +24,7 @@ from typing import NoReturn
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from loyalty_core.config import service as config_service
 from loyalty_core.config.validation import load_document, validate_document
@@ -38,6 +39,9 @@ from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
 from workbench.processes.cli import process_group
+from workbench.settings import is_production, production_variable
+
+FIRST_ADMIN_HINT = "Create the first admin with: workbench user create NAME --role admin"
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -211,11 +215,18 @@ DEMO_USERS = [
 @with_appcontext
 def demo(if_empty: bool, members: int) -> None:
     """Load the demo client: v1 live in 40 stores, v2 TO-BE draft, members, history, users, and
-    the DEMO implementation project (process models, interviews, inventories)."""
-    from workbench.audit import service as audit
-    from workbench.auth import service as auth
-    from workbench.demo.loader import is_empty, load_demo
-    from workbench.demo.project import has_demo_project, load_demo_project
+    the DEMO implementation project (process models, interviews, inventories).
+
+    The demo users have the passwords printed in the README, so a production instance
+    (WORKBENCH_ENV or FLASK_ENV = production) refuses to load it.
+    """
+    if is_production():
+        if if_empty:  # `make run` in production: serve without the demo
+            click.echo(f"production ({production_variable()}): demo not loaded. {FIRST_ADMIN_HINT}")
+            return
+        _fail(f"production ({production_variable()}): the demo's users have published passwords; not loaded")
+    from workbench.demo.loader import is_empty
+    from workbench.demo.project import has_demo_project
 
     core_empty, project_missing = is_empty(db.session()), not has_demo_project(db.session())
     if not core_empty and not project_missing:
@@ -223,13 +234,24 @@ def demo(if_empty: bool, members: int) -> None:
             click.echo("the database already has data: demo not loaded")
             return
         _fail("the database already has members; the demo loads only into an empty database")
-    said = []  # printed once everything is committed
+    said, created = _load_demo(core_empty, project_missing, members)
+    db.session.commit()
+    for line in said:
+        click.echo(line)
+    _print_logins(created)
+
+
+def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Load what is missing (the caller commits); the lines to print and the users created."""
+    from workbench.audit import service as audit
+    from workbench.demo.loader import load_demo
+    from workbench.demo.project import DEMO_KEY, load_demo_project
+
+    said: list[str] = []  # printed once everything is committed
+    created: list[tuple[str, ...]] = []
     if core_empty:
         summary = load_demo(db.session(), members=members)
-        existing = {u.username for u in auth.list_users(db.session())}
-        for username, role, name, password in DEMO_USERS:
-            if username not in existing:  # an instance's own users are kept as they are
-                auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
+        created = _create_demo_users()
         audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
         said += [
             f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
@@ -244,15 +266,44 @@ def demo(if_empty: bool, members: int) -> None:
             f"({project.findings} findings), {project.inventory_items} inventory items, "
             f"{project.scenarios} acceptance scenarios"
         )
-    db.session.commit()
-    for line in said:
-        click.echo(line)
-    _print_logins()
+    _demo_users_join(DEMO_KEY)
+    return said, created
 
 
-def _print_logins() -> None:
+def _create_demo_users() -> list[tuple[str, ...]]:
+    """The demo users that do not exist yet (an instance's own users are kept as they are)."""
+    from workbench.auth import service as auth
+
+    existing = {u.username for u in auth.list_users(db.session())}
+    created: list[tuple[str, ...]] = []
+    for username, role, name, password in DEMO_USERS:
+        if username not in existing:
+            auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
+            created.append((username, role, name, password))
+    return created
+
+
+def _demo_users_join(project_key: str) -> None:
+    """The demo users are the DEMO project's team (the consultant leads it)."""
+    from workbench.auth import service as auth
+    from workbench.projects import members
+    from workbench.projects.enums import ProjectRole
+    from workbench.projects.service import get_project
+
+    project = get_project(db.session(), project_key)
+    for username, role, _, _ in DEMO_USERS:
+        user = auth.get_user(db.session(), username)
+        if user is not None and role != "admin" and not members.may_open(db.session(), project, user):
+            project_role = ProjectRole.lead if user.role == "consultant" else ProjectRole.member
+            members.add_member(db.session(), project, user, project_role, actor=CLI_ACTOR)
+
+
+def _print_logins(created: list[tuple[str, ...]]) -> None:
+    """The logins the demo created just now, and only those: nothing else has a known password."""
+    if not created:
+        return
     click.echo("demo logins (username / password):")
-    for username, role, _, password in DEMO_USERS:
+    for username, role, _, password in created:
         click.echo(f"  {username:<11} {password:<16} {role}")
 
 
@@ -267,11 +318,24 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     if gunicorn is None:
         _fail("gunicorn is not installed in this environment (pip install -e .)")
     click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{port}/api/v1/openapi.json")
-    _print_logins()
+    _hint_first_admin()
     args = [gunicorn, "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", "workbench.wsgi:app"]
     if threads > 1:
         args[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
     os.execv(gunicorn, args)
+
+
+def _hint_first_admin() -> None:
+    """On an instance without an active admin, say how to create one (no password is made up)."""
+    from workbench import create_app
+    from workbench.auth.service import has_active_admin
+
+    try:
+        with create_app().app_context():
+            if not has_active_admin(db.session()):
+                click.echo(f"no admin yet. {FIRST_ADMIN_HINT}")
+    except SQLAlchemyError:  # not migrated yet: a hint only, gunicorn's start reports the rest
+        pass
 
 
 # Every command and group of `workbench`, in one place: to add a group, append it here

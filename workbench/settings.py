@@ -7,6 +7,8 @@
 | MAX_CONTENT_LENGTH     | 1048576 (1 MiB)                           | larger request bodies get a 413       |
 | SESSION_COOKIE_SECURE  | false                                     | set true behind HTTPS                 |
 | DISPLAY_TIMEZONE       | Europe/Moscow                             | zone pages show times in (stored UTC) |
+| WORKBENCH_ENV          | (unset)                                   | `production`: no demo, no known login |
+| FLASK_ENV              | (unset)                                   | `production` counts the same          |
 """
 
 from __future__ import annotations
@@ -27,6 +29,23 @@ DATABASE_FILE = "workbench.db"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+PRODUCTION_VARIABLES = ("WORKBENCH_ENV", "FLASK_ENV")
+
+
+def production_variable(env: Mapping[str, str] | None = None) -> str | None:
+    """The variable that declares this a production instance ("WORKBENCH_ENV=production"), or None."""
+    env = os.environ if env is None else env
+    for name in PRODUCTION_VARIABLES:
+        if env.get(name, "").strip().lower() == "production":
+            return f"{name}=production"
+    return None
+
+
+def is_production(env: Mapping[str, str] | None = None) -> bool:
+    """True when WORKBENCH_ENV or FLASK_ENV says production: nothing with a known password is made."""
+    return production_variable(env) is not None
 
 
 class SettingsError(ValueError):
