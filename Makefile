@@ -33,7 +33,7 @@ system-packages:
 system-packages-test:
 	@bash tools/system-packages.sh $(TEST_SYSTEM_PACKAGES)
 
-## run: migrate, load the demo into an empty database, serve workbench + POS API with gunicorn
+## run: migrate, load the demo into an empty database (not with WORKBENCH_ENV=production), serve workbench + POS API
 run: install
 	$(BIN)/workbench db upgrade
 	$(BIN)/workbench demo --if-empty
