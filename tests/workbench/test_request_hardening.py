@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from loyalty_core.ledger.models import Member
-from tests.conftest import _truncate_pg, postgres_url
 from workbench.acceptance.models import Feature
 from workbench.demo.loader import load_demo
 from workbench.extensions import db
@@ -24,7 +21,8 @@ from workbench.processes.models import ProcessRecord
 from workbench.projects.service import create_project
 from workbench.uploads import safe_filename
 
-from .conftest import PASSWORD, make_app
+from .conftest import PASSWORD
+from .db_support import any_db_app  # noqa: F401  (a fixture: SQLite and PostgreSQL)
 
 LoginAs = Callable[[str], FlaskClient]
 TWENTY_DIGITS = "9" * 20
@@ -36,23 +34,6 @@ BPMN = b"""<?xml version="1.0" encoding="UTF-8"?>
   </process>
 </definitions>
 """
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_db_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """The workbench on a SQLite file, and on the PostgreSQL test database."""
-    overrides = {}
-    if request.param == "postgres":
-        url = postgres_url()
-        assert url
-        pg: Engine = request.getfixturevalue("pg_engine")
-        _truncate_pg(pg)
-        overrides["SQLALCHEMY_DATABASE_URI"] = url.replace("postgresql://", "postgresql+psycopg://")
-    app = make_app(tmp_path, **overrides)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _signed_in(app: Flask, role: str) -> FlaskClient:

@@ -17,6 +17,7 @@ from workbench.auth.throttle import Backoff, ThrottlePolicy
 from workbench.extensions import db
 
 from .conftest import PASSWORD
+from .db_support import any_db_app  # noqa: F401  (a fixture: SQLite and PostgreSQL)
 
 START = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.timezone.utc)
 OFFICE, ELSEWHERE = "10.0.0.7", "192.0.2.55"
@@ -104,6 +105,19 @@ def test_one_address_guessing_many_usernames_is_locked_longer(app: Flask, clock:
     clock.advance(1)
     assert _post(client, "admin", PASSWORD, ip=ELSEWHERE) == 302
     assert _post(app.test_client(), "consultant", PASSWORD, ip=OFFICE) == 302
+
+
+def test_the_counters_work_on_postgresql_too(any_db_app: Flask) -> None:
+    ticking = Clock()
+    any_db_app.config["CLOCK"] = ticking
+    client = any_db_app.test_client()
+    for _ in range(6):
+        assert _post(client, "approver", "wrong-password") == 200
+    assert _post(client, "approver", PASSWORD) == 429
+    ticking.advance(2)
+    assert _post(client, "approver", PASSWORD) == 302
+    (entry,) = _entries(any_db_app, "auth.login")
+    assert entry.actor == "approver"
 
 
 def test_old_failures_are_forgotten(app: Flask, client: FlaskClient, clock: Clock) -> None:
