@@ -213,3 +213,18 @@ def test_set_role_refuses_to_demote_the_last_admin_and_is_audited(app: Flask) ->
     assert changed.exit_code == 0, changed.output
     (entry,) = _entries(app, "user.role")
     assert entry.details == {"from": "approver", "to": "rollout_manager"}
+
+
+def test_an_admin_changes_a_role_on_the_users_page_and_that_session_ends(app: Flask) -> None:
+    consultant = _signed_in(app, "consultant")
+    admin = _signed_in(app, "admin")
+    with app.app_context():
+        user_id = db.session.scalars(select(User.id).where(User.username == "consultant")).one()
+    page = admin.get("/users").get_data(as_text=True)
+    assert f'action="/users/{user_id}/role"' in page
+    response = admin.post(f"/users/{user_id}/role", data={"role": "approver"}, follow_redirects=True)
+    assert "consultant is now approver" in response.get_data(as_text=True)
+    assert consultant.get("/").status_code == 302
+    assert _signed_in(app, "consultant").get("/audit/").status_code == 200  # an approver reads the log
+    # Roles are the admin's: anyone else gets a 403.
+    assert _signed_in(app, "rollout_manager").post(f"/users/{user_id}/role", data={"role": "admin"}).status_code == 403

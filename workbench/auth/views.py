@@ -17,9 +17,10 @@ from workbench.auth import service, sessions
 from workbench.auth.throttle import ThrottlePolicy
 from workbench.auth.access import roles_required
 from workbench.auth.enums import Role
-from workbench.auth.forms import ConfirmForm, LoginForm, UserForm
+from workbench.auth.forms import ConfirmForm, LoginForm, RoleForm, UserForm
 from workbench.auth.models import User
 from workbench.extensions import db
+from workbench.forms import commit_change
 
 bp = Blueprint("auth", __name__)
 
@@ -105,7 +106,9 @@ def users() -> str | Response:
         else:
             flash(f"user {user.username} created", "info")
             return redirect(url_for("auth.users"))
-    return render_template("auth/users.html", users=service.list_users(db.session()), form=form, confirm=ConfirmForm())
+    everyone = service.list_users(db.session())
+    role_forms = {u.id: RoleForm(formdata=None, data={"role": u.role}) for u in everyone}  # each shows its role
+    return render_template("auth/users.html", users=everyone, form=form, confirm=ConfirmForm(), role_forms=role_forms)
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -125,4 +128,19 @@ def toggle_active(user_id: int) -> Response:
         flash(str(error), "error")
     else:
         flash(f"user {user.username} {'activated' if user.active else 'deactivated'}", "info")
+    return redirect(url_for("auth.users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@roles_required(Role.admin)
+def change_role(user_id: int) -> Response:
+    """Give a user another role (admins only); that user's sessions end."""
+    user = db.get_or_404(User, user_id)
+    form = RoleForm()
+
+    def change() -> str:
+        service.set_role(db.session(), user, form.role.data or "", actor=current_user.username)
+        return _("%(user)s is now %(role)s; their sessions have ended", user=user.username, role=user.role)
+
+    commit_change(change, refusals=(service.AuthError,), form=form)
     return redirect(url_for("auth.users"))
