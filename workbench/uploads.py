@@ -62,11 +62,15 @@ def safe_filename(raw: str | None, default: str = "upload") -> str:
     return name[-MAX_FILENAME_LENGTH:] if name else default
 
 
-def prepare_upload() -> None:
-    """Before every view: apply the page's size limit, then clean the names of its files."""
+def apply_upload_limit() -> None:
+    """Before anything reads the body (the CSRF check does): this page's size limit."""
     limit = upload_limit()
     if limit is not None:
         request.max_content_length = limit.max_bytes + FORM_OVERHEAD
+
+
+def clean_upload_names() -> None:
+    """Before every view: the names of the request's files cut to a clean base name."""
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype == "multipart/form-data":
         for _field, storage in request.files.items(multi=True):  # parses the body within the limit above
             if storage.filename:
@@ -74,7 +78,10 @@ def prepare_upload() -> None:
 
 
 def init_uploads(app: Flask) -> None:
-    app.before_request(prepare_upload)
+    # First of all before-request functions: CSRFProtect's check, registered earlier, reads the
+    # form, and a body read under the general 1 MiB limit would refuse every larger upload.
+    app.before_request_funcs.setdefault(None, []).insert(0, apply_upload_limit)
+    app.before_request(clean_upload_names)
 
 
 def limit_description() -> str:

@@ -21,7 +21,7 @@ from workbench.processes.models import ProcessRecord
 from workbench.projects.service import create_project
 from workbench.uploads import safe_filename
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, csrf_signed_in
 from .db_support import any_db_app  # noqa: F401  (a fixture: SQLite and PostgreSQL)
 
 LoginAs = Callable[[str], FlaskClient]
@@ -121,6 +121,17 @@ def _bpmn_of(size: int) -> bytes:
 def test_a_bpmn_file_over_1_mb_and_under_20_mb_imports(project: Flask, login_as: LoginAs) -> None:
     data = {"upload": (io.BytesIO(_bpmn_of(3 * 1024 * 1024)), "model.bpmn"), "variant": "as-is"}
     response = login_as("consultant").post("/processes/import/ACME", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302 and "/processes/" in response.headers["Location"]
+
+
+def test_the_limit_holds_with_csrf_checks_on(csrf_app: Flask) -> None:
+    """The CSRF check reads the form before any view: it must read it under the page's limit."""
+    with csrf_app.app_context():
+        create_project(db.session(), "ACME", "Acme", actor="t")
+        db.session.commit()
+    client, token = csrf_signed_in(csrf_app, "consultant")
+    data = {"upload": (io.BytesIO(_bpmn_of(3 * 1024 * 1024)), "model.bpmn"), "variant": "as-is", "csrf_token": token}
+    response = client.post("/processes/import/ACME", data=data, content_type="multipart/form-data")
     assert response.status_code == 302 and "/processes/" in response.headers["Location"]
 
 

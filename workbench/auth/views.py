@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import datetime as dt
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from loyalty_core.db import utcnow
 from workbench.auth import service, sessions
-from workbench.auth.throttle import ThrottlePolicy
 from workbench.auth.access import roles_required
 from workbench.auth.enums import Role
 from workbench.auth.forms import ConfirmForm, LoginForm, RoleForm, UserForm
 from workbench.auth.models import User
+from workbench.auth.throttle import ThrottlePolicy
 from workbench.extensions import db
 from workbench.forms import commit_change
 
