@@ -34,7 +34,8 @@ system-packages:
 system-packages-test:
 	@bash tools/system-packages.sh $(TEST_SYSTEM_PACKAGES)
 
-## run: migrate, load the demo into an empty database, serve the workbench (PORT), the POS API
+## run: migrate, load the demo into an empty database (not with WORKBENCH_ENV=production), serve
+## the workbench (PORT), the POS API
 ## (POS_PORT, its own gunicorn workers) and the job worker
 run: install
 	$(BIN)/workbench db upgrade

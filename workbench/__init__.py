@@ -33,7 +33,11 @@ def create_app(
         app.config.update(overrides)
 
     _init_extensions(app)
+    from workbench.query_params import init_query_params
+
+    init_query_params(app)  # before the blueprints: their <int:...> rules use the bounded converter
     register_blueprints(app)
+    _init_request_checks(app)
 
     from workbench.errors import register_error_handlers
     from workbench.templating import register_filters
@@ -77,6 +81,22 @@ def _init_extensions(app: Flask) -> None:
             # Foreign keys are off in SQLite unless every connection asks; WAL lets the POS API
             # read while the workbench writes.
             configure_engine(db.engine)
+
+
+def _init_request_checks(app: Flask) -> None:
+    """The checks every request passes before its view, in this order, and the response headers.
+
+    The upload limit comes first: the later checks read the body, which it bounds.
+    """
+    from workbench.projects.access import init_project_access
+    from workbench.security_headers import init_security_headers
+    from workbench.text_input import init_text_input
+    from workbench.uploads import init_uploads
+
+    init_uploads(app)
+    init_text_input(app)
+    init_project_access(app)
+    init_security_headers(app)
 
 
 def _mount_pos_api(app: Flask) -> None:

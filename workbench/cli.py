@@ -8,7 +8,7 @@
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
     workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
-    workbench demo [--if-empty]
+    workbench demo [--if-empty]                         (refused in production: WORKBENCH_ENV=production)
     workbench serve [--port 5000] [--workers 2] [--pos-port 5001] [--pos-workers 2] [--job-workers 2]
     workbench pos serve [--port 5001] [--workers 2]      (the POS API alone)
     workbench jobs worker [--workers 2] | list          (the job runner: uploads, acceptance runs)
@@ -26,6 +26,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from loyalty_core.clock import start_of_day
 from loyalty_core.config import service as config_service
@@ -42,7 +43,9 @@ from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
 from workbench.jobs.cli import jobs_group
 from workbench.processes.cli import process_group
-from workbench.serving import pos_group, serve
+from workbench.serving import FIRST_ADMIN_HINT, pos_group, serve
+from workbench.settings import is_production, production_variable
+
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -244,11 +247,18 @@ DEMO_USERS = [
 @with_appcontext
 def demo(if_empty: bool, members: int) -> None:
     """Load the demo client: v1 live in 40 stores, v2 TO-BE draft, members, history, users, and
-    the DEMO implementation project (process models, interviews, inventories)."""
-    from workbench.audit import service as audit
-    from workbench.auth import service as auth
-    from workbench.demo.loader import is_empty, load_demo
-    from workbench.demo.project import has_demo_project, load_demo_project
+    the DEMO implementation project (process models, interviews, inventories).
+
+    The demo users have the passwords printed in the README, so a production instance
+    (WORKBENCH_ENV or FLASK_ENV = production) refuses to load it.
+    """
+    if is_production():
+        if if_empty:  # `make run` in production: serve without the demo
+            click.echo(f"production ({production_variable()}): demo not loaded. {FIRST_ADMIN_HINT}")
+            return
+        _fail(f"production ({production_variable()}): the demo's users have published passwords; not loaded")
+    from workbench.demo.loader import is_empty
+    from workbench.demo.project import has_demo_project
 
     core_empty, project_missing = is_empty(db.session()), not has_demo_project(db.session())
     if not core_empty and not project_missing:
@@ -256,13 +266,24 @@ def demo(if_empty: bool, members: int) -> None:
             click.echo("the database already has data: demo not loaded")
             return
         _fail("the database already has members; the demo loads only into an empty database")
-    said = []  # printed once everything is committed
+    said, created = _load_demo(core_empty, project_missing, members)
+    db.session.commit()
+    for line in said:
+        click.echo(line)
+    _print_logins(created)
+
+
+def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Load what is missing (the caller commits); the lines to print and the users created."""
+    from workbench.audit import service as audit
+    from workbench.demo.loader import load_demo
+    from workbench.demo.project import DEMO_KEY, load_demo_project
+
+    said: list[str] = []  # printed once everything is committed
+    created: list[tuple[str, ...]] = []
     if core_empty:
         summary = load_demo(db.session(), members=members)
-        existing = {u.username for u in auth.list_users(db.session())}
-        for username, role, name, password in DEMO_USERS:
-            if username not in existing:  # an instance's own users are kept as they are
-                auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
+        created = _create_demo_users()
         audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
         said += [
             f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
@@ -277,15 +298,44 @@ def demo(if_empty: bool, members: int) -> None:
             f"({project.findings} findings), {project.inventory_items} inventory items, "
             f"{project.scenarios} acceptance scenarios"
         )
-    db.session.commit()
-    for line in said:
-        click.echo(line)
-    _print_logins()
+    _demo_users_join(DEMO_KEY)
+    return said, created
 
 
-def _print_logins() -> None:
+def _create_demo_users() -> list[tuple[str, ...]]:
+    """The demo users that do not exist yet (an instance's own users are kept as they are)."""
+    from workbench.auth import service as auth
+
+    existing = {u.username for u in auth.list_users(db.session())}
+    created: list[tuple[str, ...]] = []
+    for username, role, name, password in DEMO_USERS:
+        if username not in existing:
+            auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
+            created.append((username, role, name, password))
+    return created
+
+
+def _demo_users_join(project_key: str) -> None:
+    """The demo users are the DEMO project's team (the consultant leads it)."""
+    from workbench.auth import service as auth
+    from workbench.projects import members
+    from workbench.projects.enums import ProjectRole
+    from workbench.projects.service import get_project
+
+    project = get_project(db.session(), project_key)
+    for username, role, _, _ in DEMO_USERS:
+        user = auth.get_user(db.session(), username)
+        if user is not None and role != "admin" and not members.may_open(db.session(), project, user):
+            project_role = ProjectRole.lead if user.role == "consultant" else ProjectRole.member
+            members.add_member(db.session(), project, user, project_role, actor=CLI_ACTOR)
+
+
+def _print_logins(created: list[tuple[str, ...]]) -> None:
+    """The logins the demo created just now, and only those: nothing else has a known password."""
+    if not created:
+        return
     click.echo("demo logins (username / password):")
-    for username, role, _, password in DEMO_USERS:
+    for username, role, _, password in created:
         click.echo(f"  {username:<11} {password:<16} {role}")
 
 

@@ -14,6 +14,8 @@ from jinja2 import Template
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from workbench.uploads import limit_description
+
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
 # The same type URIs as the core's POS API, so a client of /api/v1 sees one vocabulary whether
@@ -58,14 +60,16 @@ def problem_response(
 def handle_http_error(error: HTTPException) -> tuple[str, int] | Response:
     """Every HTTP error (and, as a 500, every unhandled exception) of the app."""
     status = error.code or 500
+    limit = limit_description() if status == 413 else ""
     if is_api_request():
         # Werkzeug's texts for 413 and 500 are written for browsers; ours say what happened.
         detail = _DETAILS[status] if status in (413, 500) else error.description
+        detail = f"{detail}. {limit}" if limit else detail
         valid_methods = getattr(error, "valid_methods", None)  # a 405 names what is allowed
         headers = {"Allow": ", ".join(valid_methods)} if status == 405 and valid_methods else None
         return problem_response(status, detail, title=error.name, headers=headers)
     templates: list[str | Template] = [f"errors/{status}.html", "errors/error.html"]
-    return render_template(templates, error=error, status=status), status
+    return render_template(templates, error=error, status=status, limit=limit), status
 
 
 def register_error_handlers(app: Flask) -> None:

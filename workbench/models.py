@@ -3,7 +3,7 @@
 import loyalty_core.models  # noqa: F401
 from workbench.audit.models import AuditEntry  # noqa: F401
 from workbench.auth.models import User  # noqa: F401
-from workbench.projects.models import Project  # noqa: F401
+from workbench.projects.models import Project, ProjectMember  # noqa: F401
 from workbench.processes.models import ProcessRecord  # noqa: F401
 from workbench.interviews.models import Finding, Interview  # noqa: F401
 from workbench.inventories.models import InventoryItem  # noqa: F401

@@ -27,8 +27,12 @@ from typing import NoReturn
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 STOP_GRACE_SECONDS = 30
+
+
+FIRST_ADMIN_HINT = "Create the first admin with: workbench user create NAME --role admin"
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,20 @@ def serve(host: str, port: int, workers: int, threads: int, pos_port: int, pos_w
     ]
     click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{pos_port}/api/v1/openapi.json   "
                f"job worker: {job_workers} thread(s)")
+    _hint_first_admin()
     sys.exit(supervise(parts, part_environment()))
+
+
+def _hint_first_admin() -> None:
+    """On an instance without an active admin, say how to create one (no password is made up)."""
+    from workbench.auth.service import has_active_admin
+    from workbench.extensions import db
+
+    try:
+        if not has_active_admin(db.session()):
+            click.echo(f"no admin yet. {FIRST_ADMIN_HINT}")
+    except SQLAlchemyError:  # not migrated yet: a hint only, gunicorn's start reports the rest
+        db.session.rollback()
 
 
 pos_group = click.Group("pos", help="The POS API on its own.")

@@ -9,6 +9,8 @@
 | DISPLAY_TIMEZONE       | Europe/Moscow                             | zone pages show times in (stored UTC) |
 | REDIS_URL              | (none: huey's SQLite file)                | the job runner's queue on Redis       |
 | JOBS_SQLITE_FILE       | <instance>/jobs.db                        | huey's SQLite queue when no REDIS_URL |
+| WORKBENCH_ENV          | (unset)                                   | `production`: no demo, no known login |
+| FLASK_ENV              | (unset)                                   | `production` counts the same          |
 """
 
 from __future__ import annotations
@@ -31,6 +33,23 @@ DATABASE_FILE = "workbench.db"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+PRODUCTION_VARIABLES = ("WORKBENCH_ENV", "FLASK_ENV")
+
+
+def production_variable(env: Mapping[str, str] | None = None) -> str | None:
+    """The variable that declares this a production instance ("WORKBENCH_ENV=production"), or None."""
+    env = os.environ if env is None else env
+    for name in PRODUCTION_VARIABLES:
+        if env.get(name, "").strip().lower() == "production":
+            return f"{name}=production"
+    return None
+
+
+def is_production(env: Mapping[str, str] | None = None) -> bool:
+    """True when WORKBENCH_ENV or FLASK_ENV says production: nothing with a known password is made."""
+    return production_variable(env) is not None
 
 
 class SettingsError(ValueError):

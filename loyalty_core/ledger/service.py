@@ -1010,14 +1010,21 @@ def bucket_sum(session: Session, member: Member) -> int:
     )
 
 
-def members_matching(session: Session, text: str, limit: int = 50) -> list[Member]:
-    """Members whose name, phone or card contains the text (workbench search)."""
+def members_matching(session: Session, text: str, limit: int = 50, *, by_phone: bool = True) -> list[Member]:
+    """Members whose name, phone or card contains the text (workbench search).
+
+    `by_phone=False` leaves the phone out, for searchers who may not see phones: otherwise a
+    hit would confirm whose number it is.
+    """
     like = f"%{text.strip()}%"
+    fields = [Member.name.ilike(like), Card.number.ilike(like)]
+    if by_phone:
+        fields.append(Member.phone.ilike(like))
     return list(
         session.scalars(
             select(Member)
             .outerjoin(Card)
-            .where(or_(Member.name.ilike(like), Member.phone.ilike(like), Card.number.ilike(like)))
+            .where(or_(*fields))
             .distinct()
             .limit(limit)
         )

@@ -1,7 +1,9 @@
 """An app per test on its own SQLite file, a client, and a helper to sign in as each role.
 
 Fixtures: `app` (CSRF off, one user per role), `csrf_app` (CSRF on), `client`, `login_as`.
-Each role's user has the role's name as username and PASSWORD as password.
+Each role's user has the role's name as username and PASSWORD as password, and is a member of
+every project the tests create (`role_users_join_new_projects`), so the tests of each section
+run as a project's members do; tests/workbench/test_project_members.py covers outsiders.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from loyalty_core.db import metadata
+from loyalty_core.db import metadata, utcnow
+from sqlalchemy import event, insert, select
 from workbench import create_app
 from werkzeug.security import generate_password_hash
 
@@ -22,11 +25,36 @@ from workbench.audit import service as audit_service
 from workbench.auth.enums import Role
 from workbench.auth.models import User
 from workbench.extensions import db
+from workbench.projects.models import Project, ProjectMember
 
 PASSWORD = "correct-horse-9"
 # Hashing is slow on purpose (scrypt); the role users of every test share one hash, computed once.
 # Tests of the hashing itself create their users through the service.
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+ROLE_USERNAMES = tuple(role.value for role in Role)
+
+
+def _role_users_join(_mapper: Any, connection: Any, project: Project) -> None:
+    # After a project row is inserted, in its transaction: every role user becomes a member
+    # (the consultant as its lead), the way a project team is set up through the members page.
+    users = connection.execute(select(User.id, User.role).where(User.username.in_(ROLE_USERNAMES))).all()
+    for user_id, role in users:
+        connection.execute(
+            insert(ProjectMember).values(
+                project_id=project.id, user_id=user_id, role="lead" if role == "consultant" else "member",
+                added_at=utcnow(), added_by="test",
+            )
+        )
+
+
+@pytest.fixture(autouse=True)
+def role_users_join_new_projects() -> Iterator[None]:
+    """Make the role users members of every project created while a test runs."""
+    event.listen(Project, "after_insert", _role_users_join)
+    yield
+    event.remove(Project, "after_insert", _role_users_join)
 
 
 def make_app(tmp_path: Path, **overrides: Any) -> Flask:

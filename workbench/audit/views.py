@@ -9,6 +9,7 @@ from workbench.audit.forms import AuditFilterForm
 from workbench.auth.access import roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
+from workbench.query_params import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
@@ -21,7 +22,7 @@ def index() -> str:
     form = AuditFilterForm(request.args)
     action = (form.action.data or "").strip() or None
     actor = (form.actor.data or "").strip() or None
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()  # bounded: a 20-digit page made the database refuse the offset
     result = service.entries(db.session(), action=action, actor=actor, page=page, per_page=PER_PAGE)
     return render_template(
         "audit/index.html", form=form, result=result, action=action, actor=actor, actions=service.actions(db.session())

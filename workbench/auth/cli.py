@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from typing import NoReturn
 
@@ -22,8 +23,10 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def _read_password(password: str | None, from_stdin: bool) -> str:
-    """The password from --password, else stdin: a hidden prompt on a terminal, a line otherwise.
+def _read_password(password: str | None, from_stdin: bool) -> tuple[str, bool]:
+    """The password and whether it was generated: --password, else a line of stdin with
+    --password-stdin, else a hidden prompt on a terminal, else (no terminal, e.g. CI) a
+    generated one that the caller prints once.
 
     Reading a line from a pipe lets scripts pass the password without putting it in the process
     list or the shell history (`--password` does both, so it is for throw-away set-ups only).
@@ -31,10 +34,17 @@ def _read_password(password: str | None, from_stdin: bool) -> str:
     if password is not None and from_stdin:
         raise click.UsageError("use --password or --password-stdin, not both")
     if password is not None:
-        return password
+        return password, False
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n"), False
     if sys.stdin.isatty():
-        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
-    return sys.stdin.readline().rstrip("\r\n")
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True)), False
+    return generate_password(), True
+
+
+def generate_password() -> str:
+    """A random password of about 128 bits, in characters that survive copy and paste."""
+    return secrets.token_urlsafe(16)
 
 
 @user_group.command("create")
@@ -51,7 +61,7 @@ def create(
     """Create a user USERNAME with role ROLE; recorded in the audit log as done by 'cli'."""
     # The role is checked by the service, not by click.Choice, so a bad role exits with 1 and
     # the same message as the users page gives.
-    secret = _read_password(password, from_stdin)
+    secret, generated = _read_password(password, from_stdin)
     try:
         user = service.create_user(
             db.session(), username, secret, role, actor=CLI_ACTOR, display_name=display_name, email=email
@@ -60,6 +70,8 @@ def create(
     except service.AuthError as error:
         _fail(str(error))
     click.echo(f"created user {user.username} ({user.role})")
+    if generated:
+        click.echo(f"password of {user.username} (shown once, not stored): {secret}")
 
 
 @user_group.command("set-password")
@@ -72,13 +84,32 @@ def set_password(username: str, from_stdin: bool, password: str | None) -> None:
     user = service.get_user(db.session(), username)
     if user is None:
         _fail(f"no user {username!r}")
-    secret = _read_password(password, from_stdin)
+    secret, generated = _read_password(password, from_stdin)
     try:
         service.set_password(db.session(), user, secret, actor=CLI_ACTOR)
         db.session.commit()
     except service.AuthError as error:
         _fail(str(error))
-    click.echo(f"password of {user.username} changed")
+    click.echo(f"password of {user.username} changed; their sessions have ended")
+    if generated:
+        click.echo(f"new password of {user.username} (shown once, not stored): {secret}")
+
+
+@user_group.command("set-role")
+@click.argument("username")
+@click.argument("role")
+@with_appcontext
+def set_role(username: str, role: str) -> None:
+    """Give USERNAME the role ROLE; their sessions end so no page keeps the old role."""
+    user = service.get_user(db.session(), username)
+    if user is None:
+        _fail(f"no user {username!r}")
+    try:
+        service.set_role(db.session(), user, role, actor=CLI_ACTOR)
+        db.session.commit()
+    except service.AuthError as error:
+        _fail(str(error))
+    click.echo(f"{user.username} is now {user.role}; their sessions have ended")
 
 
 @user_group.command("list")

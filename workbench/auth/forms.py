@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -39,3 +40,9 @@ class UserForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare form: a button that posts with a CSRF token."""
+
+
+class RoleForm(FlaskForm):
+    """Another role for an existing user."""
+
+    role = SelectField(lazy_gettext("Role"), choices=select_choices((r.value, r.label) for r in Role))

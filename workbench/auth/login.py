@@ -10,17 +10,26 @@ from workbench.errors import is_api_request, problem_response
 from workbench.extensions import db, login_manager
 
 
-def load_user(user_id: str) -> User | None:
-    """The signed-in user of a session, or None when the account is gone or deactivated.
+def load_user(session_id: str) -> User | None:
+    """The signed-in user of a session, or None when the account is gone, deactivated, or the
+    session was revoked.
 
-    Returning None for a deactivated account signs that person out on their next request:
-    deactivation takes effect at once, not when the session cookie expires.
+    `session_id` is User.get_id(): "<user id>:<session version>". A cookie carrying an older
+    version (the user signed out, or their password or role changed since) names no user any
+    more, so a copied cookie stops working although the server cannot delete it. Returning
+    None for a deactivated account likewise signs that person out on their next request.
     """
+    user_id, _, version = session_id.partition(":")
     try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
+        number, wanted = int(user_id), int(version)
+        if not 0 < number < 2**31:  # beyond the id column: PostgreSQL would refuse the query
+            return None
+        user = db.session.get(User, number)
+    except (ValueError, OverflowError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != wanted:
+        return None
+    return user
 
 
 def unauthorized() -> Response | BaseResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loyalty_core.db import UTCDateTime, utcnow
@@ -26,6 +26,20 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(String(32))  # a Role value
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session's user id (see get_id): raising it signs the user out everywhere.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session cookie: "<id>:<session version>".
+
+        The cookie is client-side, so it cannot be deleted on the server; instead the loader
+        refuses a cookie whose version is no longer the user's (logout, password, role change).
+        """
+        return f"{self.id}:{self.session_version}"
+
+    def revoke_sessions(self) -> None:
+        """End every session of this user (on their next request); the caller flushes."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:
@@ -39,3 +53,17 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<User {self.username} ({self.role})>"
+
+
+class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+    """Failed sign-ins counted per scope: 'user_ip' (username and address) or 'ip' (address)."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_login_throttles_scope_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -99,9 +99,13 @@ def authenticate(session: Session, username: str, password: str) -> User:
 
 
 def set_password(session: Session, user: User, password: str, *, actor: str) -> User:
-    """Replace the user's password and record `user.password` (never the password itself)."""
+    """Replace the user's password and record `user.password` (never the password itself).
+
+    Every session of the user ends: whoever knew the old password is signed out too.
+    """
     _check_password(password)
     user.password_hash = generate_password_hash(password)
+    user.revoke_sessions()
     session.flush()
     audit.record(session, actor, "user.password", "user", user.username, {})
     return user
@@ -110,6 +114,11 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
 def _active_admins(session: Session) -> int:
     query = select(func.count()).select_from(User).where(User.role == Role.admin.value, User.active.is_(True))
     return int(session.scalar(query) or 0)
+
+
+def has_active_admin(session: Session) -> bool:
+    """True when some active admin can manage users."""
+    return _active_admins(session) > 0
 
 
 def set_active(session: Session, user: User, active: bool, *, actor: str) -> User:
@@ -122,8 +131,28 @@ def set_active(session: Session, user: User, active: bool, *, actor: str) -> Use
     if not active and user.role == Role.admin.value and _active_admins(session) <= 1:
         raise AuthError(f"{user.username} is the last active admin and cannot be deactivated")
     user.active = active
+    if not active:
+        user.revoke_sessions()  # reactivation must not bring back the sessions of before
     session.flush()
     audit.record(session, actor, "user.activate" if active else "user.deactivate", "user", user.username, {})
+    return user
+
+
+def set_role(session: Session, user: User, role: Role | str, *, actor: str) -> User:
+    """Give the user another role and record `user.role`; their sessions end, so no page keeps
+    serving them under the old role. Refuses to demote the last active admin."""
+    try:
+        new = Role.parse(role)
+    except ValueError as error:
+        raise AuthError(str(error)) from None
+    if user.role == new.value:
+        return user
+    if user.role == Role.admin.value and user.active and _active_admins(session) <= 1:
+        raise AuthError(f"{user.username} is the last active admin and must stay admin")
+    old, user.role = user.role, new.value
+    user.revoke_sessions()
+    session.flush()
+    audit.record(session, actor, "user.role", "user", user.username, {"from": old, "to": new.value})
     return user
 
 

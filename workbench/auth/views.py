@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from urllib.parse import urlparse
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from workbench.auth import service
+from loyalty_core.db import utcnow
+from workbench.auth import service, sessions
 from workbench.auth.access import roles_required
 from workbench.auth.enums import Role
-from workbench.auth.forms import ConfirmForm, LoginForm, UserForm
+from workbench.auth.forms import ConfirmForm, LoginForm, RoleForm, UserForm
 from workbench.auth.models import User
+from workbench.auth.throttle import ThrottlePolicy
 from workbench.extensions import db
+from workbench.forms import commit_change
 
 bp = Blueprint("auth", __name__)
 
@@ -25,15 +31,35 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def _now() -> dt.datetime:
+    """The time of this request; tests put a controllable clock in the config key CLOCK."""
+    clock: Callable[[], dt.datetime] = current_app.config.get("CLOCK") or utcnow
+    return clock()
+
+
+def _client_ip() -> str:
+    # The peer address. Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so this is
+    # the client's address and not the proxy's (README, Security).
+    return request.remote_addr or "unknown"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
-    """The sign-in form."""
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
+    """The sign-in form (throttled per username and address, and per address)."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        policy: ThrottlePolicy = current_app.config.get("LOGIN_THROTTLE") or ThrottlePolicy()
         try:
-            user = service.authenticate(db.session(), form.username.data or "", form.password.data or "")
+            user = sessions.sign_in(
+                db.session(), form.username.data or "", form.password.data or "",
+                ip=_client_ip(), now=_now(), policy=policy,
+            )
+        except sessions.SignInThrottled as error:
+            flash(_("Too many failed sign-ins; try again in %(seconds)s seconds.", seconds=error.retry_after), "error")
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(error.retry_after)}
         except service.AuthError as error:
             flash(str(error), "error")
         else:
@@ -45,7 +71,12 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Sign out (a POST with a CSRF token, so another site cannot sign people out)."""
+    """Sign out (a POST with a CSRF token, so another site cannot sign people out).
+
+    The user's session version goes up, so this cookie, a copy of it, and the user's sessions
+    in other browsers all stop working, not only the cookie this browser drops.
+    """
+    sessions.sign_out(db.session(), current_user._get_current_object(), ip=_client_ip())
     logout_user()
     flash("signed out", "info")
     return redirect(url_for("auth.login"))
@@ -74,7 +105,9 @@ def users() -> str | Response:
         else:
             flash(f"user {user.username} created", "info")
             return redirect(url_for("auth.users"))
-    return render_template("auth/users.html", users=service.list_users(db.session()), form=form, confirm=ConfirmForm())
+    everyone = service.list_users(db.session())
+    role_forms = {u.id: RoleForm(formdata=None, data={"role": u.role}) for u in everyone}  # each shows its role
+    return render_template("auth/users.html", users=everyone, form=form, confirm=ConfirmForm(), role_forms=role_forms)
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -94,4 +127,19 @@ def toggle_active(user_id: int) -> Response:
         flash(str(error), "error")
     else:
         flash(f"user {user.username} {'activated' if user.active else 'deactivated'}", "info")
+    return redirect(url_for("auth.users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@roles_required(Role.admin)
+def change_role(user_id: int) -> Response:
+    """Give a user another role (admins only); that user's sessions end."""
+    user = db.get_or_404(User, user_id)
+    form = RoleForm()
+
+    def change() -> str:
+        service.set_role(db.session(), user, form.role.data or "", actor=current_user.username)
+        return _("%(user)s is now %(role)s; their sessions have ended", user=user.username, role=user.role)
+
+    commit_change(change, refusals=(service.AuthError,), form=form)
     return redirect(url_for("auth.users"))

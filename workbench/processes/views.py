@@ -30,6 +30,8 @@ from workbench.processes.forms import (
     StepForm,
     step_label,
 )
+from workbench.projects.access import require_member
+from workbench.query_params import bounded_int_arg
 from workbench.projects.service import ProjectError, get_project
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
@@ -101,8 +103,10 @@ def export(model_id: int) -> Response:
 @bp.get("/compare")
 @any_role()
 def compare() -> str:
-    before = _record(request.args.get("before", type=int) or 0)
-    after = _record(request.args.get("after", type=int) or 0)
+    before = _record(bounded_int_arg("before", 0, minimum=0))
+    after = _record(bounded_int_arg("after", 0, minimum=0))
+    for record in (before, after):  # named in the query string, so the route guard cannot see them
+        require_member(record.project)
     result = service.compare(before, after)
     diagram = Markup(render_svg(service.model_of(after), result))
     return render_template("processes/compare.html", before=before, after=after, diff=result, diagram=diagram)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -134,7 +134,7 @@ def assign(code: str) -> Response:
 
 @bp.post("/stores")
 @roles_required(Role.rollout_manager)
-def add_store() -> str | Response:
+def add_store() -> Response:
     form = StoreForm()
     if not form.validate_on_submit():
         flash("code and direction are required", "error")
@@ -148,16 +148,23 @@ def add_store() -> str | Response:
     except LoyaltyError as error:
         _fail(error)
         return redirect(url_for("programme.stores"))
-    # The key is shown once, on this response only; the database keeps its hash.
-    return render_template("programme/store_key.html", store=store, key=key)
+    # The key is shown once, on this response only; the database keeps its hash. No browser or
+    # proxy cache may keep it either (the back button must not show it again).
+    response = make_response(render_template("programme/store_key.html", store=store, key=key))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
 
 
 @bp.get("/members")
 @any_role()
 def members() -> str:
     text = (request.args.get("q") or "").strip()
-    found = ledger.members_matching(db.session(), text) if text else []
-    return render_template("programme/members.html", q=text, members=found, personal=may_see_personal_data())
+    personal = may_see_personal_data()
+    # Roles that see phones masked must not learn them by searching: "does +7916... match?" would
+    # tell them. They search by name and card only.
+    found = ledger.members_matching(db.session(), text, by_phone=personal) if text else []
+    return render_template("programme/members.html", q=text, members=found, personal=personal)
 
 
 @bp.get("/members/<member_id>")

@@ -1,4 +1,4 @@
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 
 class Stage(IntEnum):
@@ -14,3 +14,15 @@ class Stage(IntEnum):
     @property
     def label(self) -> str:
         return self.name.replace("_", " ").capitalize().replace("And", "&")
+
+
+class ProjectRole(str, Enum):
+    """A member's part in one project. What they may do there is their workbench role
+    (consultant, approver, ...); the project role only says who manages the project's members."""
+
+    lead = "lead"  # the consultant lead: adds and removes members
+    member = "member"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()

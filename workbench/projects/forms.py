@@ -1,10 +1,11 @@
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from workbench.forms import select_choices
-from workbench.projects.enums import Stage
+from workbench.projects.enums import ProjectRole, Stage
 from workbench.projects.service import DIRECTIONS
 
 
@@ -20,3 +21,14 @@ class ProjectForm(FlaskForm):
     )
     stage = SelectField("Stage", choices=select_choices((str(s.value), f"{s.value}. {s.label}") for s in Stage))
     description = TextAreaField("Description", validators=[Optional(), Length(max=20_000)])
+
+
+class MemberForm(FlaskForm):
+    """Add a user to a project, or change their project role."""
+
+    username = SelectField(lazy_gettext("User"), validators=[DataRequired()])
+    role = SelectField(
+        lazy_gettext("Project role"),
+        choices=select_choices((r.value, r.label) for r in ProjectRole),
+        default=ProjectRole.member.value,
+    )
