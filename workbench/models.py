@@ -10,3 +10,6 @@ from workbench.inventories.models import InventoryItem  # noqa: F401
 from workbench.requirements.models import Requirement, RequirementStep  # noqa: F401
 from workbench.modifications.models import Modification  # noqa: F401
 from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement  # noqa: F401
+from workbench.signoff.models import ItemComment, Package, PackageDecision, Revision  # noqa: F401
+from workbench.stages.models import Checkpoint  # noqa: F401
+from workbench.notifications.models import InboxMessage  # noqa: F401
