@@ -238,8 +238,6 @@ def _decidable(session: Session, revision_id: int | str, actor: str) -> tuple[Pa
     """The locked package and its current revision, when `actor` may decide on `revision_id`."""
     asked = get_revision(session, revision_id)
     package = _lock(session, asked.package_id)
-    if package.status == SIGNED:
-        raise SignoffError(f"package {package.id} is already signed; nothing is left to decide")
     current = current_revision(session, package)
     if current.id != asked.id:
         raise SignoffError(
@@ -265,7 +263,9 @@ def approve(session: Session, revision_id: int | str, *, actor: str) -> Package:
     session.flush()
     audit.record(session, actor, "signoff.approve", "signoff_package", package.id,
                  {"revision": revision.id, "hash": revision.content_hash})
-    if rule_met(package, approvals_on(session, revision)):
+    # An approval arriving just after another one signed the package is still recorded (both
+    # approvers signed); the package is signed only once.
+    if package.status != SIGNED and rule_met(package, approvals_on(session, revision)):
         _sign(session, package, revision, actor=actor)
     return package
 
@@ -278,6 +278,8 @@ def reject(session: Session, revision_id: int | str, *, actor: str, reason: str)
     if len(reason) > REASON_MAX:
         raise SignoffError(f"reason: at most {REASON_MAX} characters")
     package, revision = _decidable(session, revision_id, actor)
+    if package.status == SIGNED:
+        raise SignoffError(f"package {package.id} is already signed and can no longer be rejected")
     session.add(PackageDecision(package_id=package.id, revision_id=revision.id, approver=actor,
                                 decision=Decision.reject.value, reason=reason))
     session.flush()
