@@ -8,6 +8,10 @@
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
     workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
+    workbench stages --project KEY [--json] [--close N --as USER]
+    workbench signoff submit --project KEY --approvers a,b,c [--rule all|N] [--required a] [--version LABEL]
+    workbench signoff status --project KEY [--json] | approve REVISION --as USER | reject REVISION --as USER --reason TEXT
+    workbench signoff sheet|package --project KEY -o FILE.docx [--lang ru|en]
     workbench demo [--if-empty]
     workbench serve [--host 127.0.0.1] [--port 5000] [--workers 2]
     workbench db upgrade                                (Flask-Migrate)
@@ -38,6 +42,7 @@ from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
 from workbench.processes.cli import process_group
+from workbench.signoff.cli import signoff_group, stages_command
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -278,7 +283,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group,
+    capabilities_command, gap_group, accept_group, signoff_group, stages_command,
 ]
 
 

@@ -7,26 +7,22 @@ becomes part of a sentence, values are written by their schema type (a Percent "
 does not know yet still gets a generic "name: value" line, so a key added to the schema is never
 silently left out of what the client signs.
 
-Phrases are gettext msgids (English); `force_locale(lang)` picks the language. Until the shared
-Russian catalogue holds them, `rules_ru.yaml` beside this module gives their Russian.
+Phrases are gettext msgids (English) translated by `workbench.signoff.phrases` (RU from the
+shared catalogue, else from `phrases_ru.yaml`).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import yaml
-from flask_babel import force_locale, gettext
 from pydantic import BaseModel
 
 from loyalty_core.config.schema import ProgramConfig, Promotion, PromotionKind, RoundingMode
 from loyalty_core.config.validation import parse_config
+from workbench.signoff.phrases import LANGUAGES, check_language, translate
 
-LANGUAGES = ("ru", "en")
 CURRENCY_SIGNS = {"RUB": "₽", "EUR": "€", "USD": "$"}
 
 
@@ -38,11 +34,6 @@ class Rule:
     text: str
 
 
-@functools.cache
-def _russian() -> dict[str, str]:
-    return dict(yaml.safe_load((Path(__file__).parent / "rules_ru.yaml").read_text(encoding="utf-8")))
-
-
 class _Words:
     """Translation and value formatting in one language."""
 
@@ -51,10 +42,7 @@ class _Words:
         self.sign = CURRENCY_SIGNS.get(currency, currency)
 
     def __call__(self, msgid: str, **values: Any) -> str:
-        text = gettext(msgid)
-        if self.lang == "ru" and text == msgid:  # the shared catalogue does not have it (yet)
-            text = _russian().get(msgid, msgid)
-        return text % values if values else text
+        return translate(msgid, self.lang, **values)
 
     def number(self, value: Decimal | int) -> str:
         """1.25 -> "1.25" (EN) / "1,25" (RU); thousands grouped: 30,000 / 30 000."""
@@ -81,17 +69,13 @@ class _Words:
 
 def programme_rules(document: dict[str, Any], lang: str) -> list[Rule]:
     """The rules of a configuration document in `lang` ("ru" or "en"), in schema order."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
     config = parse_config(document)
-    with force_locale(lang):
-        _ = _Words(lang, config.currency)
-        rules = [*_identity(config, _), *_earn(config, _), *_tiers(config, _), *_redemption(config, _),
-                 *_expiry_and_returns(config, _)]
-        for promotion in config.promotions:
-            rules.append(_promotion(promotion, _))
-        rules += _unexplained(config, {r.key for r in rules}, _)
-    return rules
+    _ = _Words(check_language(lang), config.currency)
+    rules = [*_identity(config, _), *_earn(config, _), *_tiers(config, _), *_redemption(config, _),
+             *_expiry_and_returns(config, _)]
+    for promotion in config.promotions:
+        rules.append(_promotion(promotion, _))
+    return rules + _unexplained(config, {r.key for r in rules}, _)
 
 
 def _identity(config: ProgramConfig, _: _Words) -> list[Rule]:
@@ -105,7 +89,7 @@ def _earn(config: ProgramConfig, _: _Words) -> list[Rule]:
     for category, rate in config.earn.category_rates.items():
         by_rate.setdefault(rate, []).append(category)
     for rate, categories in by_rate.items():
-        rules.append(Rule("earn.category_rates", _("%(rate)s on %(categories)s", rate=_.percent(rate),
+        rules.append(Rule(f"earn.category_rates.{categories[0]}", _("%(rate)s on %(categories)s", rate=_.percent(rate),
                                                    categories=_.join(categories))))
     if config.earn.excluded_categories:
         rules.append(Rule("earn.excluded_categories",

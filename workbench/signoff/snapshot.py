@@ -291,7 +291,9 @@ def package_snapshot(session: Session, project: Project, version: ConfigVersion)
     """The prototype package of `project` with configuration `version`, as it stands now."""
     sections = build_sections(session, project, tuple(n for n in PACKAGE_SECTIONS if n != "configuration"))
     sections["configuration"] = configuration_items(version)
-    return Snapshot(sections=sections, meta={"project": project.key, "version": version.label})
+    # The whole document too: the programme rules are worded from it (the items are its leaves).
+    return Snapshot(sections=sections, meta={"project": project.key, "version": version.label,
+                                             "configuration": jsonable(version.document)})
 
 
 # --- what changed between two snapshots ------------------------------------------------------
