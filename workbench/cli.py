@@ -119,7 +119,9 @@ def config_approve(version: str, approved_by: str) -> None:
 @with_appcontext
 def config_list() -> None:
     for v in config_service.list_versions(db.session()):
-        click.echo(f"{v.id}\t{v.label}\t{v.status}\t{v.content_hash[:12]}")
+        how = "outside a package" if v.approved_outside_package else (
+            f"package {v.approval_package_hash[:12]}" if v.approval_package_hash else "")
+        click.echo(f"{v.id}\t{v.label}\t{v.status}\t{v.content_hash[:12]}" + (f"\t{how}" if how else ""))
 
 
 # --- stores ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Both are plain functions on a session so a background job can call `deliver_pend
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Iterable, Mapping
 from email.message import EmailMessage
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from loyalty_core.db import utcnow
 from workbench.auth.models import User
 from workbench.notifications.models import InboxMessage
+
+log = logging.getLogger(__name__)
 
 
 def notify(session: Session, recipients: Iterable[str], subject: str, body: str, *, link: str = "") -> list[InboxMessage]:
@@ -74,3 +77,16 @@ def deliver_pending(session: Session, config: Mapping[str, Any]) -> int:
             sent += 1
     session.flush()
     return sent
+
+
+def deliver_quietly(session: Session, config: Mapping[str, Any]) -> int:
+    """`deliver_pending` and commit, for the edges after their own commit: a mail server that is
+    down is logged, never turned into an error of a decision already recorded (the inbox has it)."""
+    try:
+        sent = deliver_pending(session, config)
+        session.commit()
+        return sent
+    except (OSError, smtplib.SMTPException) as error:
+        session.rollback()
+        log.warning("notification mail not sent (kept in the inbox): %s", error)
+        return 0

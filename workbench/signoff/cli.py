@@ -52,8 +52,7 @@ def _commit_and_mail(change: Callable[[], T]) -> T:
     with _refusals():
         result = change()
         db.session.commit()
-    if notifications.deliver_pending(db.session(), current_app.config):
-        db.session.commit()
+    notifications.deliver_quietly(db.session(), current_app.config)
     return result
 
 
@@ -132,7 +131,8 @@ def _document(kind: str) -> Callable[[str, Path, str], None]:
     def command(key: str, output: Path, lang: str) -> None:
         project = _project(key)
         with _refusals():
-            data = exports.export(db.session(), project, kind, lang=lang, actor="cli",
+            package = signoff.project_status(db.session(), project).package
+            data = exports.export(db.session(), package, kind, lang=lang, actor="cli",
                                   timezone=current_app.config.get("DISPLAY_TIMEZONE", "UTC"))
             db.session.commit()
         output.write_bytes(data)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from workbench.audit import service as audit
 from workbench.auth.models import User
-from workbench.projects.models import Project
 from workbench.signoff import documents
 from workbench.signoff import service as signoff
 from workbench.signoff.enums import Decision
@@ -44,11 +43,11 @@ def sheet_data(session: Session, status: signoff.PackageStatus, *, timezone: str
     )
 
 
-def export(session: Session, project: Project, kind: str, *, lang: str, actor: str, timezone: str = "UTC") -> bytes:
+def export(session: Session, package: signoff.Package, kind: str, *, lang: str, actor: str, timezone: str = "UTC") -> bytes:
     """The approval sheet ("sheet") or the package ("package") as DOCX bytes; audited."""
     if kind not in KINDS:
         raise signoff.SignoffError(f"document {kind!r}: use {' or '.join(KINDS)}")
-    status = signoff.project_status(session, project)
+    status = signoff.package_status(session, package)
     data = KINDS[kind](sheet_data(session, status, timezone=timezone), lang)
     audit.record(session, actor, "document.export", "signoff_package", status.package.id,
                  {"document": f"signoff {kind}", "lang": lang, "revision": status.revision.id,

@@ -471,3 +471,15 @@ def comments(session: Session, package: Package, item_key: str | None = None) ->
     if item_key is not None:
         query = query.where(ItemComment.item_key == item_key)
     return list(session.scalars(query.order_by(ItemComment.at, ItemComment.id)))
+
+
+def comment_counts(session: Session, package: Package) -> dict[str, int]:
+    """How many comments each item of the package has, by item key."""
+    counts: dict[str, int] = {}
+    for note in comments(session, package):
+        counts[note.item_key] = counts.get(note.item_key, 0) + 1
+    return counts
+
+
+def all_packages(session: Session) -> list[Package]:
+    return list(session.scalars(select(Package).order_by(Package.submitted_at.desc(), Package.id.desc())))
