@@ -223,6 +223,7 @@ def demo(if_empty: bool, members: int) -> None:
     from workbench.auth import service as auth
     from workbench.demo.loader import is_empty, load_demo
     from workbench.demo.project import has_demo_project, load_demo_project
+    from workbench.projects.service import get_project
 
     core_empty, project_missing = is_empty(db.session()), not has_demo_project(db.session())
     if not core_empty and not project_missing:
@@ -251,6 +252,13 @@ def demo(if_empty: bool, members: int) -> None:
             f"({project.findings} findings), {project.inventory_items} inventory items, "
             f"{project.scenarios} acceptance scenarios"
         )
+    from workbench.signoff import demo as signoff_demo
+
+    if signoff_demo.can_load(db.session()):
+        # The stage 3 package: submitted to three client approvers, one approval and comments.
+        revision = signoff_demo.load_demo_signoff(db.session(), get_project(db.session(), "DEMO"), actor=CLI_ACTOR)
+        said.append(f"demo prototype package submitted: revision {revision.id} sha256 {revision.content_hash[:12]}, "
+                    f"rule {revision.package.rule_text}")
     db.session.commit()
     for line in said:
         click.echo(line)
@@ -258,9 +266,13 @@ def demo(if_empty: bool, members: int) -> None:
 
 
 def _print_logins() -> None:
+    from workbench.signoff.demo import demo_logins
+
     click.echo("demo logins (username / password):")
     for username, role, _, password in DEMO_USERS:
         click.echo(f"  {username:<11} {password:<16} {role}")
+    for login in demo_logins():  # the client's approvers of the prototype package (stage 3)
+        click.echo(f"  {login.username:<11} {login.password:<16} {login.role} (client)")
 
 
 @click.command("serve")
