@@ -13,3 +13,4 @@ from workbench.acceptance.models import Feature, Result, Run, Scenario, Scenario
 from workbench.signoff.models import ItemComment, Package, PackageDecision, Revision  # noqa: F401
 from workbench.stages.models import Checkpoint  # noqa: F401
 from workbench.notifications.models import InboxMessage  # noqa: F401
+import workbench.signoff.changes  # noqa: F401,E402  (counts changes to a project's deliverables)

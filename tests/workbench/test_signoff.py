@@ -259,3 +259,22 @@ def test_approvers_are_told_in_their_inbox(app: Flask, ready: SignoffProject) ->
         waiting = signoff.waiting_for(db.session(), "cfo")
         assert [s.package.project.key for s in waiting] == ["ACME"]
         assert signoff.waiting_for(db.session(), "approver") == []
+
+
+def test_a_look_skips_the_rebuild_only_while_the_project_is_unchanged(app: Flask, ready: SignoffProject) -> None:
+    with app.app_context():
+        first = _submit(ready)
+        package = first.package
+        project = db.session.merge(ready.gap.project)
+        counter = db.session.scalar(select(type(project).content_version).where(type(project).id == project.id))
+        # A change to any content bumps the project's counter in the same flush ...
+        _modification_estimate(ready)
+        db.session.commit()
+        assert db.session.scalar(select(type(project).content_version).where(type(project).id == project.id)) > counter
+        # ... so the next look rebuilds and finds the new revision.
+        assert signoff.package_status(db.session(), package).revision.number == 2
+        db.session.commit()
+        # A decision rebuilds whatever the counter says: a change it did not count is still seen.
+        package.seen_content_version = None
+        db.session.commit()
+        assert signoff.current_revision(db.session(), package).number == 2

@@ -34,6 +34,10 @@ class Package(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(8), default=OPEN)  # open | signed
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     signed_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # What the newest revision was built from: the project's content counter and the version's
+    # hash (a page skips the rebuild when both are unchanged; decisions always rebuild).
+    seen_content_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    seen_config_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     project: Mapped[Project] = relationship()
     config_version: Mapped[ConfigVersion] = relationship(ConfigVersion)

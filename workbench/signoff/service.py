@@ -159,12 +159,28 @@ def newest_revision(session: Session, package: Package) -> Revision | None:
     return session.scalar(select(Revision).where(Revision.package_id == package.id).order_by(Revision.number.desc()))
 
 
-def current_revision(session: Session, package: Package, *, actor: str = audit.SYSTEM_ACTOR) -> Revision:
+def _seen(session: Session, package: Package) -> tuple[int, str]:
+    """The project's content counter and the version's hash, as stored now."""
+    counter = session.scalar(select(Project.content_version).where(Project.id == package.project_id)) or 0
+    digest = session.scalar(select(ConfigVersion.content_hash).where(ConfigVersion.id == package.config_version_id))
+    return int(counter), str(digest)
+
+
+def current_revision(
+    session: Session, package: Package, *, actor: str = audit.SYSTEM_ACTOR, trust_counter: bool = False
+) -> Revision:
     """The revision of the package's content as it stands: the newest one when nothing changed,
-    else a new one (a signed package is frozen: its signed revision stays current)."""
+    else a new one (a signed package is frozen: its signed revision stays current).
+
+    `trust_counter` (pages only) skips the rebuild when the project's change counter and the
+    version's hash are what the newest revision was built from."""
     newest = newest_revision(session, package)
     if package.status == SIGNED and newest is not None:
         return newest
+    seen = _seen(session, package)
+    if trust_counter and newest is not None and (package.seen_content_version, package.seen_config_hash) == seen:
+        return newest
+    package.seen_content_version, package.seen_config_hash = seen
     built = build_snapshot(session, package)
     text = built.text()
     digest = snap.sha256(text)
@@ -194,8 +210,18 @@ def _tell_about_new_revision(session: Session, package: Package, old: Revision, 
         )
 
 
+# Parsed snapshots by content hash: equal hashes are equal content, so the cache is exact (a
+# package page would otherwise parse megabytes of JSON on every look). Treat them as read-only.
+_PARSED: dict[str, snap.Snapshot] = {}
+
+
 def snapshot_of(revision: Revision) -> snap.Snapshot:
-    return snap.Snapshot.from_text(revision.snapshot)
+    parsed = _PARSED.get(revision.content_hash)
+    if parsed is None:
+        if len(_PARSED) >= 16:
+            _PARSED.clear()
+        parsed = _PARSED[revision.content_hash] = snap.Snapshot.from_text(revision.snapshot)
+    return parsed
 
 
 def get_revision(session: Session, revision_id: int | str) -> Revision:
@@ -380,8 +406,9 @@ def state_of(package: Package, revision: Revision, lines: list[DecisionLine]) ->
 
 
 def package_status(session: Session, package: Package, *, refresh: bool = True) -> PackageStatus:
-    """Where the package stands (its content re-read first when `refresh`)."""
-    revision = current_revision(session, package) if refresh else newest_revision(session, package)
+    """Where the package stands (its content re-read first when `refresh`, unless the project's
+    change counter says nothing changed)."""
+    revision = current_revision(session, package, trust_counter=True) if refresh else newest_revision(session, package)
     assert revision is not None
     numbers = {row.id: row.number for row in session.execute(
         select(Revision.id, Revision.number).where(Revision.package_id == package.id))}

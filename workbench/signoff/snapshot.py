@@ -29,7 +29,7 @@ from loyalty_core.config.models import ConfigVersion
 from process_models.diff import diff
 from process_models.enums import Variant
 from process_models.model import ProcessModel
-from workbench.acceptance.service import active_scenarios
+from workbench.acceptance.models import Feature, Scenario
 from workbench.interviews.models import Interview
 from workbench.inventories.enums import Category
 from workbench.inventories.models import InventoryItem
@@ -55,9 +55,16 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _exact(value: Any) -> str:
+    """Decimals and dates as their exact strings (what `jsonable` does, for values left in place)."""
+    if isinstance(value, Decimal | dt.date | dt.datetime):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not part of a snapshot")
+
+
 def canonical(value: Any) -> str:
-    """The canonical JSON text of `value` (already jsonable)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The canonical JSON text of `value`: sorted keys, no spaces, UTF-8 as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_exact)
 
 
 def sha256(text: str) -> str:
@@ -107,9 +114,11 @@ def requirement_items(session: Session, project: Project) -> Items:
     steps: dict[int, list[str]] = defaultdict(list)
     for link in session.execute(
         select(RequirementStep.requirement_id, RequirementStep.process_lineage, RequirementStep.node_id)
-        .join(Requirement).where(chosen).order_by(RequirementStep.process_lineage, RequirementStep.node_id)
+        .join(Requirement).where(chosen)
     ):
         steps[link.requirement_id].append(f"{link.process_lineage}/{link.node_id}")
+    for links in steps.values():
+        links.sort()  # a canonical order whatever order the rows came in
     rows = session.execute(
         select(Requirement.id, Requirement.number, Requirement.title, Requirement.description, Requirement.priority,
                Requirement.process_area, Requirement.source_kind).where(chosen).order_by(Requirement.number)
@@ -126,10 +135,14 @@ def requirement_items(session: Session, project: Project) -> Items:
 def gap_map_items(session: Session, project: Project) -> Items:
     """The gap map: each requirement's classification, capability or modifications, status."""
     mods: dict[int, list[str]] = defaultdict(list)
+    # Driven from the project's requirements: the link table's key starts with requirement_id
+    # (from the modifications' side SQLite scans the whole table once per modification).
     for row in session.execute(
-        select(requirement_modifications.c.requirement_id, Modification.number)
+        select(Requirement.id.label("requirement_id"), Modification.number)
+        .select_from(Requirement)
+        .join(requirement_modifications, requirement_modifications.c.requirement_id == Requirement.id)
         .join(Modification, Modification.id == requirement_modifications.c.modification_id)
-        .where(Modification.project_id == project.id).order_by(Modification.number)
+        .where(Requirement.project_id == project.id).order_by(Modification.number)
     ):
         mods[row.requirement_id].append(f"MOD-{row.number}")
     rows = session.execute(
@@ -203,11 +216,13 @@ def process_items(session: Session, project: Project, variant: Variant) -> Items
 
 def scenario_items(session: Session, project: Project) -> Items:
     """The test scenarios as written (Gherkin), with their tags; never their results."""
+    rows = session.execute(
+        select(Feature.filename, Scenario.name, Scenario.tags, Scenario.text).join(Feature, Scenario.feature_id == Feature.id)
+        .where(Scenario.project_id == project.id, Scenario.active.is_(True)).order_by(Feature.filename, Scenario.position)
+    )
     return {
-        f"scenario:{s.feature.filename}/{s.name}": {
-            "feature": s.feature.filename, "name": s.name, "tags": list(s.tags), "text": s.text,
-        }
-        for s in active_scenarios(session, project)
+        f"scenario:{r.filename}/{r.name}": {"feature": r.filename, "name": r.name, "tags": list(r.tags), "text": r.text}
+        for r in rows
     }
 
 
@@ -284,7 +299,9 @@ SECTION_BUILDERS: dict[str, SectionBuilder] = {
 
 def build_sections(session: Session, project: Project, names: tuple[str, ...]) -> dict[str, Items]:
     """The named sections of the project's current content (not configuration)."""
-    return {name: jsonable(SECTION_BUILDERS[name](session, project)) for name in names}
+    # Items are built from plain columns and stored JSON, so they are JSON values already (the
+    # few Decimals are written as strings by `canonical`).
+    return {name: SECTION_BUILDERS[name](session, project) for name in names}
 
 
 def package_snapshot(session: Session, project: Project, version: ConfigVersion) -> Snapshot:

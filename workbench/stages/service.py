@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from process_models.enums import Variant
 from workbench.acceptance import service as acceptance
+from workbench.acceptance.models import Scenario
 from workbench.audit import service as audit
 from workbench.interviews.models import Interview
 from workbench.inventories.enums import Category
 from workbench.inventories.models import InventoryItem
-from workbench.modifications.models import Modification
+from workbench.modifications.models import Modification, requirement_modifications
 from workbench.processes import service as processes
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement
@@ -103,7 +104,9 @@ def _modifications(session: Session, project: Project) -> Deliverable:
 
     count = _count(session, select(func.count()).where(Modification.project_id == project.id))
     gaps = {c.value for c in Classification if c.value.startswith("gap")}
-    closed = {r.number for m in session.scalars(select(Modification).where(Modification.project_id == project.id)) for r in m.requirements}
+    closed = set(session.scalars(
+        select(Requirement.number).join(requirement_modifications, requirement_modifications.c.requirement_id == Requirement.id)
+        .where(Requirement.project_id == project.id)))
     open_gaps = session.scalars(select(Requirement.number).where(
         Requirement.project_id == project.id, Requirement.classification.in_(gaps)).order_by(Requirement.number))
     problems = tuple(f"REQ-{n} is a gap with no modification" for n in open_gaps if n not in closed)
@@ -112,7 +115,8 @@ def _modifications(session: Session, project: Project) -> Deliverable:
 
 
 def _stage_2(session: Session, project: Project) -> list[Deliverable]:
-    scenarios = len(acceptance.active_scenarios(session, project))
+    scenarios = _count(session, select(func.count()).select_from(Scenario).where(
+        Scenario.project_id == project.id, Scenario.active.is_(True)))
     return [
         _models(session, project, Variant.to_be),
         _modifications(session, project),
