@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from workbench.acceptance.models import Feature, Scenario, ScenarioRequirement
@@ -26,21 +26,23 @@ from workbench.requirements.models import Requirement, RequirementStep
 _WITH_PROJECT = (Requirement, Modification, ProcessRecord, Feature, Scenario, ScenarioRequirement, InventoryItem, Interview)
 
 
-def _project_of(instance: Any) -> int | None:
-    if isinstance(instance, _WITH_PROJECT):
-        return instance.project_id
-    if isinstance(instance, RequirementStep):
-        return instance.requirement.project_id if instance.requirement is not None else None
-    if isinstance(instance, Finding):
-        return instance.interview.project_id if instance.interview is not None else None
-    return None
-
-
 @event.listens_for(Session, "after_flush")
 def _bump(session: Session, _context: Any) -> None:
-    touched = {_project_of(i) for i in (*session.new, *session.dirty, *session.deleted)}
-    touched.discard(None)
-    if touched:
-        session.connection().execute(
-            update(Project).where(Project.id.in_(touched)).values(content_version=Project.content_version + 1)
-        )
+    projects: set[int] = set()
+    requirements: set[int] = set()
+    interviews: set[int] = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, _WITH_PROJECT):
+            projects.add(instance.project_id)
+        elif isinstance(instance, RequirementStep):  # its project through its requirement's id (no lazy load)
+            requirements.add(instance.requirement_id)
+        elif isinstance(instance, Finding):
+            interviews.add(instance.interview_id)
+    if not (projects or requirements or interviews):
+        return
+    chosen = or_(
+        Project.id.in_(projects),
+        Project.id.in_(select(Requirement.project_id).where(Requirement.id.in_(requirements))),
+        Project.id.in_(select(Interview.project_id).where(Interview.id.in_(interviews))),
+    )
+    session.connection().execute(update(Project).where(chosen).values(content_version=Project.content_version + 1))
