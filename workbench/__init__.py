@@ -130,9 +130,12 @@ def register_blueprints(app: Flask) -> None:
     from workbench.programme.views import bp as programme_bp
     from workbench.projects.views import bp as projects_bp
     from workbench.requirements.views import bp as requirements_bp
+    from workbench.notifications.views import bp as notifications_bp
+    from workbench.signoff.views import bp as signoff_bp
+    from workbench.stages.views import bp as stages_bp
 
     for blueprint in (
         home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
-        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, jobs_bp,
+        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, jobs_bp, signoff_bp, stages_bp, notifications_bp,
     ):
         app.register_blueprint(blueprint)

@@ -12,6 +12,10 @@
     workbench serve [--port 5000] [--workers 2] [--pos-port 5001] [--pos-workers 2] [--job-workers 2]
     workbench pos serve [--port 5001] [--workers 2]      (the POS API alone)
     workbench jobs worker [--workers 2] | list          (the job runner: uploads, acceptance runs)
+    workbench stages --project KEY [--json] [--close N --as USER]
+    workbench signoff submit --project KEY --approvers a,b,c [--rule all|N] [--required a] [--version LABEL]
+    workbench signoff status --project KEY [--json] | approve REVISION --as USER | reject REVISION --as USER --reason TEXT
+    workbench signoff sheet|package --project KEY -o FILE.docx [--lang ru|en]
     workbench db upgrade                                (Flask-Migrate)
 """
 
@@ -46,6 +50,7 @@ from workbench.processes.cli import process_group
 from workbench.serving import FIRST_ADMIN_HINT, pos_group, serve
 from workbench.settings import is_production, production_variable
 
+from workbench.signoff.cli import signoff_group, stages_command
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -122,7 +127,9 @@ def config_approve(version: str, approved_by: str) -> None:
 @with_appcontext
 def config_list() -> None:
     for v in config_service.list_versions(db.session()):
-        click.echo(f"{v.id}\t{v.label}\t{v.status}\t{v.content_hash[:12]}")
+        how = "outside a package" if v.approved_outside_package else (
+            f"package {v.approval_package_hash[:12]}" if v.approval_package_hash else "")
+        click.echo(f"{v.id}\t{v.label}\t{v.status}\t{v.content_hash[:12]}" + (f"\t{how}" if how else ""))
 
 
 # --- stores ----------------------------------------------------------------------------------
@@ -298,8 +305,21 @@ def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[l
             f"({project.findings} findings), {project.inventory_items} inventory items, "
             f"{project.scenarios} acceptance scenarios"
         )
+    created += _load_demo_signoff()
     _demo_users_join(DEMO_KEY)
     return said, created
+
+
+def _load_demo_signoff() -> list[tuple[str, ...]]:
+    """The stage 3 package: submitted to three client approvers, one approval and comments."""
+    from workbench.projects.service import get_project
+    from workbench.signoff import demo as signoff_demo
+
+    if not signoff_demo.can_load(db.session()):
+        return []
+    created = signoff_demo.ensure_approvers(db.session(), actor=CLI_ACTOR)
+    signoff_demo.load_demo_signoff(db.session(), get_project(db.session(), "DEMO"), actor=CLI_ACTOR)
+    return created
 
 
 def _create_demo_users() -> list[tuple[str, ...]]:
@@ -323,9 +343,12 @@ def _demo_users_join(project_key: str) -> None:
     from workbench.projects.service import get_project
 
     project = get_project(db.session(), project_key)
-    for username, role, _, _ in DEMO_USERS:
+    from workbench.signoff.demo import demo_logins
+
+    usernames = [username for username, *_ in DEMO_USERS] + [login.username for login in demo_logins()]
+    for username in usernames:
         user = auth.get_user(db.session(), username)
-        if user is not None and role != "admin" and not members.may_open(db.session(), project, user):
+        if user is not None and user.role != "admin" and not members.may_open(db.session(), project, user):
             project_role = ProjectRole.lead if user.role == "consultant" else ProjectRole.member
             members.add_member(db.session(), project, user, project_role, actor=CLI_ACTOR)
 
@@ -343,7 +366,7 @@ def _print_logins(created: list[tuple[str, ...]]) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group, pos_group, jobs_group,
+    capabilities_command, gap_group, accept_group, pos_group, jobs_group, signoff_group, stages_command,
 ]
 
 

@@ -11,3 +11,7 @@ from workbench.requirements.models import Requirement, RequirementStep  # noqa: 
 from workbench.modifications.models import Modification  # noqa: F401
 from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement  # noqa: F401
 from workbench.jobs.models import Job  # noqa: F401
+from workbench.signoff.models import ItemComment, Package, PackageDecision, Revision  # noqa: F401
+from workbench.stages.models import Checkpoint  # noqa: F401
+from workbench.notifications.models import InboxMessage  # noqa: F401
+import workbench.signoff.changes  # noqa: F401,E402  (counts changes to a project's deliverables)

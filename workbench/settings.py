@@ -149,6 +149,10 @@ class Settings:
     session_cookie_secure: bool = False
     redis_url: str = ""
     jobs_sqlite_file: str = ""
+    # Notifications go by SMTP when MAIL_SERVER is set (and always to the in-app inbox).
+    mail_server: str | None = None
+    mail_port: int = 25
+    mail_sender: str = "workbench@localhost"
 
     @classmethod
     def from_environment(
@@ -164,6 +168,9 @@ class Settings:
             session_cookie_secure=_flag(env, "SESSION_COOKIE_SECURE", False),
             redis_url=env.get("REDIS_URL", "").strip(),
             jobs_sqlite_file=env.get("JOBS_SQLITE_FILE", "").strip(),
+            mail_server=env.get("MAIL_SERVER") or None,
+            mail_port=_positive_int(env, "MAIL_PORT", 25),
+            mail_sender=env.get("MAIL_SENDER") or "workbench@localhost",
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -173,6 +180,9 @@ class Settings:
             "SECRET_KEY": self.secret_key,
             "DISPLAY_TIMEZONE": self.display_timezone,
             "MAX_CONTENT_LENGTH": self.max_content_length,
+            "MAIL_SERVER": self.mail_server,
+            "MAIL_PORT": self.mail_port,
+            "MAIL_SENDER": self.mail_sender,
             # Cookies: not readable by scripts, not sent on cross-site POSTs, HTTPS-only when the
             # deployment says it is behind TLS (`make run` serves plain HTTP on localhost).
             "SESSION_COOKIE_HTTPONLY": True,

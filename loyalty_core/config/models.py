@@ -31,10 +31,18 @@ class ConfigVersion(Base):
     created_by: Mapped[str] = mapped_column(String(120), default="")
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     approved_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # The SHA-256 of the signed prototype package that approved it; None when it was approved
+    # outside a package (a direct approval, which every page showing the version must say).
+    approval_package_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     @property
     def is_approved(self) -> bool:
         return self.status == VersionStatus.approved.value
+
+    @property
+    def approved_outside_package(self) -> bool:
+        """True for an approved version no signed prototype package stands behind."""
+        return self.is_approved and not self.approval_package_hash
 
 
 # What an approved version may never change (the ORM check below and the database triggers).
@@ -54,6 +62,6 @@ def _approved_versions_are_frozen(_mapper: Any, _connection: Any, target: Config
     )
     if not was_approved:
         return
-    for name in FROZEN_COLUMNS:
+    for name in (*FROZEN_COLUMNS, "approval_package_hash"):  # the triggers predate the package hash
         if state.attrs[name].history.has_changes():
             raise ConfigurationError(f"version {target.label} is approved and cannot change ({name})")

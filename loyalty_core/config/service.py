@@ -90,8 +90,11 @@ def update_draft(session: Session, version: ConfigVersion, text: str | bytes) ->
     return version
 
 
-def approve(session: Session, version: ConfigVersion, *, approved_by: str) -> ConfigVersion:
-    """Freeze a draft: its content hash is recorded and it can no longer change."""
+def approve(
+    session: Session, version: ConfigVersion, *, approved_by: str, package_hash: str | None = None
+) -> ConfigVersion:
+    """Freeze a draft: its content hash is recorded and it can no longer change. `package_hash`
+    names the signed prototype package that approves it (None: approved outside a package)."""
     if version.is_approved:
         raise ConfigurationError(f"version {version.label} is already approved")
     parse_config(version.document)  # re-validate: the schema may have tightened since the draft
@@ -99,6 +102,7 @@ def approve(session: Session, version: ConfigVersion, *, approved_by: str) -> Co
     version.status = VersionStatus.approved.value
     version.approved_at = utcnow()
     version.approved_by = approved_by
+    version.approval_package_hash = package_hash
     session.flush()
     return version
 

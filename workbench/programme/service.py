@@ -25,9 +25,12 @@ def update_draft(session: Session, version: ConfigVersion, text: str | bytes, *,
     return version
 
 
-def approve(session: Session, version: ConfigVersion, *, actor: str) -> ConfigVersion:
-    config_service.approve(session, version, approved_by=actor)
-    audit.record(session, actor, "config.approve", "config_version", version.label, {"hash": version.content_hash})
+def approve(session: Session, version: ConfigVersion, *, actor: str, package_hash: str | None = None) -> ConfigVersion:
+    """Freeze a draft; `package_hash` names the signed prototype package behind the approval
+    (None: approved outside a package, which the version's pages then say)."""
+    config_service.approve(session, version, approved_by=actor, package_hash=package_hash)
+    audit.record(session, actor, "config.approve", "config_version", version.label,
+                 {"hash": version.content_hash, "package_hash": package_hash})
     return version
 
 

@@ -21,6 +21,9 @@ class Project(db.Model):  # type: ignore[name-defined,misc]
     stage: Mapped[int] = mapped_column(Integer, default=1)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by every flush that changes the project's deliverables (workbench/signoff/changes.py),
+    # so an open sign-off package knows without re-reading everything that nothing changed.
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ProjectMember(db.Model):  # type: ignore[name-defined,misc]
