@@ -10,3 +10,4 @@ from workbench.inventories.models import InventoryItem  # noqa: F401
 from workbench.requirements.models import Requirement, RequirementStep  # noqa: F401
 from workbench.modifications.models import Modification  # noqa: F401
 from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement  # noqa: F401
+import rollout.models  # noqa: F401,E402

@@ -221,23 +221,20 @@ class RunContext:
     version_id: int
     version_label: str
     config: ProgramConfig
-
-    @property
-    def version(self) -> ConfigVersion:
-        version = self.store.active_version
-        assert version is not None and version.id == self.version_id
-        return version
+    version: ConfigVersion
 
 
-def run_context(store: Store) -> RunContext:
-    """What a request of this store runs under; re-read on every request, so a switch is immediate."""
-    version = store.active_version
+def run_context(store: Store, version: ConfigVersion | None = None) -> RunContext:
+    """What a request of this store runs under: `version` as the POS resolved it for the
+    request's moment (the store's dated assignments), else the store's undated one. Resolved
+    once per request, so a request in flight never changes version half-way."""
+    version = version if version is not None else store.active_version
     if version is None:
         raise Conflict(
             f"store {store.code} has no active configuration version; assign one first", field="store"
         )
     # program_config caches by (id, content hash): the document is only read on a miss.
-    return RunContext(store, version.id, version.label, program_config(version))
+    return RunContext(store, version.id, version.label, program_config(version), version)
 
 
 def quote(
