@@ -153,7 +153,7 @@ def checklist_complete(ctx: GateContext) -> Check:
             )
         )
     }
-    codes = dict(ctx.session.execute(select(Store.id, Store.code).where(Store.id.in_(store_ids))).all())
+    codes = dict(ctx.session.execute(select(Store.id, Store.code).where(Store.id.in_(store_ids))).tuples().all())
     missing = [
         f"{codes[sid]}: {kind}" for sid in sorted(store_ids, key=lambda s: codes[s])
         for kind in values(ChecklistItemKind) if (sid, kind) not in done

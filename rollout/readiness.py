@@ -80,7 +80,7 @@ def checklist(session: Session, wave: RolloutWave) -> list[tuple[ChecklistItem, 
                 session.add(item)
                 existing[(entry.store_id, kind)] = item
     session.flush()
-    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_([s for s, _ in existing]))).all())
+    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_([s for s, _ in existing]))).tuples().all())
     order = {kind: i for i, kind in enumerate(values(ChecklistItemKind))}
     items = sorted(existing.values(), key=lambda i: (codes[i.store_id], order[i.kind]))
     return [(item, codes[item.store_id]) for item in items]

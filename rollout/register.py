@@ -198,7 +198,7 @@ def upsert_stores(session: Session, rows: Iterable[dict[str, Any]]) -> ImportRes
     """Insert new codes, update known ones (their keys and versions untouched). The caller commits.
     A new store gets a key nobody has seen: `store rotate-key` issues the one its till will use."""
     rows = list(rows)
-    existing = dict(session.execute(select(Store.code, Store.id)).all())
+    existing = dict(session.execute(select(Store.code, Store.id)).tuples().all())
     new = [r for r in rows if r["code"] not in existing]
     known = [r for r in rows if r["code"] in existing]
     if new:

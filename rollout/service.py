@@ -267,7 +267,7 @@ def _switch(session: Session, plan: RolloutPlan, wave: RolloutWave, now: dt.date
     version = session.get(ConfigVersion, plan.version_id)
     assert version is not None
     entries = {ws.store_id: ws for ws in wave.stores}
-    stores = dict(session.execute(select(Store.id, Store.timezone).where(Store.id.in_(list(entries)))).all())
+    stores = dict(session.execute(select(Store.id, Store.timezone).where(Store.id.in_(list(entries)))).tuples().all())
     before = store_service.versions_in_force(session, now, list(entries))
     moments: dict[int, dt.datetime] = {}
     for sid, ws in entries.items():
@@ -297,7 +297,7 @@ def rollback(
     if not reason or not reason.strip():
         raise RolloutError("a rollback needs a written reason", field="reason")
     entries = _rollback_targets(session, plan, wave_number, store_code)
-    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_([e.store_id for e in entries]))).all())
+    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_([e.store_id for e in entries]))).tuples().all())
     done = [e for e in entries if e.switch_at is not None and e.switch_at <= now]
     pending = [e for e in entries if e.switch_at is not None and e.switch_at > now]
     if not done and not pending:
@@ -352,7 +352,7 @@ def halt(session: Session, plan: RolloutPlan, *, reason: str, now: dt.datetime) 
         if wave.status == WaveStatus.scheduled.value and all(ws.switch_at is None for ws in wave.stores):
             wave.status = WaveStatus.planned.value
     session.flush()
-    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_([ws.store_id for ws in pending]))).all())
+    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_([ws.store_id for ws in pending]))).tuples().all())
     return sorted(codes.values())
 
 

@@ -50,7 +50,7 @@ def _state(entry: WaveStore, now: dt.datetime) -> str:
 
 def plan_rows(session: Session, plan: RolloutPlan, now: dt.datetime) -> list[StoreRow]:
     """Every store of the plan, by wave then code, in two queries whatever the plan's size."""
-    labels = dict(session.execute(select(ConfigVersion.id, ConfigVersion.label)).all())
+    labels = dict(session.execute(select(ConfigVersion.id, ConfigVersion.label)).tuples().all())
     rows = session.execute(
         select(WaveStore, RolloutWave.number, Store)
         .join(RolloutWave, RolloutWave.id == WaveStore.wave_id)

@@ -4,7 +4,8 @@
     workbench user create NAME --role consultant [--password-stdin]  (or a hidden prompt)
     workbench user set-password NAME | list
     workbench config validate FILE | load FILE [--label v3] | approve LABEL | list
-    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
+    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE | import FILE
+    workbench rollout plan create|list, wave add, controls, gate, advance, rollback, halt|resume, status, feedback, checklist, tick
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
     workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
@@ -38,6 +39,7 @@ from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
 from workbench.processes.cli import process_group
+from workbench.rollout.cli import import_command, rollout_group
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -181,6 +183,9 @@ def store_list() -> None:
         click.echo(f"{s.code}\t{s.direction}\t{s.active_version.label if s.active_version else '-'}\t{s.name}")
 
 
+store_group.add_command(import_command())
+
+
 # --- points ----------------------------------------------------------------------------------
 
 points_group = click.Group("points", help="Ledger jobs.")
@@ -278,7 +283,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group,
+    capabilities_command, gap_group, accept_group, rollout_group,
 ]
 
 
