@@ -101,9 +101,10 @@ def register_blueprints(app: Flask) -> None:
     from workbench.programme.views import bp as programme_bp
     from workbench.projects.views import bp as projects_bp
     from workbench.requirements.views import bp as requirements_bp
+    from workbench.rollout.views import bp as rollout_bp
 
     for blueprint in (
         home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
-        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp,
+        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, rollout_bp,
     ):
         app.register_blueprint(blueprint)
