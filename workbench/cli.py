@@ -240,6 +240,8 @@ def demo(if_empty: bool, members: int) -> None:
             f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
             f"{summary.returns} returns, versions {', '.join(summary.versions)}",
             f"POS key of store {summary.sample_store} (shown once): {summary.sample_key}",
+            f"rollout plan {summary.plan_id}: v2 piloted in R001-R003, W001-W002 for six weeks; "
+            f"wave 2 waits behind its gate (workbench rollout gate {summary.plan_id} 2)",
         ]
     if project_missing:
         # Loaded on its own when missing, so an instance from before the DEMO project gets it too.
