@@ -18,7 +18,7 @@ from loyalty_core.config.models import ConfigVersion
 from loyalty_core.engine import BasketLine
 from loyalty_core.errors import BusinessRuleViolation
 from loyalty_core.ledger import service as ledger
-from loyalty_core.ledger.models import Member
+from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.stores.models import Store
 from rollout import readiness
 from rollout.models import RolloutPlan
@@ -87,7 +87,7 @@ def pilot_purchases(
                     visits.append((when, store, rng.choice(people)))
         day += dt.timedelta(days=1)
     visits.sort(key=lambda v: v[0])
-    done = []
+    done: list[tuple[Transaction, dt.datetime, Store]] = []
     for when, store, person in visits:
         ctx = ledger.run_context(store, pilot.version_at(store, when))
         wholesale = store.direction == "wholesale"
