@@ -68,6 +68,8 @@ def create_plan(
     override_reason: str | None = None,
     override_by: str | None = None,
     at_local: dt.datetime | None = None,
+    min_pilot_days: int | None = None,
+    min_pilot_transactions: int | None = None,
 ) -> RolloutPlan:
     """A plan whose wave 1 is the pilot. More than the pilot limit per direction is refused unless
     an override (who and why) comes with it; the caller checks the overrider is an approver."""
@@ -81,6 +83,11 @@ def create_plan(
             field="pilot",
         )
     plan = RolloutPlan(project_key=project_key.strip().upper(), version_id=version.id, created_by=actor, created_at=now)
+    for name, value in (("min_pilot_days", min_pilot_days), ("min_pilot_transactions", min_pilot_transactions)):
+        if value is not None:
+            if value < 0:
+                raise RolloutError(f"{name} cannot be negative", field=name)
+            setattr(plan, name, value)
     session.add(plan)
     session.flush()
     wave = RolloutWave(plan_id=plan.id, number=1, switch_local=at_local, status=WaveStatus.planned.value)
@@ -303,6 +310,11 @@ def rollback(
     if not done and not pending:
         target = f"store {store_code}" if store_code else f"wave {wave_number}" if wave_number else f"plan {plan.id}"
         raise RolloutError(f"{target} never switched: there is nothing to roll back", field="plan")
+    orphans = [codes[e.store_id] for e in done if e.previous_version_id is None]
+    if orphans:
+        raise RolloutError(
+            f"{', '.join(sorted(orphans))} ran no version before the plan: there is none to return to", field="store"
+        )
     store_service.cancel_pending(session, [e.store_id for e in pending], plan.version_id, now)
     store_service.schedule_each(
         session,

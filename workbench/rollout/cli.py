@@ -73,13 +73,17 @@ def import_command() -> click.Command:
 @click.option("--at", "at", default=None, help='Pilot switch time, local to each store: "2027-01-15 03:00".')
 @click.option("--override-reason", default=None, help="An approver's reason to exceed 5 pilot stores per direction.")
 @click.option("--as", "actor", default=CLI_ACTOR, help="Who does it (an approver, to override).")
+@click.option("--min-pilot-days", type=int, default=None, help="Gate: the pilot runs at least this many days (14).")
+@click.option("--min-pilot-transactions", type=int, default=None, help="Gate: with at least this many transactions (100).")
 @with_appcontext
-def plan_create(key: str, label: str, pilot: str, at: str | None, override_reason: str | None, actor: str) -> None:
+def plan_create(key: str, label: str, pilot: str, at: str | None, override_reason: str | None, actor: str,
+                min_pilot_days: int | None, min_pilot_transactions: int | None) -> None:
     """Create a plan whose wave 1 is the pilot; print its id."""
     try:
         plan = service.create_plan(
             db.session(), key, label, _codes(pilot), actor=actor, now=service.utcnow(),
             override_reason=override_reason, override_by=actor, at_local=parse_local(at) if at else None,
+            min_pilot_days=min_pilot_days, min_pilot_transactions=min_pilot_transactions,
         )
         db.session.commit()
     except REFUSALS as error:

@@ -26,6 +26,9 @@ class PlanForm(FlaskForm):
     pilot = StringField(_l("Pilot stores (codes, comma-separated)"), validators=[DataRequired()])
     at = StringField(_l("Switch time, local to each store (YYYY-MM-DD HH:MM; empty: on advance)"), validators=[Optional()])
     override_reason = StringField(_l("Override reason (approvers: more than 5 stores per direction)"), validators=[Optional(), Length(max=500)])
+    min_pilot_days = IntegerField(_l("Gate: the pilot runs at least (days)"), default=14, validators=[Optional(), NumberRange(min=0)])
+    min_pilot_transactions = IntegerField(_l("Gate: with at least (transactions in pilot stores)"), default=100,
+                                          validators=[Optional(), NumberRange(min=0)])
 
 
 class WaveForm(FlaskForm):

@@ -42,6 +42,7 @@ def import_register(session: Session, filename: str, content: bytes, *, actor: s
 def create_plan(
     session: Session, project_key: str, version_label: str, pilot: list[str], *, actor: str, now: dt.datetime,
     override_reason: str | None = None, override_by: str | None = None, at_local: dt.datetime | None = None,
+    min_pilot_days: int | None = None, min_pilot_transactions: int | None = None,
 ) -> RolloutPlan:
     version = config_service.get_version(session, version_label)
     if override_reason:
@@ -49,6 +50,7 @@ def create_plan(
     plan = rollout.create_plan(
         session, project_key, version, pilot, actor=actor, now=now,
         override_reason=override_reason, override_by=override_by, at_local=at_local,
+        min_pilot_days=min_pilot_days, min_pilot_transactions=min_pilot_transactions,
     )
     pilot_wave = plan.waves[0]
     audit.record(session, actor, "rollout.plan_create", "rollout_plan", plan.id,

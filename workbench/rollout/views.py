@@ -120,6 +120,7 @@ def create_plan() -> Response:
             db.session(), form.project.data or "", form.version.data or "", _codes(form.pilot.data),
             actor=current_user.username, now=service.utcnow(), override_reason=form.override_reason.data or None,
             override_by=current_user.username, at_local=_local(form.at.data),
+            min_pilot_days=form.min_pilot_days.data, min_pilot_transactions=form.min_pilot_transactions.data,
         )
         created.append(plan.id)
         return _("plan %(plan)s created with a pilot of %(n)s store(s)", plan=plan.id, n=len(plan.waves[0].stores))
