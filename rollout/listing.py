@@ -54,13 +54,24 @@ def list_register(
             {"at": now},
         )
     }
-    page_ids = labelled.subquery()
-    total = int(session.scalar(select(func.count()).select_from(page_ids), {"at": now}) or 0)
+    total = counts.get(version, 0) if version else sum(counts.values())
     page = max(1, page)
-    rows = session.execute(
-        select(Store, page_ids.c.label).join(page_ids, page_ids.c.store_id == Store.id)
-        .order_by(Store.code).limit(per_page).offset((page - 1) * per_page),
-        {"at": now},
-    ).tuples().all()
+    if version:  # the filter is on the resolved version: page over the resolved rows
+        page_ids = labelled.subquery()
+        query = select(Store, page_ids.c.label).join(page_ids, page_ids.c.store_id == Store.id)
+    else:  # page over the stores first, resolve the versions of that page only
+        stores = select(Store.id)
+        if direction:
+            stores = stores.where(Store.direction == direction)
+        if region:
+            stores = stores.where(Store.region == region)
+        one_page = stores.order_by(Store.code).limit(per_page).offset((page - 1) * per_page).subquery()
+        query = (
+            select(Store, ConfigVersion.label).join(one_page, one_page.c.id == Store.id)
+            .outerjoin(ConfigVersion, ConfigVersion.id == in_force_version_id())
+        )
+    if version:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    rows = session.execute(query.order_by(Store.code), {"at": now}).tuples().all()
     regions = [r for r in session.scalars(select(Store.region).distinct().order_by(Store.region)) if r]
     return StoreListing(list(rows), total, page, per_page, counts, regions)

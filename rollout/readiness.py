@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
+
+from loyalty_core.db import UTCDateTime
 
 from loyalty_core.stores.models import Store
 from rollout.enums import ChecklistItemKind, FeedbackCategory, FeedbackStatus, Severity, values
 from rollout.errors import RolloutError
-from rollout.models import ChecklistItem, FeedbackItem, RolloutPlan, RolloutWave
+from rollout.models import ChecklistItem, FeedbackItem, RolloutPlan, RolloutWave, WaveStore
 from rollout.service import stores_by_codes
 
 
@@ -70,20 +74,53 @@ def feedback(
     return [(item, code) for item, code in session.execute(query.order_by(FeedbackItem.id.desc()))]
 
 
-def checklist(session: Session, wave: RolloutWave) -> list[tuple[ChecklistItem, str]]:
-    """Every item of the wave's stores (created on first read: four per store), by store then kind."""
-    existing = {(i.store_id, i.kind): i for i in session.scalars(select(ChecklistItem).where(ChecklistItem.wave_id == wave.id))}
-    for entry in wave.stores:
+def _wave_store_page(session: Session, wave: RolloutWave, page: int | None, per_page: int) -> list[tuple[int, str]]:
+    query = (
+        select(Store.id, Store.code).join(WaveStore, WaveStore.store_id == Store.id)
+        .where(WaveStore.wave_id == wave.id).order_by(Store.code)
+    )
+    if page is not None:
+        query = query.limit(per_page).offset((max(1, page) - 1) * per_page)
+    return list(session.execute(query).tuples().all())
+
+
+def checklist(
+    session: Session, wave: RolloutWave, *, page: int | None = None, per_page: int = 25,
+) -> list[tuple[ChecklistItem, str]]:
+    """The items of the wave's stores (of one page of stores, by code, when `page` is given),
+    created on first read: four per store. By store, then kind."""
+    stores = _wave_store_page(session, wave, page, per_page)
+    ids = [sid for sid, _ in stores]
+    existing = {
+        (i.store_id, i.kind): i
+        for i in session.scalars(select(ChecklistItem).where(ChecklistItem.wave_id == wave.id, ChecklistItem.store_id.in_(ids)))
+    }
+    for sid in ids:
         for kind in values(ChecklistItemKind):
-            if (entry.store_id, kind) not in existing:
-                item = ChecklistItem(wave_id=wave.id, store_id=entry.store_id, kind=kind)
+            if (sid, kind) not in existing:
+                item = ChecklistItem(wave_id=wave.id, store_id=sid, kind=kind)
                 session.add(item)
-                existing[(entry.store_id, kind)] = item
+                existing[(sid, kind)] = item
     session.flush()
-    codes = dict(session.execute(select(Store.id, Store.code).where(Store.id.in_([s for s, _ in existing]))).tuples().all())
-    order = {kind: i for i, kind in enumerate(values(ChecklistItemKind))}
-    items = sorted(existing.values(), key=lambda i: (codes[i.store_id], order[i.kind]))
-    return [(item, codes[item.store_id]) for item in items]
+    return [(existing[(sid, kind)], code) for sid, code in stores for kind in values(ChecklistItemKind)]
+
+
+@dataclass(frozen=True)
+class ChecklistFigures:
+    stores: int
+    total: int
+    done: int
+    overdue: int
+
+
+def checklist_figures(session: Session, wave: RolloutWave, today: dt.date) -> ChecklistFigures:
+    """Counts over the whole wave in three queries (items never opened count as not done)."""
+    stores = int(session.scalar(select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == wave.id)) or 0)
+    mine = [ChecklistItem.wave_id == wave.id]
+    done = int(session.scalar(select(func.count()).select_from(ChecklistItem).where(*mine, ChecklistItem.done_at.is_not(None))) or 0)
+    overdue = int(session.scalar(select(func.count()).select_from(ChecklistItem).where(
+        *mine, ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)) or 0)
+    return ChecklistFigures(stores, stores * len(ChecklistItemKind), done, overdue)
 
 
 def update_item(
@@ -104,14 +141,31 @@ def update_item(
 
 
 def complete_checklist(session: Session, wave: RolloutWave, *, actor: str, now: dt.datetime, store_code: str | None = None) -> int:
-    """Tick every open item of the wave (or of one store of it); how many were ticked."""
-    ticked = 0
-    for item, code in checklist(session, wave):
-        if item.done_at is None and (store_code is None or code == store_code.strip().upper()):
-            item.done_at, item.done_by = now, actor
-            ticked += 1
-    session.flush()
-    return ticked
+    """Tick every open item of the wave (or of one store of it); how many were ticked. Set-based:
+    the missing items are inserted done, the open ones updated, whatever the wave's size."""
+    in_wave = select(WaveStore.store_id).where(WaveStore.wave_id == wave.id)
+    if store_code:
+        (store,) = stores_by_codes(session, [store_code], field="store")
+        if store.id not in set(session.scalars(in_wave)):
+            raise RolloutError(f"{store.code} is not in wave {wave.number}", field="store")
+        in_wave = in_wave.where(WaveStore.store_id == store.id)
+    ticked = session.execute(
+        update(ChecklistItem)
+        .where(ChecklistItem.wave_id == wave.id, ChecklistItem.store_id.in_(in_wave), ChecklistItem.done_at.is_(None))
+        .values(done_at=now, done_by=actor).execution_options(synchronize_session=False)
+    ).rowcount or 0  # type: ignore[attr-defined]
+    for kind in values(ChecklistItemKind):
+        exists = select(ChecklistItem.id).where(
+            ChecklistItem.wave_id == wave.id, ChecklistItem.store_id == WaveStore.store_id, ChecklistItem.kind == kind
+        ).exists()
+        missing = select(
+            literal(wave.id), WaveStore.store_id, literal(kind), literal(""), literal(now, UTCDateTime()), literal(actor)
+        ).where(WaveStore.store_id.in_(in_wave), WaveStore.wave_id == wave.id, ~exists)
+        ticked += session.execute(
+            insert(ChecklistItem).from_select(["wave_id", "store_id", "kind", "owner", "done_at", "done_by"], missing)
+        ).rowcount or 0  # type: ignore[attr-defined]
+    session.expire_all()
+    return int(ticked)
 
 
 def is_overdue(item: ChecklistItem, today: dt.date) -> bool:

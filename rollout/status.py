@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from loyalty_core.config.models import ConfigVersion
+from loyalty_core.db import UTCDateTime
 from loyalty_core.stores import service as store_service
 from loyalty_core.stores.models import Store
 from rollout.models import RolloutPlan, RolloutWave, WaveStore
@@ -48,8 +49,10 @@ def _state(entry: WaveStore, now: dt.datetime) -> str:
     return "switched" if entry.switch_at <= now else "scheduled"
 
 
-def plan_rows(session: Session, plan: RolloutPlan, now: dt.datetime) -> list[StoreRow]:
-    """Every store of the plan, by wave then code, in two queries whatever the plan's size."""
+def plan_rows(
+    session: Session, plan: RolloutPlan, now: dt.datetime, *, limit: int | None = None, offset: int = 0,
+) -> list[StoreRow]:
+    """The plan's stores by wave then code (one page of them with `limit`), in two queries."""
     labels = dict(session.execute(select(ConfigVersion.id, ConfigVersion.label)).tuples().all())
     rows = session.execute(
         select(WaveStore, RolloutWave.number, Store)
@@ -57,6 +60,7 @@ def plan_rows(session: Session, plan: RolloutPlan, now: dt.datetime) -> list[Sto
         .join(Store, Store.id == WaveStore.store_id)
         .where(WaveStore.plan_id == plan.id)
         .order_by(RolloutWave.number, Store.code)
+        .limit(limit).offset(offset)
     ).all()
     in_force = store_service.versions_in_force(session, now, [s.id for _, _, s in rows]) if rows else {}
     planned = labels[plan.version_id]
@@ -68,6 +72,26 @@ def plan_rows(session: Session, plan: RolloutPlan, now: dt.datetime) -> list[Sto
         )
         for entry, number, store in rows
     ]
+
+
+def plan_summary(session: Session, plan: RolloutPlan, now: dt.datetime) -> dict[str, Any]:
+    """Stores per wave and state, counted by the database (the same shape as `summary`)."""
+    state = case(
+        (WaveStore.rolled_back_at.is_not(None), literal("rolled_back")),
+        (WaveStore.switch_at.is_(None), literal("planned")),
+        (WaveStore.switch_at <= literal(now, UTCDateTime()), literal("switched")),
+        else_=literal("scheduled"),
+    )
+    by_wave: dict[int, dict[str, int]] = {}
+    total = 0
+    for number, label, n in session.execute(
+        select(RolloutWave.number, state, func.count())
+        .join(RolloutWave, RolloutWave.id == WaveStore.wave_id)
+        .where(WaveStore.plan_id == plan.id).group_by(RolloutWave.number, state)
+    ):
+        by_wave.setdefault(number, {})[label] = int(n)
+        total += int(n)
+    return {"stores": total, "waves": {str(k): v for k, v in sorted(by_wave.items())}}
 
 
 def summary(rows: list[StoreRow]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from rollout import service as rollout
 from rollout.errors import RolloutError
 from rollout.models import RolloutPlan
 from rollout.schedule import parse_local
-from rollout.status import plan_rows, summary
+from rollout.status import plan_rows, plan_summary
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
@@ -135,14 +135,15 @@ def create_plan() -> Response:
 def plan(plan_id: int) -> str:
     item = _plan(plan_id)
     now = service.utcnow()
-    rows = plan_rows(db.session(), item, now)
     page = max(1, request.args.get("page", 1, type=int))
     per_page = 100
+    figures = plan_summary(db.session(), item, now)
+    rows = plan_rows(db.session(), item, now, limit=per_page, offset=(page - 1) * per_page)
     upcoming = rollout.next_wave(item)
     gate = rollout.gate_for(db.session(), item, upcoming, now) if upcoming is not None else []
     return render_template(
-        "rollout/plan.html", plan=item, rows=rows[(page - 1) * per_page: page * per_page], page=page,
-        pages=max(1, -(-len(rows) // per_page)), summary=summary(rows), upcoming=upcoming, gate=gate,
+        "rollout/plan.html", plan=item, rows=rows, page=page,
+        pages=max(1, -(-figures["stores"] // per_page)), summary=figures, upcoming=upcoming, gate=gate,
         gate_open=all(c.ok for c in gate), version=config_service.get_version(db.session(), str(item.version_id)),
         uncovered=rollout.uncovered_open_stores(db.session(), item),
         wave_form=forms.WaveForm(), advance_form=forms.AdvanceForm(), rollback_form=forms.RollbackForm(),
@@ -302,11 +303,14 @@ def checklist(plan_id: int, number: int) -> str:
         wave = readiness.wave_by_number(item, number)
     except RolloutError:
         abort(404)
-    items = readiness.checklist(db.session(), wave)
+    page = max(1, request.args.get("page", 1, type=int))
+    items = readiness.checklist(db.session(), wave, page=page)
     db.session.commit()  # the four items per store are created on first read
     today = service.utcnow().date()
+    figures = readiness.checklist_figures(db.session(), wave, today)
     return render_template(
-        "rollout/checklist.html", plan=item, wave=wave, items=items, today=today,
+        "rollout/checklist.html", plan=item, wave=wave, items=items, today=today, figures=figures, page=page,
+        pages=max(1, -(-figures.stores // 25)),
         overdue={i.id for i, _code in items if readiness.is_overdue(i, today)}, form=forms.ChecklistItemForm(),
     )
 
