@@ -45,8 +45,11 @@ def test_a_wave_at_03_local_switches_moscow_and_yekaterinburg_at_their_own_03(ch
 def test_a_scheduled_switch_survives_a_restart_before_its_moment(chain: Chain) -> None:
     _pilot(chain, ["R001"])
     restarted = restart(chain)  # the server (and any worker) goes away and comes back
-    restarted.clock.now = dt.datetime(2027, 1, 15, 0, 0, 1, tzinfo=UTC)
-    assert restarted.quote_version("R001") == "v2"
+    try:
+        restarted.clock.now = dt.datetime(2027, 1, 15, 0, 0, 1, tzinfo=UTC)
+        assert restarted.quote_version("R001") == "v2"
+    finally:
+        restarted.engine.dispose()  # its own pool: PostgreSQL's connections are shared
 
 
 def test_a_purchase_records_the_version_it_ran_under_and_its_points(chain: Chain) -> None:
