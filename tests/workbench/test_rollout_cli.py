@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from rollout.models import RolloutPlan
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 from tests.rollout.conftest import REGISTER, V1, V2
@@ -95,3 +96,19 @@ def test_a_bad_register_is_refused_line_by_line_and_nothing_is_stored(app: Flask
     assert "line 4, timezone: unknown time zone 'Asia/Ekb'" in result.output
     assert "line 9, direction: unknown direction 'bulk'" in result.output
     assert app.test_cli_runner().invoke(args=["store", "list"]).output.strip() == ""
+
+
+def test_a_sixth_pilot_store_needs_an_approvers_override_which_is_audited(app: Flask, tmp_path: Path) -> None:
+    _setup(app, tmp_path)
+    run = app.test_cli_runner().invoke
+    six = ["rollout", "plan", "create", "--project", "DEMO", "--version", "v2", "--pilot", "R001,R002,R003,R004,R005,R006"]
+    refused = run(args=six)
+    assert refused.exit_code == 1 and "at most 5 stores per direction: 6 retail stores" in refused.output
+    not_approver = run(args=[*six, "--override-reason", "six cities", "--as", "rollout_manager"])
+    assert not_approver.exit_code == 1 and "only an approver may override" in not_approver.output
+    accepted = run(args=[*six, "--override-reason", "the client wants six cities", "--as", "approver"])
+    assert accepted.exit_code == 0, accepted.output
+    with app.app_context():
+        override = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "rollout.pilot_override")).one()
+        assert override.actor == "approver" and override.details["reason"] == "the client wants six cities"
+        assert db.session.scalar(select(func.count()).select_from(RolloutPlan)) == 1
