@@ -13,7 +13,7 @@ from loyalty_core.ledger.models import (
 )
 from loyalty_core.stores.limits import PhoneLookupWindow
 
-from loyalty_core.stores.models import Store, StoreAssignment
+from loyalty_core.stores.models import Store, VersionAssignment
 
 __all__ = [
     "Account",
@@ -25,7 +25,7 @@ __all__ = [
     "Member",
     "PhoneLookupWindow",
     "Store",
-    "StoreAssignment",
+    "VersionAssignment",
     "Transaction",
     "TransactionLine",
 ]

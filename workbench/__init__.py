@@ -133,9 +133,11 @@ def register_blueprints(app: Flask) -> None:
     from workbench.notifications.views import bp as notifications_bp
     from workbench.signoff.views import bp as signoff_bp
     from workbench.stages.views import bp as stages_bp
+    from workbench.rollout.views import bp as rollout_bp
 
     for blueprint in (
         home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
         requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, jobs_bp, signoff_bp, stages_bp, notifications_bp,
+        rollout_bp,
     ):
         app.register_blueprint(blueprint)

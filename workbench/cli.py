@@ -4,7 +4,8 @@
     workbench user create NAME --role consultant [--password-stdin]  (or a hidden prompt)
     workbench user set-password NAME | list
     workbench config validate FILE | load FILE [--label v3] | approve LABEL | list
-    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
+    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE | import FILE
+    workbench rollout plan create|list, wave add, controls, gate, advance, rollback, halt|resume, status, feedback, checklist, tick
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
     workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
@@ -49,8 +50,8 @@ from workbench.jobs.cli import jobs_group
 from workbench.processes.cli import process_group
 from workbench.serving import FIRST_ADMIN_HINT, pos_group, serve
 from workbench.settings import is_production, production_variable
-
 from workbench.signoff.cli import signoff_group, stages_command
+from workbench.rollout.cli import import_command, rollout_group
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -196,6 +197,9 @@ def store_list() -> None:
         click.echo(f"{s.code}\t{s.direction}\t{s.active_version.label if s.active_version else '-'}\t{s.name}")
 
 
+store_group.add_command(import_command())
+
+
 # --- points ----------------------------------------------------------------------------------
 
 points_group = click.Group("points", help="Ledger jobs.")
@@ -296,6 +300,8 @@ def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[l
             f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
             f"{summary.returns} returns, versions {', '.join(summary.versions)}",
             f"POS key of store {summary.sample_store} (shown once): {summary.sample_key}",
+            f"rollout plan {summary.plan_id}: v2 piloted in R001-R003, W001-W002 for six weeks; "
+            f"wave 2 waits behind its gate (workbench rollout gate {summary.plan_id} 2)",
         ]
     if project_missing:
         # Loaded on its own when missing, so an instance from before the DEMO project gets it too.
@@ -305,12 +311,12 @@ def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[l
             f"({project.findings} findings), {project.inventory_items} inventory items, "
             f"{project.scenarios} acceptance scenarios"
         )
-    created += _load_demo_signoff()
+    created += _load_demo_signoff(said)
     _demo_users_join(DEMO_KEY)
     return said, created
 
 
-def _load_demo_signoff() -> list[tuple[str, ...]]:
+def _load_demo_signoff(said: list[str]) -> list[tuple[str, ...]]:
     """The stage 3 package: submitted to three client approvers, one approval and comments."""
     from workbench.projects.service import get_project
     from workbench.signoff import demo as signoff_demo
@@ -318,7 +324,9 @@ def _load_demo_signoff() -> list[tuple[str, ...]]:
     if not signoff_demo.can_load(db.session()):
         return []
     created = signoff_demo.ensure_approvers(db.session(), actor=CLI_ACTOR)
-    signoff_demo.load_demo_signoff(db.session(), get_project(db.session(), "DEMO"), actor=CLI_ACTOR)
+    revision = signoff_demo.load_demo_signoff(db.session(), get_project(db.session(), "DEMO"), actor=CLI_ACTOR)
+    said.append(f"demo prototype package submitted: revision {revision.id} sha256 {revision.content_hash[:12]}, "
+                f"rule {revision.package.rule_text}")
     return created
 
 
@@ -366,7 +374,7 @@ def _print_logins(created: list[tuple[str, ...]]) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group, pos_group, jobs_group, signoff_group, stages_command,
+    capabilities_command, gap_group, accept_group, pos_group, jobs_group, signoff_group, stages_command, rollout_group,
 ]
 
 

@@ -15,3 +15,4 @@ from workbench.signoff.models import ItemComment, Package, PackageDecision, Revi
 from workbench.stages.models import Checkpoint  # noqa: F401
 from workbench.notifications.models import InboxMessage  # noqa: F401
 import workbench.signoff.changes  # noqa: F401,E402  (counts changes to a project's deliverables)
+import rollout.models  # noqa: F401,E402

@@ -22,7 +22,7 @@ from loyalty_core.ledger import service as ledger
 from loyalty_core.pydantic_errors import describe
 from loyalty_core.stores.limits import count_phone_lookup
 from loyalty_core.stores.models import Store
-from loyalty_core.stores.service import authenticate
+from loyalty_core.stores.service import authenticate_at
 
 bp = Blueprint("pos_api", __name__, url_prefix="/api/v1")
 Body = TypeVar("Body", bound=BaseModel)
@@ -95,8 +95,16 @@ def _store() -> Store:
     if "store" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        g.store = authenticate(_session(), token.strip() if scheme.lower() == "bearer" else None)
+        # The version is resolved here, once, at the request's moment: the whole request (and the
+        # transaction it commits) runs under it even if a switch lands meanwhile.
+        g.store, g.version = authenticate_at(
+            _session(), token.strip() if scheme.lower() == "bearer" else None, _now()
+        )
     return g.store
+
+
+def _context() -> ledger.RunContext:
+    return ledger.run_context(_store(), g.version)
 
 
 def _json(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -197,7 +205,7 @@ def quote() -> Response:
     store = _store()
     body = _parse(schemas.BasketRequest, _json_body())
     session = _session()
-    ctx, at = ledger.receipt_context(session, store, body.occurred_at, _now())
+    ctx, at = ledger.receipt_context(session, store, body.occurred_at, _now(), _context())
     member = ledger.resolve_member(session, member_id=str(body.member_id) if body.member_id else None, card=body.card)
     decision = ledger.quote(session, ctx, member, serializers.basket_lines(body), body.redeem_points, at)
     return _json(serializers.quote(decision, member.id, store.code, ctx.version_label))
@@ -214,7 +222,7 @@ def purchase() -> Response:
 
     def work() -> tuple[int, dict[str, Any]]:
         now = _now()
-        ctx, at = ledger.receipt_context(session, store, body.occurred_at, now)
+        ctx, at = ledger.receipt_context(session, store, body.occurred_at, now, _context())
         txn, decision = ledger.commit_purchase_for(
             session,
             ctx,
@@ -249,7 +257,7 @@ def return_purchase(purchase_id: str) -> Response:
                 raise BusinessRuleViolation(f"line {line.line} is listed twice", field=f"lines[{i}].line")
             quantities[line.line] = Decimal(line.quantity)
         now = _now()
-        _, at = ledger.receipt_context(session, store, body.occurred_at, now)
+        _, at = ledger.receipt_context(session, store, body.occurred_at, now, _context())
         txn = ledger.commit_return(session, store, purchase_id, quantities, at, recorded_at=now)
         member = ledger.get_member(session, txn.member_id)
         return 201, serializers.return_(txn, store.code, ledger.balance_of(session, member, now))
@@ -261,7 +269,7 @@ def return_purchase(purchase_id: str) -> Response:
 
 def _member_body(session: Session, member: Any, store: Store) -> dict[str, Any]:
     now = _now()
-    config = ledger.run_context(store).config if store.active_version_id else None
+    config = _context().config if g.version is not None else None
     zone = config.timezone if config else ledger.DEFAULT_ZONE
     spend = ledger.spend_365(session, member, now, zone)
     return serializers.member(member, balance=ledger.balance_of(session, member, now), spend=spend, config=config)

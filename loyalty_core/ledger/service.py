@@ -297,9 +297,11 @@ class RunContext:
     version: ConfigVersion
 
 
-def run_context(store: Store) -> RunContext:
-    """What a request of this store runs under; re-read on every request, so a switch is immediate."""
-    version = store.active_version
+def run_context(store: Store, version: ConfigVersion | None = None) -> RunContext:
+    """What a request of this store runs under: `version` as the POS resolved it for the
+    request's moment (the store's dated assignments), else the store's undated one. Resolved
+    once per request, so a request in flight never changes version half-way."""
+    version = version if version is not None else store.active_version
     if version is None:
         raise Conflict(
             f"store {store.code} has no active configuration version; assign one first", field="store"
@@ -309,16 +311,21 @@ def run_context(store: Store) -> RunContext:
 
 
 def receipt_context(
-    session: Session, store: Store, occurred_at: dt.datetime | None, now: dt.datetime
+    session: Session,
+    store: Store,
+    occurred_at: dt.datetime | None,
+    now: dt.datetime,
+    current: RunContext | None = None,
 ) -> tuple[RunContext, dt.datetime]:
     """The version and moment a receipt is computed under: the store's active version now, or,
     for a receipt that carries its own `occurred_at`, the version the store ran at that moment.
 
     `occurred_at` must not be after `now`, nor before the first instant of local day
     D - offline.max_age_days (D: today in the programme's zone; the store's current version
-    sets the bound): a BusinessRuleViolation (422) on the field otherwise.
+    sets the bound): a BusinessRuleViolation (422) on the field otherwise. `current` is what the
+    request resolved for now (the POS: the version in force at the request's start).
     """
-    current = run_context(store)
+    current = current if current is not None else run_context(store)
     now = utc(now)
     if occurred_at is None:
         return current, now

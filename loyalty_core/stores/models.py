@@ -1,12 +1,16 @@
+"""Stores as the core knows them: a code, a direction, an API key, where the store is (its time
+zone drives scheduled switches) and which configuration version it runs, by date."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.db import Base, UTCDateTime, utcnow
+
+DEFAULT_TIMEZONE = "Europe/Moscow"
 
 
 class Store(Base):
@@ -17,23 +21,38 @@ class Store(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
     direction: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # IANA zone: a wave's "03:00" is 03:00 in this zone.
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE, server_default=DEFAULT_TIMEZONE)
+    format: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    opened_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     # sha256 of the key: keys are 256-bit random tokens, so a fast hash is enough and keeps
     # authentication off the hot path's critical time (passwords use a slow hash instead).
     api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     api_key_prefix: Mapped[str] = mapped_column(String(16), default="")
+    # The version assigned outside any dated assignment (and the fallback when a store has none):
+    # the POS runs the newest assignment in force, else this one.
     active_version_id: Mapped[int | None] = mapped_column(ForeignKey("config_versions.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     active_version: Mapped[ConfigVersion | None] = relationship(lazy="select")
 
 
-class StoreAssignment(Base):
-    """From which moment a store ran which version: what an offline receipt is computed under."""
+class VersionAssignment(Base):
+    """"Store S runs version V from moment T (UTC)". The version in force at a moment is the
+    newest assignment not cancelled whose moment has come, so a switch scheduled for 03:00 local
+    happens at 03:00 whatever runs or restarts in between: no job has to fire on time."""
 
-    __tablename__ = "store_assignments"
-    __table_args__ = (Index("ix_store_assignments_store_from", "store_id", "from_at"),)
+    __tablename__ = "store_version_assignments"
+    __table_args__ = (Index("ix_store_version_assignments_in_force", "store_id", "effective_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
-    config_version_id: Mapped[int] = mapped_column(ForeignKey("config_versions.id"))
-    from_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version_id: Mapped[int] = mapped_column(ForeignKey("config_versions.id"))
+    effective_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Who asked: "manual", "rollout plan 3 wave 2", "rollback of plan 3" (for people, not logic).
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A scheduled switch called off before its moment (halt, rollback): kept for the record.
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

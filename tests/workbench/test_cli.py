@@ -65,19 +65,21 @@ def test_bad_direction_and_unknown_store_are_clear(app: Flask) -> None:
     assert missing.exit_code == 1 and "no store 'NOPE'" in missing.output
 
 
-def test_demo_loads_once_with_live_v1_and_draft_v2(app: Flask) -> None:
+def test_demo_loads_once_with_live_v1_and_v2_piloted(app: Flask) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "--members", "20"])
     assert result.exit_code == 0, result.output
-    assert "40 stores" in result.output
+    assert "60 stores" in result.output
     # Only the demo login created now is printed: the test app's own consultant keeps its password.
     assert "rollout-demo" in result.output and "consultant-demo" not in result.output
     with app.app_context():
         stores = store_service.list_stores(db.session)
-        assert len(stores) == 40
+        assert len(stores) == 60
         assert {s.direction for s in stores} == {"retail", "wholesale"}
-        assert {s.active_version.label for s in stores if s.active_version} == {"v1"}
-        assert not config_service.get_version(db.session, "v2").is_approved
+        pilot = {"R001", "R002", "R003", "W001", "W002"}
+        assert {s.active_version.label for s in stores if s.active_version and s.code not in pilot} == {"v1"}
+        assert {s.active_version.label for s in stores if s.code in pilot} == {"v2"}
+        assert config_service.get_version(db.session, "v2").is_approved
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
 

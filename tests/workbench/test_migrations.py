@@ -143,7 +143,7 @@ def test_the_receipt_times_migration_keeps_and_fills_existing_rows(empty_databas
                 **{**figures, "earned_points": -5, "points_delta": -5}))
         upgrade()
         from loyalty_core.ledger.models import Transaction
-        from loyalty_core.stores.models import StoreAssignment
+        from loyalty_core.stores.models import VersionAssignment
 
         session = db.session()
         by_id = {t.id: t for t in session.scalars(select(Transaction))}
@@ -151,7 +151,7 @@ def test_the_receipt_times_migration_keeps_and_fills_existing_rows(empty_databas
         # The return counts with its purchase in the tier window; it was recorded when it happened.
         assert (by_id[return_id].recorded_at, by_id[return_id].spend_at) == (returned, bought)
         assert by_id[return_id].spend_delta == Decimal("-100.00")
-        assigned = [(a.store_id, a.config_version_id, a.from_at) for a in session.scalars(select(StoreAssignment))]
+        assigned = [(a.store_id, a.version_id, a.effective_at) for a in session.scalars(select(VersionAssignment))]
         assert assigned == [(1, 1, opened)]  # R2 runs no version: nothing to record
         session.close()
 

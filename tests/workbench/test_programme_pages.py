@@ -66,26 +66,36 @@ def test_phones_are_masked_for_roles_without_personal_data(demo: Flask, login_as
 
 
 def test_a_rollout_manager_switches_a_store_and_it_is_audited(demo: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    # The demo's v2 is approved (it is piloted); a new draft v3 goes through the same steps.
+    with demo.app_context():
+        text = config_service.get_version(db.session(), "v2").source_text
+        config_service.create_version(db.session(), "v3", text, created_by="consultant")
+        db.session.commit()
     client = login_as("approver")
-    assert client.post("/programme/versions/v2/approve").status_code == 302
+    assert client.post("/programme/versions/v3/approve").status_code == 302
     client.post("/logout")
     client = login_as("rollout_manager")
-    response = client.post("/programme/stores/R003/assign", data={"version": "v2"})
+    response = client.post("/programme/stores/R010/assign", data={"version": "v3"})
     assert response.status_code == 302
     with demo.app_context():
-        store = store_service.get_store(db.session(), "R003")
-        assert store.active_version is not None and store.active_version.label == "v2"
+        store = store_service.get_store(db.session(), "R010")
+        assert store.active_version is not None and store.active_version.label == "v3"
         entries = [(e.actor, e.action, e.target_id) for e in db.session.scalars(select(AuditEntry))]
-    assert ("approver", "config.approve", "v2") in entries
-    assert ("rollout_manager", "store.assign", "R003") in entries
+    assert ("approver", "config.approve", "v3") in entries
+    assert ("rollout_manager", "store.assign", "R010") in entries
 
 
 def test_a_draft_cannot_be_switched_on(demo: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    with demo.app_context():
+        config_service.create_version(
+            db.session(), "v3", config_service.get_version(db.session(), "v2").source_text, created_by="consultant"
+        )
+        db.session.commit()
     client = login_as("rollout_manager")
-    page = client.post("/programme/stores/R003/assign", data={"version": "v2"}, follow_redirects=True)
+    page = client.post("/programme/stores/R010/assign", data={"version": "v3"}, follow_redirects=True)
     assert "draft" in page.get_data(as_text=True)
     with demo.app_context():
-        store = store_service.get_store(db.session(), "R003")
+        store = store_service.get_store(db.session(), "R010")
         assert store.active_version is not None and store.active_version.label == "v1"
 
 

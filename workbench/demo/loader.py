@@ -22,11 +22,11 @@ from loyalty_core.ledger import service as ledger
 from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.stores import service as store_service
 from loyalty_core.stores.models import Store
+from rollout import register
+from workbench.demo import rollout_demo
 
 HERE = Path(__file__).parent
 
-RETAIL_CITIES = ["Москва", "Санкт-Петербург", "Казань", "Нижний Новгород", "Екатеринбург", "Самара", "Тверь"]
-WHOLESALE_CITIES = ["Москва", "Подольск", "Химки", "Казань", "Екатеринбург", "Самара"]
 FIRST_NAMES = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Иван", "Сергей", "Алексей", "Дмитрий",
                "Андрей", "Павел", "Татьяна", "Светлана", "Михаил", "Николай", "Юлия", "Екатерина"]
 LAST_NAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов",
@@ -51,6 +51,7 @@ class DemoSummary:
     sample_store: str = "R001"
     sample_key: str = ""
     versions: list[str] = field(default_factory=list)
+    plan_id: int | None = None
 
 
 def is_empty(session: Session) -> bool:
@@ -67,7 +68,9 @@ def load_demo(
     now: dt.datetime | None = None,
     actor: str = "demo",
 ) -> DemoSummary:
-    """Create v1 (approved, live everywhere), v2 (TO-BE draft), 40 stores, members and history."""
+    """Create v1 (approved, live everywhere), v2 (TO-BE, piloted in 5 stores for six weeks), v3
+    (the draft of release 2, which the stage 3 demo package submits for sign-off), the
+    60-store register, members and history, and the rollout plan of v2 (see rollout_demo)."""
     rng = random.Random(seed)
     now = now or dt.datetime.now(dt.timezone.utc)
     summary = DemoSummary()
@@ -77,29 +80,25 @@ def load_demo(
     )
     config_service.approve(session, v1, approved_by=actor)
     v2 = config_service.create_version(
-        session, "v2", (HERE / "v2.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE draft", based_on=v1
+        session, "v2", (HERE / "v2.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE", based_on=v1
     )
-    summary.versions = [v1.label, v2.label]
-
-    stores = []
-    for n in range(1, 29):
-        store, key = store_service.add_store(
-            session, f"R{n:03d}", "retail", name=f"Свежий рынок №{n}", city=RETAIL_CITIES[n % len(RETAIL_CITIES)]
-        )
-        stores.append(store)
-        if n == 1:
-            summary.sample_key = key
-    for n in range(1, 13):
-        store, _ = store_service.add_store(
-            session, f"W{n:03d}", "wholesale", name=f"Свежий рынок Опт №{n}", city=WHOLESALE_CITIES[n % len(WHOLESALE_CITIES)]
-        )
-        stores.append(store)
-    for store in stores:
-        store_service.assign_version(session, store, v1, at=now - dt.timedelta(days=days))  # the demo history runs v1
-    summary.stores = len(stores)
-    session.flush()
+    v3 = config_service.create_version(
+        session, "v3", (HERE / "v3.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE release 2", based_on=v2
+    )
+    summary.versions = [v1.label, v2.label, v3.label]
 
     start = now - dt.timedelta(days=days)
+    # The chain's register (60 stores, 4 regions, 3 time zones) is a data file, imported the way
+    # a client's register is; every open store has run v1 since the history began.
+    register.import_register(session, "stores.csv", (HERE / "stores.csv").read_bytes())
+    stores = [s for s in store_service.list_stores(session) if s.status == "open"]
+    summary.sample_key = store_service.rotate_key(session, store_service.get_store(session, "R001"))
+    for store in stores:
+        store_service.assign_version(session, store, v1, at=start)
+    summary.stores = len(store_service.list_stores(session))
+    session.flush()
+    pilot = rollout_demo.start_pilot(session, v1, v2, {s.code: s for s in stores}, now, actor)
+
     people = []
     for n in range(members):
         enrolled = start + dt.timedelta(minutes=rng.randrange(days * 24 * 60 // 3))
@@ -126,7 +125,7 @@ def load_demo(
     visits.sort(key=lambda v: v[0])
     purchases: list[tuple[Transaction, dt.datetime, Store]] = []
     for when, person, store in visits:
-        ctx = ledger.run_context(store)
+        ctx = ledger.run_context(store, pilot.version_at(store, when))
         wholesale = store.direction == "wholesale"
         lines = []
         for sku, category, price in rng.sample(CATALOGUE, rng.randint(1, 6)):
@@ -149,5 +148,12 @@ def load_demo(
         quantity = Decimal(1) if line.quantity >= 1 else line.quantity
         ledger.commit_return(session, store, txn.id, {line.line_no: quantity}, back)
         summary.returns += 1
+    more_purchases, more_returns = rollout_demo.pilot_purchases(
+        session, pilot, stores, [p for p, _, _ in people], CATALOGUE, rng, now
+    )
+    summary.purchases += more_purchases
+    summary.returns += more_returns
+    rollout_demo.finish(session, pilot, now, actor)
+    summary.plan_id = pilot.plan.id
     session.flush()
     return summary

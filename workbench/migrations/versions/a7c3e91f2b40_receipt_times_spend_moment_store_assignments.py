@@ -2,7 +2,7 @@
 
 Transactions get `recorded_at` (when the core wrote them; `created_at` stays when they happened)
 and `spend_at` (the moment their spend counts on in the tier window: a return's is its
-purchase's). `store_assignments` records from when each store ran which version. Existing rows
+purchase's). `store_version_assignments` records from when each store ran which version. Existing rows
 are kept and filled in: recorded_at = created_at; spend_at = the purchase's created_at for a
 return, else created_at; each store running a version gets one assignment from its creation.
 
@@ -24,20 +24,26 @@ PLACEHOLDER = sa.text("'1970-01-01 00:00:00'")
 
 
 def upgrade() -> None:
-    op.create_table('store_assignments',
+    op.create_table('store_version_assignments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('store_id', sa.Integer(), nullable=False),
-    sa.Column('config_version_id', sa.Integer(), nullable=False),
-    sa.Column('from_at', loyalty_core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['config_version_id'], ['config_versions.id'], name=op.f('fk_store_assignments_config_version_id_config_versions')),
-    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_store_assignments_store_id_stores')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_store_assignments'))
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('effective_at', loyalty_core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('created_at', loyalty_core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', loyalty_core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_store_version_assignments_store_id_stores')),
+    sa.ForeignKeyConstraint(['version_id'], ['config_versions.id'], name=op.f('fk_store_version_assignments_version_id_config_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_store_version_assignments'))
     )
-    with op.batch_alter_table('store_assignments', schema=None) as batch_op:
-        batch_op.create_index('ix_store_assignments_store_from', ['store_id', 'from_at'], unique=False)
+    with op.batch_alter_table('store_version_assignments', schema=None) as batch_op:
+        batch_op.create_index('ix_store_version_assignments_in_force', ['store_id', 'effective_at'], unique=False)
+    # Every store running a version runs it from its creation (the rollout's plans add dated
+    # switches on top; the POS resolves the version in force at a moment from these rows).
     op.execute(
-        "INSERT INTO store_assignments (store_id, config_version_id, from_at) "
-        "SELECT id, active_version_id, created_at FROM stores WHERE active_version_id IS NOT NULL"
+        "INSERT INTO store_version_assignments (store_id, version_id, effective_at, source, created_at) "
+        "SELECT id, active_version_id, created_at, 'migration', created_at FROM stores "
+        "WHERE active_version_id IS NOT NULL"
     )
 
     # Added in place, never by copying the table: on SQLite a batch copy drops `transactions`,
@@ -63,6 +69,7 @@ def downgrade() -> None:
     # In place too (SQLite 3.35+ drops a column without copying the table).
     op.execute("ALTER TABLE transactions DROP COLUMN spend_at")
     op.execute("ALTER TABLE transactions DROP COLUMN recorded_at")
-    with op.batch_alter_table('store_assignments', schema=None) as batch_op:
-        batch_op.drop_index('ix_store_assignments_store_from')
-    op.drop_table('store_assignments')
+    with op.batch_alter_table('store_version_assignments', schema=None) as batch_op:
+        batch_op.drop_index('ix_store_version_assignments_in_force')
+
+    op.drop_table('store_version_assignments')

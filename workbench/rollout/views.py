@@ -1,0 +1,368 @@
+"""Rollout pages (thin: parse, call `workbench.rollout.service`, render). Everyone signed in reads;
+rollout managers drive; approvers override; every change is audited by the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from loyalty_core.config import service as config_service
+from loyalty_core.errors import LoyaltyError
+from rollout import listing, readiness
+from rollout import service as rollout
+from rollout.errors import RolloutError
+from rollout.models import RolloutPlan
+from rollout.schedule import parse_local
+from rollout.status import plan_rows, plan_summary
+from workbench.auth.access import any_role, roles_required
+from workbench.auth.enums import Role
+from workbench.extensions import db
+from workbench.forms import flash_form_errors, select_choices
+from workbench.rollout import documents, forms, service
+
+bp = Blueprint("rollout", __name__, url_prefix="/rollout")
+REFUSALS = (RolloutError, LoyaltyError)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _commit(change: Callable[[], str], form: object | None = None) -> bool:
+    """One form post: validate, change, commit; a refusal rolls back and is flashed with each problem."""
+    if form is not None and not form.validate_on_submit():  # type: ignore[attr-defined]
+        flash_form_errors(form)
+        return False
+    try:
+        message = change()
+        db.session.commit()
+    except REFUSALS as error:
+        db.session.rollback()
+        flash(getattr(error, "detail", None) or str(error), "error")
+        for problem in getattr(error, "problems", None) or []:
+            flash(problem, "problem")
+        return False
+    flash(message, "info")
+    return True
+
+
+def _plan(plan_id: int) -> RolloutPlan:
+    try:
+        return rollout.get_plan(db.session(), plan_id)
+    except RolloutError:
+        abort(404)
+
+
+def _codes(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").split(",") if c.strip()]
+
+
+def _local(text: str | None) -> dt.datetime | None:
+    return parse_local(text) if text and text.strip() else None
+
+
+# --- store register --------------------------------------------------------------------------
+
+
+@bp.get("/stores")
+@any_role()
+def stores() -> str:
+    args = request.args
+    result = listing.list_register(
+        db.session(), service.utcnow(), direction=args.get("direction") or None, region=args.get("region") or None,
+        version=args.get("version") or None, page=args.get("page", 1, type=int),
+    )
+    filters = {k: v for k, v in args.items() if k in ("direction", "region", "version") and v}
+    return render_template("rollout/stores.html", listing=result, form=forms.ImportForm(), args=args, filters=filters)
+
+
+@bp.post("/stores/import")
+@roles_required(Role.rollout_manager)
+def import_stores() -> Response:
+    form = forms.ImportForm()
+    upload = request.files.get("register")
+
+    def change() -> str:
+        if upload is None or not upload.filename:
+            raise RolloutError(_("choose a CSV or XLSX file"), field="register")
+        result = service.import_register(db.session(), upload.filename, upload.read(), actor=current_user.username)
+        return _("%(file)s: %(created)s store(s) added, %(updated)s updated", file=upload.filename,
+                 created=result.created, updated=result.updated)
+
+    _commit(change, form)
+    return redirect(url_for("rollout.stores"))
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@any_role()
+def index() -> str:
+    form = forms.PlanForm()
+    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session()))
+    return render_template("rollout/index.html", plans=rollout.list_plans(db.session()), form=form)
+
+
+@bp.post("/plans")
+@roles_required(Role.rollout_manager, Role.approver)
+def create_plan() -> Response:
+    form = forms.PlanForm()
+    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session()))
+    created: list[int] = []
+
+    def change() -> str:
+        plan = service.create_plan(
+            db.session(), form.project.data or "", form.version.data or "", _codes(form.pilot.data),
+            actor=current_user.username, now=service.utcnow(), override_reason=form.override_reason.data or None,
+            override_by=current_user.username, at_local=_local(form.at.data),
+            min_pilot_days=form.min_pilot_days.data, min_pilot_transactions=form.min_pilot_transactions.data,
+        )
+        created.append(plan.id)
+        return _("plan %(plan)s created with a pilot of %(n)s store(s)", plan=plan.id, n=len(plan.waves[0].stores))
+
+    if _commit(change, form):
+        return redirect(url_for("rollout.plan", plan_id=created[0]))
+    return redirect(url_for("rollout.index"))
+
+
+@bp.get("/plans/<int:plan_id>")
+@any_role()
+def plan(plan_id: int) -> str:
+    item = _plan(plan_id)
+    now = service.utcnow()
+    page = max(1, request.args.get("page", 1, type=int))
+    per_page = 100
+    figures = plan_summary(db.session(), item, now)
+    rows = plan_rows(db.session(), item, now, limit=per_page, offset=(page - 1) * per_page)
+    upcoming = rollout.next_wave(item)
+    gate = rollout.gate_for(db.session(), item, upcoming, now) if upcoming is not None else []
+    return render_template(
+        "rollout/plan.html", plan=item, rows=rows, page=page,
+        pages=max(1, -(-figures["stores"] // per_page)), summary=figures, upcoming=upcoming, gate=gate,
+        gate_open=all(c.ok for c in gate), version=config_service.get_version(db.session(), str(item.version_id)),
+        uncovered=rollout.uncovered_open_stores(db.session(), item),
+        wave_form=forms.WaveForm(), advance_form=forms.AdvanceForm(), rollback_form=forms.RollbackForm(),
+        halt_form=forms.HaltForm(), controls_form=forms.ControlsForm(),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/waves")
+@roles_required(Role.rollout_manager)
+def add_wave(plan_id: int) -> Response:
+    item, form = _plan(plan_id), forms.WaveForm()
+
+    def change() -> str:
+        wave = service.add_wave(
+            db.session(), item, actor=current_user.username, now=service.utcnow(), codes=_codes(form.stores.data) or None,
+            region=form.region.data or None, direction=form.direction.data or None, at_local=_local(form.at.data),
+        )
+        return _("wave %(n)s added with %(count)s store(s)", n=wave.number, count=len(wave.stores))
+
+    _commit(change, form)
+    return redirect(url_for("rollout.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/controls")
+@roles_required(Role.rollout_manager)
+def controls(plan_id: int) -> Response:
+    item, form = _plan(plan_id), forms.ControlsForm()
+
+    def change() -> str:
+        service.set_controls(db.session(), item, form.pilot_store.data or "", _codes(form.controls.data), actor=current_user.username)
+        return _("control stores saved")
+
+    _commit(change, form)
+    return redirect(url_for("rollout.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/advance")
+@roles_required(Role.rollout_manager, Role.approver)
+def advance(plan_id: int) -> Response:
+    item, form = _plan(plan_id), forms.AdvanceForm()
+
+    def change() -> str:
+        result = service.advance(db.session(), item, actor=current_user.username, now=service.utcnow(),
+                                 override_reason=form.override_reason.data or None)
+        return _("wave %(n)s advanced: %(count)s store(s) scheduled", n=result.wave.number, count=result.switches)
+
+    _commit(change, form)
+    return redirect(url_for("rollout.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/rollback")
+@roles_required(Role.rollout_manager)
+def rollback(plan_id: int) -> Response:
+    item, form = _plan(plan_id), forms.RollbackForm()
+
+    def change() -> str:
+        scope = form.scope.data
+        if scope == "store" and not (form.store.data or "").strip():
+            raise RolloutError(_("name the store to roll back"), field="store")
+        result = service.rollback(
+            db.session(), item, reason=form.reason.data or "", actor=current_user.username, now=service.utcnow(),
+            wave_number=form.wave.data if scope == "wave" else None,
+            store_code=(form.store.data or "").strip() or None if scope == "store" else None,
+        )
+        return _("rolled back: %(stores)s", stores=", ".join(result.switched_back + result.called_off))
+
+    _commit(change, form)
+    return redirect(url_for("rollout.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/halt")
+@roles_required(Role.rollout_manager)
+def halt(plan_id: int) -> Response:
+    item, form = _plan(plan_id), forms.HaltForm()
+
+    def change() -> str:
+        service.halt(db.session(), item, reason=form.reason.data or "", actor=current_user.username, now=service.utcnow())
+        return _("plan halted")
+
+    _commit(change, form)
+    return redirect(url_for("rollout.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/resume")
+@roles_required(Role.rollout_manager)
+def resume(plan_id: int) -> Response:
+    item, form = _plan(plan_id), forms.HaltForm()
+
+    def change() -> str:
+        service.resume(db.session(), item, actor=current_user.username)
+        return _("plan resumed")
+
+    _commit(change, form)
+    return redirect(url_for("rollout.plan", plan_id=plan_id))
+
+
+# --- feedback and checklist ------------------------------------------------------------------
+
+
+def _feedback_filters() -> dict[str, str | None]:
+    return {key: request.args.get(key) or None for key in ("status", "severity", "store_code")}
+
+
+@bp.get("/plans/<int:plan_id>/feedback")
+@any_role()
+def feedback(plan_id: int) -> str:
+    item = _plan(plan_id)
+    return render_template(
+        "rollout/feedback.html", plan=item, items=readiness.feedback(db.session(), item, **_feedback_filters()),
+        form=forms.FeedbackForm(), status_form=forms.FeedbackStatusForm(), args=request.args,
+    )
+
+
+@bp.post("/plans/<int:plan_id>/feedback")
+@roles_required(Role.rollout_manager, Role.consultant)
+def add_feedback(plan_id: int) -> Response:
+    item, form = _plan(plan_id), forms.FeedbackForm()
+
+    def change() -> str:
+        entry = service.add_feedback(
+            db.session(), item, actor=current_user.username, now=service.utcnow(), store_code=form.store.data or None,
+            reporter=form.reporter.data or "", severity=form.severity.data or "", category=form.category.data or "",
+            text=form.text.data or "", link=form.link.data or "",
+        )
+        return _("feedback %(id)s logged", id=entry.id)
+
+    _commit(change, form)
+    return redirect(url_for("rollout.feedback", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/feedback/<int:item_id>/status")
+@roles_required(Role.rollout_manager, Role.consultant)
+def feedback_status(plan_id: int, item_id: int) -> Response:
+    item, form = _plan(plan_id), forms.FeedbackStatusForm()
+
+    def change() -> str:
+        entry = service.set_feedback_status(db.session(), item, item_id, form.status.data or "", actor=current_user.username, now=service.utcnow())
+        return _("feedback %(id)s is now %(status)s", id=entry.id, status=entry.status)
+
+    _commit(change, form)
+    return redirect(url_for("rollout.feedback", plan_id=plan_id))
+
+
+@bp.get("/plans/<int:plan_id>/feedback.xlsx")
+@any_role()
+def feedback_export(plan_id: int) -> Response:
+    item = _plan(plan_id)
+    data = documents.feedback_xlsx(db.session(), item, **_feedback_filters())
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"feedback-plan-{item.id}.xlsx")
+
+
+@bp.get("/plans/<int:plan_id>/waves/<int:number>/checklist")
+@any_role()
+def checklist(plan_id: int, number: int) -> str:
+    item = _plan(plan_id)
+    try:
+        wave = readiness.wave_by_number(item, number)
+    except RolloutError:
+        abort(404)
+    page = max(1, request.args.get("page", 1, type=int))
+    items = readiness.checklist(db.session(), wave, page=page)
+    db.session.commit()  # the four items per store are created on first read
+    today = service.utcnow().date()
+    figures = readiness.checklist_figures(db.session(), wave, today)
+    return render_template(
+        "rollout/checklist.html", plan=item, wave=wave, items=items, today=today, figures=figures, page=page,
+        pages=max(1, -(-figures.stores // 25)),
+        overdue={i.id for i, _code in items if readiness.is_overdue(i, today)}, form=forms.ChecklistItemForm(),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/waves/<int:number>/checklist/<int:item_id>")
+@roles_required(Role.rollout_manager)
+def checklist_item(plan_id: int, number: int, item_id: int) -> Response:
+    item, form = _plan(plan_id), forms.ChecklistItemForm()
+
+    def change() -> str:
+        wave = readiness.wave_by_number(item, number)
+        service.update_checklist_item(db.session(), wave, item_id, actor=current_user.username, now=service.utcnow(),
+                                      done=bool(form.done.data), owner=form.owner.data, due_on=form.due_on.data)
+        return _("checklist item saved")
+
+    _commit(change, form)
+    return redirect(url_for("rollout.checklist", plan_id=plan_id, number=number))
+
+
+@bp.post("/plans/<int:plan_id>/waves/<int:number>/checklist")
+@roles_required(Role.rollout_manager)
+def checklist_complete(plan_id: int, number: int) -> Response:
+    item, form = _plan(plan_id), forms.HaltForm()
+
+    def change() -> str:
+        wave = readiness.wave_by_number(item, number)
+        ticked = service.complete_checklist(db.session(), wave, actor=current_user.username, now=service.utcnow())
+        return _("%(n)s item(s) ticked", n=ticked)
+
+    _commit(change, form)
+    return redirect(url_for("rollout.checklist", plan_id=plan_id, number=number))
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@bp.get("/plans/<int:plan_id>/waves/<int:number>/go-no-go.docx")
+@any_role()
+def go_no_go(plan_id: int, number: int) -> Response:
+    item = _plan(plan_id)
+    try:
+        wave = readiness.wave_by_number(item, number)
+    except RolloutError:
+        abort(404)
+    data = documents.go_no_go_docx(db.session(), item, wave, service.utcnow())
+    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
+                     download_name=f"go-no-go-plan-{item.id}-wave-{number}.docx")
+
+
+@bp.get("/plans/<int:plan_id>/status.xlsx")
+@any_role()
+def status_export(plan_id: int) -> Response:
+    item = _plan(plan_id)
+    data = documents.status_xlsx(db.session(), item, service.utcnow())
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"rollout-status-plan-{item.id}.xlsx")
