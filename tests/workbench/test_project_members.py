@@ -37,6 +37,8 @@ from workbench.requirements.models import Requirement, RequirementStep
 from .conftest import PASSWORD, make_app
 
 OUTSIDER = "outsider"
+# Routes that name their object in the query string too.
+QUERIES = {"signoff.item": "?key=requirement:REQ-1"}
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +58,34 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         version = config_service.create_version(db.session(), "v1", (DEMO_FILES / "v1.yaml").read_text("utf-8"), created_by="t")
         db.session.add(Run(project_id=project.id, config_version_id=version.id, config_label="v1", config_hash="x" * 64))
         auth.create_user(db.session(), OUTSIDER, PASSWORD, "consultant", actor="t")
+        _plan_and_package(project)
         db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _plan_and_package(project: Project) -> None:
+    """A rollout plan of DEMO (pilot R001, with a feedback item and its checklist) and a
+    prototype package submitted to the approver: their routes belong to the project too."""
+    import datetime as dt
+
+    from loyalty_core.stores import service as store_service
+    from rollout import readiness
+    from rollout import service as rollout
+    from workbench.signoff import service as signoff
+
+    now = dt.datetime.now(dt.timezone.utc)
+    v1 = config_service.get_version(db.session(), "v1")
+    config_service.approve(db.session(), v1, approved_by="t")
+    config_service.create_version(db.session(), "v2", v1.source_text, created_by="t")
+    store_service.add_store(db.session(), "R001", "retail", name="R001", city="Москва")
+    plan = rollout.create_plan(db.session(), "DEMO", v1, ["R001"], actor="t", now=now)
+    readiness.add_feedback(db.session(), plan, store_code="R001", reporter="t", severity="low", category="question",
+                           text="t", actor="t", now=now)
+    readiness.checklist(db.session(), plan.waves[0])
+    signoff.submit(db.session(), project, approvers=["approver"], actor="consultant", rule="all", version_label="v2")
 
 
 def _first(model: Any, *where: Any) -> Any:
@@ -72,13 +97,21 @@ def _values(rule: Rule) -> dict[str, Any]:
     record = _first(ProcessRecord)
     modification = _first(Modification, Modification.requirements.any(), Modification.depends_on.any())
     link = _first(RequirementStep)
+    from rollout.models import ChecklistItem, FeedbackItem, RolloutPlan
+    from workbench.signoff.models import Package
+
     per_blueprint_number = {
         "modifications": modification.number,
         "requirements": link.requirement.number,
         "acceptance": link.requirement.number,
+        "rollout": 1,
     }
+    per_blueprint_kind = {"signoff": "sheet"}
     known = {
-        "key": "DEMO", "project_key": "DEMO", "variant": "as-is", "kind": "xlsx",
+        "key": "DEMO", "project_key": "DEMO", "variant": "as-is",
+        "kind": per_blueprint_kind.get(rule.endpoint.split(".")[0], "xlsx"),
+        "plan_id": _first(RolloutPlan).id, "feedback_id": _first(FeedbackItem).id, "check_id": _first(ChecklistItem).id,
+        "package_id": _first(Package).id, "section": "requirements", "stage": 1,
         "model_id": record.id, "node_id": record.document["nodes"][0]["id"],
         "flow_id": record.document["flows"][0]["id"],
         "interview_id": _first(Interview).id, "finding_id": _first(Finding).id, "item_id": _first(InventoryItem).id,
@@ -117,7 +150,8 @@ def _walk(client: FlaskClient, app: Flask) -> list[tuple[str, str, int]]:
     calls = []
     with app.test_request_context():
         for rule, method in _project_rules(app):
-            calls.append((method, rule.build(_values(rule), append_unknown=False)[1]))  # type: ignore[index]
+            url = rule.build(_values(rule), append_unknown=False)[1]  # type: ignore[index]
+            calls.append((method, url + QUERIES.get(rule.endpoint, "")))
         db.session.remove()
     return [(method, url, client.open(url, method=method, data={}).status_code) for method, url in calls]
 
@@ -142,11 +176,15 @@ def test_a_non_member_gets_404_on_every_project_route(demo_app: Flask) -> None:
 
 def test_a_member_opens_every_project_route(demo_app: Flask) -> None:
     # Runs after the non-member walk (same module app): nothing has been changed by that one.
-    member = _client(demo_app, "consultant")
-    answers = _walk(member, demo_app)
-    refused = [a for a in answers if a[2] in (403, 404) or a[2] >= 500]
-    assert refused == []
-    assert "DEMO" in member.get("/projects/").get_data(as_text=True)
+    # Members of every role walk: membership never answers 404, and each route opens (no 403)
+    # for the role it is for (a consultant's pages, a rollout manager's, an approver's).
+    # The consultant walks last: its walk ends by deleting what the other walks name.
+    walks = {role: _walk(_client(demo_app, role), demo_app) for role in ("approver", "rollout_manager", "consultant")}
+    for role, answers in walks.items():
+        assert [a for a in answers if a[2] == 404 or a[2] >= 500] == [], role
+    by_route = zip(*walks.values())
+    assert [calls[0][:2] for calls in by_route if all(status == 403 for _, _, status in calls)] == []
+    assert "DEMO" in _client(demo_app, "consultant").get("/projects/").get_data(as_text=True)
 
 
 def test_admin_sees_every_project_without_being_a_member(app: Flask, login_as: Any) -> None:

@@ -16,6 +16,7 @@ from flask import Flask, abort, request
 from flask_login import current_user
 from sqlalchemy import Select, select
 
+from rollout.models import RolloutPlan
 from workbench.acceptance.models import Feature, Run, Scenario
 from workbench.extensions import db
 from workbench.interviews.models import Finding, Interview
@@ -23,11 +24,16 @@ from workbench.inventories.models import InventoryItem
 from workbench.processes.models import ProcessRecord
 from workbench.projects.members import may_open
 from workbench.projects.models import Project
+from workbench.signoff.models import Package
 
 PROJECT_KEY_ARGUMENTS = ("key", "project_key")
 
-# URL variable -> the query of the owning project's id.
+# URL variable -> the query of the owning project's id. The first named variable of a route
+# decides, so a route's outermost object (a plan, a package) comes first.
 OWNED_OBJECTS: dict[str, Any] = {
+    "plan_id": lambda value: select(Project.id).join(RolloutPlan, RolloutPlan.project_key == Project.key)
+    .where(RolloutPlan.id == value),
+    "package_id": lambda value: select(Package.project_id).where(Package.id == value),
     "model_id": lambda value: select(ProcessRecord.project_id).where(ProcessRecord.id == value),
     "interview_id": lambda value: select(Interview.project_id).where(Interview.id == value),
     "finding_id": lambda value: select(Interview.project_id)

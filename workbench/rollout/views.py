@@ -274,13 +274,13 @@ def add_feedback(plan_id: int) -> Response:
     return redirect(url_for("rollout.feedback", plan_id=plan_id))
 
 
-@bp.post("/plans/<int:plan_id>/feedback/<int:item_id>/status")
+@bp.post("/plans/<int:plan_id>/feedback/<int:feedback_id>/status")
 @roles_required(Role.rollout_manager, Role.consultant)
-def feedback_status(plan_id: int, item_id: int) -> Response:
+def feedback_status(plan_id: int, feedback_id: int) -> Response:
     item, form = _plan(plan_id), forms.FeedbackStatusForm()
 
     def change() -> str:
-        entry = service.set_feedback_status(db.session(), item, item_id, form.status.data or "", actor=current_user.username, now=service.utcnow())
+        entry = service.set_feedback_status(db.session(), item, feedback_id, form.status.data or "", actor=current_user.username, now=service.utcnow())
         return _("feedback %(id)s is now %(status)s", id=entry.id, status=entry.status)
 
     _commit(change, form)
@@ -315,14 +315,14 @@ def checklist(plan_id: int, number: int) -> str:
     )
 
 
-@bp.post("/plans/<int:plan_id>/waves/<int:number>/checklist/<int:item_id>")
+@bp.post("/plans/<int:plan_id>/waves/<int:number>/checklist/<int:check_id>")
 @roles_required(Role.rollout_manager)
-def checklist_item(plan_id: int, number: int, item_id: int) -> Response:
+def checklist_item(plan_id: int, number: int, check_id: int) -> Response:
     item, form = _plan(plan_id), forms.ChecklistItemForm()
 
     def change() -> str:
         wave = readiness.wave_by_number(item, number)
-        service.update_checklist_item(db.session(), wave, item_id, actor=current_user.username, now=service.utcnow(),
+        service.update_checklist_item(db.session(), wave, check_id, actor=current_user.username, now=service.utcnow(),
                                       done=bool(form.done.data), owner=form.owner.data, due_on=form.due_on.data)
         return _("checklist item saved")
 

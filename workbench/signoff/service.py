@@ -107,6 +107,18 @@ def latest_package(session: Session, project: Project) -> Package | None:
     return session.scalar(select(Package).where(Package.project_id == project.id).order_by(Package.id.desc()))
 
 
+def _approvers_join(session: Session, project: Project, names: list[str], actor: str) -> None:
+    """An approver named on the package must be able to open the project it describes: those
+    not yet members join it as members (each join audited, like one made on the members page)."""
+    from workbench.auth import service as auth
+    from workbench.projects import members
+
+    for name in names:
+        user = auth.get_user(session, name)
+        if user is not None and not members.may_open(session, project, user):
+            members.add_member(session, project, user, actor=actor)
+
+
 def submit(
     session: Session,
     project: Project,
@@ -134,6 +146,7 @@ def submit(
         package.approvers, package.required, package.rule_count = names, needed, count
         package.submitted_by, package.submitted_at = actor, utcnow()
         action = "signoff.resubmit"
+    _approvers_join(session, project, names, actor)
     revision = current_revision(session, package, actor=actor)
     audit.record(session, actor, action, "signoff_package", package.id, {
         "project": project.key, "revision": revision.number, "hash": revision.content_hash,

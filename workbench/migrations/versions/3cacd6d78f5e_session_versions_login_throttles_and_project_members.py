@@ -64,5 +64,5 @@ def downgrade() -> None:
 
     op.drop_table('project_members')
     op.drop_table('login_throttles')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    # In place: a batch copy of `users` breaks SQLite's foreign keys (and drops triggers).
+    op.execute("ALTER TABLE users DROP COLUMN session_version")
