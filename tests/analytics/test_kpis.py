@@ -140,3 +140,16 @@ def test_weeks_start_on_monday_and_days_are_utc(engine: Engine) -> None:
 def test_every_kpi_shows_its_formula() -> None:
     for kpi in KPIS.values():
         assert "=" in kpi.formula, kpi.code
+
+
+def test_cohort_table_follows_each_first_purchase_month(engine: Engine) -> None:
+    from analytics.kpi.cohorts import cohort_table
+
+    build(engine)
+    with engine.connect() as conn:
+        cohorts = cohort_table(conn, JAN, dt.date(2026, 3, 31))
+    # January: A, B first buy; in February only A; in March neither. February: C, D; March: C.
+    assert [(c.start, c.size, c.shares) for c in cohorts] == [
+        (JAN, 2, [Decimal("1.0000"), Decimal("0.5000"), Decimal("0.0000")]),
+        (FEB, 2, [Decimal("1.0000"), Decimal("0.5000")]),
+    ]
