@@ -8,6 +8,7 @@
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
     workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
+    workbench kpi | forecast fit|members | pilot evaluate|guardrail|suggest | export   (programme analytics)
     workbench demo [--if-empty]
     workbench serve [--host 127.0.0.1] [--port 5000] [--workers 2]
     workbench db upgrade                                (Flask-Migrate)
@@ -38,6 +39,7 @@ from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
 from workbench.processes.cli import process_group
+from workbench.programme_analytics.cli import COMMANDS as ANALYTICS_COMMANDS
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -278,7 +280,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group,
+    capabilities_command, gap_group, accept_group, *ANALYTICS_COMMANDS,
 ]
 
 

@@ -15,6 +15,7 @@ from scipy.optimize import minimize
 from scipy.special import betaln, gammaln, hyp2f1
 
 Array = npt.NDArray[np.float64]
+LOG_BOUNDS = (-12.0, 12.0)  # parameters between e^-12 and e^12
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,15 @@ def fit(x: Array, t_x: Array, T: Array) -> BGNBDParams:
 
     def negative(log_params: Array) -> float:
         params = BGNBDParams(*np.exp(log_params))
-        return float(-(weights * log_likelihood(params, ux, ut, uT)).sum() / weights.sum())
+        with np.errstate(all="ignore"):
+            value = float(-(weights * log_likelihood(params, ux, ut, uT)).sum() / weights.sum())
+        return value if np.isfinite(value) else 1e300
 
-    result = minimize(negative, np.zeros(4), method="L-BFGS-B", options={"maxiter": 2000, "gtol": 1e-10, "ftol": 1e-14})
-    if not np.isfinite(result.fun):
+    # Bounded: a base where nobody has dropped out yet drives b towards infinity; the bound
+    # (e^12) stops it there, which predicts the same as the limit.
+    result = minimize(negative, np.zeros(4), method="L-BFGS-B", bounds=[LOG_BOUNDS] * 4,
+                      options={"maxiter": 2000, "gtol": 1e-10, "ftol": 1e-14})
+    if not np.isfinite(result.fun) or result.fun >= 1e300:
         raise ValueError("the BG/NBD fit did not converge: too few repeat purchases to estimate the model")
     return BGNBDParams(*(float(v) for v in np.exp(result.x)))
 
@@ -80,9 +86,15 @@ def conditional_expected_purchases(params: BGNBDParams, t: float | Array, x: Arr
     """
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     horizon = alpha + T + t
-    hyper = hyp2f1(r + x, b + x, a + b + x - 1, t / horizon)
-    bracket = 1.0 - np.exp((r + x) * np.log((alpha + T) / horizon)) * hyper
-    return (a + b + x - 1) / (a - 1) * bracket * probability_alive(params, x, t_x, T)
+    with np.errstate(all="ignore"):
+        hyper = hyp2f1(r + x, b + x, a + b + x - 1, t / horizon)
+        bracket = 1.0 - np.exp((r + x) * np.log((alpha + T) / horizon)) * hyper
+        expected = (a + b + x - 1) / (a - 1) * bracket
+    alive = probability_alive(params, x, t_x, T)
+    # A base with no dropout and no spread of rates fits extreme parameters at which 2F1 cannot
+    # be evaluated; there the model is the Poisson limit: the posterior rate (r+x)/(α+T) for t.
+    poisson = (r + x) / (alpha + T) * t
+    return np.where(np.isfinite(expected) & (expected >= 0), expected, poisson) * alive
 
 
 def expected_purchases_per_week(params: BGNBDParams, weeks: int, x: Array, t_x: Array, T: Array) -> Array:

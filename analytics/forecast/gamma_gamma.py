@@ -45,9 +45,11 @@ def fit(x: Array, m_x: Array) -> GammaGammaParams:
     xs, ms = x[keep], m_x[keep]
 
     def negative(log_params: Array) -> float:
-        return float(-log_likelihood(GammaGammaParams(*np.exp(log_params)), xs, ms).mean())
+        with np.errstate(all="ignore"):
+            value = float(-log_likelihood(GammaGammaParams(*np.exp(log_params)), xs, ms).mean())
+        return value if np.isfinite(value) else 1e300
 
-    result = minimize(negative, np.zeros(3), method="L-BFGS-B", options={"maxiter": 2000})
+    result = minimize(negative, np.zeros(3), method="L-BFGS-B", bounds=[(-12.0, 12.0)] * 3, options={"maxiter": 2000})
     return GammaGammaParams(*(float(v) for v in np.exp(result.x)))
 
 
