@@ -99,11 +99,12 @@ def register_blueprints(app: Flask) -> None:
     from workbench.inventories.views import bp as inventories_bp
     from workbench.processes.views import bp as processes_bp
     from workbench.programme.views import bp as programme_bp
+    from workbench.programme_analytics.views import bp as analytics_bp
     from workbench.projects.views import bp as projects_bp
     from workbench.requirements.views import bp as requirements_bp
 
     for blueprint in (
         home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
-        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp,
+        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, analytics_bp,
     ):
         app.register_blueprint(blueprint)

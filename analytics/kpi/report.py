@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -35,13 +36,21 @@ class KPIReport:
         return [(row.period, row.values[code]) for row in self.rows if row.group == group]
 
 
-def programme_point_value(conn: Connection) -> Decimal:
-    """The point value of the newest approved configuration (what a point is worth now)."""
+def _newest_approved(conn: Connection) -> dict[str, Any]:
     document = conn.scalar(
         select(ConfigVersion.document).where(ConfigVersion.status == "approved").order_by(ConfigVersion.id.desc()).limit(1)
     )
-    value = ((document or {}).get("redemption") or {}).get("point_value")
+    return document or {}
+
+
+def programme_point_value(conn: Connection) -> Decimal:
+    """The point value of the newest approved configuration (what a point is worth now)."""
+    value = (_newest_approved(conn).get("redemption") or {}).get("point_value")
     return Decimal(str(value)) if value is not None else DEFAULT_POINT_VALUE
+
+
+def programme_currency(conn: Connection) -> str:
+    return str(_newest_approved(conn).get("currency") or "RUB")
 
 
 def kpi_report(

@@ -1,0 +1,64 @@
+"""The analytics pages: dashboard with charts, JSON per KPI, pilot evaluation, and who may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.analytics.pilot_ledger import CONTROLS, PILOT_END, PILOT_START, PILOTS, generate_pilot_ledger
+from tests.analytics.test_kpis import build
+from workbench.extensions import db
+
+PILOT_QUERY = f"pilot={','.join(PILOTS)}&control={','.join(CONTROLS)}&from={PILOT_START}&to={PILOT_END}&pre_weeks=8"
+
+
+def test_the_dashboard_draws_its_charts_and_shows_each_formula(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    with app.app_context():
+        build(db.engine)
+    page = login_as("consultant").get("/analytics/?from=2026-01-01&to=2026-03-31").get_data(as_text=True)
+    assert page.count("<svg") == 4  # members, money, liability, cohort heat map
+    assert "Points liability at period end" in page and "Cohort retention" in page
+    assert "Average check = sum of purchase check totals ÷ purchases" in page
+    assert "300.50" in page  # January's net sales in the table
+
+
+def test_a_kpi_as_read_only_json(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    with app.app_context():
+        build(db.engine)
+    client = login_as("approver")
+    data = client.get("/analytics/kpi/average_check.json?from=2026-01-01&to=2026-02-28&by=tier").get_json()
+    assert {"period_start": "2026-01-01", "group": "base", "average_check": "75.25"} in data["rows"]
+    assert list(data["kpis"]) == ["average_check"]
+    assert client.get("/analytics/kpi/no_such_kpi.json").status_code == 404
+    assert client.post("/analytics/kpi/average_check.json").status_code == 405  # read-only
+    assert client.get("/analytics/kpi/average_check.json?by=planet").status_code == 400
+
+
+def test_anonymous_visitors_sign_in_first(client: FlaskClient) -> None:
+    for url in ("/analytics/", "/analytics/pilot", "/analytics/kpi/retention.json"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+def test_the_pilot_evaluation_is_for_rollout_managers_and_approvers(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    with app.app_context():
+        generate_pilot_ledger(db.engine, lift=0.10)
+    client = login_as("rollout_manager")
+    page = client.get(f"/analytics/pilot?{PILOT_QUERY}").get_data(as_text=True)
+    assert "Net sales per store and week: pilot vs control" in page
+    assert "Average check: the pilot raised it by" in page
+    assert "Guardrail passed" in page
+    client.post("/logout")
+    assert login_as("consultant").get(f"/analytics/pilot?{PILOT_QUERY}").status_code == 403
+
+
+def test_without_control_stores_the_page_suggests_matched_ones(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    with app.app_context():
+        generate_pilot_ledger(db.engine, lift=0.10)
+    page = login_as("rollout_manager").get(
+        f"/analytics/pilot?pilot={','.join(PILOTS)}&from={PILOT_START}&to={PILOT_END}"
+    ).get_data(as_text=True)
+    assert "Suggested control stores" in page and "Match score" in page
+    assert "Verdict" in page
