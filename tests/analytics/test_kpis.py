@@ -153,3 +153,40 @@ def test_cohort_table_follows_each_first_purchase_month(engine: Engine) -> None:
         (JAN, 2, [Decimal("1.0000"), Decimal("0.5000"), Decimal("0.0000")]),
         (FEB, 2, [Decimal("1.0000"), Decimal("0.5000")]),
     ]
+
+
+def test_rollups_give_the_live_figures_as_of_their_refresh(engine: Engine) -> None:
+    from analytics.kpi.cohorts import cohort_table
+    from analytics.rollups.refresh import refresh_rollups, rollup_cohorts
+    from loyalty_core.ledger.models import Member
+    from loyalty_core.stores.models import Store
+    from sqlalchemy import select
+    from tests.analytics.ledger_builder import LedgerBuilder, at
+
+    build(engine)
+    refreshed = at("2026-03-31 12:00")
+    with engine.begin() as conn:
+        assert refresh_rollups(conn, now=refreshed) > 0
+    for dimension in (None, Dimension.store, Dimension.tier):
+        with engine.connect() as conn:
+            live = kpi_report(conn, JAN, dt.date(2026, 2, 28), Period.month, dimension, HALF)
+            stored = kpi_report(conn, JAN, dt.date(2026, 2, 28), Period.month, dimension, HALF, use_rollups=True)
+        assert stored.rows == live.rows and stored.as_of == refreshed and live.as_of is None
+    with engine.connect() as conn:
+        assert rollup_cohorts(conn, JAN, dt.date(2026, 3, 31), Period.month) == cohort_table(conn, JAN, dt.date(2026, 3, 31))
+        # A window beyond the refresh is computed live rather than shown empty.
+        assert kpi_report(conn, JAN, dt.date(2026, 4, 30), use_rollups=True, point_value=HALF).as_of is None
+    # A purchase after the refresh shows once the job runs again.
+    with engine.begin() as conn:
+        builder = LedgerBuilder(conn)
+        builder.members["A"] = conn.scalar(select(Member.id).where(Member.name == "A"))
+        builder.stores["R001"] = conn.scalar(select(Store.id).where(Store.code == "R001"))
+        builder.transaction("purchase", "A", "2026-02-20 10:00", "R001", "99.50")
+    with engine.connect() as conn:
+        stale = kpi_report(conn, JAN, dt.date(2026, 2, 28), use_rollups=True, point_value=HALF)
+    assert values(stale, FEB)["net_sales"] == Decimal("1113.33")
+    with engine.begin() as conn:
+        refresh_rollups(conn, now=at("2026-03-31 13:00"))
+    with engine.connect() as conn:
+        fresh = kpi_report(conn, JAN, dt.date(2026, 2, 28), use_rollups=True, point_value=HALF)
+    assert values(fresh, FEB)["net_sales"] == Decimal("1212.83")  # 1113.33 + 99.50

@@ -62,3 +62,16 @@ def test_without_control_stores_the_page_suggests_matched_ones(app: Flask, login
     ).get_data(as_text=True)
     assert "Suggested control stores" in page and "Match score" in page
     assert "Verdict" in page
+
+
+def test_after_a_rollup_refresh_the_dashboard_says_how_fresh_it_is(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    with app.app_context():
+        build(db.engine)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["rollups", "--period", "month"])
+    assert result.exit_code == 0 and "rollup rows refreshed" in result.output
+    client = login_as("consultant")
+    page = client.get("/analytics/?from=2026-01-01&to=2026-02-28").get_data(as_text=True)
+    assert "Figures as of the last refresh" in page and "300.50" in page
+    data = client.get("/analytics/kpi/net_sales.json?from=2026-01-01&to=2026-02-28").get_json()
+    assert data["as_of"] is not None and data["rows"][0]["net_sales"] == "300.50"

@@ -2,6 +2,7 @@
 
 \b
     workbench kpi --from D --to D [--period day|week|month] [--by store|direction|region|tier] [--json]
+    workbench rollups [--period month ...]        (refresh the dashboard's aggregates: a job)
     workbench forecast fit [--json] [--csv FILE --customer-column C --date-column D [--date-format %Y%m%d]
                            [--amount-column A] --calibration-end D [--holdout-end D]]
     workbench forecast members -o FILE.csv [--calibration-end D]
@@ -77,6 +78,19 @@ def kpi_command(date_from: dt.datetime, date_to: dt.datetime, period: str, by: s
     click.echo("\t".join(["period", "group", *KPIS]))
     for row in report.rows:
         click.echo("\t".join([row.period.isoformat(), row.group, *("—" if v is None else str(v) for v in row.values.values())]))
+
+
+@click.command("rollups")
+@click.option("--period", "periods", multiple=True, type=click.Choice([p.value for p in Period]),
+              help="Refresh only these period units (default: all).")
+@with_appcontext
+def rollups_command(periods: tuple[str, ...]) -> None:
+    """Refresh the KPI rollups the dashboard reads (run it from the job runner or cron)."""
+    from analytics.rollups.refresh import refresh_rollups
+
+    with db.engine.begin() as conn:
+        rows = refresh_rollups(conn, units=[Period(p) for p in periods] or tuple(Period))
+    click.echo(f"{rows} rollup rows refreshed")
 
 
 # --- forecast ----------------------------------------------------------------------------------
@@ -278,4 +292,4 @@ def export_command(what: str, output: Path, date_from: dt.datetime | None, date_
     click.echo(f"{count} rows -> {output}")
 
 
-COMMANDS: list[click.Command] = [kpi_command, forecast_group, pilot_group, export_command]
+COMMANDS: list[click.Command] = [kpi_command, rollups_command, forecast_group, pilot_group, export_command]

@@ -37,6 +37,7 @@ def report_json(report: KPIReport, codes: list[str] | None = None) -> dict[str, 
         "period": report.unit.value,
         "by": report.dimension.value if report.dimension else "programme",
         "point_value": str(report.point_value),
+        "as_of": report.as_of.isoformat() if report.as_of else None,
         "kpis": {code: {"title": KPIS[code].title, "unit": KPIS[code].unit.value, "formula": KPIS[code].formula} for code in wanted},
         "rows": [
             {"period_start": row.period.isoformat(), "group": row.group, **{c: plain(row.values[c]) for c in wanted}}

@@ -14,6 +14,7 @@ from analytics.kpi.cohorts import cohort_table
 from analytics.kpi.definitions import KPIS
 from analytics.kpi.report import kpi_report, programme_currency
 from analytics.periods import Period
+from analytics.rollups.refresh import rollup_cohorts
 from analytics.pilot.evaluation import PilotError, evaluate_pilot, store_histories
 from analytics.pilot.matching import control_set, suggest_controls
 from workbench.auth.access import any_role, roles_required
@@ -54,8 +55,10 @@ def dashboard() -> str:
     """KPIs of the programme over time, the cohort heat map and the liability curve."""
     date_from, date_to, period = _window()
     with db.engine.connect() as conn:
-        report = kpi_report(conn, date_from, date_to, period)
-        cohorts = cohort_table(conn, date_from, date_to, period)
+        report = kpi_report(conn, date_from, date_to, period, use_rollups=True)
+        cohorts = rollup_cohorts(conn, date_from, date_to, period) if report.as_of else None
+        if cohorts is None:
+            cohorts = cohort_table(conn, date_from, date_to, period)
         currency = programme_currency(conn)
     return render_template(
         "programme_analytics/dashboard.html",
@@ -78,7 +81,7 @@ def kpi_json(code: str) -> Response:
     except ValueError as error:
         abort(400, description=str(error))
     with db.engine.connect() as conn:
-        report = kpi_report(conn, date_from, date_to, period, dimension)
+        report = kpi_report(conn, date_from, date_to, period, dimension, use_rollups=True)
     return jsonify(report_json(report, [code]))
 
 
