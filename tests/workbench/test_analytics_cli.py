@@ -88,3 +88,6 @@ def test_export_streams_transactions_members_and_kpis(app: Flask, tmp_path: Path
     assert runner.invoke(args=["export", "kpi", "-o", str(kpi), "--from", "2026-01-01", "--to", "2026-02-28"]).exit_code == 0
     february = list(csv.DictReader(kpi.open()))[1]
     assert (february["period_start"], february["liability"], february["average_check"]) == ("2026-02-01", "38.00", "371.11")
+    report = tmp_path / "kpi.docx"
+    made = runner.invoke(args=["export", "kpi", "-o", str(report), "--from", "2026-01-01", "--to", "2026-02-28", "--lang", "en"])
+    assert made.exit_code == 0 and report.read_bytes()[:2] == b"PK"  # a DOCX is a zip

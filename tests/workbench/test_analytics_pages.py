@@ -75,3 +75,29 @@ def test_after_a_rollup_refresh_the_dashboard_says_how_fresh_it_is(app: Flask, l
     assert "Figures as of the last refresh" in page and "300.50" in page
     data = client.get("/analytics/kpi/net_sales.json?from=2026-01-01&to=2026-02-28").get_json()
     assert data["as_of"] is not None and data["rows"][0]["net_sales"] == "300.50"
+
+
+def test_the_kpi_report_downloads_as_xlsx_and_docx(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        build(db.engine)
+    client = login_as("approver")
+    xlsx = client.get("/analytics/report.xlsx?from=2026-01-01&to=2026-02-28&lang=en")
+    assert xlsx.status_code == 200 and "kpi-2026-01-01-2026-02-28-en.xlsx" in xlsx.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(xlsx.data))["KPIs"]
+    header = [c.value for c in sheet[1]]
+    january = dict(zip(header, [c.value for c in sheet[2]]))
+    assert january["Net sales"] == 300.5 and january["Group"] == "all"  # XLSX keeps numbers as numbers
+    assert sheet.cell(row=2, column=header.index("Average check") + 1).number_format == "#,##0.00"
+    docx = client.get("/analytics/report.docx?from=2026-01-01&to=2026-02-28&lang=en")
+    document = Document(io.BytesIO(docx.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Programme KPI report" in text and "Average check = sum of purchase check totals" in text
+    assert len(document.inline_shapes) == 3  # the members, money and liability charts
+    assert "300.50" in [cell.text for row in document.tables[0].rows for cell in row.cells]
+    assert client.get("/analytics/report.pdf").status_code == 404
+    assert client.get("/analytics/report.docx?lang=de").status_code == 400

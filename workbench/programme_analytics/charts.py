@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from matplotlib.figure import Figure
 
 from analytics import charts
 from analytics.kpi.cohorts import Cohort
@@ -16,30 +17,43 @@ def _floats(report: KPIReport, code: str) -> tuple[list, list[float | None]]:  #
     return [p for p, _v in points], [None if v is None else float(v) for _p, v in points]
 
 
-def members_chart(report: KPIReport) -> str:
+def members_figure(report: KPIReport) -> Figure:
     x, active = _floats(report, "active_members")
     _x, new = _floats(report, "new_members")
-    return charts.svg(charts.line_chart(
+    return charts.line_chart(
         _("Active and new members"), _("Period start"), _("Members"),
         [charts.Line(str(KPI_TITLES["active_members"]), x, active), charts.Line(str(KPI_TITLES["new_members"]), x, new)],
-    ))
+    )
+
+
+def money_figure(report: KPIReport, currency: str) -> Figure:
+    x, check = _floats(report, "average_check")
+    _x, per_member = _floats(report, "sales_per_member")
+    return charts.line_chart(
+        _("Average check and sales per member"), _("Period start"), _("Money, %(currency)s", currency=currency),
+        [charts.Line(str(KPI_TITLES["average_check"]), x, check), charts.Line(str(KPI_TITLES["sales_per_member"]), x, per_member)],
+    )
+
+
+def liability_figure(report: KPIReport, currency: str) -> Figure:
+    # Outstanding points are measured at each period's end; the axis shows the period's start.
+    x, liability = _floats(report, "liability")
+    return charts.line_chart(
+        _("Points liability at period end"), _("Period start"), _("Liability, %(currency)s", currency=currency),
+        [charts.Line(str(KPI_TITLES["liability"]), x, liability)],
+    )
+
+
+def members_chart(report: KPIReport) -> str:
+    return charts.svg(members_figure(report))
 
 
 def money_chart(report: KPIReport, currency: str) -> str:
-    x, check = _floats(report, "average_check")
-    _x, per_member = _floats(report, "sales_per_member")
-    return charts.svg(charts.line_chart(
-        _("Average check and sales per member"), _("Period start"), _("Money, %(currency)s", currency=currency),
-        [charts.Line(str(KPI_TITLES["average_check"]), x, check), charts.Line(str(KPI_TITLES["sales_per_member"]), x, per_member)],
-    ))
+    return charts.svg(money_figure(report, currency))
 
 
 def liability_chart(report: KPIReport, currency: str) -> str:
-    x, liability = _floats(report, "liability")
-    return charts.svg(charts.line_chart(
-        _("Points liability at period end"), _("Period end"), _("Liability, %(currency)s", currency=currency),
-        [charts.Line(str(KPI_TITLES["liability"]), x, liability)],
-    ))
+    return charts.svg(liability_figure(report, currency))
 
 
 def cohort_chart(cohorts: list[Cohort]) -> str:

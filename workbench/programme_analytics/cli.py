@@ -275,10 +275,15 @@ def pilot_suggest(pilot: str, date_from: dt.datetime, date_to: dt.datetime, excl
 @click.option("--to", "date_to", type=DATE, default=None, help="kpi only")
 @click.option("--period", type=click.Choice([p.value for p in Period]), default="month")
 @click.option("--by", type=click.Choice(["programme", "store", "direction", "region", "tier"]), default="programme")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", help="kpi .xlsx/.docx only")
 @with_appcontext
 def export_command(what: str, output: Path, date_from: dt.datetime | None, date_to: dt.datetime | None,
-                   period: str, by: str) -> None:
-    """Stream transactions, members or KPIs to CSV for BI tools (UTF-8, comma separated)."""
+                   period: str, by: str, lang: str) -> None:
+    """Stream transactions, members or KPIs to CSV for BI tools (UTF-8, comma separated); KPIs
+    also as a report: -o FILE.xlsx or FILE.docx (--lang ru|en)."""
+    if what == "kpi" and output.suffix in (".xlsx", ".docx"):
+        _kpi_document(output, date_from, date_to, period, by, lang)
+        return
     with db.engine.connect() as conn, output.open("w", newline="", encoding="utf-8") as handle:
         if what == "transactions":
             count = write_csv(handle, TRANSACTION_COLUMNS, transaction_rows(conn))
@@ -290,6 +295,20 @@ def export_command(what: str, output: Path, date_from: dt.datetime | None, date_
             report = kpi_report(conn, date_from.date(), date_to.date(), Period(period), parse_dimension(by))
             count = write_csv(handle, kpi_columns(), kpi_rows(report))
     click.echo(f"{count} rows -> {output}")
+
+
+def _kpi_document(output: Path, date_from: dt.datetime | None, date_to: dt.datetime | None, period: str, by: str,
+                  lang: str) -> None:
+    from analytics.kpi.report import programme_currency
+    from workbench.programme_analytics.documents import kpi_docx, kpi_xlsx
+
+    if date_from is None or date_to is None:
+        _fail("export kpi needs --from and --to")
+    with db.engine.connect() as conn:
+        report = kpi_report(conn, date_from.date(), date_to.date(), Period(period), parse_dimension(by))
+        currency = programme_currency(conn)
+    output.write_bytes(kpi_xlsx(report, lang) if output.suffix == ".xlsx" else kpi_docx(report, lang, currency))
+    click.echo(f"{len(report.rows)} rows -> {output}")
 
 
 COMMANDS: list[click.Command] = [kpi_command, rollups_command, forecast_group, pilot_group, export_command]

@@ -85,6 +85,32 @@ def kpi_json(code: str) -> Response:
     return jsonify(report_json(report, [code]))
 
 
+REPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@bp.get("/report.<kind>")
+@any_role()
+def report_file(kind: str) -> Response:
+    """The KPI report as XLSX or DOCX, in Russian or English (?lang=ru|en)."""
+    from workbench.programme_analytics.documents import kpi_docx, kpi_xlsx
+
+    if kind not in REPORT_TYPES:
+        abort(404)
+    language = request.args.get("lang", "ru")
+    if language not in ("ru", "en"):
+        abort(400, description=_("lang must be ru or en"))
+    date_from, date_to, period = _window()
+    with db.engine.connect() as conn:
+        report = kpi_report(conn, date_from, date_to, period, use_rollups=True)
+        currency = programme_currency(conn)
+    body = kpi_xlsx(report, language) if kind == "xlsx" else kpi_docx(report, language, currency)
+    name = f"kpi-{date_from.isoformat()}-{date_to.isoformat()}-{language}.{kind}"
+    return Response(body, mimetype=REPORT_TYPES[kind], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 def _codes(name: str) -> list[str]:
     return [c.strip().upper() for c in request.args.get(name, "").split(",") if c.strip()]
 
