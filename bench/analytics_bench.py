@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,11 @@ from sqlalchemy.engine import Engine
 
 import workbench.models  # noqa: F401  (every table, so drop_all sees the workbench's too)
 from analytics.kpi.cohorts import cohort_table
+from analytics.forecast.members import fit_summary, ledger_purchases
+from analytics.forecast.summary import summarise
+from analytics.kpi.facts import Dimension
 from analytics.kpi.report import kpi_report
+from analytics.rollups.refresh import refresh_rollups, rollup_cohorts
 from analytics.periods import Period
 from loyalty_core.db import make_engine, metadata
 
@@ -80,23 +83,56 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def dashboard(engine: Engine) -> None:
+def dashboard(engine: Engine, rollups: bool = False) -> None:
+    """What the dashboard page reads: monthly KPIs and the cohort table."""
     with engine.connect() as conn:
-        kpi_report(conn, FIRST, LAST, Period.month)
-        cohort_table(conn, FIRST, LAST, Period.month)
+        report = kpi_report(conn, FIRST, LAST, Period.month, use_rollups=rollups)
+        assert (report.as_of is not None) == rollups
+        if rollups:
+            assert rollup_cohorts(conn, FIRST, LAST, Period.month) is not None
+        else:
+            cohort_table(conn, FIRST, LAST, Period.month)
 
 
-def export_peak(url: str) -> tuple[float, int, float]:
-    """Seconds, rows and peak RSS (MiB) of `workbench export transactions` in a child process."""
-    out = Path(tempfile.mkdtemp()) / "transactions.csv"
-    env = {**os.environ, "DATABASE_URL": url}
+def refresh(engine: Engine, units: tuple[Period, ...], dimensions: tuple[Dimension | None, ...]) -> None:
+    with engine.begin() as conn:
+        refresh_rollups(conn, units, dimensions, now=dt.datetime(2026, 11, 30, 23, tzinfo=dt.timezone.utc))
+
+
+def forecast(engine: Engine, members: int) -> tuple[float, float, int]:
+    """Seconds to read the purchases and to fit, on the first `members` members' purchases."""
     started = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv/bin/workbench"), "export", "transactions", "-o", str(out)], check=True, env=env,
-                   capture_output=True)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    rows = sum(1 for _ in out.open()) - 1
-    return seconds, rows, peak
+    with engine.connect() as conn:
+        rows = list(ledger_purchases(conn))
+    wanted = set(sorted({member for member, _day, _amount in rows})[:members])
+    summary = summarise((r for r in rows if r[0] in wanted), LAST)
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    fit_summary(summary)
+    return read, time.perf_counter() - started, len(summary)
+
+
+def _peak_of(args: list[str], url: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of `workbench ARGS`, measured by a small Python parent: the
+    peak of a child forked from this (large) process would include this process's pages."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", probe, str(ROOT / ".venv/bin/workbench"), *args], check=True,
+                         capture_output=True, text=True, env={**os.environ, "DATABASE_URL": url})
+    seconds, peak = out.stdout.split()
+    return float(seconds), float(peak)
+
+
+def export_peak(url: str) -> tuple[float, int, float, float]:
+    """`workbench export transactions`: seconds, rows, peak MiB, and the peak of the command
+    doing nothing (Flask, numpy, scipy, matplotlib imported) for comparison."""
+    out = Path(tempfile.mkdtemp()) / "transactions.csv"
+    _, baseline = _peak_of(["export", "--help"], url)
+    seconds, peak = _peak_of(["export", "transactions", "-o", str(out)], url)
+    with out.open() as handle:
+        rows = sum(1 for _ in handle) - 1
+    return seconds, rows, peak, baseline
 
 
 def main() -> None:
@@ -105,6 +141,7 @@ def main() -> None:
     parser.add_argument("--transactions", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-populate", action="store_true")
+    parser.add_argument("--only-export", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url:
@@ -114,13 +151,23 @@ def main() -> None:
         started = time.perf_counter()
         populate(engine, args.members, args.transactions)
         print(f"populated {args.transactions:,} transactions, {args.members:,} members in {time.perf_counter() - started:.1f} s")
+    if args.only_export:
+        seconds, rows, peak, baseline = export_peak(url)
+        print(f"CSV export: {rows:,} transactions in {seconds:.1f} s, peak memory {peak:.0f} MiB "
+              f"(the command doing nothing: {baseline:.0f} MiB)")
+        return
     print(f"dashboard live (monthly KPIs + cohort table): {median_seconds(lambda: dashboard(engine), args.runs):.2f} s")
-    with engine.connect() as conn:
-        for unit in (Period.week, Period.day):
-            print(f"KPIs live by {unit.value} and store: "
-                  f"{median_seconds(lambda: kpi_report(conn, FIRST, LAST, unit), 1):.2f} s")
-    seconds, rows, peak = export_peak(url)
-    print(f"CSV export: {rows:,} transactions in {seconds:.1f} s, peak memory {peak:.0f} MiB")
+    everything = (None, *Dimension)
+    print(f"rollup refresh, month x programme+4 dimensions: "
+          f"{median_seconds(lambda: refresh(engine, (Period.month,), everything), 1):.1f} s")
+    print(f"rollup refresh, week and day x programme: "
+          f"{median_seconds(lambda: refresh(engine, (Period.week, Period.day), (None,)), 1):.1f} s")
+    print(f"dashboard from rollups: {median_seconds(lambda: dashboard(engine, rollups=True), args.runs) * 1000:.0f} ms")
+    read, fit, fitted = forecast(engine, 25_000)
+    print(f"forecast: {fitted:,} members, reading purchases {read:.1f} s, BG/NBD + Gamma-Gamma fit {fit:.2f} s")
+    seconds, rows, peak, baseline = export_peak(url)
+    print(f"CSV export: {rows:,} transactions in {seconds:.1f} s, peak memory {peak:.0f} MiB "
+          f"(the command doing nothing: {baseline:.0f} MiB)")
 
 
 if __name__ == "__main__":

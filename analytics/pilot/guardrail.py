@@ -14,7 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from analytics.pilot.did import Effect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy and scipy load only when an effect is computed
+    from analytics.pilot.did import Effect
 
 DEFAULT_THRESHOLD = 0.05
 DEFAULT_CONFIDENCE = 0.90

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from analytics.pilot.did import Effect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy and scipy load only when an effect is computed
+    from analytics.pilot.did import Effect
 
 DEFAULT_MATERIAL = 0.03  # the smallest lift worth acting on, unless the plan says otherwise
 

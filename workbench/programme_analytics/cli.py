@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from flask.cli import with_appcontext
@@ -29,16 +29,17 @@ from flask.cli import with_appcontext
 from analytics.export import (
     MEMBER_COLUMNS, TRANSACTION_COLUMNS, kpi_columns, kpi_rows, member_rows, transaction_rows, write_csv,
 )
-from analytics.forecast.members import HORIZONS, Fit, fit_ledger, fit_summary, member_forecasts
-from analytics.forecast.purchase_log import PurchaseLogError, read_purchase_log
-from analytics.forecast.summary import summarise
+from analytics.forecast.purchase_log import PurchaseLogError
 from analytics.kpi.definitions import KPIS
 from analytics.kpi.report import kpi_report
 from analytics.periods import Period
-from analytics.pilot.evaluation import PILOT_METRICS, PilotError, evaluate_pilot, store_histories
-from analytics.pilot.matching import suggest_controls
 from workbench.extensions import db
 from workbench.programme_analytics.service import evaluation_json, parse_dimension, report_json
+
+if TYPE_CHECKING:  # numpy and scipy load when a fit or an evaluation runs, not with every command
+    from analytics.forecast.members import Fit
+
+PILOT_KPIS = ("average_check", "purchase_frequency", "sales_per_store", "retention")  # analytics.pilot.evaluation
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -142,6 +143,10 @@ def forecast_fit(as_json: bool, csv_file: Path | None, customer_column: str | No
 
 def _fit(csv_file: Path | None, customer_column: str | None, date_column: str | None, date_format: str,
          amount_column: str | None, calibration_end: dt.date | None, holdout_end: dt.date | None) -> Fit:
+    from analytics.forecast.members import fit_ledger, fit_summary
+    from analytics.forecast.purchase_log import read_purchase_log
+    from analytics.forecast.summary import summarise
+
     if csv_file is None:
         with db.engine.connect() as conn:
             return fit_ledger(conn, calibration_end, holdout_end)
@@ -157,6 +162,8 @@ def _fit(csv_file: Path | None, customer_column: str | None, date_column: str | 
 @with_appcontext
 def forecast_members(output: Path, calibration_end: dt.datetime | None) -> None:
     """Per member: P(alive), expected purchases and value in the next 30/90/365 days, as CSV."""
+    from analytics.forecast.members import HORIZONS, fit_ledger, member_forecasts
+
     try:
         with db.engine.connect() as conn:
             fit = fit_ledger(conn, _day(calibration_end))
@@ -198,6 +205,8 @@ def _with_pilot_options(command: Any) -> Any:
 def pilot_evaluate(pilot: str, control: str, date_from: dt.datetime, date_to: dt.datetime, pre_weeks: int | None,
                    as_json: bool) -> None:
     """Difference-in-differences of each pilot KPI, with its interval and a plain verdict."""
+    from analytics.pilot.evaluation import PilotError, evaluate_pilot
+
     try:
         with db.engine.connect() as conn:
             evaluation = evaluate_pilot(conn, _codes(pilot), _codes(control), date_from.date(), date_to.date(), pre_weeks)
@@ -222,11 +231,13 @@ def pilot_evaluate(pilot: str, control: str, date_from: dt.datetime, date_to: dt
 def pilot_guardrail(pilot: str, control: str, date_from: dt.datetime, date_to: dt.datetime, pre_weeks: int | None,
                     threshold: float, limits: tuple[str, ...], confidence: float, block_inconclusive: bool) -> None:
     """No KPI worse than -X% at the given confidence; exits 1 when the guardrail fails."""
-    thresholds = {metric: threshold / 100 for metric in PILOT_METRICS}
+    from analytics.pilot.evaluation import PilotError, evaluate_pilot
+
+    thresholds = {metric: threshold / 100 for metric in PILOT_KPIS}
     for limit in limits:
         metric, _, value = limit.partition("=")
-        if metric not in PILOT_METRICS or not value:
-            _fail(f"--limit {limit!r}: use KPI=percent with KPI one of {', '.join(PILOT_METRICS)}")
+        if metric not in PILOT_KPIS or not value:
+            _fail(f"--limit {limit!r}: use KPI=percent with KPI one of {', '.join(PILOT_KPIS)}")
         thresholds[metric] = float(value) / 100
     try:
         with db.engine.connect() as conn:
@@ -254,6 +265,9 @@ def pilot_guardrail(pilot: str, control: str, date_from: dt.datetime, date_to: d
 @with_appcontext
 def pilot_suggest(pilot: str, date_from: dt.datetime, date_to: dt.datetime, exclude: str, per_pilot: int) -> None:
     """Matched control stores for each pilot store, with the match quality."""
+    from analytics.pilot.evaluation import store_histories
+    from analytics.pilot.matching import suggest_controls
+
     with db.engine.connect() as conn:
         histories = store_histories(conn, date_from.date(), date_to.date())
     codes = set(_codes(pilot))

@@ -10,7 +10,10 @@ from typing import Any
 from analytics.kpi.definitions import KPIS
 from analytics.kpi.facts import Dimension
 from analytics.kpi.report import KPIReport
-from analytics.pilot.evaluation import PilotEvaluation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analytics.pilot.evaluation import PilotEvaluation
 
 
 def parse_dimension(value: str | None) -> Dimension | None:

@@ -15,12 +15,9 @@ from analytics.kpi.definitions import KPIS
 from analytics.kpi.report import kpi_report, programme_currency
 from analytics.periods import Period
 from analytics.rollups.refresh import rollup_cohorts
-from analytics.pilot.evaluation import PilotError, evaluate_pilot, store_histories
-from analytics.pilot.matching import control_set, suggest_controls
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
-from workbench.programme_analytics import charts
 from workbench.programme_analytics.labels import GUARDRAIL_STATUS, KPI_TITLES, statement
 from workbench.programme_analytics.service import parse_dimension, report_json
 
@@ -53,6 +50,7 @@ def _window() -> tuple[dt.date, dt.date, Period]:
 @any_role()
 def dashboard() -> str:
     """KPIs of the programme over time, the cohort heat map and the liability curve."""
+    from workbench.programme_analytics import charts  # matplotlib loads with the first chart, not at start-up
     date_from, date_to, period = _window()
     with db.engine.connect() as conn:
         report = kpi_report(conn, date_from, date_to, period, use_rollups=True)
@@ -119,6 +117,9 @@ def _codes(name: str) -> list[str]:
 @roles_required(Role.rollout_manager, Role.approver)
 def pilot() -> str:
     """Pilot stores against control stores: chart, verdict per KPI, guardrail."""
+    from analytics.pilot.evaluation import PilotError, evaluate_pilot, store_histories
+    from analytics.pilot.matching import control_set, suggest_controls
+    from workbench.programme_analytics import charts
     pilots, controls = _codes("pilot"), _codes("control")
     context: dict[str, Any] = {"pilot_codes": ",".join(pilots), "control_codes": ",".join(controls), "titles": KPI_TITLES,
                                "statuses": GUARDRAIL_STATUS, "evaluation": None, "suggestions": None, "error": None}
