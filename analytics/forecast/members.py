@@ -94,3 +94,10 @@ def member_forecasts(fit: Fit) -> Iterator[MemberForecast]:
 
 def _money(value: np.floating) -> Decimal:
     return Decimal(repr(float(value))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def holdout_chart_series(fit: Fit) -> tuple[list[float], list[float], list[float]]:
+    """Week numbers after calibration, expected and actual purchases per holdout week."""
+    weeks = len(fit.summary.holdout_weekly)
+    first = float(np.ceil(fit.summary.age.max())) + 1 if len(fit.summary) else 1.0
+    return [first + w for w in range(weeks)], fit.weekly_expected(weeks), [float(v) for v in fit.summary.holdout_weekly]

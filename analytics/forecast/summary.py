@@ -30,6 +30,7 @@ class RFMSummary:
     monetary: npt.NDArray[np.float64]  # mean spend of the repeat purchase days (0 when x = 0)
     holdout_purchases: npt.NDArray[np.float64]  # purchase days after calibration, to holdout end
     holdout_weeks: float  # length of the holdout period (0 without one)
+    holdout_weekly: npt.NDArray[np.float64]  # purchase days of the cohort in each holdout week
 
     def __len__(self) -> int:
         return len(self.customers)
@@ -50,11 +51,15 @@ def summarise(
             continue
         days[customer][day] += amount
     customers, rows = [], []
+    weekly: dict[int, int] = defaultdict(int)
     for customer, spend_by_day in days.items():
         calibration = sorted(d for d in spend_by_day if d <= calibration_end)
         if not calibration:
             continue  # first seen in the holdout: not part of the calibration cohort
         repeat = calibration[1:]
+        for day in spend_by_day:
+            if day > calibration_end:  # the day after calibration ends opens holdout week 0
+                weekly[((day - calibration_end).days - 1) // 7] += 1
         customers.append(customer)
         rows.append(
             (
@@ -67,4 +72,5 @@ def summarise(
         )
     table = np.array(rows, dtype=np.float64).reshape(-1, 5)
     holdout_weeks = (holdout_end - calibration_end).days / DAYS_PER_PERIOD if holdout_end else 0.0
-    return RFMSummary(customers, table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4], holdout_weeks)
+    per_week = np.array([weekly.get(w, 0) for w in range(int(np.ceil(holdout_weeks)))], dtype=np.float64)
+    return RFMSummary(customers, table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4], holdout_weeks, per_week)

@@ -16,7 +16,7 @@ from sqlalchemy import BigInteger, Select, and_, case, cast, distinct, func, lit
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from analytics.periods import Period, index_of, sql_period_index
+from analytics.periods import Period, end_of, index_of, sql_period_index, start_of
 from loyalty_core.ledger.enums import EntryKind, TransactionKind
 from loyalty_core.ledger.models import LedgerEntry, Member, Transaction
 from loyalty_core.stores.models import Store
@@ -67,8 +67,6 @@ class Window:
 
     def bounds(self, extra: int = 0) -> tuple[dt.datetime, dt.datetime]:
         """UTC instants from the first period's start to the end of the last (+ `extra` periods)."""
-        from analytics.periods import end_of, start_of
-
         start, end = start_of(self.unit, self.first), end_of(self.unit, self.last + extra)
         return _midnight(start), _midnight(end)
 

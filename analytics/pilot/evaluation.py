@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from analytics.kpi.facts import Dimension, Facts, FactTable, Window, gather
-from analytics.periods import Period, index_of, start_of
+from analytics.periods import Period, start_of
 from analytics.pilot.did import Effect, diff_in_diff
 from analytics.pilot.guardrail import GuardrailResult, check_guardrails
 from analytics.pilot.matching import StoreHistory

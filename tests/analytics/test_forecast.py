@@ -21,6 +21,7 @@ def test_the_sample_is_set_up_as_the_paper_does(cdnow) -> None:  # type: ignore[
     assert len(cdnow) == 2357
     assert cdnow.holdout_weeks == 39.0  # weeks 40-78
     assert cdnow.holdout_purchases.sum() == 1882  # purchase days in the holdout
+    assert len(cdnow.holdout_weekly) == 39 and cdnow.holdout_weekly.sum() == 1882  # per week, for the chart
     # A customer first seen on 1997-01-01 has T = 272 days = 38.86 weeks.
     assert cdnow.age.max() == pytest.approx(272 / 7)
 

@@ -35,9 +35,12 @@ def test_forecast_fit_reads_an_external_purchase_log_with_a_holdout(app: Flask, 
     result = app.test_cli_runner().invoke(args=[
         "forecast", "fit", "--json", "--csv", str(log), "--customer-column", "customer", "--date-column", "date",
         "--date-format", "%Y%m%d", "--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30",
+        "--chart", str(tmp_path / "holdout.svg"),
     ])
     assert result.exit_code == 0, result.output
     fit = json.loads(result.output)
+    chart = (tmp_path / "holdout.svg").read_text()
+    assert "Expected (BG/NBD), total 1,653" in chart and "Actual, total 1,882" in chart
     assert (round(fit["r"], 3), round(fit["alpha"], 3), round(fit["a"], 3), round(fit["b"], 3)) == (0.243, 4.414, 0.793, 2.426)
     assert abs(fit["holdout_expected"] - 1653) <= 1653 * 0.005 and fit["holdout_actual"] == 1882
 

@@ -123,15 +123,21 @@ def _fit_payload(fit: Fit) -> dict[str, Any]:
 @click.option("--amount-column", default=None, help="Optional: fits the spend model too.")
 @click.option("--calibration-end", type=DATE, default=None, help="Last day of calibration (default: today).")
 @click.option("--holdout-end", type=DATE, default=None, help="Last day of a holdout to compare against.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With a holdout: expected vs actual purchases per week, as .svg or .png.")
 @with_appcontext
 def forecast_fit(as_json: bool, csv_file: Path | None, customer_column: str | None, date_column: str | None,
                  date_format: str, amount_column: str | None, calibration_end: dt.datetime | None,
-                 holdout_end: dt.datetime | None) -> None:
+                 holdout_end: dt.datetime | None, chart: Path | None) -> None:
     """Fit the model and print r, alpha, a and b (and the holdout check when one is given)."""
     try:
         fit = _fit(csv_file, customer_column, date_column, date_format, amount_column, _day(calibration_end), _day(holdout_end))
     except (PurchaseLogError, ValueError) as error:
         _fail(str(error))
+    if chart is not None:
+        if not fit.summary.holdout_weeks:
+            _fail("--chart needs --holdout-end (it compares the forecast with what happened)")
+        _holdout_chart(fit, chart)
     payload = _fit_payload(fit)
     if as_json:
         click.echo(json.dumps(payload, indent=2))
@@ -139,6 +145,20 @@ def forecast_fit(as_json: bool, csv_file: Path | None, customer_column: str | No
     for key in ("customers", "repeat_purchases", "r", "alpha", "a", "b", "holdout_expected", "holdout_actual"):
         if key in payload:
             click.echo(f"{key}\t{payload[key]}")
+
+
+def _holdout_chart(fit: Fit, path: Path) -> None:
+    from analytics import charts
+    from analytics.forecast.members import holdout_chart_series
+
+    weeks, expected, actual = holdout_chart_series(fit)
+    figure = charts.line_chart(
+        "Repeat purchases per week: forecast vs actual", "Week since the calibration began",
+        "Purchases (days with a purchase)",
+        [charts.Line(f"Expected (BG/NBD), total {sum(expected):,.0f}", weeks, expected),
+         charts.Line(f"Actual, total {sum(actual):,.0f}", weeks, actual)],
+    )
+    path.write_bytes(charts.png(figure) if path.suffix == ".png" else charts.svg(figure).encode("utf-8"))
 
 
 def _fit(csv_file: Path | None, customer_column: str | None, date_column: str | None, date_format: str,
