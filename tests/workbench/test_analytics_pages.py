@@ -101,3 +101,12 @@ def test_the_kpi_report_downloads_as_xlsx_and_docx(app: Flask, login_as: Callabl
     assert "300.50" in [cell.text for row in document.tables[0].rows for cell in row.cells]
     assert client.get("/analytics/report.pdf").status_code == 404
     assert client.get("/analytics/report.docx?lang=de").status_code == 400
+
+
+def test_a_programme_without_purchases_still_shows_its_dashboard(login_as: Callable[[str], FlaskClient]) -> None:
+    client = login_as("rollout_manager")
+    page = client.get("/analytics/?period=week")
+    assert page.status_code == 200 and page.get_data(as_text=True).count("<svg") == 3  # no cohort yet: no heat map
+    assert client.get("/analytics/?from=2026-13-01").status_code == 400
+    unknown = client.get("/analytics/pilot?pilot=R001,R002&control=R003,R004&from=2026-03-02&to=2026-03-29")
+    assert "pilot: no store R001, R002" in unknown.get_data(as_text=True)  # said on the page, nothing drawn
