@@ -5,31 +5,32 @@ own language."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+# N_ is one of the keywords pybabel extracts without options; here it is the lazy gettext.
+from flask_babel import lazy_gettext as N_
 
 from analytics.pilot.guardrail import Status
 from analytics.pilot.verdict import Finding, Verdict
 
 KPI_TITLES = {
-    "active_members": _l("Active members"),
-    "new_members": _l("New members"),
-    "retention": _l("Retention"),
-    "purchase_frequency": _l("Purchase frequency"),
-    "average_check": _l("Average check"),
-    "net_sales": _l("Net sales"),
-    "sales_per_member": _l("Sales per member"),
-    "sales_per_store": _l("Sales per store"),
-    "points_issued": _l("Points issued"),
-    "points_redeemed": _l("Points redeemed"),
-    "points_expired": _l("Points expired"),
-    "liability": _l("Points liability"),
-    "breakage_rate": _l("Breakage rate"),
+    "active_members": N_("Active members"),
+    "new_members": N_("New members"),
+    "retention": N_("Retention"),
+    "purchase_frequency": N_("Purchase frequency"),
+    "average_check": N_("Average check"),
+    "net_sales": N_("Net sales"),
+    "sales_per_member": N_("Sales per member"),
+    "sales_per_store": N_("Sales per store"),
+    "points_issued": N_("Points issued"),
+    "points_redeemed": N_("Points redeemed"),
+    "points_expired": N_("Points expired"),
+    "liability": N_("Points liability"),
+    "breakage_rate": N_("Breakage rate"),
 }
 
 GUARDRAIL_STATUS = {
-    Status.passed: _l("passed"),
-    Status.inconclusive: _l("cannot tell"),
-    Status.breached: _l("breached"),
+    Status.passed: N_("passed"),
+    Status.inconclusive: N_("cannot tell"),
+    Status.breached: N_("breached"),
 }
 
 
