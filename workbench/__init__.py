@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from workbench.inventories.views import bp as inventories_bp
     from workbench.processes.views import bp as processes_bp
     from workbench.programme.views import bp as programme_bp
+    from workbench.programme_analytics.views import bp as analytics_bp
     from workbench.projects.views import bp as projects_bp
     from workbench.requirements.views import bp as requirements_bp
     from workbench.notifications.views import bp as notifications_bp
@@ -138,6 +139,6 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
         requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, jobs_bp, signoff_bp, stages_bp, notifications_bp,
-        rollout_bp,
+        rollout_bp, analytics_bp,
     ):
         app.register_blueprint(blueprint)

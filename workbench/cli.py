@@ -17,6 +17,7 @@
     workbench signoff submit --project KEY --approvers a,b,c [--rule all|N] [--required a] [--version LABEL]
     workbench signoff status --project KEY [--json] | approve REVISION --as USER | reject REVISION --as USER --reason TEXT
     workbench signoff sheet|package --project KEY -o FILE.docx [--lang ru|en]
+    workbench kpi | forecast fit|members | pilot evaluate|guardrail|suggest | export   (programme analytics)
     workbench db upgrade                                (Flask-Migrate)
 """
 
@@ -52,6 +53,7 @@ from workbench.serving import FIRST_ADMIN_HINT, pos_group, serve
 from workbench.settings import is_production, production_variable
 from workbench.signoff.cli import signoff_group, stages_command
 from workbench.rollout.cli import import_command, rollout_group
+from workbench.programme_analytics.cli import COMMANDS as ANALYTICS_COMMANDS
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -374,7 +376,8 @@ def _print_logins(created: list[tuple[str, ...]]) -> None:
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
     user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group, pos_group, jobs_group, signoff_group, stages_command, rollout_group,
+    capabilities_command, gap_group, accept_group, pos_group, jobs_group, signoff_group, stages_command,
+    rollout_group, *ANALYTICS_COMMANDS,
 ]
 
 

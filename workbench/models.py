@@ -1,6 +1,7 @@
 """Imports every table of the product (core and workbench), for Alembic and the tests."""
 
 import loyalty_core.models  # noqa: F401
+import analytics.rollups.tables  # noqa: F401  (the KPI rollups share the product's metadata)
 from workbench.audit.models import AuditEntry  # noqa: F401
 from workbench.auth.models import User  # noqa: F401
 from workbench.projects.models import Project, ProjectMember  # noqa: F401

@@ -229,7 +229,9 @@ class ProgramConfig(_Strict):
     def _known_zone(cls, value: str) -> str:
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # OSError: read from the `tzdata` package (installed when matplotlib's dateutil is), a
+        # folder of zones such as 'America' raises IsADirectoryError instead of "not found".
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown time zone '{value}' (use an IANA name like Europe/Moscow)") from None
         return value
 

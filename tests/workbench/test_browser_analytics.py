@@ -1,0 +1,45 @@
+"""A rollout manager opens the pilot evaluation in a real browser (Chromium via Playwright, CSRF
+on, Russian browser locale) and sees the pilot-vs-control chart and the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.analytics.pilot_ledger import CONTROLS, PILOT_END, PILOT_START, PILOTS, generate_pilot_ledger
+from tests.workbench.browser_support import serving, signed_in_page
+from tests.workbench.conftest import make_app
+from workbench.extensions import db
+
+
+@pytest.fixture
+def live_pilot_server(tmp_path: Path) -> Iterator[str]:
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        generate_pilot_ledger(db.engine, lift=0.10)
+    with serving(app) as base:
+        yield base
+
+
+def test_a_rollout_manager_sees_the_pilot_chart_and_verdict(live_pilot_server: str) -> None:
+    base = live_pilot_server
+    with signed_in_page(base, role="rollout_manager") as page:
+        page.goto(f"{base}/analytics/")
+        page.click(f"a[href='/analytics/pilot']")
+        page.fill("input[name=pilot]", ",".join(PILOTS))
+        page.fill("input[name=control]", ",".join(CONTROLS))
+        page.fill("input[name=from]", PILOT_START.isoformat())
+        page.fill("input[name=to]", PILOT_END.isoformat())
+        page.click("button[type=submit].primary")
+        chart = page.locator("#pilot-chart svg")
+        chart.wait_for()
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 150  # drawn, not an empty tag
+        verdicts = page.locator("#verdict li")
+        assert verdicts.count() == 4  # average check, frequency, sales per store, retention
+        # The average check verdict is a lift, with its interval in the sentence.
+        lift = page.locator("#verdict li.lift").first.inner_text()
+        assert "+" in lift and "%" in lift
+        assert page.locator("#guardrail").is_visible()
