@@ -31,7 +31,7 @@ RETURN = TransactionKind.return_.value
 class Dimension(str, Enum):
     store = "store"
     direction = "direction"
-    region = "region"  # the store's city, until stores carry a region of their own
+    region = "region"  # the store's region (the register's column)
     tier = "tier"
 
 
@@ -84,7 +84,7 @@ def _group(dimension: Dimension | None, tier: Any = Transaction.tier) -> ColumnE
         None: literal(ALL),
         Dimension.store: Store.code,
         Dimension.direction: Store.direction,
-        Dimension.region: func.nullif(Store.city, ""),
+        Dimension.region: func.nullif(Store.region, ""),
         Dimension.tier: tier,
     }
     return func.coalesce(expressions[dimension], NONE)

@@ -28,9 +28,9 @@ class LedgerBuilder:
         self.members: dict[str, uuid.UUID] = {}
         self.accounts: dict[str, int] = {}
 
-    def store(self, code: str, direction: str, city: str = "") -> None:
+    def store(self, code: str, direction: str, region: str = "") -> None:
         self.stores[code] = self.conn.execute(
-            insert(Store).values(code=code, direction=direction, city=city, api_key_hash=f"hash-{code}").returning(Store.id)
+            insert(Store).values(code=code, direction=direction, region=region, api_key_hash=f"hash-{code}").returning(Store.id)
         ).scalar_one()
 
     def member(self, name: str, enrolled: str, store: str | None = None) -> None:

@@ -25,8 +25,8 @@ def generate(engine: Engine, seed: int = 3) -> None:
     rng = random.Random(seed)
     with engine.begin() as conn:
         b = LedgerBuilder(conn)
-        for code, direction, city in STORES:
-            b.store(code, direction, city)
+        for code, direction, region in STORES:
+            b.store(code, direction, region)
         for m in range(40):
             b.member(f"M{m}", f"2026-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:59", rng.choice(STORES)[0])
         for _ in range(300):
