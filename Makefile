@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test system-packages system-packages-test bench clean
+.PHONY: run test install install-test system-packages system-packages-test bench clean translations
 
 # Debian packages pip cannot provide: cairo and a Cyrillic font for the DOCX diagrams, and
 # Chromium for the browser tests (see tools/system-packages.sh; skipped with a hint when not root).
@@ -52,3 +52,12 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache
+
+## translations: extract every marked string (Python and templates) and merge it into the .po
+## catalogues; then translate the new empty msgstr entries (tests/workbench/test_i18n_catalogue.py
+## names them). The app compiles the catalogues itself when it starts.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=loyalty-workbench \
+	  -o workbench/translations/messages.pot workbench
+	$(BIN)/pybabel update -i workbench/translations/messages.pot -d workbench/translations \
+	  --no-fuzzy-matching --ignore-obsolete

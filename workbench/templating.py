@@ -1,34 +1,79 @@
-"""Jinja filters. Times are stored in UTC and shown in the zone of DISPLAY_TIMEZONE."""
+"""Jinja filters. Times are stored in UTC and shown in the zone of DISPLAY_TIMEZONE; dates,
+numbers, money and counted points follow the page's language (Flask-Babel / CLDR)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from decimal import Decimal
 
+from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app
+from flask_babel import format_currency, format_date, format_decimal, get_locale, ngettext
 
 from loyalty_core.ledger.phone import mask_phone
-from loyalty_core.money import money_str
 
-DEFAULT_FORMAT = "%Y-%m-%d %H:%M"
+DEFAULT_CURRENCY = "RUB"  # the programme configuration's default currency (loyalty_core.config.schema)
+# Date and time in tables: compact and sortable by eye. English keeps the ISO form the workbench
+# always showed; other languages take their CLDR "short" pattern ("04.12.2026, 16:40" in Russian).
+_DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm"}
 
 
-def localtime(value: dt.datetime | None, fmt: str = DEFAULT_FORMAT) -> str:
-    """`value` (UTC) as wall-clock time of the display zone; '' for None.
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow")
 
-    A naive value is taken as UTC: that is what the database holds (see UTCDateTime), whereas
-    the server's own zone says nothing about the people reading the page.
-    """
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    # A naive value is UTC: that is what the database holds (see UTCDateTime), whereas the
+    # server's own zone says nothing about the people reading the page.
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+
+
+def localtime(value: dt.datetime | None, fmt: str | None = None) -> str:
+    """`value` (UTC) as wall-clock time of the display zone, in the page's language; '' for None.
+    An explicit strftime `fmt` (e.g. "%H:%M:%S" for the audit log) is kept as given."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    zone = zoneinfo.ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow")
-    return value.astimezone(zone).strftime(fmt)
+    local = _as_utc(value).astimezone(_zone())
+    if fmt is not None:
+        return local.strftime(fmt)
+    locale = get_locale()
+    language = locale.language if locale is not None else "en"
+    return babel_format_datetime(local, _DATETIME_PATTERNS.get(language, "short"), tzinfo=local.tzinfo, locale=locale)
+
+
+def long_date(value: dt.date | dt.datetime | None) -> str:
+    """A date as people write it: "4 декабря 2026 г." / "December 4, 2026"; '' for None.
+    A datetime is first moved to the display zone (its calendar day there)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _as_utc(value).astimezone(_zone()).date()
+    return str(format_date(value, "long"))
+
+
+def money(value: Decimal | int | str | None, currency: str = DEFAULT_CURRENCY) -> str:
+    """An amount in the page's language: "1 234,50 ₽" / "RUB 1,234.50"; '' for None."""
+    if value is None:
+        return ""
+    return str(format_currency(Decimal(value), currency))
+
+
+def number(value: Decimal | int | float | None) -> str:
+    """A number with the language's grouping and decimal sign ("1 234,5" / "1,234.5")."""
+    return "" if value is None else str(format_decimal(value))
+
+
+def points(value: int) -> str:
+    """A count of points with the right plural: 1 балл, 2 балла, 5 баллов / 1 point, 5 points."""
+    return str(ngettext("%(count)s point", "%(count)s points", int(value), count=format_decimal(int(value))))
 
 
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template of `app`."""
     app.add_template_filter(localtime, "localtime")
-    app.add_template_filter(money_str, "money")
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(money, "money")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(points, "points")
     app.add_template_filter(mask_phone, "masked")

@@ -26,11 +26,18 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(String(32))  # a Role value
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The language the user picked in the header ("ru"/"en"); None: the browser's Accept-Language.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     @property
     def is_active(self) -> bool:
         """Flask-Login refuses to sign in inactive users."""
         return self.active
+
+    @property
+    def role_label(self) -> str:
+        """The role as people read it, in the current language."""
+        return Role.parse(self.role).label
 
     def has_role(self, *roles: Role | str) -> bool:
         """True when the user holds one of `roles`; admins pass every role check."""
