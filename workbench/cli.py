@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import os
 import shutil
 import sys
@@ -41,7 +43,7 @@ from workbench.processes.cli import process_group
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     for problem in problems or []:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)
@@ -69,8 +71,8 @@ def config_validate(file: Path) -> None:
         _fail(error.detail)
     problems = validate_document(document)
     if problems:
-        _fail(f"{file.name}: {len(problems)} problem(s)", [str(p) for p in problems])
-    click.echo(f"{file.name}: valid")
+        _fail(gettext("%(name)s: %(count)s problem(s)", name=file.name, count=len(problems)), [str(p) for p in problems])
+    click.echo(gettext("%(name)s: valid", name=file.name))
 
 
 @config_group.command("load")
@@ -90,7 +92,7 @@ def config_load(file: Path, label: str | None, notes: str) -> None:
     except LoyaltyError as error:
         _domain_errors(error)
     click.echo(version.id)
-    click.echo(f"draft {version.label} (id {version.id}, sha256 {version.content_hash[:12]})", err=True)
+    click.echo(gettext("draft %(label)s (id %(id)s, sha256 %(value)s)", label=version.label, id=version.id, value=version.content_hash[:12]), err=True)
 
 
 @config_group.command("approve")
@@ -107,7 +109,7 @@ def config_approve(version: str, approved_by: str) -> None:
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
-    click.echo(f"approved {item.label} (sha256 {item.content_hash})")
+    click.echo(gettext("approved %(label)s (sha256 %(content_hash)s)", label=item.label, content_hash=item.content_hash))
 
 
 @config_group.command("list")
@@ -138,7 +140,7 @@ def store_add(code: str, direction: str, name: str, city: str) -> None:
     except LoyaltyError as error:
         _domain_errors(error)
     click.echo(key)
-    click.echo(f"store {store.code} ({direction}) added; keep the key above, it is not shown again", err=True)
+    click.echo(gettext("store %(code)s (%(direction)s) added; keep the key above, it is not shown again", code=store.code, direction=direction), err=True)
 
 
 @store_group.command("assign")
@@ -192,7 +194,7 @@ def points_expire() -> None:
     """Expire every point past its date (safe to run twice; cron it nightly)."""
     accounts, points = ledger.expire_points(db.session())
     db.session.commit()
-    click.echo(f"expired {points} points on {accounts} accounts")
+    click.echo(gettext("expired %(points)s points on %(accounts)s accounts", points=points, accounts=accounts))
 
 
 # --- demo and serving ------------------------------------------------------------------------
@@ -220,9 +222,9 @@ def demo(if_empty: bool, members: int) -> None:
     core_empty, project_missing = is_empty(db.session()), not has_demo_project(db.session())
     if not core_empty and not project_missing:
         if if_empty:
-            click.echo("the database already has data: demo not loaded")
+            click.echo(gettext("the database already has data: demo not loaded"))
             return
-        _fail("the database already has members; the demo loads only into an empty database")
+        _fail(gettext("the database already has members; the demo loads only into an empty database"))
     said = []  # printed once everything is committed
     if core_empty:
         summary = load_demo(db.session(), members=members)
@@ -251,7 +253,7 @@ def demo(if_empty: bool, members: int) -> None:
 
 
 def _print_logins() -> None:
-    click.echo("demo logins (username / password):")
+    click.echo(gettext("demo logins (username / password):"))
     for username, role, _, password in DEMO_USERS:
         click.echo(f"  {username:<11} {password:<16} {role}")
 
@@ -265,8 +267,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the workbench and the POS API with gunicorn (a production WSGI server)."""
     gunicorn = shutil.which("gunicorn", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     if gunicorn is None:
-        _fail("gunicorn is not installed in this environment (pip install -e .)")
-    click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{port}/api/v1/openapi.json")
+        _fail(gettext("gunicorn is not installed in this environment (pip install -e .)"))
+    click.echo(gettext("workbench: http://%(host)s:%(port)s/   POS API: http://%(host)s:%(port)s/api/v1/openapi.json", host=host, port=port))
     _print_logins()
     args = [gunicorn, "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-", "workbench.wsgi:app"]
     if threads > 1:

@@ -18,6 +18,14 @@ def select_choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
     return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
+def translated_choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    """Choices whose labels are msgids (enum labels marked with N_): each label is translated
+    when the form renders, in the language of that request, not of the first import."""
+    from flask_babel import lazy_gettext
+
+    return select_choices((value, lazy_gettext(label)) for value, label in pairs)
+
+
 def grouped_choices(groups: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> Any:
     """Choices of a SelectField shown in <optgroup>s, from (group label, (value, label) pairs)."""
     if SelectChoice is None:  # pragma: no cover - older WTForms takes a dict of groups

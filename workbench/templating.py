@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_decimal, get_locale, ngettext
+from flask_babel import format_currency, format_date, format_decimal, get_locale, gettext, ngettext
 
 from loyalty_core.ledger.phone import mask_phone
 
@@ -69,6 +69,24 @@ def points(value: int) -> str:
     return str(ngettext("%(count)s point", "%(count)s points", int(value), count=format_decimal(int(value))))
 
 
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); `direction` translates it
+
+
+_DIRECTIONS = {"retail": N_("retail"), "wholesale": N_("wholesale")}
+
+
+def direction(value: str) -> str:
+    """A direction (розница/опт) as people read it in the current language; unknown values as they are."""
+    return str(gettext(_DIRECTIONS[value])) if value in _DIRECTIONS else value
+
+
+def translate(msgid: str) -> str:
+    """`msgid` (an enum label, a stage name) in the current language, as plain text: unlike
+    `_()` in a template, whose result is markup, it is escaped like any other value."""
+    return str(gettext(msgid))
+
+
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template of `app`."""
     app.add_template_filter(localtime, "localtime")
@@ -77,3 +95,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(points, "points")
     app.add_template_filter(mask_phone, "masked")
+    app.add_template_filter(direction, "direction")
+    app.add_template_filter(translate, "t")

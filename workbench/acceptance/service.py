@@ -6,6 +6,8 @@ Plain functions taking a session; every change is audited in the caller's transa
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -127,7 +129,7 @@ def import_features(
     nothing is stored; the error lists every bad file with its line."""
     files = list(files)
     if len(files) > MAX_FILES:
-        raise AcceptanceError(f"at most {MAX_FILES} files at once")
+        raise AcceptanceError(gettext("at most %(MAX_FILES)s files at once", MAX_FILES=MAX_FILES))
     parsed: list[tuple[gherkin.ParsedFeature, str]] = []
     problems: list[str] = []
     for name, data in files:
@@ -146,7 +148,7 @@ def import_features(
     if problems:
         raise AcceptanceError("nothing imported: " + "; ".join(problems))
     if not parsed:
-        raise AcceptanceError("no .feature file to import")
+        raise AcceptanceError(gettext("no .feature file to import"))
     return [_store_feature(session, project, feature, text, actor=actor) for feature, text in parsed]
 
 
@@ -174,14 +176,14 @@ def list_features(session: Session, project: Project) -> list[Feature]:
 def get_feature(session: Session, feature_id: int) -> Feature:
     feature = session.get(Feature, feature_id)
     if feature is None:
-        raise AcceptanceError(f"no feature {feature_id}")
+        raise AcceptanceError(gettext("no feature %(feature_id)s", feature_id=feature_id))
     return feature
 
 
 def get_scenario(session: Session, scenario_id: int) -> Scenario:
     scenario = session.get(Scenario, scenario_id)
     if scenario is None:
-        raise AcceptanceError(f"no scenario {scenario_id}")
+        raise AcceptanceError(gettext("no scenario %(scenario_id)s", scenario_id=scenario_id))
     return scenario
 
 
@@ -232,7 +234,7 @@ def create_run(session: Session, project: Project, version: ConfigVersion, *, ac
         select(func.count(Scenario.id)).where(Scenario.project_id == project.id, Scenario.active.is_(True))
     ) or 0
     if not total:
-        raise AcceptanceError(f"project {project.key} has no scenario to run; import or write a feature first")
+        raise AcceptanceError(gettext("project %(key)s has no scenario to run; import or write a feature first", key=project.key))
     run = Run(
         project_id=project.id, config_version_id=version.id, config_label=version.label,
         config_hash=version.content_hash, status=RunStatus.queued.value, started_by=actor, total=total,
@@ -328,7 +330,7 @@ def _record(session: Session, run: Run, features: list[Feature], outcome: runner
 def get_run(session: Session, run_id: int) -> Run:
     run = session.get(Run, run_id)
     if run is None:
-        raise AcceptanceError(f"no run {run_id}")
+        raise AcceptanceError(gettext("no run %(run_id)s", run_id=run_id))
     return run
 
 

@@ -4,6 +4,8 @@ requirement. Consultants write features and start runs; every role reads."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import threading
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
@@ -70,7 +72,7 @@ def import_files(key: str) -> WerkzeugResponse:
         features = service.import_features(
             db.session(), project, [(f.filename or "", f.read()) for f in uploads], actor=current_user.username
         )
-        return f"imported {len(features)} feature file(s)"
+        return gettext("imported %(count)s feature file(s)", count=len(features))
 
     commit_change(change, refusals=(service.AcceptanceError, gherkin.GherkinError), form=ImportForm())
     return redirect(url_for("acceptance.index", key=project.key))
@@ -88,7 +90,7 @@ def new_feature(key: str) -> WerkzeugResponse | str:
                 db.session(), project, form.filename.data or "", form.source.data or "", actor=current_user.username
             )
             db.session.commit()
-            flash(f"{feature.filename} saved", "info")
+            flash(gettext("%(filename)s saved", filename=feature.filename), "info")
             return redirect(url_for("acceptance.feature", feature_id=feature.id))
         except gherkin.GherkinError as problem:
             db.session.rollback()
@@ -125,7 +127,7 @@ def save(feature_id: int) -> WerkzeugResponse | str:
                 db.session(), item.project, item.filename, form.source.data or "", actor=current_user.username
             )
             db.session.commit()
-            flash(f"{item.filename} saved", "info")
+            flash(gettext("%(filename)s saved", filename=item.filename), "info")
             return redirect(url_for("acceptance.feature", feature_id=item.id))
         except gherkin.GherkinError as problem:
             db.session.rollback()
@@ -145,7 +147,7 @@ def delete(feature_id: int) -> WerkzeugResponse:
         abort(400)
     service.delete_feature(db.session(), item, actor=current_user.username)
     db.session.commit()
-    flash(f"{item.filename} deleted", "info")
+    flash(gettext("%(filename)s deleted", filename=item.filename), "info")
     return redirect(url_for("acceptance.index", key=key))
 
 
@@ -159,7 +161,7 @@ def start_run(key: str) -> WerkzeugResponse:
     def change() -> str:
         version = config_service.get_version(db.session(), form.version.data or "")
         started.append(service.create_run(db.session(), project, version, actor=current_user.username))
-        return f"run {started[0].id} started"
+        return gettext("run %(id)s started", id=started[0].id)
 
     # A LoyaltyError's str() is its detail (what the page shows).
     if not commit_change(change, refusals=(service.AcceptanceError, LoyaltyError), form=form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import sys
 from typing import NoReturn
 
@@ -18,7 +20,7 @@ user_group = click.Group("user", help="Workbench users.")
 
 def _fail(message: str) -> NoReturn:
     db.session.rollback()
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -29,7 +31,7 @@ def _read_password(password: str | None, from_stdin: bool) -> str:
     list or the shell history (`--password` does both, so it is for throw-away set-ups only).
     """
     if password is not None and from_stdin:
-        raise click.UsageError("use --password or --password-stdin, not both")
+        raise click.UsageError(gettext("use --password or --password-stdin, not both"))
     if password is not None:
         return password
     if sys.stdin.isatty():
@@ -59,7 +61,7 @@ def create(
         db.session.commit()
     except service.AuthError as error:
         _fail(str(error))
-    click.echo(f"created user {user.username} ({user.role})")
+    click.echo(gettext("created user %(username)s (%(role)s)", username=user.username, role=user.role))
 
 
 @user_group.command("set-password")
@@ -71,14 +73,14 @@ def set_password(username: str, from_stdin: bool, password: str | None) -> None:
     """Give USERNAME a new password (e.g. a locked-out admin)."""
     user = service.get_user(db.session(), username)
     if user is None:
-        _fail(f"no user {username!r}")
+        _fail(gettext("no user '%(username)s'", username=username))
     secret = _read_password(password, from_stdin)
     try:
         service.set_password(db.session(), user, secret, actor=CLI_ACTOR)
         db.session.commit()
     except service.AuthError as error:
         _fail(str(error))
-    click.echo(f"password of {user.username} changed")
+    click.echo(gettext("password of %(username)s changed", username=user.username))
 
 
 @user_group.command("list")

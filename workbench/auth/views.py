@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from urllib.parse import urlparse
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -47,7 +49,7 @@ def login() -> str | Response:
 def logout() -> Response:
     """Sign out (a POST with a CSRF token, so another site cannot sign people out)."""
     logout_user()
-    flash("signed out", "info")
+    flash(gettext("signed out"), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -72,7 +74,7 @@ def users() -> str | Response:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            flash(f"user {user.username} created", "info")
+            flash(gettext("user %(username)s created", username=user.username), "info")
             return redirect(url_for("auth.users"))
     return render_template("auth/users.html", users=service.list_users(db.session()), form=form, confirm=ConfirmForm())
 
@@ -83,7 +85,7 @@ def toggle_active(user_id: int) -> Response:
     """Deactivate an active user or reactivate a deactivated one (admins only)."""
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("the form expired; try again", "error")
+        flash(gettext("the form expired; try again"), "error")
         return redirect(url_for("auth.users"))
     user = db.get_or_404(User, user_id)
     try:
@@ -93,5 +95,5 @@ def toggle_active(user_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "error")
     else:
-        flash(f"user {user.username} {'activated' if user.active else 'deactivated'}", "info")
+        flash(gettext("user %(username)s %(value)s", username=user.username, value='activated' if user.active else 'deactivated'), "info")
     return redirect(url_for("auth.users"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import sys
 from pathlib import Path
 
@@ -28,7 +30,7 @@ def description(project_key: str, variant: str, output: Path) -> None:
     try:
         project = get_project(db.session(), project_key)
     except ProjectError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(gettext("error: %(error)s", error=error), err=True)
         sys.exit(1)
     data = service.export_description(
         db.session(), project, Variant(variant), actor=CLI_ACTOR,

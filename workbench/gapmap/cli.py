@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -71,7 +73,7 @@ def import_file(project_key: str, file: Path) -> None:
         db.session.commit()
     except (IntakeError, GapAnalysisError) as error:
         _fail(str(error))
-    click.echo(f"{file.name}: {len(summary.created)} created, {len(summary.updated)} updated")
+    click.echo(gettext("%(name)s: %(count)s created, %(count2)s updated", name=file.name, count=len(summary.created), count2=len(summary.updated)))
 
 
 @gap_group.command("summary")
@@ -83,8 +85,7 @@ def summary(project_key: str) -> None:
     report = service.gap_map_report(db.session(), project)
     rows = trace_all(report.requirements)
     cover = report.coverage
-    click.echo(f"requirements: {len(report.requirements)}; Must covered: {cover.must_covered} of {cover.must_total} ({cover.share}%)")
-    click.echo(f"traceability: {sum(1 for r in rows if not r.complete)} chain(s) with a gap")
+    click.echo(gettext("requirements: %(count)s; Must covered: %(must_covered)s of %(must_total)s (%(share)s%%)", count=len(report.requirements), must_covered=cover.must_covered, must_total=cover.must_total, share=cover.share))
+    click.echo(gettext("traceability: %(value)s chain(s) with a gap", value=sum(1 for r in rows if not r.complete)))
     path = " -> ".join(report.critical_path) or "-"
-    click.echo(f"modifications: {len(report.modifications)}; {report.total_effort_days} person-days; "
-               f"critical path {path} ({report.critical_path_days} person-days)")
+    click.echo(gettext("modifications: %(count)s; %(total_effort_days)s person-days; critical path %(path)s (%(critical_path_days)s person-days)", count=len(report.modifications), total_effort_days=report.total_effort_days, path=path, critical_path_days=report.critical_path_days))

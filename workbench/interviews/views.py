@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -77,7 +79,7 @@ def create(key: str) -> WerkzeugResponse | str:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("interviews.index", key=project.key))
-    flash(f"interview with {interview.stakeholder} recorded", "info")
+    flash(gettext("interview with %(stakeholder)s recorded", stakeholder=interview.stakeholder), "info")
     return redirect(url_for("interviews.show", interview_id=interview.id))
 
 
@@ -111,7 +113,7 @@ def update(interview_id: int) -> WerkzeugResponse:
                 participants=form.participant_list(), notes=form.notes.data or "", actor=current_user.username,
             )
             db.session.commit()
-            flash("interview saved", "info")
+            flash(gettext("interview saved"), "info")
         except service.InterviewError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -134,7 +136,7 @@ def add_finding(interview_id: int) -> WerkzeugResponse:
                 process_lineage=lineage or None, node_id=node_id or None, actor=current_user.username,
             )
             db.session.commit()
-            flash("finding added", "info")
+            flash(gettext("finding added"), "info")
         except service.InterviewError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -153,5 +155,5 @@ def delete_finding(finding_id: int) -> WerkzeugResponse:
     except service.InterviewError:
         db.session.rollback()
         abort(404)
-    flash("finding deleted", "info")
+    flash(gettext("finding deleted"), "info")
     return redirect(url_for("interviews.show", interview_id=interview.id) + "#findings")

@@ -3,6 +3,8 @@ TO-BE, with the landscape diagram; consultants edit."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -84,7 +86,7 @@ def add(key: str) -> WerkzeugResponse:
         try:
             item = service.add_item(db.session(), project, _fields(form), actor=current_user.username)
             db.session.commit()
-            flash(f"{item.name} added", "info")
+            flash(gettext("%(name)s added", name=item.name), "info")
         except service.InventoryError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -105,7 +107,7 @@ def edit(item_id: int) -> WerkzeugResponse | str:
             try:
                 service.update_item(db.session(), item, _fields(form), actor=current_user.username)
                 db.session.commit()
-                flash(f"{item.name} saved", "info")
+                flash(gettext("%(name)s saved", name=item.name), "info")
                 return redirect(url_for("inventories.index", key=item.project.key, variant=item.variant))
             except service.InventoryError as error:
                 db.session.rollback()
@@ -123,7 +125,7 @@ def delete(item_id: int) -> WerkzeugResponse:
     try:
         service.delete_item(db.session(), item, actor=current_user.username)
         db.session.commit()
-        flash(f"{name} deleted", "info")
+        flash(gettext("%(name)s deleted", name=name), "info")
     except service.InventoryError as error:
         db.session.rollback()
         flash(str(error), "error")

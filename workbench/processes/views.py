@@ -3,6 +3,8 @@ and edit a model's steps, flows and lanes with plain forms (each change is the n
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -46,7 +48,7 @@ def import_file(project_key: str) -> WerkzeugResponse:
     form = ImportForm()
     target = url_for("projects.project", key=project_key)
     if not form.validate_on_submit():
-        flash("choose a BPMN file and a variant", "error")
+        flash(gettext("choose a BPMN file and a variant"), "error")
         return redirect(target)
     upload = form.upload.data
     try:
@@ -60,7 +62,7 @@ def import_file(project_key: str) -> WerkzeugResponse:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(target)
-    flash(f"imported {len(records)} process model(s)", "info")
+    flash(gettext("imported %(count)s process model(s)", count=len(records)), "info")
     for line in report.summary().splitlines()[1:]:
         flash(line.strip(), "problem")
     return redirect(url_for("processes.show", model_id=records[0].id) if records else target)
@@ -116,7 +118,7 @@ def edit(model_id: int) -> str | WerkzeugResponse:
     latest = service.latest_version(db.session(), record)
     if latest.id != record.id:
         # Only the latest version takes edits; send the consultant there rather than show forms that would be refused.
-        flash(f"version {record.version} is not the latest: this is version {latest.version}", "info")
+        flash(gettext("version %(version)s is not the latest: this is version %(version2)s", version=record.version, version2=latest.version), "info")
         return redirect(url_for("processes.edit", model_id=latest.id))
     model = service.model_of(record)
     add, connect, lane = StepForm(), ConnectForm(), LaneForm()
@@ -226,7 +228,7 @@ def _apply(record: service.ProcessRecord, form: FlaskForm, change: Callable[[], 
     except service.ProcessError as error:
         db.session.rollback()
         return _refuse(record, str(error))
-    flash(f"saved version {new.version}: {new.change_note}", "info")
+    flash(gettext("saved version %(version)s: %(change_note)s", version=new.version, change_note=new.change_note), "info")
     return redirect(url_for("processes.edit", model_id=new.id))
 
 

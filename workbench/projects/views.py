@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -45,7 +47,7 @@ def create() -> WerkzeugResponse:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("projects.index"))
-    flash(f"project {project.key} created", "info")
+    flash(gettext("project %(key)s created", key=project.key), "info")
     return redirect(url_for("projects.project", key=project.key))
 
 

@@ -4,6 +4,8 @@ finding made into a requirement, and requirement candidates from the AS-IS/TO-BE
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -66,7 +68,7 @@ def index(key: str) -> str:
     try:
         records = matching(gapmap.requirement_records(db.session(), project), filters)
     except ValueError as error:
-        flash(f"filter: {error}", "error")
+        flash(gettext("filter: %(error)s", error=error), "error")
         records = []
     return render_template(
         "requirements/index.html", project=project, records=records, filters=filters,
@@ -95,7 +97,7 @@ def create(key: str) -> WerkzeugResponse:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("requirements.index", key=project.key))
-    flash(f"{requirement.ref} recorded", "info")
+    flash(gettext("%(ref)s recorded", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=project.key, number=requirement.number))
 
 
@@ -106,7 +108,7 @@ def import_file(key: str) -> WerkzeugResponse:
     form = ImportForm()
     target = url_for("requirements.index", key=project.key)
     if not form.validate_on_submit():
-        flash("choose an XLSX or CSV file of requirements", "error")
+        flash(gettext("choose an XLSX or CSV file of requirements"), "error")
         return redirect(target)
     upload = form.upload.data
     name = upload.filename or "upload"
@@ -120,7 +122,7 @@ def import_file(key: str) -> WerkzeugResponse:
         for line in str(error).splitlines():
             flash(line, "error")
         return redirect(target)
-    flash(f"{name}: {len(summary.created)} requirement(s) created, {len(summary.updated)} updated", "info")
+    flash(gettext("%(name)s: %(count)s requirement(s) created, %(count2)s updated", name=name, count=len(summary.created), count2=len(summary.updated)), "info")
     return redirect(target)
 
 
@@ -199,7 +201,7 @@ def update(key: str, number: int) -> WerkzeugResponse:
                                       form.process_area.data or ""),
             actor=current_user.username,
         )
-        return f"{requirement.ref} saved"
+        return gettext("%(ref)s saved", ref=requirement.ref)
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number))
@@ -222,7 +224,7 @@ def classify(key: str, number: int) -> WerkzeugResponse:
             actor=current_user.username,
         )
         shown = Classification(requirement.classification).label if requirement.classification else "not classified"
-        return f"{requirement.ref} classified: {shown}"
+        return gettext("%(ref)s classified: %(shown)s", ref=requirement.ref, shown=shown)
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#classification")
@@ -238,7 +240,7 @@ def link_step(key: str, number: int) -> WerkzeugResponse:
     def change() -> str:
         lineage, _, node_id = (form.step.data or "").partition("|")
         service.link_step(db.session(), requirement, lineage, node_id, actor=current_user.username)
-        return "step linked"
+        return gettext("step linked")
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
@@ -252,7 +254,7 @@ def unlink_step(key: str, number: int, link_id: int) -> WerkzeugResponse:
 
     def change() -> str:
         service.unlink_step(db.session(), requirement, link_id, actor=current_user.username)
-        return "step unlinked"
+        return gettext("step unlinked")
 
     commit_change(change, refusals=(GapAnalysisError,))
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
@@ -266,7 +268,7 @@ def delete(key: str, number: int) -> WerkzeugResponse:
     ref = requirement.ref
     service.delete_requirement(db.session(), requirement, actor=current_user.username)
     db.session.commit()
-    flash(f"{ref} deleted", "info")
+    flash(gettext("%(ref)s deleted", ref=ref), "info")
     return redirect(url_for("requirements.index", key=project.key))
 
 
@@ -291,7 +293,7 @@ def from_finding(finding_id: int) -> WerkzeugResponse:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("interviews.show", interview_id=finding.interview_id))
-    flash(f"{requirement.ref} recorded from the finding", "info")
+    flash(gettext("%(ref)s recorded from the finding", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=requirement.project.key, number=requirement.number))
 
 
@@ -324,5 +326,5 @@ def create_from_candidate(key: str) -> WerkzeugResponse:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("requirements.candidates", key=project.key))
-    flash(f"{requirement.ref} recorded from the TO-BE step", "info")
+    flash(gettext("%(ref)s recorded from the TO-BE step", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=project.key, number=requirement.number))

@@ -1,0 +1,70 @@
+"""The English labels of the domain packages' vocabularies. gap_analysis and process_models know
+no Flask, so their labels stay English there; they are listed here so that extraction finds them,
+and pages show them through `_(x.label)`. tests/workbench/test_i18n_catalogue.py checks this list
+against the enums, so a new member cannot go untranslated."""
+
+from __future__ import annotations
+
+
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_ keyword)
+
+
+DOMAIN_LABELS = frozenset({
+    # Priority
+    N_('Must'),
+    N_('Should'),
+    N_('Could'),
+    N_("Won't"),
+    # SourceKind
+    N_('Interview finding'),
+    N_('TO-BE step'),
+    N_('Typed in'),
+    # Classification
+    N_('Fit — standard'),
+    N_('Fit — configuration'),
+    N_('Gap — extension'),
+    N_('Gap — integration'),
+    N_('Gap — report'),
+    N_('Workaround (process change)'),
+    N_('Out of scope'),
+    # ClassificationStatus
+    N_('Open'),
+    N_('Proposed'),
+    N_('Agreed'),
+    N_('Disputed'),
+    # ModificationStatus
+    N_('Proposed'),
+    N_('Approved'),
+    N_('In progress'),
+    N_('Done'),
+    N_('Rejected'),
+    # Hop
+    N_('Interview finding'),
+    N_('TO-BE step'),
+    N_('Classification'),
+    N_('Capability / modification'),
+    N_('Test scenario'),
+    N_('Last result'),
+    # NodeKind
+    N_('Start event'),
+    N_('End event'),
+    N_('Intermediate catch event'),
+    N_('Intermediate throw event'),
+    N_('Boundary event'),
+    N_('Task'),
+    N_('User task'),
+    N_('Service task'),
+    N_('Manual task'),
+    N_('Script task'),
+    N_('Send task'),
+    N_('Receive task'),
+    N_('Business rule task'),
+    N_('Exclusive gateway (XOR)'),
+    N_('Parallel gateway (AND)'),
+    N_('Inclusive gateway (OR)'),
+    N_('Event-based gateway'),
+    N_('Complex gateway'),
+    N_('Sub-process'),
+    N_('Call activity'),
+})
