@@ -76,6 +76,19 @@ def N_(text: str) -> str:
 _DIRECTIONS = {"retail": N_("retail"), "wholesale": N_("wholesale")}
 
 
+# Status words shown in badges: acceptance results and runs, configuration versions.
+_STATUSES = {
+    "passed": N_("passed"), "failed": N_("failed"), "skipped": N_("skipped"), "undefined": N_("undefined"),
+    "error": N_("error"), "not_run": N_("not run"), "queued": N_("queued"), "running": N_("running"),
+    "finished": N_("finished"), "draft": N_("draft"), "approved": N_("approved"),
+}
+
+
+def status_label(value: str) -> str:
+    """A status value ("not_run") as people read it in the current language ("not run")."""
+    return str(gettext(_STATUSES[value])) if value in _STATUSES else value.replace("_", " ")
+
+
 def direction(value: str) -> str:
     """A direction (розница/опт) as people read it in the current language; unknown values as they are."""
     return str(gettext(_DIRECTIONS[value])) if value in _DIRECTIONS else value
@@ -97,3 +110,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(mask_phone, "masked")
     app.add_template_filter(direction, "direction")
     app.add_template_filter(translate, "t")
+    app.add_template_filter(status_label, "status_label")

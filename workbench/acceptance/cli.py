@@ -123,7 +123,7 @@ def accept_verdict(key: str, version_ref: str) -> None:
     except LoyaltyError as error:
         _fail(error.detail)
     result = service.verdict(db.session(), project, version)
-    click.echo(gettext("%(label)s: %(value)s (run %(value2)s, %(must_scenarios)s Must scenario(s))", label=version.label, value='PASSED' if result.passed else 'NOT PASSED', value2=result.run_id or '-', must_scenarios=result.must_scenarios))
+    click.echo(gettext("%(label)s: %(value)s (run %(value2)s, %(must_scenarios)s Must scenario(s))", label=version.label, value=gettext('PASSED') if result.passed else gettext('NOT PASSED'), value2=result.run_id or '-', must_scenarios=result.must_scenarios))
     for reason in result.reasons:
         click.echo(f"  {reason}")
     if not result.passed:

@@ -95,5 +95,6 @@ def toggle_active(user_id: int) -> Response:
         db.session.rollback()
         flash(str(error), "error")
     else:
-        flash(gettext("user %(username)s %(value)s", username=user.username, value='activated' if user.active else 'deactivated'), "info")
+        flash(gettext("user %(username)s activated", username=user.username) if user.active
+              else gettext("user %(username)s deactivated", username=user.username), "info")
     return redirect(url_for("auth.users"))
