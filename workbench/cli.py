@@ -7,7 +7,8 @@
     workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
-    workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
+    workbench gap export --project KEY --format docx|xlsx [--lang ru|en] -o FILE | import --project KEY FILE | summary --project KEY
+    workbench document description KEY --variant as-is|to-be [--lang ru|en] -o FILE
     workbench demo [--if-empty]
     workbench serve [--host 127.0.0.1] [--port 5000] [--workers 2]
     workbench db upgrade                                (Flask-Migrate)
@@ -234,18 +235,23 @@ def demo(if_empty: bool, members: int) -> None:
                 auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
         audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
         said += [
-            f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
-            f"{summary.returns} returns, versions {', '.join(summary.versions)}",
-            f"POS key of store {summary.sample_store} (shown once): {summary.sample_key}",
+            gettext(
+                "demo loaded: %(stores)s stores, %(members)s members, %(purchases)s purchases, %(returns)s returns, "
+                "versions %(versions)s",
+                stores=summary.stores, members=summary.members, purchases=summary.purchases, returns=summary.returns,
+                versions=", ".join(summary.versions),
+            ),
+            gettext("POS key of store %(store)s (shown once): %(key)s", store=summary.sample_store, key=summary.sample_key),
         ]
     if project_missing:
         # Loaded on its own when missing, so an instance from before the DEMO project gets it too.
         project = load_demo_project(db.session(), actor=CLI_ACTOR)
-        said.append(
-            f"demo project DEMO loaded: {project.models} process models, {project.interviews} interviews "
-            f"({project.findings} findings), {project.inventory_items} inventory items, "
-            f"{project.scenarios} acceptance scenarios"
-        )
+        said.append(gettext(
+            "demo project DEMO loaded: %(models)s process models, %(interviews)s interviews (%(findings)s findings), "
+            "%(items)s inventory items, %(scenarios)s acceptance scenarios",
+            models=project.models, interviews=project.interviews, findings=project.findings,
+            items=project.inventory_items, scenarios=project.scenarios,
+        ))
     db.session.commit()
     for line in said:
         click.echo(line)

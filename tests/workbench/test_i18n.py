@@ -132,3 +132,56 @@ def test_a_document_is_built_in_the_language_asked_for(app: Flask) -> None:
         with document_language("ru") as language:
             assert language == "ru" and gettext("Stores") == "Магазины"
         assert gettext("Stores") == "Stores"
+
+
+# --- documents exported from the CLI in a chosen language ----------------------------------------
+
+
+def _recording_renderer(seen: list[tuple[str, str]]) -> object:
+    from flask_babel import get_locale, gettext
+
+    def render(report: object) -> bytes:
+        seen.append((str(get_locale()), gettext("Gap map")))
+        return b"document"
+
+    return render
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    (["--lang", "ru"], ("ru", "Карта разрывов")),
+    (["--lang", "en"], ("en", "Gap map")),
+    ([], ("en", "Gap map")),  # no --lang: the app's default language (the tests pin English)
+])
+def test_gap_export_builds_the_document_in_the_language_of_lang(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: list[str], expected: tuple[str, str],
+) -> None:
+    from tests.workbench.gap_support import make_gap_project
+    from workbench.gapmap import cli as gap_cli
+
+    with app.app_context():
+        make_gap_project(db.session())
+        db.session.commit()
+    seen: list[tuple[str, str]] = []
+    monkeypatch.setitem(gap_cli.RENDERERS, "docx", _recording_renderer(seen))
+    output = tmp_path / "gap.docx"
+    result = app.test_cli_runner().invoke(
+        args=["gap", "export", "--project", "ACME", "--format", "docx", *lang, "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen == [expected] and output.read_bytes() == b"document"
+    assert "wrote" in result.output  # the command itself still talks in the app's language
+
+
+def test_the_description_export_takes_lang_and_refuses_other_languages(app: Flask, tmp_path: Path) -> None:
+    from tests.workbench.gap_support import make_gap_project
+
+    with app.app_context():
+        make_gap_project(db.session())
+        db.session.commit()
+    runner = app.test_cli_runner()
+    output = tmp_path / "as-is.docx"
+    done = runner.invoke(args=["document", "description", "ACME", "--variant", "as-is", "--lang", "ru", "-o", str(output)])
+    assert done.exit_code == 0, done.output
+    assert output.read_bytes()[:2] == b"PK"  # a DOCX (a zip)
+    refused = runner.invoke(args=["document", "description", "ACME", "--variant", "as-is", "--lang", "de", "-o", str(output)])
+    assert refused.exit_code == 2 and "'de' is not one of 'ru', 'en'" in refused.output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 
 import sys
 from pathlib import Path
@@ -19,6 +19,7 @@ from gap_analysis.traceability import trace_all
 from workbench.audit.service import CLI_ACTOR
 from workbench.extensions import db
 from workbench.gapmap import service
+from workbench.i18n.cli import document_language, language_option
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 from workbench.requirements import service as requirements
@@ -46,17 +47,19 @@ def _project(key: str) -> Project:
 @click.option("--project", "project_key", required=True, help="The project's key, e.g. DEMO.")
 @click.option("--format", "kind", required=True, type=click.Choice(sorted(RENDERERS)))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@language_option
 @with_appcontext
-def export(project_key: str, kind: str, output: Path) -> None:
-    """Write the gap map and the modifications list as DOCX or XLSX."""
+def export(project_key: str, kind: str, output: Path, lang: str | None) -> None:
+    """Write the gap map and the modifications list as DOCX or XLSX, in the language of --lang."""
     project = _project(project_key)
-    data = service.export_gap_map(
-        db.session(), project, RENDERERS[kind], kind=kind, actor=CLI_ACTOR,
-        timezone=str(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow"),
-    )
+    with document_language(lang):
+        data = service.export_gap_map(
+            db.session(), project, RENDERERS[kind], kind=kind, actor=CLI_ACTOR,
+            timezone=str(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow"),
+        )
     output.write_bytes(data)
     db.session.commit()
-    click.echo(f"wrote {output} ({len(data):,} bytes)")
+    click.echo(gettext("wrote %(output)s (%(size)s bytes)", output=output, size=format_decimal(len(data))))
 
 
 @gap_group.command("import")
