@@ -57,7 +57,7 @@ clean:
 ## catalogues; then translate the new empty msgstr entries (tests/workbench/test_i18n_catalogue.py
 ## names them). The app compiles the catalogues itself when it starts.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project=loyalty-workbench \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project=loyalty-workbench \
 	  -o workbench/translations/messages.pot workbench
 	$(BIN)/pybabel update -i workbench/translations/messages.pot -d workbench/translations \
 	  --no-fuzzy-matching --ignore-obsolete

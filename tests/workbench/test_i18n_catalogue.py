@@ -12,6 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from gap_analysis.enums import Classification, ClassificationStatus, ModificationStatus, Priority, SourceKind
+from gap_analysis.matrix import NO_AREA_LABEL, UNCLASSIFIED_LABEL
 from gap_analysis.traceability import Hop
 from process_models.enums import NodeKind
 from workbench.i18n.labels import DOMAIN_LABELS
@@ -20,6 +21,8 @@ from workbench.i18n.literals import literals
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "workbench" / "translations"
 TEMPLATES = ROOT / "workbench" / "templates"
+# Beside Babel's defaults (_, gettext, ngettext, N_, ...): the forms' lazy labels. As in the Makefile.
+KEYWORDS = ["-k", "_l", "-k", "lazy_gettext"]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +31,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     done = subprocess.run(
-        [str(pybabel), "extract", "-F", "babel.cfg", "--no-location", "-o", str(pot), "workbench"],
+        [str(pybabel), "extract", "-F", "babel.cfg", *KEYWORDS, "--no-location", "-o", str(pot), "workbench"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr
@@ -70,7 +73,8 @@ def test_the_russian_catalogue_has_three_plural_forms() -> None:
 
 
 def test_every_label_of_the_domain_vocabularies_is_a_message() -> None:
-    labels = {m.label for enum in (Priority, SourceKind, Classification, ClassificationStatus, ModificationStatus, Hop, NodeKind) for m in enum}
+    enums = (Priority, SourceKind, Classification, ClassificationStatus, ModificationStatus, Hop, NodeKind)
+    labels = {m.label for enum in enums for m in enum} | {UNCLASSIFIED_LABEL, NO_AREA_LABEL}
     assert labels <= DOMAIN_LABELS, f"add to workbench/i18n/labels.py: {sorted(labels - DOMAIN_LABELS)}"
 
 

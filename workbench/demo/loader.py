@@ -73,11 +73,11 @@ def load_demo(
     summary = DemoSummary()
 
     v1 = config_service.create_version(
-        session, "v1", (HERE / "v1.yaml").read_text("utf-8"), created_by=actor, notes="AS-IS programme, live"
+        session, "v1", (HERE / "v1.yaml").read_text("utf-8"), created_by=actor, notes="Программа AS-IS, действует"
     )
     config_service.approve(session, v1, approved_by=actor)
     v2 = config_service.create_version(
-        session, "v2", (HERE / "v2.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE draft", based_on=v1
+        session, "v2", (HERE / "v2.yaml").read_text("utf-8"), created_by=actor, notes="Черновик TO-BE", based_on=v1
     )
     summary.versions = [v1.label, v2.label]
 

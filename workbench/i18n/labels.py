@@ -1,6 +1,6 @@
 """The English labels of the domain packages' vocabularies. gap_analysis and process_models know
 no Flask, so their labels stay English there; they are listed here so that extraction finds them,
-and pages show them through `_(x.label)`. tests/workbench/test_i18n_catalogue.py checks this list
+and pages show them through the `t` filter (`{{ x.label | t }}`). tests/workbench/test_i18n_catalogue.py checks this list
 against the enums, so a new member cannot go untranslated."""
 
 from __future__ import annotations
@@ -11,6 +11,23 @@ def N_(text: str) -> str:
 
 
 DOMAIN_LABELS = frozenset({
+    # gap_analysis.traceability: why a hop of a chain is highlighted (the fixed ones)
+    N_('a gap with no modification'),
+    N_('a scenario has never run'),
+    N_('a workaround with no rationale saying what changes'),
+    N_('fit as standard names no capability'),
+    N_('fit by configuration names no capability and key'),
+    N_('its TO-BE step was deleted from the model'),
+    N_('its interview finding was deleted'),
+    N_('never run'),
+    N_('not classified yet'),
+    N_('not classified'),
+    N_('not linked to a TO-BE step'),
+    N_('nothing to run'),
+    N_('typed in: no interview finding says who asked for it'),
+    # gap_analysis.matrix: the gap map's extra column and row
+    N_('Unclassified'),
+    N_('(no process area)'),
     # Priority
     N_('Must'),
     N_('Should'),
