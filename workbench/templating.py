@@ -76,11 +76,14 @@ def N_(text: str) -> str:
 _DIRECTIONS = {"retail": N_("retail"), "wholesale": N_("wholesale")}
 
 
-# Status words shown in badges: acceptance results and runs, configuration versions.
+# Status words shown in badges (acceptance results and runs, configuration versions) and kinds
+# of transactions.
 _STATUSES = {
     "passed": N_("passed"), "failed": N_("failed"), "skipped": N_("skipped"), "undefined": N_("undefined"),
     "error": N_("error"), "not_run": N_("not run"), "queued": N_("queued"), "running": N_("running"),
     "finished": N_("finished"), "draft": N_("draft"), "approved": N_("approved"),
+    # kinds of the core's transactions (loyalty_core.ledger.enums.TransactionKind)
+    "purchase": N_("purchase"), "return": N_("return"), "expiry": N_("expiry"),
 }
 
 

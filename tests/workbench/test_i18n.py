@@ -185,3 +185,31 @@ def test_the_description_export_takes_lang_and_refuses_other_languages(app: Flas
     assert output.read_bytes()[:2] == b"PK"  # a DOCX (a zip)
     refused = runner.invoke(args=["document", "description", "ACME", "--variant", "as-is", "--lang", "de", "-o", str(output)])
     assert refused.exit_code == 2 and "'de' is not one of 'ru', 'en'" in refused.output
+
+
+# --- a page in Russian ---------------------------------------------------------------------------
+
+
+def test_a_members_page_shows_points_money_and_times_the_russian_way(app: Flask, client: FlaskClient) -> None:
+    import re
+
+    from sqlalchemy import select
+
+    from loyalty_core.ledger import service as ledger
+    from loyalty_core.ledger.models import Member
+    from workbench.demo.loader import load_demo
+
+    with app.app_context():
+        load_demo(db.session(), members=5, days=30)
+        db.session.commit()
+        member = db.session.scalars(select(Member).where(Member.phone == "+79161234567")).one()
+        balance = ledger.balance_of(db.session(), member)
+    _sign_in(client, "rollout_manager", RU)
+    page = client.get(f"/programme/members/{member.id}", headers=RU).get_data(as_text=True)
+    figures = re.search(r'<p class="figures">(.*?)</p>', page, re.S)
+    assert figures is not None
+    text = re.sub(r"[ \n]+", " ", figures.group(1)).strip()  # keeps the no-break spaces of the numbers
+    # "Баланс <strong>1 234 балла</strong> · потрачено 12 345,60 ₽ за 365 дней"
+    assert re.search(r"Баланс <strong>[\d\u00a0]+ (балл|балла|баллов)</strong> · потрачено [\d\u00a0]+,\d\d\u00a0₽ за 365 дней", text), text
+    assert f"<strong>{balance} " in text.replace("\u00a0", "")
+    assert re.search(r"<td>\d\d\.\d\d\.\d{4}, \d\d:\d\d</td><td>(покупка|возврат|сгорание)</td>", page)
