@@ -28,6 +28,17 @@ _DETAILS = {
 }
 
 
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); error pages translate it
+
+
+# Werkzeug's names of the statuses people meet, as msgids: an error page shows them translated.
+PAGE_TITLES = (
+    N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"), N_("Method Not Allowed"),
+    N_("Request Entity Too Large"), N_("Internal Server Error"),
+)
+
+
 def is_api_request() -> bool:
     """True when the current request is for a JSON endpoint (its path starts with /api/)."""
     return request.path.startswith(API_PREFIX)

@@ -213,3 +213,12 @@ def test_a_members_page_shows_points_money_and_times_the_russian_way(app: Flask,
     assert re.search(r"Баланс <strong>[\d\u00a0]+ (балл|балла|баллов)</strong> · потрачено [\d\u00a0]+,\d\d\u00a0₽ за 365 дней", text), text
     assert f"<strong>{balance} " in text.replace("\u00a0", "")
     assert re.search(r"<td>\d\d\.\d\d\.\d{4}, \d\d:\d\d</td><td>(покупка|возврат|сгорание)</td>", page)
+
+
+def test_error_pages_speak_the_readers_language(csrf_app: Flask) -> None:
+    client = csrf_app.test_client()
+    missing = client.get("/no/such/page", headers=RU).get_data(as_text=True)
+    assert "<h1>404 Страница не найдена</h1>" in missing and "Такой страницы нет" in missing
+    expired = client.post("/language", data={"lang": "en"}, headers=RU)  # no CSRF token: a 400
+    assert expired.status_code == 400
+    assert "Неверный запрос" in expired.get_data(as_text=True) and "форма" in expired.get_data(as_text=True)
