@@ -58,6 +58,6 @@ clean:
 ## names them). The app compiles the catalogues itself when it starts.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project=loyalty-workbench \
-	  -o workbench/translations/messages.pot workbench
+	  -o workbench/translations/messages.pot workbench gap_analysis
 	$(BIN)/pybabel update -i workbench/translations/messages.pot -d workbench/translations \
 	  --no-fuzzy-matching --ignore-obsolete

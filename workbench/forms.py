@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from workbench.i18n.errors import error_message
+
 try:  # WTForms >= 3.3 wants SelectChoice objects; tuples are deprecated there and go in 3.4.
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
@@ -61,7 +63,7 @@ def commit_change(
         db.session.commit()
     except refusals as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return False
     flash(message, "info")
     return True

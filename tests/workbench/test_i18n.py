@@ -222,3 +222,18 @@ def test_error_pages_speak_the_readers_language(csrf_app: Flask) -> None:
     expired = client.post("/language", data={"lang": "en"}, headers=RU)  # no CSRF token: a 400
     assert expired.status_code == 400
     assert "Неверный запрос" in expired.get_data(as_text=True) and "могла устареть" in expired.get_data(as_text=True)
+
+
+def test_a_refusal_of_the_gap_map_reads_in_the_readers_language(app: Flask) -> None:
+    from gap_analysis.errors import GapAnalysisError
+    from gap_analysis.fields import checked_text
+    from workbench.i18n.errors import error_message
+
+    with pytest.raises(GapAnalysisError) as refused:
+        checked_text("x" * 301, "title", 300)
+    assert str(refused.value) == "title: at most 300 characters"  # the domain itself stays English
+    with app.test_request_context(headers=RU):
+        assert error_message(refused.value) == "title: не более 300 символов"
+        assert error_message(ValueError("as it is")) == "as it is"
+    with app.test_request_context(headers=EN):
+        assert error_message(refused.value) == "title: at most 300 characters"

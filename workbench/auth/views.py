@@ -16,6 +16,7 @@ from workbench.auth.enums import Role
 from workbench.auth.forms import ConfirmForm, LoginForm, UserForm
 from workbench.auth.models import User
 from workbench.extensions import db
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("auth", __name__)
 
@@ -37,7 +38,7 @@ def login() -> str | Response:
         try:
             user = service.authenticate(db.session(), form.username.data or "", form.password.data or "")
         except service.AuthError as error:
-            flash(str(error), "error")
+            flash(error_message(error), "error")
         else:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -72,7 +73,7 @@ def users() -> str | Response:
             db.session.commit()
         except service.AuthError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
         else:
             flash(gettext("user %(username)s created", username=user.username), "info")
             return redirect(url_for("auth.users"))
@@ -93,7 +94,7 @@ def toggle_active(user_id: int) -> Response:
         db.session.commit()
     except service.AuthError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
     else:
         flash(gettext("user %(username)s activated", username=user.username) if user.active
               else gettext("user %(username)s deactivated", username=user.username), "info")

@@ -21,6 +21,7 @@ from workbench.processes.forms import step_choice_groups
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 from workbench.requirements import service as requirements
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("interviews", __name__)
 
@@ -77,7 +78,7 @@ def create(key: str) -> WerkzeugResponse | str:
         db.session.commit()
     except service.InterviewError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("interviews.index", key=project.key))
     flash(gettext("interview with %(stakeholder)s recorded", stakeholder=interview.stakeholder), "info")
     return redirect(url_for("interviews.show", interview_id=interview.id))
@@ -116,7 +117,7 @@ def update(interview_id: int) -> WerkzeugResponse:
             flash(gettext("interview saved"), "info")
         except service.InterviewError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
     else:
         for field, errors in form.errors.items():
             flash(f"{field}: {'; '.join(errors)}", "error")
@@ -139,7 +140,7 @@ def add_finding(interview_id: int) -> WerkzeugResponse:
             flash(gettext("finding added"), "info")
         except service.InterviewError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
     else:
         for field, errors in form.errors.items():
             flash(f"{field}: {'; '.join(errors)}", "error")

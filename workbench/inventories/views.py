@@ -20,6 +20,7 @@ from workbench.inventories.forms import ItemForm
 from workbench.inventories.models import InventoryItem
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("inventories", __name__)
 
@@ -89,7 +90,7 @@ def add(key: str) -> WerkzeugResponse:
             flash(gettext("%(name)s added", name=item.name), "info")
         except service.InventoryError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
     else:
         _flash_form_errors(form)
     return redirect(url_for("inventories.index", key=project.key, variant=form.variant.data or "as-is"))
@@ -111,7 +112,7 @@ def edit(item_id: int) -> WerkzeugResponse | str:
                 return redirect(url_for("inventories.index", key=item.project.key, variant=item.variant))
             except service.InventoryError as error:
                 db.session.rollback()
-                flash(str(error), "error")
+                flash(error_message(error), "error")
         else:
             _flash_form_errors(form)
     return render_template("inventories/edit.html", item=item, form=form)
@@ -128,5 +129,5 @@ def delete(item_id: int) -> WerkzeugResponse:
         flash(gettext("%(name)s deleted", name=name), "info")
     except service.InventoryError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
     return redirect(url_for("inventories.index", key=key, variant=variant))

@@ -24,6 +24,7 @@ from workbench.modifications.models import Modification
 from workbench.projects.models import Project
 from workbench.projects.views import project_or_404
 from workbench.requirements import service as requirements
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("modifications", __name__)
 
@@ -89,7 +90,7 @@ def create(key: str) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(back)
     flash(gettext("%(ref)s added to the modifications list", ref=modification.ref), "info")
     return redirect(url_for("modifications.show", key=project.key, number=modification.number))

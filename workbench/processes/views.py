@@ -31,6 +31,7 @@ from workbench.processes.forms import (
     step_label,
 )
 from workbench.projects.service import ProjectError, get_project
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 
@@ -60,7 +61,7 @@ def import_file(project_key: str) -> WerkzeugResponse:
         db.session.commit()
     except (ProjectError, service.ProcessError, BpmnError) as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(target)
     flash(gettext("imported %(count)s process model(s)", count=len(records)), "info")
     for line in report.summary().splitlines()[1:]:

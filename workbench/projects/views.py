@@ -16,6 +16,7 @@ from workbench.processes.forms import ImportForm
 from workbench.projects import service
 from workbench.projects.enums import Stage
 from workbench.projects.forms import ProjectForm
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -45,7 +46,7 @@ def create() -> WerkzeugResponse:
         db.session.commit()
     except service.ProjectError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("projects.index"))
     flash(gettext("project %(key)s created", key=project.key), "info")
     return redirect(url_for("projects.project", key=project.key))

@@ -38,6 +38,7 @@ from workbench.requirements.forms import (
     StepLinkForm,
 )
 from workbench.requirements.models import Requirement
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("requirements", __name__)
 
@@ -95,7 +96,7 @@ def create(key: str) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("requirements.index", key=project.key))
     flash(gettext("%(ref)s recorded", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=project.key, number=requirement.number))
@@ -291,7 +292,7 @@ def from_finding(finding_id: int) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("interviews.show", interview_id=finding.interview_id))
     flash(gettext("%(ref)s recorded from the finding", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=requirement.project.key, number=requirement.number))
@@ -324,7 +325,7 @@ def create_from_candidate(key: str) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("requirements.candidates", key=project.key))
     flash(gettext("%(ref)s recorded from the TO-BE step", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=project.key, number=requirement.number))
