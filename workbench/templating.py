@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_decimal, get_locale, gettext, ngettext
 
 from loyalty_core.ledger.phone import mask_phone
+from workbench.i18n.labels import status_label
 
 DEFAULT_CURRENCY = "RUB"  # the programme configuration's default currency (loyalty_core.config.schema)
 # Date and time in tables: compact and sortable by eye. English keeps the ISO form the workbench
@@ -74,22 +75,6 @@ def N_(text: str) -> str:
 
 
 _DIRECTIONS = {"retail": N_("retail"), "wholesale": N_("wholesale")}
-
-
-# Status words shown in badges (acceptance results and runs, configuration versions) and kinds
-# of transactions.
-_STATUSES = {
-    "passed": N_("passed"), "failed": N_("failed"), "skipped": N_("skipped"), "undefined": N_("undefined"),
-    "error": N_("error"), "not_run": N_("not run"), "queued": N_("queued"), "running": N_("running"),
-    "finished": N_("finished"), "draft": N_("draft"), "approved": N_("approved"),
-    # kinds of the core's transactions (loyalty_core.ledger.enums.TransactionKind)
-    "purchase": N_("purchase"), "return": N_("return"), "expiry": N_("expiry"),
-}
-
-
-def status_label(value: str) -> str:
-    """A status value ("not_run") as people read it in the current language ("not run")."""
-    return str(gettext(_STATUSES[value])) if value in _STATUSES else value.replace("_", " ")
 
 
 def direction(value: str) -> str:

@@ -25,6 +25,7 @@ from workbench.acceptance.models import Feature, Result, Run, Scenario, Scenario
 from workbench.audit import service as audit
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement
+from workbench.i18n.labels import status_label
 
 
 MAX_FILES = 200
@@ -461,25 +462,25 @@ def _verdict(
     run = latest_run(session, project, version)
     reasons: list[str] = []
     if not scenarios:
-        reasons.append("no scenario is tagged with a Must requirement")
+        reasons.append(gettext("no scenario is tagged with a Must requirement"))
     if run is None:
-        reasons.append(f"no finished run of {project.key} against {version.label}")
+        reasons.append(gettext("no finished run of %(key)s against %(label)s", key=project.key, label=version.label))
         return Verdict(False, None, reasons, version.label, len(scenarios))
     if run.config_hash != version.content_hash:
-        reasons.append(f"run {run.id} ran an earlier text of {version.label} (the draft changed since); run it again")
+        reasons.append(gettext("run %(id)s ran an earlier text of %(label)s (the draft changed since); run it again", id=run.id, label=version.label))
     results: dict[int, str] = {}
     for result in run.results:
         if result.scenario_id is not None:
             results[result.scenario_id] = result.status
         elif result.status == ResultStatus.error.value:
-            reasons.append(f"{result.feature_name}: {result.message.splitlines()[0] if result.message else 'error'}")
+            reasons.append(f"{result.feature_name}: {result.message.splitlines()[0] if result.message else gettext('error')}")
     for scenario in scenarios:
         refs = ", ".join(f"REQ-{n}" for n in scenario.requirement_numbers if n in must)
         status = results.get(scenario.id)
         if status is None:
-            reasons.append(f"{refs} «{scenario.name}»: not in run {run.id}")
+            reasons.append(gettext("%(refs)s «%(name)s»: not in run %(id)s", refs=refs, name=scenario.name, id=run.id))
         elif status != ResultStatus.passed.value:
-            reasons.append(f"{refs} «{scenario.name}»: {status}")
+            reasons.append(f"{refs} «{scenario.name}»: {status_label(status)}")
     return Verdict(not reasons, run.id, reasons, version.label, len(scenarios))
 
 

@@ -22,6 +22,7 @@ from workbench.auth.enums import Role
 from workbench.auth.forms import ConfirmForm
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, select_choices
+from workbench.i18n.labels import status_label
 from workbench.projects.views import project_or_404
 
 bp = Blueprint("acceptance", __name__)
@@ -37,7 +38,7 @@ def _feature(feature_id: int) -> Feature:
 def _run_form() -> RunForm:
     form = RunForm()
     form.version.choices = select_choices(
-        (v.label, f"{v.label} ({v.status})") for v in reversed(config_service.list_versions(db.session()))
+        (v.label, f"{v.label} ({status_label(v.status)})") for v in reversed(config_service.list_versions(db.session()))
     )
     return form
 

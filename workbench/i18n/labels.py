@@ -1,9 +1,13 @@
-"""The English labels of the domain packages' vocabularies. gap_analysis and process_models know
-no Flask, so their labels stay English there; they are listed here so that extraction finds them,
-and pages show them through the `t` filter (`{{ x.label | t }}`). tests/workbench/test_i18n_catalogue.py checks this list
+"""The English labels of the vocabularies pages show: the domain packages' enums and status words.
+
+gap_analysis and process_models know no Flask, so their labels stay English there; they are
+listed here so that extraction finds them, and pages show them through the `t` filter
+(`{{ x.label | t }}`) or `status_label`. tests/workbench/test_i18n_catalogue.py checks this list
 against the enums, so a new member cannot go untranslated."""
 
 from __future__ import annotations
+
+from flask_babel import gettext
 
 
 def N_(text: str) -> str:
@@ -85,3 +89,19 @@ DOMAIN_LABELS = frozenset({
     N_('Sub-process'),
     N_('Call activity'),
 })
+
+
+# Status words shown in badges (acceptance results and runs, configuration versions) and kinds
+# of transactions.
+_STATUSES = {
+    "passed": N_("passed"), "failed": N_("failed"), "skipped": N_("skipped"), "undefined": N_("undefined"),
+    "error": N_("error"), "not_run": N_("not run"), "queued": N_("queued"), "running": N_("running"),
+    "finished": N_("finished"), "draft": N_("draft"), "approved": N_("approved"),
+    # kinds of the core's transactions (loyalty_core.ledger.enums.TransactionKind)
+    "purchase": N_("purchase"), "return": N_("return"), "expiry": N_("expiry"),
+}
+
+
+def status_label(value: str) -> str:
+    """A status value ("not_run") as people read it in the current language ("not run")."""
+    return str(gettext(_STATUSES[value])) if value in _STATUSES else value.replace("_", " ")

@@ -42,8 +42,8 @@ def _interview(interview_id: int) -> Interview:
 
 def _finding_form(project: Project) -> FindingForm:
     form = FindingForm()
-    groups: list[tuple[str, list[tuple[str, str]]]] = [("", [("", "— no process —")])]
-    groups += step_choice_groups(processes.project_models(db.session(), project), whole_process="— the whole process —")
+    groups: list[tuple[str, list[tuple[str, str]]]] = [("", [("", gettext("— no process —"))])]
+    groups += step_choice_groups(processes.project_models(db.session(), project), whole_process=gettext("— the whole process —"))
     form.step.choices = grouped_choices(groups)
     return form
 

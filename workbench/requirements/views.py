@@ -21,6 +21,7 @@ from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, grouped_choices, select_choices
+from workbench.i18n import current_language
 from workbench.gapmap import service as gapmap
 from workbench.gapmap.views import link_bases
 from workbench.modifications.forms import ModificationForm
@@ -130,12 +131,15 @@ def import_file(key: str) -> WerkzeugResponse:
 def _classification_form(requirement: Requirement | None = None) -> ClassificationForm:
     form = ClassificationForm(obj=requirement)
     capabilities = catalogue()
-    groups = [("", [("", "— none —")])]
-    for kind, title in ((STANDARD, "Out of the box"), (CONFIGURATION, "By configuration")):
-        groups.append((title, [(c.code, f"{c.code} — {c.title}") for c in capabilities if c.kind == kind]))
+    groups = [("", [("", gettext("— none —"))])]
+    russian = current_language() == "ru"  # the catalogue names each capability in both languages
+    for kind, title in ((STANDARD, gettext("Out of the box")), (CONFIGURATION, gettext("By configuration"))):
+        groups.append((title, [
+            (c.code, f"{c.code} — {c.title_ru if russian and c.title_ru else c.title}") for c in capabilities if c.kind == kind
+        ]))
     form.capability.choices = grouped_choices(groups)
     keys = sorted({key for c in capabilities for key in c.config_keys})
-    form.config_key.choices = select_choices([("", "— none —"), *((k, k) for k in keys)])
+    form.config_key.choices = select_choices([("", gettext("— none —")), *((k, k) for k in keys)])
     return form
 
 
