@@ -162,11 +162,11 @@ def update_step(model_id: int, node_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     model = service.model_of(record)
     if node_id not in model.graph:
-        return _refuse(record, f"no step {node_id!r} in this model")
+        return _refuse(record, gettext("no step '%(node_id)s' in this model", node_id=node_id))
     form = EditStepForm()
     form.fill(model, model.node(node_id))
     if form.node_id.data and form.node_id.data != node_id:
-        return _refuse(record, f"the form is for step {form.node_id.data!r}, not {node_id!r}")
+        return _refuse(record, gettext("the form is for step '%(form_step)s', not '%(node_id)s'", form_step=form.node_id.data, node_id=node_id))
     return _apply(record, form, lambda: service.update_step(
         db.session(), record, node_id, kind=NodeKind(form.kind.data), name=form.name.data or "",
         lane=form.lane.data or None, system=form.system.data or "", description=form.description.data or "",
@@ -180,7 +180,7 @@ def delete_step(model_id: int, node_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     form = DeleteStepForm()
     if form.node_id.data and form.node_id.data != node_id:
-        return _refuse(record, f"the form is for step {form.node_id.data!r}, not {node_id!r}")
+        return _refuse(record, gettext("the form is for step '%(form_step)s', not '%(node_id)s'", form_step=form.node_id.data, node_id=node_id))
     return _apply(record, form, lambda: service.delete_step(db.session(), record, node_id, actor=current_user.username))
 
 
@@ -202,7 +202,7 @@ def disconnect(model_id: int, flow_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     form = DisconnectForm()
     if form.flow_id.data and form.flow_id.data != flow_id:
-        return _refuse(record, f"the form is for flow {form.flow_id.data!r}, not {flow_id!r}")
+        return _refuse(record, gettext("the form is for flow '%(form_flow)s', not '%(flow_id)s'", form_flow=form.flow_id.data, flow_id=flow_id))
     return _apply(record, form, lambda: service.disconnect(db.session(), record, flow_id, actor=current_user.username))
 
 

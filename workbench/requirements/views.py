@@ -228,7 +228,7 @@ def classify(key: str, number: int) -> WerkzeugResponse:
             ),
             actor=current_user.username,
         )
-        shown = Classification(requirement.classification).label if requirement.classification else "not classified"
+        shown = gettext(Classification(requirement.classification).label) if requirement.classification else gettext("not classified")
         return gettext("%(ref)s classified: %(shown)s", ref=requirement.ref, shown=shown)
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
