@@ -18,6 +18,7 @@ DEFAULT_CURRENCY = "RUB"  # the programme configuration's default currency (loya
 # Date and time in tables: compact and sortable by eye. English keeps the ISO form the workbench
 # always showed; other languages take their CLDR "short" pattern ("04.12.2026, 16:40" in Russian).
 _DATETIME_PATTERNS = {"en": "yyyy-MM-dd HH:mm"}
+_DATE_PATTERNS = {"en": "yyyy-MM-dd"}
 
 
 def _zone() -> zoneinfo.ZoneInfo:
@@ -41,6 +42,15 @@ def localtime(value: dt.datetime | None, fmt: str | None = None) -> str:
     locale = get_locale()
     language = locale.language if locale is not None else "en"
     return babel_format_datetime(local, _DATETIME_PATTERNS.get(language, "short"), tzinfo=local.tzinfo, locale=locale)
+
+
+def short_date(value: dt.date | None) -> str:
+    """A date in a table: "2026-09-14" in English (as always shown), "14.09.2026" in Russian."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    language = locale.language if locale is not None else "en"
+    return str(format_date(value, _DATE_PATTERNS.get(language, "short")))
 
 
 def long_date(value: dt.date | dt.datetime | None) -> str:
@@ -91,6 +101,7 @@ def translate(msgid: str) -> str:
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template of `app`."""
     app.add_template_filter(localtime, "localtime")
+    app.add_template_filter(short_date, "short_date")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(money, "money")
     app.add_template_filter(number, "number")

@@ -15,7 +15,7 @@ from workbench.auth.models import User
 from workbench.extensions import db
 from workbench.i18n.catalogues import compile_catalogues
 from workbench.i18n.cli import document_language
-from workbench.templating import localtime, long_date, money, number, points
+from workbench.templating import localtime, long_date, money, number, points, short_date
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -118,10 +118,12 @@ def test_money_numbers_and_dates_follow_the_language(app: Flask) -> None:
         assert money("1234.50") == f"1{nbsp}234,50{nbsp}₽"
         assert number(1234.5) == f"1{nbsp}234,5"
         assert long_date(dt.date(2026, 12, 4)).startswith("4 декабря 2026")
+        assert short_date(dt.date(2026, 12, 4)) == "04.12.2026"
         assert localtime(dt.datetime(2026, 12, 4, 13, 40, tzinfo=dt.timezone.utc)) == "04.12.2026, 16:40"
     with app.test_request_context(headers=EN):
         assert number(1234.5) == "1,234.5"
         assert long_date(dt.date(2026, 12, 4)) == "December 4, 2026"
+        assert short_date(dt.date(2026, 12, 4)) == "2026-12-04"
         assert localtime(dt.datetime(2026, 12, 4, 13, 40, tzinfo=dt.timezone.utc)) == "2026-12-04 16:40"
 
 
