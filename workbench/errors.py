@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, render_template, request
 from jinja2 import Template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -76,6 +77,8 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | Response:
         headers = {"Allow": ", ".join(valid_methods)} if status == 405 and valid_methods else None
         return problem_response(status, detail, title=error.name, headers=headers)
     templates: list[str | Template] = [f"errors/{status}.html", "errors/error.html"]
+    if isinstance(error, CSRFError):
+        templates.insert(0, "errors/csrf.html")  # say it was the form's token, in the reader's language
     return render_template(templates, error=error, status=status), status
 
 
