@@ -61,3 +61,5 @@ translations: $(VENV)/.installed
 	  -o workbench/translations/messages.pot workbench gap_analysis
 	$(BIN)/pybabel update -i workbench/translations/messages.pot -d workbench/translations \
 	  --no-fuzzy-matching --ignore-obsolete
+	@# The extraction time would change on every run and make parallel branches conflict on it.
+	sed -i '/^"POT-Creation-Date: /d' workbench/translations/*/LC_MESSAGES/messages.po
