@@ -7,6 +7,8 @@
 | MAX_CONTENT_LENGTH     | 1048576 (1 MiB)                           | larger request bodies get a 413       |
 | SESSION_COOKIE_SECURE  | false                                     | set true behind HTTPS                 |
 | DISPLAY_TIMEZONE       | Europe/Moscow                             | zone pages show times in (stored UTC) |
+| DEFAULT_LANGUAGE       | ru                                        | ru or en: pages without a choice or   |
+|                        |                                           | Accept-Language, the CLI, documents   |
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 
 DEFAULT_MAX_CONTENT_LENGTH = 1_048_576
 DEFAULT_DISPLAY_TIMEZONE = "Europe/Moscow"
+LANGUAGES = ("ru", "en")  # the languages of the workbench (workbench.i18n)
+DEFAULT_LANGUAGE = "ru"  # the client's
 SECRET_KEY_FILE = "secret_key"
 DATABASE_FILE = "workbench.db"
 
@@ -115,6 +119,13 @@ def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _language(env: Mapping[str, str], name: str, default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in LANGUAGES:
+        raise SettingsError(f"{name}={value!r}: use one of {', '.join(LANGUAGES)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the workbench reads from its environment, resolved and checked."""
@@ -124,6 +135,7 @@ class Settings:
     display_timezone: str = DEFAULT_DISPLAY_TIMEZONE
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     session_cookie_secure: bool = False
+    default_language: str = DEFAULT_LANGUAGE
 
     @classmethod
     def from_environment(
@@ -137,6 +149,7 @@ class Settings:
             display_timezone=_timezone(env, "DISPLAY_TIMEZONE", DEFAULT_DISPLAY_TIMEZONE),
             max_content_length=_positive_int(env, "MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH),
             session_cookie_secure=_flag(env, "SESSION_COOKIE_SECURE", False),
+            default_language=_language(env, "DEFAULT_LANGUAGE", DEFAULT_LANGUAGE),
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -145,6 +158,7 @@ class Settings:
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "SECRET_KEY": self.secret_key,
             "DISPLAY_TIMEZONE": self.display_timezone,
+            "BABEL_DEFAULT_LOCALE": self.default_language,
             "MAX_CONTENT_LENGTH": self.max_content_length,
             # Cookies: not readable by scripts, not sent on cross-site POSTs, HTTPS-only when the
             # deployment says it is behind TLS (`make run` serves plain HTTP on localhost).

@@ -239,3 +239,13 @@ def test_a_refusal_of_the_gap_map_reads_in_the_readers_language(app: Flask) -> N
         assert error_message(ValueError("as it is")) == "as it is"
     with app.test_request_context(headers=EN):
         assert error_message(refused.value) == "title: at most 300 characters"
+
+
+def test_the_default_language_comes_from_the_environment(tmp_path: Path) -> None:
+    from workbench.settings import Settings, SettingsError
+
+    assert Settings.from_environment(tmp_path, {}).flask_config()["BABEL_DEFAULT_LOCALE"] == "ru"
+    english = Settings.from_environment(tmp_path, {"DEFAULT_LANGUAGE": "EN"})
+    assert english.flask_config()["BABEL_DEFAULT_LOCALE"] == "en"
+    with pytest.raises(SettingsError, match="DEFAULT_LANGUAGE='de': use one of ru, en"):
+        Settings.from_environment(tmp_path, {"DEFAULT_LANGUAGE": "de"})

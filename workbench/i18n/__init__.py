@@ -16,9 +16,10 @@ from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from workbench.i18n.catalogues import compile_catalogues
+from workbench.settings import DEFAULT_LANGUAGE, LANGUAGES
 
-LANGUAGES = ("ru", "en")
-DEFAULT_LANGUAGE = "ru"
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "current_language", "init_i18n", "select_locale"]
+
 SESSION_KEY = "lang"
 # Each language named in itself: a reader who does not know the current one still finds theirs.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}

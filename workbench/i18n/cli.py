@@ -20,7 +20,7 @@ def language_option(command: F) -> F:
     """Add `--lang ru|en` to a click command; it receives the choice as `lang` (None: default)."""
     return click.option(
         "--lang", "lang", type=click.Choice(LANGUAGES), default=None,
-        help="Language of the document (default: BABEL_DEFAULT_LOCALE, Russian).",
+        help="Language of the document (default: DEFAULT_LANGUAGE, ru).",
     )(command)
 
 
