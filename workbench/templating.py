@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app
@@ -87,6 +88,20 @@ def N_(text: str) -> str:
 _DIRECTIONS = {"retail": N_("retail"), "wholesale": N_("wholesale")}
 
 
+def run_summary(run: Any) -> str:
+    """An acceptance run's counts in the page's language ("3 passed, 1 failed" / "пройдено: 3,
+    не пройдено: 1"); zero counts beyond passed and failed are left out, as in `summary_line`,
+    which the CLI keeps printing in English for scripts."""
+    counts = [
+        (run.passed, gettext("%(count)s passed", count=run.passed)),
+        (run.failed, gettext("%(count)s failed", count=run.failed)),
+        (run.skipped, gettext("%(count)s skipped", count=run.skipped)),
+        (run.undefined, gettext("%(count)s undefined", count=run.undefined)),
+        (run.errors, gettext("%(count)s errors", count=run.errors)),
+    ]
+    return ", ".join(str(text) for n, (count, text) in enumerate(counts) if n < 2 or count)
+
+
 def direction(value: str) -> str:
     """A direction (розница/опт) as people read it in the current language; unknown values as they are."""
     return str(gettext(_DIRECTIONS[value])) if value in _DIRECTIONS else value
@@ -109,4 +124,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(mask_phone, "masked")
     app.add_template_filter(direction, "direction")
     app.add_template_filter(translate, "t")
+    app.add_template_filter(run_summary, "run_summary")
     app.add_template_filter(status_label, "status_label")

@@ -249,3 +249,16 @@ def test_the_default_language_comes_from_the_environment(tmp_path: Path) -> None
     assert english.flask_config()["BABEL_DEFAULT_LOCALE"] == "en"
     with pytest.raises(SettingsError, match="DEFAULT_LANGUAGE='de': use one of ru, en"):
         Settings.from_environment(tmp_path, {"DEFAULT_LANGUAGE": "de"})
+
+
+def test_a_runs_counts_read_in_the_page_language(app: Flask) -> None:
+    from types import SimpleNamespace
+
+    from workbench.acceptance.enums import summary_line
+    from workbench.templating import run_summary
+
+    run = SimpleNamespace(passed=3, failed=1, skipped=0, undefined=2, errors=0)
+    with app.test_request_context(headers=EN):
+        assert run_summary(run) == summary_line(3, 1, 0, 2, 0) == "3 passed, 1 failed, 2 undefined"
+    with app.test_request_context(headers=RU):
+        assert run_summary(run) == "пройдено: 3, не пройдено: 1, не определено: 2"
