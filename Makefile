@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 POS_PORT ?= 5001
 
-.PHONY: run test install install-test system-packages system-packages-test bench clean
+.PHONY: run test install install-test system-packages system-packages-test bench clean translations
 
 # Debian packages pip cannot provide: cairo and a Cyrillic font for the DOCX diagrams, and
 # Chromium for the browser tests (see tools/system-packages.sh; skipped with a hint when not root).
@@ -55,3 +55,14 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache
+
+## translations: extract every marked string (Python and templates) and merge it into the .po
+## catalogues; then translate the new empty msgstr entries (tests/workbench/test_i18n_catalogue.py
+## names them). The app compiles the catalogues itself when it starts.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project=loyalty-workbench \
+	  -o workbench/translations/messages.pot workbench gap_analysis
+	$(BIN)/pybabel update -i workbench/translations/messages.pot -d workbench/translations \
+	  --no-fuzzy-matching --ignore-obsolete
+	@# The extraction time would change on every run and make parallel branches conflict on it.
+	sed -i '/^"POT-Creation-Date: /d' workbench/translations/*/LC_MESSAGES/messages.po

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gap_analysis.errors import N_
 from process_models.diff import diff, normalise_name
 from process_models.model import Node, ProcessModel
 from process_models.steps import ordered_nodes, step_system
 
-NEW_STEP = "new TO-BE step"
+NEW_STEP = N_("new TO-BE step")  # a msgid: the workbench shows it translated
 
 
 @dataclass(frozen=True)

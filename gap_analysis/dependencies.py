@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import networkx as nx
 
-from gap_analysis.errors import GapAnalysisError
+from gap_analysis.errors import N_, GapAnalysisError
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ def dependency_graph(estimates: Mapping[str, Decimal], depends_on: Mapping[str, 
         for prerequisite in prerequisites:
             for name in (ref, prerequisite):
                 if name not in graph:
-                    raise GapAnalysisError(f"no modification {name}", field="depends_on")
+                    raise GapAnalysisError.formatted(N_("no modification %(name)s"), field="depends_on", name=name)
             graph.add_edge(prerequisite, ref)
     cycle = find_cycle(graph)
     if cycle:
-        raise GapAnalysisError(f"dependency cycle: {' -> '.join(cycle)}", field="depends_on")
+        raise GapAnalysisError.formatted(N_("dependency cycle: %(cycle)s"), field="depends_on", cycle=" -> ".join(cycle))
     return graph
 
 
@@ -58,7 +58,7 @@ def find_cycle(graph: nx.DiGraph) -> list[str]:
 def check_new_dependency(graph: nx.DiGraph, ref: str, depends_on: str) -> None:
     """Refuse "`ref` depends on `depends_on`" when it would close a cycle (or is a self-loop)."""
     if ref == depends_on:
-        raise GapAnalysisError(f"{ref} cannot depend on itself", field="depends_on")
+        raise GapAnalysisError.formatted(N_("%(ref)s cannot depend on itself"), field="depends_on", ref=ref)
     if ref in graph and depends_on in graph and nx.has_path(graph, ref, depends_on):
         # The graph runs prerequisite -> dependant, so a path ref -> ... -> depends_on means
         # depends_on already waits for ref; the new edge would close the loop.

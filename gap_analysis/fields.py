@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gap_analysis.errors import GapAnalysisError
+from gap_analysis.errors import N_, GapAnalysisError
 
 
 def checked_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str:
@@ -10,7 +10,7 @@ def checked_text(value: str | None, field: str, limit: int, *, required: bool = 
     longer than `limit` characters."""
     text = (value or "").strip()
     if required and not text:
-        raise GapAnalysisError(f"{field}: required", field=field)
+        raise GapAnalysisError.formatted(N_("%(field)s: required"), field=field)
     if len(text) > limit:
-        raise GapAnalysisError(f"{field}: at most {limit} characters", field=field)
+        raise GapAnalysisError.formatted(N_("%(field)s: at most %(limit)s characters"), field=field, limit=limit)
     return text

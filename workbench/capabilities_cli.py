@@ -6,6 +6,8 @@ The catalogue is built from the core's configuration schema and implementing cod
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import json
 
 import click
@@ -29,4 +31,4 @@ def capabilities_command(as_json: bool) -> None:
     for row in [header, *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[padded])
     standard = sum(1 for c in items if c.kind == STANDARD)
-    click.echo(f"{len(items)} capabilities: {standard} standard, {len(items) - standard} by configuration", err=True)
+    click.echo(gettext("%(count)s capabilities: %(standard)s standard, %(value)s by configuration", count=len(items), standard=standard, value=len(items) - standard), err=True)

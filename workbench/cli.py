@@ -8,7 +8,8 @@
     workbench rollout plan create|list, wave add, controls, gate, advance, rollback, halt|resume, status, feedback, checklist, tick
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
-    workbench gap export --project KEY --format docx|xlsx -o FILE | import --project KEY FILE | summary --project KEY
+    workbench gap export --project KEY --format docx|xlsx [--lang ru|en] -o FILE | import --project KEY FILE | summary --project KEY
+    workbench document description KEY --variant as-is|to-be [--lang ru|en] -o FILE
     workbench demo [--if-empty]                         (refused in production: WORKBENCH_ENV=production)
     workbench serve [--port 5000] [--workers 2] [--pos-port 5001] [--pos-workers 2] [--job-workers 2]
     workbench pos serve [--port 5001] [--workers 2]      (the POS API alone)
@@ -24,6 +25,8 @@
 from __future__ import annotations
 
 import datetime as dt
+
+from flask_babel import gettext
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -57,7 +60,7 @@ from workbench.programme_analytics.cli import COMMANDS as ANALYTICS_COMMANDS
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     for problem in problems or []:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)
@@ -85,8 +88,8 @@ def config_validate(file: Path) -> None:
         _fail(error.detail)
     problems = validate_document(document)
     if problems:
-        _fail(f"{file.name}: {len(problems)} problem(s)", [str(p) for p in problems])
-    click.echo(f"{file.name}: valid")
+        _fail(gettext("%(name)s: %(count)s problem(s)", name=file.name, count=len(problems)), [str(p) for p in problems])
+    click.echo(gettext("%(name)s: valid", name=file.name))
 
 
 @config_group.command("load")
@@ -106,7 +109,7 @@ def config_load(file: Path, label: str | None, notes: str) -> None:
     except LoyaltyError as error:
         _domain_errors(error)
     click.echo(version.id)
-    click.echo(f"draft {version.label} (id {version.id}, sha256 {version.content_hash[:12]})", err=True)
+    click.echo(gettext("draft %(label)s (id %(id)s, sha256 %(value)s)", label=version.label, id=version.id, value=version.content_hash[:12]), err=True)
 
 
 @config_group.command("approve")
@@ -123,7 +126,7 @@ def config_approve(version: str, approved_by: str) -> None:
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
-    click.echo(f"approved {item.label} (sha256 {item.content_hash})")
+    click.echo(gettext("approved %(label)s (sha256 %(content_hash)s)", label=item.label, content_hash=item.content_hash))
 
 
 @config_group.command("list")
@@ -156,7 +159,7 @@ def store_add(code: str, direction: str, name: str, city: str) -> None:
     except LoyaltyError as error:
         _domain_errors(error)
     click.echo(key)
-    click.echo(f"store {store.code} ({direction}) added; keep the key above, it is not shown again", err=True)
+    click.echo(gettext("store %(code)s (%(direction)s) added; keep the key above, it is not shown again", code=store.code, direction=direction), err=True)
 
 
 @store_group.command("assign")
@@ -276,9 +279,9 @@ def demo(if_empty: bool, members: int) -> None:
     core_empty, project_missing = is_empty(db.session()), not has_demo_project(db.session())
     if not core_empty and not project_missing:
         if if_empty:
-            click.echo("the database already has data: demo not loaded")
+            click.echo(gettext("the database already has data: demo not loaded"))
             return
-        _fail("the database already has members; the demo loads only into an empty database")
+        _fail(gettext("the database already has members; the demo loads only into an empty database"))
     said, created = _load_demo(core_empty, project_missing, members)
     db.session.commit()
     for line in said:
@@ -299,20 +302,25 @@ def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[l
         created = _create_demo_users()
         audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
         said += [
-            f"demo loaded: {summary.stores} stores, {summary.members} members, {summary.purchases} purchases, "
-            f"{summary.returns} returns, versions {', '.join(summary.versions)}",
-            f"POS key of store {summary.sample_store} (shown once): {summary.sample_key}",
-            f"rollout plan {summary.plan_id}: v2 piloted in R001-R003, W001-W002 for six weeks; "
-            f"wave 2 waits behind its gate (workbench rollout gate {summary.plan_id} 2)",
+            gettext(
+                "demo loaded: %(stores)s stores, %(members)s members, %(purchases)s purchases, %(returns)s returns, "
+                "versions %(versions)s",
+                stores=summary.stores, members=summary.members, purchases=summary.purchases, returns=summary.returns,
+                versions=", ".join(summary.versions),
+            ),
+            gettext("POS key of store %(store)s (shown once): %(key)s", store=summary.sample_store, key=summary.sample_key),
+            gettext("rollout plan %(plan)s: v2 piloted in R001-R003, W001-W002 for six weeks; wave 2 waits behind "
+                    "its gate (workbench rollout gate %(plan)s 2)", plan=summary.plan_id),
         ]
     if project_missing:
         # Loaded on its own when missing, so an instance from before the DEMO project gets it too.
         project = load_demo_project(db.session(), actor=CLI_ACTOR)
-        said.append(
-            f"demo project DEMO loaded: {project.models} process models, {project.interviews} interviews "
-            f"({project.findings} findings), {project.inventory_items} inventory items, "
-            f"{project.scenarios} acceptance scenarios"
-        )
+        said.append(gettext(
+            "demo project DEMO loaded: %(models)s process models, %(interviews)s interviews (%(findings)s findings), "
+            "%(items)s inventory items, %(scenarios)s acceptance scenarios",
+            models=project.models, interviews=project.interviews, findings=project.findings,
+            items=project.inventory_items, scenarios=project.scenarios,
+        ))
     created += _load_demo_signoff(said)
     _demo_users_join(DEMO_KEY)
     return said, created
@@ -367,7 +375,7 @@ def _print_logins(created: list[tuple[str, ...]]) -> None:
     """The logins the demo created just now, and only those: nothing else has a known password."""
     if not created:
         return
-    click.echo("demo logins (username / password):")
+    click.echo(gettext("demo logins (username / password):"))
     for username, role, _, password in created:
         click.echo(f"  {username:<11} {password:<16} {role}")
 

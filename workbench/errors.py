@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, render_template, request
 from jinja2 import Template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -28,6 +29,17 @@ _DETAILS = {
     413: "the request body is larger than the server accepts",
     500: "the server failed to process the request; nothing was applied",
 }
+
+
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); error pages translate it
+
+
+# Werkzeug's names of the statuses people meet, as msgids: an error page shows them translated.
+PAGE_TITLES = (
+    N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"), N_("Method Not Allowed"),
+    N_("Request Entity Too Large"), N_("Internal Server Error"),
+)
 
 
 def is_api_request() -> bool:
@@ -69,6 +81,8 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | Response:
         headers = {"Allow": ", ".join(valid_methods)} if status == 405 and valid_methods else None
         return problem_response(status, detail, title=error.name, headers=headers)
     templates: list[str | Template] = [f"errors/{status}.html", "errors/error.html"]
+    if isinstance(error, CSRFError):
+        templates.insert(0, "errors/csrf.html")  # say it was the form's token, in the reader's language
     return render_template(templates, error=error, status=status, limit=limit), status
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from workbench.i18n.errors import error_message
+
 try:  # WTForms >= 3.3 wants SelectChoice objects; tuples are deprecated there and go in 3.4.
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
@@ -16,6 +18,14 @@ def select_choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
     if SelectChoice is None:  # pragma: no cover - older WTForms
         return list(pairs)
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def translated_choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    """Choices whose labels are msgids (enum labels marked with N_): each label is translated
+    when the form renders, in the language of that request, not of the first import."""
+    from flask_babel import lazy_gettext
+
+    return select_choices((value, lazy_gettext(label)) for value, label in pairs)
 
 
 def grouped_choices(groups: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> Any:
@@ -53,7 +63,7 @@ def commit_change(
         db.session.commit()
     except refusals as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return False
     flash(message, "info")
     return True

@@ -13,13 +13,17 @@ from workbench.extensions import db
 
 bp = Blueprint("home", __name__)
 
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); the page translates it
+
+
 STAGES = [
-    ("1", "Analysis", "Stakeholder interviews, AS-IS processes, inventories, requirements"),
-    ("2", "Adaptation", "TO-BE processes, gap map, modifications, test scenarios"),
-    ("3", "Approval", "Signed-off solution prototype (baseline)"),
-    ("4", "Build & test", "Configuration version passing the acceptance scenarios"),
-    ("5", "Pilot", "Control group of stores, pilot report, go/no-go"),
-    ("6", "Rollout", "All stores of every direction switched over"),
+    ("1", N_("Analysis"), N_("Stakeholder interviews, AS-IS processes, inventories, requirements")),
+    ("2", N_("Adaptation"), N_("TO-BE processes, gap map, modifications, test scenarios")),
+    ("3", N_("Approval"), N_("Signed-off solution prototype (baseline)")),
+    ("4", N_("Build & test"), N_("Configuration version passing the acceptance scenarios")),
+    ("5", N_("Pilot"), N_("Control group of stores, pilot report, go/no-go")),
+    ("6", N_("Rollout"), N_("All stores of every direction switched over")),
 ]
 
 

@@ -11,6 +11,8 @@
 | JOBS_SQLITE_FILE       | <instance>/jobs.db                        | huey's SQLite queue when no REDIS_URL |
 | WORKBENCH_ENV          | (unset)                                   | `production`: no demo, no known login |
 | FLASK_ENV              | (unset)                                   | `production` counts the same          |
+| DEFAULT_LANGUAGE       | ru                                        | ru or en: pages without a choice or   |
+|                        |                                           | Accept-Language, the CLI, documents   |
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from loyalty_core.db import ENGINE_OPTIONS
 
 DEFAULT_MAX_CONTENT_LENGTH = 1_048_576
 DEFAULT_DISPLAY_TIMEZONE = "Europe/Moscow"
+LANGUAGES = ("ru", "en")  # the languages of the workbench (workbench.i18n)
+DEFAULT_LANGUAGE = "ru"  # the client's
 SECRET_KEY_FILE = "secret_key"
 DATABASE_FILE = "workbench.db"
 
@@ -138,6 +142,13 @@ def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _language(env: Mapping[str, str], name: str, default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in LANGUAGES:
+        raise SettingsError(f"{name}={value!r}: use one of {', '.join(LANGUAGES)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the workbench reads from its environment, resolved and checked."""
@@ -153,6 +164,7 @@ class Settings:
     mail_server: str | None = None
     mail_port: int = 25
     mail_sender: str = "workbench@localhost"
+    default_language: str = DEFAULT_LANGUAGE
 
     @classmethod
     def from_environment(
@@ -171,6 +183,7 @@ class Settings:
             mail_server=env.get("MAIL_SERVER") or None,
             mail_port=_positive_int(env, "MAIL_PORT", 25),
             mail_sender=env.get("MAIL_SENDER") or "workbench@localhost",
+            default_language=_language(env, "DEFAULT_LANGUAGE", DEFAULT_LANGUAGE),
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -179,6 +192,7 @@ class Settings:
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "SECRET_KEY": self.secret_key,
             "DISPLAY_TIMEZONE": self.display_timezone,
+            "BABEL_DEFAULT_LOCALE": self.default_language,
             "MAX_CONTENT_LENGTH": self.max_content_length,
             "MAIL_SERVER": self.mail_server,
             "MAIL_PORT": self.mail_port,

@@ -46,9 +46,13 @@ def serving(app: Flask) -> Iterator[str]:
 
 
 @contextmanager
-def signed_in_page(base: str, *, role: str = "consultant", timeout_ms: int = 15_000) -> Iterator[Any]:
-    """A Chromium page (Russian locale, downloads accepted) signed in at `base` as the user of
-    `role`; the browser is closed afterwards, whatever happened."""
+def signed_in_page(
+    base: str, *, role: str = "consultant", timeout_ms: int = 15_000, locale: str = "en-US"
+) -> Iterator[Any]:
+    """A Chromium page (downloads accepted) signed in at `base` as the user of `role`; the
+    browser is closed afterwards, whatever happened. `locale` is the browser's language, sent
+    as Accept-Language: English by default, as the tests' assertions are written; the Russian
+    browser test passes "ru-RU"."""
     require(CHROMIUM.exists(), f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
     try:
         import playwright.sync_api as sync_api
@@ -57,12 +61,12 @@ def signed_in_page(base: str, *, role: str = "consultant", timeout_ms: int = 15_
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_context(accept_downloads=True, locale="ru-RU").new_page()
+            page = browser.new_context(accept_downloads=True, locale=locale).new_page()
             page.set_default_timeout(timeout_ms)
             page.goto(f"{base}/login")
             page.fill("input[name=username]", role)
             page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
             page.wait_for_url(f"{base}/")
             yield page
         finally:

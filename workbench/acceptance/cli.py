@@ -4,6 +4,8 @@ scenario failed, was undefined or could not be parsed), list runs, print a versi
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -24,7 +26,7 @@ accept_group = click.Group("accept", help="Acceptance scenarios: import, run aga
 
 def _fail(message: str) -> NoReturn:
     db.session.rollback()
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     sys.exit(2)
 
 
@@ -42,7 +44,7 @@ def accept_import(key: str, files: tuple[Path, ...], actor: str) -> None:
     except (ProjectError, service.AcceptanceError, gherkin.GherkinError) as error:
         _fail(str(error))
     for feature in features:
-        click.echo(f"{feature.filename}: {len([s for s in feature.scenarios if s.active])} scenario(s)")
+        click.echo(gettext("%(filename)s: %(count)s scenario(s)", filename=feature.filename, count=len([s for s in feature.scenarios if s.active])))
 
 
 @accept_group.command("run")
@@ -64,7 +66,7 @@ def accept_run(key: str, version_ref: str, actor: str, jobs: int, quiet: bool) -
         _fail(str(error))
     except LoyaltyError as error:
         _fail(error.detail)
-    click.echo(f"run {run.id}: {run.total} scenario(s) of {project.key} against {version.label} ({version.status})")
+    click.echo(gettext("run %(id)s: %(total)s scenario(s) of %(key)s against %(label)s (%(status)s)", id=run.id, total=run.total, key=project.key, label=version.label, status=version.status))
 
     def progress(current: Run, label: str) -> None:
         session.commit()  # other sessions (the run's page) see the progress
@@ -121,8 +123,7 @@ def accept_verdict(key: str, version_ref: str) -> None:
     except LoyaltyError as error:
         _fail(error.detail)
     result = service.verdict(db.session(), project, version)
-    click.echo(f"{version.label}: {'PASSED' if result.passed else 'NOT PASSED'} (run {result.run_id or '-'}, "
-               f"{result.must_scenarios} Must scenario(s))")
+    click.echo(gettext("%(label)s: %(value)s (run %(value2)s, %(must_scenarios)s Must scenario(s))", label=version.label, value=gettext('PASSED') if result.passed else gettext('NOT PASSED'), value2=result.run_id or '-', must_scenarios=result.must_scenarios))
     for reason in result.reasons:
         click.echo(f"  {reason}")
     if not result.passed:

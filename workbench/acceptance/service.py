@@ -6,6 +6,8 @@ Plain functions taking a session; every change is audited in the caller's transa
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +25,7 @@ from workbench.acceptance.models import Feature, Result, Run, Scenario, Scenario
 from workbench.audit import service as audit
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement
+from workbench.i18n.labels import status_label
 
 
 MAX_FILES = 200
@@ -127,7 +130,7 @@ def import_features(
     nothing is stored; the error lists every bad file with its line."""
     files = list(files)
     if len(files) > MAX_FILES:
-        raise AcceptanceError(f"at most {MAX_FILES} files at once")
+        raise AcceptanceError(gettext("at most %(MAX_FILES)s files at once", MAX_FILES=MAX_FILES))
     parsed: list[tuple[gherkin.ParsedFeature, str]] = []
     problems: list[str] = []
     for name, data in files:
@@ -146,7 +149,7 @@ def import_features(
     if problems:
         raise AcceptanceError("nothing imported: " + "; ".join(problems))
     if not parsed:
-        raise AcceptanceError("no .feature file to import")
+        raise AcceptanceError(gettext("no .feature file to import"))
     return [_store_feature(session, project, feature, text, actor=actor) for feature, text in parsed]
 
 
@@ -174,14 +177,14 @@ def list_features(session: Session, project: Project) -> list[Feature]:
 def get_feature(session: Session, feature_id: int) -> Feature:
     feature = session.get(Feature, feature_id)
     if feature is None:
-        raise AcceptanceError(f"no feature {feature_id}")
+        raise AcceptanceError(gettext("no feature %(feature_id)s", feature_id=feature_id))
     return feature
 
 
 def get_scenario(session: Session, scenario_id: int) -> Scenario:
     scenario = session.get(Scenario, scenario_id)
     if scenario is None:
-        raise AcceptanceError(f"no scenario {scenario_id}")
+        raise AcceptanceError(gettext("no scenario %(scenario_id)s", scenario_id=scenario_id))
     return scenario
 
 
@@ -232,7 +235,7 @@ def create_run(session: Session, project: Project, version: ConfigVersion, *, ac
         select(func.count(Scenario.id)).where(Scenario.project_id == project.id, Scenario.active.is_(True))
     ) or 0
     if not total:
-        raise AcceptanceError(f"project {project.key} has no scenario to run; import or write a feature first")
+        raise AcceptanceError(gettext("project %(key)s has no scenario to run; import or write a feature first", key=project.key))
     run = Run(
         project_id=project.id, config_version_id=version.id, config_label=version.label,
         config_hash=version.content_hash, status=RunStatus.queued.value, started_by=actor, total=total,
@@ -328,7 +331,7 @@ def _record(session: Session, run: Run, features: list[Feature], outcome: runner
 def get_run(session: Session, run_id: int) -> Run:
     run = session.get(Run, run_id)
     if run is None:
-        raise AcceptanceError(f"no run {run_id}")
+        raise AcceptanceError(gettext("no run %(run_id)s", run_id=run_id))
     return run
 
 
@@ -459,25 +462,25 @@ def _verdict(
     run = latest_run(session, project, version)
     reasons: list[str] = []
     if not scenarios:
-        reasons.append("no scenario is tagged with a Must requirement")
+        reasons.append(gettext("no scenario is tagged with a Must requirement"))
     if run is None:
-        reasons.append(f"no finished run of {project.key} against {version.label}")
+        reasons.append(gettext("no finished run of %(key)s against %(label)s", key=project.key, label=version.label))
         return Verdict(False, None, reasons, version.label, len(scenarios))
     if run.config_hash != version.content_hash:
-        reasons.append(f"run {run.id} ran an earlier text of {version.label} (the draft changed since); run it again")
+        reasons.append(gettext("run %(id)s ran an earlier text of %(label)s (the draft changed since); run it again", id=run.id, label=version.label))
     results: dict[int, str] = {}
     for result in run.results:
         if result.scenario_id is not None:
             results[result.scenario_id] = result.status
         elif result.status == ResultStatus.error.value:
-            reasons.append(f"{result.feature_name}: {result.message.splitlines()[0] if result.message else 'error'}")
+            reasons.append(f"{result.feature_name}: {result.message.splitlines()[0] if result.message else gettext('error')}")
     for scenario in scenarios:
         refs = ", ".join(f"REQ-{n}" for n in scenario.requirement_numbers if n in must)
         status = results.get(scenario.id)
         if status is None:
-            reasons.append(f"{refs} «{scenario.name}»: not in run {run.id}")
+            reasons.append(gettext("%(refs)s «%(name)s»: not in run %(id)s", refs=refs, name=scenario.name, id=run.id))
         elif status != ResultStatus.passed.value:
-            reasons.append(f"{refs} «{scenario.name}»: {status}")
+            reasons.append(f"{refs} «{scenario.name}»: {status_label(status)}")
     return Verdict(not reasons, run.id, reasons, version.label, len(scenarios))
 
 

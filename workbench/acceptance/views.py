@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,6 +24,7 @@ from workbench.auth.forms import ConfirmForm
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, select_choices
 from workbench.jobs import queue as jobs
+from workbench.i18n.labels import status_label
 from workbench.projects.views import project_or_404
 
 bp = Blueprint("acceptance", __name__)
@@ -37,7 +40,7 @@ def _feature(feature_id: int) -> Feature:
 def _run_form() -> RunForm:
     form = RunForm()
     form.version.choices = select_choices(
-        (v.label, f"{v.label} ({v.status})") for v in reversed(config_service.list_versions(db.session()))
+        (v.label, f"{v.label} ({status_label(v.status)})") for v in reversed(config_service.list_versions(db.session()))
     )
     return form
 
@@ -98,7 +101,7 @@ def new_feature(key: str) -> WerkzeugResponse | str:
                 db.session(), project, form.filename.data or "", form.source.data or "", actor=current_user.username
             )
             db.session.commit()
-            flash(f"{feature.filename} saved", "info")
+            flash(gettext("%(filename)s saved", filename=feature.filename), "info")
             return redirect(url_for("acceptance.feature", feature_id=feature.id))
         except gherkin.GherkinError as problem:
             db.session.rollback()
@@ -135,7 +138,7 @@ def save(feature_id: int) -> WerkzeugResponse | str:
                 db.session(), item.project, item.filename, form.source.data or "", actor=current_user.username
             )
             db.session.commit()
-            flash(f"{item.filename} saved", "info")
+            flash(gettext("%(filename)s saved", filename=item.filename), "info")
             return redirect(url_for("acceptance.feature", feature_id=item.id))
         except gherkin.GherkinError as problem:
             db.session.rollback()
@@ -155,7 +158,7 @@ def delete(feature_id: int) -> WerkzeugResponse:
         abort(400)
     service.delete_feature(db.session(), item, actor=current_user.username)
     db.session.commit()
-    flash(f"{item.filename} deleted", "info")
+    flash(gettext("%(filename)s deleted", filename=item.filename), "info")
     return redirect(url_for("acceptance.index", key=key))
 
 
@@ -169,7 +172,7 @@ def start_run(key: str) -> WerkzeugResponse:
     def change() -> str:
         version = config_service.get_version(db.session(), form.version.data or "")
         started.append(service.create_run(db.session(), project, version, actor=current_user.username))
-        return f"run {started[0].id} started"
+        return gettext("run %(id)s started", id=started[0].id)
 
     # A LoyaltyError's str() is its detail (what the page shows).
     if not commit_change(change, refusals=(service.AcceptanceError, LoyaltyError), form=form):

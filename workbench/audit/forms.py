@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
@@ -13,5 +15,5 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # filters only read; a token would also end up in every shared link
 
-    action = StringField("Action", validators=[Optional(), Length(max=64)])
-    actor = StringField("Actor", validators=[Optional(), Length(max=80)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=80)])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from flask_babel import gettext
+
 import sys
 from typing import NoReturn
 
@@ -19,7 +21,7 @@ user_group = click.Group("user", help="Workbench users.")
 
 def _fail(message: str) -> NoReturn:
     db.session.rollback()
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -32,7 +34,7 @@ def _read_password(password: str | None, from_stdin: bool) -> tuple[str, bool]:
     list or the shell history (`--password` does both, so it is for throw-away set-ups only).
     """
     if password is not None and from_stdin:
-        raise click.UsageError("use --password or --password-stdin, not both")
+        raise click.UsageError(gettext("use --password or --password-stdin, not both"))
     if password is not None:
         return password, False
     if from_stdin:

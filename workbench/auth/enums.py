@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from flask_babel import gettext
+
 
 class Role(str, Enum):
     """What a user may do. Admins pass every role check."""
@@ -15,8 +17,8 @@ class Role(str, Enum):
 
     @property
     def label(self) -> str:
-        """The role as people read it ("Rollout manager")."""
-        return self.value.replace("_", " ").capitalize()
+        """The role as people read it, in the current language ("Rollout manager")."""
+        return str(gettext(_LABELS[self.value]))
 
     @classmethod
     def parse(cls, value: str | Role) -> Role:
@@ -26,6 +28,17 @@ class Role(str, Enum):
         except ValueError:
             raise ValueError(f"unknown role {value!r}: use one of {', '.join(r.value for r in cls)}") from None
 
+
+def N_(text: str) -> str:
+    return text  # marks a string for extraction (Babel's N_ keyword); translated where shown
+
+
+_LABELS = {
+    "consultant": N_("Consultant"),
+    "approver": N_("Approver"),
+    "rollout_manager": N_("Rollout manager"),
+    "admin": N_("Admin"),
+}
 
 # Roles that may see members' phone numbers and emails (personal data).
 PERSONAL_DATA_ROLES = frozenset({Role.admin, Role.rollout_manager})

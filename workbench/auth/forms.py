@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -15,27 +16,32 @@ from workbench.forms import select_choices
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 class UserForm(FlaskForm):
     """A new user, created by an admin."""
 
     username = StringField(
-        "Username",
+        _l("Username"),
         validators=[
             DataRequired(),
             Length(max=80),
-            Regexp(USERNAME_PATTERN, message="letters, digits, '.', '_' and '-' only"),
+            Regexp(USERNAME_PATTERN, message=_l("letters, digits, '.', '_' and '-' only")),
         ],
     )
-    display_name = StringField("Display name", validators=[Optional(), Length(max=200)])
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
     email = EmailField(
-        "Email", validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message="not an email address")]
+        _l("Email"), validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("not an email address"))]
     )
-    role = SelectField("Role", choices=select_choices((r.value, r.label) for r in Role))
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    role = SelectField(_l("Role"), choices=[])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The role names in the language of this request, not of the first import.
+        self.role.choices = select_choices((r.value, r.label) for r in Role)
 
 
 class ConfirmForm(FlaskForm):

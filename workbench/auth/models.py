@@ -40,11 +40,18 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     def revoke_sessions(self) -> None:
         """End every session of this user (on their next request); the caller flushes."""
         self.session_version = (self.session_version or 0) + 1
+    # The language the user picked in the header ("ru"/"en"); None: the browser's Accept-Language.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     @property
     def is_active(self) -> bool:
         """Flask-Login refuses to sign in inactive users."""
         return self.active
+
+    @property
+    def role_label(self) -> str:
+        """The role as people read it, in the current language."""
+        return Role.parse(self.role).label
 
     def has_role(self, *roles: Role | str) -> bool:
         """True when the user holds one of `roles`; admins pass every role check."""

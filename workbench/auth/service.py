@@ -6,6 +6,8 @@ audit log in the caller's transaction: the caller commits the change and its ent
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import re
 
 from sqlalchemy import func, select
@@ -36,7 +38,7 @@ def normalise_username(username: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AuthError(gettext("the password must have at least %(MIN_PASSWORD_LENGTH)s characters", MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH))
 
 
 def get_user(session: Session, username: str) -> User | None:
@@ -57,19 +59,19 @@ def create_user(
     """Create an active user and record `user.create` by `actor`. AuthError says what is wrong."""
     username = normalise_username(username)
     if not username:
-        raise AuthError("a username is required")
+        raise AuthError(gettext("a username is required"))
     if not re.fullmatch(USERNAME_PATTERN, username):
-        raise AuthError(f"username {username!r}: use letters, digits, '.', '_' and '-' only (at most 80)")
+        raise AuthError(gettext("username '%(username)s': use letters, digits, '.', '_' and '-' only (at most 80)", username=username))
     try:
         role = Role.parse(role)
     except ValueError as error:
         raise AuthError(str(error)) from None
     email = (email or "").strip() or None
     if email is not None and not re.fullmatch(EMAIL_PATTERN, email):
-        raise AuthError(f"email {email!r} is not an email address")
+        raise AuthError(gettext("email '%(email)s' is not an email address", email=email))
     _check_password(password)
     if get_user(session, username) is not None:
-        raise AuthError(f"user {username!r} already exists")
+        raise AuthError(gettext("user '%(username)s' already exists", username=username))
     user = User(
         username=username,
         display_name=display_name.strip() or username,
@@ -89,12 +91,12 @@ def authenticate(session: Session, username: str, password: str) -> User:
     user = get_user(session, username)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        raise AuthError("wrong username or password")
+        raise AuthError(gettext("wrong username or password"))
     # The same message for an unknown user and a wrong password: do not reveal which exist.
     if not check_password_hash(user.password_hash, password):
-        raise AuthError("wrong username or password")
+        raise AuthError(gettext("wrong username or password"))
     if not user.active:
-        raise AuthError("this account is deactivated; ask an administrator")
+        raise AuthError(gettext("this account is deactivated; ask an administrator"))
     return user
 
 
@@ -129,7 +131,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: str) -> Use
     if user.active == active:
         return user
     if not active and user.role == Role.admin.value and _active_admins(session) <= 1:
-        raise AuthError(f"{user.username} is the last active admin and cannot be deactivated")
+        raise AuthError(gettext("%(username)s is the last active admin and cannot be deactivated", username=user.username))
     user.active = active
     if not active:
         user.revoke_sessions()  # reactivation must not bring back the sessions of before

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+
+from flask_babel import gettext
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -20,6 +22,7 @@ from workbench.auth.models import User
 from workbench.auth.throttle import ThrottlePolicy
 from workbench.extensions import db
 from workbench.forms import commit_change
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("auth", __name__)
 
@@ -61,7 +64,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(error.retry_after)}
         except service.AuthError as error:
-            flash(str(error), "error")
+            flash(error_message(error), "error")
         else:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -78,7 +81,7 @@ def logout() -> Response:
     """
     sessions.sign_out(db.session(), current_user._get_current_object(), ip=_client_ip())
     logout_user()
-    flash("signed out", "info")
+    flash(gettext("signed out"), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -101,9 +104,9 @@ def users() -> str | Response:
             db.session.commit()
         except service.AuthError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
         else:
-            flash(f"user {user.username} created", "info")
+            flash(gettext("user %(username)s created", username=user.username), "info")
             return redirect(url_for("auth.users"))
     everyone = service.list_users(db.session())
     role_forms = {u.id: RoleForm(formdata=None, data={"role": u.role}) for u in everyone}  # each shows its role
@@ -116,7 +119,7 @@ def toggle_active(user_id: int) -> Response:
     """Deactivate an active user or reactivate a deactivated one (admins only)."""
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("the form expired; try again", "error")
+        flash(gettext("the form expired; try again"), "error")
         return redirect(url_for("auth.users"))
     user = db.get_or_404(User, user_id)
     try:
@@ -124,9 +127,10 @@ def toggle_active(user_id: int) -> Response:
         db.session.commit()
     except service.AuthError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
     else:
-        flash(f"user {user.username} {'activated' if user.active else 'deactivated'}", "info")
+        flash(gettext("user %(username)s activated", username=user.username) if user.active
+              else gettext("user %(username)s deactivated", username=user.username), "info")
     return redirect(url_for("auth.users"))
 
 

@@ -76,14 +76,14 @@ def load_demo(
     summary = DemoSummary()
 
     v1 = config_service.create_version(
-        session, "v1", (HERE / "v1.yaml").read_text("utf-8"), created_by=actor, notes="AS-IS programme, live"
+        session, "v1", (HERE / "v1.yaml").read_text("utf-8"), created_by=actor, notes="Программа AS-IS, действует"
     )
     config_service.approve(session, v1, approved_by=actor)
     v2 = config_service.create_version(
-        session, "v2", (HERE / "v2.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE", based_on=v1
+        session, "v2", (HERE / "v2.yaml").read_text("utf-8"), created_by=actor, notes="Черновик TO-BE", based_on=v1
     )
     v3 = config_service.create_version(
-        session, "v3", (HERE / "v3.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE release 2", based_on=v2
+        session, "v3", (HERE / "v3.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE, релиз 2", based_on=v2
     )
     summary.versions = [v1.label, v2.label, v3.label]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, gettext
+
 import sys
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from process_models.enums import Variant
 from workbench.audit.service import CLI_ACTOR
 from workbench.documents import service
 from workbench.extensions import db
+from workbench.i18n.cli import document_language, language_option
 from workbench.projects.service import ProjectError, get_project
 
 document_group = click.Group("document", help="Documents for the client (DOCX).")
@@ -22,18 +25,20 @@ document_group = click.Group("document", help="Documents for the client (DOCX)."
 @click.argument("project_key")
 @click.option("--variant", required=True, type=click.Choice([v.value for v in Variant]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@language_option
 @with_appcontext
-def description(project_key: str, variant: str, output: Path) -> None:
+def description(project_key: str, variant: str, output: Path, lang: str | None) -> None:
     """Write the AS-IS or TO-BE description of a project (headings, diagrams, step tables, inventories)."""
     try:
         project = get_project(db.session(), project_key)
     except ProjectError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(gettext("error: %(error)s", error=error), err=True)
         sys.exit(1)
-    data = service.export_description(
-        db.session(), project, Variant(variant), actor=CLI_ACTOR,
-        timezone=current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow",
-    )
+    with document_language(lang):
+        data = service.export_description(
+            db.session(), project, Variant(variant), actor=CLI_ACTOR,
+            timezone=current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow",
+        )
     output.write_bytes(data)
     db.session.commit()
-    click.echo(f"wrote {output} ({len(data):,} bytes)")
+    click.echo(gettext("wrote %(output)s (%(size)s bytes)", output=output, size=format_decimal(len(data))))

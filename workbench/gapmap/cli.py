@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, gettext
+
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -17,6 +19,7 @@ from gap_analysis.traceability import trace_all
 from workbench.audit.service import CLI_ACTOR
 from workbench.extensions import db
 from workbench.gapmap import service
+from workbench.i18n.cli import document_language, language_option
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 from workbench.requirements import service as requirements
@@ -44,17 +47,19 @@ def _project(key: str) -> Project:
 @click.option("--project", "project_key", required=True, help="The project's key, e.g. DEMO.")
 @click.option("--format", "kind", required=True, type=click.Choice(sorted(RENDERERS)))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@language_option
 @with_appcontext
-def export(project_key: str, kind: str, output: Path) -> None:
-    """Write the gap map and the modifications list as DOCX or XLSX."""
+def export(project_key: str, kind: str, output: Path, lang: str | None) -> None:
+    """Write the gap map and the modifications list as DOCX or XLSX, in the language of --lang."""
     project = _project(project_key)
-    data = service.export_gap_map(
-        db.session(), project, RENDERERS[kind], kind=kind, actor=CLI_ACTOR,
-        timezone=str(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow"),
-    )
+    with document_language(lang):
+        data = service.export_gap_map(
+            db.session(), project, RENDERERS[kind], kind=kind, actor=CLI_ACTOR,
+            timezone=str(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow"),
+        )
     output.write_bytes(data)
     db.session.commit()
-    click.echo(f"wrote {output} ({len(data):,} bytes)")
+    click.echo(gettext("wrote %(output)s (%(size)s bytes)", output=output, size=format_decimal(len(data))))
 
 
 @gap_group.command("import")
@@ -71,7 +76,7 @@ def import_file(project_key: str, file: Path) -> None:
         db.session.commit()
     except (IntakeError, GapAnalysisError) as error:
         _fail(str(error))
-    click.echo(f"{file.name}: {len(summary.created)} created, {len(summary.updated)} updated")
+    click.echo(gettext("%(name)s: %(count)s created, %(count2)s updated", name=file.name, count=len(summary.created), count2=len(summary.updated)))
 
 
 @gap_group.command("summary")
@@ -83,8 +88,7 @@ def summary(project_key: str) -> None:
     report = service.gap_map_report(db.session(), project)
     rows = trace_all(report.requirements)
     cover = report.coverage
-    click.echo(f"requirements: {len(report.requirements)}; Must covered: {cover.must_covered} of {cover.must_total} ({cover.share}%)")
-    click.echo(f"traceability: {sum(1 for r in rows if not r.complete)} chain(s) with a gap")
+    click.echo(gettext("requirements: %(count)s; Must covered: %(must_covered)s of %(must_total)s (%(share)s%%)", count=len(report.requirements), must_covered=cover.must_covered, must_total=cover.must_total, share=cover.share))
+    click.echo(gettext("traceability: %(value)s chain(s) with a gap", value=sum(1 for r in rows if not r.complete)))
     path = " -> ".join(report.critical_path) or "-"
-    click.echo(f"modifications: {len(report.modifications)}; {report.total_effort_days} person-days; "
-               f"critical path {path} ({report.critical_path_days} person-days)")
+    click.echo(gettext("modifications: %(count)s; %(total_effort_days)s person-days; critical path %(path)s (%(critical_path_days)s person-days)", count=len(report.modifications), total_effort_days=report.total_effort_days, path=path, critical_path_days=report.critical_path_days))

@@ -4,6 +4,8 @@ figures, traceability and exports from them."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import datetime as dt
 import re
 from collections import defaultdict
@@ -117,7 +119,7 @@ def requirement_record(session: Session, project: Project, number: int) -> Requi
     """One requirement's record (GapAnalysisError when there is no REQ-`number`)."""
     found = requirement_records(session, project, number=number)
     if not found:
-        raise GapAnalysisError(f"no requirement REQ-{number} in {project.key}", field="number")
+        raise GapAnalysisError(gettext("no requirement REQ-%(number)s in %(key)s", number=number, key=project.key), field="number")
     return found[0]
 
 

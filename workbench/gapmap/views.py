@@ -4,6 +4,8 @@ and XLSX downloads."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, flash, render_template, request, url_for
@@ -60,7 +62,7 @@ def matrix(key: str) -> str:
     try:
         shown = matching(records, filters)
     except ValueError as error:
-        flash(f"filter: {error}", "error")
+        flash(gettext("filter: %(error)s", error=error), "error")
         shown = records
     return render_template(
         "gapmap/matrix.html", project=project, matrix=gap_matrix(shown), coverage=coverage(records),

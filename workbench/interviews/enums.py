@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from flask_babel import gettext
+
 
 class FindingKind(str, Enum):
     """What a finding says about the client: a pain today, a need for tomorrow, a fact, a risk."""
@@ -15,4 +17,12 @@ class FindingKind(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The kind as people read it, in the current language ("Pain point")."""
+        return str(gettext(_LABELS[self.value]))
+
+
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); translated by `label`
+
+
+_LABELS = {"pain_point": N_("Pain point"), "need": N_("Need"), "fact": N_("Fact"), "risk": N_("Risk")}

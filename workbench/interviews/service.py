@@ -5,6 +5,8 @@ Plain functions taking a session; each change is audited in the caller's transac
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -43,25 +45,25 @@ class StepRef:
 def _required(value: str, field: str, limit: int = 200) -> str:
     value = (value or "").strip()
     if not value:
-        raise InterviewError(f"{field}: required")
+        raise InterviewError(gettext("%(field)s: required", field=field))
     if len(value) > limit:
-        raise InterviewError(f"{field}: at most {limit} characters")
+        raise InterviewError(gettext("%(field)s: at most %(limit)s characters", field=field, limit=limit))
     return value
 
 
 def _participants(names: list[str]) -> list[str]:
     cleaned = [name.strip() for name in names if name.strip()]
     if len(cleaned) > MAX_PARTICIPANTS:
-        raise InterviewError(f"participants: at most {MAX_PARTICIPANTS}")
+        raise InterviewError(gettext("participants: at most %(MAX_PARTICIPANTS)s", MAX_PARTICIPANTS=MAX_PARTICIPANTS))
     for name in cleaned:
         if len(name) > 200:
-            raise InterviewError(f"participants: {name[:40]!r}… is longer than 200 characters")
+            raise InterviewError(gettext("participants: '%(value)s'… is longer than 200 characters", value=name[:40]))
     return cleaned
 
 
 def _notes(notes: str) -> str:
     if len(notes) > MAX_NOTES:
-        raise InterviewError(f"notes: at most {MAX_NOTES} characters")
+        raise InterviewError(gettext("notes: at most %(MAX_NOTES)s characters", MAX_NOTES=MAX_NOTES))
     return notes.strip()
 
 
@@ -124,7 +126,7 @@ def update_interview(
 def get_interview(session: Session, interview_id: int) -> Interview:
     interview = session.get(Interview, interview_id)
     if interview is None:
-        raise InterviewError(f"no interview {interview_id}")
+        raise InterviewError(gettext("no interview %(interview_id)s", interview_id=interview_id))
     return interview
 
 
@@ -156,15 +158,15 @@ def add_finding(
     try:
         kind = FindingKind(kind)
     except ValueError:
-        raise InterviewError(f"kind: {kind!r} is not one of {', '.join(k.value for k in FindingKind)}") from None
+        raise InterviewError(gettext("kind: '%(kind)s' is not one of %(join)s", kind=kind, join=', '.join(k.value for k in FindingKind))) from None
     if node_id and not process_lineage:
-        raise InterviewError("step: name the process the step belongs to")
+        raise InterviewError(gettext("step: name the process the step belongs to"))
     if process_lineage:
         record = processes.latest_of(session, process_lineage)
         if record is None or record.project_id != interview.project_id:
-            raise InterviewError(f"process: no process {process_lineage!r} in this project")
+            raise InterviewError(gettext("process: no process '%(process_lineage)s' in this project", process_lineage=process_lineage))
         if node_id and node_id not in {node["id"] for node in record.document.get("nodes", [])}:
-            raise InterviewError(f"step: {record.name} has no step {node_id!r}")
+            raise InterviewError(gettext("step: %(name)s has no step '%(node_id)s'", name=record.name, node_id=node_id))
     finding = Finding(
         interview_id=interview.id,
         text=text,
@@ -186,7 +188,7 @@ def delete_finding(session: Session, finding_id: int, *, actor: str) -> Intervie
     """Remove a finding; returns its interview."""
     finding = session.get(Finding, finding_id)
     if finding is None:
-        raise InterviewError(f"no finding {finding_id}")
+        raise InterviewError(gettext("no finding %(finding_id)s", finding_id=finding_id))
     interview = finding.interview
     interview.findings.remove(finding)
     session.flush()

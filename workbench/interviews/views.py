@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -19,6 +21,7 @@ from workbench.processes.forms import step_choice_groups
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 from workbench.requirements import service as requirements
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("interviews", __name__)
 
@@ -39,8 +42,8 @@ def _interview(interview_id: int) -> Interview:
 
 def _finding_form(project: Project) -> FindingForm:
     form = FindingForm()
-    groups: list[tuple[str, list[tuple[str, str]]]] = [("", [("", "— no process —")])]
-    groups += step_choice_groups(processes.project_models(db.session(), project), whole_process="— the whole process —")
+    groups: list[tuple[str, list[tuple[str, str]]]] = [("", [("", gettext("— no process —"))])]
+    groups += step_choice_groups(processes.project_models(db.session(), project), whole_process=gettext("— the whole process —"))
     form.step.choices = grouped_choices(groups)
     return form
 
@@ -75,9 +78,9 @@ def create(key: str) -> WerkzeugResponse | str:
         db.session.commit()
     except service.InterviewError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("interviews.index", key=project.key))
-    flash(f"interview with {interview.stakeholder} recorded", "info")
+    flash(gettext("interview with %(stakeholder)s recorded", stakeholder=interview.stakeholder), "info")
     return redirect(url_for("interviews.show", interview_id=interview.id))
 
 
@@ -111,10 +114,10 @@ def update(interview_id: int) -> WerkzeugResponse:
                 participants=form.participant_list(), notes=form.notes.data or "", actor=current_user.username,
             )
             db.session.commit()
-            flash("interview saved", "info")
+            flash(gettext("interview saved"), "info")
         except service.InterviewError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
     else:
         for field, errors in form.errors.items():
             flash(f"{field}: {'; '.join(errors)}", "error")
@@ -134,10 +137,10 @@ def add_finding(interview_id: int) -> WerkzeugResponse:
                 process_lineage=lineage or None, node_id=node_id or None, actor=current_user.username,
             )
             db.session.commit()
-            flash("finding added", "info")
+            flash(gettext("finding added"), "info")
         except service.InterviewError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
     else:
         for field, errors in form.errors.items():
             flash(f"{field}: {'; '.join(errors)}", "error")
@@ -153,5 +156,5 @@ def delete_finding(finding_id: int) -> WerkzeugResponse:
     except service.InterviewError:
         db.session.rollback()
         abort(404)
-    flash("finding deleted", "info")
+    flash(gettext("finding deleted"), "info")
     return redirect(url_for("interviews.show", interview_id=interview.id) + "#findings")

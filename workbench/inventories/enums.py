@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from flask_babel import gettext
+
 
 class Category(str, Enum):
     """The inventories of stage 1 (DESIGN.md): algorithms in use, document forms, reports, and the
@@ -17,10 +19,17 @@ class Category(str, Enum):
 
     @property
     def label(self) -> str:
-        return {
-            "algorithm": "Algorithms",
-            "form": "Document forms",
-            "report": "Reports",
-            "system": "IT systems",
-            "integration": "Integrations",
-        }[self.value]
+        return str(gettext(_LABELS[self.value]))
+
+
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); translated by `label`
+
+
+_LABELS = {
+    "algorithm": N_("Algorithms"),
+    "form": N_("Document forms"),
+    "report": N_("Reports"),
+    "system": N_("IT systems"),
+    "integration": N_("Integrations"),
+}

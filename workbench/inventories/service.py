@@ -5,6 +5,8 @@ Plain functions taking a session; each change is audited in the caller's transac
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -49,9 +51,9 @@ class Landscape:
 def _short(value: str, field: str, *, required: bool = False, limit: int = 200) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise InventoryError(f"{field}: required")
+        raise InventoryError(gettext("%(field)s: required", field=field))
     if len(value) > limit:
-        raise InventoryError(f"{field}: at most {limit} characters")
+        raise InventoryError(gettext("%(field)s: at most %(limit)s characters", field=field, limit=limit))
     return value
 
 
@@ -59,11 +61,11 @@ def _checked(session: Session, project: Project, fields: ItemFields, *, item_id:
     try:
         category = Category(fields.category)
     except ValueError:
-        raise InventoryError(f"category: {fields.category!r} is not one of {', '.join(c.value for c in Category)}") from None
+        raise InventoryError(gettext("category: '%(category)s' is not one of %(join)s", category=fields.category, join=', '.join(c.value for c in Category))) from None
     try:
         variant = Variant(fields.variant)
     except ValueError:
-        raise InventoryError(f"variant: {fields.variant!r}: use as-is or to-be") from None
+        raise InventoryError(gettext("variant: '%(variant)s': use as-is or to-be", variant=fields.variant)) from None
     name = _short(fields.name, "name", required=True)
     clash = session.scalar(
         select(InventoryItem.id).where(
@@ -75,7 +77,7 @@ def _checked(session: Session, project: Project, fields: ItemFields, *, item_id:
         )
     )
     if clash is not None:
-        raise InventoryError(f"name: the {variant.value.upper()} {category.label} inventory already holds {name!r}")
+        raise InventoryError(gettext("name: the %(upper)s %(label)s inventory already holds '%(name)s'", upper=variant.value.upper(), label=category.label, name=name))
     source = _short(fields.source, "source", required=category is Category.integration)
     target = _short(fields.target, "target", required=category is Category.integration)
     if category is Category.integration:
@@ -83,12 +85,12 @@ def _checked(session: Session, project: Project, fields: ItemFields, *, item_id:
         for field, system in (("source", source), ("target", target)):
             if system not in known:
                 raise InventoryError(
-                    f"{field}: {system!r} is not one of the {variant.value.upper()} IT systems of this project; add it first"
+                    gettext("%(field)s: '%(system)s' is not one of the %(upper)s IT systems of this project; add it first", field=field, system=system, upper=variant.value.upper())
                 )
         if source == target:
-            raise InventoryError("target: an integration joins two different systems")
+            raise InventoryError(gettext("target: an integration joins two different systems"))
     elif source or target:
-        raise InventoryError("source: only integrations have a source and a target")
+        raise InventoryError(gettext("source: only integrations have a source and a target"))
     return ItemFields(
         category=category.value,
         variant=variant.value,
@@ -142,7 +144,7 @@ def delete_item(session: Session, item: InventoryItem, *, actor: str) -> None:
             if item.name in (i.source, i.target)
         ]
         if joined:
-            raise InventoryError(f"{item.name} is joined by {', '.join(joined)}; remove those integrations first")
+            raise InventoryError(gettext("%(name)s is joined by %(join)s; remove those integrations first", name=item.name, join=', '.join(joined)))
     audit.record(
         session, actor, "inventory.delete", "inventory_item", item.id,
         {"category": item.category, "variant": item.variant, "name": item.name},
@@ -154,7 +156,7 @@ def delete_item(session: Session, item: InventoryItem, *, actor: str) -> None:
 def get_item(session: Session, item_id: int) -> InventoryItem:
     item = session.get(InventoryItem, item_id)
     if item is None:
-        raise InventoryError(f"no inventory item {item_id}")
+        raise InventoryError(gettext("no inventory item %(item_id)s", item_id=item_id))
     return item
 
 

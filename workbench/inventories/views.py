@@ -3,6 +3,8 @@ TO-BE, with the landscape diagram; consultants edit."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -18,6 +20,7 @@ from workbench.inventories.forms import ItemForm
 from workbench.inventories.models import InventoryItem
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("inventories", __name__)
 
@@ -84,10 +87,10 @@ def add(key: str) -> WerkzeugResponse:
         try:
             item = service.add_item(db.session(), project, _fields(form), actor=current_user.username)
             db.session.commit()
-            flash(f"{item.name} added", "info")
+            flash(gettext("%(name)s added", name=item.name), "info")
         except service.InventoryError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error_message(error), "error")
     else:
         _flash_form_errors(form)
     return redirect(url_for("inventories.index", key=project.key, variant=form.variant.data or "as-is"))
@@ -105,11 +108,11 @@ def edit(item_id: int) -> WerkzeugResponse | str:
             try:
                 service.update_item(db.session(), item, _fields(form), actor=current_user.username)
                 db.session.commit()
-                flash(f"{item.name} saved", "info")
+                flash(gettext("%(name)s saved", name=item.name), "info")
                 return redirect(url_for("inventories.index", key=item.project.key, variant=item.variant))
             except service.InventoryError as error:
                 db.session.rollback()
-                flash(str(error), "error")
+                flash(error_message(error), "error")
         else:
             _flash_form_errors(form)
     return render_template("inventories/edit.html", item=item, form=form)
@@ -123,8 +126,8 @@ def delete(item_id: int) -> WerkzeugResponse:
     try:
         service.delete_item(db.session(), item, actor=current_user.username)
         db.session.commit()
-        flash(f"{name} deleted", "info")
+        flash(gettext("%(name)s deleted", name=name), "info")
     except service.InventoryError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
     return redirect(url_for("inventories.index", key=key, variant=variant))

@@ -7,6 +7,8 @@ Plain functions taking a session; each change is audited in the caller's transac
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -39,11 +41,11 @@ def _estimate(value: Decimal | str) -> Decimal:
     try:
         days = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise GapAnalysisError(f"estimate_days: {value!r} is not a number of person-days", field="estimate_days") from None
+        raise GapAnalysisError(gettext("estimate_days: '%(value)s' is not a number of person-days", value=value), field="estimate_days") from None
     if not days.is_finite() or days < 0 or days > MAX_ESTIMATE:
-        raise GapAnalysisError(f"estimate_days: between 0 and {MAX_ESTIMATE} person-days", field="estimate_days")
+        raise GapAnalysisError(gettext("estimate_days: between 0 and %(MAX_ESTIMATE)s person-days", MAX_ESTIMATE=MAX_ESTIMATE), field="estimate_days")
     if days != days.quantize(Decimal("0.1")):
-        raise GapAnalysisError("estimate_days: to a tenth of a day at most (e.g. 2.5)", field="estimate_days")
+        raise GapAnalysisError(gettext("estimate_days: to a tenth of a day at most (e.g. 2.5)"), field="estimate_days")
     return days.quantize(Decimal("0.1"))
 
 
@@ -103,12 +105,12 @@ def delete_modification(session: Session, modification: Modification, *, actor: 
 
 def _link(modification: Modification, requirement: Requirement) -> None:
     if requirement.project_id != modification.project_id:
-        raise GapAnalysisError(f"requirements: {requirement.ref} belongs to another project", field="requirements")
+        raise GapAnalysisError(gettext("requirements: %(ref)s belongs to another project", ref=requirement.ref), field="requirements")
     classification = Classification(requirement.classification) if requirement.classification else None
     if classification is None or not classification.is_gap:
         shown = classification.label if classification else "not classified"
         raise GapAnalysisError(
-            f"requirements: {requirement.ref} is {shown}; only a gap needs a modification", field="requirements"
+            gettext("requirements: %(ref)s is %(shown)s; only a gap needs a modification", ref=requirement.ref, shown=shown), field="requirements"
         )
     if requirement not in modification.requirements:
         modification.requirements.append(requirement)
@@ -124,7 +126,7 @@ def link_requirement(session: Session, modification: Modification, requirement: 
 
 def unlink_requirement(session: Session, modification: Modification, requirement: Requirement, *, actor: str) -> None:
     if requirement not in modification.requirements:
-        raise GapAnalysisError(f"requirements: {modification.ref} does not close {requirement.ref}", field="requirements")
+        raise GapAnalysisError(gettext("requirements: %(ref)s does not close %(ref2)s", ref=modification.ref, ref2=requirement.ref), field="requirements")
     modification.requirements.remove(requirement)
     session.flush()
     audit.record(session, actor, "modification.requirement.unlink", "modification", modification.ref,
@@ -150,9 +152,9 @@ def add_dependency(session: Session, modification: Modification, prerequisite: M
     """Record that `modification` cannot start before `prerequisite` is done; refused when it
     would make a cycle."""
     if prerequisite.project_id != modification.project_id:
-        raise GapAnalysisError(f"depends_on: {prerequisite.ref} belongs to another project", field="depends_on")
+        raise GapAnalysisError(gettext("depends_on: %(ref)s belongs to another project", ref=prerequisite.ref), field="depends_on")
     if prerequisite in modification.depends_on:
-        raise GapAnalysisError(f"depends_on: {modification.ref} already depends on {prerequisite.ref}", field="depends_on")
+        raise GapAnalysisError(gettext("depends_on: %(ref)s already depends on %(ref2)s", ref=modification.ref, ref2=prerequisite.ref), field="depends_on")
     check_new_dependency(project_graph(session, modification.project), modification.ref, prerequisite.ref)
     modification.depends_on.append(prerequisite)
     session.flush()
@@ -162,7 +164,7 @@ def add_dependency(session: Session, modification: Modification, prerequisite: M
 
 def remove_dependency(session: Session, modification: Modification, prerequisite: Modification, *, actor: str) -> None:
     if prerequisite not in modification.depends_on:
-        raise GapAnalysisError(f"depends_on: {modification.ref} does not depend on {prerequisite.ref}", field="depends_on")
+        raise GapAnalysisError(gettext("depends_on: %(ref)s does not depend on %(ref2)s", ref=modification.ref, ref2=prerequisite.ref), field="depends_on")
     modification.depends_on.remove(prerequisite)
     session.flush()
     audit.record(session, actor, "modification.dependency.remove", "modification", modification.ref,
@@ -174,7 +176,7 @@ def get_modification(session: Session, project: Project, number: int) -> Modific
         select(Modification).where(Modification.project_id == project.id, Modification.number == number)
     )
     if modification is None:
-        raise GapAnalysisError(f"no modification MOD-{number} in {project.key}", field="number")
+        raise GapAnalysisError(gettext("no modification MOD-%(number)s in %(key)s", number=number, key=project.key), field="number")
     return modification
 
 

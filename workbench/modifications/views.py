@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -22,6 +24,7 @@ from workbench.modifications.models import Modification
 from workbench.projects.models import Project
 from workbench.projects.views import project_or_404
 from workbench.requirements import service as requirements
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("modifications", __name__)
 
@@ -53,7 +56,7 @@ def index(key: str) -> str:
     try:
         shown = matching_modifications(records, status=status, priority=priority)
     except ValueError as error:
-        flash(f"filter: {error}", "error")
+        flash(gettext("filter: %(error)s", error=error), "error")
         shown = records
     return render_template(
         "modifications/index.html", project=project, records=shown, plan=plan, status=status, priority=priority,
@@ -79,7 +82,7 @@ def create(key: str) -> WerkzeugResponse:
         if (written := (form.requirement.data or "").strip()):
             number = requirement_number(written)
             if number is None:
-                raise GapAnalysisError(f"requirement: {written!r} is not a requirement number (REQ-12 or 12)")
+                raise GapAnalysisError(gettext("requirement: '%(written)s' is not a requirement number (REQ-12 or 12)", written=written))
             closes = [requirements.get_requirement(db.session(), project, number)]
         modification = service.create_modification(
             db.session(), project, _fields(form), actor=current_user.username, requirements=closes
@@ -87,9 +90,9 @@ def create(key: str) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(back)
-    flash(f"{modification.ref} added to the modifications list", "info")
+    flash(gettext("%(ref)s added to the modifications list", ref=modification.ref), "info")
     return redirect(url_for("modifications.show", key=project.key, number=modification.number))
 
 
@@ -133,7 +136,7 @@ def update(key: str, number: int) -> WerkzeugResponse:
 
     def change() -> str:
         service.update_modification(db.session(), modification, _fields(form), actor=current_user.username)
-        return f"{modification.ref} saved"
+        return gettext("%(ref)s saved", ref=modification.ref)
 
     commit_change(change, refusals=REFUSALS, form=form)
     return redirect(url_for("modifications.show", key=project.key, number=number))
@@ -147,7 +150,7 @@ def delete(key: str, number: int) -> WerkzeugResponse:
     ref = modification.ref
     service.delete_modification(db.session(), modification, actor=current_user.username)
     db.session.commit()
-    flash(f"{ref} deleted", "info")
+    flash(gettext("%(ref)s deleted", ref=ref), "info")
     return redirect(url_for("modifications.index", key=project.key))
 
 
@@ -161,7 +164,7 @@ def add_dependency(key: str, number: int) -> WerkzeugResponse:
     def change() -> str:
         prerequisite = service.get_modification(db.session(), project, int(form.depends_on.data or 0))
         service.add_dependency(db.session(), modification, prerequisite, actor=current_user.username)
-        return f"{modification.ref} now depends on {prerequisite.ref}"
+        return gettext("%(ref)s now depends on %(ref2)s", ref=modification.ref, ref2=prerequisite.ref)
 
     commit_change(change, refusals=REFUSALS, form=form)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#dependencies")
@@ -176,7 +179,7 @@ def remove_dependency(key: str, number: int, other: int) -> WerkzeugResponse:
     def change() -> str:
         prerequisite = service.get_modification(db.session(), project, other)
         service.remove_dependency(db.session(), modification, prerequisite, actor=current_user.username)
-        return f"{modification.ref} no longer depends on {prerequisite.ref}"
+        return gettext("%(ref)s no longer depends on %(ref2)s", ref=modification.ref, ref2=prerequisite.ref)
 
     commit_change(change, refusals=REFUSALS)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#dependencies")
@@ -192,7 +195,7 @@ def link_requirement(key: str, number: int) -> WerkzeugResponse:
     def change() -> str:
         requirement = requirements.get_requirement(db.session(), project, int(form.requirement.data or 0))
         service.link_requirement(db.session(), modification, requirement, actor=current_user.username)
-        return f"{modification.ref} closes {requirement.ref}"
+        return gettext("%(ref)s closes %(ref2)s", ref=modification.ref, ref2=requirement.ref)
 
     commit_change(change, refusals=REFUSALS, form=form)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#requirements")
@@ -207,7 +210,7 @@ def unlink_requirement(key: str, number: int, requirement: int) -> WerkzeugRespo
     def change() -> str:
         found = requirements.get_requirement(db.session(), project, requirement)
         service.unlink_requirement(db.session(), modification, found, actor=current_user.username)
-        return f"{modification.ref} no longer closes {found.ref}"
+        return gettext("%(ref)s no longer closes %(ref2)s", ref=modification.ref, ref2=found.ref)
 
     commit_change(change, refusals=REFUSALS)
     return redirect(url_for("modifications.show", key=project.key, number=number) + "#requirements")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import sys
 from pathlib import Path
 
@@ -20,7 +22,7 @@ process_group = click.Group("process", help="AS-IS / TO-BE process models (BPMN 
 
 def _fail(message: str) -> None:
     db.session.rollback()
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -56,7 +58,7 @@ def process_export(model_id: int, output: Path) -> None:
     except service.ProcessError as error:
         _fail(str(error))
     output.write_bytes(service.export_file(record))
-    click.echo(f"wrote {output} ({record.name}, version {record.version})")
+    click.echo(gettext("wrote %(output)s (%(name)s, version %(version)s)", output=output, name=record.name, version=record.version))
 
 
 @process_group.command("validate")
@@ -72,7 +74,7 @@ def process_validate(model_id: int) -> None:
     for finding in findings:
         click.echo(f"{finding.severity}\t{finding.rule}\t{finding.element_id or '-'}\t{finding.message}")
     errors = [f for f in findings if f.severity == "error"]
-    click.echo(f"{record.name}: {len(findings)} finding(s), {len(errors)} error(s)", err=True)
+    click.echo(gettext("%(name)s: %(count)s finding(s), %(count2)s error(s)", name=record.name, count=len(findings), count2=len(errors)), err=True)
     sys.exit(1 if errors else 0)
 
 

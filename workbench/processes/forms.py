@@ -7,6 +7,8 @@ calling the service get the same messages.
 
 from __future__ import annotations
 
+from flask_babel import gettext, lazy_gettext as _l
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from process_models.enums import LaneKind, NodeKind
 from process_models.model import Node, ProcessModel
-from workbench.forms import select_choices
+from workbench.forms import select_choices, translated_choices
 from workbench.processes.service import KIND_LABELS, LANE_KIND_LABELS
 
 if TYPE_CHECKING:
@@ -25,8 +27,8 @@ if TYPE_CHECKING:
 
 
 class ImportForm(FlaskForm):
-    upload = FileField("BPMN 2.0 file (.bpmn, .xml)", validators=[FileRequired()])
-    variant = SelectField("Variant", choices=select_choices([("as-is", "AS-IS"), ("to-be", "TO-BE")]))
+    upload = FileField(_l("BPMN 2.0 file (.bpmn, .xml)"), validators=[FileRequired()])
+    variant = SelectField(_l("Variant"), choices=select_choices([("as-is", "AS-IS"), ("to-be", "TO-BE")]))
 
 
 def kind_choices(*, boundary: bool = False) -> list[tuple[str, str]]:
@@ -55,32 +57,32 @@ def lane_choices(model: ProcessModel) -> list[tuple[str, str]]:
 class StepForm(FlaskForm):
     """Add a step, optionally after an existing one."""
 
-    kind = SelectField("Kind", choices=select_choices(kind_choices()), default=NodeKind.task.value)
-    name = StringField("Name")
-    lane = SelectField("Lane", choices=[])
-    system = StringField("System")
-    description = TextAreaField("Description")
-    after = SelectField("After step", choices=[])
+    kind = SelectField(_l("Kind"), choices=translated_choices(kind_choices()), default=NodeKind.task.value)
+    name = StringField(_l("Name"))
+    lane = SelectField(_l("Lane"), choices=[])
+    system = StringField(_l("System"))
+    description = TextAreaField(_l("Description"))
+    after = SelectField(_l("After step"), choices=[])
 
     def fill(self, model: ProcessModel) -> None:
         """The model's lanes and steps as choices."""
         self.lane.choices = select_choices(lane_choices(model))
-        self.after.choices = select_choices([("", "— not connected —"), *step_choices(model)])
+        self.after.choices = select_choices([("", gettext("— not connected —")), *step_choices(model)])
 
 
 class EditStepForm(FlaskForm):
     """Rename, move, retype or describe one step."""
 
     node_id = HiddenField(validators=[DataRequired()])
-    kind = SelectField("Kind", choices=[])
-    name = StringField("Name")
-    lane = SelectField("Lane", choices=[])
-    system = StringField("System")
-    description = TextAreaField("Description")
+    kind = SelectField(_l("Kind"), choices=[])
+    name = StringField(_l("Name"))
+    lane = SelectField(_l("Lane"), choices=[])
+    system = StringField(_l("System"))
+    description = TextAreaField(_l("Description"))
 
     def fill(self, model: ProcessModel, node: Node) -> None:
         """The model's lanes, and the kinds `node` may take, as choices."""
-        self.kind.choices = select_choices(kind_choices(boundary=node.kind is NodeKind.boundary_event))
+        self.kind.choices = translated_choices(kind_choices(boundary=node.kind is NodeKind.boundary_event))
         self.lane.choices = select_choices(lane_choices(model))
 
     @classmethod
@@ -101,10 +103,10 @@ class DeleteStepForm(FlaskForm):
 class ConnectForm(FlaskForm):
     """Add a flow between two steps."""
 
-    source = SelectField("From step", choices=[])
-    target = SelectField("To step", choices=[])
-    name = StringField("Label")
-    condition = StringField("Condition")
+    source = SelectField(_l("From step"), choices=[])
+    target = SelectField(_l("To step"), choices=[])
+    name = StringField(_l("Label"))
+    condition = StringField(_l("Condition"))
 
     def fill(self, model: ProcessModel) -> None:
         """The model's steps as choices of both ends."""
@@ -120,9 +122,9 @@ class DisconnectForm(FlaskForm):
 class LaneForm(FlaskForm):
     """Add a lane: a role (who does the steps) or a system."""
 
-    name = StringField("Name")
+    name = StringField(_l("Name"))
     kind = SelectField(
-        "Kind", choices=select_choices((k.value, LANE_KIND_LABELS[k]) for k in LaneKind), default=LaneKind.role.value
+        _l("Kind"), choices=translated_choices((k.value, LANE_KIND_LABELS[k]) for k in LaneKind), default=LaneKind.role.value
     )
 
 

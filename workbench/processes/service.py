@@ -6,6 +6,8 @@ project, and audits what changes, in the caller's transaction.
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import uuid
 from dataclasses import asdict
 
@@ -31,7 +33,7 @@ def parse_variant(text: str) -> Variant:
     try:
         return Variant(text.strip().lower())
     except ValueError:
-        raise ProcessError(f"variant {text!r}: use as-is or to-be") from None
+        raise ProcessError(gettext("variant '%(text)s': use as-is or to-be", text=text)) from None
 
 
 def import_file(
@@ -70,7 +72,7 @@ def import_file(
 def get_record(session: Session, record_id: int) -> ProcessRecord:
     record = session.get(ProcessRecord, record_id)
     if record is None:
-        raise ProcessError(f"no process model {record_id}")
+        raise ProcessError(gettext("no process model %(record_id)s", record_id=record_id))
     return record
 
 
@@ -146,10 +148,14 @@ DESCRIPTION_MAX = 5000
 CONDITION_MAX = 500
 NOTE_MAX = 500  # ProcessRecord.change_note's column width
 
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); translated where shown
+
+
 KIND_LABELS: dict[NodeKind, str] = {kind: kind.label for kind in NodeKind}
 """What people call each kind of step (forms and messages)."""
 
-LANE_KIND_LABELS: dict[LaneKind, str] = {LaneKind.role: "Role", LaneKind.system: "System"}
+LANE_KIND_LABELS: dict[LaneKind, str] = {LaneKind.role: N_("Role"), LaneKind.system: N_("System")}  # msgids
 
 
 def create_model(session: Session, project: Project, model: ProcessModel, *, actor: str, source: str = "") -> ProcessRecord:
@@ -189,7 +195,7 @@ def add_step(
     model = _editable(session, record)
     if kind is NodeKind.boundary_event:
         # A boundary event sits on a host activity, which a form cannot point at.
-        raise ProcessError("kind: a boundary event needs a host activity; add it in a BPMN modeler")
+        raise ProcessError(gettext("kind: a boundary event needs a host activity; add it in a BPMN modeler"))
     name = _checked_name(kind, name)
     system, description = _checked_details(system, description)
     _check_lane(model, lane)
@@ -199,7 +205,7 @@ def add_step(
         if previous is not None:
             model.add_flow(previous.id, node.id)
     except ModelError as error:
-        raise ProcessError(f"step {name or kind.value!r}: {error}") from None
+        raise ProcessError(gettext("step '%(value)s': %(error)s", value=name or kind.value, error=error)) from None
     note = f"added step {_shown(node)!r}" + (f" after {_shown(previous)!r}" if previous is not None else "")
     return _save(session, record, model, actor=actor, note=note)
 
@@ -224,7 +230,7 @@ def update_step(
     model = _editable(session, record)
     node = _step(model, node_id)
     if kind is NodeKind.boundary_event and node.kind is not NodeKind.boundary_event:
-        raise ProcessError(f"step {_shown(node)!r}: kind: a boundary event needs a host activity; change it in a BPMN modeler")
+        raise ProcessError(gettext("step '%(value)s': kind: a boundary event needs a host activity; change it in a BPMN modeler", value=_shown(node)))
     name = _checked_name(kind, name)
     system, description = _checked_details(system, description)
     lane = lane or None
@@ -253,11 +259,11 @@ def update_step(
         changes["description"] = description
         notes.append(f"described {shown!r}")
     if not changes:
-        raise ProcessError(f"step {_shown(node)!r}: nothing changed")
+        raise ProcessError(gettext("step '%(value)s': nothing changed", value=_shown(node)))
     try:
         model.update_node(node_id, **changes)
     except ModelError as error:
-        raise ProcessError(f"step {_shown(node)!r}: {error}") from None
+        raise ProcessError(gettext("step '%(value)s': %(error)s", value=_shown(node), error=error)) from None
     return _save(session, record, model, actor=actor, note="; ".join(notes))
 
 
@@ -289,16 +295,16 @@ def connect(
     end = _step(model, target, field="target")
     label = f"flow from {_shown(start)!r} to {_shown(end)!r}"
     if source == target:
-        raise ProcessError(f"{label}: a step cannot follow itself")
+        raise ProcessError(gettext("%(label)s: a step cannot follow itself", label=label))
     name, condition = name.strip(), condition.strip()
     if len(name) > NAME_MAX:
-        raise ProcessError(f"name: at most {NAME_MAX} characters ({len(name)} given)")
+        raise ProcessError(gettext("name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)))
     if len(condition) > CONDITION_MAX:
-        raise ProcessError(f"condition: at most {CONDITION_MAX} characters ({len(condition)} given)")
+        raise ProcessError(gettext("condition: at most %(CONDITION_MAX)s characters (%(count)s given)", CONDITION_MAX=CONDITION_MAX, count=len(condition)))
     for flow in model.flows():
         if flow.source == source and flow.target == target and flow.condition.strip() == condition:
             when = f"condition {condition!r}" if condition else "no condition"
-            raise ProcessError(f"{label} with {when} already exists")
+            raise ProcessError(gettext("%(label)s with %(when)s already exists", label=label, when=when))
     try:
         model.add_flow(source, target, name=name, condition=condition)
     except ModelError as error:
@@ -314,7 +320,7 @@ def disconnect(session: Session, record: ProcessRecord, flow_id: str, *, actor: 
         flow = model.flow(flow_id)
         model.remove_flow(flow_id)
     except ModelError:
-        raise ProcessError(f"no flow {flow_id!r} in this model") from None
+        raise ProcessError(gettext("no flow '%(flow_id)s' in this model", flow_id=flow_id)) from None
     _forget_defaults(model, {flow_id})
     note = f"removed the flow from {_shown(model.node(flow.source))!r} to {_shown(model.node(flow.target))!r}"
     return _save(session, record, model, actor=actor, note=note)
@@ -325,15 +331,15 @@ def add_lane(session: Session, record: ProcessRecord, *, name: str, kind: LaneKi
     model = _editable(session, record)
     name = name.strip()
     if not name:
-        raise ProcessError("name: required for a lane")
+        raise ProcessError(gettext("name: required for a lane"))
     if len(name) > NAME_MAX:
-        raise ProcessError(f"name: at most {NAME_MAX} characters ({len(name)} given)")
+        raise ProcessError(gettext("name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)))
     if any(lane.name.strip().casefold() == name.casefold() for lane in model.lanes.values()):
-        raise ProcessError(f"lane {name!r} already exists")
+        raise ProcessError(gettext("lane '%(name)s' already exists", name=name))
     try:
         model.add_lane(name, kind)
     except ModelError as error:
-        raise ProcessError(f"lane {name!r}: {error}") from None
+        raise ProcessError(gettext("lane '%(name)s': %(error)s", name=name, error=error)) from None
     # The new lane has no bounds, so the diagram and the export lay the model out afresh.
     return _save(session, record, model, actor=actor, note=f"added lane {name!r}")
 
@@ -356,7 +362,7 @@ def _editable(session: Session, record: ProcessRecord) -> ProcessModel:
     # every change made after the one being edited.
     latest = latest_version(session, record)
     if latest.version != record.version:
-        raise ProcessError(f"model {record.id} is version {record.version}; edit the latest version ({latest.version})")
+        raise ProcessError(gettext("model %(id)s is version %(version)s; edit the latest version (%(version2)s)", id=record.id, version=record.version, version2=latest.version))
     return model_of(record)
 
 
@@ -371,12 +377,12 @@ def _step(model: ProcessModel, node_id: str, *, field: str = "") -> Node:
         return model.node(node_id)
     except ModelError:
         prefix = f"{field}: " if field else ""
-        raise ProcessError(f"{prefix}no step {node_id!r} in this model") from None
+        raise ProcessError(gettext("%(prefix)sno step '%(node_id)s' in this model", prefix=prefix, node_id=node_id)) from None
 
 
 def _check_lane(model: ProcessModel, lane: str | None) -> None:
     if lane and lane not in model.lanes:
-        raise ProcessError(f"lane: no lane {lane!r} in this model")
+        raise ProcessError(gettext("lane: no lane '%(lane)s' in this model", lane=lane))
 
 
 def _checked_name(kind: NodeKind, name: str) -> str:
@@ -384,18 +390,18 @@ def _checked_name(kind: NodeKind, name: str) -> str:
     # Events and gateways may go unnamed (a plain start, a merge); an activity without a name
     # says nothing about the work.
     if kind.is_activity and not name:
-        raise ProcessError(f"name: required for a {KIND_LABELS[kind].lower()}")
+        raise ProcessError(gettext("name: required for a %(lower)s", lower=KIND_LABELS[kind].lower()))
     if len(name) > NAME_MAX:
-        raise ProcessError(f"name: at most {NAME_MAX} characters ({len(name)} given)")
+        raise ProcessError(gettext("name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)))
     return name
 
 
 def _checked_details(system: str, description: str) -> tuple[str, str]:
     system, description = system.strip(), description.strip()
     if len(system) > SYSTEM_MAX:
-        raise ProcessError(f"system: at most {SYSTEM_MAX} characters ({len(system)} given)")
+        raise ProcessError(gettext("system: at most %(SYSTEM_MAX)s characters (%(count)s given)", SYSTEM_MAX=SYSTEM_MAX, count=len(system)))
     if len(description) > DESCRIPTION_MAX:
-        raise ProcessError(f"description: at most {DESCRIPTION_MAX} characters ({len(description)} given)")
+        raise ProcessError(gettext("description: at most %(DESCRIPTION_MAX)s characters (%(count)s given)", DESCRIPTION_MAX=DESCRIPTION_MAX, count=len(description)))
     return system, description
 
 

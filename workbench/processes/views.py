@@ -3,6 +3,8 @@ and edit a model's steps, flows and lanes with plain forms (each change is the n
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -33,6 +35,7 @@ from workbench.processes.forms import (
 from workbench.projects.access import require_member
 from workbench.query_params import bounded_int_arg
 from workbench.projects.service import ProjectError, get_project
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 
@@ -122,7 +125,7 @@ def edit(model_id: int) -> str | WerkzeugResponse:
     latest = service.latest_version(db.session(), record)
     if latest.id != record.id:
         # Only the latest version takes edits; send the consultant there rather than show forms that would be refused.
-        flash(f"version {record.version} is not the latest: this is version {latest.version}", "info")
+        flash(gettext("version %(version)s is not the latest: this is version %(version2)s", version=record.version, version2=latest.version), "info")
         return redirect(url_for("processes.edit", model_id=latest.id))
     model = service.model_of(record)
     add, connect, lane = StepForm(), ConnectForm(), LaneForm()
@@ -165,11 +168,11 @@ def update_step(model_id: int, node_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     model = service.model_of(record)
     if node_id not in model.graph:
-        return _refuse(record, f"no step {node_id!r} in this model")
+        return _refuse(record, gettext("no step '%(node_id)s' in this model", node_id=node_id))
     form = EditStepForm()
     form.fill(model, model.node(node_id))
     if form.node_id.data and form.node_id.data != node_id:
-        return _refuse(record, f"the form is for step {form.node_id.data!r}, not {node_id!r}")
+        return _refuse(record, gettext("the form is for step '%(form_step)s', not '%(node_id)s'", form_step=form.node_id.data, node_id=node_id))
     return _apply(record, form, lambda: service.update_step(
         db.session(), record, node_id, kind=NodeKind(form.kind.data), name=form.name.data or "",
         lane=form.lane.data or None, system=form.system.data or "", description=form.description.data or "",
@@ -183,7 +186,7 @@ def delete_step(model_id: int, node_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     form = DeleteStepForm()
     if form.node_id.data and form.node_id.data != node_id:
-        return _refuse(record, f"the form is for step {form.node_id.data!r}, not {node_id!r}")
+        return _refuse(record, gettext("the form is for step '%(form_step)s', not '%(node_id)s'", form_step=form.node_id.data, node_id=node_id))
     return _apply(record, form, lambda: service.delete_step(db.session(), record, node_id, actor=current_user.username))
 
 
@@ -205,7 +208,7 @@ def disconnect(model_id: int, flow_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     form = DisconnectForm()
     if form.flow_id.data and form.flow_id.data != flow_id:
-        return _refuse(record, f"the form is for flow {form.flow_id.data!r}, not {flow_id!r}")
+        return _refuse(record, gettext("the form is for flow '%(form_flow)s', not '%(flow_id)s'", form_flow=form.flow_id.data, flow_id=flow_id))
     return _apply(record, form, lambda: service.disconnect(db.session(), record, flow_id, actor=current_user.username))
 
 
@@ -232,7 +235,7 @@ def _apply(record: service.ProcessRecord, form: FlaskForm, change: Callable[[], 
     except service.ProcessError as error:
         db.session.rollback()
         return _refuse(record, str(error))
-    flash(f"saved version {new.version}: {new.change_note}", "info")
+    flash(gettext("saved version %(version)s: %(change_note)s", version=new.version, change_note=new.change_note), "info")
     return redirect(url_for("processes.edit", model_id=new.id))
 
 

@@ -1,28 +1,29 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from workbench.forms import select_choices
+from workbench.forms import select_choices, translated_choices
 
 
 class VersionForm(FlaskForm):
-    label = StringField("Label", validators=[DataRequired(), Length(max=64)])
-    notes = StringField("Notes", validators=[Optional(), Length(max=500)])
-    text = TextAreaField("Configuration (YAML or JSON)", validators=[Optional()])
-    upload = FileField("…or upload a file")
+    label = StringField(_l("Label"), validators=[DataRequired(), Length(max=64)])
+    notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])
+    text = TextAreaField(_l("Configuration (YAML or JSON)"), validators=[Optional()])
+    upload = FileField(_l("…or upload a file"))
 
 
 class DraftForm(FlaskForm):
-    text = TextAreaField("Configuration (YAML or JSON)", validators=[DataRequired()])
+    text = TextAreaField(_l("Configuration (YAML or JSON)"), validators=[DataRequired()])
 
 
 class AssignForm(FlaskForm):
-    version = SelectField("Configuration version", choices=[])
+    version = SelectField(_l("Configuration version"), choices=[])
 
 
 class StoreForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(), Length(max=32)])
-    direction = SelectField("Direction", choices=select_choices([("retail", "retail"), ("wholesale", "wholesale")]))
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
-    city = StringField("City", validators=[Optional(), Length(max=120)])
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    direction = SelectField(_l("Direction"), choices=translated_choices([("retail", "retail"), ("wholesale", "wholesale")]))
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])

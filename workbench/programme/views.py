@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import datetime as dt
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
@@ -46,7 +48,7 @@ def versions() -> str:
 def create_version() -> Response:
     form = VersionForm()
     if not form.validate_on_submit():
-        flash("label is required (and the form must not be expired)", "error")
+        flash(gettext("label is required (and the form must not be expired)"), "error")
         return redirect(url_for("programme.versions"))
     upload = request.files.get("upload")
     text: str | bytes = upload.read() if upload and upload.filename else (form.text.data or "")
@@ -58,7 +60,7 @@ def create_version() -> Response:
     except LoyaltyError as error:
         _fail(error)
         return redirect(url_for("programme.versions"))
-    flash(f"draft {version.label} created", "info")
+    flash(gettext("draft %(label)s created", label=version.label), "info")
     return redirect(url_for("programme.version", label=version.label))
 
 
@@ -77,7 +79,7 @@ def version(label: str) -> str | Response:
             try:
                 service.update_draft(db.session(), item, form.text.data or "", actor=current_user.username)
                 db.session.commit()
-                flash(f"draft {item.label} saved", "info")
+                flash(gettext("draft %(label)s saved", label=item.label), "info")
                 return redirect(url_for("programme.version", label=item.label))
             except LoyaltyError as error:
                 _fail(error)
@@ -93,7 +95,7 @@ def approve(label: str) -> Response:
         item = config_service.get_version(db.session(), label)
         service.approve(db.session(), item, actor=current_user.username)
         db.session.commit()
-        flash(f"version {label} approved: it can no longer change", "info")
+        flash(gettext("version %(label)s approved: it can no longer change", label=label), "info")
     except LoyaltyError as error:
         _fail(error)
     return redirect(url_for("programme.version", label=label))
@@ -126,7 +128,7 @@ def assign(code: str) -> Response:
         target = config_service.get_version(db.session(), form.version.data or "")
         service.assign(db.session(), store, target, actor=current_user.username)
         db.session.commit()
-        flash(f"store {store.code} now runs {target.label} (from its next request)", "info")
+        flash(gettext("store %(code)s now runs %(label)s (from its next request)", code=store.code, label=target.label), "info")
     except LoyaltyError as error:
         _fail(error)
     return redirect(url_for("programme.stores"))
@@ -137,7 +139,7 @@ def assign(code: str) -> Response:
 def add_store() -> Response:
     form = StoreForm()
     if not form.validate_on_submit():
-        flash("code and direction are required", "error")
+        flash(gettext("code and direction are required"), "error")
         return redirect(url_for("programme.stores"))
     try:
         store, key = service.add_store(

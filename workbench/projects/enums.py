@@ -1,5 +1,7 @@
 from enum import Enum, IntEnum
 
+from flask_babel import gettext
+
 
 class Stage(IntEnum):
     """The six implementation stages of DESIGN.md."""
@@ -13,7 +15,15 @@ class Stage(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.replace("_", " ").capitalize().replace("And", "&")
+        """The stage as people read it, in the current language ("Build & test")."""
+        return str(gettext(_LABELS[self.value]))
+
+
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); translated by `label`
+
+
+_LABELS = {1: N_("Analysis"), 2: N_("Adaptation"), 3: N_("Approval"), 4: N_("Build & test"), 5: N_("Pilot"), 6: N_("Rollout")}
 
 
 class ProjectRole(str, Enum):
@@ -25,4 +35,7 @@ class ProjectRole(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(gettext(_ROLE_LABELS[self.value]))
+
+
+_ROLE_LABELS = {"lead": N_("Lead"), "member": N_("Member")}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 import re
 
 from sqlalchemy import select
@@ -32,14 +34,14 @@ def create_project(
 ) -> Project:
     key = key.strip().upper()
     if not KEY_PATTERN.match(key):
-        raise ProjectError(f"key {key!r}: 2-32 capital letters, digits or _, starting with a letter")
+        raise ProjectError(gettext("key '%(key)s': 2-32 capital letters, digits or _, starting with a letter", key=key))
     if not name.strip():
-        raise ProjectError("name is required")
+        raise ProjectError(gettext("name is required"))
     unknown = sorted(set(directions or []) - set(DIRECTIONS))
     if unknown:
-        raise ProjectError(f"directions: unknown {', '.join(unknown)} (use {', '.join(DIRECTIONS)})")
+        raise ProjectError(gettext("directions: unknown %(join)s (use %(join2)s)", join=', '.join(unknown), join2=', '.join(DIRECTIONS)))
     if session.scalar(select(Project.id).where(Project.key == key)) is not None:
-        raise ProjectError(f"project {key} already exists")
+        raise ProjectError(gettext("project %(key)s already exists", key=key))
     project = Project(
         key=key, name=name.strip(), client=client.strip(), directions=list(directions or []), stage=int(stage),
         description=description.strip(),
@@ -53,7 +55,7 @@ def create_project(
 def get_project(session: Session, key: str) -> Project:
     project = session.scalar(select(Project).where(Project.key == key.strip().upper()))
     if project is None:
-        raise ProjectError(f"no project {key!r}")
+        raise ProjectError(gettext("no project '%(key)s'", key=key))
     return project
 
 

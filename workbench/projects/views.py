@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -21,6 +22,7 @@ from workbench.projects import members, service
 from workbench.projects.access import require_member
 from workbench.projects.enums import ProjectRole, Stage
 from workbench.projects.forms import MemberForm, ProjectForm
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -55,9 +57,9 @@ def create() -> WerkzeugResponse:
         db.session.commit()
     except service.ProjectError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("projects.index"))
-    flash(f"project {project.key} created", "info")
+    flash(gettext("project %(key)s created", key=project.key), "info")
     return redirect(url_for("projects.project", key=project.key))
 
 

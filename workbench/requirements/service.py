@@ -7,6 +7,8 @@ are `GapAnalysisError` naming the field.
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -59,7 +61,7 @@ def get_requirement(session: Session, project: Project, number: int) -> Requirem
         select(Requirement).where(Requirement.project_id == project.id, Requirement.number == number)
     )
     if requirement is None:
-        raise GapAnalysisError(f"no requirement REQ-{number} in {project.key}", field="number")
+        raise GapAnalysisError(gettext("no requirement REQ-%(number)s in %(key)s", number=number, key=project.key), field="number")
     return requirement
 
 
@@ -100,16 +102,16 @@ def create_requirement(
     if number is None:
         number = _next_number(session, project)
     elif number < 1:
-        raise GapAnalysisError("number: must be 1 or more", field="number")
+        raise GapAnalysisError(gettext("number: must be 1 or more"), field="number")
     elif session.scalar(
         select(Requirement.id).where(Requirement.project_id == project.id, Requirement.number == number)
     ):
-        raise GapAnalysisError(f"number: REQ-{number} already exists in {project.key}", field="number")
+        raise GapAnalysisError(gettext("number: REQ-%(number)s already exists in %(key)s", number=number, key=project.key), field="number")
     requirement = Requirement(project_id=project.id, number=number, created_by=actor, status=ClassificationStatus.open.value)
     _apply_fields(requirement, fields)
     if source_finding is not None:
         if source_finding.interview.project_id != project.id:
-            raise GapAnalysisError("source: the finding belongs to another project", field="source")
+            raise GapAnalysisError(gettext("source: the finding belongs to another project"), field="source")
         requirement.source_kind = SourceKind.finding.value
         requirement.source_finding_id = source_finding.id
     elif source_step is not None:
@@ -200,24 +202,24 @@ def _check_capability(classification: Classification | None, capability: str, co
         return
     if classification.is_fit:
         if not capability:
-            raise GapAnalysisError(f"capability: {classification.label} names the core's capability", field="capability")
+            raise GapAnalysisError(gettext("capability: %(label)s names the core's capability", label=classification.label), field="capability")
         try:
             found = get_capability(capability)
         except KeyError:
-            raise GapAnalysisError(f"capability: the core has no capability {capability!r}", field="capability") from None
+            raise GapAnalysisError(gettext("capability: the core has no capability '%(capability)s'", capability=capability), field="capability") from None
         if classification is Classification.fit_configuration:
             if not found.config_keys:
                 raise GapAnalysisError(
-                    f"capability: {capability} works out of the box (no configuration key): classify it as fit — standard",
+                    gettext("capability: %(capability)s works out of the box (no configuration key): classify it as fit — standard", capability=capability),
                     field="capability",
                 )
             if config_key not in found.config_keys:
                 keys = ", ".join(found.config_keys)
                 raise GapAnalysisError(
-                    f"config_key: {config_key or '(none)'} does not switch {capability} on; use {keys}", field="config_key"
+                    gettext("config_key: %(value)s does not switch %(capability)s on; use %(keys)s", value=config_key or '(none)', capability=capability, keys=keys), field="config_key"
                 )
     if classification is Classification.workaround and not rationale:
-        raise GapAnalysisError("rationale: a workaround says what changes in the process", field="rationale")
+        raise GapAnalysisError(gettext("rationale: a workaround says what changes in the process"), field="rationale")
 
 
 def delete_requirement(session: Session, requirement: Requirement, *, actor: str) -> None:
@@ -235,11 +237,11 @@ def delete_requirement(session: Session, requirement: Requirement, *, actor: str
 def _add_step(session: Session, requirement: Requirement, lineage: str, node_id: str) -> RequirementStep:
     record = processes.latest_of(session, lineage)
     if record is None or record.project_id != requirement.project_id:
-        raise GapAnalysisError(f"step: no process {lineage!r} in this project", field="step")
+        raise GapAnalysisError(gettext("step: no process '%(lineage)s' in this project", lineage=lineage), field="step")
     if node_id not in {node["id"] for node in record.document.get("nodes", [])}:
-        raise GapAnalysisError(f"step: {record.name} has no step {node_id!r}", field="step")
+        raise GapAnalysisError(gettext("step: %(name)s has no step '%(node_id)s'", name=record.name, node_id=node_id), field="step")
     if any(s.process_lineage == lineage and s.node_id == node_id for s in requirement.steps):
-        raise GapAnalysisError(f"step: {requirement.ref} is already linked to that step", field="step")
+        raise GapAnalysisError(gettext("step: %(ref)s is already linked to that step", ref=requirement.ref), field="step")
     link = RequirementStep(process_lineage=lineage, node_id=node_id)
     requirement.steps.append(link)
     session.flush()
@@ -257,7 +259,7 @@ def link_step(session: Session, requirement: Requirement, lineage: str, node_id:
 def unlink_step(session: Session, requirement: Requirement, link_id: int, *, actor: str) -> None:
     link = next((s for s in requirement.steps if s.id == link_id), None)
     if link is None:
-        raise GapAnalysisError(f"step: {requirement.ref} has no step link {link_id}", field="step")
+        raise GapAnalysisError(gettext("step: %(ref)s has no step link %(link_id)s", ref=requirement.ref, link_id=link_id), field="step")
     requirement.steps.remove(link)
     session.flush()
     audit.record(session, actor, "requirement.step.unlink", "requirement", requirement.ref,
@@ -319,7 +321,7 @@ def finding_of(session: Session, finding_id: int) -> Finding:
         select(Finding).where(Finding.id == finding_id).options(selectinload(Finding.interview).selectinload(Interview.project))
     )
     if finding is None:
-        raise GapAnalysisError(f"no finding {finding_id}", field="finding")
+        raise GapAnalysisError(gettext("no finding %(finding_id)s", finding_id=finding_id), field="finding")
     return finding
 
 

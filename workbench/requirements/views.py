@@ -4,6 +4,8 @@ finding made into a requirement, and requirement candidates from the AS-IS/TO-BE
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +22,7 @@ from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, grouped_choices, select_choices
+from workbench.i18n import current_language
 from workbench.gapmap import service as gapmap
 from workbench.gapmap.views import link_bases
 from workbench.jobs import queue as jobs
@@ -38,6 +41,7 @@ from workbench.requirements.forms import (
     StepLinkForm,
 )
 from workbench.requirements.models import Requirement
+from workbench.i18n.errors import error_message
 
 bp = Blueprint("requirements", __name__)
 
@@ -68,7 +72,7 @@ def index(key: str) -> str:
     try:
         records = matching(gapmap.requirement_records(db.session(), project), filters)
     except ValueError as error:
-        flash(f"filter: {error}", "error")
+        flash(gettext("filter: %(error)s", error=error), "error")
         records = []
     return render_template(
         "requirements/index.html", project=project, records=records, filters=filters,
@@ -95,9 +99,9 @@ def create(key: str) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("requirements.index", key=project.key))
-    flash(f"{requirement.ref} recorded", "info")
+    flash(gettext("%(ref)s recorded", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=project.key, number=requirement.number))
 
 
@@ -125,12 +129,15 @@ def import_file(key: str) -> WerkzeugResponse:
 def _classification_form(requirement: Requirement | None = None) -> ClassificationForm:
     form = ClassificationForm(obj=requirement)
     capabilities = catalogue()
-    groups = [("", [("", "— none —")])]
-    for kind, title in ((STANDARD, "Out of the box"), (CONFIGURATION, "By configuration")):
-        groups.append((title, [(c.code, f"{c.code} — {c.title}") for c in capabilities if c.kind == kind]))
+    groups = [("", [("", gettext("— none —"))])]
+    russian = current_language() == "ru"  # the catalogue names each capability in both languages
+    for kind, title in ((STANDARD, gettext("Out of the box")), (CONFIGURATION, gettext("By configuration"))):
+        groups.append((title, [
+            (c.code, f"{c.code} — {c.title_ru if russian and c.title_ru else c.title}") for c in capabilities if c.kind == kind
+        ]))
     form.capability.choices = grouped_choices(groups)
     keys = sorted({key for c in capabilities for key in c.config_keys})
-    form.config_key.choices = select_choices([("", "— none —"), *((k, k) for k in keys)])
+    form.config_key.choices = select_choices([("", gettext("— none —")), *((k, k) for k in keys)])
     return form
 
 
@@ -197,7 +204,7 @@ def update(key: str, number: int) -> WerkzeugResponse:
                                       form.process_area.data or ""),
             actor=current_user.username,
         )
-        return f"{requirement.ref} saved"
+        return gettext("%(ref)s saved", ref=requirement.ref)
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number))
@@ -219,8 +226,8 @@ def classify(key: str, number: int) -> WerkzeugResponse:
             ),
             actor=current_user.username,
         )
-        shown = Classification(requirement.classification).label if requirement.classification else "not classified"
-        return f"{requirement.ref} classified: {shown}"
+        shown = gettext(Classification(requirement.classification).label) if requirement.classification else gettext("not classified")
+        return gettext("%(ref)s classified: %(shown)s", ref=requirement.ref, shown=shown)
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#classification")
@@ -236,7 +243,7 @@ def link_step(key: str, number: int) -> WerkzeugResponse:
     def change() -> str:
         lineage, _, node_id = (form.step.data or "").partition("|")
         service.link_step(db.session(), requirement, lineage, node_id, actor=current_user.username)
-        return "step linked"
+        return gettext("step linked")
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
@@ -250,7 +257,7 @@ def unlink_step(key: str, number: int, link_id: int) -> WerkzeugResponse:
 
     def change() -> str:
         service.unlink_step(db.session(), requirement, link_id, actor=current_user.username)
-        return "step unlinked"
+        return gettext("step unlinked")
 
     commit_change(change, refusals=(GapAnalysisError,))
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
@@ -264,7 +271,7 @@ def delete(key: str, number: int) -> WerkzeugResponse:
     ref = requirement.ref
     service.delete_requirement(db.session(), requirement, actor=current_user.username)
     db.session.commit()
-    flash(f"{ref} deleted", "info")
+    flash(gettext("%(ref)s deleted", ref=ref), "info")
     return redirect(url_for("requirements.index", key=project.key))
 
 
@@ -287,9 +294,9 @@ def from_finding(finding_id: int) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("interviews.show", interview_id=finding.interview_id))
-    flash(f"{requirement.ref} recorded from the finding", "info")
+    flash(gettext("%(ref)s recorded from the finding", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=requirement.project.key, number=requirement.number))
 
 
@@ -320,7 +327,7 @@ def create_from_candidate(key: str) -> WerkzeugResponse:
         db.session.commit()
     except GapAnalysisError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(error_message(error), "error")
         return redirect(url_for("requirements.candidates", key=project.key))
-    flash(f"{requirement.ref} recorded from the TO-BE step", "info")
+    flash(gettext("%(ref)s recorded from the TO-BE step", ref=requirement.ref), "info")
     return redirect(url_for("requirements.show", key=project.key, number=requirement.number))
