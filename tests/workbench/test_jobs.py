@@ -26,6 +26,7 @@ from tests.workbench.conftest import PASSWORD, make_app
 from tests.workbench.gap_support import make_gap_project
 from tests.workbench.test_acceptance import _setup as setup_acceptance
 from workbench.acceptance.models import Feature
+from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 from workbench.jobs import service
 from workbench.jobs.models import Job, JobState
@@ -233,3 +234,13 @@ def test_a_bpmn_upload_is_a_job_whose_page_goes_on_to_the_model(
     forwarded = consultant.get(job_page)
     assert forwarded.status_code == 302 and forwarded.headers["Location"] == f"/processes/{state['result']['models'][0]}"
     assert "imported 1 process model(s)" in consultant.get(forwarded.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_worker_records_due_store_switches_each_minute(app: Flask) -> None:
+    from workbench.jobs.queue import queue_of
+
+    huey = queue_of(app).huey
+    due = {task.name: task for task in huey.read_periodic(dt.datetime(2026, 12, 4, 3, 0))}  # every minute
+    huey.execute(due["workbench.record_due_switches"])  # its own app context and commit; nothing due here
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "rollout.switched")) == 0

@@ -1,5 +1,6 @@
 """The huey queue of an app: SQLite storage in the instance folder by default, Redis when
-REDIS_URL is set; one task, `workbench.run_job(job_id)`, that runs a job row in the app.
+REDIS_URL is set; one task, `workbench.run_job(job_id)`, that runs a job row in the app, and one
+periodic task, `workbench.record_due_switches`, each minute (the rollout's switch bookkeeping).
 
 Config keys (read from the environment by workbench.settings): REDIS_URL, JOBS_SQLITE_FILE
 (default `<instance>/jobs.db`), JOBS_IMMEDIATE (tests: a job runs inside the call that starts
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 
 from workbench.extensions import db
@@ -62,6 +63,20 @@ def init_jobs(app: Flask) -> None:
         with app.app_context(), one_at_a_time or contextlib.nullcontext():
             try:
                 service.execute(db.session(), job_id)
+            finally:
+                db.session.remove()
+
+    @huey.periodic_task(crontab(minute="*"), name="workbench.record_due_switches")
+    def record_due_switches() -> None:
+        # Each minute: scheduled store switches whose moment came go to the audit log once and
+        # to the stores' list. The POS needs none of it (it resolves the version by date itself),
+        # so a late or missed run changes no receipt, only how soon the log shows the switch.
+        from workbench.rollout import service as rollout
+
+        with app.app_context(), one_at_a_time or contextlib.nullcontext():
+            try:
+                rollout.record_due_switches(db.session(), now=rollout.utcnow())
+                db.session.commit()
             finally:
                 db.session.remove()
 
