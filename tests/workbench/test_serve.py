@@ -27,7 +27,9 @@ def free_port() -> int:
 
 
 def served_env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}", "SECRET_KEY": "serve-test"}
+    # English: the tests read the CLI's lines (the product's default language is Russian).
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}", "SECRET_KEY": "serve-test",
+            "DEFAULT_LANGUAGE": "en"}
 
 
 def migrate(env: dict[str, str], cwd: Path) -> None:

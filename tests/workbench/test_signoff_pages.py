@@ -105,6 +105,13 @@ def test_only_approvers_decide(client: FlaskClient, submitted: tuple[int, int], 
 
 def test_an_approver_not_on_the_list_gets_a_flash(app: Flask, client: FlaskClient, submitted: tuple[int, int]) -> None:
     package_id, revision_id = submitted
+    with app.app_context():  # ops is on the project's team, but not among this package's approvers
+        from workbench.auth import service as auth
+        from workbench.projects import members
+        from workbench.projects.service import get_project
+
+        members.add_member(db.session(), get_project(db.session(), "ACME"), auth.get_user(db.session(), "ops"), actor="t")
+        db.session.commit()
     page = _as(client, "ops").post(f"/signoff/{package_id}/approve", data={"revision": revision_id},
                                    follow_redirects=True).get_data(as_text=True)
     assert "ops is not an approver of package" in page and _decisions(app) == 0

@@ -13,6 +13,7 @@ ALLOWED = frozenset({
     "AS-IS", "TO-BE", "AS", "IS", "TO", "BE", "BPMN", "DOCX", "XLSX", "CSV", "XML", "YAML", "JSON", "PDF", "SVG",
     "ID", "IT", "POS", "API", "SHA", "sha256", "Gherkin", "behave", "MoSCoW", "English", "XOR", "AND", "OR",
     "Camunda", "Modeler", "bpmn.io", "v1", "v2", "OK", "REQ", "REQ-", "MOD", "MOD-",
+    "SHA-256", "RU", "EN", "R001", "R002", "R003", "W001", "W002",  # a hash's name, languages, store codes
 })
 _JINJA = re.compile(r"{%-?\s*raw\s*-?%}.*?{%-?\s*endraw\s*-?%}|{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}|{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 _SKIPPED_ELEMENTS = re.compile(r"<(script|style|code|pre|kbd)\b.*?</\1>", re.S | re.I)  # code is not translated
