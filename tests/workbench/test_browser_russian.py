@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from tests.workbench.browser_support import serving, signed_in_page
-from tests.workbench.conftest import make_app
+from tests.workbench.conftest import _role_users_join, make_app
 from workbench.auth.models import User
 from workbench.demo.loader import load_demo
 from workbench.demo.project import load_demo_project
+from workbench.projects.models import Project
 from workbench.extensions import db
 
 # Each role's main pages: where that person starts and spends the day.
@@ -64,7 +66,13 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app: Flask = make_app(tmp_path_factory.mktemp("ru"), WTF_CSRF_ENABLED=True)
     with app.app_context():
         load_demo(db.session(), members=15, days=30)
-        load_demo_project(db.session(), actor="demo")
+        # Module scope: the per-test listener that seats the role users in new projects is not
+        # active here, so the demo project is loaded under it explicitly.
+        event.listen(Project, "after_insert", _role_users_join)
+        try:
+            load_demo_project(db.session(), actor="demo")
+        finally:
+            event.remove(Project, "after_insert", _role_users_join)
         for user in db.session.scalars(db.select(User)):
             user.display_name = RUSSIAN_NAMES[user.username]
         db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
+from flask_babel import LazyString, lazy_gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -51,4 +51,7 @@ class ConfirmForm(FlaskForm):
 class RoleForm(FlaskForm):
     """Another role for an existing user."""
 
-    role = SelectField(lazy_gettext("Role"), choices=select_choices((r.value, r.label) for r in Role))
+    # Each label read when the form is drawn, in the reader's language (not at import time).
+    role = SelectField(
+        lazy_gettext("Role"), choices=select_choices((r.value, LazyString(lambda r=r: r.label)) for r in Role)
+    )
