@@ -39,7 +39,8 @@ def _copy_sources(target: Path) -> Path:
 
 def _clean_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "DATABASE_URL"}}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}", SECRET_KEY="fresh-install-test")
+    # English: the test reads the CLI's lines (the product's default language is Russian).
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}", SECRET_KEY="fresh-install-test", DEFAULT_LANGUAGE="en")
     return env
 
 
