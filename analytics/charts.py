@@ -35,7 +35,11 @@ class Line:
 
 
 def line_chart(
-    title: str, x_label: str, y_label: str, lines: Sequence[Line], marker: tuple[dt.date | float, str] | None = None
+    title: str,
+    x_label: str,
+    y_label: str,
+    lines: Sequence[Line],
+    marker: tuple[dt.date | float, str] | None = None,
 ) -> Figure:
     """Lines over time (or weeks); `marker` draws a labelled vertical line (a pilot's start)."""
     with rc_context(STYLE):
@@ -44,8 +48,15 @@ def line_chart(
         for i, line in enumerate(lines):
             style, mark = LINES[i % len(LINES)]
             ys = [float("nan") if v is None else float(v) for v in line.y]
-            axes.plot(list(line.x), ys,  # type: ignore[arg-type]
-                      linestyle=style, marker=mark, markersize=4, color=INK[i % len(INK)], label=line.label)
+            axes.plot(
+                list(line.x),  # type: ignore[arg-type]
+                ys,
+                linestyle=style,
+                marker=mark,
+                markersize=4,
+                color=INK[i % len(INK)],
+                label=line.label,
+            )
         if marker is not None:
             axes.axvline(marker[0], color="#000000", linewidth=1, linestyle=(0, (1, 3)), label=marker[1])  # type: ignore[arg-type]
         axes.set_title(title)
@@ -56,11 +67,20 @@ def line_chart(
     return figure
 
 
-def heat_map(title: str, x_label: str, y_label: str, rows: Sequence[str], matrix: Sequence[Sequence[float | None]],
-             legend: str) -> Figure:
+def heat_map(
+    title: str,
+    x_label: str,
+    y_label: str,
+    rows: Sequence[str],
+    matrix: Sequence[Sequence[float | None]],
+    legend: str,
+) -> Figure:
     """A greyscale table of shares (0..1), each cell labelled with its percentage."""
     width = max((len(r) for r in matrix), default=1)
-    values = [[float("nan") if v is None else float(v) for v in row] + [float("nan")] * (width - len(row)) for row in matrix]
+    values = [
+        [float("nan") if v is None else float(v) for v in row] + [float("nan")] * (width - len(row))
+        for row in matrix
+    ]
     with rc_context(STYLE | {"axes.grid": False}):
         figure = Figure(figsize=(8, 0.5 + 0.45 * max(len(rows), 2)), layout="constrained")
         axes = figure.add_subplot()
@@ -68,7 +88,15 @@ def heat_map(title: str, x_label: str, y_label: str, rows: Sequence[str], matrix
         for r, row in enumerate(values):
             for c, v in enumerate(row):
                 if v == v:  # not NaN
-                    axes.text(c, r, f"{v:.0%}", ha="center", va="center", fontsize=8, color="white" if v > 0.55 else "black")
+                    axes.text(
+                        c,
+                        r,
+                        f"{v:.0%}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if v > 0.55 else "black",
+                    )
         axes.set_xticks(range(width))
         axes.set_yticks(range(len(rows)), labels=list(rows))
         axes.set_title(title)
@@ -84,7 +112,7 @@ def svg(figure: Figure) -> str:
     with rc_context(STYLE):
         figure.savefig(buffer, format="svg")
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def png(figure: Figure, dpi: int = 150) -> bytes:

@@ -24,8 +24,19 @@ from loyalty_core.stores.models import Store
 CHUNK = 5_000
 
 TRANSACTION_COLUMNS = [
-    "transaction_id", "created_at_utc", "kind", "member_id", "store", "direction", "configuration", "tier",
-    "check_total", "redeemed_points", "redeemed_value", "earned_points", "points_delta",
+    "transaction_id",
+    "created_at_utc",
+    "kind",
+    "member_id",
+    "store",
+    "direction",
+    "configuration",
+    "tier",
+    "check_total",
+    "redeemed_points",
+    "redeemed_value",
+    "earned_points",
+    "points_delta",
 ]
 MEMBER_COLUMNS = ["member_id", "enrolled_at_utc", "enrolled_store", "birth_year"]
 
@@ -33,9 +44,19 @@ MEMBER_COLUMNS = ["member_id", "enrolled_at_utc", "enrolled_store", "birth_year"
 def _transactions() -> Select[Any]:
     return (
         select(
-            Transaction.id, Transaction.created_at, Transaction.kind, Transaction.member_id, Store.code, Store.direction,
-            ConfigVersion.label, Transaction.tier, Transaction.check_total, Transaction.redeemed_points,
-            Transaction.redeemed_value, Transaction.earned_points, Transaction.points_delta,
+            Transaction.id,
+            Transaction.created_at,
+            Transaction.kind,
+            Transaction.member_id,
+            Store.code,
+            Store.direction,
+            ConfigVersion.label,
+            Transaction.tier,
+            Transaction.check_total,
+            Transaction.redeemed_points,
+            Transaction.redeemed_value,
+            Transaction.earned_points,
+            Transaction.points_delta,
         )
         .outerjoin(Store, Store.id == Transaction.store_id)
         .outerjoin(ConfigVersion, ConfigVersion.id == Transaction.config_version_id)
@@ -45,9 +66,36 @@ def _transactions() -> Select[Any]:
 
 def transaction_rows(conn: Connection) -> Iterator[list[Any]]:
     for row in conn.execution_options(yield_per=CHUNK).execute(_transactions()):
-        (txn_id, created, kind, member, store, direction, label, tier, total, r_points, r_value, earned, delta) = row
-        yield [str(txn_id), created.isoformat(), kind, str(member), store or "", direction or "", label or "", tier or "",
-               money_str(total), r_points, money_str(r_value), earned, delta]
+        (
+            txn_id,
+            created,
+            kind,
+            member,
+            store,
+            direction,
+            label,
+            tier,
+            total,
+            r_points,
+            r_value,
+            earned,
+            delta,
+        ) = row
+        yield [
+            str(txn_id),
+            created.isoformat(),
+            kind,
+            str(member),
+            store or "",
+            direction or "",
+            label or "",
+            tier or "",
+            money_str(total),
+            r_points,
+            money_str(r_value),
+            earned,
+            delta,
+        ]
 
 
 def member_rows(conn: Connection) -> Iterator[list[Any]]:

@@ -61,7 +61,10 @@ def sql_period_index(dialect: str, unit: Period, column: Any) -> ColumnElement[i
         days: ColumnElement[int] = cast(func.floor(extract("epoch", column) / 86400), BigInteger)
     else:
         if unit is Period.month:
-            year, month = cast(func.strftime("%Y", column), Integer), cast(func.strftime("%m", column), Integer)
+            year, month = (
+                cast(func.strftime("%Y", column), Integer),
+                cast(func.strftime("%m", column), Integer),
+            )
             return year * 12 + month - 1 - 1970 * 12
         days = cast(func.strftime("%s", column), BigInteger) // 86400
     return (days - FIRST_MONDAY) // 7 if unit is Period.week else days

@@ -40,7 +40,11 @@ def build(count: int) -> list[runner.FeatureFile]:
             header = f"# language: {feature.language}\n" if feature.language != "en" else ""
             keyword = "Функция" if feature.language == "ru" else "Feature"
             tags = " ".join(f"@{t}" for t in feature.tags)
-            parts = [f"{header}{tags}\n{keyword}: {feature.name} #{copy}\n" if tags else f"{header}{keyword}: {feature.name} #{copy}\n"]
+            parts = [
+                f"{header}{tags}\n{keyword}: {feature.name} #{copy}\n"
+                if tags
+                else f"{header}{keyword}: {feature.name} #{copy}\n"
+            ]
             if feature.background:
                 parts.append(textwrap.indent(feature.background, "  "))
             for scenario in take:
@@ -53,7 +57,9 @@ def build(count: int) -> list[runner.FeatureFile]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scenarios", type=int, default=200)
     parser.add_argument("--config", default="v2", help="demo configuration: v1 or v2")
     parser.add_argument("--jobs", type=int, default=1, help="behave processes side by side")
@@ -69,12 +75,20 @@ def main() -> None:
         seen = [0]
         started = time.perf_counter()
         outcome = runner.run(
-            files, document, config_label=args.config, jobs=args.jobs,
+            files,
+            document,
+            config_label=args.config,
+            jobs=args.jobs,
             on_progress=lambda done, _label: seen.__setitem__(0, done),
         )
         wall = time.perf_counter() - started
         times.append(wall)
-        ledger = sum(1 for f in files for line in f.source.splitlines() if "enrol" in line or "зарегистрирован" in line or "регистрируется" in line)
+        ledger = sum(
+            1
+            for f in files
+            for line in f.source.splitlines()
+            if "enrol" in line or "зарегистрирован" in line or "регистрируется" in line
+        )
         print(
             f"run {n}: {wall:.2f} s wall; {outcome.summary}; progress seen {seen[0]}/{stored}; "
             f"{ledger} ledger-backed step(s); crashed={outcome.crashed}"

@@ -25,13 +25,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 import workbench.models  # noqa: F401  (every table, so drop_all sees the workbench's too)
-from analytics.kpi.cohorts import cohort_table
 from analytics.forecast.members import fit_summary, ledger_purchases
 from analytics.forecast.summary import summarise
+from analytics.kpi.cohorts import cohort_table
 from analytics.kpi.facts import Dimension
 from analytics.kpi.report import kpi_report
-from analytics.rollups.refresh import refresh_rollups, rollup_cohorts
 from analytics.periods import Period
+from analytics.rollups.refresh import refresh_rollups, rollup_cohorts
 from loyalty_core.db import make_engine, metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +96,7 @@ def dashboard(engine: Engine, rollups: bool = False) -> None:
 
 def refresh(engine: Engine, units: tuple[Period, ...], dimensions: tuple[Dimension | None, ...]) -> None:
     with engine.begin() as conn:
-        refresh_rollups(conn, units, dimensions, now=dt.datetime(2026, 11, 30, 23, tzinfo=dt.timezone.utc))
+        refresh_rollups(conn, units, dimensions, now=dt.datetime(2026, 11, 30, 23, tzinfo=dt.UTC))
 
 
 def forecast(engine: Engine, members: int) -> tuple[float, float, int]:
@@ -115,11 +115,18 @@ def forecast(engine: Engine, members: int) -> tuple[float, float, int]:
 def _peak_of(args: list[str], url: str) -> tuple[float, float]:
     """Seconds and peak RSS (MiB) of `workbench ARGS`, measured by a small Python parent: the
     peak of a child forked from this (large) process would include this process's pages."""
-    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-             "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
-    out = subprocess.run([sys.executable, "-c", probe, str(ROOT / ".venv/bin/workbench"), *args], check=True,
-                         capture_output=True, text=True, env={**os.environ, "DATABASE_URL": url})
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT / ".venv/bin/workbench"), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+    )
     seconds, peak = out.stdout.split()
     return float(seconds), float(peak)
 
@@ -150,24 +157,40 @@ def main() -> None:
     if not args.skip_populate:
         started = time.perf_counter()
         populate(engine, args.members, args.transactions)
-        print(f"populated {args.transactions:,} transactions, {args.members:,} members in {time.perf_counter() - started:.1f} s")
+        print(
+            f"populated {args.transactions:,} transactions, {args.members:,} members in {time.perf_counter() - started:.1f} s"
+        )
     if args.only_export:
         seconds, rows, peak, baseline = export_peak(url)
-        print(f"CSV export: {rows:,} transactions in {seconds:.1f} s, peak memory {peak:.0f} MiB "
-              f"(the command doing nothing: {baseline:.0f} MiB)")
+        print(
+            f"CSV export: {rows:,} transactions in {seconds:.1f} s, peak memory {peak:.0f} MiB "
+            f"(the command doing nothing: {baseline:.0f} MiB)"
+        )
         return
-    print(f"dashboard live (monthly KPIs + cohort table): {median_seconds(lambda: dashboard(engine), args.runs):.2f} s")
+    print(
+        f"dashboard live (monthly KPIs + cohort table): {median_seconds(lambda: dashboard(engine), args.runs):.2f} s"
+    )
     everything = (None, *Dimension)
-    print(f"rollup refresh, month x programme+4 dimensions: "
-          f"{median_seconds(lambda: refresh(engine, (Period.month,), everything), 1):.1f} s")
-    print(f"rollup refresh, week and day x programme: "
-          f"{median_seconds(lambda: refresh(engine, (Period.week, Period.day), (None,)), 1):.1f} s")
-    print(f"dashboard from rollups: {median_seconds(lambda: dashboard(engine, rollups=True), args.runs) * 1000:.0f} ms")
+    print(
+        f"rollup refresh, month x programme+4 dimensions: "
+        f"{median_seconds(lambda: refresh(engine, (Period.month,), everything), 1):.1f} s"
+    )
+    print(
+        f"rollup refresh, week and day x programme: "
+        f"{median_seconds(lambda: refresh(engine, (Period.week, Period.day), (None,)), 1):.1f} s"
+    )
+    print(
+        f"dashboard from rollups: {median_seconds(lambda: dashboard(engine, rollups=True), args.runs) * 1000:.0f} ms"
+    )
     read, fit, fitted = forecast(engine, 25_000)
-    print(f"forecast: {fitted:,} members, reading purchases {read:.1f} s, BG/NBD + Gamma-Gamma fit {fit:.2f} s")
+    print(
+        f"forecast: {fitted:,} members, reading purchases {read:.1f} s, BG/NBD + Gamma-Gamma fit {fit:.2f} s"
+    )
     seconds, rows, peak, baseline = export_peak(url)
-    print(f"CSV export: {rows:,} transactions in {seconds:.1f} s, peak memory {peak:.0f} MiB "
-          f"(the command doing nothing: {baseline:.0f} MiB)")
+    print(
+        f"CSV export: {rows:,} transactions in {seconds:.1f} s, peak memory {peak:.0f} MiB "
+        f"(the command doing nothing: {baseline:.0f} MiB)"
+    )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "SECRET_KEY": "bench"},
-                     instance_path=folder / "instance")
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "SECRET_KEY": "bench"},
+        instance_path=folder / "instance",
+    )
     with app.app_context():
         metadata.create_all(db.engine)
         load_demo_project(db.session(), actor="bench")

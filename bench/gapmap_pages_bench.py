@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-from workbench.programme import service as programme  # noqa: E402
 from loyalty_core.db import metadata  # noqa: E402
 from workbench import create_app  # noqa: E402
 from workbench.acceptance import service as acceptance  # noqa: E402
@@ -39,17 +38,33 @@ from workbench.extensions import db  # noqa: E402
 from workbench.interviews import service as interviews  # noqa: E402
 from workbench.modifications import service as modifications  # noqa: E402
 from workbench.processes import service as processes  # noqa: E402
+from workbench.programme import service as programme  # noqa: E402
 from workbench.projects.service import create_project  # noqa: E402
 from workbench.requirements import service as requirements  # noqa: E402
 
 TARGET_MS = 300.0
 KEY = "BENCH"
 DECISIONS = [
-    ("fit_standard", "pos.enrol", ""), ("fit_configuration", "earn.base_rate", "earn.base_rate"),
-    ("fit_configuration", "redemption.max_share", "redemption.max_share"), ("gap_extension", "", ""),
-    ("gap_integration", "", ""), ("gap_report", "", ""), ("workaround", "", ""), ("out_of_scope", "", ""), (None, "", ""),
+    ("fit_standard", "pos.enrol", ""),
+    ("fit_configuration", "earn.base_rate", "earn.base_rate"),
+    ("fit_configuration", "redemption.max_share", "redemption.max_share"),
+    ("gap_extension", "", ""),
+    ("gap_integration", "", ""),
+    ("gap_report", "", ""),
+    ("workaround", "", ""),
+    ("out_of_scope", "", ""),
+    (None, "", ""),
 ]
-AREAS = ["Регистрация участника", "Покупка и начисление", "Оплата баллами", "Возвраты", "Акции", "Опт", "Отчётность", "Интеграции"]
+AREAS = [
+    "Регистрация участника",
+    "Покупка и начисление",
+    "Оплата баллами",
+    "Возвраты",
+    "Акции",
+    "Опт",
+    "Отчётность",
+    "Интеграции",
+]
 
 
 def build(n_requirements: int, n_modifications: int, seed: int = 7) -> None:
@@ -61,23 +76,39 @@ def build(n_requirements: int, n_modifications: int, seed: int = 7) -> None:
     for key, model in demo_processes():
         record = processes.create_model(session, project, model, actor="bench", source="bench")
         lineages[(key, model.variant.value)] = record.lineage
-        steps += [(record.lineage, node.id) for node in model.nodes() if node.name and "task" in node.kind.value.lower()]
+        steps += [
+            (record.lineage, node.id)
+            for node in model.nodes()
+            if node.name and "task" in node.kind.value.lower()
+        ]
     found = []
     for demo in INTERVIEWS:
-        interview = interviews.record_interview(session, project, stakeholder=demo.stakeholder, held_on=demo.held_on, actor="bench")
+        interview = interviews.record_interview(
+            session, project, stakeholder=demo.stakeholder, held_on=demo.held_on, actor="bench"
+        )
         for finding in demo.findings:
-            found.append(interviews.add_finding(session, interview, text=finding.text, kind=finding.kind, actor="bench"))
+            found.append(
+                interviews.add_finding(
+                    session, interview, text=finding.text, kind=finding.kind, actor="bench"
+                )
+            )
     gaps = []
     for number in range(1, n_requirements + 1):
         fields = requirements.RequirementFields(
-            f"Требование {number}: начислять баллы по правилу {number % 37}", rng.choice(["must", "should", "could", "wont"]),
-            "Описание " * rng.randint(3, 30), rng.choice(AREAS),
+            f"Требование {number}: начислять баллы по правилу {number % 37}",
+            rng.choice(["must", "should", "could", "wont"]),
+            "Описание " * rng.randint(3, 30),
+            rng.choice(AREAS),
         )
         kind = rng.random()
         if kind < 0.4:
-            requirement = requirements.create_requirement(session, project, fields, actor="bench", source_finding=rng.choice(found))
+            requirement = requirements.create_requirement(
+                session, project, fields, actor="bench", source_finding=rng.choice(found)
+            )
         elif kind < 0.7:
-            requirement = requirements.create_requirement(session, project, fields, actor="bench", source_step=rng.choice(steps))
+            requirement = requirements.create_requirement(
+                session, project, fields, actor="bench", source_step=rng.choice(steps)
+            )
         else:
             requirement = requirements.create_requirement(session, project, fields, actor="bench")
         for lineage, node in rng.sample(steps, rng.randint(1, 2)):
@@ -85,8 +116,11 @@ def build(n_requirements: int, n_modifications: int, seed: int = 7) -> None:
                 requirements.link_step(session, requirement, lineage, node, actor="bench")
         classification, capability, key = rng.choice(DECISIONS)
         requirements.classify(
-            session, requirement,
-            requirements.ClassificationFields(classification, capability, key, "процесс меняется", "Ким", "proposed"),
+            session,
+            requirement,
+            requirements.ClassificationFields(
+                classification, capability, key, "процесс меняется", "Ким", "proposed"
+            ),
             actor="bench",
         )
         if classification and classification.startswith("gap_"):
@@ -94,11 +128,17 @@ def build(n_requirements: int, n_modifications: int, seed: int = 7) -> None:
     made = []
     for number in range(1, n_modifications + 1):
         closes = rng.sample(gaps, min(len(gaps), rng.randint(1, 4)))
-        made.append(modifications.create_modification(
-            session, project,
-            modifications.ModificationFields(f"Доработка {number}", Decimal(rng.randint(5, 200)) / 10, "must"),
-            actor="bench", requirements=closes,
-        ))
+        made.append(
+            modifications.create_modification(
+                session,
+                project,
+                modifications.ModificationFields(
+                    f"Доработка {number}", Decimal(rng.randint(5, 200)) / 10, "must"
+                ),
+                actor="bench",
+                requirements=closes,
+            )
+        )
     for index, modification in enumerate(made[1:], start=1):
         for prerequisite in rng.sample(made[:index], min(index, rng.randint(0, 2))):
             modifications.add_dependency(session, modification, prerequisite, actor="bench")
@@ -109,35 +149,62 @@ def build(n_requirements: int, n_modifications: int, seed: int = 7) -> None:
         blocks = []
         for i in range(50):
             tags = " ".join(f"@REQ-{rng.randint(1, n_requirements)}" for _ in range(rng.randint(1, 2)))
-            blocks.append(f"  {tags}\n  Scenario: Начисление {feature_number}-{i}\n"
-                          "    Given the configuration under test\n    Then the receipt earns 0 points\n")
+            blocks.append(
+                f"  {tags}\n  Scenario: Начисление {feature_number}-{i}\n"
+                "    Given the configuration under test\n    Then the receipt earns 0 points\n"
+            )
         feature = acceptance.save_feature(
-            session, project, f"bench_{feature_number}.feature", f"Feature: Набор {feature_number}\n\n" + "\n".join(blocks),
+            session,
+            project,
+            f"bench_{feature_number}.feature",
+            f"Feature: Набор {feature_number}\n\n" + "\n".join(blocks),
             actor="bench",
         )
         scenarios += feature.scenarios
-    version = programme.create_version(session, "v1", (ROOT / "workbench/demo/v1.yaml").read_bytes(), actor="bench")
-    run = Run(project_id=project.id, config_version_id=version.id, config_label="v1", config_hash=version.content_hash,
-              status="finished", total=len(scenarios), done=len(scenarios))
+    version = programme.create_version(
+        session, "v1", (ROOT / "workbench/demo/v1.yaml").read_bytes(), actor="bench"
+    )
+    run = Run(
+        project_id=project.id,
+        config_version_id=version.id,
+        config_label="v1",
+        config_hash=version.content_hash,
+        status="finished",
+        total=len(scenarios),
+        done=len(scenarios),
+    )
     session.add(run)
     session.flush()
     for scenario in scenarios:
-        session.add(Result(run_id=run.id, scenario_id=scenario.id, feature_id=scenario.feature_id,
-                           feature_name=scenario.feature.name, scenario_name=scenario.name,
-                           status=rng.choice(["passed"] * 8 + ["failed", "undefined"])))
+        session.add(
+            Result(
+                run_id=run.id,
+                scenario_id=scenario.id,
+                feature_id=scenario.feature_id,
+                feature_name=scenario.feature.name,
+                scenario_name=scenario.name,
+                status=rng.choice(["passed"] * 8 + ["failed", "undefined"]),
+            )
+        )
     session.commit()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requirements", type=int, default=2000)
     parser.add_argument("--modifications", type=int, default=500)
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--no-freeze", action="store_true", help="do not gc.freeze() the app's objects (workbench.wsgi does)")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="do not gc.freeze() the app's objects (workbench.wsgi does)"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="gapmap-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "WTF_CSRF_ENABLED": False},
-                     instance_path=folder / "instance")
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "WTF_CSRF_ENABLED": False},
+        instance_path=folder / "instance",
+    )
     # As workbench.wsgi does in each gunicorn worker: the app's own objects frozen out of the
     # collector's scans (pass --no-freeze to measure without).
     if not args.no_freeze:
@@ -147,12 +214,17 @@ def main() -> None:
         metadata.create_all(db.engine)
         started = time.perf_counter()
         build(args.requirements, args.modifications)
-        print(f"built {args.requirements} requirements, {args.modifications} modifications, 500 scenarios "
-              f"in {time.perf_counter() - started:.1f} s (SQLite {folder / 'bench.db'})")
+        print(
+            f"built {args.requirements} requirements, {args.modifications} modifications, 500 scenarios "
+            f"in {time.perf_counter() - started:.1f} s (SQLite {folder / 'bench.db'})"
+        )
         db.session.remove()
     gc.collect()  # the build's objects are garbage now; a server process never had them
     client = app.test_client()
-    assert client.post("/login", data={"username": "consultant", "password": "bench-password-1"}).status_code == 302
+    assert (
+        client.post("/login", data={"username": "consultant", "password": "bench-password-1"}).status_code
+        == 302
+    )
     pages = [
         ("gap map (matrix + coverage)", f"/projects/{KEY}/gap-map", True),
         ("traceability (2,000 chains)", f"/projects/{KEY}/traceability", True),
@@ -177,8 +249,12 @@ def main() -> None:
             mark = "  ok" if median < TARGET_MS else f"  OVER {TARGET_MS:.0f} ms"
             if median >= TARGET_MS:
                 failed.append(name)
-        print(f"{name:<42} {median:>7.0f} ms {min(times):>7.0f} ms {max(times):>7.0f} ms   {len(response.data) // 1024} KiB{mark}")
-    print(f"target: gap map and traceability under {TARGET_MS:.0f} ms: {'met' if not failed else 'missed: ' + ', '.join(failed)}")
+        print(
+            f"{name:<42} {median:>7.0f} ms {min(times):>7.0f} ms {max(times):>7.0f} ms   {len(response.data) // 1024} KiB{mark}"
+        )
+    print(
+        f"target: gap map and traceability under {TARGET_MS:.0f} ms: {'met' if not failed else 'missed: ' + ', '.join(failed)}"
+    )
 
 
 if __name__ == "__main__":

@@ -70,7 +70,9 @@ CATEGORIES = ["dairy", "produce", "bakery", "meat", "drinks", "household"]
 def ensure_database(url: str | None) -> str:
     if url:
         return url
-    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'loyalty_bench'")):
             conn.execute(text("CREATE DATABASE loyalty_bench"))
@@ -81,7 +83,9 @@ def ensure_database(url: str | None) -> str:
 def seed(url: str, members: int) -> tuple[str, list[str]]:
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers"))
+        conn.execute(
+            text("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers")
+        )
         metadata.drop_all(conn)
         metadata.create_all(conn)
     session = make_session_factory(engine)()
@@ -91,11 +95,13 @@ def seed(url: str, members: int) -> tuple[str, list[str]]:
     store_service.assign_version(session, store, version)
     session.commit()
     ctx = ledger.run_context(store)
-    at = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
     ids = []
     for n in range(members):
         member = ledger.enroll(session, phone=f"+7916{n:07d}", at=at)
-        ledger.commit_purchase(session, ctx, member, [BasketLine("S", "bakery", Decimal(1), Decimal("4000.00"))], 0, at)
+        ledger.commit_purchase(
+            session, ctx, member, [BasketLine("S", "bakery", Decimal(1), Decimal("4000.00"))], 0, at
+        )
         ids.append(str(member.id))
         if n % 200 == 199:
             session.commit()
@@ -115,9 +121,21 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     threading = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), *threading, "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "loyalty_core.api:create_app()"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            *threading,
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "loyalty_core.api:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -140,14 +158,25 @@ def client(args: tuple[int, str, list[str], float, int]) -> tuple[list[float], d
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         lines = [
-            {"sku": f"SKU{rng.randrange(5000)}", "category": rng.choice(CATEGORIES),
-             "quantity": str(rng.randint(1, 3)), "amount": f"{rng.randint(50, 900)}.{rng.randint(0, 99):02d}"}
+            {
+                "sku": f"SKU{rng.randrange(5000)}",
+                "category": rng.choice(CATEGORIES),
+                "quantity": str(rng.randint(1, 3)),
+                "amount": f"{rng.randint(50, 900)}.{rng.randint(0, 99):02d}",
+            }
             for _ in range(rng.randint(3, 6))
         ]
-        body = {"member_id": rng.choice(members), "lines": lines, "redeem_points": 10 if rng.random() < 0.2 else 0}
+        body = {
+            "member_id": rng.choice(members),
+            "lines": lines,
+            "redeem_points": 10 if rng.random() < 0.2 else 0,
+        }
         payload = json.dumps(body)
-        headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4()),
-                   "Content-Type": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {key}",
+            "Idempotency-Key": str(uuid.uuid4()),
+            "Content-Type": "application/json",
+        }
         start = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("POST", "/api/v1/purchases", payload, headers)
@@ -203,15 +232,29 @@ end
 """
 
 
-def run_wrk(port: int, key: str, members: list[str], clients: int, seconds: int) -> tuple[float, float, float, str]:
+def run_wrk(
+    port: int, key: str, members: list[str], clients: int, seconds: int
+) -> tuple[float, float, float, str]:
     """Drive the server with wrk (C, light on the shared CPU): (commits/s, p50 ms, p99 ms, notes)."""
     script = ROOT / "bench" / "results" / "pos_commit.lua"
     script.parent.mkdir(exist_ok=True)
     script.write_text(WRK_SCRIPT % {"members": ",".join(f'"{m}"' for m in members), "key": key})
     out = subprocess.run(
-        ["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds}s", "-s", str(script),
-         f"http://127.0.0.1:{port}"],
-        check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            "-t",
+            str(min(clients, 2)),
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     match = re.search(
         r"RESULT requests=(\d+) seconds=([\d.]+) non2xx=(\d+) errors=(\d+) p50=([\d.]+) p99=([\d.]+)", out
@@ -223,7 +266,9 @@ def run_wrk(port: int, key: str, members: list[str], clients: int, seconds: int)
     return committed / secs, float(match[5]), float(match[6]), f"{non2xx} non-2xx, {errors} socket errors"
 
 
-def run_python_clients(port: int, key: str, members: list[str], clients: int, seconds: int) -> tuple[float, float, float, str]:
+def run_python_clients(
+    port: int, key: str, members: list[str], clients: int, seconds: int
+) -> tuple[float, float, float, str]:
     with mp.Pool(clients) as pool:
         started = time.perf_counter()
         results = pool.map(client, [(port, key, members, float(seconds), n) for n in range(clients)])
@@ -243,24 +288,46 @@ def run_pgbench(url: str, clients: int, seconds: int) -> float:
     base = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
     subprocess.run(["pgbench", *base, "-i", "-q", "-s", "10", dbname], check=True, capture_output=True)
     out = subprocess.run(
-        ["pgbench", *base, "-b", "tpcb-like", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds), dbname],
-        check=True, capture_output=True, text=True,
+        [
+            "pgbench",
+            *base,
+            "-b",
+            "tpcb-like",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, 2)),
+            "-T",
+            str(seconds),
+            dbname,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
-    match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out) or re.search(r"tps = ([\d.]+)", out)
+    match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out) or re.search(
+        r"tps = ([\d.]+)", out
+    )
     if not match:
         raise SystemExit(f"could not read pgbench's TPS from:\n{out}")
     return float(match.group(1))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--members", type=int, default=2000)
-    parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
-                        help="load generator (wrk when installed: apt-get install wrk)")
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (wrk when installed: apt-get install wrk)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
     args = parser.parse_args()
 

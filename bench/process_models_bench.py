@@ -40,7 +40,13 @@ LANES = [
     ("Back office", LaneKind.role),
     ("CRM", LaneKind.system),
 ]
-TASK_KINDS = [NodeKind.user_task, NodeKind.service_task, NodeKind.manual_task, NodeKind.task, NodeKind.send_task]
+TASK_KINDS = [
+    NodeKind.user_task,
+    NodeKind.service_task,
+    NodeKind.manual_task,
+    NodeKind.task,
+    NodeKind.send_task,
+]
 
 T = TypeVar("T")
 
@@ -55,20 +61,26 @@ class _Builder:
 
     def node(self, kind: NodeKind, name: str, lane_index: int) -> str:
         self.count += 1
-        return self.model.add_node(kind, f"{name} {self.count}", lane=self.lanes[lane_index % len(self.lanes)], id=f"n{self.count}").id
+        return self.model.add_node(
+            kind, f"{name} {self.count}", lane=self.lanes[lane_index % len(self.lanes)], id=f"n{self.count}"
+        ).id
 
     def task(self, lane_index: int) -> str:
         return self.node(TASK_KINDS[self.count % len(TASK_KINDS)], "Step", lane_index)
 
     def flow(self, source: str, target: str, condition: str = "") -> None:
-        self.model.add_flow(source, target, name=condition, condition=f"${{{condition}}}" if condition else "")
+        self.model.add_flow(
+            source, target, name=condition, condition=f"${{{condition}}}" if condition else ""
+        )
 
 
 def build_model(nodes: int, lane_count: int) -> ProcessModel:
     """A valid process of exactly `nodes` nodes: blocks of sequences, exclusive and parallel
     splits (with their joins) and rework loops, each block spread over two or three lanes."""
     model = ProcessModel("Bench enrolment", Variant.as_is)
-    lanes = [model.add_lane(name, kind, id=f"Lane_{i}").id for i, (name, kind) in enumerate(LANES[:lane_count])]
+    lanes = [
+        model.add_lane(name, kind, id=f"Lane_{i}").id for i, (name, kind) in enumerate(LANES[:lane_count])
+    ]
     build = _Builder(model, lanes)
     previous = build.node(NodeKind.start_event, "Start", 0)
     block = 0
@@ -120,7 +132,9 @@ def build_model(nodes: int, lane_count: int) -> ProcessModel:
     return model
 
 
-def mutate(model: ProcessModel, added: int = 20, removed: int = 20, renamed_or_moved: int = 30, seed: int = 7) -> ProcessModel:
+def mutate(
+    model: ProcessModel, added: int = 20, removed: int = 20, renamed_or_moved: int = 30, seed: int = 7
+) -> ProcessModel:
     """A TO-BE copy: steps removed (their neighbours bridged), new steps inserted on flows,
     steps renamed and steps moved to another lane."""
     after = model.copy()
@@ -128,7 +142,8 @@ def mutate(model: ProcessModel, added: int = 20, removed: int = 20, renamed_or_m
     rng = random.Random(seed)
     lanes = list(after.lanes)
     plain_steps = [
-        n.id for n in after.nodes()
+        n.id
+        for n in after.nodes()
         if n.kind.is_activity and after.graph.in_degree(n.id) == 1 and after.graph.out_degree(n.id) == 1
     ]
     for node_id in rng.sample(plain_steps, removed):
@@ -138,7 +153,9 @@ def mutate(model: ProcessModel, added: int = 20, removed: int = 20, renamed_or_m
         after.add_flow(source, target)
     flows = list(after.flows())
     for index, flow in enumerate(rng.sample(flows, added)):
-        step = after.add_node(NodeKind.service_task, f"New step {index}", lane=after.node(flow.source).lane, id=f"new{index}").id
+        step = after.add_node(
+            NodeKind.service_task, f"New step {index}", lane=after.node(flow.source).lane, id=f"new{index}"
+        ).id
         after.remove_flow(flow.id)
         after.add_flow(flow.source, step, name=flow.name, condition=flow.condition)
         after.add_flow(step, flow.target)
@@ -175,7 +192,9 @@ def _bpmn_functions() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--lanes", type=int, default=5)
     parser.add_argument("--runs", type=int, default=7)
@@ -183,7 +202,9 @@ def main() -> None:
 
     model = build_model(args.nodes, args.lanes)
     flows = sum(1 for _ in model.flows())
-    print(f"process models: {len(model)} nodes, {len(model.lanes)} lanes, {flows} flows; median of {args.runs} runs")
+    print(
+        f"process models: {len(model)} nodes, {len(model.lanes)} lanes, {flows} flows; median of {args.runs} runs"
+    )
 
     steps: list[tuple[str, float, str]] = []
     bpmn = _bpmn_functions()
@@ -195,7 +216,9 @@ def main() -> None:
         document = export_bpmn(model)
         import_ms, imported = _median_ms(args.runs, lambda: import_bpmn(document, source="bench.bpmn"))
         working = imported.models[0]
-        steps.append(("BPMN import", import_ms, f"{len(document) / 1024:.0f} KB of XML, {len(working)} nodes read"))
+        steps.append(
+            ("BPMN import", import_ms, f"{len(document) / 1024:.0f} KB of XML, {len(working)} nodes read")
+        )
     validate_ms, findings = _median_ms(args.runs, lambda: validate(working))
     steps.append(("validate", validate_ms, f"{len(findings)} findings"))
     layout_ms, laid = _median_ms(args.runs, lambda: layout(working))

@@ -22,7 +22,9 @@ from loyalty_core.config import parse_config
 from loyalty_core.engine import Basket, BasketLine, MemberState, calculate
 
 # A grocery assortment of 60 categories (departments x sub-categories); a receipt touches 12.
-CATEGORIES = [f"{dept}.{sub}" for dept in ("dairy", "bakery", "meat", "fish", "produce", "drinks") for sub in range(10)]
+CATEGORIES = [
+    f"{dept}.{sub}" for dept in ("dairy", "bakery", "meat", "fish", "produce", "drinks") for sub in range(10)
+]
 
 
 def programme(promotions: int, all_apply: bool) -> dict[str, Any]:
@@ -64,7 +66,6 @@ def _promo(i: int, kind: str, conditions: dict[str, Any]) -> dict[str, Any]:
 
 def _document(promos: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-
         "program": "Bench",
         "earn": {"base_rate": 5, "category_rates": {"dairy.0": 7}, "excluded_categories": ["tobacco"]},
         "tiers": [
@@ -80,14 +81,21 @@ def _document(promos: list[dict[str, Any]]) -> dict[str, Any]:
 
 def basket() -> Basket:
     lines = tuple(
-        BasketLine(f"SKU{i}", CATEGORIES[i * 5] if i < 11 else "tobacco", Decimal(1 + i % 3), Decimal(f"{37 + i * 53}.{i:02d}"))
+        BasketLine(
+            f"SKU{i}",
+            CATEGORIES[i * 5] if i < 11 else "tobacco",
+            Decimal(1 + i % 3),
+            Decimal(f"{37 + i * 53}.{i:02d}"),
+        )
         for i in range(12)
     )
     return Basket(lines, "R001", "retail", redeem_points=150)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--promotions", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--repeats", type=int, default=5)
@@ -97,7 +105,7 @@ def main() -> None:
     config = parse_config(programme(args.promotions, args.all_apply))
     cart = basket()
     member = MemberState(balance=5000, spend_365=Decimal("12000.00"))
-    at = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
     decision = calculate(cart, member, config, at)
     print(
         f"{args.promotions} promotions, {len(cart.lines)} lines: {len(decision.applied)} applied, "

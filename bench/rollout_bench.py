@@ -36,7 +36,7 @@ from sqlalchemy import select  # noqa: E402
 
 from loyalty_core.api import init_api  # noqa: E402
 from loyalty_core.config import service as config_service  # noqa: E402
-from loyalty_core.db import make_session_factory, metadata  # noqa: E402
+from loyalty_core.db import metadata  # noqa: E402
 from loyalty_core.ledger import service as ledger  # noqa: E402
 from loyalty_core.stores import service as store_service  # noqa: E402
 from loyalty_core.stores.models import Store  # noqa: E402
@@ -48,8 +48,12 @@ from workbench.extensions import db  # noqa: E402
 
 V1 = "program: Bench v1\nearn: {base_rate: 1}\nredemption: {point_value: '1.00', max_share: 30, min_points: 0}\n"
 V2 = "program: Bench v2\nearn: {base_rate: 5}\nredemption: {point_value: '1.00', max_share: 30, min_points: 0}\n"
-REGIONS = [("Москва", "Europe/Moscow"), ("Северо-Запад", "Europe/Moscow"), ("Поволжье", "Europe/Samara"),
-           ("Урал", "Asia/Yekaterinburg")]
+REGIONS = [
+    ("Москва", "Europe/Moscow"),
+    ("Северо-Запад", "Europe/Moscow"),
+    ("Поволжье", "Europe/Samara"),
+    ("Урал", "Asia/Yekaterinburg"),
+]
 
 
 def register_csv(n: int) -> bytes:
@@ -57,7 +61,9 @@ def register_csv(n: int) -> bytes:
     for i in range(1, n + 1):
         region, tz = REGIONS[i % 4]
         direction, prefix = ("wholesale", "W") if i % 3 == 0 else ("retail", "R")
-        lines.append(f"{prefix}{i:05d},Store {i},{direction},{region},City {i % 97},{tz},convenience,2020-01-01,open")
+        lines.append(
+            f"{prefix}{i:05d},Store {i},{direction},{region},City {i % 97},{tz},convenience,2020-01-01,open"
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -72,10 +78,15 @@ def timed(label: str, target_ms: float, fn):  # type: ignore[no-untyped-def]
 def first_request_on(pos: Flask, key: str, member: str, label: str, started: float) -> float:
     """Seconds from `started` to the first quote that runs `label` (polls back to back)."""
     client = pos.test_client()
-    body = {"member_id": member, "redeem_points": 0,
-            "lines": [{"sku": "A", "category": "grocery", "quantity": "1", "amount": "100.00"}]}
+    body = {
+        "member_id": member,
+        "redeem_points": 0,
+        "lines": [{"sku": "A", "category": "grocery", "quantity": "1", "amount": "100.00"}],
+    }
     for _ in range(10_000):
-        response = client.post("/api/v1/purchases/quote", json=body, headers={"Authorization": f"Bearer {key}"})
+        response = client.post(
+            "/api/v1/purchases/quote", json=body, headers={"Authorization": f"Bearer {key}"}
+        )
         if response.get_json().get("config_version") == label:
             return time.perf_counter() - started
     raise SystemExit(f"the POS never ran {label}")
@@ -92,8 +103,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/rollout-bench.db"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "BABEL_DEFAULT_LOCALE": "en"}, instance_path=tempfile.mkdtemp())
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "BABEL_DEFAULT_LOCALE": "en",
+        },
+        instance_path=tempfile.mkdtemp(),
+    )
     with app.app_context():
         metadata.drop_all(db.engine)
         metadata.create_all(db.engine)
@@ -115,8 +133,13 @@ def main() -> None:
         result = timed(f"register import ({args.stores} stores, CSV)", 10_000, do_import)
         assert result.created == args.stores
         timed(f"register re-import (upsert, {args.stores} updates)", 10_000, do_import)
-        now = dt.datetime.now(dt.timezone.utc)
-        store_service.schedule_versions(session, v1, {sid: now - dt.timedelta(days=1) for sid in session.scalars(select(Store.id))}, source="bench")
+        now = dt.datetime.now(dt.UTC)
+        store_service.schedule_versions(
+            session,
+            v1,
+            {sid: now - dt.timedelta(days=1) for sid in session.scalars(select(Store.id))},
+            source="bench",
+        )
         session.commit()
         codes = list(session.scalars(select(Store.code).order_by(Store.code)))
         pilot = [c for c in codes if c.startswith("R")][:3] + [c for c in codes if c.startswith("W")][:2]
@@ -138,41 +161,55 @@ def main() -> None:
         session = db.session()
         started = time.perf_counter()
         plan = rollout.get_plan(session, plan_id)
-        rollout.advance(session, plan, actor="bench", now=dt.datetime.now(dt.timezone.utc), override_reason="bench")
+        rollout.advance(session, plan, actor="bench", now=dt.datetime.now(dt.UTC), override_reason="bench")
         session.commit()
         committed = time.perf_counter() - started
         seen = first_request_on(pos, key, member, "v2", started)
-        print(f"switch of wave 2 ({wave_size} stores): advance committed in {committed * 1000:.0f} ms, "
-              f"first POS request on v2 after {seen * 1000:.0f} ms (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}")
+        print(
+            f"switch of wave 2 ({wave_size} stores): advance committed in {committed * 1000:.0f} ms, "
+            f"first POS request on v2 after {seen * 1000:.0f} ms (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}"
+        )
 
         started = time.perf_counter()
         plan = rollout.get_plan(session, plan_id)
-        back = rollout.rollback(session, plan, reason="bench", now=dt.datetime.now(dt.timezone.utc))
+        back = rollout.rollback(session, plan, reason="bench", now=dt.datetime.now(dt.UTC))
         session.commit()
         committed = time.perf_counter() - started
         seen = first_request_on(pos, key, member, "v1", started)
-        print(f"rollback of the plan ({len(back.switched_back)} stores): committed in {committed * 1000:.0f} ms, "
-              f"first POS request on v1 after {seen * 1000:.0f} ms (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}")
+        print(
+            f"rollback of the plan ({len(back.switched_back)} stores): committed in {committed * 1000:.0f} ms, "
+            f"first POS request on v1 after {seen * 1000:.0f} ms (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}"
+        )
 
     with app.app_context():
         # The usual case: a wave scheduled ahead (03:00 local). The switches are data written at
         # advance; when the moment comes nothing has to run: the next request resolves v2.
         session = db.session()
         ids = list(session.scalars(select(Store.id)))
-        moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)
-        store_service.schedule_versions(session, v2_of(session), {sid: moment for sid in ids}, source="bench scheduled")
+        moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+        store_service.schedule_versions(
+            session, v2_of(session), dict.fromkeys(ids, moment), source="bench scheduled"
+        )
         session.commit()
-        while dt.datetime.now(dt.timezone.utc) < moment:
+        while dt.datetime.now(dt.UTC) < moment:
             time.sleep(0.001)
         seen = first_request_on(pos, key, member, "v2", time.perf_counter())
-        print(f"scheduled switch of {len(ids)} stores: first POS request after the moment on v2 within "
-              f"{seen * 1000:.0f} ms of it (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}")
+        print(
+            f"scheduled switch of {len(ids)} stores: first POS request after the moment on v2 within "
+            f"{seen * 1000:.0f} ms of it (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}"
+        )
 
     client = app.test_client()
     client.post("/login", data={"username": "rollout", "password": "bench-password-1"})
-    for path in ("/rollout/", "/rollout/stores", "/rollout/stores?direction=retail&region=Урал&version=v1",
-                 f"/rollout/plans/{plan_id}", f"/rollout/plans/{plan_id}?page=30", f"/rollout/plans/{plan_id}/feedback",
-                 f"/rollout/plans/{plan_id}/waves/2/checklist"):
+    for path in (
+        "/rollout/",
+        "/rollout/stores",
+        "/rollout/stores?direction=retail&region=Урал&version=v1",
+        f"/rollout/plans/{plan_id}",
+        f"/rollout/plans/{plan_id}?page=30",
+        f"/rollout/plans/{plan_id}/feedback",
+        f"/rollout/plans/{plan_id}/waves/2/checklist",
+    ):
         assert client.get(path).status_code == 200, path  # warm-up (the checklist creates its items)
         times = []
         for _ in range(args.runs):

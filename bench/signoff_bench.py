@@ -56,8 +56,15 @@ def build(n_requirements: int, n_models: int) -> int:
     for name in ("cfo", "marketing", "retail"):
         auth.create_user(session, name, "bench-password-1", "approver", actor="bench")
     programme.create_version(session, "v2", (ROOT / "workbench/demo/v2.yaml").read_bytes(), actor="bench")
-    revision = signoff.submit(session, project, approvers=["cfo", "marketing", "retail"], actor="consultant",
-                              rule="2", required=["cfo"], version_label="v2")
+    revision = signoff.submit(
+        session,
+        project,
+        approvers=["cfo", "marketing", "retail"],
+        actor="consultant",
+        rule="2",
+        required=["cfo"],
+        version_label="v2",
+    )
     session.commit()
     return revision.package_id
 
@@ -76,22 +83,28 @@ def _median_ms(action: object, runs: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requirements", type=int, default=2000)
     parser.add_argument("--models", type=int, default=30)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="signoff-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "WTF_CSRF_ENABLED": False},
-                     instance_path=folder / "instance")
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}", "WTF_CSRF_ENABLED": False},
+        instance_path=folder / "instance",
+    )
     gc.collect()
     gc.freeze()
     with app.app_context():
         metadata.create_all(db.engine)
         started = time.perf_counter()
         package_id = build(args.requirements, args.models)
-        print(f"built {args.requirements} requirements, {args.models} models, 500 modifications, 500 scenarios "
-              f"in {time.perf_counter() - started:.0f} s")
+        print(
+            f"built {args.requirements} requirements, {args.models} models, 500 modifications, 500 scenarios "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
         package = signoff.get_package(db.session(), package_id)
 
         def snapshot() -> None:
@@ -99,22 +112,31 @@ def main() -> None:
             built.content_hash  # noqa: B018 (the hash is part of what is timed)
 
         text = signoff.build_snapshot(db.session(), package).text()
-        print(f"snapshot: {len(text.encode()) / 1e6:.1f} MB canonical JSON, "
-              f"{sum(len(s) for s in signoff.build_snapshot(db.session(), package).sections.values())} items")
+        print(
+            f"snapshot: {len(text.encode()) / 1e6:.1f} MB canonical JSON, "
+            f"{sum(len(s) for s in signoff.build_snapshot(db.session(), package).sections.values())} items"
+        )
         print(f"snapshot + SHA-256: {_median_ms(snapshot, args.runs)} (target < 2000 ms)")
     client = app.test_client()
     client.post("/login", data={"username": "cfo", "password": "bench-password-1"})
-    for name, url in (("stage board", f"/projects/{gapmap_bench.KEY}/stages"), ("package page", f"/signoff/{package_id}"),
-                      ("requirements section (2,000 rows)", f"/signoff/{package_id}/sections/requirements")):
+    for name, url in (
+        ("stage board", f"/projects/{gapmap_bench.KEY}/stages"),
+        ("package page", f"/signoff/{package_id}"),
+        ("requirements section (2,000 rows)", f"/signoff/{package_id}/sections/requirements"),
+    ):
+
         def get(url: str = url) -> None:
             response = client.get(url)
             assert response.status_code == 200, response.status_code
 
-        print(f"{name}: {_median_ms(get, args.runs)}" + (" (target < 300 ms)" if "section" not in name else ""))
+        print(
+            f"{name}: {_median_ms(get, args.runs)}" + (" (target < 300 ms)" if "section" not in name else "")
+        )
     # A look after a change: the package page rebuilds the snapshot and stores a revision.
     with app.app_context():
-        from workbench.projects.models import Project
         from sqlalchemy import update
+
+        from workbench.projects.models import Project
 
         def changed_then_get() -> None:
             db.session.execute(update(Project).values(content_version=Project.content_version + 1))

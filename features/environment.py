@@ -48,7 +48,11 @@ def after_scenario(context: Any, scenario: Any) -> None:
     if till is not None and till.book is not None:
         till.book.close()  # the scenario's in-memory ledger
     refusal = till.refusal if till is not None else None
-    if refusal is not None and not refusal.checked and getattr(scenario.status, "name", scenario.status) == "passed":
+    if (
+        refusal is not None
+        and not refusal.checked
+        and getattr(scenario.status, "name", scenario.status) == "passed"
+    ):
         raise AssertionError(
             f"the {refusal.kind} was refused and no step checked why: {refusal.detail} "
             f'(add "Then the {refusal.kind} is refused because ...")'

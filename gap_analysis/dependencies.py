@@ -36,11 +36,15 @@ def dependency_graph(estimates: Mapping[str, Decimal], depends_on: Mapping[str, 
         for prerequisite in prerequisites:
             for name in (ref, prerequisite):
                 if name not in graph:
-                    raise GapAnalysisError.formatted(N_("no modification %(name)s"), field="depends_on", name=name)
+                    raise GapAnalysisError.formatted(
+                        N_("no modification %(name)s"), field="depends_on", name=name
+                    )
             graph.add_edge(prerequisite, ref)
     cycle = find_cycle(graph)
     if cycle:
-        raise GapAnalysisError.formatted(N_("dependency cycle: %(cycle)s"), field="depends_on", cycle=" -> ".join(cycle))
+        raise GapAnalysisError.formatted(
+            N_("dependency cycle: %(cycle)s"), field="depends_on", cycle=" -> ".join(cycle)
+        )
     return graph
 
 

@@ -103,7 +103,6 @@ class ModificationStatus(_Labelled):
     rejected = "rejected"
 
 
-
 class ScenarioStatus(str, Enum):
     """What an acceptance scenario came to in its latest run: behave's statuses, `error` for a
     feature that could not be parsed, and `not_run` for a scenario no run has included yet."""
@@ -119,10 +118,19 @@ class ScenarioStatus(str, Enum):
 # The one order of statuses, least to most severe: several results make one by the most severe
 # (an outline's example rows in a run, a requirement's scenarios in the gap map). A scenario
 # never run says less than a pass, and more than nothing went wrong.
-SEVERITY = {status.value: rank for rank, status in enumerate((
-    ScenarioStatus.passed, ScenarioStatus.not_run, ScenarioStatus.skipped, ScenarioStatus.undefined,
-    ScenarioStatus.failed, ScenarioStatus.error,
-))}
+SEVERITY = {
+    status.value: rank
+    for rank, status in enumerate(
+        (
+            ScenarioStatus.passed,
+            ScenarioStatus.not_run,
+            ScenarioStatus.skipped,
+            ScenarioStatus.undefined,
+            ScenarioStatus.failed,
+            ScenarioStatus.error,
+        )
+    )
+}
 
 
 def worst_status(statuses: Iterable[str]) -> str:
@@ -131,8 +139,13 @@ def worst_status(statuses: Iterable[str]) -> str:
 
 
 _LABELS = {
-    "must": "Must", "should": "Should", "could": "Could", "wont": "Won't",
-    "finding": "Interview finding", "step": "TO-BE step", "typed": "Typed in",
+    "must": "Must",
+    "should": "Should",
+    "could": "Could",
+    "wont": "Won't",
+    "finding": "Interview finding",
+    "step": "TO-BE step",
+    "typed": "Typed in",
     "fit_standard": "Fit — standard",
     "fit_configuration": "Fit — configuration",
     "gap_extension": "Gap — extension",

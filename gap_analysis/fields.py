@@ -12,5 +12,7 @@ def checked_text(value: str | None, field: str, limit: int, *, required: bool = 
     if required and not text:
         raise GapAnalysisError.formatted(N_("%(field)s: required"), field=field)
     if len(text) > limit:
-        raise GapAnalysisError.formatted(N_("%(field)s: at most %(limit)s characters"), field=field, limit=limit)
+        raise GapAnalysisError.formatted(
+            N_("%(field)s: at most %(limit)s characters"), field=field, limit=limit
+        )
     return text

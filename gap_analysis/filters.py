@@ -33,7 +33,8 @@ def matching(records: Iterable[RequirementRecord], filters: RequirementFilter) -
     area = filters.area.strip() if filters.area is not None else None
     text = filters.text.strip().casefold()
     return [
-        record for record in records
+        record
+        for record in records
         if (priority is None or record.priority is priority)
         and (status is None or record.status is status)
         and (not column or column_of(record) == column)
@@ -49,7 +50,8 @@ def matching_modifications(
     wanted_status = ModificationStatus.parse(status) if status else None
     wanted_priority = Priority.parse(priority) if priority else None
     return [
-        record for record in records
+        record
+        for record in records
         if (wanted_status is None or record.status is wanted_status)
         and (wanted_priority is None or record.priority is wanted_priority)
     ]

@@ -125,11 +125,15 @@ def read_requirements(data: bytes, filename: str) -> list[RequirementRow]:
     """
     kind = PurePath(filename or "").suffix.lower()
     if kind not in ALLOWED_KINDS:
-        raise _file_problem(f"{filename or 'the file'!r} is not a spreadsheet this import reads: "
-                            "upload an Excel workbook (.xlsx) or a CSV file (.csv)")
+        raise _file_problem(
+            f"{filename or 'the file'!r} is not a spreadsheet this import reads: "
+            "upload an Excel workbook (.xlsx) or a CSV file (.csv)"
+        )
     if len(data) > MAX_FILE_BYTES:
-        raise _file_problem(f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
-                            f"{MAX_FILE_BYTES // 1024 // 1024} MB is accepted")
+        raise _file_problem(
+            f"the file is {len(data) / 1024 / 1024:.1f} MB; at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB is accepted"
+        )
     if not data.strip():
         raise _file_problem("the file is empty")
     rows = _xlsx_rows(data) if kind == ".xlsx" else _csv_rows(data)
@@ -152,8 +156,16 @@ def _collect(rows: Iterable[tuple[object, ...]]) -> Grid:
     grid: Grid = []
     for line, cells in enumerate(rows, start=1):
         if line > MAX_SHEET_ROWS:
-            raise IntakeError([IntakeProblem(line, "", f"the file goes on past line {MAX_SHEET_ROWS:,} (empty lines "
-                                                       f"count too); at most {MAX_SHEET_ROWS:,} lines are read")])
+            raise IntakeError(
+                [
+                    IntakeProblem(
+                        line,
+                        "",
+                        f"the file goes on past line {MAX_SHEET_ROWS:,} (empty lines "
+                        f"count too); at most {MAX_SHEET_ROWS:,} lines are read",
+                    )
+                ]
+            )
         if any(_text(cell) for cell in cells):
             grid.append((line, tuple(cells[:MAX_COLUMNS])))
             if len(grid) > MAX_ROWS + 1:
@@ -188,9 +200,13 @@ def _xlsx_rows(data: bytes) -> Grid:
         raise _file_problem(str(error)) from None
     except Exception as error:  # noqa: BLE001  (any parse failure of a hostile file is a refusal)
         if _caused_by_entities(error):
-            raise _file_problem("the workbook declares XML entities or a DTD, which are not accepted") from None
-        raise _file_problem(f"the file could not be read as an Excel workbook ({_reason(error)}); "
-                            "save it from Excel as .xlsx and try again") from None
+            raise _file_problem(
+                "the workbook declares XML entities or a DTD, which are not accepted"
+            ) from None
+        raise _file_problem(
+            f"the file could not be read as an Excel workbook ({_reason(error)}); "
+            "save it from Excel as .xlsx and try again"
+        ) from None
     finally:
         if workbook is not None:
             workbook.close()
@@ -225,19 +241,27 @@ def _check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise _file_problem(f"the file is not an Excel .xlsx workbook (a broken zip: {_reason(error)})") from None
+        raise _file_problem(
+            f"the file is not an Excel .xlsx workbook (a broken zip: {_reason(error)})"
+        ) from None
     if len(members) > MAX_MEMBERS:
         raise _file_problem(f"the workbook holds {len(members)} parts; at most {MAX_MEMBERS} are accepted")
     total = 0
     for member in members:
         total += member.file_size
         if member.file_size > MAX_UNPACKED_BYTES or total > MAX_UNPACKED_BYTES:
-            raise _file_problem(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
-                                "it is refused as a possible zip bomb")
-        if member.file_size > RATIO_FLOOR_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise _file_problem(f"the workbook part {member.filename!r} is compressed "
-                                f"{member.file_size // max(member.compress_size, 1)} to 1; "
-                                "it is refused as a possible zip bomb")
+            raise _file_problem(
+                f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
+                "it is refused as a possible zip bomb"
+            )
+        if member.file_size > RATIO_FLOOR_BYTES and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise _file_problem(
+                f"the workbook part {member.filename!r} is compressed "
+                f"{member.file_size // max(member.compress_size, 1)} to 1; "
+                "it is refused as a possible zip bomb"
+            )
 
 
 def _csv_rows(data: bytes) -> Grid:
@@ -261,8 +285,11 @@ def _csv_rows(data: bytes) -> Grid:
             except StopIteration:
                 return
             except csv.Error as error:
-                message = (f"a cell is longer than {MAX_CELL_CHARS:,} characters" if "field larger" in str(error)
-                           else f"broken CSV ({error}); check the quotes on this line")
+                message = (
+                    f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+                    if "field larger" in str(error)
+                    else f"broken CSV ({error}); check the quotes on this line"
+                )
                 raise IntakeError([IntakeProblem(line, "", message)]) from None
             yield tuple(record)
 
@@ -272,14 +299,19 @@ def _csv_rows(data: bytes) -> Grid:
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's "Unicode text"), else cp1251
     (what a Russian Excel writes as "CSV (разделители - запятые)")."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding)
+                return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as error:
-                raise _file_problem(f"the file starts with a {encoding.upper()} mark but byte {error.start + len(bom)} "
-                                    f"is not {encoding.upper()}") from None
+                raise _file_problem(
+                    f"the file starts with a {encoding.upper()} mark but byte {error.start + len(bom)} "
+                    f"is not {encoding.upper()}"
+                ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -288,8 +320,16 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1251")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise IntakeError([IntakeProblem(line, "", f"byte 0x{data[error.start]:02X} is neither UTF-8 nor "
-                                                   "Windows-1251 text; save the file as CSV UTF-8")]) from None
+        raise IntakeError(
+            [
+                IntakeProblem(
+                    line,
+                    "",
+                    f"byte 0x{data[error.start]:02X} is neither UTF-8 nor "
+                    "Windows-1251 text; save the file as CSV UTF-8",
+                )
+            ]
+        ) from None
 
 
 def _delimiter(text: str) -> str:
@@ -317,8 +357,11 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
         if field is None:
             continue  # a PM's own column: ignored
         if field in columns:
-            problems.append(IntakeProblem(header_line, written,
-                                          f"a second column for the same thing as {columns[field][1]!r}"))
+            problems.append(
+                IntakeProblem(
+                    header_line, written, f"a second column for the same thing as {columns[field][1]!r}"
+                )
+            )
             continue
         columns[field] = (index, written)
     for field, name in REQUIRED.items():
@@ -347,8 +390,11 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
         # the second line is reported in the same round.
         if number is not None:
             if number in first_line_of:
-                row_problems.append(IntakeProblem(line, columns["number"][1],
-                                                  f"REQ-{number} is already on line {first_line_of[number]}"))
+                row_problems.append(
+                    IntakeProblem(
+                        line, columns["number"][1], f"REQ-{number} is already on line {first_line_of[number]}"
+                    )
+                )
             else:
                 first_line_of[number] = line
         problems.extend(row_problems)
@@ -359,11 +405,16 @@ def _requirements(grid: Grid) -> list[RequirementRow]:
     return result
 
 
-def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str]],
-         headers: tuple[str, ...], written_by_field: Mapping[str, str],
-         ) -> tuple[int | None, RequirementRow | None, list[IntakeProblem]]:
+def _row(
+    line: int,
+    cells: tuple[object, ...],
+    columns: dict[str, tuple[int, str]],
+    headers: tuple[str, ...],
+    written_by_field: Mapping[str, str],
+) -> tuple[int | None, RequirementRow | None, list[IntakeProblem]]:
     """The row's requirement number (when it has a valid one), the row (None when it has a
     problem) and its problems."""
+
     def cell(field: str) -> tuple[object, str]:
         if field not in columns:
             return None, ""
@@ -375,8 +426,14 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
     number_text = _text(raw)
     number = requirement_number(raw) if number_text else None
     if number_text and number is None:
-        problems.append(IntakeProblem(line, written, f"{number_text[:40]!r} is not a requirement number "
-                                      "(REQ-12 or 12; leave it empty for a new requirement)"))
+        problems.append(
+            IntakeProblem(
+                line,
+                written,
+                f"{number_text[:40]!r} is not a requirement number "
+                "(REQ-12 or 12; leave it empty for a new requirement)",
+            )
+        )
     # Every cell under a header is checked for its length, ours or the PM's own column; the
     # fields are read only from cells that pass.
     unreadable = len(problems)
@@ -386,15 +443,27 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
             continue
         text = _text(value)
         if len(text) > MAX_CELL_CHARS:
-            problems.append(IntakeProblem(line, header_text, f"{len(text):,} characters; at most {MAX_CELL_CHARS:,}"))
+            problems.append(
+                IntakeProblem(line, header_text, f"{len(text):,} characters; at most {MAX_CELL_CHARS:,}")
+            )
         elif (bad := NOT_XML.search(text)) is not None:
             kind = "a control character" if bad.group() < " " else "a character no spreadsheet holds"
             problems.append(IntakeProblem(line, header_text, f"holds {kind} (U+{ord(bad.group()):04X})"))
     if len(problems) > unreadable:
         return number, None, problems
 
-    text_of = {field: _text(cell(field)[0]) for field in
-               ("title", "description", "process_area", "capability", "config_key", "rationale", "owner")}
+    text_of = {
+        field: _text(cell(field)[0])
+        for field in (
+            "title",
+            "description",
+            "process_area",
+            "capability",
+            "config_key",
+            "rationale",
+            "owner",
+        )
+    }
     if not text_of["title"]:
         problems.append(IntakeProblem(line, columns["title"][1], "a title is required"))
 
@@ -408,7 +477,11 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
     raw, written = cell("classification")
     classification = _parse(Classification, raw, line, written, problems) if _text(raw) else None
     raw, written = cell("status")
-    status = _parse(ClassificationStatus, raw, line, written, problems) if _text(raw) else ClassificationStatus.open
+    status = (
+        _parse(ClassificationStatus, raw, line, written, problems)
+        if _text(raw)
+        else ClassificationStatus.open
+    )
 
     if problems:
         return number, None, problems
@@ -416,9 +489,18 @@ def _row(line: int, cells: tuple[object, ...], columns: dict[str, tuple[int, str
     # assert only says so to the type checker.
     assert priority is not None and status is not None
     row = RequirementRow(
-        line=line, number=number, title=text_of["title"], priority=priority, description=text_of["description"],
-        process_area=text_of["process_area"], classification=classification, capability=text_of["capability"],
-        config_key=text_of["config_key"], rationale=text_of["rationale"], owner=text_of["owner"], status=status,
+        line=line,
+        number=number,
+        title=text_of["title"],
+        priority=priority,
+        description=text_of["description"],
+        process_area=text_of["process_area"],
+        classification=classification,
+        capability=text_of["capability"],
+        config_key=text_of["config_key"],
+        rationale=text_of["rationale"],
+        owner=text_of["owner"],
+        status=status,
         headers=written_by_field,
     )
     return number, row, problems

@@ -42,8 +42,10 @@ def check_sheet(archive: zipfile.ZipFile, part: str, title: str) -> None:
             if tag == "c":
                 cells += 1
                 if cells > MAX_SHEET_CELLS:
-                    raise BoundExceeded(f"the sheet {title!r} holds more than {MAX_SHEET_CELLS:,} cells; "
-                                        f"at most {MAX_SHEET_CELLS:,} are read: delete what is not requirements")
+                    raise BoundExceeded(
+                        f"the sheet {title!r} holds more than {MAX_SHEET_CELLS:,} cells; "
+                        f"at most {MAX_SHEET_CELLS:,} are read: delete what is not requirements"
+                    )
             elif tag == "row":
                 number = element.get("r")
                 rows = max(rows + 1, int(number) if number and number.isdigit() else 0)
@@ -93,5 +95,7 @@ def check_shared_strings(archive: zipfile.ZipFile) -> None:
                 if tag == "si":
                     count += 1
                     if count > MAX_SHARED_STRINGS:
-                        raise BoundExceeded(f"the workbook holds more than {MAX_SHARED_STRINGS:,} texts; "
-                                            f"at most {MAX_SHARED_STRINGS:,} are read")
+                        raise BoundExceeded(
+                            f"the workbook holds more than {MAX_SHARED_STRINGS:,} texts; "
+                            f"at most {MAX_SHARED_STRINGS:,} are read"
+                        )

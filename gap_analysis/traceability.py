@@ -132,7 +132,9 @@ def _resolution(r: RequirementRecord) -> HopCheck:
         return HopCheck(Hop.resolution, HopState.missing, "not classified yet")
     if c is Classification.fit_configuration:
         if not r.capability or not r.config_key:
-            return HopCheck(Hop.resolution, HopState.missing, "fit by configuration names no capability and key")
+            return HopCheck(
+                Hop.resolution, HopState.missing, "fit by configuration names no capability and key"
+            )
         return HopCheck(Hop.resolution, HopState.ok)
     if c is Classification.fit_standard:
         if not r.capability:
@@ -143,7 +145,9 @@ def _resolution(r: RequirementRecord) -> HopCheck:
             return HopCheck(Hop.resolution, HopState.missing, "a gap with no modification")
         return HopCheck(Hop.resolution, HopState.ok)
     if c is Classification.workaround and not r.rationale.strip():
-        return HopCheck(Hop.resolution, HopState.missing, "a workaround with no rationale saying what changes")
+        return HopCheck(
+            Hop.resolution, HopState.missing, "a workaround with no rationale saying what changes"
+        )
     # A workaround with its rationale, or out of scope: nothing to build.
     return HopCheck(Hop.resolution, HopState.not_needed)
 
@@ -166,7 +170,9 @@ def _result(r: RequirementRecord, out_of_scope: bool) -> HopCheck:
     bad = [s for s in r.scenarios if SEVERITY.get(s.status, never_run + 1) > never_run]
     if bad:
         names = ", ".join(f"{s.name} ({s.status})" for s in bad[:3])
-        return HopCheck(Hop.result, HopState.failing, f"{len(bad)} of {len(r.scenarios)} not passing: {names}")
+        return HopCheck(
+            Hop.result, HopState.failing, f"{len(bad)} of {len(r.scenarios)} not passing: {names}"
+        )
     if worst_status(s.status for s in r.scenarios) == ScenarioStatus.not_run.value:
         return HopCheck(Hop.result, HopState.missing, "a scenario has never run")
     return HopCheck(Hop.result, HopState.ok)

@@ -19,7 +19,7 @@ import datetime as dt
 import zoneinfo
 from functools import lru_cache
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @lru_cache(maxsize=64)

@@ -12,7 +12,6 @@ from loyalty_core.ledger.models import (
     TransactionLine,
 )
 from loyalty_core.stores.limits import PhoneLookupWindow
-
 from loyalty_core.stores.models import Store, VersionAssignment
 
 __all__ = [

@@ -23,8 +23,10 @@ def refuse_nul(value: str) -> str:
 # What the API strips from the ends of text, and what "blank" means: every character Python's
 # str.isspace() and JavaScript's \s (the OpenAPI document's regex dialect) call whitespace, so
 # the document and the parser agree on which strings are blank.
-BLANK = "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + (
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+BLANK = (
+    "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000\ufeff")
 )
 # The blank characters as a regex class body, spelled out (no \\s: engines differ on it).
 BLANK_CLASS = (

@@ -105,8 +105,12 @@ class ModelDiff:
     @property
     def is_empty(self) -> bool:
         return not (
-            self.added_nodes or self.removed_nodes or self.changed_nodes
-            or self.added_flows or self.removed_flows or self.changed_flows
+            self.added_nodes
+            or self.removed_nodes
+            or self.changed_nodes
+            or self.added_flows
+            or self.removed_flows
+            or self.changed_flows
         )
 
     def removed_node_lane_name(self, node: Node) -> str | None:
@@ -118,7 +122,11 @@ class ModelDiff:
 
         def changed(items: Sequence[NodeChange | FlowChange]) -> list[dict[str, Any]]:
             return [
-                {"id": item.after.id, "before_id": item.before.id, "changes": {c.field: c.to_dict() for c in item.changes}}
+                {
+                    "id": item.after.id,
+                    "before_id": item.before.id,
+                    "changes": {c.field: c.to_dict() for c in item.changes},
+                }
                 for item in items
             ]
 
@@ -220,10 +228,14 @@ def _shares_an_end(old: Flow, new: Flow, node_pairs: dict[str, str]) -> bool:
     return node_pairs.get(old.source) == new.source or node_pairs.get(old.target) == new.target
 
 
-def _shared_neighbours(before: ProcessModel, old_id: str, after: ProcessModel, new_id: str, node_pairs: dict[str, str]) -> int:
+def _shared_neighbours(
+    before: ProcessModel, old_id: str, after: ProcessModel, new_id: str, node_pairs: dict[str, str]
+) -> int:
     """How many of the old node's predecessors and successors are paired with the new node's."""
     old_graph, new_graph = before.graph, after.graph
-    shared_in = {node_pairs.get(n) for n in old_graph.predecessors(old_id)} & set(new_graph.predecessors(new_id))
+    shared_in = {node_pairs.get(n) for n in old_graph.predecessors(old_id)} & set(
+        new_graph.predecessors(new_id)
+    )
     shared_out = {node_pairs.get(n) for n in old_graph.successors(old_id)} & set(new_graph.successors(new_id))
     return len(shared_in) + len(shared_out)
 
@@ -267,6 +279,7 @@ def diff(before: ProcessModel, after: ProcessModel) -> ModelDiff:
         def key(node: Node) -> tuple[str, str] | None:
             name = normalise_name(node.name)
             return (name, normalise_name(_lane_name(model, node.lane))) if name else None
+
         return key
 
     # The two models name their lanes alike but give them their own ids, so each side's key is
@@ -282,7 +295,9 @@ def diff(before: ProcessModel, after: ProcessModel) -> ModelDiff:
         paired_after.add(new.id)
     _pair_unnamed_by_neighbours(before, after, node_pairs, paired_after)
 
-    result = ModelDiff(node_pairs=node_pairs, before_lane_names={lane.id: lane.name for lane in before.lanes.values()})
+    result = ModelDiff(
+        node_pairs=node_pairs, before_lane_names={lane.id: lane.name for lane in before.lanes.values()}
+    )
     result.removed_nodes = [n for n in old_nodes.values() if n.id not in node_pairs]
     result.added_nodes = [n for n in new_nodes.values() if n.id not in paired_after]
     for old_id, new_id in node_pairs.items():
@@ -293,8 +308,10 @@ def diff(before: ProcessModel, after: ProcessModel) -> ModelDiff:
     old_flows = {flow.id: flow for flow in before.flows()}
     new_flows = {flow.id: flow for flow in after.flows()}
     flow_pairs = {
-        flow_id: flow_id for flow_id, flow in old_flows.items()
-        if flow_id in new_flows and _ends_in_after(flow, node_pairs) == (new_flows[flow_id].source, new_flows[flow_id].target)
+        flow_id: flow_id
+        for flow_id, flow in old_flows.items()
+        if flow_id in new_flows
+        and _ends_in_after(flow, node_pairs) == (new_flows[flow_id].source, new_flows[flow_id].target)
     }
     flows_paired_after = set(flow_pairs.values())
 
@@ -317,7 +334,9 @@ def diff(before: ProcessModel, after: ProcessModel) -> ModelDiff:
     for flow_id, old_flow in old_flows.items():
         same_id = new_flows.get(flow_id)
         if (
-            same_id is not None and flow_id not in flow_pairs and flow_id not in flows_paired_after
+            same_id is not None
+            and flow_id not in flow_pairs
+            and flow_id not in flows_paired_after
             and _shares_an_end(old_flow, same_id, node_pairs)
         ):
             flow_pairs[flow_id] = flow_id

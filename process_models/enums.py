@@ -53,7 +53,7 @@ class NodeKind(str, Enum):
 
 
 def _spaced(camel: str) -> str:
-    """"businessRuleTask" -> "Business rule task"."""
+    """ "businessRuleTask" -> "Business rule task"."""
     words = "".join(f" {c.lower()}" if c.isupper() else c for c in camel)
     return words[:1].upper() + words[1:]
 

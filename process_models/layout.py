@@ -84,7 +84,12 @@ def _hosts(nodes: dict[str, Node]) -> dict[str, str]:
     hosts: dict[str, str] = {}
     for node in nodes.values():
         host = node.extra.get("attachedToRef")
-        if node.kind is NodeKind.boundary_event and isinstance(host, str) and host in nodes and host != node.id:
+        if (
+            node.kind is NodeKind.boundary_event
+            and isinstance(host, str)
+            and host in nodes
+            and host != node.id
+        ):
             hosts[node.id] = host
     return hosts
 
@@ -99,7 +104,9 @@ def _layout_edges(model: ProcessModel, nodes: dict[str, Node], hosts: dict[str, 
     return [_layout_edge(f, hosts) for f in model.flows() if f.source in nodes and f.target in nodes]
 
 
-def _back_edges(nodes: dict[str, Node], successors: dict[str, list[str]], has_incoming: set[str]) -> set[_Edge]:
+def _back_edges(
+    nodes: dict[str, Node], successors: dict[str, list[str]], has_incoming: set[str]
+) -> set[_Edge]:
     """Edges that close a cycle, found by an iterative depth-first search (no recursion limit)."""
     # Start where a reader starts: start events, then other nodes nobody flows into, then the
     # rest (loops reachable from nowhere), all in model order.
@@ -159,7 +166,11 @@ def _columns(nodes: dict[str, Node], edges: list[_Edge]) -> tuple[dict[str, int]
 
 
 def _rows(
-    nodes: dict[str, Node], band_of: dict[str, int], column: dict[str, int], forward: list[_Edge], hosts: dict[str, str]
+    nodes: dict[str, Node],
+    band_of: dict[str, int],
+    column: dict[str, int],
+    forward: list[_Edge],
+    hosts: dict[str, str],
 ) -> dict[str, int]:
     """Each node's row within its band: distinct per (band, column), near its predecessors'.
     A boundary event takes its host's row (it is drawn on the host's border, in no cell)."""
@@ -210,7 +221,10 @@ class _Router:
 
     def _blocked(self, y: float, x1: float, x2: float, ends: tuple[str, str]) -> bool:
         low, high = min(x1, x2), max(x1, x2)
-        return any(left < high and low < right and node_id not in ends for left, right, node_id in self.on_line.get(y, ()))
+        return any(
+            left < high and low < right and node_id not in ends
+            for left, right, node_id in self.on_line.get(y, ())
+        )
 
     def route(self, source_id: str, target_id: str, splits: bool) -> tuple[tuple[float, float], ...]:
         source, target = self.bounds[source_id], self.bounds[target_id]
@@ -228,11 +242,20 @@ class _Router:
         options = (along_target, along_source) if splits else (along_source, along_target)
         if start[1] != end[1]:
             for first, bend, turn, last in options:
-                if not self._blocked(first[1], first[0], bend[0], ends) and not self._blocked(turn[1], turn[0], last[0], ends):
+                if not self._blocked(first[1], first[0], bend[0], ends) and not self._blocked(
+                    turn[1], turn[0], last[0], ends
+                ):
                     return (first, bend, turn, last)
         # Both lines are taken: run along the free line under the source's row.
         free_y = start[1] + ROW_HEIGHT / 2
-        return (start, (after_source, start[1]), (after_source, free_y), (before_target, free_y), (before_target, end[1]), end)
+        return (
+            start,
+            (after_source, start[1]),
+            (after_source, free_y),
+            (before_target, free_y),
+            (before_target, end[1]),
+            end,
+        )
 
     def loop(self, source_id: str, target_id: str) -> tuple[tuple[float, float], ...]:
         """A flow back to an earlier column: out of the source's bottom, along the free line
@@ -248,7 +271,14 @@ class _Router:
         if source_free == target_free:
             return (start, (source_x, source_free), (target_x, target_free), end)
         gap_x = self.column_span[target_id][0] - BEND_OFFSET
-        return (start, (source_x, source_free), (gap_x, source_free), (gap_x, target_free), (target_x, target_free), end)
+        return (
+            start,
+            (source_x, source_free),
+            (gap_x, source_free),
+            (gap_x, target_free),
+            (target_x, target_free),
+            end,
+        )
 
     def from_boundary(self, event: Bounds, host_id: str, target_id: str) -> tuple[tuple[float, float], ...]:
         """Out of a boundary event's bottom, along the free line under its host's row, to the
@@ -269,7 +299,9 @@ def _centre_y(bounds: Bounds) -> float:
     return round(bounds.y + bounds.height / 2, 3)
 
 
-def _boundary_bounds(nodes: dict[str, Node], hosts: dict[str, str], placed: dict[str, Bounds]) -> dict[str, Bounds]:
+def _boundary_bounds(
+    nodes: dict[str, Node], hosts: dict[str, str], placed: dict[str, Bounds]
+) -> dict[str, Bounds]:
     """Boundary events on their host's bottom edge, spread evenly along it (as modelers draw them)."""
     on_host: dict[str, list[str]] = defaultdict(list)
     for event, host in hosts.items():
@@ -285,7 +317,9 @@ def _boundary_bounds(nodes: dict[str, Node], hosts: dict[str, str], placed: dict
         for index, event in enumerate(events):
             width, height = node_size(nodes[event].kind)
             centre_x = first_x + index * spacing
-            result[event] = Bounds(centre_x - width / 2, host_bounds.y + host_bounds.height - height / 2, width, height)
+            result[event] = Bounds(
+                centre_x - width / 2, host_bounds.y + host_bounds.height - height / 2, width, height
+            )
     return result
 
 
@@ -306,8 +340,13 @@ class _Grid:
 
 
 def _grid(
-    nodes: dict[str, Node], hosts: dict[str, str], column: dict[str, int], band_of: dict[str, int], row: dict[str, int],
-    band_count: int, left: float,
+    nodes: dict[str, Node],
+    hosts: dict[str, str],
+    column: dict[str, int],
+    band_of: dict[str, int],
+    row: dict[str, int],
+    band_count: int,
+    left: float,
 ) -> _Grid:
     column_width = [0.0] * (max(column.values(), default=-1) + 1)
     for node_id, node in nodes.items():
@@ -318,7 +357,9 @@ def _grid(
     for width in column_width:
         column_left.append(x)
         x += width + COLUMN_GAP
-    lane_width = max(x - COLUMN_GAP + CONTENT_MARGIN - left, LANE_HEADER_WIDTH + 2 * CONTENT_MARGIN + ACTIVITY_SIZE[0])
+    lane_width = max(
+        x - COLUMN_GAP + CONTENT_MARGIN - left, LANE_HEADER_WIDTH + 2 * CONTENT_MARGIN + ACTIVITY_SIZE[0]
+    )
 
     rows_in_band = [1] * band_count  # an empty lane still shows as one row
     for node_id in nodes:
@@ -345,7 +386,15 @@ def layout(model: ProcessModel) -> ProcessModel:
     band_of.update({event: band_of[host] for event, host in hosts.items()})  # on the host's border
     band_count = laneless_band + 1 if (not lane_ids or laneless_band in band_of.values()) else laneless_band
     row = _rows(nodes, band_of, column, forward, hosts)
-    grid = _grid(nodes, hosts, column, band_of, row, band_count, ORIGIN_X + (POOL_HEADER_WIDTH if model.pool is not None else 0.0))
+    grid = _grid(
+        nodes,
+        hosts,
+        column,
+        band_of,
+        row,
+        band_count,
+        ORIGIN_X + (POOL_HEADER_WIDTH if model.pool is not None else 0.0),
+    )
 
     result = _copy_with_new_graph(model)
     for band, lane_id in enumerate(lane_ids):
@@ -366,8 +415,12 @@ def layout(model: ProcessModel) -> ProcessModel:
         result.graph.nodes[node_id]["node"] = replace(node, bounds=bounds[node_id])
 
     column_span = {
-        node_id: (grid.column_left[column[node_id]], grid.column_left[column[node_id]] + grid.column_width[column[node_id]])
-        for node_id in nodes if node_id not in hosts
+        node_id: (
+            grid.column_left[column[node_id]],
+            grid.column_left[column[node_id]] + grid.column_width[column[node_id]],
+        )
+        for node_id in nodes
+        if node_id not in hosts
     }
     router = _Router({n: b for n, b in bounds.items() if n not in hosts}, column_span)
     splits = {source for source, count in _count_outgoing(edges).items() if count > 1}
@@ -377,7 +430,12 @@ def layout(model: ProcessModel) -> ProcessModel:
 
 
 def _route_flows(
-    result: ProcessModel, bounds: dict[str, Bounds], hosts: dict[str, str], back: set[_Edge], router: _Router, splits: set[str]
+    result: ProcessModel,
+    bounds: dict[str, Bounds],
+    hosts: dict[str, str],
+    back: set[_Edge],
+    router: _Router,
+    splits: set[str],
 ) -> None:
     """Give every flow of `result` (whose ends are placed) its waypoints."""
     for _, _, data in result.graph.edges(data=True):
@@ -397,7 +455,9 @@ def _route_flows(
         data["flow"] = replace(flow, waypoints=waypoints)
 
 
-def _place_pools(result: ProcessModel, bounds: dict[str, Bounds], pool_x: float, process_bottom: float, pool_width: float) -> None:
+def _place_pools(
+    result: ProcessModel, bounds: dict[str, Bounds], pool_x: float, process_bottom: float, pool_width: float
+) -> None:
     """The process's own pool around the lanes, partner pools as bands below it, and message
     flows as vertical lines between them (what BPMN export needs to write a collaboration)."""
     if result.pool is not None:

@@ -182,7 +182,14 @@ class ProcessModel:
     def _has_flow(self, flow_id: str) -> bool:
         return any(f.id == flow_id for f in self.flows())
 
-    def add_lane(self, name: str, kind: LaneKind = LaneKind.role, *, id: str | None = None, bounds: Bounds | None = None) -> Lane:
+    def add_lane(
+        self,
+        name: str,
+        kind: LaneKind = LaneKind.role,
+        *,
+        id: str | None = None,
+        bounds: Bounds | None = None,
+    ) -> Lane:
         lane_id = id or self._new_id("Lane")
         if lane_id in self.lanes:
             raise ModelError(f"lane id {lane_id!r} is already used")
@@ -224,7 +231,9 @@ class ProcessModel:
     ) -> Flow:
         for end in (source, target):
             if end not in self.graph:
-                raise ModelError(f"flow {id or ''} {source!r} -> {target!r}: no node {end!r}".replace("  ", " "))
+                raise ModelError(
+                    f"flow {id or ''} {source!r} -> {target!r}: no node {end!r}".replace("  ", " ")
+                )
         flow_id = id or self._new_id("Flow")
         if self._has_flow(flow_id):
             raise ModelError(f"flow id {flow_id!r} is already used")
@@ -295,7 +304,12 @@ class ProcessModel:
             partners=[p for p in map(_pool, data.get("partners", [])) if p is not None],
             message_flows=[
                 MessageFlow(
-                    m["id"], m["source"], m["target"], m.get("name", ""), _points(m.get("waypoints")), dict(m.get("extra") or {})
+                    m["id"],
+                    m["source"],
+                    m["target"],
+                    m.get("name", ""),
+                    _points(m.get("waypoints")),
+                    dict(m.get("extra") or {}),
                 )
                 for m in data.get("message_flows", [])
             ],
@@ -315,7 +329,12 @@ class ProcessModel:
             extra=dict(data.get("extra") or {}),
         )
         for lane in data.get("lanes", []):
-            model.add_lane(lane["name"], LaneKind(lane.get("kind", "role")), id=lane["id"], bounds=_bounds(lane.get("bounds")))
+            model.add_lane(
+                lane["name"],
+                LaneKind(lane.get("kind", "role")),
+                id=lane["id"],
+                bounds=_bounds(lane.get("bounds")),
+            )
         for node in data.get("nodes", []):
             model.add_node(
                 NodeKind(node["kind"]),
@@ -372,7 +391,11 @@ def _pool(data: dict[str, Any] | None) -> Pool | None:
     if not data:
         return None
     return Pool(
-        data["id"], data.get("name", ""), _bounds(data.get("bounds")), bool(data.get("horizontal", True)), dict(data.get("extra") or {})
+        data["id"],
+        data.get("name", ""),
+        _bounds(data.get("bounds")),
+        bool(data.get("horizontal", True)),
+        dict(data.get("extra") or {}),
     )
 
 

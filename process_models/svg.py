@@ -57,21 +57,21 @@ LANE_FILL = {LaneKind.role: "#fcfcfc", LaneKind.system: "#f1f6fd"}
 # instead, as the emoji for it is missing from most non-emoji fonts.
 TASK_GLYPHS = {
     NodeKind.service_task: "\u2699",  # gear
-    NodeKind.manual_task: "\u261E",  # pointing hand
-    NodeKind.script_task: "\u270E",  # pencil
+    NodeKind.manual_task: "\u261e",  # pointing hand
+    NodeKind.script_task: "\u270e",  # pencil
     NodeKind.send_task: "\u2709",  # envelope
     NodeKind.receive_task: "\u2709",
-    NodeKind.business_rule_task: "\u25A4",  # table
+    NodeKind.business_rule_task: "\u25a4",  # table
 }
 EVENT_GLYPHS = (  # substring of the event definition -> glyph
     ("message", "\u2709"),
-    ("timer", "\u25F7"),
-    ("error", "\u26A1"),
-    ("signal", "\u25B3"),
-    ("escalation", "\u21D1"),
+    ("timer", "\u25f7"),
+    ("error", "\u26a1"),
+    ("signal", "\u25b3"),
+    ("escalation", "\u21d1"),
     ("conditional", "\u2261"),
     ("link", "\u2192"),
-    ("compensate", "\u00AB"),
+    ("compensate", "\u00ab"),
 )
 
 STYLE = f"""
@@ -114,14 +114,19 @@ def _points(points: Iterable[tuple[float, float]]) -> str:
 
 
 def _wrap(text: str, width: int, max_lines: int) -> list[str]:
-    return textwrap.wrap(" ".join(text.split()), width=width, max_lines=max_lines, placeholder="\u2026") if text.strip() else []
+    return (
+        textwrap.wrap(" ".join(text.split()), width=width, max_lines=max_lines, placeholder="\u2026")
+        if text.strip()
+        else []
+    )
 
 
 def _centred_lines(lines: list[str], x: float, first_baseline: float) -> str:
     if not lines:
         return ""
     spans = "".join(
-        f'<tspan x="{_n(x)}" y="{_n(first_baseline + i * LINE_HEIGHT)}">{_text(line)}</tspan>' for i, line in enumerate(lines)
+        f'<tspan x="{_n(x)}" y="{_n(first_baseline + i * LINE_HEIGHT)}">{_text(line)}</tspan>'
+        for i, line in enumerate(lines)
     )
     return f'<text text-anchor="middle">{spans}</text>'
 
@@ -140,7 +145,9 @@ def _node_shape(node: Node, bounds: Bounds) -> str:
 
 def _activity_shape(node: Node, b: Bounds) -> str:
     stroke_width = ' style="stroke-width: 4"' if node.kind is NodeKind.call_activity else ""
-    parts = [f'<rect class="shape" x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" rx="10"{stroke_width}/>']
+    parts = [
+        f'<rect class="shape" x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" rx="10"{stroke_width}/>'
+    ]
     glyph = TASK_GLYPHS.get(node.kind)
     if glyph:
         parts.append(f'<text class="glyph" x="{_n(b.x + 6)}" y="{_n(b.y + 16)}">{glyph}</text>')
@@ -155,7 +162,9 @@ def _activity_shape(node: Node, b: Bounds) -> str:
             f'<path class="shape" style="stroke-width: 1" d="M{_n(cx - 7)},{_n(bottom - 16)} h14 v14 h-14 z '
             f'M{_n(cx - 4)},{_n(bottom - 9)} h8 M{_n(cx)},{_n(bottom - 13)} v8"/>'
         )
-    lines = _wrap(node.name, width=max(6, int(b.width / 6.5)), max_lines=max(1, int((b.height - 10) / LINE_HEIGHT)))
+    lines = _wrap(
+        node.name, width=max(6, int(b.width / 6.5)), max_lines=max(1, int((b.height - 10) / LINE_HEIGHT))
+    )
     first = b.y + b.height / 2 - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
     parts.append(_centred_lines(lines, b.x + b.width / 2, first))
     return "".join(parts)
@@ -200,14 +209,22 @@ def _gateway_shape(node: Node, b: Bounds) -> str:
     arm = min(half_w, half_h) * 0.4
     marker_style = _marker_style(4)
     if node.kind is NodeKind.exclusive_gateway:
-        parts.append(f'<path {marker_style} d="M{_n(cx - arm)},{_n(cy - arm)} L{_n(cx + arm)},{_n(cy + arm)} M{_n(cx + arm)},{_n(cy - arm)} L{_n(cx - arm)},{_n(cy + arm)}"/>')
+        parts.append(
+            f'<path {marker_style} d="M{_n(cx - arm)},{_n(cy - arm)} L{_n(cx + arm)},{_n(cy + arm)} M{_n(cx + arm)},{_n(cy - arm)} L{_n(cx - arm)},{_n(cy + arm)}"/>'
+        )
     elif node.kind is NodeKind.parallel_gateway:
-        parts.append(f'<path {marker_style} d="M{_n(cx)},{_n(cy - arm * 1.3)} V{_n(cy + arm * 1.3)} M{_n(cx - arm * 1.3)},{_n(cy)} H{_n(cx + arm * 1.3)}"/>')
+        parts.append(
+            f'<path {marker_style} d="M{_n(cx)},{_n(cy - arm * 1.3)} V{_n(cy + arm * 1.3)} M{_n(cx - arm * 1.3)},{_n(cy)} H{_n(cx + arm * 1.3)}"/>'
+        )
     elif node.kind is NodeKind.inclusive_gateway:
         parts.append(f'<circle {_marker_style(2.5)} cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(arm * 1.3)}"/>')
     elif node.kind is NodeKind.event_based_gateway:
-        parts.append(f'<circle style="stroke: {INK}; fill: none" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(arm * 1.4)}"/>')
-        parts.append(f'<circle style="stroke: {INK}; fill: none" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(arm * 1.1)}"/>')
+        parts.append(
+            f'<circle style="stroke: {INK}; fill: none" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(arm * 1.4)}"/>'
+        )
+        parts.append(
+            f'<circle style="stroke: {INK}; fill: none" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(arm * 1.1)}"/>'
+        )
     else:  # complex: an asterisk
         parts.append(
             f'<path {_marker_style(3)} d="M{_n(cx)},{_n(cy - arm * 1.3)} V{_n(cy + arm * 1.3)} M{_n(cx - arm * 1.3)},{_n(cy)} H{_n(cx + arm * 1.3)} '
@@ -239,7 +256,11 @@ def _straight(source: Bounds, target: Bounds) -> tuple[tuple[float, float], ...]
 def _label_anchor(points: tuple[tuple[float, float], ...]) -> tuple[float, float]:
     """Where a flow's label goes: above the left end of its longest horizontal leg (each branch
     out of a gateway has its own), or beside its first point when it has none."""
-    legs = [(abs(b[0] - a[0]), min(a[0], b[0]), a[1]) for a, b in itertools.pairwise(points) if abs(a[1] - b[1]) < 0.5]
+    legs = [
+        (abs(b[0] - a[0]), min(a[0], b[0]), a[1])
+        for a, b in itertools.pairwise(points)
+        if abs(a[1] - b[1]) < 0.5
+    ]
     if legs:
         _, x, y = max(legs)
         return (x + 6, y - 5)
@@ -264,7 +285,9 @@ def _flow_svg(flow: Flow, points: tuple[tuple[float, float], ...], state: str, t
         text = _text(textwrap.shorten(label, 40, placeholder=chr(0x2026)))
         # A white copy under the label keeps it readable where it crosses a line. Drawn as a second
         # text rather than with `paint-order`, which renderers other than browsers (cairo) ignore.
-        parts.append(f'<text class="flow-label halo" x="{_n(x)}" y="{_n(y)}" aria-hidden="true">{text}</text>')
+        parts.append(
+            f'<text class="flow-label halo" x="{_n(x)}" y="{_n(y)}" aria-hidden="true">{text}</text>'
+        )
         parts.append(f'<text class="flow-label" x="{_n(x)}" y="{_n(y)}">{text}</text>')
     parts.append("</g>")
     return "".join(parts)
@@ -296,7 +319,9 @@ class _Canvas:
 
 
 def _needs_layout(model: ProcessModel) -> bool:
-    return any(n.bounds is None for n in model.nodes()) or any(lane.bounds is None for lane in model.lanes.values())
+    return any(n.bounds is None for n in model.nodes()) or any(
+        lane.bounds is None for lane in model.lanes.values()
+    )
 
 
 def _markers() -> str:
@@ -317,7 +342,11 @@ def _markers() -> str:
 
 
 def _lane_svg(name: str, kind: LaneKind, b: Bounds, lane_id: str, css_class: str = "lane") -> str:
-    label = textwrap.shorten(" ".join(name.split()), max(4, int(b.height / 7.5)), placeholder="\u2026") if name.strip() else ""
+    label = (
+        textwrap.shorten(" ".join(name.split()), max(4, int(b.height / 7.5)), placeholder="\u2026")
+        if name.strip()
+        else ""
+    )
     cx, cy = b.x + LANE_HEADER_WIDTH / 2, b.y + b.height / 2
     dashed = ' stroke-dasharray="6 4"' if css_class == "ghost-lane" else ""
     stroke = COLOURS["removed"][0] if css_class == "ghost-lane" else "#888"
@@ -378,14 +407,22 @@ def _place_removed(
             width, height = node_size(node.kind)
             centre_x = gutter_x + column * slot_width + slot_width / 2
             centre_y = band.y + 10 + row * slot_height + slot_height / 2
-            placements.append(_RemovedPlacement(node, Bounds(centre_x - width / 2, centre_y - height / 2, width, height)))
+            placements.append(
+                _RemovedPlacement(node, Bounds(centre_x - width / 2, centre_y - height / 2, width, height))
+            )
     return placements, ghosts
 
 
-def _removed_tooltip(node: Node, diff: ModelDiff, after_names: dict[str, str], removed_names: dict[str, str]) -> str:
+def _removed_tooltip(
+    node: Node, diff: ModelDiff, after_names: dict[str, str], removed_names: dict[str, str]
+) -> str:
     def name_of(before_id: str) -> str:
         after_id = diff.node_pairs.get(before_id)
-        return after_names.get(after_id, before_id) if after_id is not None else removed_names.get(before_id, before_id)
+        return (
+            after_names.get(after_id, before_id)
+            if after_id is not None
+            else removed_names.get(before_id, before_id)
+        )
 
     came_from = [name_of(f.source) for f in diff.removed_flows if f.target == node.id]
     went_to = [name_of(f.target) for f in diff.removed_flows if f.source == node.id]
@@ -409,7 +446,9 @@ def _legend(diff: ModelDiff, y: float) -> str:
         ("changed", "Changed", count(len(diff.changed_nodes), len(diff.changed_flows))),
         ("removed", "Removed", count(len(diff.removed_nodes), len(diff.removed_flows))),
     ]
-    parts = [f'<g class="legend" transform="translate({_n(MARGIN)},{_n(y)})"><text x="0" y="15">Legend:</text>']
+    parts = [
+        f'<g class="legend" transform="translate({_n(MARGIN)},{_n(y)})"><text x="0" y="15">Legend:</text>'
+    ]
     x = 60.0
     for state, label, counted in entries:
         stroke, fill = COLOURS[state]
@@ -434,7 +473,12 @@ def render_svg(model: ProcessModel, diff: ModelDiff | None = None) -> str:
     if diff is not None and diff.removed_nodes:
         removed, ghosts = _place_removed(diff, model, canvas)
         for placement in removed:
-            canvas.include(placement.bounds.x, placement.bounds.y, placement.bounds.width, placement.bounds.height + 3 * LINE_HEIGHT)
+            canvas.include(
+                placement.bounds.x,
+                placement.bounds.y,
+                placement.bounds.width,
+                placement.bounds.height + 3 * LINE_HEIGHT,
+            )
         for _, ghost in ghosts:
             canvas.include_bounds(ghost)
 
@@ -443,7 +487,13 @@ def render_svg(model: ProcessModel, diff: ModelDiff | None = None) -> str:
     height = canvas.bottom - canvas.top + 2 * MARGIN + header
     variant = model.variant.value.upper()
     # Names often carry their variant already ("Returns (TO-BE)"); say it once.
-    title = model.name if variant in model.name.upper() else f"{model.name} ({variant})" if model.name else variant
+    title = (
+        model.name
+        if variant in model.name.upper()
+        else f"{model.name} ({variant})"
+        if model.name
+        else variant
+    )
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
         'font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">',
@@ -487,7 +537,9 @@ def _extent(model: ProcessModel, bounds: dict[str, Bounds]) -> _Canvas:
     return canvas
 
 
-def _backdrop_svg(model: ProcessModel, ghosts: list[tuple[str, Bounds]], removed: list[_RemovedPlacement]) -> list[str]:
+def _backdrop_svg(
+    model: ProcessModel, ghosts: list[tuple[str, Bounds]], removed: list[_RemovedPlacement]
+) -> list[str]:
     """Pools, lanes, the bands of removed lanes and the heading of the removed nodes' strip."""
     out: list[str] = []
     if model.pool is not None and model.pool.bounds is not None:
@@ -499,11 +551,17 @@ def _backdrop_svg(model: ProcessModel, ghosts: list[tuple[str, Bounds]], removed
         if lane.bounds is not None:
             out.append(_lane_svg(lane.name, lane.kind, lane.bounds, lane.id))
     for name, ghost in ghosts:
-        out.append(_lane_svg(f"{name} (removed lane)", LaneKind.role, ghost, f"removed-lane:{name}", css_class="ghost-lane"))
+        out.append(
+            _lane_svg(
+                f"{name} (removed lane)", LaneKind.role, ghost, f"removed-lane:{name}", css_class="ghost-lane"
+            )
+        )
     if removed:
         top = min(p.bounds.y for p in removed)
         left = min(p.bounds.x for p in removed)
-        out.append(f'<text class="lane-name" x="{_n(left)}" y="{_n(top - 12)}" fill="{COLOURS["removed"][0]}">Removed</text>')
+        out.append(
+            f'<text class="lane-name" x="{_n(left)}" y="{_n(top - 12)}" fill="{COLOURS["removed"][0]}">Removed</text>'
+        )
     return out
 
 
@@ -541,7 +599,9 @@ def _flows_svg(model: ProcessModel, bounds: dict[str, Bounds], diff: ModelDiff |
     return out
 
 
-def _nodes_svg(model: ProcessModel, bounds: dict[str, Bounds], diff: ModelDiff | None, removed: list[_RemovedPlacement]) -> list[str]:
+def _nodes_svg(
+    model: ProcessModel, bounds: dict[str, Bounds], diff: ModelDiff | None, removed: list[_RemovedPlacement]
+) -> list[str]:
     """Nodes (coloured by the diff), then the removed ones in their strip."""
     added = {n.id for n in diff.added_nodes} if diff else set()
     changed = {c.id: c for c in diff.changed_nodes} if diff else {}

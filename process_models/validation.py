@@ -164,7 +164,9 @@ def _read(model: ProcessModel) -> _Context:
             context.dangling.append((flow.id, "no node " + " and no node ".join(repr(m) for m in missing)))
             continue
         if (flow.source, flow.target) != (source, target):
-            context.dangling.append((flow.id, f"it says {flow.source!r} -> {flow.target!r} but joins {source!r} -> {target!r}"))
+            context.dangling.append(
+                (flow.id, f"it says {flow.source!r} -> {flow.target!r} but joins {source!r} -> {target!r}")
+            )
             continue
         context.flows.append(flow)
         context.outgoing[flow.source].append(flow)
@@ -215,7 +217,9 @@ def event_definitions(node: Node) -> list[str]:
     for key in ("eventDefinition", "eventDefinitions", "event_definition"):
         value = node.extra.get(key)
         if isinstance(value, str):
-            found.extend(value.split())  # the BPMN reader keeps several as "messageEventDefinition timerEventDefinition"
+            found.extend(
+                value.split()
+            )  # the BPMN reader keeps several as "messageEventDefinition timerEventDefinition"
         elif isinstance(value, list | tuple):
             found.extend(str(item) for item in value if item)
         elif isinstance(value, dict) and value:
@@ -231,7 +235,11 @@ def _is_link_event(node: Node) -> bool:
 def _is_default(flow: Flow, source: Node) -> bool:
     """Whether `flow` is its source's default flow (named on the source, or flagged on the flow)."""
     default = source.extra.get("default")
-    return (isinstance(default, str) and default == flow.id) or _truthy(flow.extra.get("default")) or _truthy(flow.extra.get("isDefault"))
+    return (
+        (isinstance(default, str) and default == flow.id)
+        or _truthy(flow.extra.get("default"))
+        or _truthy(flow.extra.get("isDefault"))
+    )
 
 
 def _attached_to(node: Node) -> str | None:
@@ -304,7 +312,8 @@ def _single_blank_start_event(ctx: _Context) -> Iterator[Finding]:
     blank = [n for n in ctx.nodes.values() if n.kind is NodeKind.start_event and not event_definitions(n)]
     for extra_start in blank[1:]:
         yield Finding(
-            "single-blank-start-event", "error",
+            "single-blank-start-event",
+            "error",
             f"{describe_node(extra_start)} is another blank start event besides {describe_node(blank[0])}: "
             "give it an event definition (message, timer...) or merge them",
             node_id=extra_start.id,
@@ -323,7 +332,8 @@ def _no_duplicate_flows(ctx: _Context) -> Iterator[Finding]:
         original = first_with_key.setdefault(key, flow)
         if original is not flow:
             yield Finding(
-                "no-duplicate-flows", "error",
+                "no-duplicate-flows",
+                "error",
                 f"{_describe_flow(flow, ctx.nodes)} duplicates flow {original.id}",
                 flow_id=flow.id,
             )
@@ -338,7 +348,9 @@ def _no_disconnected(ctx: _Context) -> Iterator[Finding]:
         if ctx.incoming.get(node.id) or ctx.outgoing.get(node.id) or _is_exempt_from_connection(node):
             continue
         ctx.reported_disconnected.add(node.id)
-        yield Finding("no-disconnected", "error", f"{describe_node(node)} is not connected to any flow", node_id=node.id)
+        yield Finding(
+            "no-disconnected", "error", f"{describe_node(node)} is not connected to any flow", node_id=node.id
+        )
 
 
 def _no_implicit_start(ctx: _Context) -> Iterator[Finding]:
@@ -347,7 +359,8 @@ def _no_implicit_start(ctx: _Context) -> Iterator[Finding]:
             continue
         ctx.reported_implicit_start.add(node.id)
         yield Finding(
-            "no-implicit-start", "error",
+            "no-implicit-start",
+            "error",
             f"{describe_node(node)} has no incoming flow: it starts the process implicitly (connect it or use a start event)",
             node_id=node.id,
         )
@@ -359,7 +372,8 @@ def _no_implicit_end(ctx: _Context) -> Iterator[Finding]:
             continue
         ctx.reported_implicit_end.add(node.id)
         yield Finding(
-            "no-implicit-end", "error",
+            "no-implicit-end",
+            "error",
             f"{describe_node(node)} has no outgoing flow: it ends the process implicitly (connect it or use an end event)",
             node_id=node.id,
         )
@@ -394,14 +408,21 @@ def _no_unreachable(ctx: _Context) -> Iterator[Finding]:
         return  # start-event-required says it
     # Boundary events with a known host are reached through it; the others count as sources.
     roots = [
-        n.id for n in ctx.nodes.values()
-        if _may_have_no_incoming(n) and not (n.kind is NodeKind.boundary_event and _attached_to(n) in ctx.nodes)
+        n.id
+        for n in ctx.nodes.values()
+        if _may_have_no_incoming(n)
+        and not (n.kind is NodeKind.boundary_event and _attached_to(n) in ctx.nodes)
     ]
     reached = _reach(ctx, roots, forward=True)
     already = ctx.reported_disconnected | ctx.reported_implicit_start
     for node in ctx.nodes.values():
         if node.id not in reached and node.id not in already:
-            yield Finding("no-unreachable", "error", f"{describe_node(node)} cannot be reached from any start event", node_id=node.id)
+            yield Finding(
+                "no-unreachable",
+                "error",
+                f"{describe_node(node)} cannot be reached from any start event",
+                node_id=node.id,
+            )
 
 
 def _no_dead_end(ctx: _Context) -> Iterator[Finding]:
@@ -413,7 +434,8 @@ def _no_dead_end(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.nodes.values():
         if node.id not in can_finish and node.id not in already:
             yield Finding(
-                "no-dead-end", "error",
+                "no-dead-end",
+                "error",
                 f"{describe_node(node)} can never reach an end event (a loop with no way out?)",
                 node_id=node.id,
             )
@@ -421,9 +443,14 @@ def _no_dead_end(ctx: _Context) -> Iterator[Finding]:
 
 def _superfluous_gateway(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.nodes.values():
-        if node.kind.is_gateway and len(ctx.incoming.get(node.id, [])) == 1 and len(ctx.outgoing.get(node.id, [])) == 1:
+        if (
+            node.kind.is_gateway
+            and len(ctx.incoming.get(node.id, [])) == 1
+            and len(ctx.outgoing.get(node.id, [])) == 1
+        ):
             yield Finding(
-                "superfluous-gateway", "warning",
+                "superfluous-gateway",
+                "warning",
                 f"{describe_node(node)} has one incoming and one outgoing flow: it neither splits nor joins",
                 node_id=node.id,
             )
@@ -434,7 +461,8 @@ def _no_gateway_join_fork(ctx: _Context) -> Iterator[Finding]:
         ins, outs = len(ctx.incoming.get(node.id, [])), len(ctx.outgoing.get(node.id, []))
         if node.kind.is_gateway and ins > 1 and outs > 1:
             yield Finding(
-                "no-gateway-join-fork", "error",
+                "no-gateway-join-fork",
+                "error",
                 f"{describe_node(node)} joins {ins} flows and splits into {outs}: use one gateway to join and another to split",
                 node_id=node.id,
             )
@@ -445,7 +473,8 @@ def _fake_join(ctx: _Context) -> Iterator[Finding]:
         ins = len(ctx.incoming.get(node.id, []))
         if _is_activity_or_event(node) and ins > 1:
             yield Finding(
-                "fake-join", "warning",
+                "fake-join",
+                "warning",
                 f"{describe_node(node)} has {ins} incoming flows but does not wait for them: join them with a gateway",
                 node_id=node.id,
             )
@@ -455,10 +484,13 @@ def _no_implicit_split(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.nodes.values():
         if not _is_activity_or_event(node):
             continue
-        unconditional = [f for f in ctx.outgoing.get(node.id, []) if not f.condition.strip() and not _is_default(f, node)]
+        unconditional = [
+            f for f in ctx.outgoing.get(node.id, []) if not f.condition.strip() and not _is_default(f, node)
+        ]
         if len(unconditional) > 1:
             yield Finding(
-                "no-implicit-split", "error",
+                "no-implicit-split",
+                "error",
                 f"{describe_node(node)} splits into {len(unconditional)} unconditional flows without a gateway",
                 node_id=node.id,
             )
@@ -472,7 +504,8 @@ def _conditional_flows(ctx: _Context) -> Iterator[Finding]:
         for flow in outgoing:
             if not flow.condition.strip() and not _is_default(flow, node):
                 yield Finding(
-                    "conditional-flows", "error",
+                    "conditional-flows",
+                    "error",
                     f"{_describe_flow(flow, ctx.nodes)} has no condition, but its siblings out of {describe_node(node)} do: "
                     "give it a condition or make it the default flow",
                     flow_id=flow.id,
@@ -486,14 +519,16 @@ def _event_based_gateway(ctx: _Context) -> Iterator[Finding]:
         outgoing = ctx.outgoing.get(node.id, [])
         if len(outgoing) < 2:
             yield Finding(
-                "event-based-gateway", "error",
+                "event-based-gateway",
+                "error",
                 f"{describe_node(node)} needs at least 2 outgoing flows (one per event it waits for), it has {len(outgoing)}",
                 node_id=node.id,
             )
         for flow in outgoing:
             if flow.condition.strip():
                 yield Finding(
-                    "event-based-gateway", "error",
+                    "event-based-gateway",
+                    "error",
                     f"{_describe_flow(flow, ctx.nodes)} leaves an event-based gateway and must not have a condition",
                     flow_id=flow.id,
                 )
@@ -517,7 +552,8 @@ def _label_required(ctx: _Context) -> Iterator[Finding]:
     for flow in ctx.flows:
         if flow.condition.strip() and not flow.name.strip():
             yield Finding(
-                "label-required", "error",
+                "label-required",
+                "error",
                 f"{_describe_flow(flow, ctx.nodes)} has a condition ({flow.condition.strip()}) but no name to show it",
                 flow_id=flow.id,
             )
@@ -530,14 +566,20 @@ def _task_in_lane(ctx: _Context) -> Iterator[Finding]:
         if node.lane is None:
             yield Finding("task-in-lane", "error", f"{describe_node(node)} is in no lane", node_id=node.id)
         elif node.lane not in ctx.model.lanes:
-            yield Finding("task-in-lane", "error", f"{describe_node(node)} is in lane {node.lane!r}, which does not exist", node_id=node.id)
+            yield Finding(
+                "task-in-lane",
+                "error",
+                f"{describe_node(node)} is in lane {node.lane!r}, which does not exist",
+                node_id=node.id,
+            )
 
 
 def _no_complex_gateway(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.nodes.values():
         if node.kind is NodeKind.complex_gateway:
             yield Finding(
-                "no-complex-gateway", "error",
+                "no-complex-gateway",
+                "error",
                 f"{describe_node(node)} is a complex gateway: use exclusive, parallel or inclusive gateways",
                 node_id=node.id,
             )
@@ -547,7 +589,8 @@ def _no_inclusive_gateway(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.nodes.values():
         if node.kind is NodeKind.inclusive_gateway:
             yield Finding(
-                "no-inclusive-gateway", "warning",
+                "no-inclusive-gateway",
+                "warning",
                 f"{describe_node(node)} is an inclusive gateway: check that readers understand when it joins",
                 node_id=node.id,
             )
@@ -560,7 +603,12 @@ RULES: tuple[Rule, ...] = (
     Rule("end-event-required", "error", "the process has an end event", _end_event_required),
     Rule("single-blank-start-event", "error", "at most one blank start event", _single_blank_start_event),
     Rule("no-dangling-flow", "error", "every flow joins two nodes of the model", _no_dangling_flow),
-    Rule("no-duplicate-flows", "error", "no two flows with the same source, target and condition", _no_duplicate_flows),
+    Rule(
+        "no-duplicate-flows",
+        "error",
+        "no two flows with the same source, target and condition",
+        _no_duplicate_flows,
+    ),
     Rule("no-disconnected", "error", "every node has a flow", _no_disconnected),
     Rule("no-implicit-start", "error", "only start events lack incoming flows", _no_implicit_start),
     Rule("no-implicit-end", "error", "only end events lack outgoing flows", _no_implicit_end),
@@ -570,12 +618,29 @@ RULES: tuple[Rule, ...] = (
     Rule("no-gateway-join-fork", "error", "a gateway does not both join and split", _no_gateway_join_fork),
     Rule("fake-join", "warning", "tasks and events do not join flows", _fake_join),
     Rule("no-implicit-split", "error", "tasks and events do not split flows", _no_implicit_split),
-    Rule("conditional-flows", "error", "conditional splits condition every non-default flow", _conditional_flows),
-    Rule("event-based-gateway", "error", "an event-based gateway has 2+ unconditional outgoing flows", _event_based_gateway),
-    Rule("label-required", "error", "tasks, events, splitting gateways, lanes and conditional flows are named", _label_required),
+    Rule(
+        "conditional-flows",
+        "error",
+        "conditional splits condition every non-default flow",
+        _conditional_flows,
+    ),
+    Rule(
+        "event-based-gateway",
+        "error",
+        "an event-based gateway has 2+ unconditional outgoing flows",
+        _event_based_gateway,
+    ),
+    Rule(
+        "label-required",
+        "error",
+        "tasks, events, splitting gateways, lanes and conditional flows are named",
+        _label_required,
+    ),
     Rule("task-in-lane", "error", "with lanes, every node is in one", _task_in_lane),
     Rule("no-complex-gateway", "error", "no complex gateways", _no_complex_gateway),
-    Rule("no-inclusive-gateway", "warning", "inclusive gateways are flagged for review", _no_inclusive_gateway),
+    Rule(
+        "no-inclusive-gateway", "warning", "inclusive gateways are flagged for review", _no_inclusive_gateway
+    ),
 )
 
 
@@ -592,7 +657,11 @@ def validate(model: ProcessModel) -> list[Finding]:
         if node.kind is NodeKind.sub_process and isinstance(inner, dict) and inner.get("nodes"):
             prefix = f"in {describe_node(node)}: "
             findings.extend(
-                replace(finding, message=prefix + finding.message, sub_process_id=finding.sub_process_id or node.id)
+                replace(
+                    finding,
+                    message=prefix + finding.message,
+                    sub_process_id=finding.sub_process_id or node.id,
+                )
                 for finding in validate(ProcessModel.from_dict(inner))
             )
     return findings

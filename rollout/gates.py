@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.ledger.models import Transaction
 from loyalty_core.stores.models import Store
-from rollout.enums import BLOCKING_SEVERITIES, FeedbackStatus, values, ChecklistItemKind
+from rollout.enums import BLOCKING_SEVERITIES, ChecklistItemKind, FeedbackStatus, values
 from rollout.models import ChecklistItem, FeedbackItem, RolloutPlan, RolloutWave, WaveStore
 
 
@@ -62,7 +62,9 @@ class CriterionResult:
 REGISTRY: dict[str, Criterion] = {}
 
 
-def register(name: str, title: str) -> Callable[[Callable[[GateContext], Check]], Callable[[GateContext], Check]]:
+def register(
+    name: str, title: str
+) -> Callable[[Callable[[GateContext], Check]], Callable[[GateContext], Check]]:
     """Add (or replace, by name) a gate criterion."""
 
     def add(check: Callable[[GateContext], Check]) -> Callable[[GateContext], Check]:
@@ -103,8 +105,12 @@ def prototype_signed(ctx: GateContext) -> Check:
     assert version is not None
     return Check(
         version.is_approved,
-        {"version": version.label, "status": version.status, "approved_by": version.approved_by,
-         "approved_at": version.approved_at.isoformat() if version.approved_at else None},
+        {
+            "version": version.label,
+            "status": version.status,
+            "approved_by": version.approved_by,
+            "approved_at": version.approved_at.isoformat() if version.approved_at else None,
+        },
     )
 
 
@@ -115,29 +121,41 @@ def pilot_ran(ctx: GateContext) -> Check:
     days = (ctx.now - started).days if started else 0
     count = 0
     for ws in stores:  # transactions under the plan's version since each store switched
-        count += int(ctx.session.scalar(
-            select(func.count()).select_from(Transaction).where(
-                Transaction.store_id == ws.store_id,
-                Transaction.config_version_id == ctx.plan.version_id,
-                Transaction.created_at >= ws.switch_at,
+        count += int(
+            ctx.session.scalar(
+                select(func.count())
+                .select_from(Transaction)
+                .where(
+                    Transaction.store_id == ws.store_id,
+                    Transaction.config_version_id == ctx.plan.version_id,
+                    Transaction.created_at >= ws.switch_at,
+                )
             )
-        ) or 0)
+            or 0
+        )
     ok = started is not None and days >= ctx.plan.min_pilot_days and count >= ctx.plan.min_pilot_transactions
-    return Check(ok, {
-        "pilot_started": started.isoformat() if started else None, "days": days,
-        "min_days": ctx.plan.min_pilot_days, "transactions": count,
-        "min_transactions": ctx.plan.min_pilot_transactions,
-    })
+    return Check(
+        ok,
+        {
+            "pilot_started": started.isoformat() if started else None,
+            "days": days,
+            "min_days": ctx.plan.min_pilot_days,
+            "transactions": count,
+            "min_transactions": ctx.plan.min_pilot_transactions,
+        },
+    )
 
 
 @register("no_blocking_defects", "No open pilot defect of severity critical or high")
 def no_blocking_defects(ctx: GateContext) -> Check:
     rows = ctx.session.execute(
-        select(FeedbackItem.id, FeedbackItem.severity, FeedbackItem.text).where(
+        select(FeedbackItem.id, FeedbackItem.severity, FeedbackItem.text)
+        .where(
             FeedbackItem.plan_id == ctx.plan.id,
             FeedbackItem.status == FeedbackStatus.open.value,
             FeedbackItem.severity.in_(BLOCKING_SEVERITIES),
-        ).order_by(FeedbackItem.id)
+        )
+        .order_by(FeedbackItem.id)
     ).all()
     return Check(not rows, {"open_blocking": [{"id": i, "severity": s, "text": t[:120]} for i, s, t in rows]})
 
@@ -146,28 +164,55 @@ def no_blocking_defects(ctx: GateContext) -> Check:
 def checklist_complete(ctx: GateContext) -> Check:
     kinds = len(ChecklistItemKind)
     done = (
-        select(func.count()).select_from(ChecklistItem)
-        .where(ChecklistItem.wave_id == ctx.wave.id, ChecklistItem.store_id == WaveStore.store_id,
-               ChecklistItem.done_at.is_not(None))
+        select(func.count())
+        .select_from(ChecklistItem)
+        .where(
+            ChecklistItem.wave_id == ctx.wave.id,
+            ChecklistItem.store_id == WaveStore.store_id,
+            ChecklistItem.done_at.is_not(None),
+        )
         .scalar_subquery()
     )
-    stores = int(ctx.session.scalar(select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == ctx.wave.id)) or 0)
+    stores = int(
+        ctx.session.scalar(
+            select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == ctx.wave.id)
+        )
+        or 0
+    )
     # The stores whose four items are not all done (the first 50 named; items never opened count as not done).
-    lagging = ctx.session.execute(
-        select(Store.id, Store.code).join(WaveStore, WaveStore.store_id == Store.id)
-        .where(WaveStore.wave_id == ctx.wave.id, done < kinds).order_by(Store.code).limit(50)
-    ).tuples().all()
+    lagging = (
+        ctx.session.execute(
+            select(Store.id, Store.code)
+            .join(WaveStore, WaveStore.store_id == Store.id)
+            .where(WaveStore.wave_id == ctx.wave.id, done < kinds)
+            .order_by(Store.code)
+            .limit(50)
+        )
+        .tuples()
+        .all()
+    )
     finished = {
-        (sid, kind) for sid, kind in ctx.session.execute(
+        (sid, kind)
+        for sid, kind in ctx.session.execute(
             select(ChecklistItem.store_id, ChecklistItem.kind).where(
-                ChecklistItem.wave_id == ctx.wave.id, ChecklistItem.done_at.is_not(None),
+                ChecklistItem.wave_id == ctx.wave.id,
+                ChecklistItem.done_at.is_not(None),
                 ChecklistItem.store_id.in_([sid for sid, _ in lagging]),
             )
         )
     }
-    missing = [f"{code}: {kind}" for sid, code in lagging for kind in values(ChecklistItemKind) if (sid, kind) not in finished]
-    total_done = int(ctx.session.scalar(
-        select(func.count()).select_from(ChecklistItem)
-        .where(ChecklistItem.wave_id == ctx.wave.id, ChecklistItem.done_at.is_not(None))
-    ) or 0)
+    missing = [
+        f"{code}: {kind}"
+        for sid, code in lagging
+        for kind in values(ChecklistItemKind)
+        if (sid, kind) not in finished
+    ]
+    total_done = int(
+        ctx.session.scalar(
+            select(func.count())
+            .select_from(ChecklistItem)
+            .where(ChecklistItem.wave_id == ctx.wave.id, ChecklistItem.done_at.is_not(None))
+        )
+        or 0
+    )
     return Check(not lagging, {"done": total_done, "total": stores * kinds, "missing": missing[:50]})

@@ -29,8 +29,14 @@ class StoreListing:
 
 
 def list_register(
-    session: Session, now: dt.datetime, *, direction: str | None = None, region: str | None = None,
-    version: str | None = None, page: int = 1, per_page: int = 100,
+    session: Session,
+    now: dt.datetime,
+    *,
+    direction: str | None = None,
+    region: str | None = None,
+    version: str | None = None,
+    page: int = 1,
+    per_page: int = 100,
 ) -> StoreListing:
     in_force = in_force_version_id().label("version_id")
     base = select(Store.id.label("store_id"), in_force)
@@ -49,8 +55,10 @@ def list_register(
     counts = {
         (label or "-"): int(n)
         for label, n in session.execute(
-            select(ConfigVersion.label, func.count()).select_from(resolved)
-            .outerjoin(ConfigVersion, ConfigVersion.id == resolved.c.version_id).group_by(ConfigVersion.label),
+            select(ConfigVersion.label, func.count())
+            .select_from(resolved)
+            .outerjoin(ConfigVersion, ConfigVersion.id == resolved.c.version_id)
+            .group_by(ConfigVersion.label),
             {"at": now},
         )
     }
@@ -67,7 +75,8 @@ def list_register(
             stores = stores.where(Store.region == region)
         one_page = stores.order_by(Store.code).limit(per_page).offset((page - 1) * per_page).subquery()
         query = (
-            select(Store, ConfigVersion.label).join(one_page, one_page.c.id == Store.id)
+            select(Store, ConfigVersion.label)
+            .join(one_page, one_page.c.id == Store.id)
             .outerjoin(ConfigVersion, ConfigVersion.id == in_force_version_id())
         )
     if version:

@@ -4,14 +4,12 @@ support checklist each wave's stores complete before they switch."""
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from loyalty_core.db import UTCDateTime
-
 from loyalty_core.stores.models import Store
 from rollout.enums import ChecklistItemKind, FeedbackCategory, FeedbackStatus, Severity, values
 from rollout.errors import RolloutError
@@ -27,8 +25,17 @@ def _one_of(value: str, allowed: list[str], field: str) -> str:
 
 
 def add_feedback(
-    session: Session, plan: RolloutPlan, *, store_code: str | None, reporter: str, severity: str, category: str,
-    text: str, link: str = "", actor: str, now: dt.datetime,
+    session: Session,
+    plan: RolloutPlan,
+    *,
+    store_code: str | None,
+    reporter: str,
+    severity: str,
+    category: str,
+    text: str,
+    link: str = "",
+    actor: str,
+    now: dt.datetime,
 ) -> FeedbackItem:
     if not text or not text.strip():
         raise RolloutError("describe the feedback", field="text")
@@ -36,17 +43,25 @@ def add_feedback(
         raise RolloutError("name who reported it", field="reporter")
     store_id = stores_by_codes(session, [store_code], field="store")[0].id if store_code else None
     item = FeedbackItem(
-        plan_id=plan.id, store_id=store_id, reporter=reporter.strip(), text=text.strip(), link=(link or "").strip(),
+        plan_id=plan.id,
+        store_id=store_id,
+        reporter=reporter.strip(),
+        text=text.strip(),
+        link=(link or "").strip(),
         severity=_one_of(severity, values(Severity), "severity"),
         category=_one_of(category, values(FeedbackCategory), "category"),
-        created_by=actor, created_at=now, updated_at=now,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
     )
     session.add(item)
     session.flush()
     return item
 
 
-def set_feedback_status(session: Session, plan: RolloutPlan, item_id: int, status: str, now: dt.datetime) -> FeedbackItem:
+def set_feedback_status(
+    session: Session, plan: RolloutPlan, item_id: int, status: str, now: dt.datetime
+) -> FeedbackItem:
     item = session.get(FeedbackItem, item_id)
     if item is None or item.plan_id != plan.id:
         raise RolloutError(f"plan {plan.id} has no feedback item {item_id}", field="item")
@@ -57,12 +72,17 @@ def set_feedback_status(session: Session, plan: RolloutPlan, item_id: int, statu
 
 
 def feedback(
-    session: Session, plan: RolloutPlan, *, status: str | None = None, severity: str | None = None,
+    session: Session,
+    plan: RolloutPlan,
+    *,
+    status: str | None = None,
+    severity: str | None = None,
     store_code: str | None = None,
 ) -> list[tuple[FeedbackItem, str | None]]:
     """The plan's feedback, newest first, with each item's store code; filters when given."""
     query = (
-        select(FeedbackItem, Store.code).outerjoin(Store, Store.id == FeedbackItem.store_id)
+        select(FeedbackItem, Store.code)
+        .outerjoin(Store, Store.id == FeedbackItem.store_id)
         .where(FeedbackItem.plan_id == plan.id)
     )
     if status:
@@ -74,10 +94,14 @@ def feedback(
     return [(item, code) for item, code in session.execute(query.order_by(FeedbackItem.id.desc()))]
 
 
-def _wave_store_page(session: Session, wave: RolloutWave, page: int | None, per_page: int) -> list[tuple[int, str]]:
+def _wave_store_page(
+    session: Session, wave: RolloutWave, page: int | None, per_page: int
+) -> list[tuple[int, str]]:
     query = (
-        select(Store.id, Store.code).join(WaveStore, WaveStore.store_id == Store.id)
-        .where(WaveStore.wave_id == wave.id).order_by(Store.code)
+        select(Store.id, Store.code)
+        .join(WaveStore, WaveStore.store_id == Store.id)
+        .where(WaveStore.wave_id == wave.id)
+        .order_by(Store.code)
     )
     if page is not None:
         query = query.limit(per_page).offset((max(1, page) - 1) * per_page)
@@ -85,7 +109,11 @@ def _wave_store_page(session: Session, wave: RolloutWave, page: int | None, per_
 
 
 def checklist(
-    session: Session, wave: RolloutWave, *, page: int | None = None, per_page: int = 25,
+    session: Session,
+    wave: RolloutWave,
+    *,
+    page: int | None = None,
+    per_page: int = 25,
 ) -> list[tuple[ChecklistItem, str]]:
     """The items of the wave's stores (of one page of stores, by code, when `page` is given),
     created on first read: four per store. By store, then kind."""
@@ -93,7 +121,9 @@ def checklist(
     ids = [sid for sid, _ in stores]
     existing = {
         (i.store_id, i.kind): i
-        for i in session.scalars(select(ChecklistItem).where(ChecklistItem.wave_id == wave.id, ChecklistItem.store_id.in_(ids)))
+        for i in session.scalars(
+            select(ChecklistItem).where(ChecklistItem.wave_id == wave.id, ChecklistItem.store_id.in_(ids))
+        )
     }
     for sid in ids:
         for kind in values(ChecklistItemKind):
@@ -115,17 +145,37 @@ class ChecklistFigures:
 
 def checklist_figures(session: Session, wave: RolloutWave, today: dt.date) -> ChecklistFigures:
     """Counts over the whole wave in three queries (items never opened count as not done)."""
-    stores = int(session.scalar(select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == wave.id)) or 0)
+    stores = int(
+        session.scalar(select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == wave.id)) or 0
+    )
     mine = [ChecklistItem.wave_id == wave.id]
-    done = int(session.scalar(select(func.count()).select_from(ChecklistItem).where(*mine, ChecklistItem.done_at.is_not(None))) or 0)
-    overdue = int(session.scalar(select(func.count()).select_from(ChecklistItem).where(
-        *mine, ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)) or 0)
+    done = int(
+        session.scalar(
+            select(func.count()).select_from(ChecklistItem).where(*mine, ChecklistItem.done_at.is_not(None))
+        )
+        or 0
+    )
+    overdue = int(
+        session.scalar(
+            select(func.count())
+            .select_from(ChecklistItem)
+            .where(*mine, ChecklistItem.done_at.is_(None), ChecklistItem.due_on < today)
+        )
+        or 0
+    )
     return ChecklistFigures(stores, stores * len(ChecklistItemKind), done, overdue)
 
 
 def update_item(
-    session: Session, wave: RolloutWave, item_id: int, *, actor: str, now: dt.datetime,
-    done: bool | None = None, owner: str | None = None, due_on: dt.date | None = None,
+    session: Session,
+    wave: RolloutWave,
+    item_id: int,
+    *,
+    actor: str,
+    now: dt.datetime,
+    done: bool | None = None,
+    owner: str | None = None,
+    due_on: dt.date | None = None,
 ) -> ChecklistItem:
     item = session.get(ChecklistItem, item_id)
     if item is None or item.wave_id != wave.id:
@@ -140,7 +190,9 @@ def update_item(
     return item
 
 
-def complete_checklist(session: Session, wave: RolloutWave, *, actor: str, now: dt.datetime, store_code: str | None = None) -> int:
+def complete_checklist(
+    session: Session, wave: RolloutWave, *, actor: str, now: dt.datetime, store_code: str | None = None
+) -> int:
     """Tick every open item of the wave (or of one store of it); how many were ticked. Set-based:
     the missing items are inserted done, the open ones updated, whatever the wave's size."""
     in_wave = select(WaveStore.store_id).where(WaveStore.wave_id == wave.id)
@@ -149,21 +201,45 @@ def complete_checklist(session: Session, wave: RolloutWave, *, actor: str, now: 
         if store.id not in set(session.scalars(in_wave)):
             raise RolloutError(f"{store.code} is not in wave {wave.number}", field="store")
         in_wave = in_wave.where(WaveStore.store_id == store.id)
-    ticked = session.execute(
-        update(ChecklistItem)
-        .where(ChecklistItem.wave_id == wave.id, ChecklistItem.store_id.in_(in_wave), ChecklistItem.done_at.is_(None))
-        .values(done_at=now, done_by=actor).execution_options(synchronize_session=False)
-    ).rowcount or 0  # type: ignore[attr-defined]
+    ticked = (
+        session.execute(
+            update(ChecklistItem)
+            .where(
+                ChecklistItem.wave_id == wave.id,
+                ChecklistItem.store_id.in_(in_wave),
+                ChecklistItem.done_at.is_(None),
+            )
+            .values(done_at=now, done_by=actor)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        or 0
+    )
     for kind in values(ChecklistItemKind):
-        exists = select(ChecklistItem.id).where(
-            ChecklistItem.wave_id == wave.id, ChecklistItem.store_id == WaveStore.store_id, ChecklistItem.kind == kind
-        ).exists()
+        exists = (
+            select(ChecklistItem.id)
+            .where(
+                ChecklistItem.wave_id == wave.id,
+                ChecklistItem.store_id == WaveStore.store_id,
+                ChecklistItem.kind == kind,
+            )
+            .exists()
+        )
         missing = select(
-            literal(wave.id), WaveStore.store_id, literal(kind), literal(""), literal(now, UTCDateTime()), literal(actor)
+            literal(wave.id),
+            WaveStore.store_id,
+            literal(kind),
+            literal(""),
+            literal(now, UTCDateTime()),
+            literal(actor),
         ).where(WaveStore.store_id.in_(in_wave), WaveStore.wave_id == wave.id, ~exists)
-        ticked += session.execute(
-            insert(ChecklistItem).from_select(["wave_id", "store_id", "kind", "owner", "done_at", "done_by"], missing)
-        ).rowcount or 0  # type: ignore[attr-defined]
+        ticked += (
+            session.execute(
+                insert(ChecklistItem).from_select(
+                    ["wave_id", "store_id", "kind", "owner", "done_at", "done_by"], missing
+                )
+            ).rowcount  # type: ignore[attr-defined]
+            or 0
+        )
     session.expire_all()
     return int(ticked)
 

@@ -112,7 +112,9 @@ def _columns(header: list[str]) -> dict[str, tuple[int, str]]:
                 found[field] = (index, title.strip())
     missing = [" / ".join(HEADERS[field]) for field in REQUIRED if field not in found]
     if missing:
-        raise RolloutError(f"the register has no column for: {', '.join(missing)}", field="header", problems=missing)
+        raise RolloutError(
+            f"the register has no column for: {', '.join(missing)}", field="header", problems=missing
+        )
     return found
 
 
@@ -133,13 +135,17 @@ def parse_register(filename: str, content: bytes) -> list[dict[str, Any]]:
         problems += line_problems
         rows.append(row)
     if problems:
-        raise RolloutError(f"{filename}: {len(problems)} problem(s); nothing imported", field="file", problems=problems)
+        raise RolloutError(
+            f"{filename}: {len(problems)} problem(s); nothing imported", field="file", problems=problems
+        )
     if not rows:
         raise RolloutError(f"{filename}: the register has no stores", field="file")
     return rows
 
 
-def _parse_line(line_no: int, cells: list[str], columns: dict[str, tuple[int, str]]) -> tuple[dict[str, Any], list[str]]:
+def _parse_line(
+    line_no: int, cells: list[str], columns: dict[str, tuple[int, str]]
+) -> tuple[dict[str, Any], list[str]]:
     def raw(field: str) -> str:
         index = columns[field][0] if field in columns else None
         return cells[index].strip() if index is not None and index < len(cells) and cells[index] else ""
@@ -218,7 +224,7 @@ def _new_store(row: dict[str, Any]) -> dict[str, Any]:
         **{f: row[f] for f in FIELDS},
         "api_key_hash": hash_key(key),
         "api_key_prefix": key[:10],
-        "created_at": dt.datetime.now(dt.timezone.utc),
+        "created_at": dt.datetime.now(dt.UTC),
     }
 
 

@@ -16,7 +16,9 @@ def parse_local(text: str, *, field: str = "at") -> dt.datetime:
     try:
         return dt.datetime.strptime(text.strip(), LOCAL_FORMAT)
     except ValueError:
-        raise RolloutError(f"{field}: {text!r} is not a local time like '2027-01-15 03:00'", field=field) from None
+        raise RolloutError(
+            f"{field}: {text!r} is not a local time like '2027-01-15 03:00'", field=field
+        ) from None
 
 
 @lru_cache(maxsize=1024)
@@ -25,7 +27,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise RolloutError(f"unknown time zone {name!r} (use an IANA name like Europe/Moscow)", field="timezone") from None
+        raise RolloutError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/Moscow)", field="timezone"
+        ) from None
 
 
 def is_zone(name: str) -> bool:
@@ -40,7 +44,7 @@ def utc_moment(local: dt.datetime, tz_name: str) -> dt.datetime:
     """The UTC instant at which a store in `tz_name` reads `local` on its wall clock. In a gap
     (a clock moved forward) or a fold, the first reading (fold=0) wins: a switch never happens
     twice, and for a 03:00 switch in Russia (no DST since 2014) the question never arises."""
-    return local.replace(tzinfo=zone(tz_name)).astimezone(dt.timezone.utc)
+    return local.replace(tzinfo=zone(tz_name)).astimezone(dt.UTC)
 
 
 def local_reading(moment: dt.datetime, tz_name: str) -> dt.datetime:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-
 from typing import Any
 
 from sqlalchemy import func, literal, select, update
@@ -85,8 +84,13 @@ def create_plan(
             "An approver may override it with a reason",
             field="pilot",
         )
-    plan = RolloutPlan(project_key=project_key.strip().upper(), version_id=version.id, created_by=actor, created_at=now)
-    for name, value in (("min_pilot_days", min_pilot_days), ("min_pilot_transactions", min_pilot_transactions)):
+    plan = RolloutPlan(
+        project_key=project_key.strip().upper(), version_id=version.id, created_by=actor, created_at=now
+    )
+    for name, value in (
+        ("min_pilot_days", min_pilot_days),
+        ("min_pilot_transactions", min_pilot_transactions),
+    ):
         if value is not None:
             if value < 0:
                 raise RolloutError(f"{name} cannot be negative", field=name)
@@ -194,10 +198,14 @@ def _refuse_planned(session: Session, plan: RolloutPlan, stores: list[Store]) ->
     ).all()
     if taken:
         named = ", ".join(f"{code} (wave {n})" for code, n in taken)
-        raise RolloutError(f"a store may be in only one wave of a plan; already planned: {named}", field="stores")
+        raise RolloutError(
+            f"a store may be in only one wave of a plan; already planned: {named}", field="stores"
+        )
 
 
-def _open_unplanned(session: Session, plan: RolloutPlan, region: str | None, direction: str | None) -> list[Store]:
+def _open_unplanned(
+    session: Session, plan: RolloutPlan, region: str | None, direction: str | None
+) -> list[Store]:
     planned = select(WaveStore.store_id).where(WaveStore.plan_id == plan.id)
     query = select(Store).where(Store.status == StoreStatus.open.value, Store.id.not_in(planned))
     if region:
@@ -210,9 +218,14 @@ def _open_unplanned(session: Session, plan: RolloutPlan, region: str | None, dir
 def uncovered_open_stores(session: Session, plan: RolloutPlan) -> int:
     """Open stores not in any wave yet (0: the plan covers the chain)."""
     planned = select(WaveStore.store_id).where(WaveStore.plan_id == plan.id)
-    return int(session.scalar(
-        select(func.count()).select_from(Store).where(Store.status == StoreStatus.open.value, Store.id.not_in(planned))
-    ) or 0)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Store)
+            .where(Store.status == StoreStatus.open.value, Store.id.not_in(planned))
+        )
+        or 0
+    )
 
 
 # --- advancing and switching -----------------------------------------------------------------
@@ -230,7 +243,9 @@ def next_wave(plan: RolloutPlan) -> RolloutWave | None:
     return next((w for w in plan.waves if w.status == WaveStatus.planned.value), None)
 
 
-def gate_for(session: Session, plan: RolloutPlan, wave: RolloutWave, now: dt.datetime) -> list[gates.CriterionResult]:
+def gate_for(
+    session: Session, plan: RolloutPlan, wave: RolloutWave, now: dt.datetime
+) -> list[gates.CriterionResult]:
     """The gate before `wave` evaluated now (the pilot has none: it is what the gates judge)."""
     if wave.number == 1:
         return []
@@ -259,18 +274,31 @@ def advance(
 
 
 def _decide(
-    session: Session, plan: RolloutPlan, wave: RolloutWave, results: list[gates.CriterionResult],
-    actor: str, now: dt.datetime, override_reason: str | None,
+    session: Session,
+    plan: RolloutPlan,
+    wave: RolloutWave,
+    results: list[gates.CriterionResult],
+    actor: str,
+    now: dt.datetime,
+    override_reason: str | None,
 ) -> GateDecision:
     passed = gates.is_open(results)
     reason = (override_reason or "").strip()
     if not passed and not reason:
         failing = [f"{r.name}: {r.title}" for r in results if not r.ok]
-        raise GateClosed(f"the gate before wave {wave.number} is closed; failing: {', '.join(r.name for r in results if not r.ok)}", failing)
+        raise GateClosed(
+            f"the gate before wave {wave.number} is closed; failing: {', '.join(r.name for r in results if not r.ok)}",
+            failing,
+        )
     decision = GateDecision(
-        plan_id=plan.id, wave_id=wave.id, passed=passed, decision="advance" if passed else "override",
-        criteria=[r.as_dict() for r in results], decided_by=actor,
-        override_reason=None if passed else reason, decided_at=now,
+        plan_id=plan.id,
+        wave_id=wave.id,
+        passed=passed,
+        decision="advance" if passed else "override",
+        criteria=[r.as_dict() for r in results],
+        decided_by=actor,
+        override_reason=None if passed else reason,
+        decided_at=now,
     )
     session.add(decision)
     return decision
@@ -283,7 +311,9 @@ def _switch(session: Session, plan: RolloutPlan, wave: RolloutWave, now: dt.date
     version = session.get(ConfigVersion, plan.version_id)
     assert version is not None
     if not version.is_approved:
-        raise RolloutError(f"version {version.label} is a draft: only approved versions can run in a store", field="version")
+        raise RolloutError(
+            f"version {version.label} is a draft: only approved versions can run in a store", field="version"
+        )
     in_wave = select(WaveStore.store_id).where(WaveStore.wave_id == wave.id)
     zones = session.scalars(select(Store.timezone).where(Store.id.in_(in_wave)).distinct()).all()
     for tz in zones:
@@ -291,17 +321,29 @@ def _switch(session: Session, plan: RolloutPlan, wave: RolloutWave, now: dt.date
         moment = max(utc_moment(wave.switch_local, tz), now) if wave.switch_local else now
         session.execute(
             update(WaveStore)
-            .where(WaveStore.wave_id == wave.id, WaveStore.store_id.in_(select(Store.id).where(Store.timezone == tz)))
+            .where(
+                WaveStore.wave_id == wave.id,
+                WaveStore.store_id.in_(select(Store.id).where(Store.timezone == tz)),
+            )
             .values(switch_at=moment, previous_version_id=store_service.in_force_for(WaveStore.store_id))
             .execution_options(synchronize_session=False),
             {"at": now},
         )
     source = f"rollout plan {plan.id} wave {wave.number}"
-    store_service.schedule_from(session, select(
-        WaveStore.store_id, literal(version.id), WaveStore.switch_at, literal(source), literal(now, UTCDateTime())
-    ).where(WaveStore.wave_id == wave.id))
+    store_service.schedule_from(
+        session,
+        select(
+            WaveStore.store_id,
+            literal(version.id),
+            WaveStore.switch_at,
+            literal(source),
+            literal(now, UTCDateTime()),
+        ).where(WaveStore.wave_id == wave.id),
+    )
     session.expire_all()  # the ORM's copies of the wave's stores are stale now
-    return int(session.scalar(select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == wave.id)) or 0)
+    return int(
+        session.scalar(select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == wave.id)) or 0
+    )
 
 
 # --- rollback, halt --------------------------------------------------------------------------
@@ -314,8 +356,13 @@ class Rollback:
 
 
 def rollback(
-    session: Session, plan: RolloutPlan, *, reason: str, now: dt.datetime,
-    wave_number: int | None = None, store_code: str | None = None,
+    session: Session,
+    plan: RolloutPlan,
+    *,
+    reason: str,
+    now: dt.datetime,
+    wave_number: int | None = None,
+    store_code: str | None = None,
 ) -> Rollback:
     """Return a wave, one store or the whole plan to each store's previous version, from the next
     request; switches not yet due are called off. Refused when nothing of the target switched.
@@ -323,29 +370,53 @@ def rollback(
     if not reason or not reason.strip():
         raise RolloutError("a rollback needs a written reason", field="reason")
     target = _rollback_target(session, plan, wave_number, store_code)
-    rows = session.execute(
-        select(Store.code, WaveStore.switch_at <= now, WaveStore.previous_version_id.is_(None))
-        .join(WaveStore, WaveStore.store_id == Store.id).where(*target).order_by(Store.code)
-    ).tuples().all()
+    rows = (
+        session.execute(
+            select(Store.code, WaveStore.switch_at <= now, WaveStore.previous_version_id.is_(None))
+            .join(WaveStore, WaveStore.store_id == Store.id)
+            .where(*target)
+            .order_by(Store.code)
+        )
+        .tuples()
+        .all()
+    )
     done = [code for code, due, _ in rows if due]
     pending = [code for code, due, _ in rows if not due]
     if not rows:
-        named = f"store {store_code}" if store_code else f"wave {wave_number}" if wave_number else f"plan {plan.id}"
+        named = (
+            f"store {store_code}"
+            if store_code
+            else f"wave {wave_number}"
+            if wave_number
+            else f"plan {plan.id}"
+        )
         raise RolloutError(f"{named} never switched: there is nothing to roll back", field="plan")
     orphans = [code for code, due, orphan in rows if due and orphan]
     if orphans:
         raise RolloutError(
-            f"{', '.join(orphans[:20])} ran no version before the plan: there is none to return to", field="store"
+            f"{', '.join(orphans[:20])} ran no version before the plan: there is none to return to",
+            field="store",
         )
-    due = (WaveStore.switch_at <= now)
-    store_service.cancel_pending(session, select(WaveStore.store_id).where(*target, ~due), plan.version_id, now)
+    due = WaveStore.switch_at <= now
+    store_service.cancel_pending(
+        session, select(WaveStore.store_id).where(*target, ~due), plan.version_id, now
+    )
     source = f"rollback of plan {plan.id}: {reason.strip()[:150]}"
-    store_service.schedule_from(session, select(
-        WaveStore.store_id, WaveStore.previous_version_id, literal(now, UTCDateTime()), literal(source),
-        literal(now, UTCDateTime()),
-    ).where(*target, due))
+    store_service.schedule_from(
+        session,
+        select(
+            WaveStore.store_id,
+            WaveStore.previous_version_id,
+            literal(now, UTCDateTime()),
+            literal(source),
+            literal(now, UTCDateTime()),
+        ).where(*target, due),
+    )
     session.execute(
-        update(WaveStore).where(*target).values(rolled_back_at=now).execution_options(synchronize_session=False)
+        update(WaveStore)
+        .where(*target)
+        .values(rolled_back_at=now)
+        .execution_options(synchronize_session=False)
     )
     session.expire_all()
     _mark_waves(session, plan)
@@ -353,12 +424,20 @@ def rollback(
     return Rollback(done, pending)
 
 
-def _rollback_target(session: Session, plan: RolloutPlan, wave_number: int | None, store_code: str | None) -> list[Any]:
+def _rollback_target(
+    session: Session, plan: RolloutPlan, wave_number: int | None, store_code: str | None
+) -> list[Any]:
     """WHERE clauses of the wave stores a rollback touches: switched or scheduled, not rolled back."""
-    live = [WaveStore.plan_id == plan.id, WaveStore.rolled_back_at.is_(None), WaveStore.switch_at.is_not(None)]
+    live = [
+        WaveStore.plan_id == plan.id,
+        WaveStore.rolled_back_at.is_(None),
+        WaveStore.switch_at.is_not(None),
+    ]
     if store_code:
         (store,) = stores_by_codes(session, [store_code], field="store")
-        in_plan = session.scalar(select(WaveStore.id).where(WaveStore.plan_id == plan.id, WaveStore.store_id == store.id))
+        in_plan = session.scalar(
+            select(WaveStore.id).where(WaveStore.plan_id == plan.id, WaveStore.store_id == store.id)
+        )
         if in_plan is None:
             raise RolloutError(f"store {store.code} is not in plan {plan.id}", field="store")
         return [*live, WaveStore.store_id == store.id]
@@ -372,9 +451,13 @@ def _rollback_target(session: Session, plan: RolloutPlan, wave_number: int | Non
 
 def _mark_waves(session: Session, plan: RolloutPlan) -> None:
     """A wave whose every store went back is rolled back as a whole."""
-    live = set(session.scalars(
-        select(WaveStore.wave_id).where(WaveStore.plan_id == plan.id, WaveStore.rolled_back_at.is_(None)).distinct()
-    ))
+    live = set(
+        session.scalars(
+            select(WaveStore.wave_id)
+            .where(WaveStore.plan_id == plan.id, WaveStore.rolled_back_at.is_(None))
+            .distinct()
+        )
+    )
     for wave in plan.waves:
         if wave.id not in live and wave.status == WaveStatus.scheduled.value:
             wave.status = WaveStatus.rolled_back.value
@@ -387,18 +470,29 @@ def halt(session: Session, plan: RolloutPlan, *, reason: str, now: dt.datetime) 
         raise RolloutError(f"plan {plan.id} is already halted", field="plan")
     plan.halted, plan.halt_reason = True, (reason or "").strip()
     pending = [WaveStore.plan_id == plan.id, WaveStore.switch_at > now, WaveStore.rolled_back_at.is_(None)]
-    codes = list(session.scalars(
-        select(Store.code).join(WaveStore, WaveStore.store_id == Store.id).where(*pending).order_by(Store.code)
-    ))
+    codes = list(
+        session.scalars(
+            select(Store.code)
+            .join(WaveStore, WaveStore.store_id == Store.id)
+            .where(*pending)
+            .order_by(Store.code)
+        )
+    )
     store_service.cancel_pending(session, select(WaveStore.store_id).where(*pending), plan.version_id, now)
     session.execute(
-        update(WaveStore).where(*pending).values(switch_at=None, previous_version_id=None)
+        update(WaveStore)
+        .where(*pending)
+        .values(switch_at=None, previous_version_id=None)
         .execution_options(synchronize_session=False)
     )
     session.expire_all()
-    waiting = set(session.scalars(
-        select(WaveStore.wave_id).where(WaveStore.plan_id == plan.id, WaveStore.switch_at.is_not(None)).distinct()
-    ))
+    waiting = set(
+        session.scalars(
+            select(WaveStore.wave_id)
+            .where(WaveStore.plan_id == plan.id, WaveStore.switch_at.is_not(None))
+            .distinct()
+        )
+    )
     for wave in plan.waves:
         if wave.status == WaveStatus.scheduled.value and wave.id not in waiting:
             wave.status = WaveStatus.planned.value
@@ -421,7 +515,11 @@ def record_due_switches(session: Session, now: dt.datetime) -> list[tuple[int, i
         select(WaveStore, RolloutWave.number, Store.code)
         .join(RolloutWave, RolloutWave.id == WaveStore.wave_id)
         .join(Store, Store.id == WaveStore.store_id)
-        .where(WaveStore.switch_at <= now, WaveStore.switch_recorded_at.is_(None), WaveStore.rolled_back_at.is_(None))
+        .where(
+            WaveStore.switch_at <= now,
+            WaveStore.switch_recorded_at.is_(None),
+            WaveStore.rolled_back_at.is_(None),
+        )
     ).all()
     for entry, _, _ in rows:
         entry.switch_recorded_at = now

@@ -33,8 +33,14 @@ class StoreRow:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "code": self.code, "name": self.name, "direction": self.direction, "region": self.region,
-            "timezone": self.timezone, "wave": self.wave, "current": self.current, "planned": self.planned,
+            "code": self.code,
+            "name": self.name,
+            "direction": self.direction,
+            "region": self.region,
+            "timezone": self.timezone,
+            "wave": self.wave,
+            "current": self.current,
+            "planned": self.planned,
             "switch_at": self.switch_at.isoformat() if self.switch_at else None,
             "switch_local": self.switch_local.strftime("%Y-%m-%d %H:%M") if self.switch_local else None,
             "state": self.state,
@@ -50,7 +56,12 @@ def _state(entry: WaveStore, now: dt.datetime) -> str:
 
 
 def plan_rows(
-    session: Session, plan: RolloutPlan, now: dt.datetime, *, limit: int | None = None, offset: int = 0,
+    session: Session,
+    plan: RolloutPlan,
+    now: dt.datetime,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[StoreRow]:
     """The plan's stores by wave then code (one page of them with `limit`), in two queries."""
     labels = dict(session.execute(select(ConfigVersion.id, ConfigVersion.label)).tuples().all())
@@ -60,15 +71,24 @@ def plan_rows(
         .join(Store, Store.id == WaveStore.store_id)
         .where(WaveStore.plan_id == plan.id)
         .order_by(RolloutWave.number, Store.code)
-        .limit(limit).offset(offset)
+        .limit(limit)
+        .offset(offset)
     ).all()
     in_force = store_service.versions_in_force(session, now, [s.id for _, _, s in rows]) if rows else {}
     planned = labels[plan.version_id]
     return [
         StoreRow(
-            store.code, store.name, store.direction, store.region, store.timezone, number,
-            labels.get(in_force.get(store.id) or -1), planned, entry.switch_at,
-            local_reading(entry.switch_at, store.timezone) if entry.switch_at else None, _state(entry, now),
+            store.code,
+            store.name,
+            store.direction,
+            store.region,
+            store.timezone,
+            number,
+            labels.get(in_force.get(store.id) or -1),
+            planned,
+            entry.switch_at,
+            local_reading(entry.switch_at, store.timezone) if entry.switch_at else None,
+            _state(entry, now),
         )
         for entry, number, store in rows
     ]
@@ -87,7 +107,8 @@ def plan_summary(session: Session, plan: RolloutPlan, now: dt.datetime) -> dict[
     for number, label, n in session.execute(
         select(RolloutWave.number, state, func.count())
         .join(RolloutWave, RolloutWave.id == WaveStore.wave_id)
-        .where(WaveStore.plan_id == plan.id).group_by(RolloutWave.number, state)
+        .where(WaveStore.plan_id == plan.id)
+        .group_by(RolloutWave.number, state)
     ):
         by_wave.setdefault(number, {})[label] = int(n)
         total += int(n)

@@ -26,7 +26,9 @@ def postgres_url() -> str | None:
         return url
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true but {PG_VARIABLE} is not set: the PostgreSQL tests must run in CI")
-    pytest.skip(f"PostgreSQL tests skipped: set {PG_VARIABLE}=postgresql://postgres@127.0.0.1:5432/test to run them")
+    pytest.skip(
+        f"PostgreSQL tests skipped: set {PG_VARIABLE}=postgresql://postgres@127.0.0.1:5432/test to run them"
+    )
     return None
 
 

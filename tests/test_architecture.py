@@ -26,5 +26,7 @@ def test_the_core_imports_and_serves_on_its_own() -> None:
         "('workbench', 'gap_analysis', 'process_models', 'rollout', 'analytics', 'flask_sqlalchemy', 'flask_login')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -25,10 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _copy_sources(target: Path) -> Path:
     """The files a clone has (tracked, and new ones not ignored), without .venv, instance/, caches."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, check=True,
-        capture_output=True,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -38,9 +44,17 @@ def _copy_sources(target: Path) -> Path:
 
 
 def _clean_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "DATABASE_URL"}
+    }
     # English: the test reads the CLI's lines (the product's default language is Russian).
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}", SECRET_KEY="fresh-install-test", DEFAULT_LANGUAGE="en")
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}",
+        SECRET_KEY="fresh-install-test",
+        DEFAULT_LANGUAGE="en",
+    )
     return env
 
 
@@ -48,8 +62,12 @@ def test_a_fresh_venv_without_extras_starts_the_cli_and_serves(tmp_path: Path) -
     sources = _copy_sources(tmp_path / "src")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    install = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(sources)],
-                             capture_output=True, text=True, timeout=900)
+    install = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(sources)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert install.returncode == 0, install.stderr[-3000:]
     shutil.rmtree(sources)  # nothing may be read from the source tree from here on
     workbench = str(venv / "bin" / "workbench")
@@ -57,23 +75,48 @@ def test_a_fresh_venv_without_extras_starts_the_cli_and_serves(tmp_path: Path) -
     cwd.mkdir()
 
     def run(*args: str) -> str:
-        done = subprocess.run([workbench, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, f"workbench {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        done = subprocess.run(
+            [workbench, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, (
+            f"workbench {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        )
         return done.stdout
 
     assert "serve" in run("--help")
     run("db", "upgrade")
     assert "demo project DEMO loaded" in run("demo", "--members", "20")
     # An acceptance run: behave, the step library and the demo's scenarios all ship.
-    assert "31 passed, 1 failed" in subprocess.run(
-        [workbench, "accept", "run", "--project", "DEMO", "--config", "v2", "--quiet"], env=env, cwd=cwd,
-        capture_output=True, text=True, timeout=300,
-    ).stdout
+    assert (
+        "31 passed, 1 failed"
+        in subprocess.run(
+            [workbench, "accept", "run", "--project", "DEMO", "--config", "v2", "--quiet"],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        ).stdout
+    )
 
     port, pos_port = free_port(), free_port()
     server = subprocess.Popen(
-        [workbench, "serve", "--port", str(port), "--workers", "1", "--pos-port", str(pos_port), "--pos-workers", "1",
-         "--job-workers", "1"], env=env, cwd=cwd,
+        [
+            workbench,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--pos-port",
+            str(pos_port),
+            "--pos-workers",
+            "1",
+            "--job-workers",
+            "1",
+        ],
+        env=env,
+        cwd=cwd,
     )
     try:
         login = wait_for(f"http://127.0.0.1:{port}/login", server).decode()
@@ -84,10 +127,13 @@ def test_a_fresh_venv_without_extras_starts_the_cli_and_serves(tmp_path: Path) -
         page = browser.open(f"http://127.0.0.1:{port}/login", timeout=10).read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
         assert token
-        form = urllib.parse.urlencode({"username": "consultant", "password": "consultant-demo",
-                                       "csrf_token": token.group(1)}).encode()
+        form = urllib.parse.urlencode(
+            {"username": "consultant", "password": "consultant-demo", "csrf_token": token.group(1)}
+        ).encode()
         browser.open(f"http://127.0.0.1:{port}/login", data=form, timeout=10).read()
-        project = browser.open(f"http://127.0.0.1:{port}/projects/DEMO/acceptance", timeout=30).read().decode()
+        project = (
+            browser.open(f"http://127.0.0.1:{port}/projects/DEMO/acceptance", timeout=30).read().decode()
+        )
         assert "Run the scenarios" in project and "ru_wholesale.feature" in project
         assert b'"openapi"' in wait_for(f"http://127.0.0.1:{pos_port}/api/v1/openapi.json", server)
     finally:

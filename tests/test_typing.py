@@ -13,6 +13,9 @@ def test_mypy_is_clean_on_the_packages() -> None:
     mypy = Path(sys.executable).with_name("mypy")
     result = subprocess.run(
         [str(mypy), "loyalty_core", "workbench", "process_models", "gap_analysis", "rollout", "analytics"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -123,22 +123,38 @@ def register_blueprints(app: Flask) -> None:
     from workbench.gapmap.views import bp as gapmap_bp
     from workbench.home import bp as home_bp
     from workbench.interviews.views import bp as interviews_bp
+    from workbench.inventories.views import bp as inventories_bp
     from workbench.jobs.views import bp as jobs_bp
     from workbench.modifications.views import bp as modifications_bp
-    from workbench.inventories.views import bp as inventories_bp
+    from workbench.notifications.views import bp as notifications_bp
     from workbench.processes.views import bp as processes_bp
     from workbench.programme.views import bp as programme_bp
     from workbench.programme_analytics.views import bp as analytics_bp
     from workbench.projects.views import bp as projects_bp
     from workbench.requirements.views import bp as requirements_bp
-    from workbench.notifications.views import bp as notifications_bp
+    from workbench.rollout.views import bp as rollout_bp
     from workbench.signoff.views import bp as signoff_bp
     from workbench.stages.views import bp as stages_bp
-    from workbench.rollout.views import bp as rollout_bp
 
     for blueprint in (
-        home_bp, auth_bp, audit_bp, programme_bp, projects_bp, processes_bp, interviews_bp, inventories_bp, documents_bp,
-        requirements_bp, modifications_bp, gapmap_bp, acceptance_bp, jobs_bp, signoff_bp, stages_bp, notifications_bp,
-        rollout_bp, analytics_bp,
+        home_bp,
+        auth_bp,
+        audit_bp,
+        programme_bp,
+        projects_bp,
+        processes_bp,
+        interviews_bp,
+        inventories_bp,
+        documents_bp,
+        requirements_bp,
+        modifications_bp,
+        gapmap_bp,
+        acceptance_bp,
+        jobs_bp,
+        signoff_bp,
+        stages_bp,
+        notifications_bp,
+        rollout_bp,
+        analytics_bp,
     ):
         app.register_blueprint(blueprint)

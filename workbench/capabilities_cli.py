@@ -6,11 +6,10 @@ The catalogue is built from the core's configuration schema and implementing cod
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import json
 
 import click
+from flask_babel import gettext
 
 from loyalty_core.capabilities import STANDARD, catalogue, to_json
 
@@ -31,4 +30,12 @@ def capabilities_command(as_json: bool) -> None:
     for row in [header, *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[padded])
     standard = sum(1 for c in items if c.kind == STANDARD)
-    click.echo(gettext("%(count)s capabilities: %(standard)s standard, %(value)s by configuration", count=len(items), standard=standard, value=len(items) - standard), err=True)
+    click.echo(
+        gettext(
+            "%(count)s capabilities: %(standard)s standard, %(value)s by configuration",
+            count=len(items),
+            standard=standard,
+            value=len(items) - standard,
+        ),
+        err=True,
+    )

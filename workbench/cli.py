@@ -25,8 +25,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
-from flask_babel import gettext
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -34,8 +32,8 @@ from typing import NoReturn
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext
 from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
 
 from loyalty_core.clock import start_of_day
 from loyalty_core.config import service as config_service
@@ -52,11 +50,11 @@ from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
 from workbench.jobs.cli import jobs_group
 from workbench.processes.cli import process_group
+from workbench.programme_analytics.cli import COMMANDS as ANALYTICS_COMMANDS
+from workbench.rollout.cli import import_command, rollout_group
 from workbench.serving import FIRST_ADMIN_HINT, pos_group, serve
 from workbench.settings import is_production, production_variable
 from workbench.signoff.cli import signoff_group, stages_command
-from workbench.rollout.cli import import_command, rollout_group
-from workbench.programme_analytics.cli import COMMANDS as ANALYTICS_COMMANDS
 
 
 def _fail(message: str, problems: list[str] | None = None) -> NoReturn:
@@ -88,7 +86,10 @@ def config_validate(file: Path) -> None:
         _fail(error.detail)
     problems = validate_document(document)
     if problems:
-        _fail(gettext("%(name)s: %(count)s problem(s)", name=file.name, count=len(problems)), [str(p) for p in problems])
+        _fail(
+            gettext("%(name)s: %(count)s problem(s)", name=file.name, count=len(problems)),
+            [str(p) for p in problems],
+        )
     click.echo(gettext("%(name)s: valid", name=file.name))
 
 
@@ -109,7 +110,15 @@ def config_load(file: Path, label: str | None, notes: str) -> None:
     except LoyaltyError as error:
         _domain_errors(error)
     click.echo(version.id)
-    click.echo(gettext("draft %(label)s (id %(id)s, sha256 %(value)s)", label=version.label, id=version.id, value=version.content_hash[:12]), err=True)
+    click.echo(
+        gettext(
+            "draft %(label)s (id %(id)s, sha256 %(value)s)",
+            label=version.label,
+            id=version.id,
+            value=version.content_hash[:12],
+        ),
+        err=True,
+    )
 
 
 @config_group.command("approve")
@@ -126,15 +135,22 @@ def config_approve(version: str, approved_by: str) -> None:
         db.session.commit()
     except LoyaltyError as error:
         _domain_errors(error)
-    click.echo(gettext("approved %(label)s (sha256 %(content_hash)s)", label=item.label, content_hash=item.content_hash))
+    click.echo(
+        gettext(
+            "approved %(label)s (sha256 %(content_hash)s)", label=item.label, content_hash=item.content_hash
+        )
+    )
 
 
 @config_group.command("list")
 @with_appcontext
 def config_list() -> None:
     for v in config_service.list_versions(db.session()):
-        how = "outside a package" if v.approved_outside_package else (
-            f"package {v.approval_package_hash[:12]}" if v.approval_package_hash else "")
+        how = (
+            "outside a package"
+            if v.approved_outside_package
+            else (f"package {v.approval_package_hash[:12]}" if v.approval_package_hash else "")
+        )
         click.echo(f"{v.id}\t{v.label}\t{v.status}\t{v.content_hash[:12]}" + (f"\t{how}" if how else ""))
 
 
@@ -159,7 +175,14 @@ def store_add(code: str, direction: str, name: str, city: str) -> None:
     except LoyaltyError as error:
         _domain_errors(error)
     click.echo(key)
-    click.echo(gettext("store %(code)s (%(direction)s) added; keep the key above, it is not shown again", code=store.code, direction=direction), err=True)
+    click.echo(
+        gettext(
+            "store %(code)s (%(direction)s) added; keep the key above, it is not shown again",
+            code=store.code,
+            direction=direction,
+        ),
+        err=True,
+    )
 
 
 @store_group.command("assign")
@@ -199,7 +222,9 @@ def store_rotate_key(code: str) -> None:
 @with_appcontext
 def store_list() -> None:
     for s in store_service.list_stores(db.session()):
-        click.echo(f"{s.code}\t{s.direction}\t{s.active_version.label if s.active_version else '-'}\t{s.name}")
+        click.echo(
+            f"{s.code}\t{s.direction}\t{s.active_version.label if s.active_version else '-'}\t{s.name}"
+        )
 
 
 store_group.add_command(import_command())
@@ -228,7 +253,7 @@ points_group = click.Group("points", help="Ledger jobs.")
 @with_appcontext
 def points_expire(as_of: dt.datetime | None, zone: str) -> None:
     """Expire every point past its date (safe to run twice; cron it nightly)."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     at = now if as_of is None else expiry_as_of(as_of.date(), zone, now)
     accounts, points = ledger.expire_points(db.session(), at, recorded_at=now)
     db.session.commit()
@@ -241,7 +266,9 @@ def expiry_as_of(day: dt.date, zone: str, now: dt.datetime) -> dt.datetime:
     try:
         day_ends = start_of_day(day + dt.timedelta(days=1), zone)
     except (ValueError, KeyError):
-        raise click.BadParameter(_("unknown time zone %(zone)s", zone=zone), param_hint="--timezone") from None
+        raise click.BadParameter(
+            _("unknown time zone %(zone)s", zone=zone), param_hint="--timezone"
+        ) from None
     if start_of_day(day, zone) > now:
         raise click.BadParameter(_("%(day)s is in the future", day=day.isoformat()), param_hint="--as-of")
     return min(day_ends - dt.timedelta(microseconds=1), now)
@@ -289,7 +316,9 @@ def demo(if_empty: bool, members: int) -> None:
     _print_logins(created)
 
 
-def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[list[str], list[tuple[str, ...]]]:
+def _load_demo(
+    core_empty: bool, project_missing: bool, members: int
+) -> tuple[list[str], list[tuple[str, ...]]]:
     """Load what is missing (the caller commits); the lines to print and the users created."""
     from workbench.audit import service as audit
     from workbench.demo.loader import load_demo
@@ -305,22 +334,37 @@ def _load_demo(core_empty: bool, project_missing: bool, members: int) -> tuple[l
             gettext(
                 "demo loaded: %(stores)s stores, %(members)s members, %(purchases)s purchases, %(returns)s returns, "
                 "versions %(versions)s",
-                stores=summary.stores, members=summary.members, purchases=summary.purchases, returns=summary.returns,
+                stores=summary.stores,
+                members=summary.members,
+                purchases=summary.purchases,
+                returns=summary.returns,
                 versions=", ".join(summary.versions),
             ),
-            gettext("POS key of store %(store)s (shown once): %(key)s", store=summary.sample_store, key=summary.sample_key),
-            gettext("rollout plan %(plan)s: v2 piloted in R001-R003, W001-W002 for six weeks; wave 2 waits behind "
-                    "its gate (workbench rollout gate %(plan)s 2)", plan=summary.plan_id),
+            gettext(
+                "POS key of store %(store)s (shown once): %(key)s",
+                store=summary.sample_store,
+                key=summary.sample_key,
+            ),
+            gettext(
+                "rollout plan %(plan)s: v2 piloted in R001-R003, W001-W002 for six weeks; wave 2 waits behind "
+                "its gate (workbench rollout gate %(plan)s 2)",
+                plan=summary.plan_id,
+            ),
         ]
     if project_missing:
         # Loaded on its own when missing, so an instance from before the DEMO project gets it too.
         project = load_demo_project(db.session(), actor=CLI_ACTOR)
-        said.append(gettext(
-            "demo project DEMO loaded: %(models)s process models, %(interviews)s interviews (%(findings)s findings), "
-            "%(items)s inventory items, %(scenarios)s acceptance scenarios",
-            models=project.models, interviews=project.interviews, findings=project.findings,
-            items=project.inventory_items, scenarios=project.scenarios,
-        ))
+        said.append(
+            gettext(
+                "demo project DEMO loaded: %(models)s process models, %(interviews)s interviews (%(findings)s findings), "
+                "%(items)s inventory items, %(scenarios)s acceptance scenarios",
+                models=project.models,
+                interviews=project.interviews,
+                findings=project.findings,
+                items=project.inventory_items,
+                scenarios=project.scenarios,
+            )
+        )
     created += _load_demo_signoff(said)
     _demo_users_join(DEMO_KEY)
     return said, created
@@ -334,9 +378,13 @@ def _load_demo_signoff(said: list[str]) -> list[tuple[str, ...]]:
     if not signoff_demo.can_load(db.session()):
         return []
     created = signoff_demo.ensure_approvers(db.session(), actor=CLI_ACTOR)
-    revision = signoff_demo.load_demo_signoff(db.session(), get_project(db.session(), "DEMO"), actor=CLI_ACTOR)
-    said.append(f"demo prototype package submitted: revision {revision.id} sha256 {revision.content_hash[:12]}, "
-                f"rule {revision.package.rule_text}")
+    revision = signoff_demo.load_demo_signoff(
+        db.session(), get_project(db.session(), "DEMO"), actor=CLI_ACTOR
+    )
+    said.append(
+        f"demo prototype package submitted: revision {revision.id} sha256 {revision.content_hash[:12]}, "
+        f"rule {revision.package.rule_text}"
+    )
     return created
 
 
@@ -383,9 +431,23 @@ def _print_logins(created: list[tuple[str, ...]]) -> None:
 # Every command and group of `workbench`, in one place: to add a group, append it here
 # (`db` comes from Flask-Migrate by itself).
 COMMANDS: list[click.Command] = [
-    user_group, config_group, store_group, points_group, process_group, document_group, demo, serve,
-    capabilities_command, gap_group, accept_group, pos_group, jobs_group, signoff_group, stages_command,
-    rollout_group, *ANALYTICS_COMMANDS,
+    user_group,
+    config_group,
+    store_group,
+    points_group,
+    process_group,
+    document_group,
+    demo,
+    serve,
+    capabilities_command,
+    gap_group,
+    accept_group,
+    pos_group,
+    jobs_group,
+    signoff_group,
+    stages_command,
+    rollout_group,
+    *ANALYTICS_COMMANDS,
 ]
 
 

@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from flask import Flask, Response, render_template, request
-from jinja2 import Template
 from flask_wtf.csrf import CSRFError
+from jinja2 import Template
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -37,8 +37,13 @@ def N_(text: str) -> str:
 
 # Werkzeug's names of the statuses people meet, as msgids: an error page shows them translated.
 PAGE_TITLES = (
-    N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"), N_("Method Not Allowed"),
-    N_("Request Entity Too Large"), N_("Internal Server Error"),
+    N_("Bad Request"),
+    N_("Unauthorized"),
+    N_("Forbidden"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Request Entity Too Large"),
+    N_("Internal Server Error"),
 )
 
 

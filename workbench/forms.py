@@ -33,7 +33,9 @@ def grouped_choices(groups: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> 
     if SelectChoice is None:  # pragma: no cover - older WTForms takes a dict of groups
         return {group: list(pairs) for group, pairs in groups}
     return [
-        SelectChoice(value=value, label=label, optgroup=group) for group, pairs in groups for value, label in pairs
+        SelectChoice(value=value, label=label, optgroup=group)
+        for group, pairs in groups
+        for value, label in pairs
     ]
 
 
@@ -46,7 +48,10 @@ def flash_form_errors(form: Any) -> None:
 
 
 def commit_change(
-    change: Callable[[], str], *, refusals: tuple[type[Exception], ...], form: Any | None = None,
+    change: Callable[[], str],
+    *,
+    refusals: tuple[type[Exception], ...],
+    form: Any | None = None,
 ) -> bool:
     """The unit of work of one form post: check `form` (when given), run `change` (which returns
     the message to flash), commit; a refusal of the domain (one of `refusals`) rolls back and is

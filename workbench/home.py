@@ -13,6 +13,7 @@ from workbench.extensions import db
 
 bp = Blueprint("home", __name__)
 
+
 def N_(text: str) -> str:
     return text  # marks `text` for extraction (Babel's N_); the page translates it
 

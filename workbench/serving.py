@@ -48,7 +48,9 @@ def _fail(message: str) -> NoReturn:
 
 
 def gunicorn_path() -> str:
-    found = shutil.which("gunicorn", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    found = shutil.which(
+        "gunicorn", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    )
     if found is None:
         _fail("gunicorn is not installed in this environment (pip install .)")
     return found
@@ -63,8 +65,17 @@ def _without_control_socket() -> list[str]:
 
 
 def gunicorn_argv(app: str, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
-    argv = [gunicorn_path(), "-w", str(workers), "-b", f"{host}:{port}", "--access-logfile", "-",
-            *_without_control_socket(), app]
+    argv = [
+        gunicorn_path(),
+        "-w",
+        str(workers),
+        "-b",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
+        *_without_control_socket(),
+        app,
+    ]
     if app.startswith("loyalty_core."):
         # The POS API's gunicorn settings: gunicorn's own refusals (414, 431, 400) as problem+json.
         argv[1:1] = ["-c", "python:loyalty_core.api.gunicorn_conf"]
@@ -89,8 +100,10 @@ def supervise(parts: Sequence[Part], env: Mapping[str, str]) -> int:
     stopped by a signal, else the code of the part that ended first (1 if it ended with 0 or by
     a signal)."""
     stopping: list[int] = []
-    previous = {s: signal.signal(s, lambda signum, _frame: stopping.append(signum))
-                for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        s: signal.signal(s, lambda signum, _frame: stopping.append(signum))
+        for s in (signal.SIGINT, signal.SIGTERM)
+    }
     running: list[tuple[Part, subprocess.Popen[bytes]]] = []
     code = 0
     try:
@@ -100,7 +113,9 @@ def supervise(parts: Sequence[Part], env: Mapping[str, str]) -> int:
             ended = next(((part, process) for part, process in running if process.poll() is not None), None)
             if ended is not None:
                 part, process = ended
-                click.echo(f"error: {part.name} exited with code {process.returncode}; stopping the others", err=True)
+                click.echo(
+                    f"error: {part.name} exited with code {process.returncode}; stopping the others", err=True
+                )
                 code = process.returncode if process.returncode > 0 else 1
                 break
             time.sleep(0.2)
@@ -140,7 +155,9 @@ def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> N
 @click.option("--pos-workers", default=2, show_default=True, help="gunicorn workers of the POS API")
 @click.option("--job-workers", default=2, show_default=True, help="threads of the job worker")
 @with_appcontext
-def serve(host: str, port: int, workers: int, threads: int, pos_port: int, pos_workers: int, job_workers: int) -> None:
+def serve(
+    host: str, port: int, workers: int, threads: int, pos_port: int, pos_workers: int, job_workers: int
+) -> None:
     """Serve the workbench, the POS API (its own workers and port) and the job worker."""
     if port == pos_port:
         _fail(f"--port and --pos-port are both {port}: the workbench and the POS API need a port each")
@@ -149,8 +166,10 @@ def serve(host: str, port: int, workers: int, threads: int, pos_port: int, pos_w
         Part("POS API", gunicorn_argv("loyalty_core.api.wsgi:app", host, pos_port, pos_workers)),
         Part("job worker", worker_argv(job_workers), signal.SIGINT),
     ]
-    click.echo(f"workbench: http://{host}:{port}/   POS API: http://{host}:{pos_port}/api/v1/openapi.json   "
-               f"job worker: {job_workers} thread(s)")
+    click.echo(
+        f"workbench: http://{host}:{port}/   POS API: http://{host}:{pos_port}/api/v1/openapi.json   "
+        f"job worker: {job_workers} thread(s)"
+    )
     _hint_first_admin()
     sys.exit(supervise(parts, part_environment()))
 

@@ -29,7 +29,7 @@ def _zone() -> zoneinfo.ZoneInfo:
 def _as_utc(value: dt.datetime) -> dt.datetime:
     # A naive value is UTC: that is what the database holds (see UTCDateTime), whereas the
     # server's own zone says nothing about the people reading the page.
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def localtime(value: dt.datetime | None, fmt: str | None = None) -> str:
@@ -42,7 +42,9 @@ def localtime(value: dt.datetime | None, fmt: str | None = None) -> str:
         return local.strftime(fmt)
     locale = get_locale()
     language = locale.language if locale is not None else "en"
-    return babel_format_datetime(local, _DATETIME_PATTERNS.get(language, "short"), tzinfo=local.tzinfo, locale=locale)
+    return babel_format_datetime(
+        local, _DATETIME_PATTERNS.get(language, "short"), tzinfo=local.tzinfo, locale=locale
+    )
 
 
 def short_date(value: dt.date | None) -> str:

@@ -24,7 +24,8 @@ def _field_with_nul() -> str | None:
             return name
     sources = [request.args]
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-        "application/x-www-form-urlencoded", "multipart/form-data",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
     ):
         sources.append(request.form)
     for source in sources:
@@ -40,8 +41,14 @@ def refuse_nul_characters() -> None:
         return
     field = _field_with_nul()
     if field is not None:
-        abort(400, description=_("The field %(field)s contains a NUL character (\\0), which no text may hold; "
-                                 "remove it and send the form again.", field=field))
+        abort(
+            400,
+            description=_(
+                "The field %(field)s contains a NUL character (\\0), which no text may hold; "
+                "remove it and send the form again.",
+                field=field,
+            ),
+        )
 
 
 def init_text_input(app: Flask) -> None:

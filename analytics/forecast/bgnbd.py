@@ -63,8 +63,13 @@ def fit(x: Array, t_x: Array, T: Array) -> BGNBDParams:
 
     # Bounded: a base where nobody has dropped out yet drives b towards infinity; the bound
     # (e^12) stops it there, which predicts the same as the limit.
-    result = minimize(negative, np.zeros(4), method="L-BFGS-B", bounds=[LOG_BOUNDS] * 4,
-                      options={"maxiter": 2000, "gtol": 1e-10, "ftol": 1e-14})
+    result = minimize(
+        negative,
+        np.zeros(4),
+        method="L-BFGS-B",
+        bounds=[LOG_BOUNDS] * 4,
+        options={"maxiter": 2000, "gtol": 1e-10, "ftol": 1e-14},
+    )
     if not np.isfinite(result.fun) or result.fun >= 1e300:
         raise ValueError("the BG/NBD fit did not converge: too few repeat purchases to estimate the model")
     return BGNBDParams(*(float(v) for v in np.exp(result.x)))
@@ -73,11 +78,15 @@ def fit(x: Array, t_x: Array, T: Array) -> BGNBDParams:
 def probability_alive(params: BGNBDParams, x: Array, t_x: Array, T: Array) -> Array:
     """P(alive | x, t_x, T) = 1 / (1 + [x > 0] · a/(b+x-1) · ((α+T)/(α+t_x))^(r+x))."""
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    odds = np.where(x > 0, a / np.maximum(b + x - 1, 1e-300) * np.exp((r + x) * np.log((alpha + T) / (alpha + t_x))), 0.0)
+    odds = np.where(
+        x > 0, a / np.maximum(b + x - 1, 1e-300) * np.exp((r + x) * np.log((alpha + T) / (alpha + t_x))), 0.0
+    )
     return 1.0 / (1.0 + odds)
 
 
-def conditional_expected_purchases(params: BGNBDParams, t: float | Array, x: Array, t_x: Array, T: Array) -> Array:
+def conditional_expected_purchases(
+    params: BGNBDParams, t: float | Array, x: Array, t_x: Array, T: Array
+) -> Array:
     """Expected purchases in the next `t` weeks given the history (the paper's equation 10):
 
     E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1)
@@ -100,5 +109,7 @@ def conditional_expected_purchases(params: BGNBDParams, t: float | Array, x: Arr
 def expected_purchases_per_week(params: BGNBDParams, weeks: int, x: Array, t_x: Array, T: Array) -> Array:
     """Expected purchases of the whole base in each of the next `weeks` weeks (for the chart):
     the differences of the summed conditional expectation at 0, 1, ..., weeks."""
-    cumulative = np.array([conditional_expected_purchases(params, float(w), x, t_x, T).sum() for w in range(weeks + 1)])
+    cumulative = np.array(
+        [conditional_expected_purchases(params, float(w), x, t_x, T).sum() for w in range(weeks + 1)]
+    )
     return np.diff(cumulative)

@@ -32,8 +32,13 @@ def log_likelihood(params: GammaGammaParams, x: Array, m_x: Array) -> Array:
     parameters): lnΓ(px+q) - lnΓ(px) - lnΓ(q) + q ln γ + (px-1) ln m_x + px ln x - (px+q) ln(γ + x m_x)."""
     p, q, g = params.p, params.q, params.gamma
     return (
-        gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(g)
-        + (p * x - 1) * np.log(m_x) + p * x * np.log(x) - (p * x + q) * np.log(g + x * m_x)
+        gammaln(p * x + q)
+        - gammaln(p * x)
+        - gammaln(q)
+        + q * np.log(g)
+        + (p * x - 1) * np.log(m_x)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(g + x * m_x)
     )
 
 
@@ -49,7 +54,9 @@ def fit(x: Array, m_x: Array) -> GammaGammaParams:
             value = float(-log_likelihood(GammaGammaParams(*np.exp(log_params)), xs, ms).mean())
         return value if np.isfinite(value) else 1e300
 
-    result = minimize(negative, np.zeros(3), method="L-BFGS-B", bounds=[(-12.0, 12.0)] * 3, options={"maxiter": 2000})
+    result = minimize(
+        negative, np.zeros(3), method="L-BFGS-B", bounds=[(-12.0, 12.0)] * 3, options={"maxiter": 2000}
+    )
     return GammaGammaParams(*(float(v) for v in np.exp(result.x)))
 
 

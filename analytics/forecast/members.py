@@ -33,11 +33,18 @@ class Fit:
 
     def holdout_expected(self) -> float:
         s = self.summary
-        return float(bgnbd.conditional_expected_purchases(self.bgnbd, s.holdout_weeks, s.frequency, s.recency, s.age).sum())
+        return float(
+            bgnbd.conditional_expected_purchases(
+                self.bgnbd, s.holdout_weeks, s.frequency, s.recency, s.age
+            ).sum()
+        )
 
     def weekly_expected(self, weeks: int) -> list[float]:
         s = self.summary
-        return [float(v) for v in bgnbd.expected_purchases_per_week(self.bgnbd, weeks, s.frequency, s.recency, s.age)]
+        return [
+            float(v)
+            for v in bgnbd.expected_purchases_per_week(self.bgnbd, weeks, s.frequency, s.recency, s.age)
+        ]
 
 
 def fit_summary(summary: RFMSummary) -> Fit:
@@ -60,9 +67,11 @@ def ledger_purchases(conn: Connection) -> Iterator[tuple[str, dt.date, float]]:
         yield str(member_id), created_at.date(), float(total)
 
 
-def fit_ledger(conn: Connection, calibration_end: dt.date | None = None, holdout_end: dt.date | None = None) -> Fit:
+def fit_ledger(
+    conn: Connection, calibration_end: dt.date | None = None, holdout_end: dt.date | None = None
+) -> Fit:
     """Fit on the ledger's purchases up to `calibration_end` (default: today, UTC)."""
-    end = calibration_end or dt.datetime.now(dt.timezone.utc).date()
+    end = calibration_end or dt.datetime.now(dt.UTC).date()
     return fit_summary(summarise(ledger_purchases(conn), end, holdout_end))
 
 
@@ -79,7 +88,9 @@ def member_forecasts(fit: Fit) -> Iterator[MemberForecast]:
     s = fit.summary
     alive = bgnbd.probability_alive(fit.bgnbd, s.frequency, s.recency, s.age)
     purchases = {
-        days: bgnbd.conditional_expected_purchases(fit.bgnbd, days / DAYS_PER_PERIOD, s.frequency, s.recency, s.age)
+        days: bgnbd.conditional_expected_purchases(
+            fit.bgnbd, days / DAYS_PER_PERIOD, s.frequency, s.recency, s.age
+        )
         for days in HORIZONS
     }
     spend = gamma_gamma.expected_average_value(fit.spend, s.frequency, s.monetary) if fit.spend else None
@@ -100,4 +111,8 @@ def holdout_chart_series(fit: Fit) -> tuple[list[float], list[float], list[float
     """Week numbers after calibration, expected and actual purchases per holdout week."""
     weeks = len(fit.summary.holdout_weekly)
     first = float(np.ceil(fit.summary.age.max())) + 1 if len(fit.summary) else 1.0
-    return [first + w for w in range(weeks)], fit.weekly_expected(weeks), [float(v) for v in fit.summary.holdout_weekly]
+    return (
+        [first + w for w in range(weeks)],
+        fit.weekly_expected(weeks),
+        [float(v) for v in fit.summary.holdout_weekly],
+    )

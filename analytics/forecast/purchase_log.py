@@ -40,7 +40,9 @@ def read_purchase_log(
         wanted = [customer_column, date_column] + ([amount_column] if amount_column else [])
         missing = [name for name in wanted if name not in header]
         if missing:
-            raise PurchaseLogError(f"{path.name}: no column {', '.join(missing)} (columns: {', '.join(header)})")
+            raise PurchaseLogError(
+                f"{path.name}: no column {', '.join(missing)} (columns: {', '.join(header)})"
+            )
         ci, di = header.index(customer_column), header.index(date_column)
         ai = header.index(amount_column) if amount_column else None
         for number, line in enumerate(handle, start=2):

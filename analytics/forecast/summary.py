@@ -73,4 +73,6 @@ def summarise(
     table = np.array(rows, dtype=np.float64).reshape(-1, 5)
     holdout_weeks = (holdout_end - calibration_end).days / DAYS_PER_PERIOD if holdout_end else 0.0
     per_week = np.array([weekly.get(w, 0) for w in range(int(np.ceil(holdout_weeks)))], dtype=np.float64)
-    return RFMSummary(customers, table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4], holdout_weeks, per_week)
+    return RFMSummary(
+        customers, table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4], holdout_weeks, per_week
+    )

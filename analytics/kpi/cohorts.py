@@ -39,13 +39,20 @@ def cohort_counts(conn: Connection, window: Window) -> dict[tuple[int, int], int
     query = (
         select(cohort, period, func.count(func.distinct(Transaction.member_id)))
         .join(first, first.c.member_id == Transaction.member_id)
-        .where(Transaction.kind == PURCHASE, first.c.first_at >= start, first.c.first_at < end, Transaction.created_at < end)
+        .where(
+            Transaction.kind == PURCHASE,
+            first.c.first_at >= start,
+            first.c.first_at < end,
+            Transaction.created_at < end,
+        )
         .group_by(cohort, period)
     )
     return {(int(c), int(p)): int(n) for c, p, n in conn.execute(query)}
 
 
-def cohort_table(conn: Connection, date_from: dt.date, date_to: dt.date, unit: Period = Period.month) -> list[Cohort]:
+def cohort_table(
+    conn: Connection, date_from: dt.date, date_to: dt.date, unit: Period = Period.month
+) -> list[Cohort]:
     """Cohort share active in period c+k = members first buying in c and buying in c+k ÷ members
     first buying in c; for cohorts starting in the window, up to the window's last period."""
     window = Window.of(unit, date_from, date_to)

@@ -72,7 +72,7 @@ class Window:
 
 
 def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def _cents(column: Any) -> ColumnElement[int]:
@@ -163,7 +163,14 @@ def _retention(conn: Connection, table: FactTable) -> None:
     later = active.alias("later")
     query = (
         select(active.c.period, active.c.grp, func.count())
-        .join(later, and_(later.c.member_id == active.c.member_id, later.c.grp == active.c.grp, later.c.period == active.c.period + 1))
+        .join(
+            later,
+            and_(
+                later.c.member_id == active.c.member_id,
+                later.c.grp == active.c.grp,
+                later.c.period == active.c.period + 1,
+            ),
+        )
         .group_by(active.c.period, active.c.grp)
     )
     retained = {(int(p), g): int(n) for p, g, n in conn.execute(query)}
@@ -174,7 +181,7 @@ def _retention(conn: Connection, table: FactTable) -> None:
 
 
 def _last_complete_period(unit: Period) -> int:
-    return index_of(unit, dt.datetime.now(dt.timezone.utc).date()) - 1
+    return index_of(unit, dt.datetime.now(dt.UTC).date()) - 1
 
 
 def _entries(conn: Connection, table: FactTable) -> None:
@@ -185,8 +192,13 @@ def _entries(conn: Connection, table: FactTable) -> None:
         return func.sum(case((LedgerEntry.kind.in_([k.value for k in kinds]), LedgerEntry.points), else_=0))
 
     query = (
-        select(period, group, total(EntryKind.earn, EntryKind.reverse_earn),
-               total(EntryKind.redeem, EntryKind.refund_redeem), total(EntryKind.expire))
+        select(
+            period,
+            group,
+            total(EntryKind.earn, EntryKind.reverse_earn),
+            total(EntryKind.redeem, EntryKind.refund_redeem),
+            total(EntryKind.expire),
+        )
         .select_from(LedgerEntry)
         .outerjoin(Transaction, Transaction.id == LedgerEntry.transaction_id)
         .outerjoin(Store, Store.id == Transaction.store_id)
@@ -196,7 +208,11 @@ def _entries(conn: Connection, table: FactTable) -> None:
     for p, g, issued, redeemed, expired in conn.execute(query):
         facts = table.cells[(int(p), g)]
         # Redemptions and expiries are negative entries; the KPIs count them as positive points.
-        facts.points_issued, facts.points_redeemed, facts.points_expired = int(issued), -int(redeemed), -int(expired)
+        facts.points_issued, facts.points_redeemed, facts.points_expired = (
+            int(issued),
+            -int(redeemed),
+            -int(expired),
+        )
 
 
 def _new_members(conn: Connection, table: FactTable) -> None:
@@ -217,7 +233,12 @@ def _outstanding(conn: Connection, table: FactTable) -> None:
     """Points outstanding at each period's end: the balance before the window plus every entry
     since (entries are the balance's only source, so this equals the sum of balances)."""
     start, _ = table.window.bounds()
-    opening = int(conn.scalar(select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(LedgerEntry.created_at < start)) or 0)
+    opening = int(
+        conn.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(LedgerEntry.created_at < start)
+        )
+        or 0
+    )
     running = opening
     for p in range(table.window.first, table.window.last + 1):
         facts = table.cells[(p, ALL)]

@@ -40,7 +40,10 @@ class KPIReport:
 
 def _newest_approved(conn: Connection) -> dict[str, Any]:
     document = conn.scalar(
-        select(ConfigVersion.document).where(ConfigVersion.status == "approved").order_by(ConfigVersion.id.desc()).limit(1)
+        select(ConfigVersion.document)
+        .where(ConfigVersion.status == "approved")
+        .order_by(ConfigVersion.id.desc())
+        .limit(1)
     )
     return document or {}
 
@@ -84,7 +87,11 @@ def from_facts(facts: FactTable, point_value: Decimal, as_of: dt.datetime | None
         for group in groups:
             cell = facts.get(period, group)
             values = {
-                code: (None if kpi.programme_only and facts.dimension is not None else kpi.compute(cell, point_value))
+                code: (
+                    None
+                    if kpi.programme_only and facts.dimension is not None
+                    else kpi.compute(cell, point_value)
+                )
                 for code, kpi in KPIS.items()
             }
             rows.append(KPIRow(start_of(window.unit, period), group, values))

@@ -80,11 +80,20 @@ def diff_in_diff(
     delta = float(pilot.mean() - control.mean())
     rng = np.random.default_rng(seed)
     p, c = _inflated(pilot), _inflated(control)
-    draws = p[rng.integers(0, len(p), (DRAWS, len(p)))].mean(axis=1) - c[rng.integers(0, len(c), (DRAWS, len(c)))].mean(axis=1)
+    draws = p[rng.integers(0, len(p), (DRAWS, len(p)))].mean(axis=1) - c[
+        rng.integers(0, len(c), (DRAWS, len(c)))
+    ].mean(axis=1)
     spread = float(draws.std(ddof=1))
     t = float(stats.t.ppf(0.5 + level / 2, _welch_df(pilot, control)))
     mde = (t + float(stats.norm.ppf(POWER))) * spread
     return Effect(
-        metric, float(np.expm1(delta)), float(np.expm1(delta - t * spread)), float(np.expm1(delta + t * spread)),
-        level, float(np.expm1(mde)), len(pilot), len(control), draws - draws.mean() + delta,
+        metric,
+        float(np.expm1(delta)),
+        float(np.expm1(delta - t * spread)),
+        float(np.expm1(delta + t * spread)),
+        level,
+        float(np.expm1(mde)),
+        len(pilot),
+        len(control),
+        draws - draws.mean() + delta,
     )

@@ -103,23 +103,33 @@ def evaluate_pilot(
         result = np.array([phase_value(metric, weeks) for weeks in rows])
         if (result <= 0).any():
             quiet = [code for code, v in zip(codes, result) if v <= 0]
-            raise PilotError(f"{metric}: no activity to compare in {', '.join(quiet)} ({start_of(Period.week, window.first)}..)")
+            raise PilotError(
+                f"{metric}: no activity to compare in {', '.join(quiet)} ({start_of(Period.week, window.first)}..)"
+            )
         return result
 
     effects = [
-        diff_in_diff(metric, values(pilot_codes, pre, metric), values(pilot_codes, post, metric),
-                     values(control_codes, pre, metric), values(control_codes, post, metric))
+        diff_in_diff(
+            metric,
+            values(pilot_codes, pre, metric),
+            values(pilot_codes, post, metric),
+            values(control_codes, pre, metric),
+            values(control_codes, post, metric),
+        )
         for metric in PILOT_METRICS
     ]
     weeks = list(range(pre.first, post.last + 1))
     return PilotEvaluation(
-        pilot_codes, control_codes,
+        pilot_codes,
+        control_codes,
         (start_of(Period.week, pre.first), start_of(Period.week, pre.last + 1) - dt.timedelta(days=1)),
         (start_of(Period.week, post.first), start_of(Period.week, post.last + 1) - dt.timedelta(days=1)),
-        effects, [judge(e, material) for e in effects],
+        effects,
+        [judge(e, material) for e in effects],
         check_guardrails(effects, thresholds, confidence),
         [start_of(Period.week, w) for w in weeks],
-        _mean_sales(facts, pilot_codes, weeks), _mean_sales(facts, control_codes, weeks),
+        _mean_sales(facts, pilot_codes, weeks),
+        _mean_sales(facts, control_codes, weeks),
     )
 
 
@@ -136,9 +146,15 @@ def store_histories(conn: Connection, date_from: dt.date, date_to: dt.date) -> l
     histories = []
     for code, direction in conn.execute(select(Store.code, Store.direction).order_by(Store.code)):
         cells = [facts.get(w, code) for w in weeks]
-        histories.append(StoreHistory(code, direction, {
-            "sales": np.array([c.net_sales_cents / 100 for c in cells], dtype=np.float64),
-            "checks": np.array([c.purchases for c in cells], dtype=np.float64),
-            "active_members": np.array([c.active_members for c in cells], dtype=np.float64),
-        }))
+        histories.append(
+            StoreHistory(
+                code,
+                direction,
+                {
+                    "sales": np.array([c.net_sales_cents / 100 for c in cells], dtype=np.float64),
+                    "checks": np.array([c.purchases for c in cells], dtype=np.float64),
+                    "active_members": np.array([c.active_members for c in cells], dtype=np.float64),
+                },
+            )
+        )
     return histories

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy and scipy load only when an effect is computed
@@ -61,6 +60,8 @@ def check_guardrails(
     for effect in effects:
         limit = (thresholds or {}).get(effect.metric, DEFAULT_THRESHOLD)
         lower, upper = effect.bound(confidence, "lower"), effect.bound(confidence, "upper")
-        status = Status.breached if upper < -limit else Status.passed if lower >= -limit else Status.inconclusive
+        status = (
+            Status.breached if upper < -limit else Status.passed if lower >= -limit else Status.inconclusive
+        )
         checks.append(GuardrailCheck(effect.metric, limit, confidence, lower, upper, status))
     return GuardrailResult(checks, block_inconclusive)

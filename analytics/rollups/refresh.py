@@ -38,11 +38,11 @@ def refresh_rollups(
 ) -> int:
     """Recompute the rollups of `units` x `dimensions`; returns the number of rows written.
     The caller commits (one transaction: readers see the old rows or the new, never a mix)."""
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     first_at = conn.scalar(select(func.min(Transaction.created_at)))
     if first_at is None:
         return 0
-    first, today = first_at.astimezone(dt.timezone.utc).date(), moment.date()
+    first, today = first_at.astimezone(dt.UTC).date(), moment.date()
     written = 0
     for unit in units:
         window = Window.of(unit, first, today)
@@ -51,9 +51,13 @@ def refresh_rollups(
         conn.execute(delete(cohort_rollups).where(cohort_rollups.c.unit == unit.value))
         counts = cohort_counts(conn, window)
         if counts:
-            conn.execute(insert(cohort_rollups), [
-                {"unit": unit.value, "cohort": c, "period": p, "members": n} for (c, p), n in counts.items()
-            ])
+            conn.execute(
+                insert(cohort_rollups),
+                [
+                    {"unit": unit.value, "cohort": c, "period": p, "members": n}
+                    for (c, p), n in counts.items()
+                ],
+            )
     return written
 
 
@@ -66,25 +70,38 @@ def _store_facts(conn: Connection, table: FactTable, moment: dt.datetime) -> int
     ]
     if rows:
         conn.execute(insert(kpi_rollups), rows)
-    conn.execute(delete(rollup_refreshes).where(rollup_refreshes.c.unit == unit, rollup_refreshes.c.dimension == name))
-    conn.execute(insert(rollup_refreshes).values(unit=unit, dimension=name, first_period=table.window.first,
-                                                 last_period=table.window.last, refreshed_at=moment))
+    conn.execute(
+        delete(rollup_refreshes).where(rollup_refreshes.c.unit == unit, rollup_refreshes.c.dimension == name)
+    )
+    conn.execute(
+        insert(rollup_refreshes).values(
+            unit=unit,
+            dimension=name,
+            first_period=table.window.first,
+            last_period=table.window.last,
+            refreshed_at=moment,
+        )
+    )
     return len(rows)
 
 
-def rollup_facts(conn: Connection, window: Window, dimension: Dimension | None) -> tuple[FactTable, dt.datetime] | None:
+def rollup_facts(
+    conn: Connection, window: Window, dimension: Dimension | None
+) -> tuple[FactTable, dt.datetime] | None:
     """The stored facts of `window` and when they were refreshed; None when no refresh covers
     the window's last period (then the caller computes live)."""
     unit, name = window.unit.value, _name(dimension)
     refresh = conn.execute(
-        select(rollup_refreshes.c.last_period, rollup_refreshes.c.refreshed_at)
-        .where(rollup_refreshes.c.unit == unit, rollup_refreshes.c.dimension == name)
+        select(rollup_refreshes.c.last_period, rollup_refreshes.c.refreshed_at).where(
+            rollup_refreshes.c.unit == unit, rollup_refreshes.c.dimension == name
+        )
     ).first()
     if refresh is None or window.last > refresh.last_period:
         return None
     table = FactTable(window, dimension)
     query = select(kpi_rollups.c.period, kpi_rollups.c.grp, *(kpi_rollups.c[f] for f in FACT_FIELDS)).where(
-        kpi_rollups.c.unit == unit, kpi_rollups.c.dimension == name,
+        kpi_rollups.c.unit == unit,
+        kpi_rollups.c.dimension == name,
         and_(kpi_rollups.c.period >= window.first, kpi_rollups.c.period <= window.last),
     )
     for period, group, *values in conn.execute(query):
@@ -99,8 +116,13 @@ def _reopen_outstanding(conn: Connection, table: FactTable, unit: str) -> None:
     no stored row still need it, carried from the period before."""
     previous = conn.scalar(
         select(kpi_rollups.c.outstanding_points)
-        .where(kpi_rollups.c.unit == unit, kpi_rollups.c.dimension == PROGRAMME, kpi_rollups.c.period < table.window.first)
-        .order_by(kpi_rollups.c.period.desc()).limit(1)
+        .where(
+            kpi_rollups.c.unit == unit,
+            kpi_rollups.c.dimension == PROGRAMME,
+            kpi_rollups.c.period < table.window.first,
+        )
+        .order_by(kpi_rollups.c.period.desc())
+        .limit(1)
     )
     running = int(previous or 0)
     for period in range(table.window.first, table.window.last + 1):
@@ -110,16 +132,21 @@ def _reopen_outstanding(conn: Connection, table: FactTable, unit: str) -> None:
         running = facts.outstanding_points
 
 
-def rollup_cohorts(conn: Connection, date_from: dt.date, date_to: dt.date, unit: Period) -> list[Cohort] | None:
+def rollup_cohorts(
+    conn: Connection, date_from: dt.date, date_to: dt.date, unit: Period
+) -> list[Cohort] | None:
     window = Window.of(unit, date_from, date_to)
     refreshed = conn.scalar(
-        select(rollup_refreshes.c.last_period).where(rollup_refreshes.c.unit == unit.value,
-                                                     rollup_refreshes.c.dimension == PROGRAMME)
+        select(rollup_refreshes.c.last_period).where(
+            rollup_refreshes.c.unit == unit.value, rollup_refreshes.c.dimension == PROGRAMME
+        )
     )
     if refreshed is None or window.last > refreshed:
         return None
     query = select(cohort_rollups.c.cohort, cohort_rollups.c.period, cohort_rollups.c.members).where(
-        cohort_rollups.c.unit == unit.value, cohort_rollups.c.cohort >= window.first,
-        cohort_rollups.c.cohort <= window.last, cohort_rollups.c.period <= window.last,
+        cohort_rollups.c.unit == unit.value,
+        cohort_rollups.c.cohort >= window.first,
+        cohort_rollups.c.cohort <= window.last,
+        cohort_rollups.c.period <= window.last,
     )
     return cohorts_from_counts(window, {(int(c), int(p)): int(n) for c, p, n in conn.execute(query)})

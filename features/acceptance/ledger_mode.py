@@ -56,7 +56,10 @@ class LedgerBook:
         store = self.stores.get(code)
         if store is None:
             store = Store(
-                code=code, direction=direction, name=code, api_key_hash=secrets.token_hex(32),
+                code=code,
+                direction=direction,
+                name=code,
+                api_key_hash=secrets.token_hex(32),
                 active_version_id=self.version.id,
             )
             self.session.add(store)
@@ -116,8 +119,11 @@ class LedgerBook:
         paid_after = {line.line_no: line.returned_paid for line in self.last_purchase.lines}
         return [
             LineReturn(
-                index=line.line_no, quantity=line.quantity, points_reversed=line.points,
-                redeemed_points_refunded=line.redeemed_points, amount=line.amount,
+                index=line.line_no,
+                quantity=line.quantity,
+                points_reversed=line.points,
+                redeemed_points_refunded=line.redeemed_points,
+                amount=line.amount,
                 paid=paid_after[line.line_no] - paid_before[line.line_no],
             )
             for line in sorted(txn.lines, key=lambda item: item.line_no)

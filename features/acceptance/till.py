@@ -48,11 +48,19 @@ DEFAULT_DIRECTION = "retail"
 
 WEEKDAYS = {
     # ISO weekday numbers, Monday = 1; English and Russian names, full and short.
-    **{name: i for i, name in enumerate(
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), 1)},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), 1
+        )
+    },
     **{name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 1)},
-    **{name: i for i, name in enumerate(
-        ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"), 1)},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"), 1
+        )
+    },
     **{name: i for i, name in enumerate(("пн", "вт", "ср", "чт", "пт", "сб", "вс"), 1)},
 }
 WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -68,10 +76,14 @@ DIRECTIONS = {
 
 # Basket table headings, English and Russian.
 LINE_COLUMNS = {
-    "sku": "sku", "артикул": "sku",
-    "category": "category", "категория": "category",
-    "quantity": "quantity", "количество": "quantity",
-    "amount": "amount", "сумма": "amount",
+    "sku": "sku",
+    "артикул": "sku",
+    "category": "category",
+    "категория": "category",
+    "quantity": "quantity",
+    "количество": "quantity",
+    "amount": "amount",
+    "сумма": "amount",
 }
 RETURN_COLUMNS = {"line": "line", "строка": "line", "quantity": "quantity", "количество": "quantity"}
 
@@ -136,7 +148,9 @@ def points_list(values: list[int]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def table_rows(table: Any, columns: dict[str, str], required: tuple[str, ...], what: str) -> list[dict[str, str]]:
+def table_rows(
+    table: Any, columns: dict[str, str], required: tuple[str, ...], what: str
+) -> list[dict[str, str]]:
     """The rows of a behave table keyed by canonical column names (English or Russian headings)."""
     if table is None:
         fail(f"the {what} step needs a table")
@@ -274,7 +288,9 @@ class Till:
 
     def _no_unchecked_refusal(self) -> None:
         if self.refusal is not None and not self.refusal.checked:
-            fail(f"the previous {self.refusal.kind} was refused and no step checked why: {self.refusal.detail}")
+            fail(
+                f"the previous {self.refusal.kind} was refused and no step checked why: {self.refusal.detail}"
+            )
 
     # --- the ledger-backed mode -----------------------------------------------------------
 
@@ -316,7 +332,7 @@ class Till:
 
     def run_expiry(self) -> None:
         if not self.in_ledger or self.book is None:
-            fail("the expiry job needs an enrolled member (\"Given a member enrolled with phone ...\")")
+            fail('the expiry job needs an enrolled member ("Given a member enrolled with phone ...")')
         self.expired = self.book.expire(self.at())
         self._sync()
 
@@ -353,10 +369,14 @@ class Till:
             fail('give the basket first ("Given the basket:" with a table)')
         try:
             if self.in_ledger and self.book is not None:
-                decision = self.book.quote(self.book.store(self.store, self.direction), list(self.lines), self.at())
+                decision = self.book.quote(
+                    self.book.store(self.store, self.direction), list(self.lines), self.at()
+                )
             else:
                 basket = Basket(tuple(self.lines), self.store, self.direction, 0)
-                decision = calculate(basket, MemberState(self.balance, self.spend_365, self.birthday), config, self.at())
+                decision = calculate(
+                    basket, MemberState(self.balance, self.spend_365, self.birthday), config, self.at()
+                )
         except LoyaltyError as error:
             self.refusal = Refusal("purchase", error)
             return
@@ -409,7 +429,9 @@ class Till:
 
     def require_line(self, decision: Decision, index: int, expectation: str) -> Any:
         if not 1 <= index <= len(decision.lines):
-            fail(f"expected {expectation}, but the receipt has {len(decision.lines)} line(s) ({self.summary()})")
+            fail(
+                f"expected {expectation}, but the receipt has {len(decision.lines)} line(s) ({self.summary()})"
+            )
         return decision.lines[index - 1]
 
     def require_return(self, expectation: str) -> list[LineReturn]:
@@ -424,7 +446,9 @@ class Till:
         expectation = f'expected the {kind} to be refused because "{reason}"'
         refusal = self.refusal
         if refusal is None or refusal.kind != kind:
-            went = {"purchase": self.summary, "return": self.return_summary}.get(kind, self.enrolment_summary)()
+            went = {"purchase": self.summary, "return": self.return_summary}.get(
+                kind, self.enrolment_summary
+            )()
             fail(f"{expectation}, but it went through ({went})")
         refusal.checked = True
         if reason.casefold() not in refusal.detail.casefold():

@@ -10,8 +10,6 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from behave import given, use_step_matcher
-
 from acceptance.patterns import DATE, TIME, WEEKDAY
 from acceptance.till import (
     LINE_COLUMNS,
@@ -25,6 +23,8 @@ from acceptance.till import (
     parse_time,
     table_rows,
 )
+from behave import given, use_step_matcher
+
 from loyalty_core.engine import BasketLine
 
 use_step_matcher("re")
@@ -64,8 +64,12 @@ def rounding(context: Any, mode: str) -> None:
 # --- the member ---------------------------------------------------------------------------
 
 
-@given(rf"a member with (?:a balance of )?(?P<points>\d+) points?(?: and {MONEY} spent in the (?:previous|last) 365 days)?")
-@given(rf"участник с балансом (?P<points>\d+) балл(?:а|ов)?(?: и тратами {MONEY} за (?:предыдущие|последние) 365 дней)?")
+@given(
+    rf"a member with (?:a balance of )?(?P<points>\d+) points?(?: and {MONEY} spent in the (?:previous|last) 365 days)?"
+)
+@given(
+    rf"участник с балансом (?P<points>\d+) балл(?:а|ов)?(?: и тратами {MONEY} за (?:предыдущие|последние) 365 дней)?"
+)
 @given(r"участник с (?P<points>\d+) балл(?:ом|ами)")
 def member(context: Any, points: str, amount: str | None = None) -> None:
     till = _till(context)
@@ -97,8 +101,12 @@ def member_birthday_unknown(context: Any) -> None:
 # --- the moment ---------------------------------------------------------------------------
 
 
-@given(rf"today is {DATE}(?: \((?P<weekday>[^)]+)\))?(?: at)? {TIME} (?P<zone>[A-Za-z_]+(?:/[A-Za-z_+\-0-9]+)*)")
-@given(rf"сегодня {DATE}(?: \((?P<weekday>[^)]+)\))?(?: в)? {TIME} (?P<zone>[A-Za-z_]+(?:/[A-Za-z_+\-0-9]+)*)")
+@given(
+    rf"today is {DATE}(?: \((?P<weekday>[^)]+)\))?(?: at)? {TIME} (?P<zone>[A-Za-z_]+(?:/[A-Za-z_+\-0-9]+)*)"
+)
+@given(
+    rf"сегодня {DATE}(?: \((?P<weekday>[^)]+)\))?(?: в)? {TIME} (?P<zone>[A-Za-z_]+(?:/[A-Za-z_+\-0-9]+)*)"
+)
 def today_in_zone(context: Any, day: str, time: str, zone: str, weekday: str | None = None) -> None:
     """A wall-clock time in a named IANA zone ("UTC", "Europe/Moscow"); the weekday is checked."""
     date = parse_date(day)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from behave import given, step, then, use_step_matcher, when
-
 from acceptance.patterns import DATE, DAYS_RU, PHONE, PTS, PTS_RU, REASON, WEEKDAY
 from acceptance.till import Till, check_weekday, fail, parse_date
+from behave import given, step, then, use_step_matcher, when
 
 use_step_matcher("re")
-
 
 
 def _till(context: Any) -> Till:
@@ -69,7 +67,9 @@ def enrolled(context: Any, phone: str, day: str | None = None) -> None:
     till.enroll(phone, parse_date(day) if day else None)
     if till.refusal is not None:
         till.refusal.checked = True
-        fail(f"expected the member with phone {phone} to be enrolled, but the enrolment was refused: {till.refusal.detail}")
+        fail(
+            f"expected the member with phone {phone} to be enrolled, but the enrolment was refused: {till.refusal.detail}"
+        )
 
 
 @then(rf"the member is enrolled with phone {PHONE}")
@@ -79,7 +79,9 @@ def is_enrolled(context: Any, phone: str) -> None:
     till = _till(context)
     if till.refusal is not None and till.refusal.kind == "enrolment":
         till.refusal.checked = True
-        fail(f"expected the member to be enrolled with phone {phone}, but the enrolment was refused: {till.refusal.detail}")
+        fail(
+            f"expected the member to be enrolled with phone {phone}, but the enrolment was refused: {till.refusal.detail}"
+        )
     if not till.phone:
         fail(f"expected the member to be enrolled with phone {phone}, but nobody was enrolled")
     if till.phone != phone.strip():
@@ -118,6 +120,8 @@ def expiry_job(context: Any) -> None:
 def expired(context: Any, points: str) -> None:
     till = _till(context)
     if till.expired is None:
-        fail(f'expected {points} points to have expired, but the expiry job has not run ("When the expiry job runs")')
+        fail(
+            f'expected {points} points to have expired, but the expiry job has not run ("When the expiry job runs")'
+        )
     if till.expired != int(points):
         fail(f"expected {points} points to have expired, got {till.expired} (balance now {till.balance})")

@@ -9,11 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from behave import then, use_step_matcher, when
-
 from acceptance.patterns import PTS, PTS_RU, REASON
 from acceptance.patterns import VALUE as MONEY
 from acceptance.till import RETURN_COLUMNS, Till, fail, parse_money, parse_quantity, table_rows
+from behave import then, use_step_matcher, when
 
 use_step_matcher("re")
 
@@ -115,7 +114,9 @@ def purchase_tier(context: Any, tier: str) -> None:
     expectation = f"the purchase to be calculated at tier {tier}"
     decision = till.require_decision(expectation)
     if decision.tier != tier:
-        fail(f"expected {expectation}, got {decision.tier or 'no tier'} (x{decision.tier_multiplier}; {till.summary()})")
+        fail(
+            f"expected {expectation}, got {decision.tier or 'no tier'} (x{decision.tier_multiplier}; {till.summary()})"
+        )
 
 
 def _current_tier(till: Till) -> str | None:
@@ -130,7 +131,9 @@ def member_tier(context: Any, tier: str) -> None:
     till = _till(context)
     actual = _current_tier(till)
     if actual != tier:
-        fail(f"expected the member's tier to be {tier}, got {actual or 'no tier'} (365-day spend {till.spend_365})")
+        fail(
+            f"expected the member's tier to be {tier}, got {actual or 'no tier'} (365-day spend {till.spend_365})"
+        )
 
 
 @then(r"the member has no tier")

@@ -9,11 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from behave import then, use_step_matcher, when
-
 from acceptance.patterns import PTS, PTS_RU, REASON
 from acceptance.patterns import VALUE as MONEY
 from acceptance.till import Till, fail, parse_money, points_list
+from behave import then, use_step_matcher, when
 
 use_step_matcher("re")
 
@@ -169,7 +168,9 @@ def promotion_applied(context: Any, code: str) -> None:
     expectation = f"promotion {code} to apply"
     decision = till.require_decision(expectation)
     if code not in {p.code for p in decision.applied}:
-        why = next((s.reason for s in decision.skipped if s.code == code), "the programme has no such promotion")
+        why = next(
+            (s.reason for s in decision.skipped if s.code == code), "the programme has no such promotion"
+        )
         fail(f"expected {expectation}, but it did not: {why} ({till.summary()})")
 
 

@@ -27,13 +27,32 @@ from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRe
 
 # Header -> column width (characters). The headers are the ones the import recognises.
 REQUIREMENT_COLUMNS = (
-    ("ID", 9), ("Title", 36), ("Description", 48), ("Priority", 10), ("Process area", 18), ("Source", 24),
-    ("Classification", 22), ("Capability", 22), ("Configuration key", 24), ("Modifications", 16),
-    ("Scenarios", 40), ("Last result", 12), ("Status", 11), ("Owner", 16), ("Rationale", 40),
+    ("ID", 9),
+    ("Title", 36),
+    ("Description", 48),
+    ("Priority", 10),
+    ("Process area", 18),
+    ("Source", 24),
+    ("Classification", 22),
+    ("Capability", 22),
+    ("Configuration key", 24),
+    ("Modifications", 16),
+    ("Scenarios", 40),
+    ("Last result", 12),
+    ("Status", 11),
+    ("Owner", 16),
+    ("Rationale", 40),
 )
 MODIFICATION_COLUMNS = (
-    ("ID", 9), ("Title", 36), ("Description", 48), ("Estimate (person-days)", 12), ("Priority", 10),
-    ("Status", 12), ("Requirements", 24), ("Depends on", 16), ("Critical path", 10),
+    ("ID", 9),
+    ("Title", 36),
+    ("Description", 48),
+    ("Estimate (person-days)", 12),
+    ("Priority", 10),
+    ("Status", 12),
+    ("Requirements", 24),
+    ("Depends on", 16),
+    ("Critical path", 10),
 )
 EXCEL_CELL_CHARS = 32_767  # Excel's own limit; a longer cell makes it "repair" the file
 _BOLD = Font(bold=True)
@@ -67,19 +86,36 @@ def _requirements(sheet: Worksheet, requirements: Sequence[RequirementRecord]) -
     _header(sheet, REQUIREMENT_COLUMNS)
     for line, requirement in enumerate(requirements, start=2):
         classification = requirement.classification
-        _put_row(sheet, line, [
-            requirement.ref, requirement.title, requirement.description, requirement.priority.label,
-            requirement.process_area, source_text(requirement), classification.label if classification else "",
-            requirement.capability, requirement.config_key, ", ".join(requirement.modifications),
-            "\n".join(scenario_text(s) for s in requirement.scenarios), last_result(requirement),
-            requirement.status.label, requirement.owner, requirement.rationale,
-        ])
+        _put_row(
+            sheet,
+            line,
+            [
+                requirement.ref,
+                requirement.title,
+                requirement.description,
+                requirement.priority.label,
+                requirement.process_area,
+                source_text(requirement),
+                classification.label if classification else "",
+                requirement.capability,
+                requirement.config_key,
+                ", ".join(requirement.modifications),
+                "\n".join(scenario_text(s) for s in requirement.scenarios),
+                last_result(requirement),
+                requirement.status.label,
+                requirement.owner,
+                requirement.rationale,
+            ],
+        )
     last = len(requirements) + 1
     _filter_and_freeze(sheet, len(REQUIREMENT_COLUMNS), last)
     # Drop-down lists of the labels the import accepts, so an edited sheet re-imports cleanly.
     # Blank stays allowed (an unclassified requirement).
-    for header, members in (("Priority", Priority), ("Classification", Classification),
-                            ("Status", ClassificationStatus)):
+    for header, members in (
+        ("Priority", Priority),
+        ("Classification", Classification),
+        ("Status", ClassificationStatus),
+    ):
         letter = _letter(REQUIREMENT_COLUMNS, header)
         labels = ",".join(member.label for member in members)
         validation = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
@@ -93,11 +129,21 @@ def _modifications(sheet: Worksheet, modifications: Sequence[ModificationRecord]
     _header(sheet, MODIFICATION_COLUMNS)
     estimate = _letter(MODIFICATION_COLUMNS, "Estimate (person-days)")
     for line, modification in enumerate(modifications, start=2):
-        _put_row(sheet, line, [
-            modification.ref, modification.title, modification.description, modification.estimate_days,
-            modification.priority.label, modification.status.label, ", ".join(modification.requirements),
-            ", ".join(modification.depends_on), "yes" if modification.on_critical_path else "no",
-        ])
+        _put_row(
+            sheet,
+            line,
+            [
+                modification.ref,
+                modification.title,
+                modification.description,
+                modification.estimate_days,
+                modification.priority.label,
+                modification.status.label,
+                ", ".join(modification.requirements),
+                ", ".join(modification.depends_on),
+                "yes" if modification.on_critical_path else "no",
+            ],
+        )
         sheet[f"{estimate}{line}"].number_format = "0.0#"
     last = len(modifications) + 1
     _filter_and_freeze(sheet, len(MODIFICATION_COLUMNS), last)
@@ -125,8 +171,11 @@ def _matrix(sheet: Worksheet, matrix: GapMatrix) -> None:
     sheet.row_dimensions[1].height = 32
     line = 1
     for line, area in enumerate(matrix.areas, start=2):
-        _put_row(sheet, line, [area_label(area), *(matrix.count(area, c) for c in matrix.columns),
-                               matrix.row_total(area)])
+        _put_row(
+            sheet,
+            line,
+            [area_label(area), *(matrix.count(area, c) for c in matrix.columns), matrix.row_total(area)],
+        )
     total = line + 1
     _put_row(sheet, total, ["Total", *(matrix.column_total(c) for c in matrix.columns), matrix.total])
     for cell in sheet[total]:

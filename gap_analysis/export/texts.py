@@ -32,7 +32,7 @@ def generated_at(report: GapMapReport) -> str:
     try:
         zone: dt.tzinfo = ZoneInfo(report.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        zone = dt.timezone.utc
+        zone = dt.UTC
     local = report.generated_at.astimezone(zone)
     name = local.tzname() or report.timezone
     # Zones without an abbreviation give "+03"; the zone's name says more then.

@@ -33,12 +33,25 @@ PAGE_MARGIN = Cm(1.8)
 USABLE_WIDTH_CM = Length(PAGE_WIDTH - 2 * PAGE_MARGIN).cm  # 26.1 cm between the margins
 # Column widths in cm; each table adds up to the usable width.
 REQUIREMENT_COLUMNS = (
-    ("REQ", 1.6), ("Title", 4.5), ("Priority", 1.6), ("Process area", 2.6), ("Classification", 2.8),
-    ("Capability / key / modifications", 3.8), ("Status", 1.8), ("Owner", 2.4), ("Rationale", 5.0),
+    ("REQ", 1.6),
+    ("Title", 4.5),
+    ("Priority", 1.6),
+    ("Process area", 2.6),
+    ("Classification", 2.8),
+    ("Capability / key / modifications", 3.8),
+    ("Status", 1.8),
+    ("Owner", 2.4),
+    ("Rationale", 5.0),
 )
 MODIFICATION_COLUMNS = (
-    ("MOD", 1.6), ("Title", 8.5), ("Estimate (person-days)", 2.2), ("Priority", 1.8), ("Status", 2.2),
-    ("Requirements", 4.5), ("Depends on", 3.3), ("Critical path", 2.0),
+    ("MOD", 1.6),
+    ("Title", 8.5),
+    ("Estimate (person-days)", 2.2),
+    ("Priority", 1.8),
+    ("Status", 2.2),
+    ("Requirements", 4.5),
+    ("Depends on", 3.3),
+    ("Critical path", 2.0),
 )
 
 
@@ -48,8 +61,12 @@ def gap_map_docx(report: GapMapReport) -> bytes:
     _page_setup(document)
     document.add_heading(clean(f"{report.project_name}: gap map"), 0)
     document.add_paragraph("Карта разрыва функционала и список доработок", style="Subtitle")
-    for label, value in (("Project", report.project_key), ("Client", report.client),
-                         ("Generated", generated_at(report)), *report.extra.items()):
+    for label, value in (
+        ("Project", report.project_key),
+        ("Client", report.client),
+        ("Generated", generated_at(report)),
+        *report.extra.items(),
+    ):
         if value:
             paragraph = document.add_paragraph()
             paragraph.add_run(clean(f"{label}: ")).bold = True
@@ -78,9 +95,11 @@ def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix) ->
     coverage = report.coverage
     facts = [
         ("Requirements", str(len(requirements))),
-        ("Must requirements covered",
-         f"{coverage.must_covered} of {coverage.must_total} ({coverage.share}%): fit or a gap with a "
-         "modification, proved by an acceptance scenario"),
+        (
+            "Must requirements covered",
+            f"{coverage.must_covered} of {coverage.must_total} ({coverage.share}%): fit or a gap with a "
+            "modification, proved by an acceptance scenario",
+        ),
         ("Modifications", str(len(report.modifications))),
         ("Total effort", f"{days(report.total_effort_days)} person-days"),
         ("Critical path", _critical_path(report)),
@@ -105,15 +124,23 @@ def _matrix(document: DocxDocument, matrix: GapMatrix) -> None:
     # The area column takes what the count columns (1.9 cm each) leave of the page.
     count_width = 1.9
     area_width = USABLE_WIDTH_CM - count_width * (len(matrix.columns) + 1)
-    header = [("Process area", area_width), *((column_label(c), count_width) for c in matrix.columns),
-              ("Total", count_width)]
+    header = [
+        ("Process area", area_width),
+        *((column_label(c), count_width) for c in matrix.columns),
+        ("Total", count_width),
+    ]
     table = _table(document, header)
     for area in matrix.areas:
         counts = [matrix.count(area, column) for column in matrix.columns]
-        _row(table, [area_label(area), *(_count(n) for n in counts), str(matrix.row_total(area))],
-             right=range(1, len(header)))
+        _row(
+            table,
+            [area_label(area), *(_count(n) for n in counts), str(matrix.row_total(area))],
+            right=range(1, len(header)),
+        )
     totals = [matrix.column_total(column) for column in matrix.columns]
-    _row(table, ["Total", *(str(n) for n in totals), str(matrix.total)], bold=True, right=range(1, len(header)))
+    _row(
+        table, ["Total", *(str(n) for n in totals), str(matrix.total)], bold=True, right=range(1, len(header))
+    )
 
 
 def _count(number: int) -> str:
@@ -131,11 +158,20 @@ def _requirements(document: DocxDocument, requirements: Sequence[RequirementReco
         if requirement.description:
             title += f"\n{requirement.description}"
         classification = requirement.classification
-        _row(table, [
-            requirement.ref, title, requirement.priority.label, requirement.process_area,
-            classification.label if classification else column_label(column_of(requirement)),
-            _how_met(requirement), requirement.status.label, requirement.owner, requirement.rationale,
-        ])
+        _row(
+            table,
+            [
+                requirement.ref,
+                title,
+                requirement.priority.label,
+                requirement.process_area,
+                classification.label if classification else column_label(column_of(requirement)),
+                _how_met(requirement),
+                requirement.status.label,
+                requirement.owner,
+                requirement.rationale,
+            ],
+        )
 
 
 def _how_met(requirement: RequirementRecord) -> str:
@@ -175,11 +211,21 @@ def _modification_row(table: Table, modification: ModificationRecord) -> None:
     if modification.description:
         title += f"\n{modification.description}"
     # Bold reference and mark: the critical chain is what a reader looks for first.
-    _row(table, [
-        modification.ref, title, days(modification.estimate_days), modification.priority.label,
-        modification.status.label, ", ".join(modification.requirements), ", ".join(modification.depends_on),
-        "yes" if modification.on_critical_path else "",
-    ], bold_cells=(0, 7) if modification.on_critical_path else (), right=(2,))
+    _row(
+        table,
+        [
+            modification.ref,
+            title,
+            days(modification.estimate_days),
+            modification.priority.label,
+            modification.status.label,
+            ", ".join(modification.requirements),
+            ", ".join(modification.depends_on),
+            "yes" if modification.on_critical_path else "",
+        ],
+        bold_cells=(0, 7) if modification.on_critical_path else (),
+        right=(2,),
+    )
 
 
 # --- python-docx building blocks -----------------------------------------------------------
@@ -213,8 +259,14 @@ def _table(document: DocxDocument, columns: list[tuple[str, float]]) -> Table:
     return table
 
 
-def _row(table: Table, values: list[str], *, bold: bool = False, bold_cells: Sequence[int] = (),
-         right: Sequence[int] = ()) -> None:
+def _row(
+    table: Table,
+    values: list[str],
+    *,
+    bold: bool = False,
+    bold_cells: Sequence[int] = (),
+    right: Sequence[int] = (),
+) -> None:
     """A row of `values`, one paragraph per line of a value; `bold` for the whole row or
     `bold_cells` by index; `right`: indexes of right-aligned cells (numbers).
 
@@ -226,8 +278,9 @@ def _row(table: Table, values: list[str], *, bold: bool = False, bold_cells: Seq
         paragraph_properties = '<w:pPr><w:jc w:val="right"/></w:pPr>' if index in right else ""
         run_properties = "<w:rPr><w:b/></w:rPr>" if bold or index in bold_cells else ""
         paragraphs = "".join(
-            f"<w:p>{paragraph_properties}<w:r>{run_properties}<w:t xml:space=\"preserve\">{escape(line)}</w:t></w:r></w:p>"
-            if line else f"<w:p>{paragraph_properties}</w:p>"
+            f'<w:p>{paragraph_properties}<w:r>{run_properties}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+            if line
+            else f"<w:p>{paragraph_properties}</w:p>"
             for line in clean(value).split("\n")
         )
         cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{paragraphs}</w:tc>')

@@ -1,6 +1,6 @@
 """The POS HTTP API. Mount it on any Flask app with `init_api`, or serve it alone:
 
-    DATABASE_URL=postgresql://... gunicorn -w 2 'loyalty_core.api:create_app()'
+DATABASE_URL=postgresql://... gunicorn -w 2 'loyalty_core.api:create_app()'
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _phone_lookup_limit(app: Flask) -> int:
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None = None) -> None:
@@ -45,7 +45,9 @@ def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None
     import loyalty_core.models  # noqa: F401  (every table mapped before the first request)
     from loyalty_core.api.views import bp
 
-    app.extensions["loyalty_core"] = CoreState(make_session_factory(engine), clock or _utc_now, _phone_lookup_limit(app))
+    app.extensions["loyalty_core"] = CoreState(
+        make_session_factory(engine), clock or _utc_now, _phone_lookup_limit(app)
+    )
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)

@@ -19,7 +19,12 @@ PROBLEM_TYPE = "https://loyalty.example/problems/http-{status}"
 
 def write_problem(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
     """Drop-in for gunicorn.util.write_error: the same answer as a problem+json document."""
-    problem = {"type": PROBLEM_TYPE.format(status=status_int), "title": reason, "status": status_int, "detail": mesg}
+    problem = {
+        "type": PROBLEM_TYPE.format(status=status_int),
+        "title": reason,
+        "status": status_int,
+        "detail": mesg,
+    }
     body = json.dumps(problem).encode()
     head = (
         f"HTTP/1.1 {status_int} {reason}\r\n"

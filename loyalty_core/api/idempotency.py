@@ -38,7 +38,9 @@ def check_key(key: str | None) -> str:
         )
     key = key.strip()
     if len(key) > MAX_KEY_LENGTH:
-        raise InvalidRequest(f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters", field="Idempotency-Key")
+        raise InvalidRequest(
+            f"Idempotency-Key is longer than {MAX_KEY_LENGTH} characters", field="Idempotency-Key"
+        )
     return key
 
 
@@ -111,7 +113,9 @@ def run_once(
             stored = _stored(session, store, key)
             session.rollback()
             if stored is None:  # pragma: no cover - the other request rolled back between the two reads
-                raise Conflict("a request with this Idempotency-Key is in progress; retry", field="Idempotency-Key")
+                raise Conflict(
+                    "a request with this Idempotency-Key is in progress; retry", field="Idempotency-Key"
+                )
             return _replay(stored, digest)
         status, body = work()
         session.connection().execute(_FINISH, {"record_id": record_id, "status": status, "body": body})

@@ -17,11 +17,17 @@ _REF = "#/components/schemas/{model}"
 
 
 def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}}
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}},
+    }
 
 
 def _ok(model: type[BaseModel], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}},
+    }
 
 
 def _problems(*statuses: int) -> dict[str, Any]:
@@ -42,7 +48,11 @@ def _problems(*statuses: int) -> dict[str, Any]:
     responses = {str(s): {"description": text[s], "content": problem} for s in (*statuses, 414, 500)}
     if 429 in statuses:
         responses["429"]["headers"] = {
-            "Retry-After": {"required": True, "schema": {"type": "integer", "minimum": 1}, "description": "Seconds."}
+            "Retry-After": {
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+                "description": "Seconds.",
+            }
         }
     return responses
 
@@ -82,7 +92,12 @@ def _path_id(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     """The document served at /api/v1/openapi.json."""
-    requests: list[type[BaseModel]] = [schemas.EnrollRequest, schemas.BasketRequest, schemas.PurchaseRequest, schemas.ReturnRequest]
+    requests: list[type[BaseModel]] = [
+        schemas.EnrollRequest,
+        schemas.BasketRequest,
+        schemas.PurchaseRequest,
+        schemas.ReturnRequest,
+    ]
     responses: list[type[BaseModel]] = [
         schemas.MemberOut,
         schemas.QuoteOut,
@@ -107,7 +122,9 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "components": {
             "schemas": components,
-            "securitySchemes": {"storeKey": {"type": "http", "scheme": "bearer", "description": "The store's API key."}},
+            "securitySchemes": {
+                "storeKey": {"type": "http", "scheme": "bearer", "description": "The store's API key."}
+            },
         },
         "security": [{"storeKey": []}],
         "paths": {
@@ -129,13 +146,19 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "enrollMember",
                     "summary": "Enrol a member (phone normalised to E.164)",
                     "requestBody": _body(schemas.EnrollRequest),
-                    "responses": {"201": _ok(schemas.MemberOut, "Enrolled"), **_problems(400, 401, 409, 413, 422)},
+                    "responses": {
+                        "201": _ok(schemas.MemberOut, "Enrolled"),
+                        **_problems(400, 401, 409, 413, 422),
+                    },
                 },
                 "get": {
                     "operationId": "lookupMember",
                     "summary": "Find a member by card or phone",
                     "parameters": [LOOKUP],
-                    "responses": {"200": _ok(schemas.MemberOut, "The member"), **_problems(400, 401, 404, 422, 429)},
+                    "responses": {
+                        "200": _ok(schemas.MemberOut, "The member"),
+                        **_problems(400, 401, 404, 422, 429),
+                    },
                 },
             },
             "/members/{member_id}": {
@@ -153,7 +176,11 @@ def openapi_document() -> dict[str, Any]:
                         {
                             "name": "limit",
                             "in": "query",
-                            "schema": {"type": "integer", "minimum": HISTORY_LIMIT_MIN, "maximum": HISTORY_LIMIT_MAX},
+                            "schema": {
+                                "type": "integer",
+                                "minimum": HISTORY_LIMIT_MIN,
+                                "maximum": HISTORY_LIMIT_MAX,
+                            },
                         },
                         {
                             "name": "before",
@@ -168,7 +195,10 @@ def openapi_document() -> dict[str, Any]:
                             "schema": {"type": "string", "pattern": CURSOR.pattern},
                         },
                     ],
-                    "responses": {"200": _ok(schemas.TransactionsOut, "Newest first"), **_problems(400, 401, 404)},
+                    "responses": {
+                        "200": _ok(schemas.TransactionsOut, "Newest first"),
+                        **_problems(400, 401, 404),
+                    },
                 }
             },
             "/purchases/quote": {
@@ -176,7 +206,10 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "quotePurchase",
                     "summary": "What a purchase would earn and how much may be redeemed (no side effects)",
                     "requestBody": _body(schemas.BasketRequest),
-                    "responses": {"200": _ok(schemas.QuoteOut, "The quote"), **_problems(400, 401, 404, 409, 413, 422)},
+                    "responses": {
+                        "200": _ok(schemas.QuoteOut, "The quote"),
+                        **_problems(400, 401, 404, 409, 413, 422),
+                    },
                 }
             },
             "/purchases": {

@@ -14,7 +14,9 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem_response(problem: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
-    response = Response(json.dumps(problem, ensure_ascii=False), status=problem["status"], mimetype=PROBLEM_JSON)
+    response = Response(
+        json.dumps(problem, ensure_ascii=False), status=problem["status"], mimetype=PROBLEM_JSON
+    )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -36,7 +36,9 @@ def once_more_on_disconnect(view: Callable[P, R]) -> Callable[P, R]:
         except DBAPIError as exc:
             if not exc.connection_invalidated:
                 raise
-            current_app.logger.warning("POS API: database connection lost (%s); trying the request once more", exc.orig)
+            current_app.logger.warning(
+                "POS API: database connection lost (%s); trying the request once more", exc.orig
+            )
             _discard_session()
             return view(*args, **kwargs)
 

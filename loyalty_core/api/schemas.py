@@ -13,7 +13,16 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from loyalty_core.text import BLANK, BLANK_CLASS, NOT_BLANK_PATTERN, NUL_FREE_SCHEMA, refuse_nul
 
@@ -41,7 +50,8 @@ def _whole_number(value: Any) -> Any:
 
 
 MoneyText = Annotated[
-    str, Field(json_schema_extra={"pattern": MONEY_PATTERN}, examples=["1234.50"], description="Money, 2 places.")
+    str,
+    Field(json_schema_extra={"pattern": MONEY_PATTERN}, examples=["1234.50"], description="Money, 2 places."),
 ]
 QuantityText = Annotated[
     str,
@@ -54,7 +64,10 @@ QuantityText = Annotated[
             ]
         }
     ),
-    Field(examples=["2", "0.350"], description="Quantity, > 0: a decimal string (up to 3 places) or a whole number."),
+    Field(
+        examples=["2", "0.350"],
+        description="Quantity, > 0: a decimal string (up to 3 places) or a whole number.",
+    ),
 ]
 
 
@@ -64,6 +77,8 @@ def _document_nul_free(schema: dict[str, Any]) -> None:
         for variant in [prop, *prop.get("anyOf", [])]:
             if variant.get("type") == "string":
                 variant.update(NUL_FREE_SCHEMA)
+
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         raise ValueError("must carry its UTC offset, like 2026-03-03T12:00:00+03:00 or ...Z")
@@ -107,7 +122,9 @@ class _Request(BaseModel):
 class EnrollRequest(_Request):
     _non_blank = frozenset({"phone"})
 
-    phone: str = Field(min_length=1, max_length=40, examples=["+7 916 123-45-67"], json_schema_extra={"pattern": NOT_BLANK})
+    phone: str = Field(
+        min_length=1, max_length=40, examples=["+7 916 123-45-67"], json_schema_extra={"pattern": NOT_BLANK}
+    )
     email: str | None = Field(default=None, max_length=254, json_schema_extra={"pattern": EMAIL_PATTERN})
     name: str = Field(default="", max_length=200)
     birthday: dt.date | None = None
@@ -143,7 +160,9 @@ class LineRequest(_Request):
     @classmethod
     def _amount(cls, value: Any) -> str:
         if not isinstance(value, str) or not _MONEY.fullmatch(value):
-            raise ValueError('must be a decimal string with at most 2 places, like "123.45" (not a JSON number)')
+            raise ValueError(
+                'must be a decimal string with at most 2 places, like "123.45" (not a JSON number)'
+            )
         return value
 
 
@@ -161,7 +180,9 @@ class BasketRequest(_Request):
 
     member_id: uuid.UUID | None = None
     card: str | None = Field(default=None, max_length=32)
-    redeem_points: Annotated[int, Field(ge=0, le=100_000_000, strict=True), BeforeValidator(_whole_number)] = 0
+    redeem_points: Annotated[
+        int, Field(ge=0, le=100_000_000, strict=True), BeforeValidator(_whole_number)
+    ] = 0
     lines: list[LineRequest] = Field(min_length=1, max_length=500)
     occurred_at: OccurredAt = None
 
@@ -277,8 +298,12 @@ class ReturnOut(BaseModel):
 class TransactionOut(BaseModel):
     id: uuid.UUID
     kind: str
-    created_at: dt.datetime = Field(description="When it happened and counts (the till's occurred_at when sent).")
-    recorded_at: dt.datetime = Field(description="When the core recorded it (later than created_at: sent late).")
+    created_at: dt.datetime = Field(
+        description="When it happened and counts (the till's occurred_at when sent)."
+    )
+    recorded_at: dt.datetime = Field(
+        description="When the core recorded it (later than created_at: sent late)."
+    )
     store: str | None
     config_version: str | None
     original_id: uuid.UUID | None
@@ -304,7 +329,15 @@ class Problem(BaseModel):
     detail: str
     field: str | None = None
     problems: list[str] | None = None
-    member_id: uuid.UUID | None = Field(default=None, description="409 on enrolment: the member holding the phone, email or card.")
-    transaction_id: uuid.UUID | None = Field(default=None, description="409 on a commit: the transaction holding the receipt_no.")
-    max_redeemable: int | None = Field(default=None, description="422 on redemption: the most that may be redeemed.")
-    retry_after: int | None = Field(default=None, description="429: seconds to wait (the Retry-After header too).")
+    member_id: uuid.UUID | None = Field(
+        default=None, description="409 on enrolment: the member holding the phone, email or card."
+    )
+    transaction_id: uuid.UUID | None = Field(
+        default=None, description="409 on a commit: the transaction holding the receipt_no."
+    )
+    max_redeemable: int | None = Field(
+        default=None, description="422 on redemption: the most that may be redeemed."
+    )
+    retry_after: int | None = Field(
+        default=None, description="429: seconds to wait (the Retry-After header too)."
+    )

@@ -21,7 +21,10 @@ def _num(value: Decimal) -> str:
 
 
 def basket_lines(body: schemas.BasketRequest) -> list[BasketLine]:
-    return [BasketLine(line.sku, line.category, Decimal(line.quantity), Decimal(line.amount)) for line in body.lines]
+    return [
+        BasketLine(line.sku, line.category, Decimal(line.quantity), Decimal(line.amount))
+        for line in body.lines
+    ]
 
 
 def member(m: Member, *, balance: int, spend: Decimal, config: ProgramConfig | None) -> dict[str, Any]:
@@ -69,7 +72,12 @@ def _quote_fields(decision: Decision, member_id: Any, store: str, version: str) 
         ],
         "promotions": [
             schemas.PromotionOut(
-                code=p.code, name=p.name, kind=p.kind, reason=p.reason, lines=list(p.lines), extra_points=p.extra_points
+                code=p.code,
+                name=p.name,
+                kind=p.kind,
+                reason=p.reason,
+                lines=list(p.lines),
+                extra_points=p.extra_points,
             )
             for p in decision.applied
         ],
@@ -162,4 +170,4 @@ def parse_before(value: str | None) -> dt.datetime | None:
         from loyalty_core.errors import InvalidRequest
 
         raise InvalidRequest("before must be an ISO 8601 timestamp", field="before") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -62,7 +62,9 @@ def _read_json_body() -> Any:
 
         raise PayloadTooLarge(f"the request body is {request.content_length} bytes; the limit is {limit}")
     if not request.mimetype or request.mimetype != "application/json":
-        raise InvalidRequest("send the body as JSON with 'Content-Type: application/json'", field="Content-Type")
+        raise InvalidRequest(
+            "send the body as JSON with 'Content-Type: application/json'", field="Content-Type"
+        )
     if request.content_length is None:
         # A streamed (chunked) body has no Content-Length to check up front, and werkzeug stops
         # reading at MAX_CONTENT_LENGTH without an error (an oversized body would come out as
@@ -174,7 +176,9 @@ def lookup() -> Response:
     session = _session()
     card, phone = params.text(request.args, "card"), params.text(request.args, "phone")
     if phone and not card:
-        count_phone_lookup(session, store, _now(), current_app.extensions["loyalty_core"].phone_lookups_per_minute)
+        count_phone_lookup(
+            session, store, _now(), current_app.extensions["loyalty_core"].phone_lookups_per_minute
+        )
     member = ledger.find_member(session, card=card, phone=phone)
     return _json(_member_body(session, member, store))
 
@@ -206,7 +210,9 @@ def quote() -> Response:
     body = _parse(schemas.BasketRequest, _json_body())
     session = _session()
     ctx, at = ledger.receipt_context(session, store, body.occurred_at, _now(), _context())
-    member = ledger.resolve_member(session, member_id=str(body.member_id) if body.member_id else None, card=body.card)
+    member = ledger.resolve_member(
+        session, member_id=str(body.member_id) if body.member_id else None, card=body.card
+    )
     decision = ledger.quote(session, ctx, member, serializers.basket_lines(body), body.redeem_points, at)
     return _json(serializers.quote(decision, member.id, store.code, ctx.version_label))
 
@@ -272,4 +278,6 @@ def _member_body(session: Session, member: Any, store: Store) -> dict[str, Any]:
     config = _context().config if g.version is not None else None
     zone = config.timezone if config else ledger.DEFAULT_ZONE
     spend = ledger.spend_365(session, member, now, zone)
-    return serializers.member(member, balance=ledger.balance_of(session, member, now), spend=spend, config=config)
+    return serializers.member(
+        member, balance=ledger.balance_of(session, member, now), spend=spend, config=config
+    )

@@ -110,7 +110,11 @@ def schema_leaves() -> tuple[tuple[str, tuple[str, ...], str], ...]:
     for path, info, where in _walk(ProgramConfig, ""):
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         codes = extra.get(CAPABILITIES_KEY, [])
-        if isinstance(codes, str) or not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        if (
+            isinstance(codes, str)
+            or not isinstance(codes, list)
+            or not all(isinstance(c, str) for c in codes)
+        ):
             raise CatalogueError(f"{path}: {CAPABILITIES_KEY} must be a list of capability codes")
         leaves.append((path, tuple(str(c) for c in codes), where))
     return tuple(leaves)
@@ -162,7 +166,9 @@ def _standard_capabilities() -> list[Capability]:
     declared_ops = {op for declaration in DECLARATIONS for op in declaration.operations}
     missing = [op for op in declared_ops if op not in operations]
     if missing:
-        raise CatalogueError(f"capabilities name POS API operations that do not exist: {', '.join(sorted(missing))}")
+        raise CatalogueError(
+            f"capabilities name POS API operations that do not exist: {', '.join(sorted(missing))}"
+        )
     undeclared = [op for op in operations if op not in declared_ops]
     if undeclared:
         raise CatalogueError(f"POS API operations with no capability: {', '.join(undeclared)}")
@@ -225,4 +231,3 @@ def to_json(capabilities: Iterable[Capability]) -> list[dict[str, Any]]:
         }
         for c in capabilities
     ]
-

@@ -47,7 +47,10 @@ class ConfigVersion(Base):
 
 # What an approved version may never change (the ORM check below and the database triggers).
 FROZEN_COLUMNS = ("document", "source_text", "content_hash", "label", "status")
-attach(ConfigVersion.__table__, frozen_when_approved("config_versions", FROZEN_COLUMNS, "a configuration version"))  # type: ignore[arg-type]
+attach(
+    ConfigVersion.__table__,  # type: ignore[arg-type]
+    frozen_when_approved("config_versions", FROZEN_COLUMNS, "a configuration version"),
+)
 
 
 @event.listens_for(ConfigVersion, "before_update")

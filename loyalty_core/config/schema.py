@@ -87,8 +87,12 @@ class EarnRules(_Strict):
         description="Percent of the earn base given as points (5 = 5%).",
         json_schema_extra=_caps("earn.base_rate"),
     )
-    category_rates: dict[str, Percent] = Field(default_factory=dict, json_schema_extra=_caps("earn.category_rates"))
-    excluded_categories: list[str] = Field(default_factory=list, json_schema_extra=_caps("earn.excluded_categories"))
+    category_rates: dict[str, Percent] = Field(
+        default_factory=dict, json_schema_extra=_caps("earn.category_rates")
+    )
+    excluded_categories: list[str] = Field(
+        default_factory=list, json_schema_extra=_caps("earn.excluded_categories")
+    )
 
     @model_validator(mode="after")
     def _rates_not_excluded(self) -> EarnRules:
@@ -105,7 +109,9 @@ class Tier(_Strict):
         description="Money spent in the previous 365 days to reach the tier.",
         json_schema_extra=_caps("tiers.levels"),
     )
-    multiplier: Annotated[Decimal, Field(gt=0, le=100)] = Field(default=Decimal(1), json_schema_extra=_caps("tiers.levels"))
+    multiplier: Annotated[Decimal, Field(gt=0, le=100)] = Field(
+        default=Decimal(1), json_schema_extra=_caps("tiers.levels")
+    )
 
 
 class Redemption(_Strict):
@@ -115,11 +121,15 @@ class Redemption(_Strict):
     max_share: Annotated[Decimal, Field(ge=0, le=100)] = Field(
         default=Decimal(100), json_schema_extra=_caps("redemption.max_share")
     )
-    min_points: Annotated[int, Field(ge=0)] = Field(default=0, json_schema_extra=_caps("redemption.min_points"))
+    min_points: Annotated[int, Field(ge=0)] = Field(
+        default=0, json_schema_extra=_caps("redemption.min_points")
+    )
 
 
 class ReturnPolicy(_Strict):
-    window_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra=_caps("returns.window"))
+    window_days: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, json_schema_extra=_caps("returns.window")
+    )
     negative_balance: NegativeBalancePolicy = Field(
         default=NegativeBalancePolicy.allow, json_schema_extra=_caps("returns.negative_balance")
     )
@@ -177,7 +187,9 @@ class Promotion(_Strict):
     points: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validate_default=True, json_schema_extra=_caps("promotion.extra_points")
     )
-    rate: Percent | None = Field(default=None, validate_default=True, json_schema_extra=_caps("promotion.category_rate"))
+    rate: Percent | None = Field(
+        default=None, validate_default=True, json_schema_extra=_caps("promotion.category_rate")
+    )
     conditions: Conditions = Field(default_factory=Conditions)
 
     @field_validator("multiplier", "points", "rate")
@@ -211,7 +223,9 @@ class ProgramConfig(_Strict):
     earn: EarnRules
     tiers: list[Tier] = Field(default_factory=list)
     redemption: Redemption = Field(default_factory=Redemption)
-    expiry_days: Annotated[int, Field(ge=1)] | None = Field(default=None, json_schema_extra=_caps("expiry.days"))
+    expiry_days: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, json_schema_extra=_caps("expiry.days")
+    )
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
     offline: OfflinePolicy = Field(default_factory=OfflinePolicy)
     promotions: list[Promotion] = Field(default_factory=list)
@@ -263,7 +277,9 @@ class ProgramConfig(_Strict):
                 type(self).__name__,
                 [
                     InitErrorDetails(
-                        type=PydanticCustomError("value_error", "{error}", {"error": problem}), loc=(), input=None
+                        type=PydanticCustomError("value_error", "{error}", {"error": problem}),
+                        loc=(),
+                        input=None,
                     )
                     for problem in problems
                 ],

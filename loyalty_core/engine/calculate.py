@@ -19,7 +19,15 @@ from loyalty_core.engine.basket import (
 )
 from loyalty_core.engine.promotions import CompiledProgramme, Context, compiled, index_categories
 from loyalty_core.errors import BusinessRuleViolation, InvalidRequest
-from loyalty_core.money import ZERO, integer_weights, largest_remainder, money_str, round_points, split, to_cents_int
+from loyalty_core.money import (
+    ZERO,
+    integer_weights,
+    largest_remainder,
+    money_str,
+    round_points,
+    split,
+    to_cents_int,
+)
 
 _new_tuple = tuple.__new__
 HUNDRED = Decimal(100)
@@ -35,7 +43,9 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 def max_redeemable(check_total: Decimal, balance: int, config: ProgramConfig) -> int:
     """Rule 1: min(balance, floor(check_total * max_share% / point_value)), 0 below min_points."""
     rules = config.redemption
-    by_share = int((check_total * rules.max_share / HUNDRED / rules.point_value).to_integral_value(ROUND_FLOOR))
+    by_share = int(
+        (check_total * rules.max_share / HUNDRED / rules.point_value).to_integral_value(ROUND_FLOOR)
+    )
     limit = max(0, min(balance, by_share))
     return limit if limit >= rules.min_points else 0
 
@@ -50,9 +60,13 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
     tier, tier_multiplier = _tier(member, config)  # 7 (before the purchase: the rules below use it)
     programme = compiled(config)
     rates, excluded = _line_rates(basket, programme)  # 3
-    promotions = _promotions(basket, redemption.total, member, config, programme, tier, at, rates, excluded)  # 4
+    promotions = _promotions(
+        basket, redemption.total, member, config, programme, tier, at, rates, excluded
+    )  # 4
     bases = _earn_bases(basket, redemption.value_shares)  # 2
-    raws, receipt_points, line_points = _receipt_points(bases, rates, promotions, tier_multiplier, config)  # 5
+    raws, receipt_points, line_points = _receipt_points(
+        bases, rates, promotions, tier_multiplier, config
+    )  # 5
     lines = tuple(
         LineDecision(
             index=i + 1,
@@ -189,7 +203,9 @@ def _promotions(
     for position in context.candidates(by_category):
         decided.append(position)
         cp, _, context_held = entries[position]
-        why_not, basket_held, affected = cp.check_basket(total, by_category, all_lines, today, member.birthday)
+        why_not, basket_held, affected = cp.check_basket(
+            total, by_category, all_lines, today, member.birthday
+        )
         if why_not is not None:
             refused[position] = SkippedPromotion(cp.code, why_not)
             continue
@@ -234,7 +250,9 @@ def _promotions(
         if cp.exclusive:
             stopped_at = position
             break
-    return _Promotions(multipliers, extra, tuple(applied), _not_applied(context, decided, refused, stopped_at))
+    return _Promotions(
+        multipliers, extra, tuple(applied), _not_applied(context, decided, refused, stopped_at)
+    )
 
 
 def _receipt_points(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from loyalty_core.config.schema import ProgramConfig, Promotion, PromotionKind
 from loyalty_core.engine.basket import Basket, SkippedPromotion
@@ -70,10 +70,39 @@ class CompiledPromotion:
     """One promotion with its conditions in the shape the hot path wants."""
 
     __slots__ = (
-        "promo", "code", "name", "kind", "kind_value", "is_multiplier", "is_category_rate", "priority", "exclusive", "effect", "multiplier", "points", "rate",
-        "date_from", "date_to", "span", "weekdays", "weekday_text", "stores", "store_text", "directions",
-        "direction_text", "tiers", "tier_text", "categories", "category_set", "category_text", "category_prefix", "only_category", "no_line", "min_check",
-        "min_check_text", "birthday_window",
+        "promo",
+        "code",
+        "name",
+        "kind",
+        "kind_value",
+        "is_multiplier",
+        "is_category_rate",
+        "priority",
+        "exclusive",
+        "effect",
+        "multiplier",
+        "points",
+        "rate",
+        "date_from",
+        "date_to",
+        "span",
+        "weekdays",
+        "weekday_text",
+        "stores",
+        "store_text",
+        "directions",
+        "direction_text",
+        "tiers",
+        "tier_text",
+        "categories",
+        "category_set",
+        "category_text",
+        "category_prefix",
+        "only_category",
+        "no_line",
+        "min_check",
+        "min_check_text",
+        "birthday_window",
     )
 
     def __init__(self, promo: Promotion) -> None:

@@ -104,9 +104,7 @@ def plan_return(lines: list[ReturnableLine], quantities: dict[int, Decimal]) -> 
             )
         total_returned = line.returned_quantity + quantity
         points = _cumulative_int(line.points, total_returned, line.quantity) - line.reversed_points
-        refunded = (
-            _cumulative_int(line.redeemed_points, total_returned, line.quantity) - line.refunded_points
-        )
+        refunded = _cumulative_int(line.redeemed_points, total_returned, line.quantity) - line.refunded_points
         amount = _cumulative_money(line.amount, total_returned, line.quantity) - line.returned_amount
         paid_whole = line.amount - line.redeemed_value
         paid = _cumulative_money(paid_whole, total_returned, line.quantity) - line.returned_paid

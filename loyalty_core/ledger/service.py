@@ -39,10 +39,10 @@ from loyalty_core.ids import uuid7
 from loyalty_core.ledger.enums import EntryKind, TransactionKind
 from loyalty_core.ledger.limits import check_storable
 from loyalty_core.ledger.models import (
+    RECEIPT_INDEX,
     Account,
     Card,
     EarnBucket,
-    RECEIPT_INDEX,
     LedgerEntry,
     Member,
     Transaction,
@@ -105,7 +105,7 @@ def enroll(
     e164 = normalise_phone(phone)
     email = email.strip().lower() if email else None
     _refuse_duplicate_person(session, e164, email)
-    moment = utc(at) if at is not None else dt.datetime.now(dt.timezone.utc)
+    moment = utc(at) if at is not None else dt.datetime.now(dt.UTC)
     member = Member(
         phone=e164,
         email=email,
@@ -136,14 +136,20 @@ def enroll(
 def _refuse_duplicate_person(session: Session, e164: str, email: str | None) -> None:
     existing = session.scalar(select(Member).where(Member.phone == e164))
     if existing is not None:
-        raise Conflict(f"a member with phone {e164} already exists", field="phone", member_id=str(existing.id))
+        raise Conflict(
+            f"a member with phone {e164} already exists", field="phone", member_id=str(existing.id)
+        )
     if email:
         existing = session.scalar(select(Member).where(Member.email == email))
         if existing is not None:
-            raise Conflict(f"a member with email {email} already exists", field="email", member_id=str(existing.id))
+            raise Conflict(
+                f"a member with email {email} already exists", field="email", member_id=str(existing.id)
+            )
 
 
-def _issue_card(session: Session, member_id: uuid.UUID, moment: dt.datetime, numbers: Callable[[], str]) -> str:
+def _issue_card(
+    session: Session, member_id: uuid.UUID, moment: dt.datetime, numbers: Callable[[], str]
+) -> str:
     """Insert a generated card number, drawing another while one is taken (the unique index decides)."""
     for _ in range(CARD_ATTEMPTS):
         number = numbers()
@@ -279,7 +285,7 @@ def member_state(
 
 
 def balance_of(session: Session, member: Member, at: dt.datetime | None = None) -> int:
-    moment = utc(at) if at is not None else dt.datetime.now(dt.timezone.utc)
+    moment = utc(at) if at is not None else dt.datetime.now(dt.UTC)
     return _effective_balance(session, _account(session, member, lock=False), moment)
 
 
@@ -334,7 +340,8 @@ def receipt_context(
     version = version_at(session, store, at)
     if version is None:
         raise BusinessRuleViolation(
-            f"occurred_at {at.isoformat()}: store {store.code} ran no configuration version then", field="occurred_at"
+            f"occurred_at {at.isoformat()}: store {store.code} ran no configuration version then",
+            field="occurred_at",
         )
     return RunContext(store, version.id, version.label, program_config(version), version), at
 
@@ -356,13 +363,20 @@ def _check_offline_bounds(at: dt.datetime, now: dt.datetime, config: ProgramConf
 
 
 def quote(
-    session: Session, ctx: RunContext, member: Member, lines: list[BasketLine], redeem_points: int, at: dt.datetime
+    session: Session,
+    ctx: RunContext,
+    member: Member,
+    lines: list[BasketLine],
+    redeem_points: int,
+    at: dt.datetime,
 ) -> Decision:
     """What a purchase would give, with no side effects."""
     at = utc(at)
     account = _account(session, member, lock=False)
     basket = Basket(tuple(lines), ctx.store.code, ctx.store.direction, redeem_points)
-    decision = calculate(basket, member_state(session, member, account, at, ctx.config.timezone), ctx.config, at)
+    decision = calculate(
+        basket, member_state(session, member, account, at, ctx.config.timezone), ctx.config, at
+    )
     check_storable(decision)
     return decision
 
@@ -389,7 +403,13 @@ def _post(
     session.connection().execute(
         _INSERT_ENTRIES,
         [
-            {"account_id": account.id, "transaction_id": txn_id, "kind": kind.value, "points": points, "created_at": at}
+            {
+                "account_id": account.id,
+                "transaction_id": txn_id,
+                "kind": kind.value,
+                "points": points,
+                "created_at": at,
+            }
             for kind, points in postings
         ],
     )
@@ -398,7 +418,12 @@ def _post(
 
 
 def _entry(
-    session: Session, account: Account, txn_id: uuid.UUID | None, kind: EntryKind, points: int, at: dt.datetime
+    session: Session,
+    account: Account,
+    txn_id: uuid.UUID | None,
+    kind: EntryKind,
+    points: int,
+    at: dt.datetime,
 ) -> None:
     _post(session, account, txn_id, [(kind, points)], at)
 
@@ -470,7 +495,9 @@ def _credit(
     _bucket(session, account, txn_id, points, at, expires_at)
 
 
-def _expire_due(session: Session, account: Account, at: dt.datetime, recorded_at: dt.datetime | None = None) -> int:
+def _expire_due(
+    session: Session, account: Account, at: dt.datetime, recorded_at: dt.datetime | None = None
+) -> int:
     """Expire the account's buckets due by `at` (written as at `at`; recorded at `recorded_at`)."""
     due = _due_buckets(session, account, at)
     points = sum(b.remaining for b in due)
@@ -493,7 +520,9 @@ def _expire_due(session: Session, account: Account, at: dt.datetime, recorded_at
     _entry(session, account, txn.id, EntryKind.expire, -points, at)
     session.flush()
     account.next_expiry_at = session.scalar(
-        select(func.min(EarnBucket.expires_at)).where(EarnBucket.account_id == account.id, EarnBucket.remaining > 0)
+        select(func.min(EarnBucket.expires_at)).where(
+            EarnBucket.account_id == account.id, EarnBucket.remaining > 0
+        )
     )
     return points
 
@@ -576,10 +605,14 @@ def commit_purchase_for(
     row = session.execute(query, {"key": key, "since": since, "until": at}).first()
     if row is None:
         field = "member_id" if member_id else "card"
-        raise NotFound(f"no member {'with card ' + card if card and not member_id else member_id}", field=field)
+        raise NotFound(
+            f"no member {'with card ' + card if card and not member_id else member_id}", field=field
+        )
     account, birthday, spent = row
     moments = (at, utc(recorded_at) if recorded_at else at)
-    return _purchase(session, ctx, account, birthday, lines, redeem_points, moments, receipt_no, Decimal(spent))
+    return _purchase(
+        session, ctx, account, birthday, lines, redeem_points, moments, receipt_no, Decimal(spent)
+    )
 
 
 def _purchase(
@@ -713,7 +746,12 @@ def decision_details(decision: Decision) -> dict[str, Any]:
         ],
         "not_applied": [{"code": s.code, "reason": s.reason} for s in decision.skipped],
         "lines": [
-            {"line": line.index, "earn_base": str(line.earn_base), "rate": str(line.rate), "multiplier": str(line.multiplier)}
+            {
+                "line": line.index,
+                "earn_base": str(line.earn_base),
+                "rate": str(line.rate),
+                "multiplier": str(line.multiplier),
+            }
             for line in decision.lines
         ],
     }
@@ -786,7 +824,8 @@ def _check_return_moment(purchase: Transaction, config: ProgramConfig, at: dt.da
     """A return comes after its purchase, and by the end of local day D + window_days."""
     if at < purchase.created_at:
         raise BusinessRuleViolation(
-            f"a return cannot happen before its purchase ({purchase.created_at.isoformat()})", field="occurred_at"
+            f"a return cannot happen before its purchase ({purchase.created_at.isoformat()})",
+            field="occurred_at",
         )
     window = config.returns.window_days
     if window is not None and at >= expiry_moment(purchase.created_at, window, config.timezone):
@@ -880,7 +919,15 @@ def _reverse_points(
     at = txn.created_at
     refunded = sum(p.redeemed_points_refunded for p in plan)
     reversed_points = sum(p.points_reversed for p in plan)
-    _credit(session, account, txn.id, EntryKind.refund_redeem, refunded, at, _expiry_for(config, purchase.created_at))
+    _credit(
+        session,
+        account,
+        txn.id,
+        EntryKind.refund_redeem,
+        refunded,
+        at,
+        _expiry_for(config, purchase.created_at),
+    )
     to_reverse = reversed_points
     if config.returns.negative_balance is NegativeBalancePolicy.clamp:
         to_reverse = min(reversed_points, max(0, account.balance))
@@ -905,11 +952,13 @@ def expire_points(
 ) -> tuple[int, int]:
     """Expire every bucket past its date as of `at` (default: now): (accounts touched, points
     expired). Safe to run twice, and for a past `at` (a missed night) too."""
-    moment = utc(at) if at is not None else dt.datetime.now(dt.timezone.utc)
+    moment = utc(at) if at is not None else dt.datetime.now(dt.UTC)
     account_ids = list(
         session.scalars(
             select(EarnBucket.account_id)
-            .where(EarnBucket.remaining > 0, EarnBucket.expires_at.is_not(None), EarnBucket.expires_at <= moment)
+            .where(
+                EarnBucket.remaining > 0, EarnBucket.expires_at.is_not(None), EarnBucket.expires_at <= moment
+            )
             .distinct()
         )
     )
@@ -960,7 +1009,11 @@ def history(
     query = (
         select(Transaction)
         .where(Transaction.member_id == member.id)
-        .options(selectinload(Transaction.lines), selectinload(Transaction.store), selectinload(Transaction.config_version))
+        .options(
+            selectinload(Transaction.lines),
+            selectinload(Transaction.store),
+            selectinload(Transaction.config_version),
+        )
         .order_by(Transaction.created_at.desc(), Transaction.id.desc())
         .limit(size + 1)  # one more than shown says whether a next page exists
     )
@@ -969,7 +1022,10 @@ def history(
     if cursor:
         moment, last_id = decode_cursor(cursor)
         query = query.where(
-            or_(Transaction.created_at < moment, and_(Transaction.created_at == moment, Transaction.id < last_id))
+            or_(
+                Transaction.created_at < moment,
+                and_(Transaction.created_at == moment, Transaction.id < last_id),
+            )
         )
     rows = list(session.scalars(query))
     shown = rows[:size]
@@ -991,7 +1047,7 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
         raise InvalidRequest("cursor is not a cursor this API returned as `next`", field="cursor") from None
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def ledger_sum(session: Session, member: Member) -> int:
@@ -1027,12 +1083,4 @@ def members_matching(session: Session, text: str, limit: int = 50, *, by_phone: 
     fields = [Member.name.ilike(like), Card.number.ilike(like)]
     if by_phone:
         fields.append(Member.phone.ilike(like))
-    return list(
-        session.scalars(
-            select(Member)
-            .outerjoin(Card)
-            .where(or_(*fields))
-            .distinct()
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(select(Member).outerjoin(Card).where(or_(*fields)).distinct().limit(limit)))

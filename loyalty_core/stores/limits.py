@@ -39,7 +39,7 @@ class PhoneLookupWindow(Base):
 def _window_start(at: dt.datetime) -> dt.datetime:
     seconds = WINDOW.total_seconds()
     epoch = at.timestamp()
-    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
 
 
 def _count_statement(dialect: str, store_id: int, start: dt.datetime) -> Any:
@@ -49,7 +49,10 @@ def _count_statement(dialect: str, store_id: int, start: dt.datetime) -> Any:
     same_window = table.c.window_start == statement.excluded.window_start
     return statement.on_conflict_do_update(
         index_elements=[table.c.store_id],
-        set_={"count": case((same_window, table.c.count + 1), else_=1), "window_start": statement.excluded.window_start},
+        set_={
+            "count": case((same_window, table.c.count + 1), else_=1),
+            "window_start": statement.excluded.window_start,
+        },
     ).returning(table.c.count)
 
 

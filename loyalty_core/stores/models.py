@@ -1,5 +1,6 @@
 """Stores as the core knows them: a code, a direction, an API key, where the store is (its time
 zone drives scheduled switches) and which configuration version it runs, by date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +24,9 @@ class Store(Base):
     direction: Mapped[str] = mapped_column(String(16))
     region: Mapped[str] = mapped_column(String(120), default="", server_default="")
     # IANA zone: a wave's "03:00" is 03:00 in this zone.
-    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE, server_default=DEFAULT_TIMEZONE)
+    timezone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIMEZONE, server_default=DEFAULT_TIMEZONE
+    )
     format: Mapped[str] = mapped_column(String(60), default="", server_default="")
     opened_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
@@ -40,7 +43,7 @@ class Store(Base):
 
 
 class VersionAssignment(Base):
-    """"Store S runs version V from moment T (UTC)". The version in force at a moment is the
+    """ "Store S runs version V from moment T (UTC)". The version in force at a moment is the
     newest assignment not cancelled whose moment has come, so a switch scheduled for 03:00 local
     happens at 03:00 whatever runs or restarts in between: no job has to fire on time."""
 

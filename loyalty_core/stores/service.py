@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from loyalty_core.clock import utc
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.config.schema import Direction
-from loyalty_core.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from loyalty_core.db import UTCDateTime, utcnow
+from loyalty_core.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from loyalty_core.stores.models import Store, VersionAssignment
 
 KEY_PREFIX = "lk_"
@@ -75,14 +75,21 @@ def list_stores(session: Session) -> list[Store]:
 
 
 def assign_version(
-    session: Session, store: Store, version: ConfigVersion, *, at: dt.datetime | None = None, source: str = "manual"
+    session: Session,
+    store: Store,
+    version: ConfigVersion,
+    *,
+    at: dt.datetime | None = None,
+    source: str = "manual",
 ) -> Store:
     """Point a store at an approved version from `at` (default now); it takes effect on the
     store's next request. The switch is recorded with its moment, so a receipt a till sends late
     is computed under the version the store ran when the receipt happened (`version_at`)."""
     _require_approved(version)
     moment = utc(at) if at is not None else utcnow()
-    session.add(VersionAssignment(store_id=store.id, version_id=version.id, effective_at=moment, source=source))
+    session.add(
+        VersionAssignment(store_id=store.id, version_id=version.id, effective_at=moment, source=source)
+    )
     store.active_version_id = version.id
     store.active_version = version
     session.flush()
@@ -125,7 +132,13 @@ def schedule_versions(
     session.execute(
         insert(VersionAssignment),
         [
-            {"store_id": sid, "version_id": version.id, "effective_at": at, "source": source, "created_at": created}
+            {
+                "store_id": sid,
+                "version_id": version.id,
+                "effective_at": at,
+                "source": source,
+                "created_at": created,
+            }
             for sid, at in moments.items()
         ],
     )
@@ -203,7 +216,9 @@ def in_force_for(store_id: Any) -> Any:
     return select(in_force_version_id()).where(Store.id == store_id).scalar_subquery()
 
 
-def versions_in_force(session: Session, at: dt.datetime, store_ids: Iterable[int] | None = None) -> dict[int, int | None]:
+def versions_in_force(
+    session: Session, at: dt.datetime, store_ids: Iterable[int] | None = None
+) -> dict[int, int | None]:
     """Store id -> the version id it runs at `at` (None: no version)."""
     query = select(Store.id, in_force_version_id().label("version_id"))
     if store_ids is not None:
@@ -217,7 +232,9 @@ def record_in_force(session: Session, at: dt.datetime) -> int:
     in_force = in_force_version_id()
     result = session.execute(
         update(Store)
-        .where(in_force.is_not(None), (Store.active_version_id != in_force) | Store.active_version_id.is_(None))
+        .where(
+            in_force.is_not(None), (Store.active_version_id != in_force) | Store.active_version_id.is_(None)
+        )
         .values(active_version_id=in_force)
         .execution_options(synchronize_session=False),
         {"at": at},
@@ -239,7 +256,9 @@ def authenticate(session: Session, api_key: str | None) -> Store:
     return authenticate_at(session, api_key, utcnow())[0]
 
 
-def authenticate_at(session: Session, api_key: str | None, at: dt.datetime) -> tuple[Store, ConfigVersion | None]:
+def authenticate_at(
+    session: Session, api_key: str | None, at: dt.datetime
+) -> tuple[Store, ConfigVersion | None]:
     """The store owning a bearer key and the version it runs at `at`, or Unauthorized."""
     if not api_key:
         raise Unauthorized("send the store's key as 'Authorization: Bearer <key>'")

@@ -43,7 +43,10 @@ def import_bpmn(data: bytes | str, *, source: str = "BPMN file", max_bytes: int 
     except (KeyError, ValueError, TypeError, AttributeError, IndexError, ModelError, RecursionError) as exc:
         # A file that trips the reader is still bad input to the caller: one error type, no
         # traceback for them; the cause stays chained for whoever fixes the reader.
-        raise BpmnError(f"the importer failed on this file (a bug in the workbench, please report it): {exc!r}", source=source) from exc
+        raise BpmnError(
+            f"the importer failed on this file (a bug in the workbench, please report it): {exc!r}",
+            source=source,
+        ) from exc
 
 
 def export_bpmn(models: ProcessModel | list[ProcessModel]) -> bytes:

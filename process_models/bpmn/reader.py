@@ -32,18 +32,50 @@ APPROXIMATED = {
     "implicitThrowEvent": NodeKind.intermediate_throw_event,
 }
 SUB_PROCESS_ELEMENTS = {"subProcess", "transaction", "adHocSubProcess"}
-ARTIFACT_ELEMENTS = {"dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation", "group", "association"}
+ARTIFACT_ELEMENTS = {
+    "dataObject",
+    "dataObjectReference",
+    "dataStoreReference",
+    "textAnnotation",
+    "group",
+    "association",
+}
 DATA_ASSOCIATIONS = {"dataInputAssociation", "dataOutputAssociation"}
 LOOPS = {"standardLoopCharacteristics": "standard", "multiInstanceLoopCharacteristics": "parallel"}
 # Definitions-level elements other elements refer to (messageRef, errorRef, dataStoreRef,
 # categoryValueRef...): kept verbatim with every model of the file so references stay valid.
 ROOT_ELEMENTS_KEPT = {
-    "message", "error", "escalation", "signal", "itemDefinition", "dataStore", "resource", "category",
-    "interface", "import", "extension", "correlationProperty", "partnerEntity", "partnerRole", "endPoint",
-    "timerEventDefinition", "messageEventDefinition", "signalEventDefinition", "errorEventDefinition",
-    "escalationEventDefinition", "conditionalEventDefinition", "compensateEventDefinition",
-    "linkEventDefinition", "terminateEventDefinition", "cancelEventDefinition", "globalTask",
-    "globalUserTask", "globalManualTask", "globalScriptTask", "globalBusinessRuleTask", "documentation",
+    "message",
+    "error",
+    "escalation",
+    "signal",
+    "itemDefinition",
+    "dataStore",
+    "resource",
+    "category",
+    "interface",
+    "import",
+    "extension",
+    "correlationProperty",
+    "partnerEntity",
+    "partnerRole",
+    "endPoint",
+    "timerEventDefinition",
+    "messageEventDefinition",
+    "signalEventDefinition",
+    "errorEventDefinition",
+    "escalationEventDefinition",
+    "conditionalEventDefinition",
+    "compensateEventDefinition",
+    "linkEventDefinition",
+    "terminateEventDefinition",
+    "cancelEventDefinition",
+    "globalTask",
+    "globalUserTask",
+    "globalManualTask",
+    "globalScriptTask",
+    "globalBusinessRuleTask",
+    "documentation",
     "extensionElements",
 }
 # Flow elements with no equivalent in a process model (choreographies): reported, not kept.
@@ -162,8 +194,11 @@ class Reader:
             return False
         self._consume_tree(element)
         self.report.add(
-            Outcome.not_kept, local(element.tag), element_id,
-            f"the id is already used by a {local(first.tag)} earlier in the file", process,
+            Outcome.not_kept,
+            local(element.tag),
+            element_id,
+            f"the id is already used by a {local(first.tag)} earlier in the file",
+            process,
         )
         return True
 
@@ -181,7 +216,13 @@ class Reader:
         kept.append(fragment(element, self.hints))
         name = local(element.tag)
         if not (name.endswith("EventDefinition") or name == "eventDefinitionRef" or name in LOOPS):
-            self.report.add(Outcome.verbatim, name, owner, "kept as written and exported again; the workbench does not edit it", process)
+            self.report.add(
+                Outcome.verbatim,
+                name,
+                owner,
+                "kept as written and exported again; the workbench does not edit it",
+                process,
+            )
 
     def _attributes(self, element: Element, skip: set[str]) -> dict[str, str]:
         """Attributes kept in `extra`: BPMN ones by local name, foreign ones as `{uri}name`."""
@@ -206,7 +247,10 @@ class Reader:
                     source=self.source,
                 )
             shown = f"<{name}>" + (f" (namespace {namespace})" if namespace else "")
-            raise BpmnError(f"not a BPMN 2.0 file: the root element is {shown}, not <definitions> of {MODEL}", source=self.source)
+            raise BpmnError(
+                f"not a BPMN 2.0 file: the root element is {shown}, not <definitions> of {MODEL}",
+                source=self.source,
+            )
         self._consume(root)
         for note in self.parsed.notes:
             self.report.add(Outcome.note, "xml", "", note)
@@ -248,7 +292,9 @@ class Reader:
             if self.hints:
                 model.extra["namespaces"] = dict(self.hints)
         if not models:
-            self.report.add(Outcome.note, "definitions", root.get("id", ""), "the file has no process to import")
+            self.report.add(
+                Outcome.note, "definitions", root.get("id", ""), "the file has no process to import"
+            )
         self._sweep(root, "")
         return BpmnImport(models, self.report, self.source)
 
@@ -258,7 +304,12 @@ class Reader:
         if element is None:
             return None
         self._consume(element)
-        return Bounds(_number(element.get("x")), _number(element.get("y")), _number(element.get("width")), _number(element.get("height")))
+        return Bounds(
+            _number(element.get("x")),
+            _number(element.get("y")),
+            _number(element.get("width")),
+            _number(element.get("height")),
+        )
 
     def _label(self, element: Element, parts: list[Element]) -> Bounds | None:
         label = element.find(q(BPMNDI, "BPMNLabel"))
@@ -289,9 +340,13 @@ class Reader:
                         self.shapes[target] = _Shape(
                             item,
                             Bounds(
-                                _number(bounds_element.get("x")), _number(bounds_element.get("y")),
-                                _number(bounds_element.get("width")), _number(bounds_element.get("height")),
-                            ) if bounds_element is not None else None,
+                                _number(bounds_element.get("x")),
+                                _number(bounds_element.get("y")),
+                                _number(bounds_element.get("width")),
+                                _number(bounds_element.get("height")),
+                            )
+                            if bounds_element is not None
+                            else None,
                             self._label(item, parts),
                             None if horizontal is None else horizontal.strip() == "true",
                             None if expanded is None else expanded.strip() == "true",
@@ -315,7 +370,10 @@ class Reader:
     def _duplicate_di(self, item: Element, target: str) -> None:
         self._consume_tree(item)
         self.report.add(
-            Outcome.note, local(item.tag), item.get("id", ""), f"{target!r} is drawn again in another diagram; the first drawing is kept"
+            Outcome.note,
+            local(item.tag),
+            item.get("id", ""),
+            f"{target!r} is drawn again in another diagram; the first drawing is kept",
         )
 
     def _shape(self, element_id: str) -> _Shape | None:
@@ -355,7 +413,12 @@ class Reader:
             variant = Variant(variant_text)
         except ValueError:
             variant = Variant.as_is
-            self.report.add(Outcome.changed, "process", process_id, f"unknown variant {variant_text!r} read as {variant.value!r}")
+            self.report.add(
+                Outcome.changed,
+                "process",
+                process_id,
+                f"unknown variant {variant_text!r} read as {variant.value!r}",
+            )
         pool: Pool | None = None
         name = process_name or process_id
         if participant is not None:
@@ -391,7 +454,13 @@ class Reader:
             if index == 0 and lane_set.get("id"):
                 model.extra["laneSet"] = lane_set.get("id")
             elif index > 0:
-                self.report.add(Outcome.changed, "laneSet", lane_set.get("id", ""), "a second lane set was merged into the first", scope.process)
+                self.report.add(
+                    Outcome.changed,
+                    "laneSet",
+                    lane_set.get("id", ""),
+                    "a second lane set was merged into the first",
+                    scope.process,
+                )
             for lane in lane_set:
                 if self._is(lane, "lane"):
                     self._read_lane(lane, [], scope)
@@ -408,19 +477,27 @@ class Reader:
                 if len(qualified) == 1 and qualified[0] not in scope.lane_of:
                     scope.lane_of[qualified[0]] = lane_id
                     self.report.add(
-                        Outcome.changed, "flowNodeRef", node_id,
-                        f"lane {lane_name!r} lists {node_id!r}, which is not an id; read as {qualified[0]!r}", scope.process,
+                        Outcome.changed,
+                        "flowNodeRef",
+                        node_id,
+                        f"lane {lane_name!r} lists {node_id!r}, which is not an id; read as {qualified[0]!r}",
+                        scope.process,
                     )
                 elif node_id in nested:
                     self.report.add(
-                        Outcome.changed, "flowNodeRef", node_id,
+                        Outcome.changed,
+                        "flowNodeRef",
+                        node_id,
                         f"lane {lane_name!r} lists an element inside a sub-process; it stays in its sub-process, which has no lanes",
                         scope.process,
                     )
                 else:
                     self.report.add(
-                        Outcome.note, "flowNodeRef", node_id,
-                        f"lane {lane_name!r} lists an element that is not in this process (ignored)", scope.process,
+                        Outcome.note,
+                        "flowNodeRef",
+                        node_id,
+                        f"lane {lane_name!r} lists an element that is not in this process (ignored)",
+                        scope.process,
                     )
 
     def _lanes_by_drawing(self, scope: _Scope) -> None:
@@ -440,8 +517,11 @@ class Reader:
                 if b is not None and b.x <= x <= b.x + b.width and b.y <= y <= b.y + b.height:
                     model.update_node(node.id, lane=lane.id)
                     self.report.add(
-                        Outcome.changed, local(self.by_id[node.id].tag) if node.id in self.by_id else node.kind.value, node.id,
-                        f"no lane lists it; placed in lane {lane.name!r}, where it is drawn", scope.process,
+                        Outcome.changed,
+                        local(self.by_id[node.id].tag) if node.id in self.by_id else node.kind.value,
+                        node.id,
+                        f"no lane lists it; placed in lane {lane.name!r}, where it is drawn",
+                        scope.process,
                     )
                     break
 
@@ -471,7 +551,9 @@ class Reader:
             shape = self._shape(lane_id)
             detail = " and its drawing" if shape is not None else ""
             self.report.add(
-                Outcome.changed, "lane", lane_id,
+                Outcome.changed,
+                "lane",
+                lane_id,
                 f"lane {name!r} has sub-lanes: it was flattened{detail}, its sub-lanes are named after it",
                 scope.process,
             )
@@ -479,7 +561,9 @@ class Reader:
                 if ref and ref not in scope.lane_of and leaves:
                     scope.lane_of[ref] = leaves[0]
                     self.report.add(
-                        Outcome.changed, "flowNodeRef", ref,
+                        Outcome.changed,
+                        "flowNodeRef",
+                        ref,
                         f"listed in lane {name!r} but in none of its sub-lanes: placed in {scope.model.lanes[leaves[0]].name!r}",
                         scope.process,
                     )
@@ -497,13 +581,25 @@ class Reader:
                 continue
             if ref in scope.lane_of:
                 kept_in = scope.model.lanes[scope.lane_of[ref]].name
-                self.report.add(Outcome.changed, "flowNodeRef", ref, f"listed in two lanes; kept in {kept_in!r}", scope.process)
+                self.report.add(
+                    Outcome.changed,
+                    "flowNodeRef",
+                    ref,
+                    f"listed in two lanes; kept in {kept_in!r}",
+                    scope.process,
+                )
             else:
                 scope.lane_of[ref] = lane_id
         return [lane_id]
 
     def _read_content(
-        self, container: Element, scope: _Scope, children: list[str], *, owner: str, outer: list[_Pending] | None = None
+        self,
+        container: Element,
+        scope: _Scope,
+        children: list[str],
+        *,
+        owner: str,
+        outer: list[_Pending] | None = None,
     ) -> str:
         """Read the flow elements and artifacts of a process or sub-process into `scope.model`.
 
@@ -533,11 +629,17 @@ class Reader:
             elif name == "laneSet":
                 # A process's lane sets were read by _read_lanes (what they hold is checked there).
                 if is_sub_process:
-                    self._not_kept(child, "lanes inside a sub-process are not kept (the sub-process's elements are)", scope.process)
+                    self._not_kept(
+                        child,
+                        "lanes inside a sub-process are not kept (the sub-process's elements are)",
+                        scope.process,
+                    )
             elif name in ("incoming", "outgoing"):
                 self._consume_tree(child)
             elif name in UNSUPPORTED_FLOW_ELEMENTS:
-                self._not_kept(child, "choreography elements have no equivalent in a process model", scope.process)
+                self._not_kept(
+                    child, "choreography elements have no equivalent in a process model", scope.process
+                )
             elif name in DATA_ASSOCIATIONS and outer is not None:
                 outer.append(_Pending(child, owner))
                 self._consume(child)
@@ -571,7 +673,13 @@ class Reader:
         extra: dict[str, Any] = self._attributes(element, {"id", "name", q(WORKBENCH, "system")})
         if name in APPROXIMATED:
             extra["element"] = name
-            self.report.add(Outcome.changed, name, node_id, f"read as a {kind.value} (the element name is kept for export)", scope.process)
+            self.report.add(
+                Outcome.changed,
+                name,
+                node_id,
+                f"read as a {kind.value} (the element name is kept for export)",
+                scope.process,
+            )
         children: list[str] = []
         documentation: list[str] = []
         event_definitions: list[str] = []
@@ -604,7 +712,10 @@ class Reader:
                 event_definitions.append(child_name)
             if split(child.tag)[0] == MODEL and child_name in LOOPS:
                 loop = LOOPS[child_name]
-                if child_name == "multiInstanceLoopCharacteristics" and child.get("isSequential", "false").strip() == "true":
+                if (
+                    child_name == "multiInstanceLoopCharacteristics"
+                    and child.get("isSequential", "false").strip() == "true"
+                ):
                     loop = "sequential"
         if children:
             extra["children"] = children
@@ -656,7 +767,9 @@ class Reader:
         flow_id = element.get("id", "")
         source, target = element.get("sourceRef", ""), element.get("targetRef", "")
         if not flow_id:
-            self._not_kept(element, f"a sequence flow without an id ({source!r} -> {target!r})", scope.process)
+            self._not_kept(
+                element, f"a sequence flow without an id ({source!r} -> {target!r})", scope.process
+            )
             return
         if flow_id in flows:
             self._not_kept(element, "a second sequence flow with the same id", scope.process)
@@ -665,7 +778,11 @@ class Reader:
             return
         missing = [end for end in (source, target) if end not in model.graph]
         if missing:
-            self._not_kept(element, f"it connects {source!r} -> {target!r}, and {missing[0]!r} is not a node of this process", scope.process)
+            self._not_kept(
+                element,
+                f"it connects {source!r} -> {target!r}, and {missing[0]!r} is not a node of this process",
+                scope.process,
+            )
             return
         extra: dict[str, Any] = self._attributes(element, {"id", "name", "sourceRef", "targetRef"})
         condition = ""
@@ -680,7 +797,13 @@ class Reader:
                 if attributes:
                     extra["conditionAttributes"] = attributes
                 if len(child):
-                    self.report.add(Outcome.changed, "conditionExpression", flow_id, "only the text of the condition is kept", scope.process)
+                    self.report.add(
+                        Outcome.changed,
+                        "conditionExpression",
+                        flow_id,
+                        "only the text of the condition is kept",
+                        scope.process,
+                    )
             elif namespace == MODEL and name == "documentation":
                 self._consume_tree(child)
                 documentation.append(_text(child))
@@ -692,11 +815,15 @@ class Reader:
             extra["children"] = children
         edge = self._edge(flow_id)
         self._di_extra(extra, edge)
-        flows[flow_id] = Flow(flow_id, source, target, element.get("name", ""), condition, edge.waypoints if edge else (), extra)
+        flows[flow_id] = Flow(
+            flow_id, source, target, element.get("name", ""), condition, edge.waypoints if edge else (), extra
+        )
 
     # --- artifacts -----------------------------------------------------------------------
 
-    def _read_artifact(self, element: Element, model: ProcessModel, process: str, scope_note: str = "") -> None:
+    def _read_artifact(
+        self, element: Element, model: ProcessModel, process: str, scope_note: str = ""
+    ) -> None:
         self._consume(element)
         kind = local(element.tag)
         artifact_id = element.get("id", "")
@@ -730,10 +857,18 @@ class Reader:
         shape = self._shape(artifact_id)
         edge = self._edge(artifact_id)
         self._di_extra(extra, shape or edge)
-        model.artifacts.append(Artifact(
-            artifact_id, kind, name, element.get("sourceRef", ""), element.get("targetRef", ""),
-            shape.bounds if shape else None, edge.waypoints if edge else (), extra,
-        ))
+        model.artifacts.append(
+            Artifact(
+                artifact_id,
+                kind,
+                name,
+                element.get("sourceRef", ""),
+                element.get("targetRef", ""),
+                shape.bounds if shape else None,
+                edge.waypoints if edge else (),
+                extra,
+            )
+        )
 
     def _read_data_association(self, pending: _Pending, model: ProcessModel, process: str) -> None:
         element = pending.element
@@ -763,7 +898,13 @@ class Reader:
             while f"{pending.node_id}_{kind}_{n}" in taken:
                 n += 1
             association_id = f"{pending.node_id}_{kind}_{n}"
-            self.report.add(Outcome.changed, kind, association_id, "the association had no id; this one was given", process)
+            self.report.add(
+                Outcome.changed,
+                kind,
+                association_id,
+                "the association had no id; this one was given",
+                process,
+            )
         if kind == "dataInputAssociation":
             source, end = (sources[0] if sources else ""), pending.node_id
             if len(sources) > 1:
@@ -776,11 +917,15 @@ class Reader:
                 extra["sourceRefs"] = sources
         edge = self._edge(association_id)
         self._di_extra(extra, edge)
-        model.artifacts.append(Artifact(association_id, kind, "", source, end, None, edge.waypoints if edge else (), extra))
+        model.artifacts.append(
+            Artifact(association_id, kind, "", source, end, None, edge.waypoints if edge else (), extra)
+        )
 
     # --- collaborations ------------------------------------------------------------------
 
-    def _read_collaborations(self, collaborations: list[Element], participants: dict[str, Element], models: list[ProcessModel]) -> None:
+    def _read_collaborations(
+        self, collaborations: list[Element], participants: dict[str, Element], models: list[ProcessModel]
+    ) -> None:
         owner: dict[str, ProcessModel] = {}
         for model in models:
             if model.pool is not None:
@@ -811,16 +956,22 @@ class Reader:
                         continue
                     if child.get("processRef") and id(child) not in used_participants:
                         self.report.add(
-                            Outcome.changed, "participant", participant_id,
+                            Outcome.changed,
+                            "participant",
+                            participant_id,
                             f"a second pool for process {child.get('processRef')!r}: kept as a partner pool without process",
                             collaboration_id,
                         )
                     shape = self._shape(participant_id)
-                    partners.append(Pool(
-                        participant_id, child.get("name", ""), shape.bounds if shape else None,
-                        True if shape is None or shape.horizontal is None else shape.horizontal,
-                        self._pool_extra(child, collaboration_id),
-                    ))
+                    partners.append(
+                        Pool(
+                            participant_id,
+                            child.get("name", ""),
+                            shape.bounds if shape else None,
+                            True if shape is None or shape.horizontal is None else shape.horizontal,
+                            self._pool_extra(child, collaboration_id),
+                        )
+                    )
             partner_ids = {p.id for p in partners}
             attached: dict[str, set[str]] = {}
             for child in collaboration:
@@ -837,8 +988,14 @@ class Reader:
                 ends_known = all(end in owner or end in partner_ids for end in (source, target))
                 home = owner.get(source) or owner.get(target) or (models[0] if models else None)
                 if home is None or not ends_known:
-                    missing = next((e for e in (source, target) if e not in owner and e not in partner_ids), "")
-                    why = f"{missing!r} is not an imported element" if missing else "the file has no process to hold it"
+                    missing = next(
+                        (e for e in (source, target) if e not in owner and e not in partner_ids), ""
+                    )
+                    why = (
+                        f"{missing!r} is not an imported element"
+                        if missing
+                        else "the file has no process to hold it"
+                    )
                     self._not_kept(child, f"message flow {source!r} -> {target!r}: {why}", collaboration_id)
                     continue
                 extra: dict[str, Any] = self._attributes(child, {"id", "name", "sourceRef", "targetRef"})
@@ -854,7 +1011,11 @@ class Reader:
                     extra["children"] = children
                 edge = self._edge(flow_id)
                 self._di_extra(extra, edge)
-                home.message_flows.append(MessageFlow(flow_id, source, target, child.get("name", ""), edge.waypoints if edge else (), extra))
+                home.message_flows.append(
+                    MessageFlow(
+                        flow_id, source, target, child.get("name", ""), edge.waypoints if edge else (), extra
+                    )
+                )
                 for end in (source, target):
                     if end in partner_ids:
                         attached.setdefault(end, set()).add(home.id)
@@ -862,8 +1023,11 @@ class Reader:
                 homes = [m for m in models if m.id in attached.get(pool.id, set())] or models[:1]
                 if not homes:
                     self.report.add(
-                        Outcome.not_kept, "participant", pool.id,
-                        f"pool {pool.name!r} has no process and the file has no process to attach it to", collaboration_id,
+                        Outcome.not_kept,
+                        "participant",
+                        pool.id,
+                        f"pool {pool.name!r} has no process and the file has no process to attach it to",
+                        collaboration_id,
                     )
                     continue
                 for model in homes:
@@ -919,15 +1083,23 @@ class Reader:
                     continue
                 message = (
                     f"drawing of {target!r}, which is not an element of this file"
-                    if target not in self.by_id else f"drawing of {local(self.by_id[target].tag)} {target!r}, which the workbench does not show"
+                    if target not in self.by_id
+                    else f"drawing of {local(self.by_id[target].tag)} {target!r}, which the workbench does not show"
                 )
                 self.report.add(Outcome.note, name, child.get("id", ""), message)
             elif namespace == BPMNDI and name == "BPMNLabelStyle":
-                self.report.add(Outcome.note, name, child.get("id", ""), "label fonts are not kept (modelers use their own)")
+                self.report.add(
+                    Outcome.note,
+                    name,
+                    child.get("id", ""),
+                    "label fonts are not kept (modelers use their own)",
+                )
             elif namespace in (BPMNDI, DC, DI):
                 self.report.add(Outcome.note, name, element_id, "diagram detail not kept")
             else:
-                self.report.add(Outcome.not_kept, name, element_id, "the workbench has no place for this element", process)
+                self.report.add(
+                    Outcome.not_kept, name, element_id, "the workbench has no place for this element", process
+                )
 
 
 def _plain_bounds(bounds: Bounds) -> dict[str, float]:

@@ -73,9 +73,13 @@ class ImportReport:
         lines = [f"{self.source or 'the file'}:"]
         for (outcome, kind), items in sorted(groups.items(), key=lambda g: (order.index(g[0][0]), g[0][1])):
             ids = [i.element_id for i in items if i.element_id]
-            shown = ", ".join(ids[:examples]) + (f" and {len(ids) - examples} more" if len(ids) > examples else "")
+            shown = ", ".join(ids[:examples]) + (
+                f" and {len(ids) - examples} more" if len(ids) > examples else ""
+            )
             count = f"{len(items)} x " if len(items) > 1 else ""
-            lines.append(f"  {outcome.value}: {count}{kind}{f' ({shown})' if shown else ''}: {items[0].message}")
+            lines.append(
+                f"  {outcome.value}: {count}{kind}{f' ({shown})' if shown else ''}: {items[0].message}"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -41,7 +41,9 @@ _DECLARATION_ORDER = (b"version", b"encoding", b"standalone")
 class BpmnError(ValueError):
     """Input that cannot be read as BPMN 2.0, or a model that cannot be written; the message says why."""
 
-    def __init__(self, message: str, *, source: str = "", line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str = "", line: int | None = None, column: int | None = None
+    ) -> None:
         self.source = source
         self.line = line
         self.column = column
@@ -147,7 +149,7 @@ def _too_big(size: int, max_bytes: int, source: str) -> BpmnError:
 
 def _sniff(raw: bytes, source: str) -> None:
     """Refuse at once what is plainly not XML, with a hint about what it looks like."""
-    body = raw[len(_UTF8_BOM):] if raw.startswith(_UTF8_BOM) else raw
+    body = raw[len(_UTF8_BOM) :] if raw.startswith(_UTF8_BOM) else raw
     if not body.strip():
         raise BpmnError("the input is empty: no BPMN XML to read", source=source)
     if raw.startswith(_UTF16_BOMS):
@@ -174,7 +176,7 @@ def _declaration(raw: bytes, is_text: bool, source: str, notes: list[str]) -> by
     rebuilt and the repair is reported; anything else malformed is refused.
     """
     bom = _UTF8_BOM if raw.startswith(_UTF8_BOM) else b""
-    body = raw[len(bom):]
+    body = raw[len(bom) :]
     stripped = body.lstrip()
     if len(stripped) != len(body) and stripped.startswith(b"<?xml"):
         notes.append("whitespace before the XML declaration was removed")
@@ -184,7 +186,7 @@ def _declaration(raw: bytes, is_text: bool, source: str, notes: list[str]) -> by
     end = body.find(b"?>", 0, 1024)
     if end < 0:
         raise BpmnError("malformed XML declaration: '<?xml' is not closed by '?>'", source=source, line=1)
-    declaration, rest = body[: end + 2], body[end + 2:]
+    declaration, rest = body[: end + 2], body[end + 2 :]
     strict = _DECLARATION_STRICT.fullmatch(declaration)
     if strict and not (is_text and b"encoding" in declaration):
         return bom + body
@@ -198,20 +200,32 @@ def _declaration(raw: bytes, is_text: bool, source: str, notes: list[str]) -> by
         position = match.end()
     leftover = inner[position:].strip()
     names = list(found)
-    if leftover or not names or names[0] != b"version" or any(n not in _DECLARATION_ORDER for n in names) or len(set(names)) != len(names):
+    if (
+        leftover
+        or not names
+        or names[0] != b"version"
+        or any(n not in _DECLARATION_ORDER for n in names)
+        or len(set(names)) != len(names)
+    ):
         shown = declaration.decode("ascii", "replace")
         raise BpmnError(f"malformed XML declaration {shown!r}", source=source, line=1)
     if is_text:
         # Text was encoded to UTF-8 here, whatever encoding the declaration named.
         found.pop(b"encoding", None)
         found[b"encoding"] = b"UTF-8"
-    rebuilt = b"<?xml " + b" ".join(n + b'="' + found[n] + b'"' for n in _DECLARATION_ORDER if n in found) + b"?>"
+    rebuilt = (
+        b"<?xml " + b" ".join(n + b'="' + found[n] + b'"' for n in _DECLARATION_ORDER if n in found) + b"?>"
+    )
     if not strict:
-        notes.append(f"malformed XML declaration {declaration.decode('ascii', 'replace')!r} read as {rebuilt.decode('ascii')!r}")
+        notes.append(
+            f"malformed XML declaration {declaration.decode('ascii', 'replace')!r} read as {rebuilt.decode('ascii')!r}"
+        )
     return bom + rebuilt + rest
 
 
-def parse_untrusted(data: bytes | str, *, source: str = "", max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> ParsedXml:
+def parse_untrusted(
+    data: bytes | str, *, source: str = "", max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+) -> ParsedXml:
     """Parse XML that may be hostile; raise `BpmnError` (never anything else) for bad input."""
     raw, is_text = _to_bytes(data, source, max_bytes)
     _sniff(raw, source)
@@ -235,24 +249,41 @@ def parse_untrusted(data: bytes | str, *, source: str = "", max_bytes: int = MAX
         raise BpmnError(
             f"the file declares a DTD (<!DOCTYPE {exc.name}>); BPMN files need none, and DTDs are refused "
             "because entity declarations can expand without bound or read local files",
-            source=source, line=line, column=column,
+            source=source,
+            line=line,
+            column=column,
         ) from None
     except EntitiesForbidden as exc:
         line, column = where()
-        raise BpmnError(f"entity declaration {exc.name!r} refused: entities are not allowed", source=source, line=line, column=column) from None
+        raise BpmnError(
+            f"entity declaration {exc.name!r} refused: entities are not allowed",
+            source=source,
+            line=line,
+            column=column,
+        ) from None
     except ExternalReferenceForbidden as exc:
         line, column = where()
         raise BpmnError(
-            f"external reference {exc.sysid!r} refused: nothing outside the file is read", source=source, line=line, column=column
+            f"external reference {exc.sysid!r} refused: nothing outside the file is read",
+            source=source,
+            line=line,
+            column=column,
         ) from None
     except _TooDeep:
         line, column = where()
-        raise BpmnError(f"elements are nested more than {max_depth} levels deep", source=source, line=line, column=column) from None
+        raise BpmnError(
+            f"elements are nested more than {max_depth} levels deep", source=source, line=line, column=column
+        ) from None
     except ParseError as exc:
         code = getattr(exc, "code", None)
         text = xml.parsers.expat.ErrorString(code) if isinstance(code, int) else str(exc)
         line, column = exc.position if getattr(exc, "position", None) else (None, None)
-        raise BpmnError(f"not well-formed XML: {text}", source=source, line=line, column=None if column is None else column + 1) from None
+        raise BpmnError(
+            f"not well-formed XML: {text}",
+            source=source,
+            line=line,
+            column=None if column is None else column + 1,
+        ) from None
     except (ValueError, LookupError, UnicodeError, RecursionError, MemoryError) as exc:
         # expat reports some encoding problems as plain Python errors; they are still bad input.
         raise BpmnError(f"could not read the XML: {exc}", source=source) from None

@@ -27,9 +27,24 @@ EXPORTER = "Loyalty workbench"
 TARGET_NAMESPACE = "https://loyalty-workbench.example/processes"
 # Keys of `extra` that hold what the reader derived or kept, not XML attributes of the element.
 RESERVED_KEYS = {
-    "children", "process", "eventDefinition", "loop", "isExpanded", "labelBounds", "di", "element",
-    "documentation", "conditionAttributes", "sourceRefs", "targetRef", "scope", "rootElements",
-    "namespaces", "processName", "laneSet", "collaborationChildren",
+    "children",
+    "process",
+    "eventDefinition",
+    "loop",
+    "isExpanded",
+    "labelBounds",
+    "di",
+    "element",
+    "documentation",
+    "conditionAttributes",
+    "sourceRefs",
+    "targetRef",
+    "scope",
+    "rootElements",
+    "namespaces",
+    "processName",
+    "laneSet",
+    "collaborationChildren",
 }
 _NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 POOL_HEADER = 30.0
@@ -48,13 +63,36 @@ EDGE_KINDS = {"association", "dataInputAssociation", "dataOutputAssociation"}
 # Order of the children of an element in the BPMN 2.0 schema (documentation first, flow content
 # late); the reader keeps unknown children verbatim and the writer puts them back in order.
 _RANK = {
-    "documentation": 0, "extensionElements": 1, "auditing": 2, "monitoring": 3, "categoryValueRef": 4,
-    "conditionExpression": 5, "incoming": 6, "outgoing": 7, "supportedInterfaceRef": 8, "ioSpecification": 9,
-    "ioBinding": 10, "property": 11, "dataInput": 12, "dataOutput": 12, "dataInputAssociation": 13,
-    "dataOutputAssociation": 14, "inputSet": 15, "outputSet": 15, "resourceRole": 16, "performer": 16,
-    "humanPerformer": 16, "potentialOwner": 16, "standardLoopCharacteristics": 17,
-    "multiInstanceLoopCharacteristics": 17, "eventDefinitionRef": 19, "laneSet": 21, "flow": 22, "artifact": 23,
-    "correlationSubscription": 24, "supports": 25,
+    "documentation": 0,
+    "extensionElements": 1,
+    "auditing": 2,
+    "monitoring": 3,
+    "categoryValueRef": 4,
+    "conditionExpression": 5,
+    "incoming": 6,
+    "outgoing": 7,
+    "supportedInterfaceRef": 8,
+    "ioSpecification": 9,
+    "ioBinding": 10,
+    "property": 11,
+    "dataInput": 12,
+    "dataOutput": 12,
+    "dataInputAssociation": 13,
+    "dataOutputAssociation": 14,
+    "inputSet": 15,
+    "outputSet": 15,
+    "resourceRole": 16,
+    "performer": 16,
+    "humanPerformer": 16,
+    "potentialOwner": 16,
+    "standardLoopCharacteristics": 17,
+    "multiInstanceLoopCharacteristics": 17,
+    "eventDefinitionRef": 19,
+    "laneSet": 21,
+    "flow": 22,
+    "artifact": 23,
+    "correlationSubscription": 24,
+    "supports": 25,
 }
 _PROCESS_LATE = {"resourceRole", "performer", "humanPerformer", "potentialOwner"}
 _DEFINITIONS_RANK = {"documentation": 0, "extensionElements": 1, "import": 2, "extension": 3}
@@ -123,7 +161,11 @@ def _route(source: Bounds, target: Bounds, *, from_bottom: bool = False) -> tupl
         mid = (start[0] + end[0]) / 2
         return start, (mid, sy), (mid, ty), end
     if abs(sx - tx) < 1:
-        return ((sx, source.y + source.height), (tx, target.y)) if ty > sy else ((sx, source.y), (tx, target.y + target.height))
+        return (
+            ((sx, source.y + source.height), (tx, target.y))
+            if ty > sy
+            else ((sx, source.y), (tx, target.y + target.height))
+        )
     below = max(source.y + source.height, target.y + target.height) + 30
     return (sx, source.y + source.height), (sx, below), (tx, below), (tx, target.y + target.height)
 
@@ -146,7 +188,9 @@ def _straight(source: Bounds, target: Bounds) -> tuple[tuple[float, float], ...]
     return _clip(source, _centre(target)), _clip(target, _centre(source))
 
 
-def _shift_points(points: tuple[tuple[float, float], ...], dx: float, dy: float) -> tuple[tuple[float, float], ...]:
+def _shift_points(
+    points: tuple[tuple[float, float], ...], dx: float, dy: float
+) -> tuple[tuple[float, float], ...]:
     return tuple((x + dx, y + dy) for x, y in points)
 
 
@@ -159,8 +203,13 @@ def _from_dict(data: dict[str, Any]) -> ProcessModel:
     model = ProcessModel.from_dict({**data, "flows": []})
     model.add_flows(
         Flow(
-            f["id"], f["source"], f["target"], f.get("name", ""), f.get("condition", ""),
-            tuple((float(p[0]), float(p[1])) for p in f.get("waypoints") or ()), dict(f.get("extra") or {}),
+            f["id"],
+            f["source"],
+            f["target"],
+            f.get("name", ""),
+            f.get("condition", ""),
+            tuple((float(p[0]), float(p[1])) for p in f.get("waypoints") or ()),
+            dict(f.get("extra") or {}),
         )
         for f in data.get("flows", [])
     )
@@ -241,7 +290,11 @@ def _rename(data: dict[str, Any], mapping: dict[str, str]) -> None:
             _rename(extra["process"], mapping)
     for key in ("flows", "artifacts", "message_flows"):
         for item in data.get(key, []):
-            item["id"], item["source"], item["target"] = m(item["id"]), m(item.get("source", "")), m(item.get("target", ""))
+            item["id"], item["source"], item["target"] = (
+                m(item["id"]),
+                m(item.get("source", "")),
+                m(item.get("target", "")),
+            )
 
 
 def _make_unique(models: list[ProcessModel]) -> list[ProcessModel]:
@@ -271,7 +324,9 @@ def _make_unique(models: list[ProcessModel]) -> list[ProcessModel]:
 
 
 def _needs_layout(model: ProcessModel) -> bool:
-    return any(node.bounds is None for node in model.nodes()) or any(lane.bounds is None for lane in model.lanes.values())
+    return any(node.bounds is None for node in model.nodes()) or any(
+        lane.bounds is None for lane in model.lanes.values()
+    )
 
 
 def _apply_layout(model: ProcessModel) -> None:
@@ -285,7 +340,9 @@ def _apply_layout(model: ProcessModel) -> None:
         extra = {k: v for k, v in node.extra.items() if k not in ("labelBounds", "isExpanded")}
         model.update_node(node.id, bounds=bounds, extra=extra)
     for lane_id, lane in list(model.lanes.items()):
-        model.lanes[lane_id] = replace(lane, bounds=laid.lanes[lane_id].bounds if lane_id in laid.lanes else None)
+        model.lanes[lane_id] = replace(
+            lane, bounds=laid.lanes[lane_id].bounds if lane_id in laid.lanes else None
+        )
     laid_flows = {flow.id: flow for flow in laid.flows()}
     for flow in list(model.flows()):
         points = laid_flows[flow.id].waypoints if flow.id in laid_flows else ()
@@ -296,11 +353,13 @@ def _apply_layout(model: ProcessModel) -> None:
         model.pool = replace(model.pool, bounds=laid_pool.bounds if laid_pool else None, horizontal=True)
     laid_partners = {p.id: p for p in laid.partners}
     model.partners = [
-        replace(p, bounds=laid_partners[p.id].bounds if p.id in laid_partners else None, horizontal=True) for p in model.partners
+        replace(p, bounds=laid_partners[p.id].bounds if p.id in laid_partners else None, horizontal=True)
+        for p in model.partners
     ]
     laid_messages = {m.id: m for m in laid.message_flows}
     model.message_flows = [
-        replace(m, waypoints=laid_messages[m.id].waypoints if m.id in laid_messages else ()) for m in model.message_flows
+        replace(m, waypoints=laid_messages[m.id].waypoints if m.id in laid_messages else ())
+        for m in model.message_flows
     ]
     model.artifacts = [replace(a, bounds=None, waypoints=()) for a in model.artifacts]
 
@@ -360,7 +419,8 @@ def _complete_pool(model: ProcessModel, wanted: bool) -> None:
     if lanes is not None:
         bounds = (
             Bounds(lanes.x - POOL_HEADER, lanes.y, lanes.width + POOL_HEADER, lanes.height)
-            if pool.horizontal else Bounds(lanes.x, lanes.y - POOL_HEADER, lanes.width, lanes.height + POOL_HEADER)
+            if pool.horizontal
+            else Bounds(lanes.x, lanes.y - POOL_HEADER, lanes.width, lanes.height + POOL_HEADER)
         )
     else:
         content = _box(b for b in _all_bounds(model))
@@ -369,8 +429,10 @@ def _complete_pool(model: ProcessModel, wanted: bool) -> None:
         else:
             margin = 50.0
             bounds = Bounds(
-                content.x - margin - POOL_HEADER, content.y - margin,
-                content.width + 2 * margin + POOL_HEADER, content.height + 2 * margin,
+                content.x - margin - POOL_HEADER,
+                content.y - margin,
+                content.width + 2 * margin + POOL_HEADER,
+                content.height + 2 * margin,
             )
     model.pool = replace(pool, bounds=bounds)
 
@@ -397,7 +459,10 @@ def _translate(model: ProcessModel, dx: float, dy: float) -> None:
     if model.pool is not None:
         model.pool = replace(model.pool, bounds=_shift(model.pool.bounds, dx, dy))
     model.partners = [replace(p, bounds=_shift(p.bounds, dx, dy)) for p in model.partners]
-    model.artifacts = [replace(a, bounds=_shift(a.bounds, dx, dy), waypoints=_shift_points(a.waypoints, dx, dy)) for a in model.artifacts]
+    model.artifacts = [
+        replace(a, bounds=_shift(a.bounds, dx, dy), waypoints=_shift_points(a.waypoints, dx, dy))
+        for a in model.artifacts
+    ]
 
 
 def _overlaps(a: Bounds, b: Bounds) -> bool:
@@ -434,8 +499,8 @@ class Writer:
     def prepare(self) -> list[_Prepared]:
         """Copies of the models with unique ids and complete geometry, placed not to overlap."""
         models = _make_unique([_copy(model) for model in self.source_models])
-        collaboration = (
-            len(models) > 1 or any(m.lanes or m.pool or m.partners or m.message_flows for m in models)
+        collaboration = len(models) > 1 or any(
+            m.lanes or m.pool or m.partners or m.message_flows for m in models
         )
         taken = {element_id for model in models for element_id in model.element_ids()}
         taken |= {p.id for model in models for p in model.partners}
@@ -500,8 +565,10 @@ class Writer:
             return True
         box, content = node.bounds, _box(_all_bounds(inner))
         return content is not None and (
-            box.x <= content.x and box.y <= content.y
-            and content.x + content.width <= box.x + box.width and content.y + content.height <= box.y + box.height
+            box.x <= content.x
+            and box.y <= content.y
+            and content.x + content.width <= box.x + box.width
+            and content.y + content.height <= box.y + box.height
         )
 
     def _stack(self, prepared: list[_Prepared]) -> None:
@@ -529,12 +596,15 @@ class Writer:
             for prefix, uri in (item.model.extra.get("namespaces") or {}).items():
                 if isinstance(prefix, str) and isinstance(uri, str):
                     self.hints.setdefault(prefix, uri)
-        definitions = Element(q(MODEL, "definitions"), {
-            "id": self.fresh("Definitions_1"),
-            "targetNamespace": TARGET_NAMESPACE,
-            "exporter": EXPORTER,
-            "exporterVersion": _version(),
-        })
+        definitions = Element(
+            q(MODEL, "definitions"),
+            {
+                "id": self.fresh("Definitions_1"),
+                "targetNamespace": TARGET_NAMESPACE,
+                "exporter": EXPORTER,
+                "exporterVersion": _version(),
+            },
+        )
         roots = self._root_elements(prepared)
         collaboration_wanted = any(item.participant is not None for item in prepared)
         collaboration: Element | None = None
@@ -545,7 +615,8 @@ class Writer:
         if collaboration is not None:
             partners = self._collaboration(collaboration, prepared)
         children: list[Element] = sorted(
-            (r for r in roots if split(r.tag)[1] in _DEFINITIONS_RANK), key=lambda r: _DEFINITIONS_RANK[split(r.tag)[1]]
+            (r for r in roots if split(r.tag)[1] in _DEFINITIONS_RANK),
+            key=lambda r: _DEFINITIONS_RANK[split(r.tag)[1]],
         )
         if collaboration is not None:
             children.append(collaboration)
@@ -562,7 +633,9 @@ class Writer:
         roots: list[Element] = []
         for item in prepared:
             for index, text in enumerate(item.model.extra.get("rootElements") or []):
-                element, namespaces = parse_fragment(text, where=f"model {item.model.id!r} rootElements[{index}]")
+                element, namespaces = parse_fragment(
+                    text, where=f"model {item.model.id!r} rootElements[{index}]"
+                )
                 for prefix, uri in namespaces.items():
                     if prefix:
                         self.hints.setdefault(prefix, uri)
@@ -579,7 +652,9 @@ class Writer:
 
     # --- semantic elements -------------------------------------------------------------
 
-    def _attributes(self, element: Element, extra: dict[str, Any], *, valid_refs: dict[str, set[str]] | None = None) -> None:
+    def _attributes(
+        self, element: Element, extra: dict[str, Any], *, valid_refs: dict[str, set[str]] | None = None
+    ) -> None:
         for key, value in extra.items():
             if key in RESERVED_KEYS or isinstance(value, dict | list | tuple) or value is None:
                 continue
@@ -657,7 +732,9 @@ class Writer:
             elements.append(self._flow(flow))
         return elements
 
-    def _node(self, model: ProcessModel, node: Node, flow_ids: set[str], associations: list[Artifact]) -> Element:
+    def _node(
+        self, model: ProcessModel, node: Node, flow_ids: set[str], associations: list[Artifact]
+    ) -> Element:
         name = node.kind.value
         original = node.extra.get("element")
         if isinstance(original, str) and APPROXIMATED.get(original) is node.kind:
@@ -684,9 +761,15 @@ class Writer:
         if node.kind.is_event and definitions and not any(n.endswith("EventDefinition") for n in kept_names):
             for definition in definitions:
                 if _NCNAME.match(definition) and definition.endswith("EventDefinition"):
-                    children.append((18, Element(q(MODEL, definition), {"id": self.fresh(f"{node.id}_{definition}")})))
+                    children.append(
+                        (18, Element(q(MODEL, definition), {"id": self.fresh(f"{node.id}_{definition}")}))
+                    )
         loop = node.extra.get("loop")
-        if node.kind.is_activity and loop in ("standard", "parallel", "sequential") and not kept_names & set(LOOPS):
+        if (
+            node.kind.is_activity
+            and loop in ("standard", "parallel", "sequential")
+            and not kept_names & set(LOOPS)
+        ):
             if loop == "standard":
                 children.append((17, Element(q(MODEL, "standardLoopCharacteristics"))))
             else:
@@ -705,7 +788,9 @@ class Writer:
         element.text = value
         return element
 
-    def _data_association(self, association: Artifact, node: Node, siblings: list[tuple[float, Element]]) -> Element:
+    def _data_association(
+        self, association: Artifact, node: Node, siblings: list[tuple[float, Element]]
+    ) -> Element:
         element = Element(q(MODEL, association.kind), {"id": association.id})
         self._attributes(element, association.extra)
         if association.kind == "dataInputAssociation":
@@ -714,7 +799,9 @@ class Writer:
             if target is None:
                 # bpmn.io's convention: the association targets a placeholder property of the task.
                 target = self.fresh(f"{node.id}_targetRef")
-                siblings.append((11, Element(q(MODEL, "property"), {"id": target, "name": "__targetRef_placeholder"})))
+                siblings.append(
+                    (11, Element(q(MODEL, "property"), {"id": target, "name": "__targetRef_placeholder"}))
+                )
         else:
             sources = association.extra.get("sourceRefs") or []
             target = association.target
@@ -736,9 +823,13 @@ class Writer:
         children: list[tuple[float, Element]] = []
         if flow.extra.get("documentation"):
             children.append((0, self._documentation(str(flow.extra["documentation"]))))
-        children += [(_rank(k, "flow"), k) for k in self._kept(flow.extra.get("children"), f"flow {flow.id!r}")]
+        children += [
+            (_rank(k, "flow"), k) for k in self._kept(flow.extra.get("children"), f"flow {flow.id!r}")
+        ]
         if flow.condition:
-            condition = Element(q(MODEL, "conditionExpression"), {q(XSI, "type"): q(MODEL, "tFormalExpression")})
+            condition = Element(
+                q(MODEL, "conditionExpression"), {q(XSI, "type"): q(MODEL, "tFormalExpression")}
+            )
             attributes = flow.extra.get("conditionAttributes")
             if isinstance(attributes, dict):
                 self._attributes(condition, attributes)
@@ -773,14 +864,18 @@ class Writer:
                 SubElement(element, q(MODEL, "text")).text = artifact.name
             elements.append(element)
         flow_like = {"dataObject", "dataObjectReference", "dataStoreReference"}
-        return [e for e in elements if split(e.tag)[1] in flow_like] + [e for e in elements if split(e.tag)[1] not in flow_like]
+        return [e for e in elements if split(e.tag)[1] in flow_like] + [
+            e for e in elements if split(e.tag)[1] not in flow_like
+        ]
 
     def _category(self, element: Element, group: Artifact) -> None:
         """A group's label lives in a category value; make one when the group has none."""
         if element.get("categoryValueRef") in self.root_ids or not group.name:
             return
         category = Element(q(MODEL, "category"), {"id": self.fresh(f"{group.id}_category")})
-        value = SubElement(category, q(MODEL, "categoryValue"), {"id": self.fresh(f"{group.id}_value"), "value": group.name})
+        value = SubElement(
+            category, q(MODEL, "categoryValue"), {"id": self.fresh(f"{group.id}_value"), "value": group.name}
+        )
         element.set("categoryValueRef", value.get("id", ""))
         self.extra_roots.append(category)
 
@@ -865,24 +960,41 @@ class Writer:
 
     # --- diagram interchange ---------------------------------------------------------------
 
-    def _diagrams(self, definitions: Element, prepared: list[_Prepared], partners: list[Pool], collaboration: Element | None) -> None:
+    def _diagrams(
+        self,
+        definitions: Element,
+        prepared: list[_Prepared],
+        partners: list[Pool],
+        collaboration: Element | None,
+    ) -> None:
         diagram = SubElement(definitions, q(BPMNDI, "BPMNDiagram"), {"id": self.fresh("BPMNDiagram_1")})
         plane_element = collaboration.get("id", "") if collaboration is not None else prepared[0].model.id
-        plane = SubElement(diagram, q(BPMNDI, "BPMNPlane"), {"id": self.fresh("BPMNPlane_1"), "bpmnElement": plane_element})
+        plane = SubElement(
+            diagram, q(BPMNDI, "BPMNPlane"), {"id": self.fresh("BPMNPlane_1"), "bpmnElement": plane_element}
+        )
         drilldowns: list[tuple[str, ProcessModel]] = []
         for item in prepared:
             model = item.model
             horizontal = item.participant.horizontal if item.participant is not None else True
             if item.participant is not None and item.participant.bounds is not None:
-                self._shape(plane, item.participant.id, item.participant.bounds, {"isHorizontal": "true" if horizontal else "false"})
+                self._shape(
+                    plane,
+                    item.participant.id,
+                    item.participant.bounds,
+                    {"isHorizontal": "true" if horizontal else "false"},
+                )
                 self.boxes[item.participant.id] = item.participant.bounds
             for lane in model.lanes.values():
                 if lane.bounds is not None:
-                    self._shape(plane, lane.id, lane.bounds, {"isHorizontal": "true" if horizontal else "false"})
+                    self._shape(
+                        plane, lane.id, lane.bounds, {"isHorizontal": "true" if horizontal else "false"}
+                    )
             self._draw(plane, model, item.relaid, drilldowns)
         for pool in partners:
             if pool.bounds is not None:
-                self._shape(plane, pool.id, pool.bounds, {"isHorizontal": "true" if pool.horizontal else "false"})
+                self._shape(
+                    plane, pool.id, pool.bounds, {"isHorizontal": "true" if pool.horizontal else "false"}
+                )
                 self.boxes[pool.id] = pool.bounds
         for item in prepared:
             self._draw_artifacts(plane, item.model, scope="collaboration")
@@ -895,9 +1007,13 @@ class Writer:
                     points = self._message_route(self.boxes[message.source], self.boxes[message.target])
                 self._edge(plane, message.id, points, message.extra)
         for sub_process_id, inner in drilldowns:
-            sub_diagram = SubElement(definitions, q(BPMNDI, "BPMNDiagram"), {"id": self.fresh(f"BPMNDiagram_{sub_process_id}")})
+            sub_diagram = SubElement(
+                definitions, q(BPMNDI, "BPMNDiagram"), {"id": self.fresh(f"BPMNDiagram_{sub_process_id}")}
+            )
             sub_plane = SubElement(
-                sub_diagram, q(BPMNDI, "BPMNPlane"), {"id": self.fresh(f"BPMNPlane_{sub_process_id}"), "bpmnElement": sub_process_id}
+                sub_diagram,
+                q(BPMNDI, "BPMNPlane"),
+                {"id": self.fresh(f"BPMNPlane_{sub_process_id}"), "bpmnElement": sub_process_id},
             )
             nested: list[tuple[str, ProcessModel]] = []
             self._draw(sub_plane, inner, False, nested)
@@ -918,7 +1034,9 @@ class Writer:
         mid = (start[1] + end[1]) / 2
         return start, (sx, mid), (tx, mid), end
 
-    def _draw(self, plane: Element, model: ProcessModel, relaid: bool, drilldowns: list[tuple[str, ProcessModel]]) -> None:
+    def _draw(
+        self, plane: Element, model: ProcessModel, relaid: bool, drilldowns: list[tuple[str, ProcessModel]]
+    ) -> None:
         nodes = sorted(model.nodes(), key=lambda n: n.kind is NodeKind.boundary_event)
         for node in nodes:
             if node.bounds is None:
@@ -943,13 +1061,17 @@ class Writer:
 
     def _draw_artifacts(self, plane: Element, model: ProcessModel, *, scope: str) -> None:
         for artifact in model.artifacts:
-            if artifact.kind == "dataObject" or (artifact.extra.get("scope") == "collaboration") != (scope == "collaboration"):
+            if artifact.kind == "dataObject" or (artifact.extra.get("scope") == "collaboration") != (
+                scope == "collaboration"
+            ):
                 continue
             if artifact.kind not in EDGE_KINDS and artifact.bounds is not None:
                 self._shape(plane, artifact.id, artifact.bounds, {}, artifact.extra)
                 self.boxes[artifact.id] = artifact.bounds
         for artifact in model.artifacts:
-            if artifact.kind not in EDGE_KINDS or (artifact.extra.get("scope") == "collaboration") != (scope == "collaboration"):
+            if artifact.kind not in EDGE_KINDS or (artifact.extra.get("scope") == "collaboration") != (
+                scope == "collaboration"
+            ):
                 continue
             if artifact.kind == "association" and not {artifact.source, artifact.target} <= self.elements:
                 continue
@@ -958,16 +1080,31 @@ class Writer:
                 points = _straight(self.boxes[artifact.source], self.boxes[artifact.target])
             self._edge(plane, artifact.id, points, artifact.extra)
 
-    def _shape(self, plane: Element, element_id: str, bounds: Bounds, attributes: dict[str, str], extra: dict[str, Any] | None = None) -> None:
-        shape = SubElement(plane, q(BPMNDI, "BPMNShape"), {"id": self.fresh(f"{element_id}_di"), "bpmnElement": element_id, **attributes})
+    def _shape(
+        self,
+        plane: Element,
+        element_id: str,
+        bounds: Bounds,
+        attributes: dict[str, str],
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        shape = SubElement(
+            plane,
+            q(BPMNDI, "BPMNShape"),
+            {"id": self.fresh(f"{element_id}_di"), "bpmnElement": element_id, **attributes},
+        )
         self._di_attributes(shape, extra)
         SubElement(shape, q(DC, "Bounds"), self._bounds(bounds))
         self._label(shape, extra)
 
-    def _edge(self, plane: Element, element_id: str, points: tuple[tuple[float, float], ...], extra: dict[str, Any]) -> None:
+    def _edge(
+        self, plane: Element, element_id: str, points: tuple[tuple[float, float], ...], extra: dict[str, Any]
+    ) -> None:
         if len(points) < 2:
             return
-        edge = SubElement(plane, q(BPMNDI, "BPMNEdge"), {"id": self.fresh(f"{element_id}_di"), "bpmnElement": element_id})
+        edge = SubElement(
+            plane, q(BPMNDI, "BPMNEdge"), {"id": self.fresh(f"{element_id}_di"), "bpmnElement": element_id}
+        )
         self._di_attributes(edge, extra)
         for x, y in points:
             SubElement(edge, q(DI, "waypoint"), {"x": _num(x), "y": _num(y)})
@@ -980,13 +1117,24 @@ class Writer:
 
     def _label(self, element: Element, extra: dict[str, Any] | None) -> None:
         label = (extra or {}).get("labelBounds")
-        if isinstance(label, dict) and all(isinstance(label.get(k), int | float) for k in ("x", "y", "width", "height")):
+        if isinstance(label, dict) and all(
+            isinstance(label.get(k), int | float) for k in ("x", "y", "width", "height")
+        ):
             holder = SubElement(element, q(BPMNDI, "BPMNLabel"))
-            SubElement(holder, q(DC, "Bounds"), self._bounds(Bounds(label["x"], label["y"], label["width"], label["height"])))
+            SubElement(
+                holder,
+                q(DC, "Bounds"),
+                self._bounds(Bounds(label["x"], label["y"], label["width"], label["height"])),
+            )
 
     @staticmethod
     def _bounds(bounds: Bounds) -> dict[str, str]:
-        return {"x": _num(bounds.x), "y": _num(bounds.y), "width": _num(bounds.width), "height": _num(bounds.height)}
+        return {
+            "x": _num(bounds.x),
+            "y": _num(bounds.y),
+            "width": _num(bounds.width),
+            "height": _num(bounds.height),
+        }
 
 
 def write(models: list[ProcessModel]) -> bytes:
@@ -997,4 +1145,3 @@ def write(models: list[ProcessModel]) -> bytes:
         if not isinstance(model, ProcessModel):
             raise BpmnError(f"cannot export {type(model).__name__}: expected a ProcessModel")
     return Writer(models).write()
-

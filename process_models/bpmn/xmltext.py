@@ -28,7 +28,11 @@ def _escape_text(text: str) -> str:
 
 def _escape_attribute(value: str) -> str:
     return (
-        _escape_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+        _escape_text(value)
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        .replace("\t", "&#9;")
     )
 
 
@@ -82,7 +86,11 @@ class Prefixes:
         """Also declare the source files' prefixes not yet used (attribute values such as
         `structureRef="xsd:string"` refer to them)."""
         for prefix, uri in self._hints.items():
-            if uri not in self.by_namespace and prefix not in self.by_namespace.values() and _reserved_for(prefix) in ("", uri):
+            if (
+                uri not in self.by_namespace
+                and prefix not in self.by_namespace.values()
+                and _reserved_for(prefix) in ("", uri)
+            ):
                 if prefix not in ("xml", "xmlns"):
                     self.by_namespace[uri] = prefix
 
@@ -122,7 +130,14 @@ def _is_blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def _write(element: Element, out: list[str], prefixes: Prefixes, indent: str, level: int, declarations: list[tuple[str, str]]) -> None:
+def _write(
+    element: Element,
+    out: list[str],
+    prefixes: Prefixes,
+    indent: str,
+    level: int,
+    declarations: list[tuple[str, str]],
+) -> None:
     attributes = list(declarations)
     for name, value in element.attrib.items():
         if name == _XSI_TYPE and value.startswith("{"):

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from loyalty_core.ledger.models import Account, LedgerEntry, Member, Transaction
 from loyalty_core.stores.models import Store
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def at(text: str) -> dt.datetime:
@@ -30,38 +30,61 @@ class LedgerBuilder:
 
     def store(self, code: str, direction: str, region: str = "") -> None:
         self.stores[code] = self.conn.execute(
-            insert(Store).values(code=code, direction=direction, region=region, api_key_hash=f"hash-{code}").returning(Store.id)
+            insert(Store)
+            .values(code=code, direction=direction, region=region, api_key_hash=f"hash-{code}")
+            .returning(Store.id)
         ).scalar_one()
 
     def member(self, name: str, enrolled: str, store: str | None = None) -> None:
         member_id = uuid.uuid4()
         self.conn.execute(
             insert(Member).values(
-                id=member_id, phone=f"+7900{len(self.members):07d}", name=name, enrolled_at=at(enrolled),
+                id=member_id,
+                phone=f"+7900{len(self.members):07d}",
+                name=name,
+                enrolled_at=at(enrolled),
                 enrolled_store_id=self.stores[store] if store else None,
             )
         )
         self.members[name] = member_id
         self.accounts[name] = self.conn.execute(
-            insert(Account).values(member_id=member_id, balance=0, updated_at=at(enrolled)).returning(Account.id)
+            insert(Account)
+            .values(member_id=member_id, balance=0, updated_at=at(enrolled))
+            .returning(Account.id)
         ).scalar_one()
 
     def transaction(
-        self, kind: str, member: str, when: str, store: str | None = None, total: str = "0",
-        tier: str | None = "base", entries: tuple[tuple[str, int], ...] = (),
+        self,
+        kind: str,
+        member: str,
+        when: str,
+        store: str | None = None,
+        total: str = "0",
+        tier: str | None = "base",
+        entries: tuple[tuple[str, int], ...] = (),
     ) -> uuid.UUID:
         txn_id = uuid.uuid4()
         self.conn.execute(
             insert(Transaction).values(
-                id=txn_id, kind=kind, member_id=self.members[member], store_id=self.stores[store] if store else None,
-                created_at=at(when), check_total=Decimal(total), tier=tier, details={},
+                id=txn_id,
+                kind=kind,
+                member_id=self.members[member],
+                store_id=self.stores[store] if store else None,
+                created_at=at(when),
+                check_total=Decimal(total),
+                tier=tier,
+                details={},
                 points_delta=sum(points for _, points in entries),
             )
         )
         for entry_kind, points in entries:
             self.conn.execute(
                 insert(LedgerEntry).values(
-                    account_id=self.accounts[member], transaction_id=txn_id, kind=entry_kind, points=points, created_at=at(when)
+                    account_id=self.accounts[member],
+                    transaction_id=txn_id,
+                    kind=entry_kind,
+                    points=points,
+                    created_at=at(when),
                 )
             )
         return txn_id

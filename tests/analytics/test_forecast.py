@@ -36,7 +36,9 @@ def test_the_fit_reproduces_the_papers_parameters(cdnow) -> None:  # type: ignor
 
 def test_conditional_holdout_purchases_match_the_reference(cdnow) -> None:  # type: ignore[no-untyped-def]
     params = bgnbd.fit(cdnow.frequency, cdnow.recency, cdnow.age)
-    expected = bgnbd.conditional_expected_purchases(params, cdnow.holdout_weeks, cdnow.frequency, cdnow.recency, cdnow.age)
+    expected = bgnbd.conditional_expected_purchases(
+        params, cdnow.holdout_weeks, cdnow.frequency, cdnow.recency, cdnow.age
+    )
     assert expected.sum() == pytest.approx(1653, rel=0.005)
     weekly = bgnbd.expected_purchases_per_week(params, 39, cdnow.frequency, cdnow.recency, cdnow.age)
     assert weekly.sum() == pytest.approx(expected.sum())  # the chart's weeks add up to the total

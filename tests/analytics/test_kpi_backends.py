@@ -18,7 +18,12 @@ from loyalty_core.db import make_engine, metadata
 from tests.analytics.ledger_builder import LedgerBuilder
 from tests.conftest import _truncate_pg
 
-STORES = [("R001", "retail", "Moscow"), ("R002", "retail", "Kazan"), ("W001", "wholesale", "Moscow"), ("W002", "wholesale", "")]
+STORES = [
+    ("R001", "retail", "Moscow"),
+    ("R002", "retail", "Kazan"),
+    ("W001", "wholesale", "Moscow"),
+    ("W002", "wholesale", ""),
+]
 
 
 def generate(engine: Engine, seed: int = 3) -> None:
@@ -28,17 +33,35 @@ def generate(engine: Engine, seed: int = 3) -> None:
         for code, direction, region in STORES:
             b.store(code, direction, region)
         for m in range(40):
-            b.member(f"M{m}", f"2026-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:59", rng.choice(STORES)[0])
+            b.member(
+                f"M{m}",
+                f"2026-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:59",
+                rng.choice(STORES)[0],
+            )
         for _ in range(300):
             member, store = f"M{rng.randrange(40)}", rng.choice(STORES)[0]
             when = f"2026-0{rng.randint(1, 4)}-{rng.randint(1, 28):02d} {rng.choice(['00:00', '23:59', '12:30'])}"
             cents = rng.randint(1, 500_000)
             kind = rng.choice(["purchase"] * 8 + ["return", "expiry"])
-            total = Decimal(cents if kind == "purchase" else -cents // 3).scaleb(-2) if kind != "expiry" else Decimal(0)
-            entries = {"purchase": (("earn", cents // 3000), ("redeem", -rng.randint(0, 5))),
-                       "return": (("reverse_earn", -rng.randint(0, 3)),), "expiry": (("expire", -rng.randint(1, 9)),)}[kind]
-            b.transaction(kind, member, when, None if kind == "expiry" else store, str(total),
-                          tier=rng.choice(["base", "silver", None]), entries=entries)
+            total = (
+                Decimal(cents if kind == "purchase" else -cents // 3).scaleb(-2)
+                if kind != "expiry"
+                else Decimal(0)
+            )
+            entries = {
+                "purchase": (("earn", cents // 3000), ("redeem", -rng.randint(0, 5))),
+                "return": (("reverse_earn", -rng.randint(0, 3)),),
+                "expiry": (("expire", -rng.randint(1, 9)),),
+            }[kind]
+            b.transaction(
+                kind,
+                member,
+                when,
+                None if kind == "expiry" else store,
+                str(total),
+                tier=rng.choice(["base", "silver", None]),
+                entries=entries,
+            )
 
 
 @pytest.fixture
@@ -59,6 +82,10 @@ def test_sqlite_and_postgresql_agree_exactly(both: tuple[Engine, Engine]) -> Non
             reports = []
             for engine in both:
                 with engine.connect() as conn:
-                    reports.append(kpi_report(conn, dt.date(2026, 1, 1), dt.date(2026, 4, 30), unit, dimension, Decimal("0.25")))
+                    reports.append(
+                        kpi_report(
+                            conn, dt.date(2026, 1, 1), dt.date(2026, 4, 30), unit, dimension, Decimal("0.25")
+                        )
+                    )
             assert reports[0].rows == reports[1].rows, (unit, dimension)
             assert any(row.values["net_sales"] for row in reports[0].rows)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -43,9 +42,21 @@ def build(engine: Engine) -> None:
         b.member("D", "2026-02-10 09:00", "W001")
         b.transaction("purchase", "A", "2026-01-05 10:00", "R001", "100.00", entries=(("earn", 3),))
         b.transaction("purchase", "A", "2026-01-15 10:00", "R001", "50.50", entries=(("earn", 1),))
-        b.transaction("purchase", "B", "2026-01-20 10:00", "R001", "200.00", tier="silver", entries=(("earn", 6),))
-        b.transaction("return", "B", "2026-01-25 10:00", "R001", "-50.00", tier="silver", entries=(("reverse_earn", -1),))
-        b.transaction("purchase", "A", "2026-02-03 10:00", "R002", "80.00", entries=(("redeem", -2), ("earn", 2)))
+        b.transaction(
+            "purchase", "B", "2026-01-20 10:00", "R001", "200.00", tier="silver", entries=(("earn", 6),)
+        )
+        b.transaction(
+            "return",
+            "B",
+            "2026-01-25 10:00",
+            "R001",
+            "-50.00",
+            tier="silver",
+            entries=(("reverse_earn", -1),),
+        )
+        b.transaction(
+            "purchase", "A", "2026-02-03 10:00", "R002", "80.00", entries=(("redeem", -2), ("earn", 2))
+        )
         b.transaction("purchase", "C", "2026-02-03 11:00", "R002", "33.33", entries=(("earn", 1),))
         b.transaction("purchase", "D", "2026-02-10 10:00", "W001", "1000.00", entries=(("earn", 30),))
         b.transaction("expiry", "B", "2026-02-28 23:00", None, tier=None, entries=(("expire", -2),))
@@ -101,11 +112,19 @@ def test_kpis_by_store_place_each_figure_with_its_store(engine: Engine) -> None:
     build(engine)
     result = report(engine, Dimension.store)
     r001 = values(result, JAN, "R001")
-    assert (r001["active_members"], r001["net_sales"], r001["retention"]) == (2, Decimal("300.50"), Decimal("0.0000"))
+    assert (r001["active_members"], r001["net_sales"], r001["retention"]) == (
+        2,
+        Decimal("300.50"),
+        Decimal("0.0000"),
+    )
     assert r001["liability"] is None  # liability is programme-wide
     r002 = values(result, FEB, "R002")
     # A and C buy at R002 in February; C again in March: 1 / 2.
-    assert (r002["active_members"], r002["average_check"], r002["retention"]) == (2, Decimal("56.67"), Decimal("0.5000"))
+    assert (r002["active_members"], r002["average_check"], r002["retention"]) == (
+        2,
+        Decimal("56.67"),
+        Decimal("0.5000"),
+    )
     assert values(result, FEB, "R002")["new_members"] == 1  # C enrolled there
     assert values(result, FEB, "—")["points_expired"] == 2  # an expiry has no store
     assert values(result, JAN, "W001")["active_members"] == 0  # the period is shown, empty
@@ -156,11 +175,12 @@ def test_cohort_table_follows_each_first_purchase_month(engine: Engine) -> None:
 
 
 def test_rollups_give_the_live_figures_as_of_their_refresh(engine: Engine) -> None:
+    from sqlalchemy import select
+
     from analytics.kpi.cohorts import cohort_table
     from analytics.rollups.refresh import refresh_rollups, rollup_cohorts
     from loyalty_core.ledger.models import Member
     from loyalty_core.stores.models import Store
-    from sqlalchemy import select
     from tests.analytics.ledger_builder import LedgerBuilder, at
 
     build(engine)
@@ -170,10 +190,14 @@ def test_rollups_give_the_live_figures_as_of_their_refresh(engine: Engine) -> No
     for dimension in (None, Dimension.store, Dimension.tier):
         with engine.connect() as conn:
             live = kpi_report(conn, JAN, dt.date(2026, 2, 28), Period.month, dimension, HALF)
-            stored = kpi_report(conn, JAN, dt.date(2026, 2, 28), Period.month, dimension, HALF, use_rollups=True)
+            stored = kpi_report(
+                conn, JAN, dt.date(2026, 2, 28), Period.month, dimension, HALF, use_rollups=True
+            )
         assert stored.rows == live.rows and stored.as_of == refreshed and live.as_of is None
     with engine.connect() as conn:
-        assert rollup_cohorts(conn, JAN, dt.date(2026, 3, 31), Period.month) == cohort_table(conn, JAN, dt.date(2026, 3, 31))
+        assert rollup_cohorts(conn, JAN, dt.date(2026, 3, 31), Period.month) == cohort_table(
+            conn, JAN, dt.date(2026, 3, 31)
+        )
         # A window beyond the refresh is computed live rather than shown empty.
         assert kpi_report(conn, JAN, dt.date(2026, 4, 30), use_rollups=True, point_value=HALF).as_of is None
     # A purchase after the refresh shows once the job runs again.

@@ -8,7 +8,14 @@ from sqlalchemy.engine import Engine
 from analytics.pilot.evaluation import PilotError, evaluate_pilot, store_histories
 from analytics.pilot.matching import suggest_controls
 from analytics.pilot.verdict import Finding
-from tests.analytics.pilot_ledger import CONTROLS, FIRST_WEEK, PILOT_END, PILOT_START, PILOTS, generate_pilot_ledger
+from tests.analytics.pilot_ledger import (
+    CONTROLS,
+    FIRST_WEEK,
+    PILOT_END,
+    PILOT_START,
+    PILOTS,
+    generate_pilot_ledger,
+)
 
 
 def test_the_pilot_shows_its_average_check_lift(engine: Engine) -> None:

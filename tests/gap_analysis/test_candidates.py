@@ -22,8 +22,14 @@ def as_is() -> ProcessModel:
     model.add_node(K.manual_task, "Check the form", lane="L_office", id="check")
     model.add_node(K.manual_task, "File the form", lane="L_office", id="file")
     model.add_node(K.end_event, "Done", lane="L_office", id="end")
-    for source, target in [("start", "ask"), ("ask", "lookup"), ("lookup", "form"), ("form", "check"),
-                           ("check", "file"), ("file", "end")]:
+    for source, target in [
+        ("start", "ask"),
+        ("ask", "lookup"),
+        ("lookup", "form"),
+        ("form", "check"),
+        ("check", "file"),
+        ("file", "end"),
+    ]:
         model.add_flow(source, target, id=f"f_{source}_{target}")
     return model
 
@@ -37,7 +43,9 @@ def to_be() -> ProcessModel:
     model.add_lane("Loyalty core", LaneKind.system, id="T_core")
     model.add_lane("POS", LaneKind.system, id="T_pos")
     model.add_node(K.start_event, "Customer at the till", lane="T_cashier", id="start")
-    model.add_node(K.user_task, "Ask for the phone", lane="T_cashier", id="ask", system="POS")  # now on the POS
+    model.add_node(
+        K.user_task, "Ask for the phone", lane="T_cashier", id="ask", system="POS"
+    )  # now on the POS
     model.add_node(K.service_task, "Look up member", lane="T_core", id="lookup")  # POS -> core, same id
     model.add_node(K.exclusive_gateway, "Member already?", lane="T_core", id="known")
     model.add_node(K.service_task, "Check the form", lane="T_core", id="core_check")  # office -> core
@@ -46,9 +54,17 @@ def to_be() -> ProcessModel:
     model.add_node(K.task, "", lane="T_cashier", id="unnamed")
     model.add_node(K.intermediate_throw_event, "Welcome SMS sent", lane="T_core", id="sms")
     model.add_node(K.end_event, "Member enrolled", lane="T_cashier", id="end")
-    for source, target in [("start", "ask"), ("ask", "lookup"), ("lookup", "known"), ("known", "core_check"),
-                           ("core_check", "register"), ("register", "cashier_file"), ("cashier_file", "unnamed"),
-                           ("unnamed", "sms"), ("sms", "end")]:
+    for source, target in [
+        ("start", "ask"),
+        ("ask", "lookup"),
+        ("lookup", "known"),
+        ("known", "core_check"),
+        ("core_check", "register"),
+        ("register", "cashier_file"),
+        ("cashier_file", "unnamed"),
+        ("unnamed", "sms"),
+        ("sms", "end"),
+    ]:
         model.add_flow(source, target, id=f"t_{source}_{target}")
     return model
 
@@ -56,14 +72,33 @@ def to_be() -> ProcessModel:
 def test_new_steps_and_steps_moving_to_a_system_are_candidates_in_process_order() -> None:
     found = requirement_candidates(as_is(), to_be())
     assert found == [
-        RequirementCandidate("Ask for the phone", "moves to system POS (was: Cashier)", "Enrolment (TO-BE)",
-                             "ask", "Cashier", "POS"),
-        RequirementCandidate("Look up member", "moves to system Loyalty core (was: POS)", "Enrolment (TO-BE)",
-                             "lookup", "Loyalty core", "Loyalty core"),
-        RequirementCandidate("Check the form", "moves to system Loyalty core (was: Back office)",
-                             "Enrolment (TO-BE)", "core_check", "Loyalty core", "Loyalty core"),
-        RequirementCandidate("Register the member", NEW_STEP, "Enrolment (TO-BE)", "register", "Loyalty core",
-                             "Loyalty core"),
+        RequirementCandidate(
+            "Ask for the phone",
+            "moves to system POS (was: Cashier)",
+            "Enrolment (TO-BE)",
+            "ask",
+            "Cashier",
+            "POS",
+        ),
+        RequirementCandidate(
+            "Look up member",
+            "moves to system Loyalty core (was: POS)",
+            "Enrolment (TO-BE)",
+            "lookup",
+            "Loyalty core",
+            "Loyalty core",
+        ),
+        RequirementCandidate(
+            "Check the form",
+            "moves to system Loyalty core (was: Back office)",
+            "Enrolment (TO-BE)",
+            "core_check",
+            "Loyalty core",
+            "Loyalty core",
+        ),
+        RequirementCandidate(
+            "Register the member", NEW_STEP, "Enrolment (TO-BE)", "register", "Loyalty core", "Loyalty core"
+        ),
     ]
 
 
@@ -83,7 +118,9 @@ def test_a_step_staying_on_its_system_is_not_a_candidate_but_a_change_of_system_
     before.update_node("ask", system="POS")
     assert requirement_candidates(before, after) == []
     after.update_node("ask", system="Loyalty core")
-    assert [c.reason for c in requirement_candidates(before, after)] == ["moves to system Loyalty core (was: POS)"]
+    assert [c.reason for c in requirement_candidates(before, after)] == [
+        "moves to system Loyalty core (was: POS)"
+    ]
 
 
 def test_every_demo_process_gives_candidates() -> None:

@@ -28,7 +28,9 @@ def test_a_chain_is_a_dag_with_its_total_and_critical_path() -> None:
 
 
 def test_one_long_modification_is_the_critical_path_on_its_own() -> None:
-    plan = schedule(dependency_graph({"MOD-1": D("2"), "MOD-2": D("30"), "MOD-3": D("3")}, {"MOD-3": ["MOD-1"]}))
+    plan = schedule(
+        dependency_graph({"MOD-1": D("2"), "MOD-2": D("30"), "MOD-3": D("3")}, {"MOD-3": ["MOD-1"]})
+    )
     assert plan.critical_path == ("MOD-2",)
     assert plan.critical_days == D("30.0")
 

@@ -61,5 +61,7 @@ def test_anything_else_is_refused_naming_the_choices(written: str) -> None:
     with pytest.raises(ValueError) as refused:
         Priority.parse(written) if not written.startswith("Fit") else Classification.parse(written)
     assert str(refused.value).startswith(f"{written.strip()!r} is not one of ")
-    with pytest.raises(GapAnalysisError, match=r"^priority: 'urgent' is not one of must, should, could, wont$"):
+    with pytest.raises(
+        GapAnalysisError, match=r"^priority: 'urgent' is not one of must, should, could, wont$"
+    ):
         Priority.of("urgent", field="priority")

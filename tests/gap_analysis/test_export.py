@@ -56,7 +56,10 @@ def test_docx_has_the_title_subtitle_and_sections_in_order(docx: DocxDocument) -
     assert ("Title", "Ромашка: gap map") in styled
     assert any(style == "Subtitle" and "Карта разрыва функционала" in text for style, text in styled)
     assert [text for style, text in styled if style == "Heading 1"] == [
-        "Summary", "Gap map by process area", "Requirements", "Modifications list (список доработок)",
+        "Summary",
+        "Gap map by process area",
+        "Requirements",
+        "Modifications list (список доработок)",
     ]
     section = docx.sections[0]
     width, height = section.page_width, section.page_height
@@ -80,8 +83,16 @@ def test_docx_matrix_counts_process_area_by_classification(docx: DocxDocument) -
     matrix = texts(docx.tables[1])
     assert matrix[0] == ["Process area", *LABELS, "Unclassified", "Total"]
     rows = {row[0]: row[1:] for row in matrix[1:]}
-    assert list(rows) == ["Интеграции", "Коммуникации", "Начисление", "Отчётность", "Партнёры", "Списание",
-                          "(no process area)", "Total"]
+    assert list(rows) == [
+        "Интеграции",
+        "Коммуникации",
+        "Начисление",
+        "Отчётность",
+        "Партнёры",
+        "Списание",
+        "(no process area)",
+        "Total",
+    ]
     # Начисление: one fit-standard, one gap-extension; empty cells for zero.
     assert rows["Начисление"] == ["1", "", "1", "", "", "", "", "", "2"]
     assert rows["(no process area)"] == ["", "", "", "", "", "", "", "1", "1"]
@@ -90,12 +101,30 @@ def test_docx_matrix_counts_process_area_by_classification(docx: DocxDocument) -
 
 def test_docx_requirements_table(docx: DocxDocument) -> None:
     table = texts(docx.tables[2])
-    assert table[0] == ["REQ", "Title", "Priority", "Process area", "Classification",
-                        "Capability / key / modifications", "Status", "Owner", "Rationale"]
+    assert table[0] == [
+        "REQ",
+        "Title",
+        "Priority",
+        "Process area",
+        "Classification",
+        "Capability / key / modifications",
+        "Status",
+        "Owner",
+        "Rationale",
+    ]
     rows = {row[0]: row for row in table[1:]}
     assert list(rows) == [f"REQ-{n}" for n in range(1, 10)]
-    assert rows["REQ-1"] == ["REQ-1", "Начисление баллов за покупку\n5% от суммы чека", "Must", "Начисление",
-                             "Fit — standard", "earn.base_rate", "Agreed", "Иванова", "Стандартная функция СУЛ"]
+    assert rows["REQ-1"] == [
+        "REQ-1",
+        "Начисление баллов за покупку\n5% от суммы чека",
+        "Must",
+        "Начисление",
+        "Fit — standard",
+        "earn.base_rate",
+        "Agreed",
+        "Иванова",
+        "Стандартная функция СУЛ",
+    ]
     assert rows["REQ-2"][5] == "redemption.max_share\nKey: redemption.max_share"
     assert rows["REQ-3"][4:6] == ["Gap — extension", "Modifications: MOD-1, MOD-2"]
     assert rows["REQ-7"][2] == "Won't"
@@ -106,10 +135,26 @@ def test_docx_requirements_table(docx: DocxDocument) -> None:
 def test_docx_modifications_list_marks_the_critical_path_and_totals(docx: DocxDocument) -> None:
     table = docx.tables[3]
     rows = texts(table)
-    assert rows[0] == ["MOD", "Title", "Estimate (person-days)", "Priority", "Status", "Requirements",
-                       "Depends on", "Critical path"]
-    assert rows[1] == ["MOD-1", "Загрузка реестра на начисление\nCSV от оптового отдела", "5.5", "Must",
-                       "Approved", "REQ-3", "", ""]
+    assert rows[0] == [
+        "MOD",
+        "Title",
+        "Estimate (person-days)",
+        "Priority",
+        "Status",
+        "Requirements",
+        "Depends on",
+        "Critical path",
+    ]
+    assert rows[1] == [
+        "MOD-1",
+        "Загрузка реестра на начисление\nCSV от оптового отдела",
+        "5.5",
+        "Must",
+        "Approved",
+        "REQ-3",
+        "",
+        "",
+    ]
     assert rows[2][6] == "MOD-1"
     assert rows[3][7] == "yes" and rows[4][7] == "yes" and rows[4][6] == "MOD-3"
     assert rows[3][4] == "In progress"
@@ -131,9 +176,23 @@ def test_docx_tables_carry_their_widths_in_the_grid_and_the_cells(docx: DocxDocu
 
 # --- XLSX ----------------------------------------------------------------------------------
 
-REQUIREMENT_HEADER = ["ID", "Title", "Description", "Priority", "Process area", "Source", "Classification",
-                      "Capability", "Configuration key", "Modifications", "Scenarios", "Last result", "Status",
-                      "Owner", "Rationale"]
+REQUIREMENT_HEADER = [
+    "ID",
+    "Title",
+    "Description",
+    "Priority",
+    "Process area",
+    "Source",
+    "Classification",
+    "Capability",
+    "Configuration key",
+    "Modifications",
+    "Scenarios",
+    "Last result",
+    "Status",
+    "Owner",
+    "Rationale",
+]
 
 
 def test_xlsx_sheets(workbook: openpyxl.Workbook) -> None:
@@ -150,11 +209,21 @@ def test_xlsx_requirements_sheet_is_a_filterable_table(workbook: openpyxl.Workbo
     assert sheet["B2"].alignment.wrap_text
     by_id = {row[0]: dict(zip(REQUIREMENT_HEADER, row, strict=True)) for row in rows[1:]}
     assert by_id["REQ-1"] == {
-        "ID": "REQ-1", "Title": "Начисление баллов за покупку", "Description": "5% от суммы чека",
-        "Priority": "Must", "Process area": "Начисление", "Source": "Interview finding: Кассир вручную считает баллы",
-        "Classification": "Fit — standard", "Capability": "earn.base_rate", "Configuration key": None,
-        "Modifications": None, "Scenarios": "Начисление: Покупка начисляет баллы (passed on v3)",
-        "Last result": "passed", "Status": "Agreed", "Owner": "Иванова", "Rationale": "Стандартная функция СУЛ",
+        "ID": "REQ-1",
+        "Title": "Начисление баллов за покупку",
+        "Description": "5% от суммы чека",
+        "Priority": "Must",
+        "Process area": "Начисление",
+        "Source": "Interview finding: Кассир вручную считает баллы",
+        "Classification": "Fit — standard",
+        "Capability": "earn.base_rate",
+        "Configuration key": None,
+        "Modifications": None,
+        "Scenarios": "Начисление: Покупка начисляет баллы (passed on v3)",
+        "Last result": "passed",
+        "Status": "Agreed",
+        "Owner": "Иванова",
+        "Rationale": "Стандартная функция СУЛ",
     }
     assert by_id["REQ-2"]["Last result"] == "failed"  # the worst of its scenarios
     assert by_id["REQ-2"]["Configuration key"] == "redemption.max_share"
@@ -167,10 +236,28 @@ def test_xlsx_requirements_sheet_is_a_filterable_table(workbook: openpyxl.Workbo
 def test_xlsx_modifications_sheet_has_numbers_a_filter_and_a_sum(workbook: openpyxl.Workbook) -> None:
     sheet = workbook["Modifications"]
     rows = values(sheet)
-    assert rows[0] == ["ID", "Title", "Description", "Estimate (person-days)", "Priority", "Status",
-                       "Requirements", "Depends on", "Critical path"]
-    assert rows[1] == ["MOD-1", "Загрузка реестра на начисление", "CSV от оптового отдела", 5.5, "Must",
-                       "Approved", "REQ-3", None, "no"]
+    assert rows[0] == [
+        "ID",
+        "Title",
+        "Description",
+        "Estimate (person-days)",
+        "Priority",
+        "Status",
+        "Requirements",
+        "Depends on",
+        "Critical path",
+    ]
+    assert rows[1] == [
+        "MOD-1",
+        "Загрузка реестра на начисление",
+        "CSV от оптового отдела",
+        5.5,
+        "Must",
+        "Approved",
+        "REQ-3",
+        None,
+        "no",
+    ]
     assert [row[3] for row in rows[1:5]] == [5.5, 3, 8.25, 2]
     assert [row[8] for row in rows[1:5]] == ["no", "no", "yes", "yes"]
     assert rows[2][7] == "MOD-1"
@@ -194,9 +281,14 @@ def test_xlsx_gap_map_and_summary_sheets(workbook: openpyxl.Workbook) -> None:
     assert summary["Critical path"] == "MOD-3 → MOD-4"
 
 
-def test_text_that_looks_like_a_formula_or_holds_control_characters_is_written_as_text(report: GapMapReport) -> None:
-    hostile = dataclasses.replace(report.requirements[0], title='=HYPERLINK("http://evil","click")',
-                                  rationale="bell\x07 and nul\x00 gone")
+def test_text_that_looks_like_a_formula_or_holds_control_characters_is_written_as_text(
+    report: GapMapReport,
+) -> None:
+    hostile = dataclasses.replace(
+        report.requirements[0],
+        title='=HYPERLINK("http://evil","click")',
+        rationale="bell\x07 and nul\x00 gone",
+    )
     changed = dataclasses.replace(report, requirements=(hostile,))
     sheet = openpyxl.load_workbook(io.BytesIO(gap_map_xlsx(changed)))["Requirements"]
     assert sheet["B2"].value == '=HYPERLINK("http://evil","click")' and sheet["B2"].data_type == "s"
@@ -206,8 +298,14 @@ def test_text_that_looks_like_a_formula_or_holds_control_characters_is_written_a
 
 
 def test_an_empty_gap_map_exports(report: GapMapReport) -> None:
-    empty = dataclasses.replace(report, requirements=(), modifications=(), critical_path=(),
-                                total_effort_days=Decimal(0), critical_path_days=Decimal(0))
+    empty = dataclasses.replace(
+        report,
+        requirements=(),
+        modifications=(),
+        critical_path=(),
+        total_effort_days=Decimal(0),
+        critical_path_days=Decimal(0),
+    )
     document = Document(io.BytesIO(gap_map_docx(empty)))
     body = "\n".join(p.text for p in document.paragraphs)
     assert "The project holds no requirement yet." in body and "Critical path: none (no modification)" in body
@@ -223,11 +321,31 @@ def test_the_requirements_sheet_imports_back_to_the_same_requirements(report: Ga
     rows = read_requirements(gap_map_xlsx(report), "x.xlsx")
     assert [row.line for row in rows] == list(range(2, 11))
     for row, requirement in zip(rows, report.requirements, strict=True):
-        assert (row.number, row.title, row.priority, row.description, row.process_area, row.classification,
-                row.capability, row.config_key, row.rationale, row.owner, row.status) == (
-            requirement.number, requirement.title, requirement.priority, requirement.description,
-            requirement.process_area, requirement.classification, requirement.capability, requirement.config_key,
-            requirement.rationale, requirement.owner, requirement.status)
+        assert (
+            row.number,
+            row.title,
+            row.priority,
+            row.description,
+            row.process_area,
+            row.classification,
+            row.capability,
+            row.config_key,
+            row.rationale,
+            row.owner,
+            row.status,
+        ) == (
+            requirement.number,
+            requirement.title,
+            requirement.priority,
+            requirement.description,
+            requirement.process_area,
+            requirement.classification,
+            requirement.capability,
+            requirement.config_key,
+            requirement.rationale,
+            requirement.owner,
+            requirement.status,
+        )
     assert {row.priority for row in rows} == set(Priority)
     assert {row.classification for row in rows} == {*Classification, None}
 

@@ -64,8 +64,13 @@ def test_limit_threshold_and_an_empty_text() -> None:
 
 def test_a_given_list_of_capabilities_is_searched_instead_of_the_catalogue() -> None:
     own = Capability(
-        code="x.sms", kind="standard", title="SMS mailing", title_ru="SMS-рассылка",
-        description="Sends text messages to members.", config_keys=(), keywords=("sms", "рассылка"),
+        code="x.sms",
+        kind="standard",
+        title="SMS mailing",
+        title_ru="SMS-рассылка",
+        description="Sends text messages to members.",
+        config_keys=(),
+        keywords=("sms", "рассылка"),
     )
     found = suggest_capabilities("SMS-рассылка", capabilities=[own, get_capability("pos.enrol")])
     assert codes(found) == ["x.sms"] and found[0].matched == ("sms", "рассылка")
@@ -75,9 +80,18 @@ def test_a_given_list_of_capabilities_is_searched_instead_of_the_catalogue() -> 
 @pytest.mark.parametrize(
     ("word", "expected"),
     [
-        ("баллами", "балл"), ("баллы", "балл"), ("начислять", "начисл"), ("повышенные", "повышенн"),
-        ("регистрация", "регистраци"), ("чека", "чека"), ("сгорают", "сгора"), ("points", "point"),
-        ("categories", "category"), ("expired", "expir"), ("matching", "match"), ("class", "class"),
+        ("баллами", "балл"),
+        ("баллы", "балл"),
+        ("начислять", "начисл"),
+        ("повышенные", "повышенн"),
+        ("регистрация", "регистраци"),
+        ("чека", "чека"),
+        ("сгорают", "сгора"),
+        ("points", "point"),
+        ("categories", "category"),
+        ("expired", "expir"),
+        ("matching", "match"),
+        ("class", "class"),
     ],
 )
 def test_the_light_stemmer(word: str, expected: str) -> None:

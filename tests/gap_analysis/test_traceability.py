@@ -18,10 +18,19 @@ PASSED = ScenarioLabel("purchase.feature", "Базовое начисление"
 
 # A fully traced fit-by-configuration requirement; each case below changes one thing.
 COMPLETE = RequirementRecord(
-    number=3, title="Базовое начисление 3 %", priority=Priority.must, process_area="Покупка",
-    source_kind=SourceKind.finding, source_text="Скидка одинакова для всех", source_interview_id=1, source_finding_id=7,
-    classification=Classification.fit_configuration, capability="earn.base_rate", config_key="earn.base_rate",
-    steps=(AS_IS, TO_BE), scenarios=(PASSED,),
+    number=3,
+    title="Базовое начисление 3 %",
+    priority=Priority.must,
+    process_area="Покупка",
+    source_kind=SourceKind.finding,
+    source_text="Скидка одинакова для всех",
+    source_interview_id=1,
+    source_finding_id=7,
+    classification=Classification.fit_configuration,
+    capability="earn.base_rate",
+    config_key="earn.base_rate",
+    steps=(AS_IS, TO_BE),
+    scenarios=(PASSED,),
 )
 
 
@@ -38,7 +47,12 @@ def test_a_complete_chain_has_every_hop() -> None:
 @pytest.mark.parametrize(
     ("change", "hop", "state", "problem"),
     [
-        ({"source_kind": SourceKind.typed, "source_finding_id": None}, Hop.source, HopState.missing, "typed in"),
+        (
+            {"source_kind": SourceKind.typed, "source_finding_id": None},
+            Hop.source,
+            HopState.missing,
+            "typed in",
+        ),
         ({"source_finding_id": None}, Hop.source, HopState.stale, "finding was deleted"),
         ({"source_kind": SourceKind.step, "source_finding_id": None}, Hop.source, HopState.not_needed, ""),
         ({"steps": (AS_IS,)}, Hop.step, HopState.missing, "not linked to a TO-BE step"),
@@ -46,24 +60,55 @@ def test_a_complete_chain_has_every_hop() -> None:
         ({"classification": None}, Hop.classification, HopState.missing, "not classified"),
         ({"classification": None}, Hop.resolution, HopState.missing, "not classified yet"),
         ({"config_key": ""}, Hop.resolution, HopState.missing, "names no capability and key"),
-        ({"classification": Classification.fit_standard, "capability": ""}, Hop.resolution, HopState.missing, "fit as standard"),
+        (
+            {"classification": Classification.fit_standard, "capability": ""},
+            Hop.resolution,
+            HopState.missing,
+            "fit as standard",
+        ),
         ({"classification": Classification.fit_standard, "config_key": ""}, Hop.resolution, HopState.ok, ""),
-        ({"classification": Classification.gap_extension}, Hop.resolution, HopState.missing, "a gap with no modification"),
-        ({"classification": Classification.gap_integration, "modifications": ("MOD-1",)}, Hop.resolution, HopState.ok, ""),
-        ({"classification": Classification.gap_report, "modifications": ("MOD-2",)}, Hop.resolution, HopState.ok, ""),
+        (
+            {"classification": Classification.gap_extension},
+            Hop.resolution,
+            HopState.missing,
+            "a gap with no modification",
+        ),
+        (
+            {"classification": Classification.gap_integration, "modifications": ("MOD-1",)},
+            Hop.resolution,
+            HopState.ok,
+            "",
+        ),
+        (
+            {"classification": Classification.gap_report, "modifications": ("MOD-2",)},
+            Hop.resolution,
+            HopState.ok,
+            "",
+        ),
         ({"classification": Classification.workaround}, Hop.resolution, HopState.missing, "no rationale"),
-        ({"classification": Classification.workaround, "rationale": "Анкеты отменены"}, Hop.resolution, HopState.not_needed, ""),
+        (
+            {"classification": Classification.workaround, "rationale": "Анкеты отменены"},
+            Hop.resolution,
+            HopState.not_needed,
+            "",
+        ),
         ({"classification": Classification.out_of_scope}, Hop.resolution, HopState.not_needed, ""),
         ({"scenarios": ()}, Hop.scenario, HopState.missing, "no scenario tagged @REQ-3"),
         ({"scenarios": ()}, Hop.result, HopState.missing, "nothing to run"),
         ({"scenarios": (replace(PASSED, status="not_run"),)}, Hop.result, HopState.missing, "never run"),
-        ({"scenarios": (PASSED, replace(PASSED, name="Выходные", status="failed"))}, Hop.result, HopState.failing,
-         "1 of 2 not passing: Выходные (failed)"),
+        (
+            {"scenarios": (PASSED, replace(PASSED, name="Выходные", status="failed"))},
+            Hop.result,
+            HopState.failing,
+            "1 of 2 not passing: Выходные (failed)",
+        ),
         ({"scenarios": (replace(PASSED, status="undefined"),)}, Hop.result, HopState.failing, "(undefined)"),
         ({"scenarios": (replace(PASSED, status="skipped"),)}, Hop.result, HopState.failing, "(skipped)"),
     ],
 )
-def test_each_hop_says_what_is_wrong(change: dict[str, object], hop: Hop, state: HopState, problem: str) -> None:
+def test_each_hop_says_what_is_wrong(
+    change: dict[str, object], hop: Hop, state: HopState, problem: str
+) -> None:
     record = replace(COMPLETE, **change)  # type: ignore[arg-type]
     check = trace(record).check(hop)
     assert check.state is state
@@ -73,10 +118,16 @@ def test_each_hop_says_what_is_wrong(change: dict[str, object], hop: Hop, state:
 
 
 def test_out_of_scope_needs_no_step_resolution_or_scenario() -> None:
-    record = replace(COMPLETE, classification=Classification.out_of_scope, steps=(), scenarios=(), capability="")
+    record = replace(
+        COMPLETE, classification=Classification.out_of_scope, steps=(), scenarios=(), capability=""
+    )
     assert states(record) == {
-        Hop.source: HopState.ok, Hop.step: HopState.not_needed, Hop.classification: HopState.ok,
-        Hop.resolution: HopState.not_needed, Hop.scenario: HopState.not_needed, Hop.result: HopState.not_needed,
+        Hop.source: HopState.ok,
+        Hop.step: HopState.not_needed,
+        Hop.classification: HopState.ok,
+        Hop.resolution: HopState.not_needed,
+        Hop.scenario: HopState.not_needed,
+        Hop.result: HopState.not_needed,
     }
     assert trace(record).complete
 
@@ -95,7 +146,9 @@ def test_out_of_scope_needs_no_step_resolution_or_scenario() -> None:
         ({"classification": Classification.out_of_scope}, False),
     ],
 )
-def test_coverage_counts_fit_or_modified_requirements_with_a_scenario(change: dict[str, object], covered: bool) -> None:
+def test_coverage_counts_fit_or_modified_requirements_with_a_scenario(
+    change: dict[str, object], covered: bool
+) -> None:
     assert is_covered(replace(COMPLETE, **change)) is covered  # type: ignore[arg-type]
 
 

@@ -41,7 +41,7 @@ promotions:
 class Clock:
     """A settable clock for the API (so tests can travel in time)."""
 
-    now: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.timezone.utc))
+    now: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC))
 
     def __call__(self) -> dt.datetime:
         return self.now

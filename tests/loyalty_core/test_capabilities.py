@@ -50,7 +50,7 @@ MINIMAL: dict[str, Any] = {"program": "Minimal", "earn": {"base_rate": 5}}
 
 # 21:30 UTC on Tuesday 3 March 2026: already Wednesday 00:30 in Moscow (the default zone), still
 # Tuesday 23:30 in Kaliningrad (what the time-zone example switches to).
-AT = dt.datetime(2026, 3, 3, 21, 30, tzinfo=dt.timezone.utc)
+AT = dt.datetime(2026, 3, 3, 21, 30, tzinfo=dt.UTC)
 
 # fresh 5.05 + bread 2.65 + tobacco 1.35 points at 5%: 9.05, so floor and ceil differ.
 BASKET = Basket(
@@ -173,10 +173,14 @@ def test_every_key_a_capability_names_is_a_schema_path() -> None:
     paths = set(config_key_paths())
     for capability in catalogue():
         for key in capability.config_keys:
-            assert key in paths, f"{capability.code} names {key!r}, which is not a path of the configuration schema"
+            assert key in paths, (
+                f"{capability.code} names {key!r}, which is not a path of the configuration schema"
+            )
 
 
-def _json_schema_leaves(node: dict[str, Any], defs: dict[str, Any], prefix: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+def _json_schema_leaves(
+    node: dict[str, Any], defs: dict[str, Any], prefix: str
+) -> Iterator[tuple[str, tuple[str, ...]]]:
     """(path, x-capabilities) of every leaf of a JSON Schema node, read from the JSON Schema
     pydantic publishes (not from the model classes the catalogue walks): `$ref` resolved,
     an optional's `anyOf` [..., null] unwrapped, `items` of objects read `name[].`, and
@@ -224,7 +228,12 @@ def test_the_published_json_schema_has_the_same_leaves_and_capabilities() -> Non
 def test_the_schema_walk_reaches_nested_models_and_lists() -> None:
     paths = config_key_paths()
     assert len(paths) == len(set(paths)) == 35
-    for expected in ("program", "earn.category_rates", "tiers[].threshold", "promotions[].conditions.birthday_window_days"):
+    for expected in (
+        "program",
+        "earn.category_rates",
+        "tiers[].threshold",
+        "promotions[].conditions.birthday_window_days",
+    ):
         assert expected in paths
     # Containers are not leaves.
     assert not {"earn", "tiers", "promotions", "promotions[].conditions"} & set(paths)
@@ -265,7 +274,9 @@ def test_the_example_validates_and_changes_what_the_engine_computes(capability: 
     baseline = without(switched_on, capability.config_keys)
     assert validate_document(baseline) == []
     if capability.code in NO_ENGINE_EFFECT:
-        assert outcome(switched_on) == outcome(baseline), f"{capability.code} changes the engine: take it off the list"
+        assert outcome(switched_on) == outcome(baseline), (
+            f"{capability.code} changes the engine: take it off the list"
+        )
     else:
         assert outcome(switched_on) != outcome(baseline), (
             f"{capability.code}: its example {capability.example} changes nothing the engine computes"
@@ -279,7 +290,7 @@ def test_only_listed_capabilities_go_without_an_engine_effect() -> None:
 
 # --- the ledger rules among them, on a real (SQLite) database --------------------------------
 
-T0 = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.UTC)
 LedgerScenario = Callable[[Session, ledger.RunContext], Any]
 
 
@@ -370,15 +381,28 @@ def test_the_ledger_rules_change_what_the_ledger_does(
 def test_standard_capabilities_name_their_implementation() -> None:
     standard = [c for c in catalogue() if c.kind == STANDARD]
     codes = {c.code for c in standard}
-    for expected in ("pos.enrol", "pos.lookup", "pos.quote", "pos.commit", "pos.return", "pos.history",
-                     "pos.openapi", "engine.redemption_first", "engine.no_earn_on_redeemed",
-                     "ledger.expiry_fifo", "ledger.tier_by_spend"):
+    for expected in (
+        "pos.enrol",
+        "pos.lookup",
+        "pos.quote",
+        "pos.commit",
+        "pos.return",
+        "pos.history",
+        "pos.openapi",
+        "engine.redemption_first",
+        "engine.no_earn_on_redeemed",
+        "ledger.expiry_fifo",
+        "ledger.tier_by_spend",
+    ):
         assert expected in codes
     for capability in standard:
         assert capability.implemented_by, capability.code
         assert capability.config_keys == () and capability.example is None
     operations = {
-        op["operationId"] for item in openapi_document()["paths"].values() for op in item.values() if isinstance(op, dict)
+        op["operationId"]
+        for item in openapi_document()["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
     }
     named = " ".join(w for c in standard for w in c.implemented_by)
     for operation in operations:
@@ -393,7 +417,9 @@ def test_codes_are_unique_and_titles_are_given_in_both_languages() -> None:
         assert capability.kind in (STANDARD, CONFIGURATION)
         assert capability.title.strip() and capability.title_ru.strip(), capability.code
         assert capability.description.strip() and capability.keywords, capability.code
-        assert any("а" <= ch <= "я" for ch in capability.title_ru.lower()), f"{capability.code}: title_ru is Russian"
+        assert any("а" <= ch <= "я" for ch in capability.title_ru.lower()), (
+            f"{capability.code}: title_ru is Russian"
+        )
     assert get_capability("earn.category_rates").title_ru == "Начисление по категориям товаров"
     # A configuration capability is implemented by the schema fields that name it.
     assert get_capability("condition.birthday").implemented_by == (
@@ -421,5 +447,7 @@ def test_importing_the_catalogue_pulls_in_no_other_package() -> None:
         "bad = [m for m in sys.modules if m.split('.')[0] in ('workbench', 'gap_analysis', 'process_models', 'rollout')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr

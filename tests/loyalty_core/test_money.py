@@ -47,9 +47,13 @@ def test_largest_remainder_refuses_a_total_over_no_weights() -> None:
     ("total", "weights", "expected"),
     [
         # 100 cents / 3 = 33.33: floors 33 each, the cent left to the first line.
-        pytest.param("1.00", ["1", "1", "1"], ["0.34", "0.33", "0.33"], id="a cent left goes to the earliest"),
+        pytest.param(
+            "1.00", ["1", "1", "1"], ["0.34", "0.33", "0.33"], id="a cent left goes to the earliest"
+        ),
         # 1000 cents: quotas 333.33 and 666.67, floors 333 + 666, the cent left to the .67 remainder.
-        pytest.param("10.00", ["333.33", "666.67"], ["3.33", "6.67"], id="a cent left goes to the largest remainder"),
+        pytest.param(
+            "10.00", ["333.33", "666.67"], ["3.33", "6.67"], id="a cent left goes to the largest remainder"
+        ),
         pytest.param("25.00", ["100.00", "300.00"], ["6.25", "18.75"], id="exact shares"),
         pytest.param("0", ["1", "2"], ["0.00", "0.00"], id="zero total"),
         # 350 cents / 3 = 116.67: floors 116 each, two cents left to the first two lines.

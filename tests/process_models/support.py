@@ -11,7 +11,9 @@ from process_models.model import ProcessModel
 K = NodeKind
 
 
-def enrolment(variant: Variant = Variant.as_is, *, name: str = "Enrolment at the till", no_label: str = "") -> ProcessModel:
+def enrolment(
+    variant: Variant = Variant.as_is, *, name: str = "Enrolment at the till", no_label: str = ""
+) -> ProcessModel:
     """Enrolment at the till, AS-IS: the cashier asks for the phone; a member is looked up, anyone
     else fills in a paper form. Two lanes (a role and a system), a decision and its join."""
     model = ProcessModel(name, variant)
@@ -65,11 +67,23 @@ def normalise(model: ProcessModel, *, inner: bool = False) -> dict[str, Any]:
         "lanes": sorted((name, lane.kind.value) for name, lane in zip(lanes.values(), model.lanes.values())),
         "nodes": nodes,
         "flows": {
-            f.id: (f.source, f.target, f.condition, f.name, {k: v for k, v in f.extra.items() if k not in GEOMETRY})
+            f.id: (
+                f.source,
+                f.target,
+                f.condition,
+                f.name,
+                {k: v for k, v in f.extra.items() if k not in GEOMETRY},
+            )
             for f in model.flows()
         },
         "artifacts": {
-            a.id: (a.kind, a.name, a.source, a.target, {k: v for k, v in a.extra.items() if k not in GEOMETRY})
+            a.id: (
+                a.kind,
+                a.name,
+                a.source,
+                a.target,
+                {k: v for k, v in a.extra.items() if k not in GEOMETRY},
+            )
             for a in model.artifacts
         },
         "message_flows": {m.id: (m.source, m.target, m.name) for m in model.message_flows},

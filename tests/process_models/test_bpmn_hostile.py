@@ -51,7 +51,10 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "external entity (file:///etc/passwd)": (EXTERNAL_ENTITY, "DTD"),
     "external DTD over the network": (EXTERNAL_DTD, "DTD"),
     "parameter entity": (PARAMETER_ENTITY, "DTD"),
-    "an entity never declared": (f'<definitions xmlns="{MODEL}">&xxe;</definitions>'.encode(), "undefined entity"),
+    "an entity never declared": (
+        f'<definitions xmlns="{MODEL}">&xxe;</definitions>'.encode(),
+        "undefined entity",
+    ),
     "not XML (PNG bytes)": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not XML"),
     "not XML (text)": (b"Process: enrolment -> quote -> commit", "not XML"),
     "a ZIP archive": (b"PK\x03\x04\x14\x00\x00\x00", "ZIP"),
@@ -60,19 +63,36 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "only whitespace": ("  \n\t ", "empty"),
     "XML that is not BPMN": (b"<html/>", "not a BPMN 2.0 file"),
     "an XHTML page": (b'<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', "<html>"),
-    "definitions of another namespace": (b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100501/MODEL"/>', "not BPMN 2.0"),
+    "definitions of another namespace": (
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100501/MODEL"/>',
+        "not BPMN 2.0",
+    ),
     "truncated XML": (f'<definitions xmlns="{MODEL}"><process id="p">'.encode(), "line 1"),
-    "mismatched tags": (f'<definitions xmlns="{MODEL}">\n<process id="p"></task></definitions>'.encode(), "line 2"),
-    "bytes that are not UTF-8": (b'<?xml version="1.0" encoding="UTF-8"?><definitions>\xff\xfe</definitions>', "not well-formed"),
+    "mismatched tags": (
+        f'<definitions xmlns="{MODEL}">\n<process id="p"></task></definitions>'.encode(),
+        "line 2",
+    ),
+    "bytes that are not UTF-8": (
+        b'<?xml version="1.0" encoding="UTF-8"?><definitions>\xff\xfe</definitions>',
+        "not well-formed",
+    ),
     "an unknown encoding": (b'<?xml version="1.0" encoding="x-nonsense"?><definitions/>', "encoding"),
-    "a declaration beyond repair": (b'<?xml version="1.0" encodng="UTF-8"?><definitions/>', "malformed XML declaration"),
-    "an unclosed declaration": (b'<?xml version="1.0" encoding="UTF-8"<definitions/>', "malformed XML declaration"),
+    "a declaration beyond repair": (
+        b'<?xml version="1.0" encodng="UTF-8"?><definitions/>',
+        "malformed XML declaration",
+    ),
+    "an unclosed declaration": (
+        b'<?xml version="1.0" encoding="UTF-8"<definitions/>',
+        "malformed XML declaration",
+    ),
     "deep nesting": (b"<a>" * 5000 + b"</a>" * 5000, "nested more than"),
 }
 
 
 @pytest.mark.parametrize(("data", "expected"), CASES.values(), ids=list(CASES))
-def test_bad_input_is_refused_with_one_error_type_and_a_clear_message(data: bytes | str, expected: str) -> None:
+def test_bad_input_is_refused_with_one_error_type_and_a_clear_message(
+    data: bytes | str, expected: str
+) -> None:
     started = time.perf_counter()
     with pytest.raises(BpmnError) as caught:
         import_bpmn(data, source="upload.bpmn")
@@ -126,7 +146,9 @@ def test_input_of_the_wrong_type_is_refused() -> None:
 
 def test_the_missing_space_in_the_xml_declaration_is_repaired_and_reported() -> None:
     """The corpus's 21_bpmnjs_gateway-type-default.bpmn case, decided as lenient."""
-    xml = f'<?xml version="1.0"encoding="UTF-8"?>\n<definitions xmlns="{MODEL}"><process id="p"/></definitions>'
+    xml = (
+        f'<?xml version="1.0"encoding="UTF-8"?>\n<definitions xmlns="{MODEL}"><process id="p"/></definitions>'
+    )
     result = import_bpmn(xml.encode())
     assert [m.id for m in result.models] == ["p"]
     (note,) = [i for i in result.report.items if i.kind == "xml"]
@@ -157,17 +179,42 @@ def test_random_bytes_give_a_result_or_a_bpmn_error(data: bytes) -> None:
 
 
 PIECES = [
-    f'<definitions xmlns="{MODEL}" xmlns:di="http://www.omg.org/spec/BPMN/20100524/DI">', "</definitions>",
-    '<process id="p">', '<process id="p">', "</process>", '<subProcess id="s">', "</subProcess>",
-    '<task id="t"/>', '<task id="t">', "</task>", '<startEvent id="a"/>', '<boundaryEvent id="b" attachedToRef="t"/>',
-    '<sequenceFlow id="f" sourceRef="a" targetRef="t"/>', '<sequenceFlow id="g" sourceRef="t"/>',
-    '<laneSet id="ls">', "</laneSet>", '<lane id="l" name="L">', "</lane>", "<flowNodeRef>t</flowNodeRef>",
-    '<childLaneSet id="c">', "</childLaneSet>", '<collaboration id="co">', "</collaboration>",
-    '<participant id="pa" processRef="p"/>', '<messageFlow id="m" sourceRef="t" targetRef="pa"/>',
-    '<dataInputAssociation id="d"><sourceRef>t</sourceRef></dataInputAssociation>', '<textAnnotation id="n">',
-    "</textAnnotation>", "<text>x</text>", '<association id="as" sourceRef="n" targetRef="t"/>',
-    '<di:BPMNShape id="sh" bpmnElement="t"/>', "<documentation>doc</documentation>", "<extensionElements/>",
-    "&amp;", "<!-- c -->", '<?xml version="1.0"?>',
+    f'<definitions xmlns="{MODEL}" xmlns:di="http://www.omg.org/spec/BPMN/20100524/DI">',
+    "</definitions>",
+    '<process id="p">',
+    '<process id="p">',
+    "</process>",
+    '<subProcess id="s">',
+    "</subProcess>",
+    '<task id="t"/>',
+    '<task id="t">',
+    "</task>",
+    '<startEvent id="a"/>',
+    '<boundaryEvent id="b" attachedToRef="t"/>',
+    '<sequenceFlow id="f" sourceRef="a" targetRef="t"/>',
+    '<sequenceFlow id="g" sourceRef="t"/>',
+    '<laneSet id="ls">',
+    "</laneSet>",
+    '<lane id="l" name="L">',
+    "</lane>",
+    "<flowNodeRef>t</flowNodeRef>",
+    '<childLaneSet id="c">',
+    "</childLaneSet>",
+    '<collaboration id="co">',
+    "</collaboration>",
+    '<participant id="pa" processRef="p"/>',
+    '<messageFlow id="m" sourceRef="t" targetRef="pa"/>',
+    '<dataInputAssociation id="d"><sourceRef>t</sourceRef></dataInputAssociation>',
+    '<textAnnotation id="n">',
+    "</textAnnotation>",
+    "<text>x</text>",
+    '<association id="as" sourceRef="n" targetRef="t"/>',
+    '<di:BPMNShape id="sh" bpmnElement="t"/>',
+    "<documentation>doc</documentation>",
+    "<extensionElements/>",
+    "&amp;",
+    "<!-- c -->",
+    '<?xml version="1.0"?>',
 ]
 
 
@@ -182,7 +229,9 @@ def test_random_markup_gives_a_result_or_a_bpmn_error(text: str) -> None:
     assert isinstance(result, BpmnImport)
 
 
-@pytest.mark.parametrize("name", ["04_miwg_A.4.0.bpmn", "14_miwg_B.2.0-export.bpmn", "17_bpmnjs_complex.bpmn"])
+@pytest.mark.parametrize(
+    "name", ["04_miwg_A.4.0.bpmn", "14_miwg_B.2.0-export.bpmn", "17_bpmnjs_complex.bpmn"]
+)
 def test_real_files_cut_anywhere_give_a_bpmn_error_never_a_crash(name: str) -> None:
     if not CORPUS.is_dir():
         pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
@@ -205,13 +254,43 @@ def test_real_files_with_broken_references_import_with_a_report(name: str) -> No
     assert result.report.items
 
 
-TAGS = ["process", "subProcess", "task", "userTask", "startEvent", "endEvent", "boundaryEvent", "exclusiveGateway",
-        "sequenceFlow", "laneSet", "lane", "childLaneSet", "flowNodeRef", "collaboration", "participant", "messageFlow",
-        "dataObjectReference", "dataInputAssociation", "sourceRef", "targetRef", "textAnnotation", "association", "group",
-        "documentation", "extensionElements", "timerEventDefinition", "conditionExpression", "transaction"]
+TAGS = [
+    "process",
+    "subProcess",
+    "task",
+    "userTask",
+    "startEvent",
+    "endEvent",
+    "boundaryEvent",
+    "exclusiveGateway",
+    "sequenceFlow",
+    "laneSet",
+    "lane",
+    "childLaneSet",
+    "flowNodeRef",
+    "collaboration",
+    "participant",
+    "messageFlow",
+    "dataObjectReference",
+    "dataInputAssociation",
+    "sourceRef",
+    "targetRef",
+    "textAnnotation",
+    "association",
+    "group",
+    "documentation",
+    "extensionElements",
+    "timerEventDefinition",
+    "conditionExpression",
+    "transaction",
+]
 IDS = st.sampled_from(["a", "b", "c", "p", "t", "l"])
 ATTRIBUTES = st.dictionaries(
-    st.sampled_from(["id", "name", "sourceRef", "targetRef", "processRef", "attachedToRef", "default", "bpmnElement"]), IDS, max_size=4
+    st.sampled_from(
+        ["id", "name", "sourceRef", "targetRef", "processRef", "attachedToRef", "default", "bpmnElement"]
+    ),
+    IDS,
+    max_size=4,
 )
 
 
@@ -245,5 +324,9 @@ def test_random_well_formed_bpmn_imports_or_is_refused_and_what_imports_exports(
     again = import_bpmn(export_bpmn(result.models))
     assert [m.id for m in again.models] == [m.id for m in result.models]
     for first, second in zip(result.models, again.models):
-        assert {n.id: (n.kind, n.name, n.lane) for n in first.nodes()} == {n.id: (n.kind, n.name, n.lane) for n in second.nodes()}
-        assert {f.id: (f.source, f.target) for f in first.flows()} == {f.id: (f.source, f.target) for f in second.flows()}
+        assert {n.id: (n.kind, n.name, n.lane) for n in first.nodes()} == {
+            n.id: (n.kind, n.name, n.lane) for n in second.nodes()
+        }
+        assert {f.id: (f.source, f.target) for f in first.flows()} == {
+            f.id: (f.source, f.target) for f in second.flows()
+        }

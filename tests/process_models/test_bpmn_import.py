@@ -82,7 +82,12 @@ def test_boundary_events_and_sub_processes_are_kept() -> None:
 def test_event_definitions_with_content_are_kept_verbatim() -> None:
     """A timer's date or a message reference is more than the key can say: kept as written."""
     result = corpus("06_miwg_B.1.0.bpmn")
-    timer = next(n for m in result.models for n in m.nodes() if n.extra.get("eventDefinition") == "timerEventDefinition")
+    timer = next(
+        n
+        for m in result.models
+        for n in m.nodes()
+        if n.extra.get("eventDefinition") == "timerEventDefinition"
+    )
     assert any("timeDate" in kept for kept in timer.extra["children"])
 
 
@@ -110,14 +115,26 @@ def test_vertical_pools_keep_their_orientation() -> None:
     assert [m.name for m in result.models] == ["Pool 1", "Pool 2"]
     assert all(m.pool is not None and m.pool.horizontal is False for m in result.models)
     assert sum(len(m.lanes) for m in result.models) == 3
-    assert all(lane.bounds is not None and lane.bounds.height > lane.bounds.width for m in result.models for lane in m.lanes.values())
+    assert all(
+        lane.bounds is not None and lane.bounds.height > lane.bounds.width
+        for m in result.models
+        for lane in m.lanes.values()
+    )
 
 
 def test_data_objects_annotations_groups_and_call_activities() -> None:
     result = corpus("06_miwg_B.1.0.bpmn")
     artifacts = {a.kind for m in result.models for a in m.artifacts}
-    assert {"dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation", "association", "group",
-            "dataInputAssociation", "dataOutputAssociation"} <= artifacts
+    assert {
+        "dataObject",
+        "dataObjectReference",
+        "dataStoreReference",
+        "textAnnotation",
+        "association",
+        "group",
+        "dataInputAssociation",
+        "dataOutputAssociation",
+    } <= artifacts
     group = next(a for m in result.models for a in m.artifacts if a.kind == "group")
     assert group.name == "Group" and group.bounds is not None
     calls = [n for m in result.models for n in m.nodes() if n.kind is NodeKind.call_activity]
@@ -136,8 +153,12 @@ def test_conditions_lanes_and_message_flows_of_a_collaboration() -> None:
     executable = [m for m in result.models if m.extra.get("isExecutable") == "true"]
     assert len(executable) == 1
     # Camunda's attributes are kept under their namespace for the export.
-    assert any(key.startswith("{http://activiti.org/bpmn}") or key.startswith("{http://camunda.org")
-               for m in result.models for n in m.nodes() for key in n.extra)
+    assert any(
+        key.startswith("{http://activiti.org/bpmn}") or key.startswith("{http://camunda.org")
+        for m in result.models
+        for n in m.nodes()
+        for key in n.extra
+    )
 
 
 def test_documentation_becomes_the_description_and_extensions_are_kept_verbatim() -> None:
@@ -191,7 +212,10 @@ def test_the_malformed_xml_declaration_is_read_leniently_and_reported() -> None:
     """`<?xml version="1.0"encoding="UTF-8"?>`: the meaning is unambiguous, so it is repaired."""
     result = corpus("21_bpmnjs_gateway-type-default.bpmn")
     (model,) = result.models
-    assert {n.id: n.kind for n in model.nodes()} == {"GATEWAY_1": NodeKind.event_based_gateway, "GATEWAY_2": NodeKind.event_based_gateway}
+    assert {n.id: n.kind for n in model.nodes()} == {
+        "GATEWAY_1": NodeKind.event_based_gateway,
+        "GATEWAY_2": NodeKind.event_based_gateway,
+    }
     assert model.node("GATEWAY_2").extra["instantiate"] == "true"
     notes = [i.message for i in result.report.of(Outcome.note)]
     assert any("malformed XML declaration" in n for n in notes)
@@ -205,7 +229,10 @@ def test_lane_references_to_qualified_ids_are_resolved_and_reported() -> None:
     assert approvals.node("Approvals.Start1").lane == "Approvals.Test"
     assert all(n.lane is not None for n in approvals.nodes())
     assert sum(len(m.lanes) for m in result.models) == 8
-    assert any(i.kind == "flowNodeRef" and i.outcome is Outcome.changed and "Approvals.Start1" in i.message for i in result.report.items)
+    assert any(
+        i.kind == "flowNodeRef" and i.outcome is Outcome.changed and "Approvals.Start1" in i.message
+        for i in result.report.items
+    )
 
 
 def test_nodes_drawn_in_a_lane_that_does_not_list_them_go_in_that_lane() -> None:
@@ -274,7 +301,12 @@ def test_what_does_not_fit_is_reported_with_id_and_kind() -> None:
     </definitions>"""
     result = import_bpmn(xml, source="odd.bpmn")
     dropped = {(i.kind, i.element_id) for i in result.report.not_kept}
-    assert {("choreography", "chor"), ("sequenceFlow", "f_bad"), ("callChoreography", "cc"), ("laneSet", "inner_lanes")} <= dropped
+    assert {
+        ("choreography", "chor"),
+        ("sequenceFlow", "f_bad"),
+        ("callChoreography", "cc"),
+        ("laneSet", "inner_lanes"),
+    } <= dropped
     assert not result.report.complete
     assert "odd.bpmn" in result.report.summary() and "f_bad" in result.report.summary()
     assert "ghost" in next(i.message for i in result.report.not_kept if i.element_id == "f_bad")

@@ -51,9 +51,22 @@ def test_every_exported_element_is_drawn(path: Path) -> None:
     """Camunda Modeler shows only what has diagram information: every pool, lane, node and
     flow of the export has a shape or an edge (models without coordinates were laid out)."""
     root = parse(export_bpmn(import_bpmn(path.read_bytes()).models))
-    drawn = {e.get("bpmnElement") for e in root.iter() if e.tag in (f"{{{BPMNDI}}}BPMNShape", f"{{{BPMNDI}}}BPMNEdge")}
-    wanted = {"participant", "lane", "sequenceFlow", "messageFlow", "association", "textAnnotation",
-              "dataObjectReference", "dataStoreReference", "group"}
+    drawn = {
+        e.get("bpmnElement")
+        for e in root.iter()
+        if e.tag in (f"{{{BPMNDI}}}BPMNShape", f"{{{BPMNDI}}}BPMNEdge")
+    }
+    wanted = {
+        "participant",
+        "lane",
+        "sequenceFlow",
+        "messageFlow",
+        "association",
+        "textAnnotation",
+        "dataObjectReference",
+        "dataStoreReference",
+        "group",
+    }
     undrawn = []
     for element in root.iter():
         namespace, _, name = element.tag[1:].partition("}")
@@ -82,8 +95,12 @@ def test_expanded_sub_processes_stay_expanded_and_collapsed_ones_get_their_own_d
     assert len(expanded) == 2
     assert len(root.findall(f"{{{BPMNDI}}}BPMNDiagram")) == 1
     # 20: a sub-process without any drawing is laid out, collapsed.
-    root = parse(export_bpmn(import_bpmn((CORPUS / "20_bpmnjs_subprocess-missing-di.bpmn").read_bytes()).models))
-    shape = next(s for s in root.iter(f"{{{BPMNDI}}}BPMNShape") if s.get("bpmnElement") == "SUB_PROCESS_NO_DI")
+    root = parse(
+        export_bpmn(import_bpmn((CORPUS / "20_bpmnjs_subprocess-missing-di.bpmn").read_bytes()).models)
+    )
+    shape = next(
+        s for s in root.iter(f"{{{BPMNDI}}}BPMNShape") if s.get("bpmnElement") == "SUB_PROCESS_NO_DI"
+    )
     assert shape.get("isExpanded") == "false"
 
 
@@ -96,7 +113,9 @@ def enrolment() -> ProcessModel:
     cashier = model.add_lane("Cashier", id="Lane_cashier")
     pos = model.add_lane("POS", LaneKind.system, id="Lane_pos")
     model.add_node(NodeKind.start_event, "Customer at the till", lane=cashier.id, id="start")
-    model.add_node(NodeKind.user_task, "Ask for the phone", lane=cashier.id, id="ask", description="Phone in E.164")
+    model.add_node(
+        NodeKind.user_task, "Ask for the phone", lane=cashier.id, id="ask", description="Phone in E.164"
+    )
     model.add_node(NodeKind.exclusive_gateway, "Already a member?", lane=cashier.id, id="member")
     model.add_node(NodeKind.service_task, "Enrol in the loyalty core", lane=pos.id, id="enrol", system="POS")
     model.add_node(NodeKind.end_event, "Member enrolled", lane=pos.id, id="end")
@@ -110,22 +129,33 @@ def enrolment() -> ProcessModel:
 
 def purchase() -> ProcessModel:
     """TO-BE purchase with points: a sub-process, a boundary timer, data, a partner pool."""
-    model = ProcessModel("Purchase with points", Variant.to_be, id="Process_purchase", documentation="Stage 2 TO-BE")
+    model = ProcessModel(
+        "Purchase with points", Variant.to_be, id="Process_purchase", documentation="Stage 2 TO-BE"
+    )
     cashier = model.add_lane("Cashier", id="Lane_till")
     core = model.add_lane("Loyalty core", LaneKind.system, id="Lane_core")
     model.add_node(NodeKind.start_event, "Receipt totalled", lane=cashier.id, id="p_start")
     model.add_node(NodeKind.user_task, "Scan the card", lane=cashier.id, id="scan")
     model.add_node(NodeKind.service_task, "Quote points", lane=core.id, id="quote", system="Loyalty core")
-    model.add_node(NodeKind.boundary_event, "Core down", lane=core.id, id="core_down",
-                   extra={"attachedToRef": "quote", "cancelActivity": "true", "eventDefinition": "timerEventDefinition"})
-    model.add_node(NodeKind.exclusive_gateway, "Redeem?", lane=cashier.id, id="redeem", extra={"default": "no_redeem"})
+    model.add_node(
+        NodeKind.boundary_event,
+        "Core down",
+        lane=core.id,
+        id="core_down",
+        extra={"attachedToRef": "quote", "cancelActivity": "true", "eventDefinition": "timerEventDefinition"},
+    )
+    model.add_node(
+        NodeKind.exclusive_gateway, "Redeem?", lane=cashier.id, id="redeem", extra={"default": "no_redeem"}
+    )
     inner = ProcessModel("Redeem points", id="pay")
     inner.add_node(NodeKind.start_event, id="pay_start")
     inner.add_node(NodeKind.service_task, "Commit redemption", id="commit", extra={"loop": "sequential"})
     inner.add_node(NodeKind.end_event, id="pay_end")
     inner.add_flow("pay_start", "commit", id="pay_f1")
     inner.add_flow("commit", "pay_end", id="pay_f2")
-    model.add_node(NodeKind.sub_process, "Redeem points", lane=core.id, id="pay", extra={"process": inner.to_dict()})
+    model.add_node(
+        NodeKind.sub_process, "Redeem points", lane=core.id, id="pay", extra={"process": inner.to_dict()}
+    )
     model.add_node(NodeKind.end_event, "Paid", lane=cashier.id, id="paid")
     model.add_node(NodeKind.end_event, "Paid without points", lane=core.id, id="offline")
     model.add_flow("p_start", "scan", id="s1")
@@ -165,7 +195,11 @@ def test_demo_models_together_round_trip_as_two_pools() -> None:
     again = import_bpmn(exported)
     assert by_process(again.models) == by_process(models)
     participants = parse(exported).findall(f"{{{MODEL}}}collaboration/{{{MODEL}}}participant")
-    assert [p.get("name") for p in participants] == ["Enrolment at the till", "Purchase with points", "Customer"]
+    assert [p.get("name") for p in participants] == [
+        "Enrolment at the till",
+        "Purchase with points",
+        "Customer",
+    ]
     pools = [m.pool.bounds for m in again.models if m.pool is not None and m.pool.bounds is not None]
     assert len(pools) == 2 and pools[0].y + pools[0].height <= pools[1].y  # stacked, not overlapping
 
@@ -221,7 +255,10 @@ def test_the_export_is_bpmn_2_with_a_collaboration_lanes_conditions_and_diagram(
     assert boundary is not None and boundary.get("attachedToRef") == "quote"
     assert boundary.find(f"{m}timerEventDefinition") is not None
     sub = process.find(f"{m}subProcess[@id='pay']")
-    assert sub is not None and sub.find(f"{m}serviceTask[@id='commit']/{m}multiInstanceLoopCharacteristics") is not None
+    assert (
+        sub is not None
+        and sub.find(f"{m}serviceTask[@id='commit']/{m}multiInstanceLoopCharacteristics") is not None
+    )
     # Diagram: pool and lanes (horizontal), every node and flow; sub-process content in a drill-down plane.
     diagrams = root.findall(f"{{{BPMNDI}}}BPMNDiagram")
     planes = [d.find(f"{{{BPMNDI}}}BPMNPlane") for d in diagrams]
@@ -229,12 +266,37 @@ def test_the_export_is_bpmn_2_with_a_collaboration_lanes_conditions_and_diagram(
     shapes = {s.get("bpmnElement"): s for s in root.iter(f"{{{BPMNDI}}}BPMNShape")}
     for element_id in ["Participant_Process_purchase", "Lane_till", "Lane_core"]:
         assert shapes[element_id].get("isHorizontal") == "true"
-    for element_id in ["p_start", "scan", "quote", "core_down", "redeem", "pay", "paid", "offline", "commit", "note", "ledger"]:
+    for element_id in [
+        "p_start",
+        "scan",
+        "quote",
+        "core_down",
+        "redeem",
+        "pay",
+        "paid",
+        "offline",
+        "commit",
+        "note",
+        "ledger",
+    ]:
         bounds = shapes[element_id].find(f"{{{DC}}}Bounds")
         assert bounds is not None and float(bounds.get("width", 0)) > 0
     assert shapes["pay"].get("isExpanded") == "false"
     edges = {e.get("bpmnElement") for e in root.iter(f"{{{BPMNDI}}}BPMNEdge")}
-    assert {"s1", "s2", "s3", "yes_redeem", "no_redeem", "s6", "s7", "pay_f1", "pay_f2", "card_shown", "note_link", "to_ledger"} <= edges
+    assert {
+        "s1",
+        "s2",
+        "s3",
+        "yes_redeem",
+        "no_redeem",
+        "s6",
+        "s7",
+        "pay_f1",
+        "pay_f2",
+        "card_shown",
+        "note_link",
+        "to_ledger",
+    } <= edges
 
 
 def test_a_boundary_event_sits_on_its_host() -> None:
@@ -242,7 +304,10 @@ def test_a_boundary_event_sits_on_its_host() -> None:
     host, event = read.node("quote").bounds, read.node("core_down").bounds
     assert host is not None and event is not None
     centre_y = event.y + event.height / 2
-    assert host.x <= event.x + event.width / 2 <= host.x + host.width and abs(centre_y - (host.y + host.height)) < 1
+    assert (
+        host.x <= event.x + event.width / 2 <= host.x + host.width
+        and abs(centre_y - (host.y + host.height)) < 1
+    )
 
 
 def test_exporting_does_not_change_the_models() -> None:
@@ -271,7 +336,9 @@ def test_models_sharing_ids_are_written_with_unique_ids() -> None:
 
 def test_a_single_model_without_lanes_is_a_plain_process() -> None:
     model = ProcessModel("Points expiry job", id="Process_expiry")
-    model.add_node(NodeKind.start_event, "Nightly", id="nightly", extra={"eventDefinition": "timerEventDefinition"})
+    model.add_node(
+        NodeKind.start_event, "Nightly", id="nightly", extra={"eventDefinition": "timerEventDefinition"}
+    )
     model.add_node(NodeKind.service_task, "Expire points", id="expire")
     model.add_node(NodeKind.end_event, id="done")
     model.add_flow("nightly", "expire", id="a")
@@ -283,7 +350,10 @@ def test_a_single_model_without_lanes_is_a_plain_process() -> None:
     plane = root.find(f"{{{BPMNDI}}}BPMNDiagram/{{{BPMNDI}}}BPMNPlane")
     assert plane is not None and plane.get("bpmnElement") == "Process_expiry"
     (read,) = import_bpmn(export_bpmn(model)).models
-    assert read.name == "Points expiry job" and read.node("nightly").extra["eventDefinition"] == "timerEventDefinition"
+    assert (
+        read.name == "Points expiry job"
+        and read.node("nightly").extra["eventDefinition"] == "timerEventDefinition"
+    )
 
 
 def test_nothing_to_export_is_a_clear_error() -> None:
@@ -318,4 +388,8 @@ def test_an_element_deleted_in_the_workbench_leaves_no_dangling_reference() -> N
             value = element.get(attribute)
             assert value is None or value in ids, f"{element.tag} {attribute}={value}"
     again = import_bpmn(export_bpmn(model))
-    assert again.report.complete and {a.id for a in again.models[0].artifacts} == {"note", "ledger", "to_ledger"}
+    assert again.report.complete and {a.id for a in again.models[0].artifacts} == {
+        "note",
+        "ledger",
+        "to_ledger",
+    }

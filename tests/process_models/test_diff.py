@@ -31,7 +31,11 @@ def _redrawn(model: ProcessModel) -> ProcessModel:
     for node in data["nodes"]:
         node["id"], node["lane"] = node_ids[node["id"]], lane_ids.get(node["lane"])
     for i, flow in enumerate(data["flows"]):
-        flow["id"], flow["source"], flow["target"] = f"Flow_{i}", node_ids[flow["source"]], node_ids[flow["target"]]
+        flow["id"], flow["source"], flow["target"] = (
+            f"Flow_{i}",
+            node_ids[flow["source"]],
+            node_ids[flow["target"]],
+        )
     return ProcessModel.from_dict(data)
 
 
@@ -39,6 +43,7 @@ def _steps(*changes: Callable[[ProcessModel], object]) -> Callable[[ProcessModel
     def apply(model: ProcessModel) -> None:
         for change in changes:
             change(model)
+
     return apply
 
 
@@ -47,6 +52,7 @@ def _replace_flow(flow_id: str, **changes: str) -> Callable[[ProcessModel], None
         flow = replace(model.flow(flow_id), **changes)  # type: ignore[arg-type]
         model.remove_flow(flow_id)
         model.add_flow(flow.source, flow.target, id=flow.id, name=flow.name, condition=flow.condition)
+
     return change
 
 
@@ -66,10 +72,16 @@ def summary(result: ModelDiff) -> dict[str, Any]:
 CHANGES: dict[str, tuple[Callable[[ProcessModel], object], dict[str, Any]]] = {
     "nothing": (lambda m: None, {}),
     "node added": (
-        _steps(lambda m: m.add_node(K.task, "Print a card", lane="L_pos", id="print"), lambda m: m.add_flow("lookup", "print", id="f_print")),
+        _steps(
+            lambda m: m.add_node(K.task, "Print a card", lane="L_pos", id="print"),
+            lambda m: m.add_flow("lookup", "print", id="f_print"),
+        ),
         {"nodes added": ["print"], "flows added": ["f_print"]},
     ),
-    "node removed (with its flows)": (lambda m: m.remove_node("form"), {"nodes removed": ["form"], "flows removed": ["f4", "f6"]}),
+    "node removed (with its flows)": (
+        lambda m: m.remove_node("form"),
+        {"nodes removed": ["form"], "flows removed": ["f4", "f6"]},
+    ),
     "node renamed": (
         lambda m: m.update_node("ask", name="Ask for the phone number"),
         {"nodes changed": {"ask": {"name": ("Ask for the phone", "Ask for the phone number")}}},
@@ -84,24 +96,54 @@ CHANGES: dict[str, tuple[Callable[[ProcessModel], object], dict[str, Any]]] = {
     ),
     "node renamed, moved and retyped at once": (
         lambda m: m.update_node("form", name="Enrol by SMS", lane="L_pos", kind=K.service_task),
-        {"nodes changed": {"form": {"name": ("Fill in the paper form", "Enrol by SMS"), "lane": ("Cashier", "POS"), "kind": ("userTask", "serviceTask")}}},
+        {
+            "nodes changed": {
+                "form": {
+                    "name": ("Fill in the paper form", "Enrol by SMS"),
+                    "lane": ("Cashier", "POS"),
+                    "kind": ("userTask", "serviceTask"),
+                }
+            }
+        },
     ),
-    "flow added": (lambda m: m.add_flow("ask", "end", id="f_skip", name="skip", condition="${skip}"), {"flows added": ["f_skip"]}),
+    "flow added": (
+        lambda m: m.add_flow("ask", "end", id="f_skip", name="skip", condition="${skip}"),
+        {"flows added": ["f_skip"]},
+    ),
     "flow removed": (lambda m: m.remove_flow("f5"), {"flows removed": ["f5"]}),
     "flow condition changed": (
         _replace_flow("f3", condition="${isMember}"),
         {"flows changed": {"f3": {"condition": ("${member}", "${isMember}")}}},
     ),
-    "flow renamed": (_replace_flow("f3", name="member"), {"flows changed": {"f3": {"name": ("yes", "member")}}}),
-    "flow retargeted": (_replace_flow("f4", target="join"), {"flows changed": {"f4": {"target": ("form", "join")}}}),
-    "flow given another source": (_replace_flow("f5", source="form"), {"flows changed": {"f5": {"source": ("lookup", "form")}}}),
+    "flow renamed": (
+        _replace_flow("f3", name="member"),
+        {"flows changed": {"f3": {"name": ("yes", "member")}}},
+    ),
+    "flow retargeted": (
+        _replace_flow("f4", target="join"),
+        {"flows changed": {"f4": {"target": ("form", "join")}}},
+    ),
+    "flow given another source": (
+        _replace_flow("f5", source="form"),
+        {"flows changed": {"f5": {"source": ("lookup", "form")}}},
+    ),
     "flow id reused for another connection": (
-        _steps(lambda m: m.remove_flow("f5"), lambda m: m.remove_flow("f1"), lambda m: m.add_flow("start", "lookup", id="f5")),
+        _steps(
+            lambda m: m.remove_flow("f5"),
+            lambda m: m.remove_flow("f1"),
+            lambda m: m.add_flow("start", "lookup", id="f5"),
+        ),
         {"flows added": ["f5"], "flows removed": ["f1", "f5"]},
     ),
-    "flow with a new id between the same nodes": (_steps(lambda m: m.remove_flow("f7"), lambda m: m.add_flow("join", "end", id="f7b")), {}),
+    "flow with a new id between the same nodes": (
+        _steps(lambda m: m.remove_flow("f7"), lambda m: m.add_flow("join", "end", id="f7b")),
+        {},
+    ),
     "flow with a new id and another condition": (
-        _steps(lambda m: m.remove_flow("f3"), lambda m: m.add_flow("split", "lookup", id="f3b", name="yes", condition="${member == true}")),
+        _steps(
+            lambda m: m.remove_flow("f3"),
+            lambda m: m.add_flow("split", "lookup", id="f3b", name="yes", condition="${member == true}"),
+        ),
         {"flows changed": {"f3b": {"condition": ("${member}", "${member == true}")}}},
     ),
     "node with a new id, same name in the same lane": (
@@ -143,8 +185,15 @@ CHANGES: dict[str, tuple[Callable[[ProcessModel], object], dict[str, Any]]] = {
             lambda m: m.add_flow("lookup", "Gateway_new", id="f5"),
             lambda m: m.add_flow("Gateway_new", "end", id="f7"),
         ),
-        {"nodes added": ["Gateway_new"], "nodes removed": ["join"], "flows removed": ["f6"],
-         "flows changed": {"f5": {"target": ("join", "Gateway_new")}, "f7": {"source": ("join", "Gateway_new")}}},
+        {
+            "nodes added": ["Gateway_new"],
+            "nodes removed": ["join"],
+            "flows removed": ["f6"],
+            "flows changed": {
+                "f5": {"target": ("join", "Gateway_new")},
+                "f7": {"source": ("join", "Gateway_new")},
+            },
+        },
     ),
 }
 
@@ -212,7 +261,9 @@ def test_a_step_moved_to_another_lane_under_a_new_id_is_not_paired() -> None:
     ids=["same kind preferred", "else model order"],
 )
 def test_namesakes_in_a_lane_pair_by_kind_then_order(
-    kinds_before: tuple[NodeKind, NodeKind], kinds_after: tuple[NodeKind, NodeKind], paired_with: dict[str, str]
+    kinds_before: tuple[NodeKind, NodeKind],
+    kinds_after: tuple[NodeKind, NodeKind],
+    paired_with: dict[str, str],
 ) -> None:
     before, after = ProcessModel("x"), ProcessModel("x")
     before.add_lane("Cashier", id="Lane_before")
@@ -236,7 +287,13 @@ def test_to_json_lists_element_ids() -> None:
         "nodes": {
             "added": ["sms"],
             "removed": ["form"],
-            "changed": [{"id": "ask", "before_id": "ask", "changes": {"name": {"old": "Ask for the phone", "new": "Ask for the phone number"}}}],
+            "changed": [
+                {
+                    "id": "ask",
+                    "before_id": "ask",
+                    "changes": {"name": {"old": "Ask for the phone", "new": "Ask for the phone number"}},
+                }
+            ],
         },
         "flows": {"added": ["f_sms"], "removed": ["f4", "f6"], "changed": []},
     }

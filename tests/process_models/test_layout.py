@@ -79,8 +79,15 @@ def with_boundary_events() -> Sample:
     sample = enrolment()
     model = sample.model
     for index, name in enumerate(("Timeout", "Card declined")):
-        event = model.add_node(K.boundary_event, name, lane="L_pos", id=f"boundary_{index}", extra={"attachedToRef": "lookup"})
-        handler = model.add_node(K.user_task, f"Handle {name.lower()}", lane="L_cashier" if index else "L_pos", id=f"handler_{index}")
+        event = model.add_node(
+            K.boundary_event, name, lane="L_pos", id=f"boundary_{index}", extra={"attachedToRef": "lookup"}
+        )
+        handler = model.add_node(
+            K.user_task,
+            f"Handle {name.lower()}",
+            lane="L_cashier" if index else "L_pos",
+            id=f"handler_{index}",
+        )
         model.add_flow(event.id, handler.id)
         model.add_flow(handler.id, "join")
     return Sample(model)
@@ -90,7 +97,10 @@ def big(blocks: int = 30) -> Sample:
     """Blocks of: a task, an exclusive split over two lanes, a join, and every third block a
     rework loop back to the block's task; lanes cycle through four."""
     model = ProcessModel("Big")
-    lanes = [model.add_lane(name, id=f"L{i}").id for i, name in enumerate(("Cashier", "POS", "Loyalty core", "Back office"))]
+    lanes = [
+        model.add_lane(name, id=f"L{i}").id
+        for i, name in enumerate(("Cashier", "POS", "Loyalty core", "Back office"))
+    ]
     loops: set[str] = set()
     previous = model.add_node(K.start_event, "Start", lane=lanes[0], id="start").id
     for block in range(blocks):
@@ -142,7 +152,11 @@ def sample(request: pytest.FixtureRequest) -> Sample:
 
 
 def _hosted(model: ProcessModel) -> dict[str, str]:
-    return {n.id: n.extra["attachedToRef"] for n in model.nodes() if n.kind is K.boundary_event and "attachedToRef" in n.extra}
+    return {
+        n.id: n.extra["attachedToRef"]
+        for n in model.nodes()
+        if n.kind is K.boundary_event and "attachedToRef" in n.extra
+    }
 
 
 def _bounds(model: ProcessModel, node_id: str) -> Bounds:
@@ -162,7 +176,16 @@ def test_every_node_gets_bounds_of_its_kinds_size(sample: Sample) -> None:
         assert (node.bounds.width, node.bounds.height) == node_size(node.kind)
 
 
-@pytest.mark.parametrize(("kind", "size"), [(K.user_task, ACTIVITY_SIZE), (K.sub_process, ACTIVITY_SIZE), (K.end_event, EVENT_SIZE), (K.inclusive_gateway, GATEWAY_SIZE)], ids=["task", "sub-process", "event", "gateway"])
+@pytest.mark.parametrize(
+    ("kind", "size"),
+    [
+        (K.user_task, ACTIVITY_SIZE),
+        (K.sub_process, ACTIVITY_SIZE),
+        (K.end_event, EVENT_SIZE),
+        (K.inclusive_gateway, GATEWAY_SIZE),
+    ],
+    ids=["task", "sub-process", "event", "gateway"],
+)
 def test_sizes_are_bpmn_io_defaults(kind: NodeKind, size: tuple[float, float]) -> None:
     assert node_size(kind) == size
 
@@ -241,7 +264,12 @@ def test_flows_are_orthogonal_from_right_edge_to_left_edge(sample: Sample) -> No
 def _crosses(segment: tuple[tuple[float, float], tuple[float, float]], box: Bounds) -> bool:
     """Whether an axis-parallel segment enters the box's interior (running along its border does not)."""
     (x1, y1), (x2, y2) = segment
-    return min(x1, x2) < box.x + box.width and box.x < max(x1, x2) and min(y1, y2) < box.y + box.height and box.y < max(y1, y2)
+    return (
+        min(x1, x2) < box.x + box.width
+        and box.x < max(x1, x2)
+        and min(y1, y2) < box.y + box.height
+        and box.y < max(y1, y2)
+    )
 
 
 def test_flows_go_around_the_nodes_they_do_not_join(sample: Sample) -> None:
@@ -250,9 +278,13 @@ def test_flows_go_around_the_nodes_they_do_not_join(sample: Sample) -> None:
     boxes = {n.id: n.bounds for n in laid.nodes() if n.bounds is not None}
     for flow in laid.flows():
         ends = {flow.source, flow.target}
-        ends |= {hosted[e] for e in ends if e in hosted} | {event for event, host in hosted.items() if host in ends}
+        ends |= {hosted[e] for e in ends if e in hosted} | {
+            event for event, host in hosted.items() if host in ends
+        }
         for segment in itertools.pairwise(flow.waypoints):
-            hit = [node_id for node_id, box in boxes.items() if node_id not in ends and _crosses(segment, box)]
+            hit = [
+                node_id for node_id, box in boxes.items() if node_id not in ends and _crosses(segment, box)
+            ]
             assert not hit, (flow.id, segment, hit)
 
 
@@ -278,11 +310,17 @@ def test_pools_wrap_the_lanes_and_messages_get_waypoints() -> None:
     assert pool is not None and pool.bounds is not None and partner.bounds is not None
     for lane in laid.lanes.values():
         assert lane.bounds is not None
-        assert pool.bounds.x < lane.bounds.x and lane.bounds.x + lane.bounds.width == pool.bounds.x + pool.bounds.width
+        assert (
+            pool.bounds.x < lane.bounds.x
+            and lane.bounds.x + lane.bounds.width == pool.bounds.x + pool.bounds.width
+        )
     assert partner.bounds.y >= pool.bounds.y + pool.bounds.height
     (message,) = laid.message_flows
     enrol = _bounds(laid, "enrol")
-    assert message.waypoints == ((enrol.x + enrol.width / 2, enrol.y + enrol.height), (enrol.x + enrol.width / 2, partner.bounds.y))
+    assert message.waypoints == (
+        (enrol.x + enrol.width / 2, enrol.y + enrol.height),
+        (enrol.x + enrol.width / 2, partner.bounds.y),
+    )
 
 
 def test_layout_returns_a_copy_and_is_deterministic() -> None:

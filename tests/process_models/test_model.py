@@ -50,7 +50,14 @@ def test_moving_renaming_and_removing_steps() -> None:
         (lambda m: m.update_node("ask", lane="nowhere"), "no lane 'nowhere'"),
         (lambda m: m.node("ghost"), "no node 'ghost'"),
     ],
-    ids=["duplicate node id", "unknown lane", "flow to nowhere", "duplicate flow id", "move to unknown lane", "unknown node"],
+    ids=[
+        "duplicate node id",
+        "unknown lane",
+        "flow to nowhere",
+        "duplicate flow id",
+        "move to unknown lane",
+        "unknown node",
+    ],
 )
 def test_bad_changes_are_refused_naming_the_element(change, message: str) -> None:  # type: ignore[no-untyped-def]
     model = _enrolment()

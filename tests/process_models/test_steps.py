@@ -13,7 +13,9 @@ def _purchase() -> ProcessModel:
     core = model.add_lane("СУЛ", LaneKind.system, id="core")
     # Added out of order on purpose: the table follows the flows, not the insertion order.
     model.add_node(NodeKind.end_event, "Чек пробит", lane=cashier.id, id="end")
-    model.add_node(NodeKind.service_task, "Начислить баллы", lane=core.id, id="accrue", description="По уровню участника")
+    model.add_node(
+        NodeKind.service_task, "Начислить баллы", lane=core.id, id="accrue", description="По уровню участника"
+    )
     model.add_node(NodeKind.exclusive_gateway, "Карта есть?", lane=cashier.id, id="has_card")
     model.add_node(NodeKind.user_task, "Сканировать карту", lane=cashier.id, id="scan", system="Касса (POS)")
     model.add_node(NodeKind.start_event, "Покупатель у кассы", lane=cashier.id, id="start")
@@ -28,14 +30,25 @@ def _purchase() -> ProcessModel:
 
 
 def test_steps_follow_the_flows_from_the_start() -> None:
-    assert [n.id for n in ordered_nodes(_purchase())] == ["start", "scan", "has_card", "accrue", "join", "end"]
+    assert [n.id for n in ordered_nodes(_purchase())] == [
+        "start",
+        "scan",
+        "has_card",
+        "accrue",
+        "join",
+        "end",
+    ]
 
 
 def test_a_row_names_the_role_the_system_and_where_a_decision_leads() -> None:
     rows = {row.node_id: row for row in step_rows(_purchase())}
     assert (rows["scan"].role, rows["scan"].system) == ("Кассир", "Касса (POS)")
     # A step in a system lane runs in that system, with no role.
-    assert (rows["accrue"].role, rows["accrue"].system, rows["accrue"].description) == ("", "СУЛ", "По уровню участника")
+    assert (rows["accrue"].role, rows["accrue"].system, rows["accrue"].description) == (
+        "",
+        "СУЛ",
+        "По уровню участника",
+    )
     assert rows["has_card"].next_steps == ("Да → Начислить баллы", "Нет → join")
     assert rows["scan"].kind == "User task" and rows["has_card"].kind == "Decision, one way"
     assert [row.number for row in rows.values()] == [1, 2, 3, 4, 5, 6]
@@ -65,4 +78,7 @@ def test_a_steps_role_and_system_are_read_by_one_rule() -> None:
     assert (step_role(model, steps["laneless"]), step_system(model, steps["laneless"])) == ("", "")
     rows = {row.node_id: row for row in step_rows(model)}
     for node_id, node in steps.items():
-        assert (rows[node_id].role, rows[node_id].system) == (step_role(model, node), step_system(model, node))
+        assert (rows[node_id].role, rows[node_id].system) == (
+            step_role(model, node),
+            step_system(model, node),
+        )

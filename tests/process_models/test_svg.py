@@ -54,7 +54,12 @@ def _every_kind() -> ProcessModel:
     for kind in NodeKind:
         if kind in (K.start_event, K.end_event):
             continue
-        node = model.add_node(kind, f"A {kind.value}", lane="L", extra={"eventDefinition": "timerEventDefinition"} if kind.is_event else None)
+        node = model.add_node(
+            kind,
+            f"A {kind.value}",
+            lane="L",
+            extra={"eventDefinition": "timerEventDefinition"} if kind.is_event else None,
+        )
         model.add_flow(previous, node.id)
         previous = node.id
     model.add_flow(previous, model.add_node(K.end_event, "Finish", lane="L").id)
@@ -70,7 +75,9 @@ def _loop_of(size: int) -> ProcessModel:
         ids.append(model.add_node(K.task, f"Step {index}", lane=f"L{index % 2}").id)
         model.add_flow(ids[-2], ids[-1])
     model.add_flow(ids[-1], ids[1], name="again", condition="${again}")
-    model.add_flow(ids[-1], model.add_node(K.end_event, "End", lane="L0").id, name="done", condition="${done}")
+    model.add_flow(
+        ids[-1], model.add_node(K.end_event, "End", lane="L0").id, name="done", condition="${done}"
+    )
     return model
 
 
@@ -87,7 +94,9 @@ DIAGRAMS: dict[str, Callable[[], str]] = {
 def test_the_svg_is_well_formed_and_script_free(render: Callable[[], str]) -> None:
     svg = render()
     root = _parse(svg)
-    assert root.tag == f"{SVG}svg" and float(root.get("width", "0")) > 0 and float(root.get("height", "0")) > 0
+    assert (
+        root.tag == f"{SVG}svg" and float(root.get("width", "0")) > 0 and float(root.get("height", "0")) > 0
+    )
     assert not list(root.iter(f"{SVG}script")) and not list(root.iter("script"))
     assert not any(name.lower().startswith("on") for element in root.iter() for name in element.attrib)
     assert "javascript:" not in svg.lower()
@@ -96,15 +105,27 @@ def test_the_svg_is_well_formed_and_script_free(render: Callable[[], str]) -> No
 def test_every_name_is_on_the_diagram() -> None:
     model = enrolment()
     text = _texts(_parse(render_svg(model)))
-    for name in ["Enrolment at the till (AS-IS)", "Cashier", "POS", "yes", "[${!member}]"] + [n.name for n in model.nodes() if n.name]:
+    for name in ["Enrolment at the till (AS-IS)", "Cashier", "POS", "yes", "[${!member}]"] + [
+        n.name for n in model.nodes() if n.name
+    ]:
         # Long task names wrap over lines: compare without the line breaks.
         assert name.replace(" ", "") in text.replace(" ", ""), name
 
 
 @pytest.mark.parametrize(
     ("kind", "shape"),
-    [(K.user_task, "rect"), (K.end_event, "circle"), (K.start_event, "circle"), (K.parallel_gateway, "polygon")],
-    ids=["task as a rounded rectangle", "end event as a circle", "start event as a circle", "gateway as a diamond"],
+    [
+        (K.user_task, "rect"),
+        (K.end_event, "circle"),
+        (K.start_event, "circle"),
+        (K.parallel_gateway, "polygon"),
+    ],
+    ids=[
+        "task as a rounded rectangle",
+        "end event as a circle",
+        "start event as a circle",
+        "gateway as a diamond",
+    ],
 )
 def test_each_kind_has_its_shape(kind: NodeKind, shape: str) -> None:
     model = ProcessModel("One")
@@ -120,7 +141,11 @@ def test_end_events_are_bold_and_gateways_carry_their_marker() -> None:
     end = next(g for g in root.iter(f"{SVG}g") if "Finish" in "".join(g.itertext()) and "node" in _classes(g))
     assert "stroke-width: 4" in (end.find(f"{SVG}circle").get("style") or "")  # type: ignore[union-attr]
     for kind in (K.exclusive_gateway, K.parallel_gateway, K.inclusive_gateway):
-        gateway = next(g for g in root.iter(f"{SVG}g") if f"A {kind.value}" in "".join(g.itertext()) and "node" in _classes(g))
+        gateway = next(
+            g
+            for g in root.iter(f"{SVG}g")
+            if f"A {kind.value}" in "".join(g.itertext()) and "node" in _classes(g)
+        )
         marker = gateway.find(f"{SVG}circle") if kind is K.inclusive_gateway else gateway.find(f"{SVG}path")
         assert marker is not None, kind
 
@@ -162,7 +187,7 @@ def test_with_a_diff_changes_are_coloured_and_a_legend_explains_them() -> None:
     assert "was in lane 'Cashier'" in tooltip and "after 'Member already?'" in tooltip
     assert "Look up member" in (_group(root, "lookup").find(f"{SVG}title").text or "")  # type: ignore[union-attr]
     legend = next(g for g in root.iter(f"{SVG}g") if "legend" in _classes(g))
-    assert "".join(legend.itertext()).split("Legend:")[1].split(")") [:3] == [
+    assert "".join(legend.itertext()).split("Legend:")[1].split(")")[:3] == [
         "Added (1 node, 2 flows",
         "Changed (1 node, 1 flow",
         "Removed (1 node, 2 flows",

@@ -47,7 +47,10 @@ def _replace_flow(flow_id: str, **changes: str) -> Callable[[ProcessModel], None
         flow = model.flow(flow_id)
         model.remove_flow(flow_id)
         updated = replace(flow, **changes)  # type: ignore[arg-type]
-        model.add_flow(updated.source, updated.target, id=updated.id, name=updated.name, condition=updated.condition)
+        model.add_flow(
+            updated.source, updated.target, id=updated.id, name=updated.name, condition=updated.condition
+        )
+
     return change
 
 
@@ -55,11 +58,18 @@ def _steps(*changes: Callable[[ProcessModel], object]) -> Callable[[ProcessModel
     def apply(model: ProcessModel) -> None:
         for change in changes:
             change(model)
+
     return apply
 
 
 def _insert_between(
-    source: str, target: str, flow_id: str, kind: NodeKind, name: str, node_id: str, lane: str | None = "L_cashier"
+    source: str,
+    target: str,
+    flow_id: str,
+    kind: NodeKind,
+    name: str,
+    node_id: str,
+    lane: str | None = "L_cashier",
 ) -> Callable[[ProcessModel], None]:
     """Put a new node on the flow `flow_id` (source -> target)."""
     return _steps(
@@ -89,14 +99,33 @@ def _event_based_wait(*, second_branch: bool, conditional: bool) -> Callable[[Pr
     def change(model: ProcessModel) -> None:
         model.remove_flow("f_ask")
         model.add_node(K.event_based_gateway, "", lane="L_cashier", id="wait")
-        model.add_node(K.intermediate_catch_event, "Reply received", lane="L_cashier", id="reply", extra={"eventDefinition": "messageEventDefinition"})
+        model.add_node(
+            K.intermediate_catch_event,
+            "Reply received",
+            lane="L_cashier",
+            id="reply",
+            extra={"eventDefinition": "messageEventDefinition"},
+        )
         model.add_flow("ask", "wait", id="f_wait")
-        model.add_flow("wait", "reply", id="f_reply", name="reply" if conditional else "", condition="${x}" if conditional else "")
+        model.add_flow(
+            "wait",
+            "reply",
+            id="f_reply",
+            name="reply" if conditional else "",
+            condition="${x}" if conditional else "",
+        )
         model.add_flow("reply", "split", id="f_replied")
         if second_branch:
-            model.add_node(K.intermediate_catch_event, "1 day", lane="L_cashier", id="timer", extra={"eventDefinition": "timerEventDefinition"})
+            model.add_node(
+                K.intermediate_catch_event,
+                "1 day",
+                lane="L_cashier",
+                id="timer",
+                extra={"eventDefinition": "timerEventDefinition"},
+            )
             model.add_flow("wait", "timer", id="f_timer")
             model.add_flow("timer", "end", id="f_timeout")
+
     return change
 
 
@@ -113,16 +142,26 @@ BROKEN = {
     "no end event": Case("end-event-required", _retype("end", K.intermediate_throw_event), None),
     "two blank start events": Case(
         "single-blank-start-event",
-        _steps(lambda m: m.add_node(K.start_event, "Sign-up online", lane="L_cashier", id="start2"), lambda m: m.add_flow("start2", "ask")),
+        _steps(
+            lambda m: m.add_node(K.start_event, "Sign-up online", lane="L_cashier", id="start2"),
+            lambda m: m.add_flow("start2", "ask"),
+        ),
         "start2",
     ),
     "flow to a node that is not there": Case("no-dangling-flow", _dangling_edge, "f_ghost"),
     "flow whose ends disagree with its edge": Case("no-dangling-flow", _lying_edge, "f_liar"),
-    "same flow twice": Case("no-duplicate-flows", lambda m: m.add_flow("start", "ask", id="f_again"), "f_again"),
-    "task with no flows": Case("no-disconnected", lambda m: m.add_node(K.task, "Orphan", lane="L_cashier", id="orphan"), "orphan"),
+    "same flow twice": Case(
+        "no-duplicate-flows", lambda m: m.add_flow("start", "ask", id="f_again"), "f_again"
+    ),
+    "task with no flows": Case(
+        "no-disconnected", lambda m: m.add_node(K.task, "Orphan", lane="L_cashier", id="orphan"), "orphan"
+    ),
     "task nobody flows into": Case(
         "no-implicit-start",
-        _steps(lambda m: m.add_node(K.task, "Stray", lane="L_cashier", id="stray"), lambda m: m.add_flow("stray", "join")),
+        _steps(
+            lambda m: m.add_node(K.task, "Stray", lane="L_cashier", id="stray"),
+            lambda m: m.add_flow("stray", "join"),
+        ),
         "stray",
     ),
     "task flowing nowhere": Case(
@@ -155,7 +194,9 @@ BROKEN = {
         "retry",
     ),
     "gateway with one in and one out": Case(
-        "superfluous-gateway", _insert_between("start", "ask", "f_start", K.exclusive_gateway, "Pass", "pass"), "pass"
+        "superfluous-gateway",
+        _insert_between("start", "ask", "f_start", K.exclusive_gateway, "Pass", "pass"),
+        "pass",
     ),
     "gateway joining and splitting": Case(
         "no-gateway-join-fork",
@@ -165,17 +206,33 @@ BROKEN = {
         ),
         "join",
     ),
-    "task joining two flows": Case("fake-join", lambda m: m.add_flow("split", "end", name="leaves", condition="${leaves}"), "end"),
-    "task splitting two ways": Case("no-implicit-split", lambda m: m.add_flow("ask", "end", id="f_skip"), "ask"),
-    "condition missing on a conditional split": Case("conditional-flows", _replace_flow("f_no", condition="", name=""), "f_no"),
-    "event-based gateway with one way out": Case("event-based-gateway", _event_based_wait(second_branch=False, conditional=False), "wait"),
-    "event-based gateway with a condition": Case("event-based-gateway", _event_based_wait(second_branch=True, conditional=True), "f_reply"),
+    "task joining two flows": Case(
+        "fake-join", lambda m: m.add_flow("split", "end", name="leaves", condition="${leaves}"), "end"
+    ),
+    "task splitting two ways": Case(
+        "no-implicit-split", lambda m: m.add_flow("ask", "end", id="f_skip"), "ask"
+    ),
+    "condition missing on a conditional split": Case(
+        "conditional-flows", _replace_flow("f_no", condition="", name=""), "f_no"
+    ),
+    "event-based gateway with one way out": Case(
+        "event-based-gateway", _event_based_wait(second_branch=False, conditional=False), "wait"
+    ),
+    "event-based gateway with a condition": Case(
+        "event-based-gateway", _event_based_wait(second_branch=True, conditional=True), "f_reply"
+    ),
     "unnamed task": Case("label-required", lambda m: m.update_node("lookup", name="  "), "lookup"),
     "unnamed splitting gateway": Case("label-required", lambda m: m.update_node("split", name=""), "split"),
     "unnamed event": Case("label-required", lambda m: m.update_node("end", name=""), "end"),
-    "unnamed lane": Case("label-required", lambda m: m.lanes.update(L_pos=replace(m.lanes["L_pos"], name="")), "L_pos"),
+    "unnamed lane": Case(
+        "label-required", lambda m: m.lanes.update(L_pos=replace(m.lanes["L_pos"], name="")), "L_pos"
+    ),
     "conditional flow without a name": Case("label-required", _replace_flow("f_yes", name=""), "f_yes"),
-    "task in no lane": Case("task-in-lane", _insert_between("join", "end", "f_end", K.task, "Print receipt", "print", lane=None), "print"),
+    "task in no lane": Case(
+        "task-in-lane",
+        _insert_between("join", "end", "f_end", K.task, "Print receipt", "print", lane=None),
+        "print",
+    ),
     "task in a lane that does not exist": Case("task-in-lane", _unknown_lane, "ask"),
     "complex gateway": Case("no-complex-gateway", _retype("split", K.complex_gateway), "split"),
     "inclusive gateway": Case("no-inclusive-gateway", _retype("split", K.inclusive_gateway), "split"),
@@ -187,20 +244,36 @@ HOLDS = {
     "second start is a message start": (
         "single-blank-start-event",
         _steps(
-            lambda m: m.add_node(K.start_event, "Sign-up online", lane="L_cashier", id="start2", extra={"eventDefinition": "messageEventDefinition"}),
+            lambda m: m.add_node(
+                K.start_event,
+                "Sign-up online",
+                lane="L_cashier",
+                id="start2",
+                extra={"eventDefinition": "messageEventDefinition"},
+            ),
             lambda m: m.add_flow("start2", "ask"),
         ),
         True,
     ),
     "every flow joins two nodes": ("no-dangling-flow", lambda m: None, True),
-    "a second flow with another condition": ("no-duplicate-flows", lambda m: m.add_flow("split", "lookup", name="gold", condition="${gold}"), True),
+    "a second flow with another condition": (
+        "no-duplicate-flows",
+        lambda m: m.add_flow("split", "lookup", name="gold", condition="${gold}"),
+        True,
+    ),
     "boundary event without flows": (
-        "no-disconnected", lambda m: m.add_node(K.boundary_event, "Card declined", lane="L_pos", extra={"attachedToRef": "lookup"}), True
+        "no-disconnected",
+        lambda m: m.add_node(
+            K.boundary_event, "Card declined", lane="L_pos", extra={"attachedToRef": "lookup"}
+        ),
+        True,
     ),
     "boundary event starting a path": (
         "no-implicit-start",
         _steps(
-            lambda m: m.add_node(K.boundary_event, "1 minute", lane="L_pos", id="slow", extra={"attachedToRef": "lookup"}),
+            lambda m: m.add_node(
+                K.boundary_event, "1 minute", lane="L_pos", id="slow", extra={"attachedToRef": "lookup"}
+            ),
             lambda m: m.add_flow("slow", "join"),
         ),
         True,
@@ -208,7 +281,13 @@ HOLDS = {
     "link throw event ending a path": (
         "no-implicit-end",
         _steps(
-            lambda m: m.add_node(K.intermediate_throw_event, "To refunds", lane="L_cashier", id="link", extra={"eventDefinition": "linkEventDefinition"}),
+            lambda m: m.add_node(
+                K.intermediate_throw_event,
+                "To refunds",
+                lane="L_cashier",
+                id="link",
+                extra={"eventDefinition": "linkEventDefinition"},
+            ),
             lambda m: m.add_flow("split", "link", name="refund", condition="${refund}"),
         ),
         True,
@@ -216,7 +295,9 @@ HOLDS = {
     "path from a hosted boundary event": (
         "no-unreachable",
         _steps(
-            lambda m: m.add_node(K.boundary_event, "1 minute", lane="L_pos", id="slow", extra={"attachedToRef": "lookup"}),
+            lambda m: m.add_node(
+                K.boundary_event, "1 minute", lane="L_pos", id="slow", extra={"attachedToRef": "lookup"}
+            ),
             lambda m: m.add_node(K.task, "Apologise", lane="L_cashier", id="sorry"),
             lambda m: m.add_flow("slow", "sorry"),
             lambda m: m.add_flow("sorry", "join"),
@@ -245,10 +326,17 @@ HOLDS = {
     ),
     "default flow without a condition": (
         "conditional-flows",
-        _steps(_replace_flow("f_no", condition="", name=""), lambda m: m.update_node("split", extra={"default": "f_no"})),
+        _steps(
+            _replace_flow("f_no", condition="", name=""),
+            lambda m: m.update_node("split", extra={"default": "f_no"}),
+        ),
         True,
     ),
-    "event-based gateway waiting for two events": ("event-based-gateway", _event_based_wait(second_branch=True, conditional=False), True),
+    "event-based gateway waiting for two events": (
+        "event-based-gateway",
+        _event_based_wait(second_branch=True, conditional=False),
+        True,
+    ),
     "unnamed joining and parallel gateways": (
         "label-required",
         _steps(
@@ -260,7 +348,11 @@ HOLDS = {
         ),
         True,
     ),
-    "unnamed collapsed sub-process": ("label-required", _insert_between("ask", "split", "f_ask", K.sub_process, "", "sub"), True),
+    "unnamed collapsed sub-process": (
+        "label-required",
+        _insert_between("ask", "split", "f_ask", K.sub_process, "", "sub"),
+        True,
+    ),
     "a model without lanes": ("task-in-lane", lambda m: m.add_node(K.task, "Anywhere", id="anywhere"), False),
     "exclusive gateways only": ("no-complex-gateway", lambda m: None, True),
     "no inclusive gateway": ("no-inclusive-gateway", lambda m: None, True),
@@ -295,7 +387,9 @@ def test_a_model_breaking_a_rule_gets_a_finding_on_the_element(case: Case) -> No
 
 
 @pytest.mark.parametrize(("rule", "change", "lanes"), HOLDS.values(), ids=HOLDS.keys())
-def test_a_model_keeping_a_rule_gets_no_finding(rule: str, change: Callable[[ProcessModel], object], lanes: bool) -> None:
+def test_a_model_keeping_a_rule_gets_no_finding(
+    rule: str, change: Callable[[ProcessModel], object], lanes: bool
+) -> None:
     model = enrolment(lanes=lanes)
     change(model)
     assert rule not in _rules_of(validate(model)), validate(model)

@@ -48,7 +48,10 @@ W001,Cash Moscow,wholesale,Moscow,Moscow,Europe/Moscow,cash & carry,2017-01-01,o
 W002,Cash Ural,wholesale,Ural,Yekaterinburg,Asia/Yekaterinburg,cash & carry,2017-05-01,open
 """
 
-BASKET = {"lines": [{"sku": "MILK", "category": "dairy", "quantity": "1", "amount": "1000.00"}], "redeem_points": 0}
+BASKET = {
+    "lines": [{"sku": "MILK", "category": "dairy", "quantity": "1", "amount": "1000.00"}],
+    "redeem_points": 0,
+}
 
 
 @dataclass
@@ -70,7 +73,8 @@ class Chain:
     def quote_version(self, code: str) -> str:
         """The version label the POS runs for `code` on its next request."""
         response = self.client().post(
-            "/api/v1/purchases/quote", json={**BASKET, "member_id": self.member_id},
+            "/api/v1/purchases/quote",
+            json={**BASKET, "member_id": self.member_id},
             headers={"Authorization": f"Bearer {self.keys[code]}"},
         )
         assert response.status_code == 200, response.get_json()
@@ -116,7 +120,7 @@ def restart(chain: Chain) -> Chain:
 @pytest.fixture
 def chain(engine: Engine) -> Iterator[Chain]:
     # 2027-01-14 12:00 UTC: the day before the switches the tests schedule.
-    clock = Clock(dt.datetime(2027, 1, 14, 12, 0, tzinfo=dt.timezone.utc))
+    clock = Clock(dt.datetime(2027, 1, 14, 12, 0, tzinfo=dt.UTC))
     yield build_chain(engine, clock)
 
 

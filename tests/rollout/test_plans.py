@@ -16,7 +16,9 @@ from rollout.models import GateDecision, RolloutPlan, WaveStore
 from rollout.schedule import parse_local
 from tests.rollout.conftest import Chain
 
-SIX_RETAIL = "\n".join(f"X{i:03d},Extra {i},retail,Moscow,Moscow,Europe/Moscow,convenience,,open" for i in range(1, 7))
+SIX_RETAIL = "\n".join(
+    f"X{i:03d},Extra {i},retail,Moscow,Moscow,Europe/Moscow,convenience,,open" for i in range(1, 7)
+)
 
 
 def _counts(chain: Chain) -> tuple[int, int, int]:
@@ -35,17 +37,35 @@ def test_a_sixth_pilot_store_of_a_direction_needs_an_override(chain: Chain) -> N
         session.commit()
         six = [f"X{i:03d}" for i in range(1, 7)]
         with pytest.raises(RolloutError, match="at most 5 stores per direction: 6 retail"):
-            service.create_plan(session, "DEMO", chain.version(session, "v2"), six, actor="rollout", now=chain.clock.now)
+            service.create_plan(
+                session, "DEMO", chain.version(session, "v2"), six, actor="rollout", now=chain.clock.now
+            )
         session.rollback()
         assert _counts(chain)[0] == 0
         # 5 retail and 2 wholesale is within the limit.
-        service.create_plan(session, "DEMO", chain.version(session, "v2"), six[:5] + ["W001", "W002"], actor="r", now=chain.clock.now)
+        service.create_plan(
+            session,
+            "DEMO",
+            chain.version(session, "v2"),
+            six[:5] + ["W001", "W002"],
+            actor="r",
+            now=chain.clock.now,
+        )
         plan = service.create_plan(
-            session, "DEMO", chain.version(session, "v2"), six, actor="rollout", now=chain.clock.now,
-            override_reason="the client wants a sixth city", override_by="approver",
+            session,
+            "DEMO",
+            chain.version(session, "v2"),
+            six,
+            actor="rollout",
+            now=chain.clock.now,
+            override_reason="the client wants a sixth city",
+            override_by="approver",
         )
         session.commit()
-        assert (plan.waves[0].override_by, plan.waves[0].override_reason) == ("approver", "the client wants a sixth city")
+        assert (plan.waves[0].override_by, plan.waves[0].override_reason) == (
+            "approver",
+            "the client wants a sixth city",
+        )
         assert len(plan.waves[0].stores) == 6
 
 
@@ -60,7 +80,9 @@ def test_a_sixth_pilot_store_of_a_direction_needs_an_override(chain: Chain) -> N
 )
 def test_a_bad_wave_is_refused_and_nothing_changes(chain: Chain, wave: dict, message: str) -> None:
     with chain.session() as session:
-        plan = service.create_plan(session, "DEMO", chain.version(session, "v2"), ["R001"], actor="r", now=chain.clock.now)
+        plan = service.create_plan(
+            session, "DEMO", chain.version(session, "v2"), ["R001"], actor="r", now=chain.clock.now
+        )
         session.commit()
     before = _counts(chain)
     with chain.session() as session:
@@ -76,14 +98,24 @@ def test_a_bad_wave_is_refused_and_nothing_changes(chain: Chain, wave: dict, mes
 def test_a_switch_time_already_past_in_one_zone_is_refused(chain: Chain) -> None:
     # 2027-01-14 16:30 local: still ahead in Moscow (13:30 UTC) but past in Yekaterinburg (11:30 UTC).
     with chain.session() as session:
-        plan = service.create_plan(session, "DEMO", chain.version(session, "v2"), ["R001"], actor="r", now=chain.clock.now)
+        plan = service.create_plan(
+            session, "DEMO", chain.version(session, "v2"), ["R001"], actor="r", now=chain.clock.now
+        )
         with pytest.raises(RolloutError, match="already passed in: R003$"):
-            service.add_wave(session, plan, codes=["R002", "R003"], now=chain.clock.now, at_local=parse_local("2027-01-14 16:30"))
+            service.add_wave(
+                session,
+                plan,
+                codes=["R002", "R003"],
+                now=chain.clock.now,
+                at_local=parse_local("2027-01-14 16:30"),
+            )
 
 
 def test_later_waves_by_region_and_direction_cover_every_open_store(chain: Chain) -> None:
     with chain.session() as session:
-        plan = service.create_plan(session, "DEMO", chain.version(session, "v2"), ["R001", "W001"], actor="r", now=chain.clock.now)
+        plan = service.create_plan(
+            session, "DEMO", chain.version(session, "v2"), ["R001", "W001"], actor="r", now=chain.clock.now
+        )
         wave2 = service.add_wave(session, plan, region="Ural", direction="retail", now=chain.clock.now)
         assert sorted(ws.store_id for ws in wave2.stores) == sorted(
             s.id for s in service.stores_by_codes(session, ["R003", "R004"])
@@ -99,7 +131,9 @@ def test_later_waves_by_region_and_direction_cover_every_open_store(chain: Chain
 
 def test_control_stores_share_the_direction_and_stay_out_of_the_pilot(chain: Chain) -> None:
     with chain.session() as session:
-        plan = service.create_plan(session, "DEMO", chain.version(session, "v2"), ["R001", "R002"], actor="r", now=chain.clock.now)
+        plan = service.create_plan(
+            session, "DEMO", chain.version(session, "v2"), ["R001", "R002"], actor="r", now=chain.clock.now
+        )
         with pytest.raises(RolloutError, match="W001 is wholesale"):
             service.set_controls(session, plan, "R001", ["W001"])
         with pytest.raises(RolloutError, match="itself in the pilot"):
@@ -108,7 +142,9 @@ def test_control_stores_share_the_direction_and_stay_out_of_the_pilot(chain: Cha
 
 
 def _advanced_pilot(chain: Chain, session) -> RolloutPlan:  # type: ignore[no-untyped-def]
-    plan = service.create_plan(session, "DEMO", chain.version(session, "v2"), ["R001", "R002"], actor="r", now=chain.clock.now)
+    plan = service.create_plan(
+        session, "DEMO", chain.version(session, "v2"), ["R001", "R002"], actor="r", now=chain.clock.now
+    )
     service.advance(session, plan, actor="rollout", now=chain.clock.now)
     service.add_wave(session, plan, codes=["R005", "R006"], now=chain.clock.now)
     plan.min_pilot_days, plan.min_pilot_transactions = 7, 2
@@ -119,8 +155,15 @@ def test_a_closed_gate_refuses_advance_and_names_the_failing_criteria(chain: Cha
     with chain.session() as session:
         plan = _advanced_pilot(chain, session)
         readiness.add_feedback(
-            session, plan, store_code="R001", reporter="Store manager", severity="high", category="defect",
-            text="Receipt shows no points", actor="rollout", now=chain.clock.now,
+            session,
+            plan,
+            store_code="R001",
+            reporter="Store manager",
+            severity="high",
+            category="defect",
+            text="Receipt shows no points",
+            actor="rollout",
+            now=chain.clock.now,
         )
         session.commit()
         with pytest.raises(GateClosed) as refused:
@@ -136,8 +179,11 @@ def _pos_purchases(chain: Chain, code: str, n: int) -> None:
     for i in range(n):
         response = chain.client().post(
             "/api/v1/purchases",
-            json={"member_id": chain.member_id, "redeem_points": 0,
-                  "lines": [{"sku": "A", "category": "dairy", "quantity": "1", "amount": "100.00"}]},
+            json={
+                "member_id": chain.member_id,
+                "redeem_points": 0,
+                "lines": [{"sku": "A", "category": "dairy", "quantity": "1", "amount": "100.00"}],
+            },
             headers={"Authorization": f"Bearer {chain.keys[code]}", "Idempotency-Key": f"{code}-{i}"},
         )
         assert response.status_code == 201
@@ -147,8 +193,15 @@ def test_an_open_gate_advances_when_every_criterion_holds(chain: Chain) -> None:
     with chain.session() as session:
         plan = _advanced_pilot(chain, session)
         item = readiness.add_feedback(
-            session, plan, store_code="R001", reporter="Cashier", severity="critical", category="defect",
-            text="Crash", actor="rollout", now=chain.clock.now,
+            session,
+            plan,
+            store_code="R001",
+            reporter="Cashier",
+            severity="critical",
+            category="defect",
+            text="Crash",
+            actor="rollout",
+            now=chain.clock.now,
         )
         session.commit()
         plan_id, item_id = plan.id, item.id
@@ -171,11 +224,17 @@ def test_an_open_gate_advances_when_every_criterion_holds(chain: Chain) -> None:
 def test_an_override_records_who_why_and_the_evidence(chain: Chain) -> None:
     with chain.session() as session:
         plan = _advanced_pilot(chain, session)
-        result = service.advance(session, plan, actor="approver", now=chain.clock.now, override_reason="board decision")
+        result = service.advance(
+            session, plan, actor="approver", now=chain.clock.now, override_reason="board decision"
+        )
         session.commit()
         decision = session.scalars(select(GateDecision)).one()
         assert (decision.decided_by, decision.override_reason, decision.decision, decision.passed) == (
-            "approver", "board decision", "override", False)
+            "approver",
+            "board decision",
+            "override",
+            False,
+        )
         failing = {c["name"] for c in decision.criteria if not c["ok"]}
         assert failing == {"pilot_ran", "checklist_complete"}
         assert result.switches == 2

@@ -33,14 +33,23 @@ def test_import_creates_then_updates_by_code(engine) -> None:  # type: ignore[no
     with _session(engine) as session:
         assert register.import_register(session, "stores.csv", EN.encode()) == register.ImportResult(2, 0)
         session.commit()
-        assert register.import_register(session, "реестр.csv", RU.encode("utf-8")) == register.ImportResult(1, 1)
+        assert register.import_register(session, "реестр.csv", RU.encode("utf-8")) == register.ImportResult(
+            1, 1
+        )
         session.commit()
         a1, a2, a3 = (store_service.get_store(session, c) for c in ("A001", "A002", "A003"))
         assert (a1.name, a1.region, a1.format, a1.status) == ("Первый", "Москва", "у дома", "open")
-        assert (a2.direction, a2.timezone, a2.status, str(a2.opened_on)) == ("wholesale", "Asia/Yekaterinburg", "closed", "2021-02-01")
+        assert (a2.direction, a2.timezone, a2.status, str(a2.opened_on)) == (
+            "wholesale",
+            "Asia/Yekaterinburg",
+            "closed",
+            "2021-02-01",
+        )
         assert (a3.direction, a3.status) == ("wholesale", "closed")
         # Importing the same file again changes nothing.
-        assert register.import_register(session, "реестр.csv", RU.encode("utf-8")) == register.ImportResult(0, 2)
+        assert register.import_register(session, "реестр.csv", RU.encode("utf-8")) == register.ImportResult(
+            0, 2
+        )
 
 
 def test_xlsx_register(engine) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +66,10 @@ def test_xlsx_register(engine) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        (RU.replace("Europe/Moscow", "Europe/Mosco"), "line 2, Часовой пояс: unknown time zone 'Europe/Mosco'"),
+        (
+            RU.replace("Europe/Moscow", "Europe/Mosco"),
+            "line 2, Часовой пояс: unknown time zone 'Europe/Mosco'",
+        ),
         (RU.replace(";опт;", ";оптом;"), "line 3, Направление: unknown direction 'оптом'"),
         (EN.replace(",retail,", ",shop,"), "line 2, direction: unknown direction 'shop'"),
         (EN.replace("01.02.2021", "2021-31-01"), "line 3, opened on: '2021-31-01' is not a date"),
@@ -76,9 +88,8 @@ def test_a_bad_line_is_named_and_nothing_is_stored(engine, text: str, problem: s
 
 def test_a_missing_column_is_named(engine) -> None:  # type: ignore[no-untyped-def]
     text = "\n".join(",".join(line.split(",")[:5]) for line in EN.splitlines())
-    with _session(engine) as session:
-        with pytest.raises(RolloutError, match="no column for: timezone"):
-            register.import_register(session, "stores.csv", text.encode())
+    with _session(engine) as session, pytest.raises(RolloutError, match="no column for: timezone"):
+        register.import_register(session, "stores.csv", text.encode())
 
 
 def test_other_file_types_are_refused() -> None:

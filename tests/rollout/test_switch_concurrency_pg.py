@@ -23,8 +23,8 @@ from loyalty_core.engine.calculate import calculate
 from loyalty_core.ledger import service as ledger
 from loyalty_core.ledger.models import Transaction
 from rollout import service
-from tests.rollout.conftest import build_chain
 from tests.loyalty_core.conftest import Clock
+from tests.rollout.conftest import build_chain
 
 pytestmark = pytest.mark.postgres
 TILLS = 50
@@ -35,19 +35,21 @@ class WallClock(Clock):
     """The real time: the switch and the commits race for real here."""
 
     def __call__(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
 
 def test_fifty_commits_straddling_a_switch_record_old_or_new_with_matching_points(pg_engine: Engine) -> None:
     from tests.conftest import _truncate_pg
 
     _truncate_pg(pg_engine)
-    clock = WallClock(dt.datetime.now(dt.timezone.utc))
+    clock = WallClock(dt.datetime.now(dt.UTC))
     chain = build_chain(pg_engine, clock)
     factory = make_session_factory(pg_engine)
     with factory() as session:
         members = [str(ledger.enroll(session, phone=f"+7916100{i:04d}").id) for i in range(TILLS)]
-        plan = service.create_plan(session, "DEMO", chain.version(session, "v2"), ["R001"], actor="t", now=clock())
+        plan = service.create_plan(
+            session, "DEMO", chain.version(session, "v2"), ["R001"], actor="t", now=clock()
+        )
         session.commit()
         plan_id = plan.id
     app = Flask("straddle")
@@ -64,8 +66,11 @@ def test_fifty_commits_straddling_a_switch_record_old_or_new_with_matching_point
         with app.test_client() as client:
             response = client.post(
                 "/api/v1/purchases",
-                json={"member_id": members[i], "redeem_points": 0,
-                      "lines": [{"sku": "A", "category": "grocery", "quantity": "1", "amount": AMOUNT}]},
+                json={
+                    "member_id": members[i],
+                    "redeem_points": 0,
+                    "lines": [{"sku": "A", "category": "grocery", "quantity": "1", "amount": AMOUNT}],
+                },
                 headers={"Authorization": f"Bearer {chain.keys['R001']}", "Idempotency-Key": f"till-{i}"},
             )
         done_before.release()

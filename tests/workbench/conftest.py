@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-
-from loyalty_core.db import metadata, utcnow
 from sqlalchemy import event, insert, select
-from workbench import create_app
 from werkzeug.security import generate_password_hash
 
+from loyalty_core.db import metadata, utcnow
+from workbench import create_app
 from workbench.audit import service as audit_service
 from workbench.auth.enums import Role
 from workbench.auth.models import User
@@ -43,8 +42,11 @@ def _role_users_join(_mapper: Any, connection: Any, project: Project) -> None:
     for user_id, role in users:
         connection.execute(
             insert(ProjectMember).values(
-                project_id=project.id, user_id=user_id, role="lead" if role == "consultant" else "member",
-                added_at=utcnow(), added_by="test",
+                project_id=project.id,
+                user_id=user_id,
+                role="lead" if role == "consultant" else "member",
+                added_at=utcnow(),
+                added_by="test",
             )
         )
 
@@ -75,9 +77,13 @@ def make_app(tmp_path: Path, **overrides: Any) -> Flask:
     with app.app_context():
         metadata.create_all(db.engine)  # tests only: production databases are migrated
         for role in Role:
-            user = User(username=role.value, display_name=role.label, password_hash=_PASSWORD_HASH, role=role.value)
+            user = User(
+                username=role.value, display_name=role.label, password_hash=_PASSWORD_HASH, role=role.value
+            )
             db.session.add(user)
-            audit_service.record(db.session(), "test", "user.create", "user", role.value, {"role": role.value})
+            audit_service.record(
+                db.session(), "test", "user.create", "user", role.value, {"role": role.value}
+            )
         db.session.commit()
     return app
 

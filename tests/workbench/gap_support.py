@@ -32,13 +32,24 @@ def make_gap_project(session: Session, key: str = "ACME") -> GapProject:
     records = {}
     for process_key, model in demo_processes():
         if process_key == "purchase":
-            records[model.variant.value] = processes.create_model(session, project, model, actor="t", source="test")
+            records[model.variant.value] = processes.create_model(
+                session, project, model, actor="t", source="test"
+            )
     interview = interviews.record_interview(
-        session, project, stakeholder="Ковалёв Андрей Викторович", held_on=dt.date(2026, 9, 8), actor="t",
+        session,
+        project,
+        stakeholder="Ковалёв Андрей Викторович",
+        held_on=dt.date(2026, 9, 8),
+        actor="t",
     )
     on_step = interviews.add_finding(
-        session, interview, text="Оптовым покупателям нужен отдельный уровень. Без баллов поверх скидки.",
-        kind="need", actor="t", process_lineage=records["to-be"].lineage, node_id="pur_tobe_quote",
+        session,
+        interview,
+        text="Оптовым покупателям нужен отдельный уровень. Без баллов поверх скидки.",
+        kind="need",
+        actor="t",
+        process_lineage=records["to-be"].lineage,
+        node_id="pur_tobe_quote",
     )
     alone = interviews.add_finding(session, interview, text="Нужен отчёт по пилоту", kind="need", actor="t")
     return GapProject(project, records["as-is"], records["to-be"], on_step, alone)

@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from loyalty_core.config.models import ConfigVersion
+from tests.workbench.conftest import _PASSWORD_HASH
+from tests.workbench.gap_support import GapProject, make_gap_project
 from workbench.acceptance import service as acceptance
 from workbench.auth.models import User
 from workbench.modifications import service as modifications
@@ -17,9 +19,6 @@ from workbench.modifications.models import Modification
 from workbench.programme import service as programme
 from workbench.requirements import service as requirements
 from workbench.requirements.models import Requirement
-
-from tests.workbench.conftest import _PASSWORD_HASH
-from tests.workbench.gap_support import GapProject, make_gap_project
 
 V2 = (Path(__file__).resolve().parents[2] / "workbench" / "demo" / "v2.yaml").read_text(encoding="utf-8")
 APPROVERS = ("cfo", "buyer", "ops")
@@ -45,16 +44,33 @@ def make_signoff_project(session: Session, key: str = "ACME") -> SignoffProject:
     """Create it all (the caller commits)."""
     gap = make_gap_project(session, key)
     for name in APPROVERS:
-        session.add(User(username=name, display_name=name.upper(), password_hash=_PASSWORD_HASH, role="approver",
-                         email=f"{name}@client.example"))
+        session.add(
+            User(
+                username=name,
+                display_name=name.upper(),
+                password_hash=_PASSWORD_HASH,
+                role="approver",
+                email=f"{name}@client.example",
+            )
+        )
     requirement = requirements.create_requirement(
-        session, gap.project, requirements.RequirementFields("Оптовый уровень без баллов", "must"), actor="t",
+        session,
+        gap.project,
+        requirements.RequirementFields("Оптовый уровень без баллов", "must"),
+        actor="t",
         source_step=(gap.to_be.lineage, "pur_tobe_quote"),
     )
-    requirements.classify(session, requirement, requirements.ClassificationFields(
-        "gap_extension", "", "", "Нет в ядре", "Д. Ким", "agreed"), actor="t")
+    requirements.classify(
+        session,
+        requirement,
+        requirements.ClassificationFields("gap_extension", "", "", "Нет в ядре", "Д. Ким", "agreed"),
+        actor="t",
+    )
     modification = modifications.create_modification(
-        session, gap.project, modifications.ModificationFields("Оптовый уровень", "6.5", "must"), actor="t",
+        session,
+        gap.project,
+        modifications.ModificationFields("Оптовый уровень", "6.5", "must"),
+        actor="t",
         requirements=[requirement],
     )
     acceptance.save_feature(session, gap.project, "wholesale.feature", FEATURE, actor="t")

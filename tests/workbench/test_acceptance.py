@@ -58,14 +58,20 @@ def _setup(app: Flask, *, demo: bool = True) -> None:
     """A project with the demo's v1/v2, its Must/Should requirements and (optionally) its scenarios."""
     with app.app_context():
         session = db.session()
-        project = create_project(session, "ACC", "Свежий рынок", actor="test", directions=["retail", "wholesale"])
+        project = create_project(
+            session, "ACC", "Свежий рынок", actor="test", directions=["retail", "wholesale"]
+        )
         for label, text in _documents().items():
             config_service.create_version(session, label, text, created_by="test")
         for number in range(1, 31):
-            session.add(Requirement(
-                project_id=project.id, number=number, title=f"requirement {number}",
-                priority="must" if number in MUST else "should",
-            ))
+            session.add(
+                Requirement(
+                    project_id=project.id,
+                    number=number,
+                    title=f"requirement {number}",
+                    priority="must" if number in MUST else "should",
+                )
+            )
         if demo:
             from workbench.acceptance.demo import load_demo_scenarios
 
@@ -77,7 +83,9 @@ def _run(app: Flask, label: str) -> Run:
     with app.app_context():
         session = db.session()
         project = get_project(session, "ACC")
-        run = service.create_run(session, project, config_service.get_version(session, label), actor="consultant")
+        run = service.create_run(
+            session, project, config_service.get_version(session, label), actor="consultant"
+        )
         service.execute_run(session, run)
         session.commit()
         session.refresh(run)
@@ -101,7 +109,10 @@ def _document(label: str, **changes: object) -> dict[str, object]:
 def test_the_core_suite_passes() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "behave", "features/", "--format", "progress", "--no-snippets", "--summary"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert " 0 failed" in done.stdout and "scenarios passed" in done.stdout
@@ -115,7 +126,10 @@ def test_a_wrong_configuration_fails_the_expected_scenarios_with_expected_and_ac
     assert failed == {
         ("redemption.feature", "Half of a check can be paid with points"),
         ("ru_redemption.feature", "Баллами можно оплатить половину чека"),
-        ("ru_wholesale.feature", "Оптовый чек бакалеи на 17000.00 начисляется по ставке 4%"),  # fails on v2 too
+        (
+            "ru_wholesale.feature",
+            "Оптовый чек бакалеи на 17000.00 начисляется по ставке 4%",
+        ),  # fails on v2 too
     }
     half = next(r for r in outcome.results if r.scenario_name == "Half of a check can be paid with points")
     assert half.status == "failed"
@@ -127,14 +141,22 @@ def test_a_wrong_configuration_fails_the_expected_scenarios_with_expected_and_ac
     )
     russian = next(r for r in outcome.results if r.scenario_name == "Баллами можно оплатить половину чека")
     assert russian.status == "failed" and russian.message == half.message  # expected vs actual, same words
-    wholesale = next(r for r in outcome.results if r.filename == "ru_wholesale.feature" and r.status == "failed")
+    wholesale = next(
+        r for r in outcome.results if r.filename == "ru_wholesale.feature" and r.status == "failed"
+    )
     assert wholesale.message.startswith("expected the receipt to earn 680 points, got 510")
-    assert wholesale.message == "expected the receipt to earn 680 points, got 510 (lines: 510; applied: none; tier: base)"
+    assert (
+        wholesale.message
+        == "expected the receipt to earn 680 points, got 510 (lines: 510; applied: none; tier: base)"
+    )
 
 
 def test_russian_and_english_versions_of_a_scenario_give_the_same_result() -> None:
-    pairs = [("enrolment.feature", "ru_registration.feature"), ("redemption.feature", "ru_redemption.feature"),
-             ("accrual.feature", "ru_accrual.feature")]
+    pairs = [
+        ("enrolment.feature", "ru_registration.feature"),
+        ("redemption.feature", "ru_redemption.feature"),
+        ("accrual.feature", "ru_accrual.feature"),
+    ]
     for label, expect_req6 in (("v1", "failed"), ("v2", "passed")):
         document, _ = config_service.read_text(_documents()[label])
         outcome = runner.run(_files(), document, config_label=label)
@@ -168,7 +190,10 @@ def test_the_configuration_under_test_step_says_how_to_give_it(tmp_path: Path) -
     (tmp_path / "enrolment.feature").write_text((SCENARIOS / "enrolment.feature").read_text("utf-8"), "utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "behave", str(tmp_path), "--format", "null", "--no-snippets"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode != 0
     assert "no configuration under test: run behave with -D config=FILE" in done.stdout
@@ -181,8 +206,12 @@ def test_a_run_that_hangs_is_stopped_at_its_time_limit(tmp_path: Path) -> None:
     (library / "environment.py").write_text("", "utf-8")
     (library / "steps" / "hang.py").write_text(
         "import time\nfrom behave import given\n\n\n@given('the step hangs')\n"
-        "def hang(context):\n    time.sleep(120)\n", "utf-8")
-    files = [runner.FeatureFile("hang.feature", "Feature: Hang\n  Scenario: It hangs\n    Given the step hangs\n")]
+        "def hang(context):\n    time.sleep(120)\n",
+        "utf-8",
+    )
+    files = [
+        runner.FeatureFile("hang.feature", "Feature: Hang\n  Scenario: It hangs\n    Given the step hangs\n")
+    ]
     started = time.monotonic()
     outcome = runner.run(files, {}, library=library, timeout=2)
     assert time.monotonic() - started < 60
@@ -214,7 +243,10 @@ def test_stored_scenarios_are_linked_to_their_requirements(app: Flask) -> None:
         project = get_project(session, "ACC")
         tagged = service.requirement_scenarios(session, project)
         assert set(MUST) <= set(tagged)
-        assert {s.name for s in tagged[6]} == {"Half of a check can be paid with points", "Баллами можно оплатить половину чека"}
+        assert {s.name for s in tagged[6]} == {
+            "Half of a check can be paid with points",
+            "Баллами можно оплатить половину чека",
+        }
         assert all(s.status == "not_run" and s.run_id is None for s in tagged[6])
         # Tags of the feature count for each of its scenarios (tiers.feature is tagged @REQ-9 as a whole).
         assert len(tagged[9]) == 2
@@ -224,14 +256,18 @@ def test_stored_scenarios_are_linked_to_their_requirements(app: Flask) -> None:
 
 def test_a_syntax_error_is_refused_naming_the_line_and_nothing_is_stored(app: Flask) -> None:
     _setup(app, demo=False)
-    bad = ACCRUAL.replace("      | B   | grocery  | 1        | 1000.00 |", "      | B   | grocery  | 1000.00 |")
+    bad = ACCRUAL.replace(
+        "      | B   | grocery  | 1        | 1000.00 |", "      | B   | grocery  | 1000.00 |"
+    )
     with app.app_context():
         session = db.session()
         project = get_project(session, "ACC")
         with pytest.raises(gherkin.GherkinError, match=r"bad\.feature, line 10: .*Malformed table"):
             service.save_feature(session, project, "bad.feature", bad, actor="test")
         with pytest.raises(service.AcceptanceError, match=r"nothing imported: bad\.feature, line 10"):
-            service.import_features(session, project, [("good.feature", ACCRUAL), ("bad.feature", bad)], actor="test")
+            service.import_features(
+                session, project, [("good.feature", ACCRUAL), ("bad.feature", bad)], actor="test"
+            )
         session.rollback()
         assert session.query(Feature).count() == 0
 
@@ -242,7 +278,9 @@ def test_an_undefined_step_and_a_broken_file_are_reported_and_the_other_results_
         session = db.session()
         project = get_project(session, "ACC")
         service.save_feature(session, project, "accrual.feature", ACCRUAL, actor="test")
-        broken = service.save_feature(session, project, "broken.feature", ACCRUAL.replace("Accrual", "Broken"), actor="test")
+        broken = service.save_feature(
+            session, project, "broken.feature", ACCRUAL.replace("Accrual", "Broken"), actor="test"
+        )
         # A file stored before the parser got stricter (or edited in the database) no longer parses.
         broken.source = broken.source.replace("| 1        | 1000.00 |", "| 1000.00 |")
         session.commit()
@@ -268,12 +306,19 @@ def test_a_run_records_its_version_who_when_and_per_scenario_status(app: Flask) 
         session = db.session()
         run = session.get(Run, run.id)
         version = config_service.get_version(session, "v2")
-        assert (run.status, run.config_label, run.config_hash, run.started_by) == ("finished", "v2", version.content_hash, "consultant")
+        assert (run.status, run.config_label, run.config_hash, run.started_by) == (
+            "finished",
+            "v2",
+            version.content_hash,
+            "consultant",
+        )
         assert run.finished_at is not None and run.duration_seconds and run.duration_seconds > 0
         assert run.total == run.done == len(run.results) == 32
         assert run.summary == "31 passed, 1 failed"
         failed = [r for r in run.results if r.status == "failed"]
-        assert [r.scenario_name for r in failed] == ["Оптовый чек бакалеи на 17000.00 начисляется по ставке 4%"]
+        assert [r.scenario_name for r in failed] == [
+            "Оптовый чек бакалеи на 17000.00 начисляется по ставке 4%"
+        ]
         assert failed[0].failing_step == "Тогда начислено 680 баллов (line 18)"
         assert failed[0].message.startswith("expected the receipt to earn 680 points, got 510")
         assert any(e.action == "acceptance.run.finish" for e in session.query(AuditEntry).all())
@@ -321,12 +366,15 @@ def test_a_scenario_keeps_its_history_when_its_feature_is_edited(app: Flask) -> 
         feature = service.list_features(session, project)[0]
         kept = next(s for s in feature.scenarios if s.name == "Base accrual is 3% of the check")
         edited = ACCRUAL.replace("Scenario: The member dances", "Scenario: The member waits").replace(
-            "When the member dances a jig\n", "")
+            "When the member dances a jig\n", ""
+        )
         service.save_feature(session, project, "accrual.feature", edited, actor="test")
         session.commit()
         assert service.get_scenario(session, kept.id).active
         assert {s.name: s.active for s in feature.scenarios} == {
-            "Base accrual is 3% of the check": True, "The member dances": False, "The member waits": True,
+            "Base accrual is 3% of the check": True,
+            "The member dances": False,
+            "The member waits": True,
         }
     _run(app, "v2")
     with app.app_context():
@@ -370,10 +418,18 @@ def test_the_editor_reports_a_syntax_error_with_its_line_and_keeps_the_text(
     _setup(app, demo=False)
     client = login_as("consultant")
     bad = ACCRUAL.replace("  Scenario: The member dances", "  Scenaro: The member dances")
-    page = client.post("/projects/ACC/acceptance/features/new", data={"filename": "accrual.feature", "source": bad})
+    page = client.post(
+        "/projects/ACC/acceptance/features/new", data={"filename": "accrual.feature", "source": bad}
+    )
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Not saved: accrual.feature, line 15" in text and "Scenaro: The member dances" in text
-    good = client.post("/projects/ACC/acceptance/features/new", data={"filename": "accrual.feature", "source": ACCRUAL})
+    assert (
+        page.status_code == 200
+        and "Not saved: accrual.feature, line 15" in text
+        and "Scenaro: The member dances" in text
+    )
+    good = client.post(
+        "/projects/ACC/acceptance/features/new", data={"filename": "accrual.feature", "source": ACCRUAL}
+    )
     assert good.status_code == 302
     with app.app_context():
         assert [f.filename for f in db.session().query(Feature).all()] == ["accrual.feature"]
@@ -385,7 +441,10 @@ def _form_fields(page: str, form_id: str) -> dict[str, str]:
 
     form = re.search(rf'<form[^>]*id="{form_id}"[^>]*>(.*?)</form>', page, re.S)
     assert form, form_id
-    fields = {m["name"]: m["value"] for m in re.finditer(r'<input[^>]*name="(?P<name>[^"]+)"[^>]*value="(?P<value>[^"]*)"', form[1])}
+    fields = {
+        m["name"]: m["value"]
+        for m in re.finditer(r'<input[^>]*name="(?P<name>[^"]+)"[^>]*value="(?P<value>[^"]*)"', form[1])
+    }
     fields.update({m[1]: "" for m in re.finditer(r'<textarea[^>]*name="([^"]+)"', form[1])})
     return fields
 
@@ -394,7 +453,9 @@ def test_a_feature_is_edited_from_its_own_page(app: Flask, login_as: Callable[[s
     _setup(app, demo=False)
     with app.app_context():
         session = db.session()
-        feature_id = service.save_feature(session, get_project(session, "ACC"), "accrual.feature", ACCRUAL, actor="t").id
+        feature_id = service.save_feature(
+            session, get_project(session, "ACC"), "accrual.feature", ACCRUAL, actor="t"
+        ).id
         session.commit()
     client = login_as("consultant")
     page = client.get(f"/acceptance/features/{feature_id}").get_data(as_text=True)
@@ -406,12 +467,19 @@ def test_a_feature_is_edited_from_its_own_page(app: Flask, login_as: Callable[[s
     with app.app_context():
         feature = service.get_feature(db.session(), feature_id)
         assert feature.source == edited and feature.filename == "accrual.feature"
-        assert {s.name for s in feature.scenarios if s.active} == {"Base accrual is 3% of the check", "The member waits"}
+        assert {s.name for s in feature.scenarios if s.active} == {
+            "Base accrual is 3% of the check",
+            "The member waits",
+        }
     # A syntax error, or an empty text: the edit page again, with the typed text and why.
     bad = edited.replace("  Scenario: The member waits", "  Scenaro: The member waits")
     failed = client.post(f"/acceptance/features/{feature_id}", data={**fields, "source": bad})
     text = failed.get_data(as_text=True)
-    assert failed.status_code == 200 and "Not saved: accrual.feature, line 15" in text and "Scenaro: The member waits" in text
+    assert (
+        failed.status_code == 200
+        and "Not saved: accrual.feature, line 15" in text
+        and "Scenaro: The member waits" in text
+    )
     empty = client.post(f"/acceptance/features/{feature_id}", data={**fields, "source": ""})
     assert empty.status_code == 200 and "source: This field is required." in empty.get_data(as_text=True)
     with app.app_context():
@@ -426,7 +494,12 @@ def test_only_consultants_start_runs_and_change_features(
     login_as("approver")
     assert client.get("/projects/ACC/acceptance").status_code == 200
     assert client.post("/projects/ACC/acceptance/runs", data={"version": "v2"}).status_code == 403
-    assert client.post("/projects/ACC/acceptance/features/new", data={"filename": "x.feature", "source": ACCRUAL}).status_code == 403
+    assert (
+        client.post(
+            "/projects/ACC/acceptance/features/new", data={"filename": "x.feature", "source": ACCRUAL}
+        ).status_code
+        == 403
+    )
     with app.app_context():
         assert db.session().query(Run).count() == 0
 
@@ -454,7 +527,10 @@ def test_workbench_accept_run_on_the_demo(app: Flask) -> None:
     assert result.exit_code == 1, result.output  # the 17000.00 wholesale check fails on v2
     assert lines[-1] == "31 passed, 1 failed"
     assert any(line.startswith("  [32/32] ") for line in lines)  # progress while it ran
-    assert "FAILED: Оптовые покупатели › Оптовый чек бакалеи на 17000.00 начисляется по ставке 4%" in result.output
+    assert (
+        "FAILED: Оптовые покупатели › Оптовый чек бакалеи на 17000.00 начисляется по ставке 4%"
+        in result.output
+    )
     assert "expected the receipt to earn 680 points, got 510" in result.output
     verdict = cli.invoke(args=["accept", "verdict", "--project", "DEMO", "--config", "v2"])
     assert verdict.exit_code == 0 and verdict.output.startswith("v2: PASSED"), verdict.output
@@ -497,7 +573,9 @@ def test_workbench_accept_import_refuses_a_bad_file(app: Flask, tmp_path: Path) 
     done = cli.invoke(args=["accept", "import", "--project", "ACC", str(good)])
     assert done.exit_code == 0 and "good.feature: 2 scenario(s)" in done.output
     passed = cli.invoke(args=["accept", "run", "--project", "ACC", "--config", "v1", "--quiet"])
-    assert passed.exit_code == 1 and passed.output.strip().splitlines()[-1] == "1 passed, 0 failed, 1 undefined"
+    assert (
+        passed.exit_code == 1 and passed.output.strip().splitlines()[-1] == "1 passed, 0 failed, 1 undefined"
+    )
 
 
 def test_a_run_that_lost_its_process_is_marked_interrupted(app: Flask) -> None:
@@ -510,8 +588,10 @@ def test_a_run_that_lost_its_process_is_marked_interrupted(app: Flask) -> None:
         version = config_service.get_version(db.session(), "v2")
         run = service.create_run(db.session(), project, version, actor="consultant")
         run.status = "running"
-        run.started_at = dt.datetime.now(dt.timezone.utc) - service.STALE_AFTER - dt.timedelta(minutes=1)
-        fresh = service.create_run(db.session(), project, version, actor="consultant")  # just queued: left alone
+        run.started_at = dt.datetime.now(dt.UTC) - service.STALE_AFTER - dt.timedelta(minutes=1)
+        fresh = service.create_run(
+            db.session(), project, version, actor="consultant"
+        )  # just queued: left alone
         db.session.commit()
         stale_id, fresh_id = run.id, fresh.id
     listed = cli.invoke(args=["accept", "runs", "--project", "DEMO"])
@@ -525,5 +605,7 @@ def test_a_run_that_lost_its_process_is_marked_interrupted(app: Flask) -> None:
 def test_a_scenario_name_longer_than_its_column_is_refused_naming_the_line() -> None:
     name = "x" * (gherkin.MAX_NAME + 1)
     with pytest.raises(gherkin.GherkinError) as caught:
-        gherkin.parse(f"Feature: Long\n\n  Scenario: {name}\n    Given the configuration under test\n", "long.feature")
+        gherkin.parse(
+            f"Feature: Long\n\n  Scenario: {name}\n    Given the configuration under test\n", "long.feature"
+        )
     assert "line 3" in str(caught.value) and f"at most {gherkin.MAX_NAME} characters" in str(caught.value)

@@ -11,10 +11,14 @@ from tests.analytics.pilot_ledger import CONTROLS, PILOT_END, PILOT_START, PILOT
 from tests.analytics.test_kpis import build
 from workbench.extensions import db
 
-PILOT_QUERY = f"pilot={','.join(PILOTS)}&control={','.join(CONTROLS)}&from={PILOT_START}&to={PILOT_END}&pre_weeks=8"
+PILOT_QUERY = (
+    f"pilot={','.join(PILOTS)}&control={','.join(CONTROLS)}&from={PILOT_START}&to={PILOT_END}&pre_weeks=8"
+)
 
 
-def test_the_dashboard_draws_its_charts_and_shows_each_formula(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_the_dashboard_draws_its_charts_and_shows_each_formula(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     with app.app_context():
         build(db.engine)
     page = login_as("consultant").get("/analytics/?from=2026-01-01&to=2026-03-31").get_data(as_text=True)
@@ -42,7 +46,9 @@ def test_anonymous_visitors_sign_in_first(client: FlaskClient) -> None:
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
 
 
-def test_the_pilot_evaluation_is_for_rollout_managers_and_approvers(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_the_pilot_evaluation_is_for_rollout_managers_and_approvers(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     with app.app_context():
         generate_pilot_ledger(db.engine, lift=0.10)
     client = login_as("rollout_manager")
@@ -54,17 +60,23 @@ def test_the_pilot_evaluation_is_for_rollout_managers_and_approvers(app: Flask, 
     assert login_as("consultant").get(f"/analytics/pilot?{PILOT_QUERY}").status_code == 403
 
 
-def test_without_control_stores_the_page_suggests_matched_ones(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_without_control_stores_the_page_suggests_matched_ones(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     with app.app_context():
         generate_pilot_ledger(db.engine, lift=0.10)
-    page = login_as("rollout_manager").get(
-        f"/analytics/pilot?pilot={','.join(PILOTS)}&from={PILOT_START}&to={PILOT_END}"
-    ).get_data(as_text=True)
+    page = (
+        login_as("rollout_manager")
+        .get(f"/analytics/pilot?pilot={','.join(PILOTS)}&from={PILOT_START}&to={PILOT_END}")
+        .get_data(as_text=True)
+    )
     assert "Suggested control stores" in page and "Match score" in page
     assert "Verdict" in page
 
 
-def test_after_a_rollup_refresh_the_dashboard_says_how_fresh_it_is(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_after_a_rollup_refresh_the_dashboard_says_how_fresh_it_is(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     with app.app_context():
         build(db.engine)
     runner = app.test_cli_runner()
@@ -77,7 +89,9 @@ def test_after_a_rollup_refresh_the_dashboard_says_how_fresh_it_is(app: Flask, l
     assert data["as_of"] is not None and data["rows"][0]["net_sales"] == "300.50"
 
 
-def test_the_kpi_report_downloads_as_xlsx_and_docx(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_the_kpi_report_downloads_as_xlsx_and_docx(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     import io
 
     from docx import Document
@@ -87,7 +101,9 @@ def test_the_kpi_report_downloads_as_xlsx_and_docx(app: Flask, login_as: Callabl
         build(db.engine)
     client = login_as("approver")
     xlsx = client.get("/analytics/report.xlsx?from=2026-01-01&to=2026-02-28&lang=en")
-    assert xlsx.status_code == 200 and "kpi-2026-01-01-2026-02-28-en.xlsx" in xlsx.headers["Content-Disposition"]
+    assert (
+        xlsx.status_code == 200 and "kpi-2026-01-01-2026-02-28-en.xlsx" in xlsx.headers["Content-Disposition"]
+    )
     sheet = load_workbook(io.BytesIO(xlsx.data))["KPIs"]
     header = [c.value for c in sheet[1]]
     january = dict(zip(header, [c.value for c in sheet[2]]))
@@ -103,10 +119,14 @@ def test_the_kpi_report_downloads_as_xlsx_and_docx(app: Flask, login_as: Callabl
     assert client.get("/analytics/report.docx?lang=de").status_code == 400
 
 
-def test_a_programme_without_purchases_still_shows_its_dashboard(login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_programme_without_purchases_still_shows_its_dashboard(
+    login_as: Callable[[str], FlaskClient],
+) -> None:
     client = login_as("rollout_manager")
     page = client.get("/analytics/?period=week")
-    assert page.status_code == 200 and page.get_data(as_text=True).count("<svg") == 3  # no cohort yet: no heat map
+    assert (
+        page.status_code == 200 and page.get_data(as_text=True).count("<svg") == 3
+    )  # no cohort yet: no heat map
     assert client.get("/analytics/?from=2026-13-01").status_code == 400
     unknown = client.get("/analytics/pilot?pilot=R001,R002&control=R003,R004&from=2026-03-02&to=2026-03-29")
     assert "pilot: no store R001, R002" in unknown.get_data(as_text=True)  # said on the page, nothing drawn

@@ -41,7 +41,10 @@ def _created(url: str) -> Engine:
 
 # Built once per kind for the module: the refused statements change nothing, and the test that
 # does change rows (drafts stay editable) runs last for each kind.
-@pytest.fixture(scope="module", params=["sqlite-migrated", "sqlite-create_all", "postgres-migrated", "postgres-create_all"])
+@pytest.fixture(
+    scope="module",
+    params=["sqlite-migrated", "sqlite-create_all", "postgres-migrated", "postgres-create_all"],
+)
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     backend, how = request.param.split("-")
     if backend == "sqlite":
@@ -52,15 +55,20 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         url = postgres_url() or ""
     eng = _migrated(url) if how == "migrated" else _created(url)
     with eng.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO audit_entries (id, at, actor, action, target_type, target_id, details) "
-            "VALUES (1, CURRENT_TIMESTAMP, 'approver', 'config.approve', 'version', 'v1', '{}')"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO audit_entries (id, at, actor, action, target_type, target_id, details) "
+                "VALUES (1, CURRENT_TIMESTAMP, 'approver', 'config.approve', 'version', 'v1', '{}')"
+            )
+        )
         for vid, label, status in ((1, "v1", "approved"), (2, "v2", "draft")):
-            conn.execute(text(
-                "INSERT INTO config_versions (id, label, status, document, source_text, content_hash, notes, created_at, "
-                "created_by) VALUES (:id, :label, :status, '{\"program\": \"P\"}', 'program: P', 'h', '', CURRENT_TIMESTAMP, 't')"
-            ), {"id": vid, "label": label, "status": status})
+            conn.execute(
+                text(
+                    "INSERT INTO config_versions (id, label, status, document, source_text, content_hash, notes, created_at, "
+                    "created_by) VALUES (:id, :label, :status, '{\"program\": \"P\"}', 'program: P', 'h', '', CURRENT_TIMESTAMP, 't')"
+                ),
+                {"id": vid, "label": label, "status": status},
+            )
     yield eng
     eng.dispose()
 
@@ -79,20 +87,31 @@ REFUSED = [
 
 @pytest.mark.parametrize("sql", REFUSED)
 def test_raw_sql_cannot_change_history(engine: Engine, sql: str) -> None:
-    with pytest.raises(DatabaseError, match="append-only|is approved"):
-        with engine.begin() as conn:
-            conn.execute(text(sql))
+    with pytest.raises(DatabaseError, match="append-only|is approved"), engine.begin() as conn:
+        conn.execute(text(sql))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT actor FROM audit_entries")).scalars().all() == ["approver"]
-        row = conn.execute(text("SELECT label, status, source_text, content_hash FROM config_versions WHERE id = 1")).one()
+        row = conn.execute(
+            text("SELECT label, status, source_text, content_hash FROM config_versions WHERE id = 1")
+        ).one()
         assert tuple(row) == ("v1", "approved", "program: P", "h")
 
 
 def test_drafts_and_an_approved_versions_notes_stay_editable(engine: Engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text("UPDATE config_versions SET source_text = 'program: Q', status = 'approved' WHERE label = 'v2'"))
+        conn.execute(
+            text(
+                "UPDATE config_versions SET source_text = 'program: Q', status = 'approved' WHERE label = 'v2'"
+            )
+        )
         conn.execute(text("UPDATE config_versions SET notes = 'signed on paper too' WHERE label = 'v1'"))
         conn.execute(text("DELETE FROM config_versions WHERE status = 'draft'"))
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT source_text FROM config_versions WHERE label = 'v2'")).scalar() == "program: Q"
-        assert conn.execute(text("SELECT notes FROM config_versions WHERE label = 'v1'")).scalar() == "signed on paper too"
+        assert (
+            conn.execute(text("SELECT source_text FROM config_versions WHERE label = 'v2'")).scalar()
+            == "program: Q"
+        )
+        assert (
+            conn.execute(text("SELECT notes FROM config_versions WHERE label = 'v1'")).scalar()
+            == "signed on paper too"
+        )

@@ -55,7 +55,9 @@ def test_user_creation_and_deactivation_are_recorded(app: Flask) -> None:
         olga = auth_service.create_user(db.session, "olga", "long-enough-1", "approver", actor="admin")
         auth_service.set_active(db.session, olga, False, actor="admin")
         db.session.commit()
-        rows = db.session.scalars(select(AuditEntry).where(AuditEntry.target_id == "olga").order_by(AuditEntry.id))
+        rows = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.target_id == "olga").order_by(AuditEntry.id)
+        )
         got = [(e.actor, e.action, e.target_type, e.details) for e in rows]
     assert got == [
         ("admin", "user.create", "user", {"role": "approver"}),
@@ -86,7 +88,7 @@ def test_entries_record_aware_utc_times(app: Flask) -> None:
 
 
 def test_times_are_shown_in_the_display_zone(app: Flask) -> None:
-    moment = dt.datetime(2026, 3, 1, 21, 30, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 3, 1, 21, 30, tzinfo=dt.UTC)
     with app.app_context():
         assert localtime(moment) == "2026-03-02 00:30"  # Europe/Moscow, UTC+3
         assert localtime(None) == ""

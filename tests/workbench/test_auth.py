@@ -68,7 +68,9 @@ def test_sign_out_is_a_post(login_as: LoginAs) -> None:
     [("consultant", "wrong-password"), ("nobody", PASSWORD)],
     ids=["wrong password", "unknown user"],
 )
-def test_bad_credentials_are_refused_with_one_message(client: FlaskClient, username: str, password: str) -> None:
+def test_bad_credentials_are_refused_with_one_message(
+    client: FlaskClient, username: str, password: str
+) -> None:
     response = client.post("/login", data={"username": username, "password": password})
     assert response.status_code == 200 and "wrong username or password" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
@@ -208,8 +210,13 @@ def test_admin_creates_and_deactivates_users_with_audit(app: Flask, login_as: Lo
     client = login_as("admin")
     response = client.post(
         "/users",
-        data={"username": "olga", "display_name": "Ольга", "email": "olga@example.com", "role": "consultant",
-              "password": "long-enough-1"},
+        data={
+            "username": "olga",
+            "display_name": "Ольга",
+            "email": "olga@example.com",
+            "role": "consultant",
+            "password": "long-enough-1",
+        },
     )
     assert response.status_code == 302
     assert "olga" in client.get("/users").get_data(as_text=True)
@@ -227,7 +234,9 @@ def test_admin_creates_and_deactivates_users_with_audit(app: Flask, login_as: Lo
 
 def test_the_users_page_shows_what_is_wrong_with_a_new_user(login_as: LoginAs) -> None:
     client = login_as("admin")
-    duplicate = client.post("/users", data={"username": "approver", "role": "consultant", "password": "long-enough-1"})
+    duplicate = client.post(
+        "/users", data={"username": "approver", "role": "consultant", "password": "long-enough-1"}
+    )
     assert duplicate.status_code == 200 and "already exists" in duplicate.get_data(as_text=True)
     short = client.post("/users", data={"username": "petr", "role": "consultant", "password": "short"})
     assert "at least 8 characters" in short.get_data(as_text=True)

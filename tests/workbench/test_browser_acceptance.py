@@ -66,4 +66,3 @@ def test_a_consultant_runs_the_demo_scenarios_against_v2_and_opens_the_failing_o
         page.locator(".figures a", has_text="REQ-15").first.click()
         page.wait_for_url("**/acceptance/requirements/15")
         assert "Оптовый чек бакалеи на 25000.00" in page.content()
-

@@ -27,7 +27,7 @@ def test_a_rollout_manager_sees_the_pilot_chart_and_verdict(live_pilot_server: s
     base = live_pilot_server
     with signed_in_page(base, role="rollout_manager") as page:
         page.goto(f"{base}/analytics/")
-        page.click(f"a[href='/analytics/pilot']")
+        page.click("a[href='/analytics/pilot']")
         page.fill("input[name=pilot]", ",".join(PILOTS))
         page.fill("input[name=control]", ",".join(CONTROLS))
         page.fill("input[name=from]", PILOT_START.isoformat())

@@ -16,11 +16,10 @@ from docx import Document
 from flask import Flask
 from openpyxl import load_workbook
 
-from workbench.extensions import db
-
 from tests.workbench.browser_support import serving, signed_in_page
 from tests.workbench.conftest import make_app
 from tests.workbench.gap_support import make_gap_project
+from workbench.extensions import db
 
 
 @pytest.fixture
@@ -91,6 +90,10 @@ def test_a_consultant_takes_a_finding_to_a_modification_and_downloads_the_gap_ma
     requirements = workbook["Requirements"]
     header = [cell.value for cell in requirements[1]]
     row = dict(zip(header, [cell.value for cell in requirements[2]]))
-    assert row["ID"] == "REQ-1" and row["Classification"] == "Gap — extension" and row["Modifications"] == "MOD-1"
+    assert (
+        row["ID"] == "REQ-1"
+        and row["Classification"] == "Gap — extension"
+        and row["Modifications"] == "MOD-1"
+    )
     modifications = workbook["Modifications"]
     assert modifications["A2"].value == "MOD-1" and modifications["D2"].value == 6.5

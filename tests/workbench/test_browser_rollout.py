@@ -100,7 +100,9 @@ def test_a_rollout_manager_takes_a_pilot_to_the_next_wave(live_chain: tuple[str,
         page.wait_for_selector("text=feedback 1 logged")
         page.goto(f"{base}/rollout/plans/1")
         assert "no_blocking_defects" in page.locator("#gate").inner_html()
-        assert page.locator("#gate tr.criterion[data-name=no_blocking_defects]", has_text="not met").count() == 1
+        assert (
+            page.locator("#gate tr.criterion[data-name=no_blocking_defects]", has_text="not met").count() == 1
+        )
         page.click("text=Feedback and defects")
         row = page.locator("#feedback tr[data-id='1']")
         row.locator("select[name=status]").select_option("fixed")

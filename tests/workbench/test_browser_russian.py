@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -20,18 +19,27 @@ from tests.workbench.conftest import _role_users_join, make_app
 from workbench.auth.models import User
 from workbench.demo.loader import load_demo
 from workbench.demo.project import load_demo_project
-from workbench.projects.models import Project
 from workbench.extensions import db
+from workbench.projects.models import Project
 
 # Each role's main pages: where that person starts and spends the day.
 MAIN_PAGES = {
-    "consultant": ["/", "/projects/", "/projects/DEMO", "/projects/DEMO/requirements", "/projects/DEMO/gap-map"],
+    "consultant": [
+        "/",
+        "/projects/",
+        "/projects/DEMO",
+        "/projects/DEMO/requirements",
+        "/projects/DEMO/gap-map",
+    ],
     "approver": ["/", "/programme/versions", "/programme/versions/v2"],
     "rollout_manager": ["/", "/programme/stores", "/programme/members"],
     "admin": ["/", "/users"],
 }
 RUSSIAN_NAMES = {
-    "consultant": "Анна Орлова", "approver": "Игорь Белов", "rollout_manager": "Олег Смирнов", "admin": "Дарья Ким",
+    "consultant": "Анна Орлова",
+    "approver": "Игорь Белов",
+    "rollout_manager": "Олег Смирнов",
+    "admin": "Дарья Ким",
 }
 
 # Proper names and code a Russian page shows as they are.
@@ -39,10 +47,34 @@ ALLOWED_TOKENS = {
     # the language switch names English in English
     "English",
     # formats, standards, products, systems of the demo client
-    "AS-IS", "TO-BE", "BPMN", "DOCX", "XLSX", "CSV", "YAML", "JSON", "XML", "bpmn", "xml", "MoSCoW", "Gherkin",
-    "POS", "API", "CRM", "ERP", "SMS", "sha256", "ID",
+    "AS-IS",
+    "TO-BE",
+    "BPMN",
+    "DOCX",
+    "XLSX",
+    "CSV",
+    "YAML",
+    "JSON",
+    "XML",
+    "bpmn",
+    "xml",
+    "MoSCoW",
+    "Gherkin",
+    "POS",
+    "API",
+    "CRM",
+    "ERP",
+    "SMS",
+    "sha256",
+    "ID",
     # project keys and the key example, logins (usernames) and the demo's actor
-    "DEMO", "FRESH", "consultant", "approver", "rollout_manager", "admin", "demo",
+    "DEMO",
+    "FRESH",
+    "consultant",
+    "approver",
+    "rollout_manager",
+    "admin",
+    "demo",
 }
 ALLOWED_PATTERNS = [
     re.compile(r"(REQ|MOD)-\d+"),  # requirement and modification references
@@ -57,7 +89,9 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_.@+-]*")
 def english_tokens(text: str) -> set[str]:
     """The Latin-script tokens of `text` that are neither allowed names nor code."""
     tokens = {token.rstrip(".-") for token in _TOKEN.findall(text)}
-    return {t for t in tokens if t not in ALLOWED_TOKENS and not any(p.fullmatch(t) for p in ALLOWED_PATTERNS)}
+    return {
+        t for t in tokens if t not in ALLOWED_TOKENS and not any(p.fullmatch(t) for p in ALLOWED_PATTERNS)
+    }
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,19 @@ def test_pages_work_under_the_content_security_policy(live_app: tuple[str, int])
     base, model_id = live_app
     with signed_in_page(base) as page:
         violations: list[str] = []
-        page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
-        for path in ("/", "/projects/", "/projects/DEMO", f"/processes/{model_id}", f"/processes/{model_id}/edit"):
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        for path in (
+            "/",
+            "/projects/",
+            "/projects/DEMO",
+            f"/processes/{model_id}",
+            f"/processes/{model_id}/edit",
+        ):
             response = page.goto(f"{base}{path}")
             assert response is not None and response.ok, path
             assert "frame-ancestors 'none'" in (response.header_value("content-security-policy") or "")

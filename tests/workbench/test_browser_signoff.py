@@ -17,11 +17,10 @@ import pytest
 from docx import Document
 from flask import Flask
 
-from workbench.extensions import db
-
 from tests.workbench.browser_support import serving, signed_in_page
 from tests.workbench.conftest import make_app
 from tests.workbench.signoff_support import make_signoff_project
+from workbench.extensions import db
 
 
 @pytest.fixture
@@ -34,7 +33,9 @@ def live_signoff_server(tmp_path: Path) -> Iterator[str]:
         yield base
 
 
-def test_a_package_is_rejected_changed_resubmitted_and_signed(live_signoff_server: str, tmp_path: Path) -> None:
+def test_a_package_is_rejected_changed_resubmitted_and_signed(
+    live_signoff_server: str, tmp_path: Path
+) -> None:
     base = live_signoff_server
     # 1. The consultant submits to the approver and the CFO, both needed.
     with signed_in_page(base, role="consultant") as page:

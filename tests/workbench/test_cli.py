@@ -18,7 +18,9 @@ DEMO = Path(__file__).resolve().parents[2] / "workbench" / "demo"
 
 def test_config_validate_names_every_problem(app: Flask, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("program: X\nearn: {base_rate: five}\npromotions:\n  - {code: A, kind: multiplier, priority: high}\n")
+    bad.write_text(
+        "program: X\nearn: {base_rate: five}\npromotions:\n  - {code: A, kind: multiplier, priority: high}\n"
+    )
     result = app.test_cli_runner().invoke(args=["config", "validate", str(bad)])
     assert result.exit_code == 1
     assert "earn.base_rate: must be a number" in result.output
@@ -111,7 +113,7 @@ def test_points_expire_as_of_a_day_expires_what_was_due_by_its_end(app: Flask) -
         store, _ = store_service.add_store(session, "R001", "retail")
         store_service.assign_version(session, store, version)
         member = ledger.enroll(session, phone="+79160000601")
-        earned = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
+        earned = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.UTC)
         lines = [BasketLine("B", "bread", Decimal(1), Decimal("1000.00"))]
         ledger.commit_purchase(session, ledger.run_context(store), member, lines, 0, earned)  # 100 points
         session.commit()

@@ -99,7 +99,8 @@ def test_model_shape(key: str, model: ProcessModel) -> None:
 @pytest.mark.parametrize(("key", "model"), PROCESSES, ids=IDS)
 def test_model_has_an_exclusive_gateway_with_named_conditioned_flows(key: str, model: ProcessModel) -> None:
     splits = [
-        node for node in model.nodes()
+        node
+        for node in model.nodes()
         if node.kind is NodeKind.exclusive_gateway and model.graph.out_degree(node.id) >= 2
     ]
     assert splits
@@ -110,8 +111,13 @@ def test_model_has_an_exclusive_gateway_with_named_conditioned_flows(key: str, m
 
 def test_the_models_use_every_task_kind_and_a_to_be_has_a_parallel_split_and_join() -> None:
     kinds = {node.kind for _, model in PROCESSES for node in model.nodes()}
-    assert {NodeKind.user_task, NodeKind.service_task, NodeKind.manual_task, NodeKind.send_task,
-            NodeKind.business_rule_task} <= kinds
+    assert {
+        NodeKind.user_task,
+        NodeKind.service_task,
+        NodeKind.manual_task,
+        NodeKind.send_task,
+        NodeKind.business_rule_task,
+    } <= kinds
     with_parallel = []
     for key, model in PROCESSES:
         gateways = [n for n in model.nodes() if n.kind is NodeKind.parallel_gateway]

@@ -57,7 +57,9 @@ def test_the_demo_models_round_trip_through_bpmn(app: Flask) -> None:
         for record in processes.project_models(db.session(), get_project(db.session(), "DEMO")):
             model = processes.model_of(record)
             again = import_bpmn(export_bpmn(model), source=record.name).models[0]
-            assert {n.id: (n.kind, n.name, n.lane) for n in again.nodes()} == {n.id: (n.kind, n.name, n.lane) for n in model.nodes()}
+            assert {n.id: (n.kind, n.name, n.lane) for n in again.nodes()} == {
+                n.id: (n.kind, n.name, n.lane) for n in model.nodes()
+            }
             assert {f.id: (f.source, f.target, f.condition) for f in again.flows()} == {
                 f.id: (f.source, f.target, f.condition) for f in model.flows()
             }
@@ -70,7 +72,9 @@ def test_the_demo_descriptions_carry_every_process_and_inventory(app: Flask) -> 
         project = get_project(db.session(), "DEMO")
         for variant in Variant:
             document = Document(io.BytesIO(export_description(db.session(), project, variant, actor="t")))
-            level_two = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
+            level_two = [
+                p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"
+            ]
             for record in processes.project_models(db.session(), project):
                 assert (record.name in level_two) == (record.variant == variant.value)
             for category in Category:
@@ -102,8 +106,12 @@ def test_the_demo_project_loads_into_an_instance_that_has_the_core_demo_already(
 def test_the_description_is_written_from_the_command_line(app: Flask, tmp_path: Path) -> None:
     _load(app)
     target = tmp_path / "to-be.docx"
-    result = app.test_cli_runner().invoke(args=["document", "description", "DEMO", "--variant", "to-be", "-o", str(target)])
+    result = app.test_cli_runner().invoke(
+        args=["document", "description", "DEMO", "--variant", "to-be", "-o", str(target)]
+    )
     assert result.exit_code == 0, result.output
     assert Document(str(target)).paragraphs[0].text.endswith("TO-BE description")
-    missing = app.test_cli_runner().invoke(args=["document", "description", "NOPE", "--variant", "to-be", "-o", str(target)])
+    missing = app.test_cli_runner().invoke(
+        args=["document", "description", "NOPE", "--variant", "to-be", "-o", str(target)]
+    )
     assert missing.exit_code == 1 and "no project 'NOPE'" in missing.output

@@ -8,8 +8,8 @@ import re
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -40,12 +40,20 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _model(name: str, variant: Variant, prefix: str) -> ProcessModel:
-    model = ProcessModel(name, variant, id=f"Process_{prefix}", documentation=f"Как устроен процесс «{name}».")
+    model = ProcessModel(
+        name, variant, id=f"Process_{prefix}", documentation=f"Как устроен процесс «{name}»."
+    )
     cashier = model.add_lane("Кассир", LaneKind.role, id=f"{prefix}_cashier")
     pos = model.add_lane("Касса (POS)", LaneKind.system, id=f"{prefix}_pos")
     model.add_node(NodeKind.start_event, "Покупатель у кассы", lane=cashier.id, id=f"{prefix}_start")
-    model.add_node(NodeKind.user_task, "Сканировать карту", lane=cashier.id, id=f"{prefix}_scan",
-                   description="Кассир сканирует штрихкод карты.", system="Касса (POS)")
+    model.add_node(
+        NodeKind.user_task,
+        "Сканировать карту",
+        lane=cashier.id,
+        id=f"{prefix}_scan",
+        description="Кассир сканирует штрихкод карты.",
+        system="Касса (POS)",
+    )
     model.add_node(NodeKind.service_task, "Рассчитать скидку", lane=pos.id, id=f"{prefix}_discount")
     model.add_node(NodeKind.end_event, "Чек пробит", lane=cashier.id, id=f"{prefix}_end")
     model.add_flow(f"{prefix}_start", f"{prefix}_scan")
@@ -61,26 +69,48 @@ def _data(variant: Variant, processes: int = 2) -> DescriptionData:
         directions=["retail", "wholesale"],
         stage="1. Analysis",
         variant=variant,
-        generated_at=dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc),
+        generated_at=dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC),
         processes=[
-            ProcessEntry(_model(f"Процесс {n}", variant, f"p{n}"), 3,
-                         [FindingLine("Pain point", "Очередь у кассы", "Ирина Соколова", "Сканировать карту")])
+            ProcessEntry(
+                _model(f"Процесс {n}", variant, f"p{n}"),
+                3,
+                [FindingLine("Pain point", "Очередь у кассы", "Ирина Соколова", "Сканировать карту")],
+            )
             for n in range(1, processes + 1)
         ],
         inventories=[
             ("Algorithms", [InventoryLine("Скидка 5 % по карте", "Считает касса", "Коммерческий отдел")]),
             ("Reports", []),
             ("IT systems", [InventoryLine("Касса (POS)"), InventoryLine("ERP 1С")]),
-            ("Integrations", [InventoryLine("Чеки", source="Касса (POS)", target="ERP 1С", transport="файл", frequency="ночью")]),
+            (
+                "Integrations",
+                [
+                    InventoryLine(
+                        "Чеки", source="Касса (POS)", target="ERP 1С", transport="файл", frequency="ночью"
+                    )
+                ],
+            ),
         ],
-        landscape_svg=render_landscape("IT landscape", ["Касса (POS)", "ERP 1С"], [
-            Interface("Касса (POS)", "ERP 1С", "Чеки", "файл", "ночью"),
-        ]),
+        landscape_svg=render_landscape(
+            "IT landscape",
+            ["Касса (POS)", "ERP 1С"],
+            [
+                Interface("Касса (POS)", "ERP 1С", "Чеки", "файл", "ночью"),
+            ],
+        ),
         interviews=[
-            InterviewEntry("Ирина Соколова", "Директор по маркетингу", "Маркетинг", dt.date(2026, 9, 14),
-                           ["А. Орлова"], "Первый абзац.\n\nВторой абзац.",
-                           [FindingLine("Need", "Нужна онлайн-регистрация", "", "Регистрация › Выдать анкету")]),
-        ] if variant is Variant.as_is else [],
+            InterviewEntry(
+                "Ирина Соколова",
+                "Директор по маркетингу",
+                "Маркетинг",
+                dt.date(2026, 9, 14),
+                ["А. Орлова"],
+                "Первый абзац.\n\nВторой абзац.",
+                [FindingLine("Need", "Нужна онлайн-регистрация", "", "Регистрация › Выдать анкету")],
+            ),
+        ]
+        if variant is Variant.as_is
+        else [],
     )
 
 
@@ -95,15 +125,25 @@ def test_the_as_is_description_has_its_title_headings_diagrams_and_tables() -> N
     assert document.paragraphs[0].style.name == "Title"
     assert _headings(document, 1) == ["Interviews", "Processes", "Inventories"]
     assert _headings(document, 2) == [
-        "Ирина Соколова, 2026-09-14", "Процесс 1", "Процесс 2",
-        "Algorithms", "Reports", "IT systems", "Integrations", "IT landscape",
+        "Ирина Соколова, 2026-09-14",
+        "Процесс 1",
+        "Процесс 2",
+        "Algorithms",
+        "Reports",
+        "IT systems",
+        "Integrations",
+        "IT landscape",
     ]
     # One picture per process and one of the landscape, all PNG.
     assert len(document.inline_shapes) == 3
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         media = [n for n in package.namelist() if n.startswith("word/media/")]
         assert media and all(package.read(n).startswith(PNG_SIGNATURE) for n in media)
-    step_tables = [t for t in document.tables if [c.text for c in t.rows[0].cells] == ["#", "Step", "Role", "System", "Description"]]
+    step_tables = [
+        t
+        for t in document.tables
+        if [c.text for c in t.rows[0].cells] == ["#", "Step", "Role", "System", "Description"]
+    ]
     assert len(step_tables) == 2
     # The description column gets the room (LibreOffice reads the grid, Word the cells), and
     # every table fits the page.
@@ -113,12 +153,26 @@ def test_the_as_is_description_has_its_title_headings_diagrams_and_tables() -> N
     usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
     assert all(sum(c.width for c in table.columns) <= usable for table in document.tables)
     rows = [[c.text for c in row.cells] for row in step_tables[0].rows[1:]]
-    assert rows[1] == ["2", "Сканировать карту\n(User task)", "Кассир", "Касса (POS)", "Кассир сканирует штрихкод карты."]
+    assert rows[1] == [
+        "2",
+        "Сканировать карту\n(User task)",
+        "Кассир",
+        "Касса (POS)",
+        "Кассир сканирует штрихкод карты.",
+    ]
     assert rows[2][1:4] == ["Рассчитать скидку\n(Service task)", "", "Касса (POS)"]
     integration = next(t for t in document.tables if t.rows[0].cells[0].text == "Integration")
-    assert [c.text for c in integration.rows[1].cells][:5] == ["Чеки", "Касса (POS)", "ERP 1С", "файл", "ночью"]
+    assert [c.text for c in integration.rows[1].cells][:5] == [
+        "Чеки",
+        "Касса (POS)",
+        "ERP 1С",
+        "файл",
+        "ночью",
+    ]
     texts = "\n".join(p.text for p in document.paragraphs)
-    assert "Второй абзац." in texts and "None recorded." in texts  # notes by paragraph; the empty report inventory
+    assert (
+        "Второй абзац." in texts and "None recorded." in texts
+    )  # notes by paragraph; the empty report inventory
 
 
 def test_the_headings_feed_a_table_of_contents_that_word_updates_on_opening() -> None:
@@ -166,16 +220,38 @@ def project(app: Flask) -> Iterator[Flask]:
         project = create_project(session, "DEMO", "Свежий рынок", actor="t", client="ООО «Свежий рынок»")
         for variant, prefix in ((Variant.as_is, "a"), (Variant.to_be, "b")):
             model = _model(f"Покупка ({variant.value.upper()})", variant, prefix)
-            session.add(ProcessRecord(project_id=project.id, lineage=f"lineage-{prefix}", version=1, name=model.name,
-                                      variant=variant.value, document=model.to_dict(), created_by="t"))
+            session.add(
+                ProcessRecord(
+                    project_id=project.id,
+                    lineage=f"lineage-{prefix}",
+                    version=1,
+                    name=model.name,
+                    variant=variant.value,
+                    document=model.to_dict(),
+                    created_by="t",
+                )
+            )
         session.flush()
-        interview = interviews.record_interview(session, project, stakeholder="Ирина Соколова", held_on=dt.date(2026, 9, 14), actor="t")
-        interviews.add_finding(session, interview, text="Кассиры не видят баланс", kind="pain_point", actor="t",
-                               process_lineage="lineage-b", node_id="b_scan")
+        interview = interviews.record_interview(
+            session, project, stakeholder="Ирина Соколова", held_on=dt.date(2026, 9, 14), actor="t"
+        )
+        interviews.add_finding(
+            session,
+            interview,
+            text="Кассиры не видят баланс",
+            kind="pain_point",
+            actor="t",
+            process_lineage="lineage-b",
+            node_id="b_scan",
+        )
         for name in ("Касса (POS)", "СУЛ"):
             inventories.add_item(session, project, inventories.ItemFields("system", "to-be", name), actor="t")
-        inventories.add_item(session, project, inventories.ItemFields(
-            "integration", "to-be", "Расчёт чека", source="Касса (POS)", target="СУЛ"), actor="t")
+        inventories.add_item(
+            session,
+            project,
+            inventories.ItemFields("integration", "to-be", "Расчёт чека", source="Касса (POS)", target="СУЛ"),
+            actor="t",
+        )
         session.commit()
         yield app
 
@@ -185,7 +261,9 @@ def test_the_description_holds_what_the_project_holds(project: Flask) -> None:
 
     data = description_data(db.session(), get_project(db.session(), "DEMO"), Variant.to_be)
     assert [p.model.name for p in data.processes] == ["Покупка (TO-BE)"]
-    assert data.processes[0].findings == [FindingLine("Pain point", "Кассиры не видят баланс", "Ирина Соколова", "Сканировать карту")]
+    assert data.processes[0].findings == [
+        FindingLine("Pain point", "Кассиры не видят баланс", "Ирина Соколова", "Сканировать карту")
+    ]
     assert dict(data.inventories)["Integrations"][0].source == "Касса (POS)"
     assert "Расчёт чека" in data.landscape_svg
     as_is = description_data(db.session(), get_project(db.session(), "DEMO"), Variant.as_is)
@@ -193,27 +271,46 @@ def test_the_description_holds_what_the_project_holds(project: Flask) -> None:
     assert as_is.interviews[0].findings[0].step == "Покупка (TO-BE) › Сканировать карту"
 
 
-def test_any_role_downloads_a_description_and_the_export_is_audited(project: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_any_role_downloads_a_description_and_the_export_is_audited(
+    project: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     client = login_as("approver")
     response = client.get("/projects/DEMO/documents/as-is.docx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert "AS-IS%20description.docx" in response.headers["Content-Disposition"]
     assert Document(io.BytesIO(response.data)).paragraphs[0].text == "Свежий рынок: AS-IS description"
-    assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "document.export"
+    assert (
+        db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1))
+        == "document.export"
+    )
     assert client.get("/projects/DEMO/documents/someday.docx").status_code == 404
     assert client.get("/projects/NOPE/documents/as-is.docx").status_code == 404
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui",
+)
 def test_an_office_suite_opens_the_description(tmp_path: Path) -> None:
     """A second reader besides python-docx: LibreOffice lays the document out and prints it."""
     source = tmp_path / "description.docx"
     source.write_bytes(build_description(_data(Variant.as_is)))
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     pdf = tmp_path / "description.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stdout + result.stderr

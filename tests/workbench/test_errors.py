@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from flask import Flask, abort, request
 from flask.testing import FlaskClient
@@ -73,7 +71,11 @@ def test_pages_get_html_error_pages(api_app: Flask, client: FlaskClient) -> None
     assert missing.status_code == 404 and missing.mimetype == "text/html"
     assert "There is no such page" in missing.get_data(as_text=True)
     crash = client.get("/test/crash")
-    assert crash.status_code == 500 and crash.mimetype == "text/html" and "boom" not in crash.get_data(as_text=True)
+    assert (
+        crash.status_code == 500
+        and crash.mimetype == "text/html"
+        and "boom" not in crash.get_data(as_text=True)
+    )
 
 
 def test_the_pos_api_is_mounted(app: Flask) -> None:

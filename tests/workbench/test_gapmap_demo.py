@@ -58,7 +58,9 @@ def test_the_demo_project_carries_every_classification(demo: Flask) -> None:
         # Every hop type shows up in the DEMO's chains, both there and missing.
         states = {(check.hop, check.state) for row in trace_all(records) for check in row.checks}
         for hop in Hop:
-            if hop is not Hop.result:  # no acceptance run is stored with the demo: every result is "never run"
+            if (
+                hop is not Hop.result
+            ):  # no acceptance run is stored with the demo: every result is "never run"
                 assert (hop, HopState.ok) in states, hop
         assert (Hop.result, HopState.missing) in states
         assert (Hop.classification, HopState.missing) in states and (Hop.source, HopState.missing) in states
@@ -70,7 +72,9 @@ def test_gap_export_writes_docx_and_xlsx(demo: Flask, tmp_path: Path) -> None:
     runner = demo.test_cli_runner()
     for kind in ("docx", "xlsx"):
         target = tmp_path / f"gap.{kind}"
-        result = runner.invoke(args=["gap", "export", "--project", "DEMO", "--format", kind, "-o", str(target)])
+        result = runner.invoke(
+            args=["gap", "export", "--project", "DEMO", "--format", kind, "-o", str(target)]
+        )
         assert result.exit_code == 0, result.output
         assert f"wrote {target}" in result.output
     texts = [c.text for t in Document(str(tmp_path / "gap.docx")).tables for row in t.rows for c in row.cells]
@@ -84,7 +88,10 @@ def test_gap_export_writes_docx_and_xlsx(demo: Flask, tmp_path: Path) -> None:
 def test_gap_import_is_all_or_nothing_and_an_export_reimports(demo: Flask, tmp_path: Path) -> None:
     runner = demo.test_cli_runner()
     bad = tmp_path / "bad.csv"
-    bad.write_text("Title;Priority;Classification\nОтчёт;Must;gap_report\nОтчёт 2;Sometimes;\n;Must;\n", encoding="cp1251")
+    bad.write_text(
+        "Title;Priority;Classification\nОтчёт;Must;gap_report\nОтчёт 2;Sometimes;\n;Must;\n",
+        encoding="cp1251",
+    )
     result = runner.invoke(args=["gap", "import", "--project", "DEMO", str(bad)])
     assert result.exit_code == 1
     assert "line 3, column Priority" in result.output and "line 4, column Title" in result.output
@@ -94,12 +101,30 @@ def test_gap_import_is_all_or_nothing_and_an_export_reimports(demo: Flask, tmp_p
     def decisions() -> list[tuple[object, ...]]:
         with demo.app_context():
             records = service.requirement_records(db.session(), get_project(db.session(), "DEMO"))
-            return [(r.number, r.title, r.priority, r.process_area, r.classification, r.capability, r.config_key,
-                     r.rationale, r.owner, r.status) for r in records]
+            return [
+                (
+                    r.number,
+                    r.title,
+                    r.priority,
+                    r.process_area,
+                    r.classification,
+                    r.capability,
+                    r.config_key,
+                    r.rationale,
+                    r.owner,
+                    r.status,
+                )
+                for r in records
+            ]
 
     before = decisions()
     exported = tmp_path / "gap.xlsx"
-    assert runner.invoke(args=["gap", "export", "--project", "DEMO", "--format", "xlsx", "-o", str(exported)]).exit_code == 0
+    assert (
+        runner.invoke(
+            args=["gap", "export", "--project", "DEMO", "--format", "xlsx", "-o", str(exported)]
+        ).exit_code
+        == 0
+    )
     result = runner.invoke(args=["gap", "import", "--project", "DEMO", str(exported)])
     assert result.exit_code == 0, result.output
     assert f"gap.xlsx: 0 created, {len(REQUIREMENTS)} updated" in result.output
@@ -116,8 +141,14 @@ def test_gap_summary_prints_the_figures(demo: Flask) -> None:
 def test_the_demo_pages_render_for_a_consultant(demo: Flask) -> None:
     client = demo.test_client()
     client.post("/login", data={"username": "consultant", "password": "correct-horse-9"})
-    for url in ("/projects/DEMO/gap-map", "/projects/DEMO/traceability", "/projects/DEMO/requirements",
-                "/projects/DEMO/requirements/15", "/projects/DEMO/modifications", "/projects/DEMO/requirements/candidates"):
+    for url in (
+        "/projects/DEMO/gap-map",
+        "/projects/DEMO/traceability",
+        "/projects/DEMO/requirements",
+        "/projects/DEMO/requirements/15",
+        "/projects/DEMO/modifications",
+        "/projects/DEMO/requirements/candidates",
+    ):
         assert client.get(url).status_code == 200, url
     docx = client.get("/projects/DEMO/gap-map.docx")
     assert Document(io.BytesIO(docx.data)).paragraphs[0].text.startswith("Свежий рынок")
@@ -127,10 +158,14 @@ def test_an_acceptance_run_fills_the_last_hop_of_the_chains(demo: Flask) -> None
     """After `accept run --config v2` the traceability chain ends in each scenario's result: REQ-15's
     17000.00 wholesale check fails on v2 (the client asked for 15000.00), REQ-6 passes, and the
     Must coverage counts requirements proved by a scenario."""
-    result = demo.test_cli_runner().invoke(args=["accept", "run", "--project", "DEMO", "--config", "v2", "--quiet"])
+    result = demo.test_cli_runner().invoke(
+        args=["accept", "run", "--project", "DEMO", "--config", "v2", "--quiet"]
+    )
     assert "passed" in result.output
     with demo.app_context():
-        records = {r.number: r for r in service.requirement_records(db.session(), get_project(db.session(), "DEMO"))}
+        records = {
+            r.number: r for r in service.requirement_records(db.session(), get_project(db.session(), "DEMO"))
+        }
     rows = {row.requirement.number: row for row in trace_all(records.values())}
     assert {s.status for s in records[6].scenarios} == {"passed"}
     assert {s.config_label for s in records[6].scenarios} == {"v2"}

@@ -14,18 +14,24 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from tests.workbench.conftest import csrf_signed_in
+from tests.workbench.gap_support import make_gap_project
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 from workbench.modifications.models import Modification
 from workbench.requirements.models import Requirement
 
-from tests.workbench.conftest import csrf_signed_in
-from tests.workbench.gap_support import make_gap_project
-
 PAGES = [
-    "/projects/ACME/requirements", "/projects/ACME/requirements/1", "/projects/ACME/requirements/candidates",
-    "/projects/ACME/gap-map", "/projects/ACME/traceability", "/projects/ACME/modifications",
-    "/projects/ACME/modifications/1", "/capabilities", "/projects/ACME/gap-map.docx", "/projects/ACME/gap-map.xlsx",
+    "/projects/ACME/requirements",
+    "/projects/ACME/requirements/1",
+    "/projects/ACME/requirements/candidates",
+    "/projects/ACME/gap-map",
+    "/projects/ACME/traceability",
+    "/projects/ACME/modifications",
+    "/projects/ACME/modifications/1",
+    "/capabilities",
+    "/projects/ACME/gap-map.docx",
+    "/projects/ACME/gap-map.xlsx",
 ]
 
 
@@ -45,7 +51,12 @@ def gap(app: Flask) -> Ids:
     with app.app_context():
         made = make_gap_project(db.session())
         db.session.commit()
-        return Ids(made.to_be.lineage, made.finding_on_step.id, made.finding_alone.id, made.finding_on_step.interview_id)
+        return Ids(
+            made.to_be.lineage,
+            made.finding_on_step.id,
+            made.finding_alone.id,
+            made.finding_on_step.interview_id,
+        )
 
 
 @pytest.fixture
@@ -65,9 +76,20 @@ def _count(app: Flask, model: type) -> int:
 def _seed(client: FlaskClient, gap: Ids) -> None:
     """REQ-1 (a gap, from the finding) with MOD-1."""
     client.post(f"/findings/{gap.finding_on_step}/requirement", data={"priority": "must"})
-    client.post("/projects/ACME/requirements/1/classification", data={"classification": "gap_extension", "status": "proposed"})
-    client.post("/projects/ACME/modifications", data={
-        "title": "Оптовый уровень", "estimate_days": "6", "priority": "must", "status": "proposed", "requirement": "1"})
+    client.post(
+        "/projects/ACME/requirements/1/classification",
+        data={"classification": "gap_extension", "status": "proposed"},
+    )
+    client.post(
+        "/projects/ACME/modifications",
+        data={
+            "title": "Оптовый уровень",
+            "estimate_days": "6",
+            "priority": "must",
+            "status": "proposed",
+            "requirement": "1",
+        },
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client: FlaskClient, gap: Ids) -> None:
@@ -93,7 +115,10 @@ def test_readers_see_every_page_and_may_change_nothing(
         ("/projects/ACME/requirements/1/classification", {"classification": "out_of_scope"}),
         ("/projects/ACME/requirements/1/delete", {}),
         (f"/findings/{gap.finding_alone}/requirement", {"priority": "must"}),
-        ("/projects/ACME/modifications", {"title": "x", "estimate_days": "1", "priority": "must", "status": "proposed"}),
+        (
+            "/projects/ACME/modifications",
+            {"title": "x", "estimate_days": "1", "priority": "must", "status": "proposed"},
+        ),
         ("/projects/ACME/modifications/1/dependencies", {"depends_on": "1"}),
         ("/projects/ACME/modifications/1/delete", {}),
     ]:
@@ -101,7 +126,9 @@ def test_readers_see_every_page_and_may_change_nothing(
     assert _count(app, Requirement) == 1 and _count(app, Modification) == 1
 
 
-def test_a_consultant_turns_a_finding_into_a_classified_gap_with_a_modification(app: Flask, consultant: FlaskClient, gap: Ids) -> None:
+def test_a_consultant_turns_a_finding_into_a_classified_gap_with_a_modification(
+    app: Flask, consultant: FlaskClient, gap: Ids
+) -> None:
     response = consultant.post(f"/findings/{gap.finding_on_step}/requirement", data={"priority": "must"})
     assert response.headers["Location"].endswith("/projects/ACME/requirements/1")
     page = _flashes(consultant, response)
@@ -109,34 +136,67 @@ def test_a_consultant_turns_a_finding_into_a_classified_gap_with_a_modification(
     interview_page = consultant.get(f"/interviews/{gap.interview}").get_data(as_text=True)
     assert 'href="/projects/ACME/requirements/1">REQ-1</a>' in interview_page
 
-    response = consultant.post("/projects/ACME/requirements/1/classification", data={
-        "classification": "gap_extension", "rationale": "Нет уровня без баллов", "owner": "Д. Ким", "status": "proposed"})
+    response = consultant.post(
+        "/projects/ACME/requirements/1/classification",
+        data={
+            "classification": "gap_extension",
+            "rationale": "Нет уровня без баллов",
+            "owner": "Д. Ким",
+            "status": "proposed",
+        },
+    )
     assert "REQ-1 classified: Gap — extension" in _flashes(consultant, response)
     page = consultant.get("/projects/ACME/requirements/1").get_data(as_text=True)
     assert "a gap with no modification" in page and 'id="add-modification"' in page
 
-    response = consultant.post("/projects/ACME/modifications", data={
-        "title": "Оптовый уровень без баллов", "estimate_days": "6.5", "priority": "must", "status": "proposed",
-        "requirement": "1", "back": "/projects/ACME/requirements/1"})
+    response = consultant.post(
+        "/projects/ACME/modifications",
+        data={
+            "title": "Оптовый уровень без баллов",
+            "estimate_days": "6.5",
+            "priority": "must",
+            "status": "proposed",
+            "requirement": "1",
+            "back": "/projects/ACME/requirements/1",
+        },
+    )
     assert response.headers["Location"].endswith("/projects/ACME/modifications/1")
     page = consultant.get("/projects/ACME/requirements/1").get_data(as_text=True)
-    assert 'href="/projects/ACME/modifications/1">MOD-1</a>' in page and "a gap with no modification" not in page
+    assert (
+        'href="/projects/ACME/modifications/1">MOD-1</a>' in page and "a gap with no modification" not in page
+    )
     with app.app_context():
         actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"requirement.create", "requirement.classify", "modification.create"} <= actions
 
 
-def test_a_refused_classification_is_shown_and_nothing_changes(app: Flask, consultant: FlaskClient, gap: Ids) -> None:
-    consultant.post("/projects/ACME/requirements", data={"title": "Оплата баллами до 50 %", "priority": "must"})
-    response = consultant.post("/projects/ACME/requirements/1/classification", data={
-        "classification": "fit_configuration", "capability": "redemption.max_share", "config_key": "rounding", "status": "proposed"})
-    assert "config_key: rounding does not switch redemption.max_share on; use redemption.max_share" in _flashes(consultant, response)
+def test_a_refused_classification_is_shown_and_nothing_changes(
+    app: Flask, consultant: FlaskClient, gap: Ids
+) -> None:
+    consultant.post(
+        "/projects/ACME/requirements", data={"title": "Оплата баллами до 50 %", "priority": "must"}
+    )
+    response = consultant.post(
+        "/projects/ACME/requirements/1/classification",
+        data={
+            "classification": "fit_configuration",
+            "capability": "redemption.max_share",
+            "config_key": "rounding",
+            "status": "proposed",
+        },
+    )
+    assert (
+        "config_key: rounding does not switch redemption.max_share on; use redemption.max_share"
+        in _flashes(consultant, response)
+    )
     with app.app_context():
         assert db.session.scalars(select(Requirement)).one().classification is None
 
 
 def test_suggested_capabilities_are_shown_for_the_text(consultant: FlaskClient, gap: Ids) -> None:
-    consultant.post("/projects/ACME/requirements", data={"title": "Оплата баллами не более 50 % чека", "priority": "must"})
+    consultant.post(
+        "/projects/ACME/requirements", data={"title": "Оплата баллами не более 50 % чека", "priority": "must"}
+    )
     page = consultant.get("/projects/ACME/requirements/1").get_data(as_text=True)
     suggestions = page.split('id="suggestions"')[1].split("</ul>")[0]
     assert "redemption.max_share" in suggestions
@@ -144,22 +204,33 @@ def test_suggested_capabilities_are_shown_for_the_text(consultant: FlaskClient, 
 
 def test_steps_are_linked_from_the_page(consultant: FlaskClient, gap: Ids) -> None:
     consultant.post("/projects/ACME/requirements", data={"title": "Реестр", "priority": "should"})
-    response = consultant.post("/projects/ACME/requirements/1/steps", data={"step": f"{gap.to_be_lineage}|pur_tobe_send_registry"})
+    response = consultant.post(
+        "/projects/ACME/requirements/1/steps", data={"step": f"{gap.to_be_lineage}|pur_tobe_send_registry"}
+    )
     assert "step linked" in _flashes(consultant, response)
     page = consultant.get("/projects/ACME/traceability").get_data(as_text=True)
     row = page.split('id="REQ-1"')[1].split("</tr>")[0]
     assert "Отправить реестр на начисление ночью" in row
     assert 'class="hop missing"' in row  # typed in: no finding; no classification; no scenario
-    response = consultant.post("/projects/ACME/requirements/1/steps", data={"step": f"{gap.to_be_lineage}|nowhere"})
+    response = consultant.post(
+        "/projects/ACME/requirements/1/steps", data={"step": f"{gap.to_be_lineage}|nowhere"}
+    )
     assert "has no step &#39;nowhere&#39;" in _flashes(consultant, response)
 
 
 def test_candidates_from_the_to_be_become_requirements(app: Flask, consultant: FlaskClient, gap: Ids) -> None:
     page = consultant.get("/projects/ACME/requirements/candidates").get_data(as_text=True)
     assert "Отправить реестр на начисление ночью" in page
-    response = consultant.post("/projects/ACME/requirements/candidates", data={
-        "title": "Отправить реестр на начисление ночью", "lineage": gap.to_be_lineage, "node_id": "pur_tobe_send_registry",
-        "process_area": "Покупка", "priority": "should"})
+    response = consultant.post(
+        "/projects/ACME/requirements/candidates",
+        data={
+            "title": "Отправить реестр на начисление ночью",
+            "lineage": gap.to_be_lineage,
+            "node_id": "pur_tobe_send_registry",
+            "process_area": "Покупка",
+            "priority": "should",
+        },
+    )
     assert "REQ-1 recorded from the TO-BE step" in _flashes(consultant, response)
     with app.app_context():
         requirement = db.session.scalars(select(Requirement)).one()
@@ -171,7 +242,10 @@ def test_candidates_from_the_to_be_become_requirements(app: Flask, consultant: F
 
 def test_a_dependency_cycle_is_refused_on_the_page(consultant: FlaskClient, gap: Ids) -> None:
     for title in ("Первая", "Вторая"):
-        consultant.post("/projects/ACME/modifications", data={"title": title, "estimate_days": "2", "priority": "must", "status": "proposed"})
+        consultant.post(
+            "/projects/ACME/modifications",
+            data={"title": title, "estimate_days": "2", "priority": "must", "status": "proposed"},
+        )
     consultant.post("/projects/ACME/modifications/2/dependencies", data={"depends_on": "1"})
     response = consultant.post("/projects/ACME/modifications/1/dependencies", data={"depends_on": "2"})
     assert "MOD-1 cannot depend on MOD-2: that would be a cycle" in _flashes(consultant, response)
@@ -181,13 +255,19 @@ def test_a_dependency_cycle_is_refused_on_the_page(consultant: FlaskClient, gap:
 
 def test_the_matrix_counts_open_the_filtered_list(consultant: FlaskClient, gap: Ids) -> None:
     _seed(consultant, gap)
-    consultant.post("/projects/ACME/requirements", data={"title": "Отчёт", "priority": "could", "process_area": "Отчётность"})
+    consultant.post(
+        "/projects/ACME/requirements",
+        data={"title": "Отчёт", "priority": "could", "process_area": "Отчётность"},
+    )
     page = consultant.get("/projects/ACME/gap-map").get_data(as_text=True)
     matrix = page.split('id="gap-matrix"')[1].split("</table>")[0]
     links = [part.split('"')[0].replace("&amp;", "&") for part in matrix.split('href="')[1:]]
     link = next(link for link in links if "classification=gap_extension" in link and "area=" in link)
     listed = consultant.get(link).get_data(as_text=True)
-    assert "REQ-1" in listed.split('id="requirements"')[1] and "REQ-2" not in listed.split('id="requirements"')[1]
+    assert (
+        "REQ-1" in listed.split('id="requirements"')[1]
+        and "REQ-2" not in listed.split('id="requirements"')[1]
+    )
     assert "0.0%" in page and "(0 of 1)" in page  # REQ-1 is a Must gap with a modification but no scenario
     filtered = consultant.get("/projects/ACME/gap-map?priority=could").get_data(as_text=True)
     assert "Отчётность" in filtered and "Покупка с начислением" not in filtered.split('id="gap-matrix"')[1]
@@ -197,7 +277,12 @@ def test_the_downloads_are_the_gap_map_and_are_audited(app: Flask, consultant: F
     _seed(consultant, gap)
     docx = consultant.get("/projects/ACME/gap-map.docx")
     assert docx.status_code == 200 and "ACME%20gap%20map.docx" in docx.headers["Content-Disposition"]
-    texts = [cell.text for table in Document(io.BytesIO(docx.data)).tables for row in table.rows for cell in row.cells]
+    texts = [
+        cell.text
+        for table in Document(io.BytesIO(docx.data)).tables
+        for row in table.rows
+        for cell in row.cells
+    ]
     assert "REQ-1" in texts and "MOD-1" in texts
     xlsx = consultant.get("/projects/ACME/gap-map.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data))["Requirements"]
@@ -208,16 +293,24 @@ def test_the_downloads_are_the_gap_map_and_are_audited(app: Flask, consultant: F
     assert consultant.get("/projects/ACME/gap-map.pdf").status_code == 404
 
 
-def test_an_import_with_bad_rows_lists_them_and_stores_nothing(app: Flask, consultant: FlaskClient, gap: Ids) -> None:
+def test_an_import_with_bad_rows_lists_them_and_stores_nothing(
+    app: Flask, consultant: FlaskClient, gap: Ids
+) -> None:
     bad = "Title,Priority\nОплата баллами,must\n,should\nОтчёт,urgent\n".encode()
-    response = consultant.post("/projects/ACME/requirements/import", data={"upload": (io.BytesIO(bad), "reqs.csv")},
-                               content_type="multipart/form-data")
+    response = consultant.post(
+        "/projects/ACME/requirements/import",
+        data={"upload": (io.BytesIO(bad), "reqs.csv")},
+        content_type="multipart/form-data",
+    )
     page = _flashes(consultant, response)
     assert "line 3, column Title" in page and "line 4, column Priority" in page
     assert _count(app, Requirement) == 0
     good = "Title,Priority,Process area\nОплата баллами,must,Оплата\nОтчёт,could,\n".encode()
-    response = consultant.post("/projects/ACME/requirements/import", data={"upload": (io.BytesIO(good), "reqs.csv")},
-                               content_type="multipart/form-data")
+    response = consultant.post(
+        "/projects/ACME/requirements/import",
+        data={"upload": (io.BytesIO(good), "reqs.csv")},
+        content_type="multipart/form-data",
+    )
     assert "reqs.csv: 2 requirement(s) created, 0 updated" in _flashes(consultant, response)
     assert _count(app, Requirement) == 2
 
@@ -227,8 +320,12 @@ def test_forms_need_their_csrf_token(csrf_app: Flask) -> None:
         make_gap_project(db.session())
         db.session.commit()
     client, token = csrf_signed_in(csrf_app, "consultant")
-    assert client.post("/projects/ACME/requirements", data={"title": "x", "priority": "must"}).status_code == 400
-    response = client.post("/projects/ACME/requirements", data={"title": "x", "priority": "must", "csrf_token": token})
+    assert (
+        client.post("/projects/ACME/requirements", data={"title": "x", "priority": "must"}).status_code == 400
+    )
+    response = client.post(
+        "/projects/ACME/requirements", data={"title": "x", "priority": "must", "csrf_token": token}
+    )
     assert response.status_code == 302
     with csrf_app.app_context():
         assert db.session.scalar(select(func.count(Requirement.id))) == 1
@@ -236,12 +333,16 @@ def test_forms_need_their_csrf_token(csrf_app: Flask) -> None:
 
 @pytest.mark.parametrize("back", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
 def test_a_refused_form_never_sends_the_user_off_site(consultant: FlaskClient, gap: Ids, back: str) -> None:
-    response = consultant.post("/projects/ACME/modifications", data={"title": "", "estimate_days": "1", "back": back})
+    response = consultant.post(
+        "/projects/ACME/modifications", data={"title": "", "estimate_days": "1", "back": back}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/projects/ACME/modifications"
 
 
 def test_a_suggestion_prefills_the_classification(consultant: FlaskClient, gap: Ids) -> None:
-    consultant.post("/projects/ACME/requirements", data={"title": "Оплата баллами не более 50 % чека", "priority": "must"})
+    consultant.post(
+        "/projects/ACME/requirements", data={"title": "Оплата баллами не более 50 % чека", "priority": "must"}
+    )
     page = consultant.get("/projects/ACME/requirements/1?use=redemption.max_share").get_data(as_text=True)
     form = page.split('id="classify"')[1].split("</form>")[0]
     assert '<option selected value="fit_configuration">' in form
@@ -250,4 +351,6 @@ def test_a_suggestion_prefills_the_classification(consultant: FlaskClient, gap: 
     standard = consultant.get("/projects/ACME/requirements/1?use=pos.quote").get_data(as_text=True)
     assert '<option selected value="fit_standard">' in standard.split('id="classify"')[1].split("</form>")[0]
     unknown = consultant.get("/projects/ACME/requirements/1?use=sms.gateway").get_data(as_text=True)
-    assert 'selected value="fit_' not in unknown.split('id="classify"')[1].split("</form>")[0]  # nothing chosen
+    assert (
+        'selected value="fit_' not in unknown.split('id="classify"')[1].split("</form>")[0]
+    )  # nothing chosen

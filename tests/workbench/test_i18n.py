@@ -51,7 +51,10 @@ def test_an_anonymous_visitor_switches_the_sign_in_page(client: FlaskClient) -> 
 
 def test_a_signed_in_users_choice_is_saved_and_beats_the_browser(app: Flask, client: FlaskClient) -> None:
     _sign_in(client, "approver", EN)
-    assert client.post("/language", data={"lang": "ru", "next": "/projects/"}).headers["Location"] == "/projects/"
+    assert (
+        client.post("/language", data={"lang": "ru", "next": "/projects/"}).headers["Location"]
+        == "/projects/"
+    )
     with app.app_context():
         assert db.session.scalars(db.select(User).filter_by(username="approver")).one().language == "ru"
     # Another browser, in English, signs in as the same person: the saved choice wins.
@@ -87,7 +90,9 @@ def test_a_changed_catalogue_is_compiled_again(tmp_path: Path) -> None:
     source = tmp_path / "src" / "ru" / "LC_MESSAGES"
     source.mkdir(parents=True)
     po = source / "messages.po"
-    po.write_text('msgid ""\nmsgstr ""\n"Language: ru\\n"\n\nmsgid "Stores"\nmsgstr "Магазины"\n', encoding="utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: ru\\n"\n\nmsgid "Stores"\nmsgstr "Магазины"\n', encoding="utf-8"
+    )
     target = compile_catalogues(tmp_path / "out", source=tmp_path / "src")
     mo = target / "ru" / "LC_MESSAGES" / "messages.mo"
     first = mo.read_bytes()
@@ -101,10 +106,17 @@ def test_a_changed_catalogue_is_compiled_again(tmp_path: Path) -> None:
 # --- dates, numbers, money, plurals --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("count", "russian", "english"), [
-    (1, "1 балл", "1 point"), (2, "2 балла", "2 points"), (5, "5 баллов", "5 points"),
-    (11, "11 баллов", "11 points"), (21, "21 балл", "21 points"), (104, "104 балла", "104 points"),
-])
+@pytest.mark.parametrize(
+    ("count", "russian", "english"),
+    [
+        (1, "1 балл", "1 point"),
+        (2, "2 балла", "2 points"),
+        (5, "5 баллов", "5 points"),
+        (11, "11 баллов", "11 points"),
+        (21, "21 балл", "21 points"),
+        (104, "104 балла", "104 points"),
+    ],
+)
 def test_points_take_the_plural_of_their_number(app: Flask, count: int, russian: str, english: str) -> None:
     with app.test_request_context(headers=RU):
         assert points(count) == russian
@@ -119,12 +131,12 @@ def test_money_numbers_and_dates_follow_the_language(app: Flask) -> None:
         assert number(1234.5) == f"1{nbsp}234,5"
         assert long_date(dt.date(2026, 12, 4)).startswith("4 декабря 2026")
         assert short_date(dt.date(2026, 12, 4)) == "04.12.2026"
-        assert localtime(dt.datetime(2026, 12, 4, 13, 40, tzinfo=dt.timezone.utc)) == "04.12.2026, 16:40"
+        assert localtime(dt.datetime(2026, 12, 4, 13, 40, tzinfo=dt.UTC)) == "04.12.2026, 16:40"
     with app.test_request_context(headers=EN):
         assert number(1234.5) == "1,234.5"
         assert long_date(dt.date(2026, 12, 4)) == "December 4, 2026"
         assert short_date(dt.date(2026, 12, 4)) == "2026-12-04"
-        assert localtime(dt.datetime(2026, 12, 4, 13, 40, tzinfo=dt.timezone.utc)) == "2026-12-04 16:40"
+        assert localtime(dt.datetime(2026, 12, 4, 13, 40, tzinfo=dt.UTC)) == "2026-12-04 16:40"
 
 
 def test_a_document_is_built_in_the_language_asked_for(app: Flask) -> None:
@@ -149,13 +161,20 @@ def _recording_renderer(seen: list[tuple[str, str]]) -> object:
     return render
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    (["--lang", "ru"], ("ru", "Карта разрывов")),
-    (["--lang", "en"], ("en", "Gap map")),
-    ([], ("en", "Gap map")),  # no --lang: the app's default language (the tests pin English)
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (["--lang", "ru"], ("ru", "Карта разрывов")),
+        (["--lang", "en"], ("en", "Gap map")),
+        ([], ("en", "Gap map")),  # no --lang: the app's default language (the tests pin English)
+    ],
+)
 def test_gap_export_builds_the_document_in_the_language_of_lang(
-    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: list[str], expected: tuple[str, str],
+    app: Flask,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: list[str],
+    expected: tuple[str, str],
 ) -> None:
     from tests.workbench.gap_support import make_gap_project
     from workbench.gapmap import cli as gap_cli
@@ -182,10 +201,14 @@ def test_the_description_export_takes_lang_and_refuses_other_languages(app: Flas
         db.session.commit()
     runner = app.test_cli_runner()
     output = tmp_path / "as-is.docx"
-    done = runner.invoke(args=["document", "description", "ACME", "--variant", "as-is", "--lang", "ru", "-o", str(output)])
+    done = runner.invoke(
+        args=["document", "description", "ACME", "--variant", "as-is", "--lang", "ru", "-o", str(output)]
+    )
     assert done.exit_code == 0, done.output
     assert output.read_bytes()[:2] == b"PK"  # a DOCX (a zip)
-    refused = runner.invoke(args=["document", "description", "ACME", "--variant", "as-is", "--lang", "de", "-o", str(output)])
+    refused = runner.invoke(
+        args=["document", "description", "ACME", "--variant", "as-is", "--lang", "de", "-o", str(output)]
+    )
     assert refused.exit_code == 2 and "'de' is not one of 'ru', 'en'" in refused.output
 
 
@@ -212,10 +235,15 @@ def test_a_members_page_shows_points_money_and_times_the_russian_way(app: Flask,
     assert figures is not None
     text = re.sub(r"[ \n]+", " ", figures.group(1)).strip()  # keeps the no-break spaces of the numbers
     # "Баланс <strong>1 234 балла</strong> · потрачено 12 345,60 ₽ за 365 дней"
-    assert re.search(r"Баланс <strong>[\d\u00a0]+ (балл|балла|баллов)</strong> · потрачено [\d\u00a0]+,\d\d\u00a0₽ за 365 дней", text), text
+    assert re.search(
+        r"Баланс <strong>[\d\u00a0]+ (балл|балла|баллов)</strong> · потрачено [\d\u00a0]+,\d\d\u00a0₽ за 365 дней",
+        text,
+    ), text
     assert f"<strong>{balance} " in text.replace("\u00a0", "")
     # When it happened, when it was recorded (empty unless a till sent it late), and its kind.
-    assert re.search(r"<td>\d\d\.\d\d\.\d{4}, \d\d:\d\d</td>\s*<td>[^<]*</td><td>(покупка|возврат|сгорание)</td>", page)
+    assert re.search(
+        r"<td>\d\d\.\d\d\.\d{4}, \d\d:\d\d</td>\s*<td>[^<]*</td><td>(покупка|возврат|сгорание)</td>", page
+    )
 
 
 def test_error_pages_speak_the_readers_language(csrf_app: Flask) -> None:
@@ -224,7 +252,9 @@ def test_error_pages_speak_the_readers_language(csrf_app: Flask) -> None:
     assert "<h1>404 Страница не найдена</h1>" in missing and "Такой страницы нет" in missing
     expired = client.post("/language", data={"lang": "en"}, headers=RU)  # no CSRF token: a 400
     assert expired.status_code == 400
-    assert "Неверный запрос" in expired.get_data(as_text=True) and "токена формы (CSRF)" in expired.get_data(as_text=True)
+    assert "Неверный запрос" in expired.get_data(as_text=True) and "токена формы (CSRF)" in expired.get_data(
+        as_text=True
+    )
 
 
 def test_a_refusal_of_the_gap_map_reads_in_the_readers_language(app: Flask) -> None:

@@ -31,8 +31,22 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     done = subprocess.run(
-        [str(pybabel), "extract", "-F", "babel.cfg", *KEYWORDS, "--no-location", "-o", str(pot), "workbench", "gap_analysis"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            str(pybabel),
+            "extract",
+            "-F",
+            "babel.cfg",
+            *KEYWORDS,
+            "--no-location",
+            "-o",
+            str(pot),
+            "workbench",
+            "gap_analysis",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     with pot.open("rb") as handle:
@@ -84,18 +98,24 @@ def test_no_template_shows_english_outside_the_translation_calls() -> None:
         for path in sorted(TEMPLATES.rglob("*.html"))
         for literal in literals(path.read_text(encoding="utf-8"))
     ]
-    assert not found, "wrap these in {{ _('...') }} (or allow a proper name in workbench/i18n/literals.py):\n" + "\n".join(found)
+    assert not found, (
+        "wrap these in {{ _('...') }} (or allow a proper name in workbench/i18n/literals.py):\n"
+        + "\n".join(found)
+    )
 
 
-@pytest.mark.parametrize(("template", "english"), [
-    ("<h1>Projects</h1>", ["Projects"]),
-    ("<p>{{ n }} stores · {{ m }} members</p>", ["stores ·", "members"]),
-    ('<button title="Delete the step">×</button>', ["Delete the step"]),
-    ("{% block title %}Sign in{% endblock %}", ["Sign in"]),
-    ('<h1>{{ _("Projects") }}</h1>', []),
-    ("{% trans count=n %}{{ count }} store{% pluralize %}{{ count }} stores{% endtrans %}", []),
-    ("<code>earn.base_rate</code> <p>BPMN · DOCX · AS-IS</p>", []),
-    ("<p>Клиент: {{ client }}</p>", []),
-])
+@pytest.mark.parametrize(
+    ("template", "english"),
+    [
+        ("<h1>Projects</h1>", ["Projects"]),
+        ("<p>{{ n }} stores · {{ m }} members</p>", ["stores ·", "members"]),
+        ('<button title="Delete the step">×</button>', ["Delete the step"]),
+        ("{% block title %}Sign in{% endblock %}", ["Sign in"]),
+        ('<h1>{{ _("Projects") }}</h1>', []),
+        ("{% trans count=n %}{{ count }} store{% pluralize %}{{ count }} stores{% endtrans %}", []),
+        ("<code>earn.base_rate</code> <p>BPMN · DOCX · AS-IS</p>", []),
+        ("<p>Клиент: {{ client }}</p>", []),
+    ],
+)
 def test_the_literal_check_finds_english_text_and_attributes(template: str, english: list[str]) -> None:
     assert [literal.text for literal in literals(template)] == english

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import ProcessModel
+from tests.workbench.conftest import csrf_signed_in
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 from workbench.interviews import service
@@ -19,8 +20,6 @@ from workbench.interviews.models import Finding, Interview
 from workbench.processes.models import ProcessRecord
 from workbench.projects.models import Project
 from workbench.projects.service import create_project
-
-from tests.workbench.conftest import csrf_signed_in
 
 
 def _enrolment() -> ProcessModel:
@@ -34,10 +33,17 @@ def _enrolment() -> ProcessModel:
     return model
 
 
-def _store(project: Project, model: ProcessModel, lineage: str = "enrolment-lineage", version: int = 1) -> ProcessRecord:
+def _store(
+    project: Project, model: ProcessModel, lineage: str = "enrolment-lineage", version: int = 1
+) -> ProcessRecord:
     record = ProcessRecord(
-        project_id=project.id, lineage=lineage, version=version, name=model.name, variant=model.variant.value,
-        document=model.to_dict(), created_by="t",
+        project_id=project.id,
+        lineage=lineage,
+        version=version,
+        name=model.name,
+        variant=model.variant.value,
+        document=model.to_dict(),
+        created_by="t",
     )
     db.session.add(record)
     db.session.flush()
@@ -55,8 +61,12 @@ def project(app: Flask) -> Iterator[Project]:
 
 def _interview(project: Project, **overrides: object) -> Interview:
     fields: dict[str, object] = {
-        "stakeholder": "Ирина Соколова", "held_on": dt.date(2026, 9, 14), "actor": "consultant",
-        "position": "Директор по маркетингу", "department": "Маркетинг", "participants": ["А. Орлова"],
+        "stakeholder": "Ирина Соколова",
+        "held_on": dt.date(2026, 9, 14),
+        "actor": "consultant",
+        "position": "Директор по маркетингу",
+        "department": "Маркетинг",
+        "participants": ["А. Орлова"],
         "notes": "Программа лояльности нужна к весне.",
     }
     fields.update(overrides)
@@ -66,8 +76,13 @@ def _interview(project: Project, **overrides: object) -> Interview:
 def test_an_interview_is_recorded_with_its_findings_and_audited(project: Project) -> None:
     interview = _interview(project)
     finding = service.add_finding(
-        db.session(), interview, text="Анкеты теряются", kind="pain_point", actor="consultant",
-        process_lineage="enrolment-lineage", node_id="give_form",
+        db.session(),
+        interview,
+        text="Анкеты теряются",
+        kind="pain_point",
+        actor="consultant",
+        process_lineage="enrolment-lineage",
+        node_id="give_form",
     )
     db.session.commit()
     stored = service.list_interviews(db.session(), project)
@@ -82,7 +97,13 @@ def test_an_interview_is_recorded_with_its_findings_and_audited(project: Project
 def test_a_finding_follows_its_step_into_later_versions(project: Project) -> None:
     interview = _interview(project)
     finding = service.add_finding(
-        db.session(), interview, text="t", kind="need", actor="c", process_lineage="enrolment-lineage", node_id="give_form"
+        db.session(),
+        interview,
+        text="t",
+        kind="need",
+        actor="c",
+        process_lineage="enrolment-lineage",
+        node_id="give_form",
     )
     renamed = _enrolment()
     renamed.update_node("give_form", name="Заполнить анкету на планшете")
@@ -104,7 +125,9 @@ def test_a_finding_follows_its_step_into_later_versions(project: Project) -> Non
         ({"notes": "x" * 100_001}, "notes: at most 100000 characters"),
     ],
 )
-def test_a_bad_interview_is_refused_naming_the_field(project: Project, overrides: dict[str, object], message: str) -> None:
+def test_a_bad_interview_is_refused_naming_the_field(
+    project: Project, overrides: dict[str, object], message: str
+) -> None:
     with pytest.raises(service.InterviewError, match=message):
         _interview(project, **overrides)
 
@@ -116,10 +139,15 @@ def test_a_bad_interview_is_refused_naming_the_field(project: Project, overrides
         ({"kind": "gossip"}, "kind: 'gossip' is not one of"),
         ({"node_id": "give_form"}, "step: name the process"),
         ({"process_lineage": "nope"}, "process: no process 'nope'"),
-        ({"process_lineage": "enrolment-lineage", "node_id": "nope"}, "step: Регистрация участника has no step 'nope'"),
+        (
+            {"process_lineage": "enrolment-lineage", "node_id": "nope"},
+            "step: Регистрация участника has no step 'nope'",
+        ),
     ],
 )
-def test_a_bad_finding_is_refused_and_nothing_is_stored(project: Project, fields: dict[str, str], message: str) -> None:
+def test_a_bad_finding_is_refused_and_nothing_is_stored(
+    project: Project, fields: dict[str, str], message: str
+) -> None:
     interview = _interview(project)
     arguments: dict[str, str] = {"text": "Анкеты теряются", "kind": "fact", **fields}
     with pytest.raises(service.InterviewError, match=message):
@@ -132,7 +160,9 @@ def test_a_finding_cannot_point_at_another_projects_process(project: Project) ->
     _store(other, _enrolment(), lineage="other-lineage")
     interview = _interview(project)
     with pytest.raises(service.InterviewError, match="no process 'other-lineage' in this project"):
-        service.add_finding(db.session(), interview, text="t", kind="fact", actor="c", process_lineage="other-lineage")
+        service.add_finding(
+            db.session(), interview, text="t", kind="fact", actor="c", process_lineage="other-lineage"
+        )
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -142,43 +172,72 @@ def test_a_consultant_records_an_interview_and_links_a_finding_to_a_step(
     project: Project, login_as: Callable[[str], FlaskClient]
 ) -> None:
     client = login_as("consultant")
-    response = client.post("/projects/DEMO/interviews", data={
-        "stakeholder": "Олег Кузнецов", "position": "ИТ-директор", "department": "ИТ", "held_on": "2026-09-20",
-        "participants": "А. Орлова, Б. Кривцов", "notes": "Кассы обмениваются с ERP ночью.",
-    })
+    response = client.post(
+        "/projects/DEMO/interviews",
+        data={
+            "stakeholder": "Олег Кузнецов",
+            "position": "ИТ-директор",
+            "department": "ИТ",
+            "held_on": "2026-09-20",
+            "participants": "А. Орлова, Б. Кривцов",
+            "notes": "Кассы обмениваются с ERP ночью.",
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Олег Кузнецов" in page and "А. Орлова, Б. Кривцов" in page
     assert 'value="enrolment-lineage|give_form"' in page  # the step picker offers the model's steps
     interview_url = response.headers["Location"]
-    added = client.post(f"{interview_url}/findings", data={
-        "text": "Нужна онлайн-регистрация", "kind": "need", "step": "enrolment-lineage|give_form",
-    }, follow_redirects=True)
+    added = client.post(
+        f"{interview_url}/findings",
+        data={
+            "text": "Нужна онлайн-регистрация",
+            "kind": "need",
+            "step": "enrolment-lineage|give_form",
+        },
+        follow_redirects=True,
+    )
     page = added.get_data(as_text=True)
     assert "Нужна онлайн-регистрация" in page and "Выдать анкету" in page and "finding added" in page
     listing = client.get("/projects/DEMO/interviews").get_data(as_text=True)
     assert "Олег Кузнецов" in listing
 
 
-def test_a_bad_step_on_the_page_is_refused_with_its_message(project: Project, login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_bad_step_on_the_page_is_refused_with_its_message(
+    project: Project, login_as: Callable[[str], FlaskClient]
+) -> None:
     client = login_as("consultant")
     client.post("/projects/DEMO/interviews", data={"stakeholder": "X", "held_on": "2026-09-20"})
     interview_id = db.session.scalar(select(Interview.id))
-    page = client.post(f"/interviews/{interview_id}/findings", data={
-        "text": "t", "kind": "fact", "step": "enrolment-lineage|ghost",
-    }, follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/interviews/{interview_id}/findings",
+        data={
+            "text": "t",
+            "kind": "fact",
+            "step": "enrolment-lineage|ghost",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "has no step" in page and "ghost" in page
     assert db.session.scalar(select(func.count()).select_from(Finding)) == 0
 
 
-def test_a_consultant_edits_the_interview_and_deletes_a_finding(project: Project, login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_consultant_edits_the_interview_and_deletes_a_finding(
+    project: Project, login_as: Callable[[str], FlaskClient]
+) -> None:
     interview = _interview(project)
     finding = service.add_finding(db.session(), interview, text="Лишнее", kind="fact", actor="c")
     db.session.commit()
     client = login_as("consultant")
-    client.post(f"/interviews/{interview.id}", data={
-        "stakeholder": "Ирина Соколова-Петрова", "held_on": "2026-09-15", "participants": "", "notes": "Новые заметки",
-    })
+    client.post(
+        f"/interviews/{interview.id}",
+        data={
+            "stakeholder": "Ирина Соколова-Петрова",
+            "held_on": "2026-09-15",
+            "participants": "",
+            "notes": "Новые заметки",
+        },
+    )
     client.post(f"/findings/{finding.id}/delete")
     db.session.expire_all()
     stored = db.session.get(Interview, interview.id)
@@ -186,17 +245,32 @@ def test_a_consultant_edits_the_interview_and_deletes_a_finding(project: Project
     assert stored.held_on == dt.date(2026, 9, 15)
 
 
-def test_approvers_read_interviews_but_do_not_change_them(project: Project, login_as: Callable[[str], FlaskClient]) -> None:
+def test_approvers_read_interviews_but_do_not_change_them(
+    project: Project, login_as: Callable[[str], FlaskClient]
+) -> None:
     interview = _interview(project)
     finding = service.add_finding(db.session(), interview, text="Факт", kind="fact", actor="c")
     db.session.commit()
     client = login_as("approver")
     assert client.get(f"/interviews/{interview.id}").status_code == 200
     assert "Add a finding" not in client.get(f"/interviews/{interview.id}").get_data(as_text=True)
-    assert client.post("/projects/DEMO/interviews", data={"stakeholder": "X", "held_on": "2026-09-20"}).status_code == 403
-    assert client.post(f"/interviews/{interview.id}/findings", data={"text": "t", "kind": "fact"}).status_code == 403
+    assert (
+        client.post(
+            "/projects/DEMO/interviews", data={"stakeholder": "X", "held_on": "2026-09-20"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/interviews/{interview.id}/findings", data={"text": "t", "kind": "fact"}).status_code
+        == 403
+    )
     assert client.post(f"/findings/{finding.id}/delete").status_code == 403
-    assert client.post(f"/interviews/{interview.id}", data={"stakeholder": "X", "held_on": "2026-09-20"}).status_code == 403
+    assert (
+        client.post(
+            f"/interviews/{interview.id}", data={"stakeholder": "X", "held_on": "2026-09-20"}
+        ).status_code
+        == 403
+    )
 
 
 def test_interview_forms_need_a_csrf_token(csrf_app: Flask) -> None:

@@ -34,20 +34,33 @@ def project(app: Flask) -> Iterator[Project]:
 
 
 def _integration(name: str, source: str, target: str, variant: str = "to-be") -> service.ItemFields:
-    return service.ItemFields("integration", variant, name, source=source, target=target, transport="REST API", frequency="онлайн")
+    return service.ItemFields(
+        "integration", variant, name, source=source, target=target, transport="REST API", frequency="онлайн"
+    )
 
 
 def test_items_are_listed_by_category_and_variant_and_audited(project: Project) -> None:
-    service.add_item(db.session(), project, service.ItemFields("report", "to-be", "Обязательства по баллам"), actor="c")
-    service.add_item(db.session(), project, service.ItemFields("algorithm", "as-is", "Скидка 5 % по карте"), actor="c")
+    service.add_item(
+        db.session(), project, service.ItemFields("report", "to-be", "Обязательства по баллам"), actor="c"
+    )
+    service.add_item(
+        db.session(), project, service.ItemFields("algorithm", "as-is", "Скидка 5 % по карте"), actor="c"
+    )
     service.add_item(db.session(), project, _integration("Расчёт чека", "Касса (POS)", "СУЛ"), actor="c")
     to_be = service.list_items(db.session(), project, Variant.to_be)
     assert list(to_be) == list(Category)  # every inventory is present, empty or not
     assert [i.name for i in to_be[Category.system]] == ["ERP 1С", "Касса (POS)", "СУЛ"]
     assert [i.name for i in to_be[Category.report]] == ["Обязательства по баллам"]
     assert to_be[Category.algorithm] == []
-    assert [i.name for i in service.list_items(db.session(), project, Variant.as_is)[Category.algorithm]] == ["Скидка 5 % по карте"]
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "inventory.add")) == 6
+    assert [i.name for i in service.list_items(db.session(), project, Variant.as_is)[Category.algorithm]] == [
+        "Скидка 5 % по карте"
+    ]
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "inventory.add")
+        )
+        == 6
+    )
 
 
 @pytest.mark.parametrize(
@@ -56,18 +69,30 @@ def test_items_are_listed_by_category_and_variant_and_audited(project: Project) 
         (service.ItemFields("gadget", "to-be", "X"), "category: 'gadget' is not one of"),
         (service.ItemFields("report", "someday", "X"), "variant: 'someday': use as-is or to-be"),
         (service.ItemFields("report", "to-be", " "), "name: required"),
-        (service.ItemFields("system", "to-be", "СУЛ"), "name: the TO-BE IT systems inventory already holds 'СУЛ'"),
+        (
+            service.ItemFields("system", "to-be", "СУЛ"),
+            "name: the TO-BE IT systems inventory already holds 'СУЛ'",
+        ),
         (service.ItemFields("integration", "to-be", "X", target="СУЛ"), "source: required"),
-        (service.ItemFields("integration", "to-be", "X", source="Касса (POS)", target="1С:Розница"),
-         "target: '1С:Розница' is not one of the TO-BE IT systems of this project"),
-        (service.ItemFields("integration", "as-is", "X", source="Касса (POS)", target="СУЛ"),
-         "source: 'Касса \\(POS\\)' is not one of the AS-IS IT systems"),
-        (service.ItemFields("integration", "to-be", "X", source="СУЛ", target="СУЛ"), "target: an integration joins two different"),
+        (
+            service.ItemFields("integration", "to-be", "X", source="Касса (POS)", target="1С:Розница"),
+            "target: '1С:Розница' is not one of the TO-BE IT systems of this project",
+        ),
+        (
+            service.ItemFields("integration", "as-is", "X", source="Касса (POS)", target="СУЛ"),
+            "source: 'Касса \\(POS\\)' is not one of the AS-IS IT systems",
+        ),
+        (
+            service.ItemFields("integration", "to-be", "X", source="СУЛ", target="СУЛ"),
+            "target: an integration joins two different",
+        ),
         (service.ItemFields("report", "to-be", "X", source="СУЛ"), "source: only integrations have"),
         (service.ItemFields("report", "to-be", "X" * 201), "name: at most 200 characters"),
     ],
 )
-def test_a_bad_item_is_refused_naming_the_field(project: Project, fields: service.ItemFields, message: str) -> None:
+def test_a_bad_item_is_refused_naming_the_field(
+    project: Project, fields: service.ItemFields, message: str
+) -> None:
     before = db.session.scalar(select(func.count()).select_from(InventoryItem))
     with pytest.raises(service.InventoryError, match=message):
         service.add_item(db.session(), project, fields, actor="c")
@@ -75,20 +100,27 @@ def test_a_bad_item_is_refused_naming_the_field(project: Project, fields: servic
 
 
 def test_renaming_a_system_renames_it_in_its_integrations(project: Project) -> None:
-    link = service.add_item(db.session(), project, _integration("Расчёт чека", "Касса (POS)", "СУЛ"), actor="c")
+    link = service.add_item(
+        db.session(), project, _integration("Расчёт чека", "Касса (POS)", "СУЛ"), actor="c"
+    )
     core = next(i for i in service.landscape(db.session(), project, Variant.to_be).systems if i.name == "СУЛ")
     service.update_item(db.session(), core, service.ItemFields("system", "to-be", "СУЛ (облако)"), actor="c")
     assert (link.source, link.target) == ("Касса (POS)", "СУЛ (облако)")
 
 
 def test_a_system_still_joined_cannot_be_deleted(project: Project) -> None:
-    link = service.add_item(db.session(), project, _integration("Расчёт чека", "Касса (POS)", "СУЛ"), actor="c")
+    link = service.add_item(
+        db.session(), project, _integration("Расчёт чека", "Касса (POS)", "СУЛ"), actor="c"
+    )
     core = next(i for i in service.landscape(db.session(), project, Variant.to_be).systems if i.name == "СУЛ")
     with pytest.raises(service.InventoryError, match="СУЛ is joined by Расчёт чека"):
         service.delete_item(db.session(), core, actor="c")
     service.delete_item(db.session(), link, actor="c")
     service.delete_item(db.session(), core, actor="c")
-    assert [s.name for s in service.landscape(db.session(), project, Variant.to_be).systems] == ["ERP 1С", "Касса (POS)"]
+    assert [s.name for s in service.landscape(db.session(), project, Variant.to_be).systems] == [
+        "ERP 1С",
+        "Касса (POS)",
+    ]
 
 
 # --- the landscape diagram -------------------------------------------------------------------
@@ -127,7 +159,7 @@ def test_the_landscape_draws_every_system_and_every_integration_with_its_label()
     assert min(b[0] for b in others) < hub[0] < max(b[0] for b in others)
     placed = list(boxes.values())
     for index, a in enumerate(placed):
-        for b in placed[index + 1:]:
+        for b in placed[index + 1 :]:
             assert a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
 
 
@@ -152,36 +184,82 @@ def test_an_empty_landscape_says_so() -> None:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def test_a_consultant_fills_the_inventory_and_sees_the_landscape(project: Project, login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_consultant_fills_the_inventory_and_sees_the_landscape(
+    project: Project, login_as: Callable[[str], FlaskClient]
+) -> None:
     client = login_as("consultant")
-    response = client.post("/projects/DEMO/inventory", data={
-        "category": "integration", "variant": "to-be", "name": "Расчёт чека", "source": "Касса (POS)", "target": "СУЛ",
-        "transport": "REST API", "frequency": "онлайн", "description": "quote и commit",
-    }, follow_redirects=True)
+    response = client.post(
+        "/projects/DEMO/inventory",
+        data={
+            "category": "integration",
+            "variant": "to-be",
+            "name": "Расчёт чека",
+            "source": "Касса (POS)",
+            "target": "СУЛ",
+            "transport": "REST API",
+            "frequency": "онлайн",
+            "description": "quote и commit",
+        },
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "Расчёт чека added" in page and 'id="landscape"' in page and "REST API · онлайн" in page
-    refused = client.post("/projects/DEMO/inventory", data={
-        "category": "integration", "variant": "to-be", "name": "X", "source": "Касса (POS)", "target": "Нет такой",
-    }, follow_redirects=True).get_data(as_text=True)
+    refused = client.post(
+        "/projects/DEMO/inventory",
+        data={
+            "category": "integration",
+            "variant": "to-be",
+            "name": "X",
+            "source": "Касса (POS)",
+            "target": "Нет такой",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "target: &#39;Нет такой&#39; is not one of the TO-BE IT systems" in refused
     item = db.session.scalar(select(InventoryItem).where(InventoryItem.name == "Расчёт чека"))
     assert item is not None
-    edited = client.post(f"/inventory/{item.id}", data={
-        "category": "integration", "variant": "to-be", "name": "Расчёт и проведение чека", "source": "Касса (POS)",
-        "target": "СУЛ", "transport": "REST API", "frequency": "онлайн",
-    }, follow_redirects=True).get_data(as_text=True)
+    edited = client.post(
+        f"/inventory/{item.id}",
+        data={
+            "category": "integration",
+            "variant": "to-be",
+            "name": "Расчёт и проведение чека",
+            "source": "Касса (POS)",
+            "target": "СУЛ",
+            "transport": "REST API",
+            "frequency": "онлайн",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Расчёт и проведение чека" in edited
     client.post(f"/inventory/{item.id}/delete")
-    assert db.session.scalar(select(func.count()).select_from(InventoryItem).where(InventoryItem.category == "integration")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(InventoryItem).where(InventoryItem.category == "integration")
+        )
+        == 0
+    )
 
 
-def test_other_roles_read_the_inventory_but_do_not_change_it(project: Project, login_as: Callable[[str], FlaskClient]) -> None:
+def test_other_roles_read_the_inventory_but_do_not_change_it(
+    project: Project, login_as: Callable[[str], FlaskClient]
+) -> None:
     item = db.session.scalar(select(InventoryItem))
     assert item is not None
     client = login_as("rollout_manager")
     assert client.get("/projects/DEMO/inventory?variant=to-be").status_code == 200
     assert client.get(f"/inventory/{item.id}").status_code == 200
-    assert client.post("/projects/DEMO/inventory", data={"category": "report", "variant": "to-be", "name": "X"}).status_code == 403
-    assert client.post(f"/inventory/{item.id}", data={"category": "system", "variant": "to-be", "name": "X"}).status_code == 403
+    assert (
+        client.post(
+            "/projects/DEMO/inventory", data={"category": "report", "variant": "to-be", "name": "X"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/inventory/{item.id}", data={"category": "system", "variant": "to-be", "name": "X"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/inventory/{item.id}/delete").status_code == 403
     assert client.get("/projects/DEMO/inventory?variant=someday").status_code == 404

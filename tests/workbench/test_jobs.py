@@ -40,21 +40,26 @@ BAD = "Title,Priority\n,must\nОтчёт,highest\n".encode()
 
 def _requirements(app: Flask, key: str = "ACME") -> int:
     with app.app_context():
-        return db.session.scalar(
-            select(func.count(Requirement.id)).join(Project).where(Project.key == key)
-        ) or 0
+        return (
+            db.session.scalar(select(func.count(Requirement.id)).join(Project).where(Project.key == key)) or 0
+        )
 
 
 def _upload(client: FlaskClient, data: bytes, name: str = "reqs.csv") -> str:
-    response = client.post("/projects/ACME/requirements/import", data={"upload": (io.BytesIO(data), name)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/projects/ACME/requirements/import",
+        data={"upload": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.startswith("/jobs/"), location
     return location
 
 
-def test_an_import_is_a_job_whose_page_says_how_it_ended(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_an_import_is_a_job_whose_page_says_how_it_ended(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     with app.app_context():
         make_gap_project(db.session())
         db.session.commit()
@@ -69,7 +74,11 @@ def test_an_import_is_a_job_whose_page_says_how_it_ended(app: Flask, login_as: C
     assert "Done" in page and "reqs.csv: 2 requirement(s) created, 0 updated" in page
     assert 'href="/projects/ACME/requirements"' in page
     state = consultant.get(location + ".json").get_json()
-    assert state["state"] == "finished" and state["progress"] == 100 and state["result"] == {"created": 2, "updated": 0}
+    assert (
+        state["state"] == "finished"
+        and state["progress"] == 100
+        and state["result"] == {"created": 2, "updated": 0}
+    )
     assert _requirements(app) == 2
     with app.app_context():
         jobs = db.session.scalars(select(Job).order_by(Job.id)).all()
@@ -101,8 +110,11 @@ def test_only_consultants_start_an_import(app: Flask, login_as: Callable[[str], 
         make_gap_project(db.session())
         db.session.commit()
     approver = login_as("approver")
-    response = approver.post("/projects/ACME/requirements/import", data={"upload": (io.BytesIO(GOOD), "r.csv")},
-                             content_type="multipart/form-data")
+    response = approver.post(
+        "/projects/ACME/requirements/import",
+        data={"upload": (io.BytesIO(GOOD), "r.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count(Job.id))) == 0
@@ -112,16 +124,25 @@ def test_a_feature_import_is_a_job_all_or_nothing(app: Flask, login_as: Callable
     setup_acceptance(app, demo=False)
     consultant = login_as("consultant")
     good = b"Feature: Accrual\n  Scenario: One\n    Given the configuration under test\n"
-    bad = good.replace(b"Feature: Accrual", b"Feature: Broken") + b"  Scenaro: Two\n    Given the configuration under test\n"
-    response = consultant.post("/projects/ACC/acceptance/import", content_type="multipart/form-data",
-                               data={"files": [(io.BytesIO(good), "a.feature"), (io.BytesIO(bad), "b.feature")]})
+    bad = (
+        good.replace(b"Feature: Accrual", b"Feature: Broken")
+        + b"  Scenaro: Two\n    Given the configuration under test\n"
+    )
+    response = consultant.post(
+        "/projects/ACC/acceptance/import",
+        content_type="multipart/form-data",
+        data={"files": [(io.BytesIO(good), "a.feature"), (io.BytesIO(bad), "b.feature")]},
+    )
     page = consultant.get(response.headers["Location"]).get_data(as_text=True)
     assert "Failed" in page and "nothing imported: b.feature, line 4" in page
     with app.app_context():
         assert service.recent_jobs(db.session())[0].state == "failed"
         assert db.session.scalar(select(func.count(Feature.id))) == 0
-    response = consultant.post("/projects/ACC/acceptance/import", content_type="multipart/form-data",
-                               data={"files": [(io.BytesIO(good), "a.feature")]})
+    response = consultant.post(
+        "/projects/ACC/acceptance/import",
+        content_type="multipart/form-data",
+        data={"files": [(io.BytesIO(good), "a.feature")]},
+    )
     assert "imported 1 feature file(s)" in consultant.get(response.headers["Location"]).get_data(as_text=True)
 
 
@@ -138,15 +159,26 @@ def test_a_worker_that_starts_fails_the_jobs_a_stopped_worker_left_running(app: 
 
 
 def _worker(tmp_path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'workbench.db'}", "SECRET_KEY": "jobs-test",
-           "JOBS_SQLITE_FILE": str(tmp_path / "jobs.db")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'workbench.db'}",
+        "SECRET_KEY": "jobs-test",
+        "JOBS_SQLITE_FILE": str(tmp_path / "jobs.db"),
+    }
     env.pop("REDIS_URL", None)
     workbench = str(Path(sys.executable).with_name("workbench"))
-    return subprocess.Popen([workbench, "jobs", "worker", "--workers", "2"], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [workbench, "jobs", "worker", "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
-def _until_done(client: FlaskClient, location: str, worker: subprocess.Popen[bytes], seconds: float = 120) -> dict:
+def _until_done(
+    client: FlaskClient, location: str, worker: subprocess.Popen[bytes], seconds: float = 120
+) -> dict:
     deadline = time.monotonic() + seconds
     while True:
         state = json.loads(client.get(location + ".json").get_data())
@@ -176,7 +208,9 @@ def test_the_huey_consumer_runs_uploads_and_acceptance_runs_from_the_sqlite_queu
         assert first is not None
         first.created_at -= dt.timedelta(minutes=2)
         db.session.commit()
-    assert "No job worker has taken this job for 2 minute(s)" in consultant.get(location).get_data(as_text=True)
+    assert "No job worker has taken this job for 2 minute(s)" in consultant.get(location).get_data(
+        as_text=True
+    )
     run_response = consultant.post("/projects/ACC/acceptance/runs", data={"version": "v2"})
     run_page = run_response.headers["Location"]
     time.sleep(0.5)
@@ -184,7 +218,10 @@ def test_the_huey_consumer_runs_uploads_and_acceptance_runs_from_the_sqlite_queu
 
     worker = _worker(tmp_path)
     try:
-        assert _until_done(consultant, location, worker)["message"] == "reqs.csv: 2 requirement(s) created, 0 updated"
+        assert (
+            _until_done(consultant, location, worker)["message"]
+            == "reqs.csv: 2 requirement(s) created, 0 updated"
+        )
         assert _requirements(app) == 2
         failed = _until_done(consultant, _upload(consultant, BAD), worker)
         assert failed["state"] == "failed" and "line 3, column Priority" in failed["message"]
@@ -225,15 +262,23 @@ def test_a_bpmn_upload_is_a_job_whose_page_goes_on_to_the_model(
         make_gap_project(db.session())
         db.session.commit()
     consultant = login_as("consultant")
-    response = consultant.post("/processes/import/ACME", content_type="multipart/form-data",
-                               data={"upload": (io.BytesIO(bpmn.read_bytes()), bpmn.name), "variant": "as-is"})
+    response = consultant.post(
+        "/processes/import/ACME",
+        content_type="multipart/form-data",
+        data={"upload": (io.BytesIO(bpmn.read_bytes()), bpmn.name), "variant": "as-is"},
+    )
     job_page = response.headers["Location"]
     assert job_page.startswith("/jobs/")
     state = consultant.get(job_page + ".json").get_json()
     assert state["state"] == "finished" and state["message"].startswith("imported 1 process model(s)")
     forwarded = consultant.get(job_page)
-    assert forwarded.status_code == 302 and forwarded.headers["Location"] == f"/processes/{state['result']['models'][0]}"
-    assert "imported 1 process model(s)" in consultant.get(forwarded.headers["Location"]).get_data(as_text=True)
+    assert (
+        forwarded.status_code == 302
+        and forwarded.headers["Location"] == f"/processes/{state['result']['models'][0]}"
+    )
+    assert "imported 1 process model(s)" in consultant.get(forwarded.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_the_worker_records_due_store_switches_each_minute(app: Flask) -> None:
@@ -243,4 +288,9 @@ def test_the_worker_records_due_store_switches_each_minute(app: Flask) -> None:
     due = {task.name: task for task in huey.read_periodic(dt.datetime(2026, 12, 4, 3, 0))}  # every minute
     huey.execute(due["workbench.record_due_switches"])  # its own app context and commit; nothing due here
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "rollout.switched")) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "rollout.switched")
+            )
+            == 0
+        )

@@ -23,18 +23,24 @@ def test_the_upgrade_makes_existing_users_members_of_existing_projects(tmp_path:
         with db.engine.begin() as conn:
             for name, role in (("olga", "consultant"), ("ivan", "approver"), ("root", "admin")):
                 conn.execute(
-                    text("INSERT INTO users (username, display_name, password_hash, role, active, created_at) "
-                         "VALUES (:n, :n, 'x', :r, 1, '2026-11-01 10:00:00')"),
+                    text(
+                        "INSERT INTO users (username, display_name, password_hash, role, active, created_at) "
+                        "VALUES (:n, :n, 'x', :r, 1, '2026-11-01 10:00:00')"
+                    ),
                     {"n": name, "r": role},
                 )
             conn.execute(
-                text("INSERT INTO projects (key, name, client, directions, stage, description, created_at) "
-                     "VALUES ('ACME', 'Acme', '', '[]', 1, '', '2026-11-01 10:00:00')")
+                text(
+                    "INSERT INTO projects (key, name, client, directions, stage, description, created_at) "
+                    "VALUES ('ACME', 'Acme', '', '[]', 1, '', '2026-11-01 10:00:00')"
+                )
             )
         upgrade()
         with db.engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT u.username, m.role FROM project_members m JOIN users u ON u.id = m.user_id ORDER BY 1")
+                text(
+                    "SELECT u.username, m.role FROM project_members m JOIN users u ON u.id = m.user_id ORDER BY 1"
+                )
             ).all()
             versions = conn.execute(text("SELECT DISTINCT session_version FROM users")).scalars().all()
         db.engine.dispose()

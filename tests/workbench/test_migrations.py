@@ -92,55 +92,141 @@ def test_the_receipt_times_migration_keeps_and_fills_existing_rows(empty_databas
 
     old = MetaData()
     versions = Table(
-        "config_versions", old, Column("id", Integer, primary_key=True), Column("label", String),
-        Column("status", String), Column("document", JSON), Column("source_text", String),
-        Column("content_hash", String), Column("notes", String), Column("created_at", UTCDateTime),
+        "config_versions",
+        old,
+        Column("id", Integer, primary_key=True),
+        Column("label", String),
+        Column("status", String),
+        Column("document", JSON),
+        Column("source_text", String),
+        Column("content_hash", String),
+        Column("notes", String),
+        Column("created_at", UTCDateTime),
         Column("created_by", String),
     )
     stores = Table(
-        "stores", old, Column("id", Integer, primary_key=True), Column("code", String), Column("name", String),
-        Column("city", String), Column("direction", String), Column("api_key_hash", String),
-        Column("api_key_prefix", String), Column("active_version_id", Integer), Column("created_at", UTCDateTime),
+        "stores",
+        old,
+        Column("id", Integer, primary_key=True),
+        Column("code", String),
+        Column("name", String),
+        Column("city", String),
+        Column("direction", String),
+        Column("api_key_hash", String),
+        Column("api_key_prefix", String),
+        Column("active_version_id", Integer),
+        Column("created_at", UTCDateTime),
     )
     members = Table(
-        "members", old, Column("id", Uuid, primary_key=True), Column("phone", String), Column("name", String),
+        "members",
+        old,
+        Column("id", Uuid, primary_key=True),
+        Column("phone", String),
+        Column("name", String),
         Column("enrolled_at", UTCDateTime),
     )
     money = Numeric(14, 2)
     txns = Table(
-        "transactions", old, Column("id", Uuid, primary_key=True), Column("kind", String),
-        Column("member_id", Uuid), Column("store_id", Integer), Column("config_version_id", Integer),
-        Column("original_id", Uuid), Column("created_at", UTCDateTime), Column("check_total", money),
-        Column("redeemed_points", Integer), Column("redeemed_value", money), Column("earned_points", Integer),
-        Column("points_delta", Integer), Column("spend_delta", money), Column("details", JSON),
+        "transactions",
+        old,
+        Column("id", Uuid, primary_key=True),
+        Column("kind", String),
+        Column("member_id", Uuid),
+        Column("store_id", Integer),
+        Column("config_version_id", Integer),
+        Column("original_id", Uuid),
+        Column("created_at", UTCDateTime),
+        Column("check_total", money),
+        Column("redeemed_points", Integer),
+        Column("redeemed_value", money),
+        Column("earned_points", Integer),
+        Column("points_delta", Integer),
+        Column("spend_delta", money),
+        Column("details", JSON),
     )
-    opened = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    opened = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     bought, returned = opened + dt.timedelta(days=10), opened + dt.timedelta(days=12)
     member_id, purchase_id, return_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    figures = {"check_total": Decimal("100.00"), "redeemed_points": 0, "redeemed_value": Decimal("0"),
-               "earned_points": 5, "points_delta": 5, "details": {}}
+    figures = {
+        "check_total": Decimal("100.00"),
+        "redeemed_points": 0,
+        "redeemed_value": Decimal("0"),
+        "earned_points": 5,
+        "points_delta": 5,
+        "details": {},
+    }
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "SECRET_KEY": "t"})
     with app.app_context():
         upgrade(revision="0549bee778bc")
         with db.engine.begin() as conn:
-            conn.execute(versions.insert().values(
-                id=1, label="v1", status="approved", document={}, source_text="", content_hash="h", notes="",
-                created_at=opened, created_by="t"))
-            conn.execute(stores.insert().values(
-                id=1, code="R1", name="", city="", direction="retail", api_key_hash="k", api_key_prefix="",
-                active_version_id=1, created_at=opened))
-            conn.execute(stores.insert().values(
-                id=2, code="R2", name="", city="", direction="retail", api_key_hash="k2", api_key_prefix="",
-                active_version_id=None, created_at=opened))
-            conn.execute(members.insert().values(id=member_id, phone="+79160000801", name="", enrolled_at=opened))
-            conn.execute(txns.insert().values(
-                id=purchase_id, kind="purchase", member_id=member_id, store_id=1, config_version_id=1,
-                created_at=bought, spend_delta=Decimal("100.00"), **figures))
-            conn.execute(txns.insert().values(
-                id=return_id, kind="return", member_id=member_id, store_id=1, config_version_id=1,
-                original_id=purchase_id, created_at=returned, spend_delta=Decimal("-100.00"),
-                **{**figures, "earned_points": -5, "points_delta": -5}))
+            conn.execute(
+                versions.insert().values(
+                    id=1,
+                    label="v1",
+                    status="approved",
+                    document={},
+                    source_text="",
+                    content_hash="h",
+                    notes="",
+                    created_at=opened,
+                    created_by="t",
+                )
+            )
+            conn.execute(
+                stores.insert().values(
+                    id=1,
+                    code="R1",
+                    name="",
+                    city="",
+                    direction="retail",
+                    api_key_hash="k",
+                    api_key_prefix="",
+                    active_version_id=1,
+                    created_at=opened,
+                )
+            )
+            conn.execute(
+                stores.insert().values(
+                    id=2,
+                    code="R2",
+                    name="",
+                    city="",
+                    direction="retail",
+                    api_key_hash="k2",
+                    api_key_prefix="",
+                    active_version_id=None,
+                    created_at=opened,
+                )
+            )
+            conn.execute(
+                members.insert().values(id=member_id, phone="+79160000801", name="", enrolled_at=opened)
+            )
+            conn.execute(
+                txns.insert().values(
+                    id=purchase_id,
+                    kind="purchase",
+                    member_id=member_id,
+                    store_id=1,
+                    config_version_id=1,
+                    created_at=bought,
+                    spend_delta=Decimal("100.00"),
+                    **figures,
+                )
+            )
+            conn.execute(
+                txns.insert().values(
+                    id=return_id,
+                    kind="return",
+                    member_id=member_id,
+                    store_id=1,
+                    config_version_id=1,
+                    original_id=purchase_id,
+                    created_at=returned,
+                    spend_delta=Decimal("-100.00"),
+                    **{**figures, "earned_points": -5, "points_delta": -5},
+                )
+            )
         upgrade()
         from loyalty_core.ledger.models import Transaction
         from loyalty_core.stores.models import VersionAssignment
@@ -151,7 +237,9 @@ def test_the_receipt_times_migration_keeps_and_fills_existing_rows(empty_databas
         # The return counts with its purchase in the tier window; it was recorded when it happened.
         assert (by_id[return_id].recorded_at, by_id[return_id].spend_at) == (returned, bought)
         assert by_id[return_id].spend_delta == Decimal("-100.00")
-        assigned = [(a.store_id, a.version_id, a.effective_at) for a in session.scalars(select(VersionAssignment))]
+        assigned = [
+            (a.store_id, a.version_id, a.effective_at) for a in session.scalars(select(VersionAssignment))
+        ]
         assert assigned == [(1, 1, opened)]  # R2 runs no version: nothing to record
         session.close()
 

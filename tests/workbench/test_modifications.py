@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from gap_analysis.errors import GapAnalysisError
+from tests.workbench.gap_support import GapProject, make_gap_project
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 from workbench.modifications import service
@@ -19,8 +20,6 @@ from workbench.modifications.service import ModificationFields
 from workbench.requirements import service as requirements
 from workbench.requirements.models import Requirement
 from workbench.requirements.service import ClassificationFields, RequirementFields
-
-from tests.workbench.gap_support import GapProject, make_gap_project
 
 
 @pytest.fixture
@@ -32,14 +31,22 @@ def gap(app: Flask) -> Iterator[GapProject]:
 
 
 def _requirement(gap: GapProject, classification: str = "gap_extension") -> Requirement:
-    requirement = requirements.create_requirement(db.session(), gap.project, RequirementFields("Личный кабинет", "must"), actor="t")
-    requirements.classify(db.session(), requirement, ClassificationFields(classification, "pos.enrol"), actor="t")
+    requirement = requirements.create_requirement(
+        db.session(), gap.project, RequirementFields("Личный кабинет", "must"), actor="t"
+    )
+    requirements.classify(
+        db.session(), requirement, ClassificationFields(classification, "pos.enrol"), actor="t"
+    )
     return requirement
 
 
 def _mod(gap: GapProject, days: str, *closes: Requirement, title: str = "Доработка") -> Modification:
     return service.create_modification(
-        db.session(), gap.project, ModificationFields(title, days, "must"), actor="t", requirements=list(closes)
+        db.session(),
+        gap.project,
+        ModificationFields(title, days, "must"),
+        actor="t",
+        requirements=list(closes),
     )
 
 
@@ -51,15 +58,24 @@ def test_a_gap_becomes_a_numbered_modification(gap: GapProject) -> None:
     assert first.estimate_days == Decimal("12.5") and first.status == "proposed"
     assert [r.ref for r in first.requirements] == ["REQ-1"]
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "modification.create")).first()
-    assert entry is not None and entry.details["requirements"] == ["REQ-1"] and entry.details["estimate_days"] == "12.5"
+    assert (
+        entry is not None
+        and entry.details["requirements"] == ["REQ-1"]
+        and entry.details["estimate_days"] == "12.5"
+    )
 
 
 @pytest.mark.parametrize("classification", ["fit_standard", "workaround", "out_of_scope", None])
 def test_only_a_gap_takes_a_modification(gap: GapProject, classification: str | None) -> None:
-    requirement = requirements.create_requirement(db.session(), gap.project, RequirementFields("x", "must"), actor="t")
+    requirement = requirements.create_requirement(
+        db.session(), gap.project, RequirementFields("x", "must"), actor="t"
+    )
     if classification:
         requirements.classify(
-            db.session(), requirement, ClassificationFields(classification, "pos.enrol", rationale="процесс"), actor="t"
+            db.session(),
+            requirement,
+            ClassificationFields(classification, "pos.enrol", rationale="процесс"),
+            actor="t",
         )
     with pytest.raises(GapAnalysisError, match="only a gap needs a modification") as caught:
         _mod(gap, "1", requirement)
@@ -68,7 +84,13 @@ def test_only_a_gap_takes_a_modification(gap: GapProject, classification: str | 
 
 @pytest.mark.parametrize(
     ("days", "message"),
-    [("-1", "between 0 and"), ("10000", "between 0 and"), ("2.25", "a tenth of a day"), ("два", "not a number"), ("NaN", "between")],
+    [
+        ("-1", "between 0 and"),
+        ("10000", "between 0 and"),
+        ("2.25", "a tenth of a day"),
+        ("два", "not a number"),
+        ("NaN", "between"),
+    ],
 )
 def test_estimates_are_person_days_to_a_tenth(gap: GapProject, days: str, message: str) -> None:
     with pytest.raises(GapAnalysisError, match=message) as caught:
@@ -81,7 +103,10 @@ def test_dependencies_that_would_close_a_cycle_are_refused(gap: GapProject) -> N
     one, two, three = _mod(gap, "5"), _mod(gap, "3"), _mod(gap, "4")
     service.add_dependency(db.session(), two, one, actor="t")
     service.add_dependency(db.session(), three, two, actor="t")
-    with pytest.raises(GapAnalysisError, match="MOD-1 cannot depend on MOD-3: that would be a cycle, MOD-3 already depends on MOD-1 \\(through MOD-2\\)"):
+    with pytest.raises(
+        GapAnalysisError,
+        match="MOD-1 cannot depend on MOD-3: that would be a cycle, MOD-3 already depends on MOD-1 \\(through MOD-2\\)",
+    ):
         service.add_dependency(db.session(), one, three, actor="t")
     with pytest.raises(GapAnalysisError, match="cannot depend on itself"):
         service.add_dependency(db.session(), one, one, actor="t")
@@ -112,7 +137,9 @@ def test_removing_a_dependency_and_deleting_a_modification(gap: GapProject) -> N
 def test_a_modification_of_another_project_cannot_be_a_prerequisite(gap: GapProject) -> None:
     mine = _mod(gap, "1")
     other = make_gap_project(db.session(), "OTHER")
-    theirs = service.create_modification(db.session(), other.project, ModificationFields("x", "1", "must"), actor="t")
+    theirs = service.create_modification(
+        db.session(), other.project, ModificationFields("x", "1", "must"), actor="t"
+    )
     with pytest.raises(GapAnalysisError, match="belongs to another project"):
         service.add_dependency(db.session(), mine, theirs, actor="t")
 

@@ -51,15 +51,24 @@ def test_import_show_export_and_compare(project: Flask, login_as: Callable[[str]
     assert "Add BPMN Feature" in listing and "TO-BE" in listing
 
 
-def test_a_bad_file_is_refused_with_a_clear_message(project: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_bad_file_is_refused_with_a_clear_message(
+    project: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     client = login_as("consultant")
     data = {"upload": (io.BytesIO(b"this is not xml"), "notes.bpmn"), "variant": "as-is"}
-    page = client.post("/processes/import/DEMO", data=data, content_type="multipart/form-data", follow_redirects=True)
-    assert "not" in page.get_data(as_text=True).lower() and "No process model yet" in page.get_data(as_text=True)
+    page = client.post(
+        "/processes/import/DEMO", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
+    assert "not" in page.get_data(as_text=True).lower() and "No process model yet" in page.get_data(
+        as_text=True
+    )
 
 
 def test_only_consultants_import(project: Flask, login_as: Callable[[str], FlaskClient]) -> None:
     client = login_as("approver")
     data = {"upload": (io.BytesIO(b"<x/>"), "x.bpmn"), "variant": "as-is"}
-    assert client.post("/processes/import/DEMO", data=data, content_type="multipart/form-data").status_code == 403
+    assert (
+        client.post("/processes/import/DEMO", data=data, content_type="multipart/form-data").status_code
+        == 403
+    )
     assert client.get("/projects/").status_code == 200

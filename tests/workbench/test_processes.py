@@ -29,7 +29,9 @@ def project(app: Flask) -> Flask:
     return app
 
 
-def test_import_prints_the_model_id_and_a_report_then_export_opens_again(project: Flask, tmp_path: Path) -> None:
+def test_import_prints_the_model_id_and_a_report_then_export_opens_again(
+    project: Flask, tmp_path: Path
+) -> None:
     runner = project.test_cli_runner()
     result = runner.invoke(args=["process", "import", str(LANES), "--project", "demo", "--variant", "as-is"])
     assert result.exit_code == 0, result.output
@@ -49,7 +51,9 @@ def test_import_prints_the_model_id_and_a_report_then_export_opens_again(project
 
 def test_validate_lists_findings_and_fails_on_errors(project: Flask) -> None:
     runner = project.test_cli_runner()
-    model_id = runner.invoke(args=["process", "import", str(LANES), "--project", "DEMO", "--variant", "as-is"]).stdout.split("\t")[0]
+    model_id = runner.invoke(
+        args=["process", "import", str(LANES), "--project", "DEMO", "--variant", "as-is"]
+    ).stdout.split("\t")[0]
     result = runner.invoke(args=["process", "validate", model_id])
     assert result.exit_code == 1
     assert "label-required\tStartEvent_1" in result.stdout
@@ -57,7 +61,11 @@ def test_validate_lists_findings_and_fails_on_errors(project: Flask) -> None:
 
 def test_diff_of_an_as_is_and_its_to_be_names_the_changed_ids(project: Flask) -> None:
     runner = project.test_cli_runner()
-    before_id = int(runner.invoke(args=["process", "import", str(LANES), "--project", "DEMO", "--variant", "as-is"]).stdout.split("\t")[0])
+    before_id = int(
+        runner.invoke(
+            args=["process", "import", str(LANES), "--project", "DEMO", "--variant", "as-is"]
+        ).stdout.split("\t")[0]
+    )
     with project.app_context():
         record = service.get_record(db.session(), before_id)
         model = service.model_of(record)
@@ -81,7 +89,9 @@ def test_diff_of_an_as_is_and_its_to_be_names_the_changed_ids(project: Flask) ->
         (["process", "validate", "999"], "no process model 999"),
     ],
 )
-def test_unknown_projects_and_models_are_clear_errors(project: Flask, tmp_path: Path, args: list[str], message: str) -> None:
+def test_unknown_projects_and_models_are_clear_errors(
+    project: Flask, tmp_path: Path, args: list[str], message: str
+) -> None:
     args = [str(LANES) if a == "FILE" else (str(tmp_path / a) if a.endswith(".bpmn") else a) for a in args]
     result = project.test_cli_runner().invoke(args=args)
     assert result.exit_code == 1 and message in result.output
@@ -90,7 +100,9 @@ def test_unknown_projects_and_models_are_clear_errors(project: Flask, tmp_path: 
 def test_a_hostile_file_is_refused_and_nothing_is_stored(project: Flask, tmp_path: Path) -> None:
     evil = tmp_path / "evil.bpmn"
     evil.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')
-    result = project.test_cli_runner().invoke(args=["process", "import", str(evil), "--project", "DEMO", "--variant", "to-be"])
+    result = project.test_cli_runner().invoke(
+        args=["process", "import", str(evil), "--project", "DEMO", "--variant", "to-be"]
+    )
     assert result.exit_code == 1 and "error:" in result.output and "root:" not in result.output
     with project.app_context():
         from workbench.processes.models import ProcessRecord

@@ -38,7 +38,9 @@ def _member_id(app: Flask) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_renders_for_every_role(demo: Flask, login_as: Callable[[str], FlaskClient], role: str) -> None:
+def test_every_page_renders_for_every_role(
+    demo: Flask, login_as: Callable[[str], FlaskClient], role: str
+) -> None:
     client = login_as(role)
     member = _member_id(demo)
     for path in (
@@ -54,7 +56,9 @@ def test_every_page_renders_for_every_role(demo: Flask, login_as: Callable[[str]
         assert response.status_code == 200, (role, path, response.status_code)
 
 
-def test_phones_are_masked_for_roles_without_personal_data(demo: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_phones_are_masked_for_roles_without_personal_data(
+    demo: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     with demo.app_context():
         member = db.session.scalars(select(Member).where(Member.phone == "+79161234567")).one()
     client = login_as("consultant")
@@ -65,7 +69,9 @@ def test_phones_are_masked_for_roles_without_personal_data(demo: Flask, login_as
     assert "+79161234567" in manager_page
 
 
-def test_a_rollout_manager_switches_a_store_and_it_is_audited(demo: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_rollout_manager_switches_a_store_and_it_is_audited(
+    demo: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     # The demo's v2 is approved (it is piloted); its draft v3 (release 2) goes through the same steps.
     client = login_as("approver")
     assert client.post("/programme/versions/v3/approve").status_code == 302
@@ -119,7 +125,7 @@ def test_a_member_page_shows_when_a_late_receipt_happened_and_when_it_was_record
     from loyalty_core.engine import BasketLine
     from loyalty_core.ledger import service as ledger
 
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     happened = now - dt.timedelta(days=1, hours=2)
     with demo.app_context():
         session = db.session()

@@ -32,7 +32,7 @@ from workbench.projects import members
 from workbench.projects.access import OWNED_OBJECTS, PROJECT_KEY_ARGUMENTS
 from workbench.projects.models import Project
 from workbench.projects.service import create_project
-from workbench.requirements.models import Requirement, RequirementStep
+from workbench.requirements.models import RequirementStep
 
 from .conftest import PASSWORD, make_app
 
@@ -46,8 +46,9 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The DEMO project with an object of every kind, and a consultant who is not a member."""
     app = make_app(tmp_path_factory.mktemp("members"))
     with app.app_context():
-        from tests.workbench.conftest import _role_users_join
         from sqlalchemy import event
+
+        from tests.workbench.conftest import _role_users_join
 
         event.listen(Project, "after_insert", _role_users_join)  # module scope: the autouse one is per test
         try:
@@ -55,8 +56,12 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         finally:
             event.remove(Project, "after_insert", _role_users_join)
         project = db.session.scalars(select(Project).where(Project.key == "DEMO")).one()
-        version = config_service.create_version(db.session(), "v1", (DEMO_FILES / "v1.yaml").read_text("utf-8"), created_by="t")
-        db.session.add(Run(project_id=project.id, config_version_id=version.id, config_label="v1", config_hash="x" * 64))
+        version = config_service.create_version(
+            db.session(), "v1", (DEMO_FILES / "v1.yaml").read_text("utf-8"), created_by="t"
+        )
+        db.session.add(
+            Run(project_id=project.id, config_version_id=version.id, config_label="v1", config_hash="x" * 64)
+        )
         auth.create_user(db.session(), OUTSIDER, PASSWORD, "consultant", actor="t")
         _plan_and_package(project)
         db.session.commit()
@@ -76,16 +81,27 @@ def _plan_and_package(project: Project) -> None:
     from rollout import service as rollout
     from workbench.signoff import service as signoff
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     v1 = config_service.get_version(db.session(), "v1")
     config_service.approve(db.session(), v1, approved_by="t")
     config_service.create_version(db.session(), "v2", v1.source_text, created_by="t")
     store_service.add_store(db.session(), "R001", "retail", name="R001", city="Москва")
     plan = rollout.create_plan(db.session(), "DEMO", v1, ["R001"], actor="t", now=now)
-    readiness.add_feedback(db.session(), plan, store_code="R001", reporter="t", severity="low", category="question",
-                           text="t", actor="t", now=now)
+    readiness.add_feedback(
+        db.session(),
+        plan,
+        store_code="R001",
+        reporter="t",
+        severity="low",
+        category="question",
+        text="t",
+        actor="t",
+        now=now,
+    )
     readiness.checklist(db.session(), plan.waves[0])
-    signoff.submit(db.session(), project, approvers=["approver"], actor="consultant", rule="all", version_label="v2")
+    signoff.submit(
+        db.session(), project, approvers=["approver"], actor="consultant", rule="all", version_label="v2"
+    )
 
 
 def _first(model: Any, *where: Any) -> Any:
@@ -108,16 +124,28 @@ def _values(rule: Rule) -> dict[str, Any]:
     }
     per_blueprint_kind = {"signoff": "sheet"}
     known = {
-        "key": "DEMO", "project_key": "DEMO", "variant": "as-is",
+        "key": "DEMO",
+        "project_key": "DEMO",
+        "variant": "as-is",
         "kind": per_blueprint_kind.get(rule.endpoint.split(".")[0], "xlsx"),
-        "plan_id": _first(RolloutPlan).id, "feedback_id": _first(FeedbackItem).id, "check_id": _first(ChecklistItem).id,
-        "package_id": _first(Package).id, "section": "requirements", "stage": 1,
-        "model_id": record.id, "node_id": record.document["nodes"][0]["id"],
+        "plan_id": _first(RolloutPlan).id,
+        "feedback_id": _first(FeedbackItem).id,
+        "check_id": _first(ChecklistItem).id,
+        "package_id": _first(Package).id,
+        "section": "requirements",
+        "stage": 1,
+        "model_id": record.id,
+        "node_id": record.document["nodes"][0]["id"],
         "flow_id": record.document["flows"][0]["id"],
-        "interview_id": _first(Interview).id, "finding_id": _first(Finding).id, "item_id": _first(InventoryItem).id,
-        "feature_id": _first(Feature).id, "scenario_id": _first(Scenario).id, "run_id": _first(Run).id,
+        "interview_id": _first(Interview).id,
+        "finding_id": _first(Finding).id,
+        "item_id": _first(InventoryItem).id,
+        "feature_id": _first(Feature).id,
+        "scenario_id": _first(Scenario).id,
+        "run_id": _first(Run).id,
         "number": per_blueprint_number.get(rule.endpoint.split(".")[0]),
-        "link_id": link.id, "other": modification.depends_on[0].number,
+        "link_id": link.id,
+        "other": modification.depends_on[0].number,
         "requirement": modification.requirements[0].number,
         "user_id": db.session.scalars(select(User.id).where(User.username == "approver")).one(),
     }
@@ -136,7 +164,9 @@ def _project_rules(app: Flask) -> list[tuple[Rule, str]]:
     ]
     # Deleting routes last, the deepest first (a dependency before its modification), so the
     # objects every other route names still exist when it runs.
-    return sorted(rules, key=lambda pair: ("delete" in pair[0].rule, -pair[0].rule.count("/"), pair[0].rule, pair[1]))
+    return sorted(
+        rules, key=lambda pair: ("delete" in pair[0].rule, -pair[0].rule.count("/"), pair[0].rule, pair[1])
+    )
 
 
 def _client(app: Flask, username: str) -> FlaskClient:
@@ -160,9 +190,19 @@ def test_every_project_route_is_covered(demo_app: Flask) -> None:
     endpoints = {rule.endpoint for rule, _ in _project_rules(demo_app)}
     # A sample of what the walk must include: sections, objects, uploads, exports, members.
     assert {
-        "projects.project", "projects.members_page", "requirements.import_file", "processes.import_file",
-        "processes.show", "interviews.show", "inventories.edit", "acceptance.run", "acceptance.feature",
-        "documents.description", "gapmap.export", "interviews.delete_finding", "requirements.from_finding",
+        "projects.project",
+        "projects.members_page",
+        "requirements.import_file",
+        "processes.import_file",
+        "processes.show",
+        "interviews.show",
+        "inventories.edit",
+        "acceptance.run",
+        "acceptance.feature",
+        "documents.description",
+        "gapmap.export",
+        "interviews.delete_finding",
+        "requirements.from_finding",
     } <= endpoints
     assert len(_project_rules(demo_app)) >= 60
 
@@ -179,7 +219,10 @@ def test_a_member_opens_every_project_route(demo_app: Flask) -> None:
     # Members of every role walk: membership never answers 404, and each route opens (no 403)
     # for the role it is for (a consultant's pages, a rollout manager's, an approver's).
     # The consultant walks last: its walk ends by deleting what the other walks name.
-    walks = {role: _walk(_client(demo_app, role), demo_app) for role in ("approver", "rollout_manager", "consultant")}
+    walks = {
+        role: _walk(_client(demo_app, role), demo_app)
+        for role in ("approver", "rollout_manager", "consultant")
+    }
     for role, answers in walks.items():
         assert [a for a in answers if a[2] == 404 or a[2] >= 500] == [], role
     by_route = zip(*walks.values())
@@ -240,5 +283,7 @@ def test_a_lead_must_be_a_consultant(app: Flask, login_as: Any) -> None:
         create_project(db.session(), "ACME", "Acme", actor="t")
         db.session.commit()
     admin = login_as("admin")
-    response = admin.post("/projects/ACME/members", data={"username": "approver", "role": "lead"}, follow_redirects=True)
+    response = admin.post(
+        "/projects/ACME/members", data={"username": "approver", "role": "lead"}, follow_redirects=True
+    )
     assert "a lead must be a consultant" in response.get_data(as_text=True)

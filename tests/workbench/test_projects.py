@@ -18,7 +18,12 @@ from workbench.projects.enums import Stage
 def test_a_project_is_created_and_audited(app: Flask) -> None:
     with app.app_context():
         project = service.create_project(
-            db.session(), "demo", "Свежий рынок", actor="consultant", client="Свежий рынок", directions=["retail", "wholesale"]
+            db.session(),
+            "demo",
+            "Свежий рынок",
+            actor="consultant",
+            client="Свежий рынок",
+            directions=["retail", "wholesale"],
         )
         db.session.commit()
         assert project.key == "DEMO" and Stage(project.stage) is Stage.analysis
@@ -36,10 +41,11 @@ def test_a_project_is_created_and_audited(app: Flask) -> None:
     ],
     ids=["key starting with a digit", "blank name", "unknown direction"],
 )
-def test_bad_projects_are_refused_naming_the_field(app: Flask, key: str, name: str, directions: list[str], message: str) -> None:
-    with app.app_context():
-        with pytest.raises(service.ProjectError, match=message):
-            service.create_project(db.session(), key, name, actor="t", directions=directions)
+def test_bad_projects_are_refused_naming_the_field(
+    app: Flask, key: str, name: str, directions: list[str], message: str
+) -> None:
+    with app.app_context(), pytest.raises(service.ProjectError, match=message):
+        service.create_project(db.session(), key, name, actor="t", directions=directions)
 
 
 def test_a_key_is_unique(app: Flask) -> None:
@@ -49,15 +55,27 @@ def test_a_key_is_unique(app: Flask) -> None:
             service.create_project(db.session(), "acme", "Acme again", actor="t")
 
 
-def test_a_consultant_creates_a_project_in_the_browser(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_consultant_creates_a_project_in_the_browser(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     client = login_as("consultant")
-    response = client.post("/projects/", data={
-        "key": "fresh", "name": "Свежий рынок", "client": "ООО «Свежий рынок»", "directions": ["retail", "wholesale"],
-        "stage": "2", "description": "Внедрение СУЛ",
-    }, follow_redirects=True)
+    response = client.post(
+        "/projects/",
+        data={
+            "key": "fresh",
+            "name": "Свежий рынок",
+            "client": "ООО «Свежий рынок»",
+            "directions": ["retail", "wholesale"],
+            "stage": "2",
+            "description": "Внедрение СУЛ",
+        },
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "project FRESH created" in page and "Внедрение СУЛ" in page and "retail, wholesale" in page
-    refused = client.post("/projects/", data={"key": "FRESH", "name": "again", "stage": "1"}, follow_redirects=True)
+    refused = client.post(
+        "/projects/", data={"key": "FRESH", "name": "again", "stage": "1"}, follow_redirects=True
+    )
     assert "project FRESH already exists" in refused.get_data(as_text=True)
 
 

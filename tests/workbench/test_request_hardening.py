@@ -78,8 +78,13 @@ def test_a_20_digit_audit_page_shows_a_page(any_db_app: Flask) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [f"/processes/{TWENTY_DIGITS}", f"/interviews/{TWENTY_DIGITS}", f"/acceptance/runs/{TWENTY_DIGITS}",
-     f"/processes/compare?before={TWENTY_DIGITS}&after=1", f"/processes/{2**31}"],
+    [
+        f"/processes/{TWENTY_DIGITS}",
+        f"/interviews/{TWENTY_DIGITS}",
+        f"/acceptance/runs/{TWENTY_DIGITS}",
+        f"/processes/compare?before={TWENTY_DIGITS}&after=1",
+        f"/processes/{2**31}",
+    ],
 )
 def test_a_20_digit_id_is_no_such_page(any_db_app: Flask, path: str) -> None:
     assert _signed_in(any_db_app, "admin").get(path).status_code == 404
@@ -97,7 +102,9 @@ def test_pages_forbid_framing_sniffing_and_foreign_scripts(client: FlaskClient, 
 
 
 def test_a_new_store_key_page_is_never_cached(app: Flask, login_as: LoginAs) -> None:
-    response = login_as("rollout_manager").post("/programme/stores", data={"code": "R900", "direction": "retail"})
+    response = login_as("rollout_manager").post(
+        "/programme/stores", data={"code": "R900", "direction": "retail"}
+    )
     assert response.status_code == 200 and "R900" in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -120,8 +127,9 @@ def _bpmn_of(size: int) -> bytes:
 
 def test_a_bpmn_file_over_1_mb_and_under_20_mb_imports(project: Flask, login_as: LoginAs) -> None:
     data = {"upload": (io.BytesIO(_bpmn_of(3 * 1024 * 1024)), "model.bpmn"), "variant": "as-is"}
-    response = login_as("consultant").post("/processes/import/ACME", data=data, content_type="multipart/form-data",
-                                           follow_redirects=True)
+    response = login_as("consultant").post(
+        "/processes/import/ACME", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
     # The job page goes on to the imported model once the job worker is done with the file.
     assert response.status_code == 200 and response.request.path.startswith("/processes/")
 
@@ -132,15 +140,22 @@ def test_the_limit_holds_with_csrf_checks_on(csrf_app: Flask) -> None:
         create_project(db.session(), "ACME", "Acme", actor="t")
         db.session.commit()
     client, token = csrf_signed_in(csrf_app, "consultant")
-    data = {"upload": (io.BytesIO(_bpmn_of(3 * 1024 * 1024)), "model.bpmn"), "variant": "as-is", "csrf_token": token}
-    response = client.post("/processes/import/ACME", data=data, content_type="multipart/form-data",
-                           follow_redirects=True)
+    data = {
+        "upload": (io.BytesIO(_bpmn_of(3 * 1024 * 1024)), "model.bpmn"),
+        "variant": "as-is",
+        "csrf_token": token,
+    }
+    response = client.post(
+        "/processes/import/ACME", data=data, content_type="multipart/form-data", follow_redirects=True
+    )
     assert response.status_code == 200 and response.request.path.startswith("/processes/")
 
 
 def test_a_bpmn_file_over_20_mb_gets_a_friendly_413_page(project: Flask, login_as: LoginAs) -> None:
     data = {"upload": (io.BytesIO(_bpmn_of(21 * 1024 * 1024)), "model.bpmn"), "variant": "as-is"}
-    response = login_as("consultant").post("/processes/import/ACME", data=data, content_type="multipart/form-data")
+    response = login_as("consultant").post(
+        "/processes/import/ACME", data=data, content_type="multipart/form-data"
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 413 and response.mimetype == "text/html"
     assert "A BPMN file may be at most 20 MB" in page and "nothing was stored" in page
@@ -148,8 +163,12 @@ def test_a_bpmn_file_over_20_mb_gets_a_friendly_413_page(project: Flask, login_a
 
 def test_a_configuration_file_keeps_the_1_mb_limit(app: Flask, login_as: LoginAs) -> None:
     data = {"label": "v9", "upload": (io.BytesIO(b"#" * (2 * 1024 * 1024)), "v9.yaml")}
-    response = login_as("consultant").post("/programme/versions", data=data, content_type="multipart/form-data")
-    assert response.status_code == 413 and "A configuration file may be at most 1 MB" in response.get_data(as_text=True)
+    response = login_as("consultant").post(
+        "/programme/versions", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 413 and "A configuration file may be at most 1 MB" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_too_large_api_body_is_a_problem_document_naming_the_limit(app: Flask) -> None:
@@ -157,7 +176,9 @@ def test_a_too_large_api_body_is_a_problem_document_naming_the_limit(app: Flask)
     def echo() -> dict[str, int]:
         return {"bytes": len(request.get_data())}
 
-    response = app.test_client().post("/api/test/echo", data=b"x" * (2 * 1024 * 1024), content_type="application/json")
+    response = app.test_client().post(
+        "/api/test/echo", data=b"x" * (2 * 1024 * 1024), content_type="application/json"
+    )
     assert response.status_code == 413 and response.mimetype == "application/problem+json"
     assert "1 MB" in json.loads(response.get_data())["detail"]
 
@@ -185,10 +206,18 @@ def test_upload_names_keep_only_a_clean_base_name(raw: str, kept: str) -> None:
 def test_every_upload_path_stores_the_clean_base_name(project: Flask, login_as: LoginAs) -> None:
     client = login_as("consultant")
     data = {"upload": (io.BytesIO(BPMN), "..\\..\\x\x07y.bpmn"), "variant": "as-is"}
-    assert client.post("/processes/import/ACME", data=data, content_type="multipart/form-data").status_code == 302
+    assert (
+        client.post("/processes/import/ACME", data=data, content_type="multipart/form-data").status_code
+        == 302
+    )
     feature = "Feature: Enrolment\n  Scenario: A new member\n    Given a store\n"
     data = {"files": [(io.BytesIO(feature.encode()), "/tmp/a\x1bb.feature")]}
-    assert client.post("/projects/ACME/acceptance/import", data=data, content_type="multipart/form-data").status_code == 302
+    assert (
+        client.post(
+            "/projects/ACME/acceptance/import", data=data, content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
     with project.app_context():
         assert db.session.scalars(select(ProcessRecord.source_name)).one() == "xy.bpmn"
         assert db.session.scalars(select(Feature.filename)).one() == "ab.feature"
@@ -205,7 +234,10 @@ def members(app: Flask) -> Flask:
     return app
 
 
-@pytest.mark.parametrize(("role", "found"), [("consultant", False), ("approver", False), ("rollout_manager", True), ("admin", True)])
+@pytest.mark.parametrize(
+    ("role", "found"),
+    [("consultant", False), ("approver", False), ("rollout_manager", True), ("admin", True)],
+)
 def test_only_roles_that_see_phones_can_search_by_phone(members: Flask, role: str, found: bool) -> None:
     with members.app_context():
         name = db.session.scalars(select(Member.name).where(Member.phone == "+79161234567")).one()

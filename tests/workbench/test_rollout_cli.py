@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from rollout.models import RolloutPlan
+from tests.rollout.conftest import REGISTER, V1, V2
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
-from tests.rollout.conftest import REGISTER, V1, V2
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,19 @@ def _setup(app: Flask, tmp_path: Path) -> None:
 def test_a_plan_from_pilot_to_rollback_by_cli(app: Flask, tmp_path: Path) -> None:
     _setup(app, tmp_path)
     run = app.test_cli_runner().invoke
-    created = run(args=["rollout", "plan", "create", "--project", "DEMO", "--version", "v2", "--pilot", "R001,R002,W001"])
+    created = run(
+        args=[
+            "rollout",
+            "plan",
+            "create",
+            "--project",
+            "DEMO",
+            "--version",
+            "v2",
+            "--pilot",
+            "R001,R002,W001",
+        ]
+    )
     assert created.exit_code == 0, created.output
     plan = created.stdout.strip()
     assert run(args=["rollout", "controls", plan, "R001", "--controls", "R005"]).exit_code == 0
@@ -45,22 +57,35 @@ def test_a_plan_from_pilot_to_rollback_by_cli(app: Flask, tmp_path: Path) -> Non
     assert twice.exit_code == 1 and "R002 (wave 1)" in twice.output
     past = run(args=["rollout", "wave", "add", plan, "--region", "Ural", "--at", "2020-01-01 03:00"])
     assert past.exit_code == 1 and "has already passed" in past.output
-    assert run(args=["rollout", "wave", "add", plan, "--region", "Ural", "--at", "2099-01-15 03:00"]).exit_code == 0
+    assert (
+        run(args=["rollout", "wave", "add", plan, "--region", "Ural", "--at", "2099-01-15 03:00"]).exit_code
+        == 0
+    )
 
     gate = run(args=["rollout", "gate", plan, "2", "--json"])
     assert gate.exit_code == 1
     report = json.loads(gate.stdout)
     assert report["open"] is False
     by_name = {c["name"]: c for c in report["criteria"]}
-    assert {"acceptance_passed", "prototype_signed", "pilot_ran", "no_blocking_defects", "checklist_complete"} <= set(by_name)
+    assert {
+        "acceptance_passed",
+        "prototype_signed",
+        "pilot_ran",
+        "no_blocking_defects",
+        "checklist_complete",
+    } <= set(by_name)
     assert by_name["prototype_signed"]["ok"] is True and by_name["acceptance_passed"]["ok"] is False
     assert "evidence" in by_name["pilot_ran"]
 
     closed = run(args=["rollout", "advance", plan])
     assert closed.exit_code == 1 and "pilot_ran" in closed.output and "acceptance_passed" in closed.output
-    not_approver = run(args=["rollout", "advance", plan, "--override-reason", "go", "--as", "rollout_manager"])
+    not_approver = run(
+        args=["rollout", "advance", plan, "--override-reason", "go", "--as", "rollout_manager"]
+    )
     assert not_approver.exit_code == 1 and "only an approver" in not_approver.output
-    overridden = run(args=["rollout", "advance", plan, "--override-reason", "board said go", "--as", "approver"])
+    overridden = run(
+        args=["rollout", "advance", plan, "--override-reason", "board said go", "--as", "approver"]
+    )
     assert overridden.exit_code == 0 and "gate overridden" in overridden.output
 
     status = json.loads(run(args=["rollout", "status", plan, "--json"]).stdout)
@@ -72,8 +97,22 @@ def test_a_plan_from_pilot_to_rollback_by_cli(app: Flask, tmp_path: Path) -> Non
     assert rolled.exit_code == 0 and "rolled back: R001" in rolled.output
     assert run(args=["rollout", "halt", plan, "--reason", "incident"]).exit_code == 0
     assert run(args=["rollout", "resume", plan]).exit_code == 0
-    item = run(args=["rollout", "feedback", "add", plan, "--store", "R002", "--reporter", "Cashier",
-                     "--severity", "high", "--text", "No points on receipt"]).stdout.strip()
+    item = run(
+        args=[
+            "rollout",
+            "feedback",
+            "add",
+            plan,
+            "--store",
+            "R002",
+            "--reporter",
+            "Cashier",
+            "--severity",
+            "high",
+            "--text",
+            "No points on receipt",
+        ]
+    ).stdout.strip()
     assert run(args=["rollout", "feedback", "set", plan, item, "fixed"]).exit_code == 0
     ticked = run(args=["rollout", "checklist", plan, "2", "--complete"])
     assert ticked.exit_code == 0 and "12 item(s) ticked" in ticked.output
@@ -82,10 +121,21 @@ def test_a_plan_from_pilot_to_rollback_by_cli(app: Flask, tmp_path: Path) -> Non
         entries = {(e.action, e.actor): e for e in db.session.scalars(select(AuditEntry))}
     override = entries[("rollout.gate_override", "approver")]
     assert override.details["override_reason"] == "board said go"
-    assert {c["name"] for c in override.details["criteria"] if not c["ok"]} >= {"pilot_ran", "acceptance_passed"}
+    assert {c["name"] for c in override.details["criteria"] if not c["ok"]} >= {
+        "pilot_ran",
+        "acceptance_passed",
+    }
     assert entries[("rollout.rollback", "cli")].details["reason"] == "tills crash"
-    assert {a for a, _ in entries} >= {"store.import", "rollout.plan_create", "rollout.advance", "rollout.halt",
-                                       "rollout.resume", "rollout.feedback_add", "rollout.feedback_status", "rollout.checklist"}
+    assert {a for a, _ in entries} >= {
+        "store.import",
+        "rollout.plan_create",
+        "rollout.advance",
+        "rollout.halt",
+        "rollout.resume",
+        "rollout.feedback_add",
+        "rollout.feedback_status",
+        "rollout.checklist",
+    }
 
 
 def test_a_bad_register_is_refused_line_by_line_and_nothing_is_stored(app: Flask, tmp_path: Path) -> None:
@@ -101,7 +151,17 @@ def test_a_bad_register_is_refused_line_by_line_and_nothing_is_stored(app: Flask
 def test_a_sixth_pilot_store_needs_an_approvers_override_which_is_audited(app: Flask, tmp_path: Path) -> None:
     _setup(app, tmp_path)
     run = app.test_cli_runner().invoke
-    six = ["rollout", "plan", "create", "--project", "DEMO", "--version", "v2", "--pilot", "R001,R002,R003,R004,R005,R006"]
+    six = [
+        "rollout",
+        "plan",
+        "create",
+        "--project",
+        "DEMO",
+        "--version",
+        "v2",
+        "--pilot",
+        "R001,R002,R003,R004,R005,R006",
+    ]
     refused = run(args=six)
     assert refused.exit_code == 1 and "at most 5 stores per direction: 6 retail stores" in refused.output
     not_approver = run(args=[*six, "--override-reason", "six cities", "--as", "rollout_manager"])
@@ -109,6 +169,8 @@ def test_a_sixth_pilot_store_needs_an_approvers_override_which_is_audited(app: F
     accepted = run(args=[*six, "--override-reason", "the client wants six cities", "--as", "approver"])
     assert accepted.exit_code == 0, accepted.output
     with app.app_context():
-        override = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "rollout.pilot_override")).one()
+        override = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "rollout.pilot_override")
+        ).one()
         assert override.actor == "approver" and override.details["reason"] == "the client wants six cities"
         assert db.session.scalar(select(func.count()).select_from(RolloutPlan)) == 1

@@ -19,7 +19,7 @@ from workbench.extensions import db
 
 
 def test_the_demo_pilot_and_its_closed_gate(app: Flask) -> None:
-    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
     with app.app_context():
         session = db.session()
         summary = load_demo(session, members=30, days=60, now=now)
@@ -35,13 +35,21 @@ def test_the_demo_pilot_and_its_closed_gate(app: Flask) -> None:
         # 03:00 local on the pilot's first day: Moscow 00:00 UTC, Yekaterinburg 22:00 UTC the day before.
         assert codes["R001"].switch_at.hour == 0 and codes["R003"].switch_at.hour == 22  # type: ignore[union-attr]
         v2_in_pilot = session.scalar(
-            select(func.count()).select_from(Transaction)
-            .where(Transaction.store_id.in_([ws.store_id for ws in pilot.stores]), Transaction.config_version_id == plan.version_id)
+            select(func.count())
+            .select_from(Transaction)
+            .where(
+                Transaction.store_id.in_([ws.store_id for ws in pilot.stores]),
+                Transaction.config_version_id == plan.version_id,
+            )
         )
         before_switch = session.scalar(
-            select(func.count()).select_from(Transaction).where(
-                Transaction.store_id == codes["R001"].store_id, Transaction.config_version_id == plan.version_id,
-                Transaction.created_at < codes["R001"].switch_at)
+            select(func.count())
+            .select_from(Transaction)
+            .where(
+                Transaction.store_id == codes["R001"].store_id,
+                Transaction.config_version_id == plan.version_id,
+                Transaction.created_at < codes["R001"].switch_at,
+            )
         )
         assert v2_in_pilot and v2_in_pilot > 300 and before_switch == 0
 

@@ -24,17 +24,28 @@ R102,Новый 2,розница,Moscow,Москва,Europe/Moscow,у дома,2
 
 
 def _upload(client: FlaskClient, text: str, name: str = "register.csv"):  # type: ignore[no-untyped-def]
-    return client.post("/rollout/stores/import", data={"register": (io.BytesIO(text.encode()), name)},
-                       content_type="multipart/form-data", follow_redirects=True)
+    return client.post(
+        "/rollout/stores/import",
+        data={"register": (io.BytesIO(text.encode()), name)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
-def test_every_page_checks_the_role(app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]) -> None:
+def test_every_page_checks_the_role(
+    app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]
+) -> None:
     seed_chain(app)
     assert client.get("/rollout/").status_code == 302  # anonymous: to the sign-in page
     consultant = login_as("consultant")
     for page in ("/rollout/", "/rollout/stores"):
         assert consultant.get(page).status_code == 200
-    assert consultant.post("/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001"}).status_code == 403
+    assert (
+        consultant.post(
+            "/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001"}
+        ).status_code
+        == 403
+    )
     assert _upload(consultant, MORE).status_code == 403
 
 
@@ -43,11 +54,15 @@ def test_forms_need_the_csrf_token(csrf_app: Flask) -> None:
     client, token = csrf_signed_in(csrf_app, "rollout_manager")
     refused = client.post("/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001"})
     assert refused.status_code == 400
-    done = client.post("/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001", "csrf_token": token})
+    done = client.post(
+        "/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001", "csrf_token": token}
+    )
     assert done.status_code == 302 and "/rollout/plans/1" in done.headers["Location"]
 
 
-def test_the_register_page_imports_filters_and_counts(app: Flask, login_as: Callable[[str], FlaskClient]) -> None:
+def test_the_register_page_imports_filters_and_counts(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
     seed_chain(app)
     manager = login_as("rollout_manager")
     page = _upload(manager, MORE).get_data(as_text=True)
@@ -62,7 +77,9 @@ def test_the_register_page_imports_filters_and_counts(app: Flask, login_as: Call
     assert "R003" in ural and "R001" not in ural
 
 
-def test_a_rollout_managers_day(app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]) -> None:
+def test_a_rollout_managers_day(
+    app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]
+) -> None:
     seed_chain(app)
     manager = login_as("rollout_manager")
     six = {"project": "DEMO", "version": "v2", "pilot": "R001,R002,R003,R004,R005,R006"}
@@ -77,12 +94,22 @@ def test_a_rollout_managers_day(app: Flask, client: FlaskClient, login_as: Calla
     assert 'id="gate-state">closed' in plan
     assert 'data-name="pilot_ran"' in plan and 'data-name="checklist_complete"' in plan
 
-    manager.post("/rollout/plans/1/feedback", data={"store": "R001", "reporter": "Cashier", "severity": "high",
-                                                    "category": "defect", "text": "No points printed"})
+    manager.post(
+        "/rollout/plans/1/feedback",
+        data={
+            "store": "R001",
+            "reporter": "Cashier",
+            "severity": "high",
+            "category": "defect",
+            "text": "No points printed",
+        },
+    )
     log = manager.get("/rollout/plans/1/feedback?status=open").get_data(as_text=True)
     assert "No points printed" in log
     manager.post("/rollout/plans/1/feedback/1/status", data={"status": "fixed"})
-    assert "No points printed" not in manager.get("/rollout/plans/1/feedback?status=open").get_data(as_text=True)
+    assert "No points printed" not in manager.get("/rollout/plans/1/feedback?status=open").get_data(
+        as_text=True
+    )
     book = load_workbook(io.BytesIO(manager.get("/rollout/plans/1/feedback.xlsx").data))
     assert [c.value for c in book.active[2]][1:4] == ["R001", "Cashier", "high"]
 
@@ -94,7 +121,9 @@ def test_a_rollout_managers_day(app: Flask, client: FlaskClient, login_as: Calla
     assert "the gate before wave 2 is closed" in blocked and "pilot_ran" in blocked
     client.post("/logout")
     approver = login_as("approver")
-    overridden = approver.post("/rollout/plans/1/advance", data={"override_reason": "board approved"}, follow_redirects=True)
+    overridden = approver.post(
+        "/rollout/plans/1/advance", data={"override_reason": "board approved"}, follow_redirects=True
+    )
     assert "wave 2 advanced: 2 store(s) scheduled" in overridden.get_data(as_text=True)
     docx = approver.get("/rollout/plans/1/waves/2/go-no-go.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
@@ -104,8 +133,11 @@ def test_a_rollout_managers_day(app: Flask, client: FlaskClient, login_as: Calla
     client.post("/logout")
 
     manager = login_as("rollout_manager")
-    rolled = manager.post("/rollout/plans/1/rollback", data={"scope": "store", "store": "R001", "reason": "tills"},
-                          follow_redirects=True).get_data(as_text=True)
+    rolled = manager.post(
+        "/rollout/plans/1/rollback",
+        data={"scope": "store", "store": "R001", "reason": "tills"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "rolled back: R001" in rolled
     status = load_workbook(io.BytesIO(manager.get("/rollout/plans/1/status.xlsx").data)).active
     rows = {r[0]: r for r in status.iter_rows(min_row=2, values_only=True)}
@@ -113,5 +145,13 @@ def test_a_rollout_managers_day(app: Flask, client: FlaskClient, login_as: Calla
     assert rows["R002"][6] == "v2" and rows["R004"][9] == "2099-01-15 03:00"
     with app.app_context():
         actions = {e.action for e in db.session.scalars(select(AuditEntry))}
-    assert {"rollout.plan_create", "rollout.advance", "rollout.wave_add", "rollout.feedback_add",
-            "rollout.feedback_status", "rollout.checklist", "rollout.gate_override", "rollout.rollback"} <= actions
+    assert {
+        "rollout.plan_create",
+        "rollout.advance",
+        "rollout.wave_add",
+        "rollout.feedback_add",
+        "rollout.feedback_status",
+        "rollout.checklist",
+        "rollout.gate_override",
+        "rollout.rollback",
+    } <= actions

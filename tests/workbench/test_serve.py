@@ -28,12 +28,18 @@ def free_port() -> int:
 
 def served_env(tmp_path: Path) -> dict[str, str]:
     # English: the tests read the CLI's lines (the product's default language is Russian).
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}", "SECRET_KEY": "serve-test",
-            "DEFAULT_LANGUAGE": "en"}
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+        "SECRET_KEY": "serve-test",
+        "DEFAULT_LANGUAGE": "en",
+    }
 
 
 def migrate(env: dict[str, str], cwd: Path) -> None:
-    subprocess.run([WORKBENCH, "db", "upgrade"], env=env, cwd=cwd, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [WORKBENCH, "db", "upgrade"], env=env, cwd=cwd, check=True, capture_output=True, timeout=120
+    )
 
 
 def wait_for(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> bytes:
@@ -73,7 +79,9 @@ def descendants(pid: int) -> dict[int, tuple[int, str]]:
         for child, parent in parents.items():
             if parent == current and child not in found:
                 try:
-                    cmdline = (Path("/proc") / str(child) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                    cmdline = (
+                        (Path("/proc") / str(child) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                    )
                 except OSError:
                     continue
                 found[child] = (os.getpgid(child), cmdline)
@@ -92,8 +100,22 @@ def test_serve_runs_the_workbench_the_pos_api_and_the_job_worker_apart(tmp_path:
     migrate(env, tmp_path)
     port, pos_port = free_port(), free_port()
     server = subprocess.Popen(
-        [WORKBENCH, "serve", "--port", str(port), "--workers", "1", "--pos-port", str(pos_port), "--pos-workers", "1",
-         "--job-workers", "1"], env=env, cwd=tmp_path,
+        [
+            WORKBENCH,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--pos-port",
+            str(pos_port),
+            "--pos-workers",
+            "1",
+            "--job-workers",
+            "1",
+        ],
+        env=env,
+        cwd=tmp_path,
     )
     try:
         assert b'name="username"' in wait_for(f"http://127.0.0.1:{port}/login", server)
@@ -103,17 +125,25 @@ def test_serve_runs_the_workbench_the_pos_api_and_the_job_worker_apart(tmp_path:
         assert status_of(f"http://127.0.0.1:{port}/api/v1/openapi.json") == 404
 
         parts = descendants(server.pid)
-        groups = {name: {group for group, cmd in parts.values() if marker in cmd}
-                  for name, marker in (("workbench", "workbench.wsgi:app"), ("pos", "loyalty_core.api.wsgi:app"),
-                                       ("worker", "jobs worker"))}
+        groups = {
+            name: {group for group, cmd in parts.values() if marker in cmd}
+            for name, marker in (
+                ("workbench", "workbench.wsgi:app"),
+                ("pos", "loyalty_core.api.wsgi:app"),
+                ("worker", "jobs worker"),
+            )
+        }
         assert all(len(found) == 1 for found in groups.values()), parts
         assert len({next(iter(found)) for found in groups.values()} | {os.getpgid(server.pid)}) == 4, parts
     finally:
         stop(server)
     assert server.returncode == 0
     time.sleep(0.5)
-    assert not [pid for pid in parts if Path(f"/proc/{pid}").exists()
-                and "(Z)" not in Path(f"/proc/{pid}/stat").read_text()[:60]], "a part outlived `workbench serve`"
+    assert not [
+        pid
+        for pid in parts
+        if Path(f"/proc/{pid}").exists() and "(Z)" not in Path(f"/proc/{pid}/stat").read_text()[:60]
+    ], "a part outlived `workbench serve`"
 
 
 def test_serve_stops_everything_when_a_part_dies_and_names_it(tmp_path: Path) -> None:
@@ -121,14 +151,32 @@ def test_serve_stops_everything_when_a_part_dies_and_names_it(tmp_path: Path) ->
     migrate(env, tmp_path)
     port, pos_port = free_port(), free_port()
     server = subprocess.Popen(
-        [WORKBENCH, "serve", "--port", str(port), "--workers", "1", "--pos-port", str(pos_port), "--pos-workers", "1",
-         "--job-workers", "1"], env=env, cwd=tmp_path, stderr=subprocess.PIPE,
+        [
+            WORKBENCH,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--pos-port",
+            str(pos_port),
+            "--pos-workers",
+            "1",
+            "--job-workers",
+            "1",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
     )
     try:
         wait_for(f"http://127.0.0.1:{pos_port}/healthz", server)
         wait_for(f"http://127.0.0.1:{port}/login", server)
-        pos_master = next(pid for pid, (_, cmd) in descendants(server.pid).items()
-                          if "loyalty_core.api.wsgi:app" in cmd and os.getpgid(pid) == pid)
+        pos_master = next(
+            pid
+            for pid, (_, cmd) in descendants(server.pid).items()
+            if "loyalty_core.api.wsgi:app" in cmd and os.getpgid(pid) == pid
+        )
         os.killpg(pos_master, signal.SIGKILL)
         server.wait(timeout=60)
     finally:
@@ -143,10 +191,14 @@ def test_pos_serve_serves_the_api_alone_with_its_own_workers(tmp_path: Path) -> 
     env = served_env(tmp_path)
     migrate(env, tmp_path)
     port = free_port()
-    server = subprocess.Popen([WORKBENCH, "pos", "serve", "--port", str(port), "--workers", "3"], env=env, cwd=tmp_path)
+    server = subprocess.Popen(
+        [WORKBENCH, "pos", "serve", "--port", str(port), "--workers", "3"], env=env, cwd=tmp_path
+    )
     try:
         assert b'"openapi"' in wait_for(f"http://127.0.0.1:{port}/api/v1/openapi.json", server)
-        workers = [pid for pid, (_, cmd) in descendants(server.pid).items() if "loyalty_core.api.wsgi:app" in cmd]
+        workers = [
+            pid for pid, (_, cmd) in descendants(server.pid).items() if "loyalty_core.api.wsgi:app" in cmd
+        ]
         assert len(workers) == 3  # gunicorn (exec'd in place of the command) and its 3 workers
         assert status_of(f"http://127.0.0.1:{port}/login") == 404  # no workbench page here
     finally:

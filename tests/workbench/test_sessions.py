@@ -19,7 +19,7 @@ from workbench.extensions import db
 from .conftest import PASSWORD
 from .db_support import any_db_app  # noqa: F401  (a fixture: SQLite and PostgreSQL)
 
-START = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
 OFFICE, ELSEWHERE = "10.0.0.7", "192.0.2.55"
 
 
@@ -44,13 +44,17 @@ def clock(app: Flask) -> Clock:
 
 
 def _post(client: FlaskClient, username: str, password: str, ip: str = OFFICE) -> int:
-    response = client.post("/login", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": ip})
+    response = client.post(
+        "/login", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": ip}
+    )
     return response.status_code
 
 
 def _entries(app: Flask, action: str) -> list[AuditEntry]:
     with app.app_context():
-        return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+        return list(
+            db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+        )
 
 
 # --- throttling ----------------------------------------------------------------------------------
@@ -68,11 +72,15 @@ def test_forty_wrong_passwords_are_not_all_answered(app: Flask, client: FlaskCli
     assert _post(client, "admin", PASSWORD) == 429
 
 
-def test_the_back_off_doubles_then_lets_the_right_password_in(app: Flask, client: FlaskClient, clock: Clock) -> None:
+def test_the_back_off_doubles_then_lets_the_right_password_in(
+    app: Flask, client: FlaskClient, clock: Clock
+) -> None:
     for _ in range(5):
         assert _post(client, "consultant", "wrong-password") == 200
     assert _post(client, "consultant", "wrong-password") == 200  # the 6th failure locks for 2 s
-    response = client.post("/login", data={"username": "consultant", "password": PASSWORD}, environ_base={"REMOTE_ADDR": OFFICE})
+    response = client.post(
+        "/login", data={"username": "consultant", "password": PASSWORD}, environ_base={"REMOTE_ADDR": OFFICE}
+    )
     assert response.status_code == 429 and response.headers["Retry-After"] == "2"
     assert "Too many failed sign-ins" in response.get_data(as_text=True)
     clock.advance(2)
@@ -87,7 +95,9 @@ def test_the_back_off_doubles_then_lets_the_right_password_in(app: Flask, client
     assert _post(client, "consultant", PASSWORD) == 302
 
 
-def test_a_guesser_elsewhere_cannot_lock_the_real_user_out(app: Flask, client: FlaskClient, clock: Clock) -> None:
+def test_a_guesser_elsewhere_cannot_lock_the_real_user_out(
+    app: Flask, client: FlaskClient, clock: Clock
+) -> None:
     for _ in range(12):
         _post(client, "approver", "wrong-password", ip=ELSEWHERE)
     assert _post(client, "approver", PASSWORD, ip=ELSEWHERE) == 429
@@ -95,7 +105,9 @@ def test_a_guesser_elsewhere_cannot_lock_the_real_user_out(app: Flask, client: F
 
 
 def test_one_address_guessing_many_usernames_is_locked_longer(app: Flask, clock: Clock) -> None:
-    app.config["LOGIN_THROTTLE"] = ThrottlePolicy(user_ip=Backoff(5, 2, 300, 900), ip=Backoff(8, 60, 3600, 3600))
+    app.config["LOGIN_THROTTLE"] = ThrottlePolicy(
+        user_ip=Backoff(5, 2, 300, 900), ip=Backoff(8, 60, 3600, 3600)
+    )
     client = app.test_client()
     for n in range(9):  # 9 usernames, one guess each: no username+address counter is locked
         assert _post(client, f"user{n}", "wrong-password", ip=ELSEWHERE) == 200
@@ -138,7 +150,8 @@ def test_sign_in_failure_and_sign_out_are_audited(app: Flask, client: FlaskClien
     client.post("/logout", environ_base={"REMOTE_ADDR": OFFICE})
     failed = _entries(app, "auth.login_failed")
     assert [(e.actor, e.target_id, e.details["ip"]) for e in failed] == [
-        ("anonymous", "consultant", OFFICE), ("anonymous", "nobody", OFFICE)
+        ("anonymous", "consultant", OFFICE),
+        ("anonymous", "nobody", OFFICE),
     ]
     assert "wrong-password" not in str([e.details for e in failed])
     (login,) = _entries(app, "auth.login")
@@ -227,4 +240,7 @@ def test_an_admin_changes_a_role_on_the_users_page_and_that_session_ends(app: Fl
     assert consultant.get("/").status_code == 302
     assert _signed_in(app, "consultant").get("/audit/").status_code == 200  # an approver reads the log
     # Roles are the admin's: anyone else gets a 403.
-    assert _signed_in(app, "rollout_manager").post(f"/users/{user_id}/role", data={"role": "admin"}).status_code == 403
+    assert (
+        _signed_in(app, "rollout_manager").post(f"/users/{user_id}/role", data={"role": "admin"}).status_code
+        == 403
+    )

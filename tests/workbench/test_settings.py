@@ -16,7 +16,13 @@ from workbench.settings import Settings, SettingsError, secret_key
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No workbench variables from the shell running the tests."""
-    for name in ("DATABASE_URL", "SECRET_KEY", "MAX_CONTENT_LENGTH", "SESSION_COOKIE_SECURE", "DISPLAY_TIMEZONE"):
+    for name in (
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "MAX_CONTENT_LENGTH",
+        "SESSION_COOKIE_SECURE",
+        "DISPLAY_TIMEZONE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -96,7 +102,11 @@ def test_workers_starting_together_agree_on_one_secret_key(tmp_path: Path) -> No
     [
         ({}, (1_048_576, False, "Europe/Moscow")),
         (
-            {"MAX_CONTENT_LENGTH": "5000000", "SESSION_COOKIE_SECURE": "true", "DISPLAY_TIMEZONE": "Asia/Omsk"},
+            {
+                "MAX_CONTENT_LENGTH": "5000000",
+                "SESSION_COOKIE_SECURE": "true",
+                "DISPLAY_TIMEZONE": "Asia/Omsk",
+            },
             (5_000_000, True, "Asia/Omsk"),
         ),
     ],

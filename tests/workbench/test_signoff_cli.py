@@ -16,13 +16,12 @@ from docx import Document
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.workbench.signoff_support import make_signoff_project
 from workbench.extensions import db
 from workbench.notifications.models import InboxMessage
 from workbench.signoff.models import PackageDecision, Revision
 from workbench.signoff.rules_text import programme_rules
 from workbench.signoff.snapshot import sha256
-
-from tests.workbench.signoff_support import make_signoff_project
 
 
 @pytest.fixture
@@ -34,8 +33,24 @@ def cli(app: Flask) -> Any:
 
 
 def _submit(cli: Any) -> tuple[int, str]:
-    result = cli.invoke(args=["signoff", "submit", "--project", "ACME", "--approvers", "cfo,buyer,ops", "--rule", "2",
-                              "--required", "cfo", "--version", "v2", "--as", "consultant"])
+    result = cli.invoke(
+        args=[
+            "signoff",
+            "submit",
+            "--project",
+            "ACME",
+            "--approvers",
+            "cfo,buyer,ops",
+            "--rule",
+            "2",
+            "--required",
+            "cfo",
+            "--version",
+            "v2",
+            "--as",
+            "consultant",
+        ]
+    )
     assert result.exit_code == 0, result.output
     match = re.fullmatch(r"revision (\d+) sha256 ([0-9a-f]{64})\n", result.stdout)
     assert match, result.stdout
@@ -54,15 +69,23 @@ def test_submit_approve_status_and_the_sheet_through_the_cli(app: Flask, cli: An
     status = cli.invoke(args=["signoff", "status", "--project", "ACME", "--json"])
     data = json.loads(status.stdout)
     assert (data["revision"], data["hash"], data["state"]) == (revision, digest, "waiting")
-    assert [(a["user"], a["decision"], a["revision"]) for a in data["approvals"]] == [("buyer", "approve", revision)]
+    assert [(a["user"], a["decision"], a["revision"]) for a in data["approvals"]] == [
+        ("buyer", "approve", revision)
+    ]
     assert {"at"} <= set(data["approvals"][0])
 
     done = cli.invoke(args=["signoff", "approve", str(revision), "--as", "cfo"])
     assert "is signed" in done.stdout
-    assert json.loads(cli.invoke(args=["signoff", "status", "--project", "ACME", "--json"]).stdout)["state"] == "signed"
+    assert (
+        json.loads(cli.invoke(args=["signoff", "status", "--project", "ACME", "--json"]).stdout)["state"]
+        == "signed"
+    )
 
     sheet = tmp_path / "sheet.docx"
-    assert cli.invoke(args=["signoff", "sheet", "--project", "ACME", "-o", str(sheet), "--lang", "en"]).exit_code == 0
+    assert (
+        cli.invoke(args=["signoff", "sheet", "--project", "ACME", "-o", str(sheet), "--lang", "en"]).exit_code
+        == 0
+    )
     text = _docx_text(sheet.read_bytes())
     printed = re.search(r"Package hash \(SHA-256\)\n([0-9a-f]{64})", text)
     assert printed, text
@@ -77,9 +100,20 @@ def test_submit_approve_status_and_the_sheet_through_the_cli(app: Flask, cli: An
     assert "Лист согласования" in _docx_text(russian.read_bytes())
 
     package = tmp_path / "package.docx"
-    assert cli.invoke(args=["signoff", "package", "--project", "ACME", "-o", str(package), "--lang", "en"]).exit_code == 0
+    assert (
+        cli.invoke(
+            args=["signoff", "package", "--project", "ACME", "-o", str(package), "--lang", "en"]
+        ).exit_code
+        == 0
+    )
     text = _docx_text(package.read_bytes())
-    for expected in ("Gap map", "MOD-1", "6.5", "A wholesale check earns no points", "3% of the check in points"):
+    for expected in (
+        "Gap map",
+        "MOD-1",
+        "6.5",
+        "A wholesale check earns no points",
+        "3% of the check in points",
+    ):
         assert expected in text
 
     board = json.loads(cli.invoke(args=["stages", "--project", "ACME", "--json"]).stdout)
@@ -88,15 +122,26 @@ def test_submit_approve_status_and_the_sheet_through_the_cli(app: Flask, cli: An
     assert [s["state"] for s in board["stages"][4:]] == ["not_started", "not_started"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["signoff", "approve", "999", "--as", "cfo"], "error: no revision 999\n"),
-    (["signoff", "reject", "{rev}", "--as", "cfo", "--reason", " "], "error: a rejection needs a reason\n"),
-    (["signoff", "approve", "{rev}", "--as", "approver"], "error: approver is not an approver of package"),
-    (["signoff", "approve", "{rev}", "--as", "consultant"], "error: consultant submitted package"),
-    (["signoff", "status", "--project", "NOPE"], "error: no project 'NOPE'\n"),
-    (["stages", "--project", "ACME", "--close", "3"], "error: stage 3 closes itself"),
-])
-def test_bad_input_on_the_cli_is_one_line_and_exit_1(app: Flask, cli: Any, args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["signoff", "approve", "999", "--as", "cfo"], "error: no revision 999\n"),
+        (
+            ["signoff", "reject", "{rev}", "--as", "cfo", "--reason", " "],
+            "error: a rejection needs a reason\n",
+        ),
+        (
+            ["signoff", "approve", "{rev}", "--as", "approver"],
+            "error: approver is not an approver of package",
+        ),
+        (["signoff", "approve", "{rev}", "--as", "consultant"], "error: consultant submitted package"),
+        (["signoff", "status", "--project", "NOPE"], "error: no project 'NOPE'\n"),
+        (["stages", "--project", "ACME", "--close", "3"], "error: stage 3 closes itself"),
+    ],
+)
+def test_bad_input_on_the_cli_is_one_line_and_exit_1(
+    app: Flask, cli: Any, args: list[str], message: str
+) -> None:
     revision, _ = _submit(cli)
     result = cli.invoke(args=[a.replace("{rev}", str(revision)) for a in args])
     assert result.exit_code == 1
@@ -115,7 +160,12 @@ def test_a_stale_revision_is_refused_on_the_cli(app: Flask, cli: Any, tmp_path: 
         from loyalty_core.config import service as config_service
         from workbench.programme import service as programme
 
-        programme.update_draft(db.session(), config_service.get_version(db.session(), "v2"), bumped.read_text(), actor="consultant")
+        programme.update_draft(
+            db.session(),
+            config_service.get_version(db.session(), "v2"),
+            bumped.read_text(),
+            actor="consultant",
+        )
         db.session.commit()
     result = cli.invoke(args=["signoff", "approve", str(revision), "--as", "cfo"])
     assert result.exit_code == 1 and f"revision {revision} is stale" in result.stderr
@@ -124,10 +174,10 @@ def test_a_stale_revision_is_refused_on_the_cli(app: Flask, cli: Any, tmp_path: 
 
 
 def test_the_programme_rules_read_in_russian_and_english(app: Flask) -> None:
-    from tests.workbench.signoff_support import V2
     import yaml
 
     from loyalty_core.config.service import _jsonable
+    from tests.workbench.signoff_support import V2
 
     document = _jsonable(yaml.safe_load(V2))
     with app.test_request_context():
@@ -171,13 +221,25 @@ def test_approvers_are_emailed_over_smtp_when_mail_server_is_set(tmp_path: Path)
             make_signoff_project(db.session())
             db.session.commit()
         runner = app.test_cli_runner()
-        result = runner.invoke(args=["signoff", "submit", "--project", "ACME", "--approvers", "cfo,buyer",
-                                     "--version", "v2", "--as", "consultant"])
+        result = runner.invoke(
+            args=[
+                "signoff",
+                "submit",
+                "--project",
+                "ACME",
+                "--approvers",
+                "cfo,buyer",
+                "--version",
+                "v2",
+                "--as",
+                "consultant",
+            ]
+        )
         assert result.exit_code == 0, result.output
     finally:
         controller.stop()
     assert sorted(m["To"] for m in received) == ["buyer@client.example", "cfo@client.example"]
-    assert all("ACME: the prototype package waits for your review" == m["Subject"] for m in received)
+    assert all(m["Subject"] == "ACME: the prototype package waits for your review" for m in received)
     with app.app_context():
         flags = db.session.scalars(select(InboxMessage.emailed)).all()
         assert flags == [True, True]  # kept in the inbox as well, marked sent

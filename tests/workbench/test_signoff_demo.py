@@ -19,7 +19,9 @@ def test_the_demo_has_a_package_waiting_for_the_cfo(app: Flask) -> None:
     assert "demo prototype package submitted" in result.output
     for login in ("cfo         cfo-demo", "marketing   marketing-demo", "retail      retail-demo"):
         assert login in result.output
-    status = json.loads(app.test_cli_runner().invoke(args=["signoff", "status", "--project", "DEMO", "--json"]).stdout)
+    status = json.loads(
+        app.test_cli_runner().invoke(args=["signoff", "status", "--project", "DEMO", "--json"]).stdout
+    )
     assert status["state"] == "waiting" and status["rule"] == 2 and status["required"] == ["cfo"]
     assert status["approvers"] == ["cfo", "marketing", "retail"]
     assert [(a["user"], a["decision"]) for a in status["approvals"]] == [("marketing", "approve")]
@@ -27,7 +29,9 @@ def test_the_demo_has_a_package_waiting_for_the_cfo(app: Flask) -> None:
         project = get_project(db.session(), "DEMO")
         package = signoff.get_package(db.session(), status["package"])
         assert [c.item_key for c in signoff.comments(db.session(), package)] == [
-            "requirement:REQ-6", "config:redemption.max_share"]
+            "requirement:REQ-6",
+            "config:redemption.max_share",
+        ]
         assert [s.package.id for s in signoff.waiting_for(db.session(), "cfo")] == [package.id]
         board = stages.board(db.session(), project)
         stage_3 = board[2].deliverables[0]

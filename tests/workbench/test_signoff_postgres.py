@@ -12,15 +12,14 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from tests.conftest import _truncate_pg, postgres_url
+from tests.workbench.conftest import make_app
+from tests.workbench.signoff_support import make_signoff_project
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 from workbench.signoff import service as signoff
 from workbench.signoff.models import Package, PackageDecision
 from workbench.stages.models import Checkpoint
-
-from tests.conftest import _truncate_pg, postgres_url
-from tests.workbench.conftest import make_app
-from tests.workbench.signoff_support import make_signoff_project
 
 pytestmark = pytest.mark.postgres
 
@@ -46,8 +45,15 @@ def test_two_simultaneous_approvals_sign_the_package_exactly_once(pg_app: Flask,
     with pg_app.app_context():
         made = make_signoff_project(db.session())
         db.session.commit()
-        revision = signoff.submit(db.session(), made.gap.project, approvers=["cfo", "buyer", "ops"], actor="consultant",
-                                  rule="2", required=["cfo"], version_label="v2")
+        revision = signoff.submit(
+            db.session(),
+            made.gap.project,
+            approvers=["cfo", "buyer", "ops"],
+            actor="consultant",
+            rule="2",
+            required=["cfo"],
+            version_label="v2",
+        )
         db.session.commit()
         revision_id = revision.id
 

@@ -4,14 +4,13 @@ scenario failed, was undefined or could not be parsed), list runs, print a versi
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from loyalty_core.config import service as config_service
 from loyalty_core.errors import LoyaltyError
@@ -21,7 +20,9 @@ from workbench.audit.service import CLI_ACTOR
 from workbench.extensions import db
 from workbench.projects.service import ProjectError, get_project
 
-accept_group = click.Group("accept", help="Acceptance scenarios: import, run against a configuration version, verdict.")
+accept_group = click.Group(
+    "accept", help="Acceptance scenarios: import, run against a configuration version, verdict."
+)
 
 
 def _fail(message: str) -> NoReturn:
@@ -32,19 +33,29 @@ def _fail(message: str) -> NoReturn:
 
 @accept_group.command("import")
 @click.option("--project", "key", required=True, help="Project key, e.g. DEMO.")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--by", "actor", default=CLI_ACTOR, help="Who imports (recorded in the audit log).")
 @with_appcontext
 def accept_import(key: str, files: tuple[Path, ...], actor: str) -> None:
     """Store .feature files in a project (all or nothing: a file that does not parse stops the import)."""
     try:
         project = get_project(db.session(), key)
-        features = service.import_features(db.session(), project, [(f.name, f.read_bytes()) for f in files], actor=actor)
+        features = service.import_features(
+            db.session(), project, [(f.name, f.read_bytes()) for f in files], actor=actor
+        )
         db.session.commit()
     except (ProjectError, service.AcceptanceError, gherkin.GherkinError) as error:
         _fail(str(error))
     for feature in features:
-        click.echo(gettext("%(filename)s: %(count)s scenario(s)", filename=feature.filename, count=len([s for s in feature.scenarios if s.active])))
+        click.echo(
+            gettext(
+                "%(filename)s: %(count)s scenario(s)",
+                filename=feature.filename,
+                count=len([s for s in feature.scenarios if s.active]),
+            )
+        )
 
 
 @accept_group.command("run")
@@ -66,7 +77,16 @@ def accept_run(key: str, version_ref: str, actor: str, jobs: int, quiet: bool) -
         _fail(str(error))
     except LoyaltyError as error:
         _fail(error.detail)
-    click.echo(gettext("run %(id)s: %(total)s scenario(s) of %(key)s against %(label)s (%(status)s)", id=run.id, total=run.total, key=project.key, label=version.label, status=version.status))
+    click.echo(
+        gettext(
+            "run %(id)s: %(total)s scenario(s) of %(key)s against %(label)s (%(status)s)",
+            id=run.id,
+            total=run.total,
+            key=project.key,
+            label=version.label,
+            status=version.status,
+        )
+    )
 
     def progress(current: Run, label: str) -> None:
         session.commit()  # other sessions (the run's page) see the progress
@@ -78,7 +98,9 @@ def accept_run(key: str, version_ref: str, actor: str, jobs: int, quiet: bool) -
     for result in run.results:
         if result.status in ("passed", "skipped"):
             continue
-        where = f"{result.feature_name} › {result.scenario_name}" if result.scenario_name else result.feature_name
+        where = (
+            f"{result.feature_name} › {result.scenario_name}" if result.scenario_name else result.feature_name
+        )
         click.echo(f"{result.status.upper()}: {where}")
         if result.failing_step:
             click.echo(f"  {result.failing_step}")
@@ -106,7 +128,9 @@ def accept_runs(key: str) -> None:
     runs = service.list_runs(db.session(), project)
     db.session.commit()  # runs that lost their process are now marked as errors
     for run in runs:
-        click.echo(f"{run.id}\t{run.config_label}\t{run.status}\t{run.started_at:%Y-%m-%d %H:%M}\t{run.started_by}\t{run.summary}")
+        click.echo(
+            f"{run.id}\t{run.config_label}\t{run.status}\t{run.started_at:%Y-%m-%d %H:%M}\t{run.started_by}\t{run.summary}"
+        )
 
 
 @accept_group.command("verdict")
@@ -123,7 +147,15 @@ def accept_verdict(key: str, version_ref: str) -> None:
     except LoyaltyError as error:
         _fail(error.detail)
     result = service.verdict(db.session(), project, version)
-    click.echo(gettext("%(label)s: %(value)s (run %(value2)s, %(must_scenarios)s Must scenario(s))", label=version.label, value=gettext('PASSED') if result.passed else gettext('NOT PASSED'), value2=result.run_id or '-', must_scenarios=result.must_scenarios))
+    click.echo(
+        gettext(
+            "%(label)s: %(value)s (run %(value2)s, %(must_scenarios)s Must scenario(s))",
+            label=version.label,
+            value=gettext("PASSED") if result.passed else gettext("NOT PASSED"),
+            value2=result.run_id or "-",
+            must_scenarios=result.must_scenarios,
+        )
+    )
     for reason in result.reasons:
         click.echo(f"  {reason}")
     if not result.passed:

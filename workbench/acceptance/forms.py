@@ -26,4 +26,3 @@ class ImportForm(FlaskForm):
 class RunForm(FlaskForm):
     # The configuration versions, filled per request.
     version = SelectField(_l("Configuration version"), choices=[], validate_choice=False)
-

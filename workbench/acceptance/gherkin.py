@@ -52,7 +52,9 @@ def requirement_numbers(tags: list[str] | tuple[str, ...]) -> tuple[int, ...]:
 def check_filename(filename: str) -> str:
     name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1]
     if not FILENAME.match(name):
-        raise GherkinError(filename or "(no name)", "a feature file is named like checkout.feature (letters, digits, - _ .)")
+        raise GherkinError(
+            filename or "(no name)", "a feature file is named like checkout.feature (letters, digits, - _ .)"
+        )
     return name
 
 
@@ -67,7 +69,9 @@ def parse(source: str, filename: str) -> ParsedFeature:
     except ParserError as error:
         reason = str(getattr(error, "args", [""])[0] or error).strip()
         # behave writes "... at line 5"; the line is said once, up front.
-        reason = re.sub(r"^(?:Parser failure in state=\w+ )?at line \d+: ", "", reason.replace("\n", " ").strip())
+        reason = re.sub(
+            r"^(?:Parser failure in state=\w+ )?at line \d+: ", "", reason.replace("\n", " ").strip()
+        )
         reason = re.sub(r" at line \d+$", "", reason)
         if reason.startswith('"'):
             reason = (
@@ -82,7 +86,9 @@ def parse(source: str, filename: str) -> ParsedFeature:
     names = [s.name.strip() for s in feature.scenarios]
     for scenario in feature.scenarios:
         if not scenario.name.strip():
-            raise GherkinError(filename, "every scenario needs a name (results are kept by name)", scenario.line)
+            raise GherkinError(
+                filename, "every scenario needs a name (results are kept by name)", scenario.line
+            )
         if len(scenario.name.strip()) > MAX_NAME:
             # A scenario is stored and matched by its name, which the database keeps to MAX_NAME.
             raise GherkinError(filename, f"a scenario name is at most {MAX_NAME} characters", scenario.line)
@@ -104,7 +110,7 @@ def parse(source: str, filename: str) -> ParsedFeature:
                 end_line=end,
                 tags=tags,
                 requirements=requirement_numbers(tags),
-                text=_dedent(lines[start - 1:end]),
+                text=_dedent(lines[start - 1 : end]),
             )
         )
     return ParsedFeature(
@@ -121,13 +127,17 @@ def _background(lines: list[str], feature: object, first_scenario: int) -> str:
     background = getattr(feature, "background", None)
     if background is None or not getattr(background, "steps", None):
         return ""
-    return _dedent(lines[background.line - 1:first_scenario - 1])
+    return _dedent(lines[background.line - 1 : first_scenario - 1])
 
 
 def _first_line(lines: list[str], keyword_line: int) -> int:
     """A scenario's text begins at its tag lines (and comments) just above its keyword."""
     start = keyword_line
-    while start > 1 and lines[start - 2].strip().startswith(("@", "#")) and not lines[start - 2].strip().startswith("# language"):
+    while (
+        start > 1
+        and lines[start - 2].strip().startswith(("@", "#"))
+        and not lines[start - 2].strip().startswith("# language")
+    ):
         start -= 1
     return start
 

@@ -29,8 +29,10 @@ def run_scenarios(session: Session, job: Job, progress: Progress) -> Outcome:
     if run.status == RunStatus.error.value:
         session.commit()  # the run's own record of why it ended, before the job fails
         raise JobRefused(f"run {run.id} against {run.config_label} could not complete: {run.output[-2000:]}")
-    return Outcome(f"run {run.id} against {run.config_label}: {run.summary}",
-                   result={"run": run.id, "passed": run.passed, "failed": run.failed})
+    return Outcome(
+        f"run {run.id} against {run.config_label}: {run.summary}",
+        result={"run": run.id, "passed": run.passed, "failed": run.failed},
+    )
 
 
 def import_features(session: Session, job: Job, progress: Progress) -> Outcome:

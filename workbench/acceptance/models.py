@@ -48,7 +48,9 @@ class Scenario(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("feature_id", "name", name="uq_acceptance_scenarios_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    feature_id: Mapped[int] = mapped_column(ForeignKey("acceptance_features.id", ondelete="CASCADE"), index=True)
+    feature_id: Mapped[int] = mapped_column(
+        ForeignKey("acceptance_features.id", ondelete="CASCADE"), index=True
+    )
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     name: Mapped[str] = mapped_column(String(300))
     line: Mapped[int] = mapped_column(Integer, default=0)
@@ -75,7 +77,9 @@ class ScenarioRequirement(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("scenario_id", "number", name="uq_acceptance_scenario_requirement"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    scenario_id: Mapped[int] = mapped_column(ForeignKey("acceptance_scenarios.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[int] = mapped_column(
+        ForeignKey("acceptance_scenarios.id", ondelete="CASCADE"), index=True
+    )
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     number: Mapped[int] = mapped_column(Integer, index=True)
 
@@ -141,7 +145,9 @@ class Result(db.Model):  # type: ignore[name-defined,misc]
     scenario_name: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(12))
     duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    failing_step: Mapped[str] = mapped_column(Text, default="")  # "Then the receipt earns 159 points" (line 12)
+    failing_step: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # "Then the receipt earns 159 points" (line 12)
     message: Mapped[str] = mapped_column(Text, default="")  # expected vs actual, or the parse error
     snippet: Mapped[str] = mapped_column(Text, default="")  # code to implement undefined steps
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # keyword, name, status, line

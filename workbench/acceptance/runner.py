@@ -29,7 +29,6 @@ from workbench.acceptance import gherkin
 from workbench.acceptance.enums import SEVERITY, ResultStatus, summary_line, worst
 
 
-
 def _library() -> Path:
     """The step library: the source tree's features/ (a clone, an editable install), else the copy
     `pip install .` puts under <prefix>/share (pyproject's data-files)."""
@@ -99,10 +98,14 @@ def run(
         try:
             runnable.append((item, gherkin.parse(item.source, item.filename)))
         except gherkin.GherkinError as error:
-            results.append(ScenarioOutcome(item.filename, item.filename, "", ResultStatus.error.value, message=str(error)))
+            results.append(
+                ScenarioOutcome(
+                    item.filename, item.filename, "", ResultStatus.error.value, message=str(error)
+                )
+            )
     if not runnable:
         return Outcome(results, "", time.perf_counter() - started)
-    groups = [runnable[i::max(1, jobs)] for i in range(max(1, min(jobs, len(runnable))))]
+    groups = [runnable[i :: max(1, jobs)] for i in range(max(1, min(jobs, len(runnable))))]
     lock = threading.Lock()
     done = [0]
 
@@ -141,7 +144,9 @@ def run(
         output.append(group_output)
         crashed = crashed or group_crashed
     produced.sort(key=lambda r: order.get(r.filename, 0))
-    return Outcome(results + produced, "\n".join(o for o in output if o), time.perf_counter() - started, crashed)
+    return Outcome(
+        results + produced, "\n".join(o for o in output if o), time.perf_counter() - started, crashed
+    )
 
 
 def _run_group(
@@ -160,15 +165,33 @@ def _run_group(
         (folder / CLIENT_DIR / parsed.filename).write_text(item.source, "utf-8")
     report = folder / "report.json"
     command = [
-        sys.executable, "-m", "behave", str(folder),
-        "--format", "json", "--outfile", str(report),
-        "--format", "workbench.acceptance.progress:ScenarioLines",
-        "--no-summary", "--no-snippets", "--no-color",
-        "-D", f"config={config_path}", "-D", f"config_label={config_label}",
+        sys.executable,
+        "-m",
+        "behave",
+        str(folder),
+        "--format",
+        "json",
+        "--outfile",
+        str(report),
+        "--format",
+        "workbench.acceptance.progress:ScenarioLines",
+        "--no-summary",
+        "--no-snippets",
+        "--no-color",
+        "-D",
+        f"config={config_path}",
+        "-D",
+        f"config_label={config_label}",
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
     process = subprocess.Popen(
-        command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=env
+        command,
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        env=env,
     )
     lines: list[str] = []
     ranges = {parsed.filename: [(s.line, s.end_line) for s in parsed.scenarios] for _, parsed in group}
@@ -211,14 +234,18 @@ def _run_group(
     return _results(data, group), output, False
 
 
-def _scenario_of(ranges: dict[str, list[tuple[int, int]]], filename: str, line: int) -> tuple[str, int] | None:
+def _scenario_of(
+    ranges: dict[str, list[tuple[int, int]]], filename: str, line: int
+) -> tuple[str, int] | None:
     for start, end in ranges.get(filename, []):
         if start <= line <= end:
             return filename, start
     return None
 
 
-def _results(report: list[dict[str, Any]], group: list[tuple[FeatureFile, gherkin.ParsedFeature]]) -> list[ScenarioOutcome]:
+def _results(
+    report: list[dict[str, Any]], group: list[tuple[FeatureFile, gherkin.ParsedFeature]]
+) -> list[ScenarioOutcome]:
     """One outcome per stored scenario (an outline's example rows folded into one, the worst
     status winning); a scenario behave did not report is `skipped`."""
     by_file: dict[str, list[dict[str, Any]]] = {}
@@ -241,7 +268,9 @@ def _line(location: str) -> int:
     return int(number) if number.isdigit() else 0
 
 
-def _fold(parsed: gherkin.ParsedFeature, scenario: gherkin.ParsedScenario, rows: list[dict[str, Any]]) -> ScenarioOutcome:
+def _fold(
+    parsed: gherkin.ParsedFeature, scenario: gherkin.ParsedScenario, rows: list[dict[str, Any]]
+) -> ScenarioOutcome:
     outcome = ScenarioOutcome(parsed.filename, parsed.name, scenario.name, ResultStatus.skipped.value)
     if not rows:
         outcome.message = "behave did not run this scenario"
@@ -262,7 +291,9 @@ def _fold(parsed: gherkin.ParsedFeature, scenario: gherkin.ParsedScenario, rows:
             outcome.steps = steps
             if failing:
                 name = row.get("name", "")
-                outcome.failing_step = failing + (f" (example {name.split(' -- ')[-1].strip()})" if " -- " in name else "")
+                outcome.failing_step = failing + (
+                    f" (example {name.split(' -- ')[-1].strip()})" if " -- " in name else ""
+                )
                 outcome.message = message
         outcome.status = worst(statuses)
     outcome.snippet = "\n\n".join(snippets)
@@ -280,8 +311,11 @@ def _row(row: dict[str, Any]) -> tuple[str, list[dict[str, Any]], str, str]:
         result = step.get("result") or {}
         status = result.get("status", ResultStatus.skipped.value)
         entry = {
-            "keyword": step.get("keyword", ""), "name": step.get("name", ""), "status": status,
-            "line": _line(step.get("location", "")), "step_type": step.get("step_type", ""),
+            "keyword": step.get("keyword", ""),
+            "name": step.get("name", ""),
+            "status": status,
+            "line": _line(step.get("location", "")),
+            "step_type": step.get("step_type", ""),
             "duration": round(float(result.get("duration") or 0.0), 5),
         }
         if status == "undefined":

@@ -6,13 +6,12 @@ Plain functions taking a session; every change is audited in the caller's transa
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,10 +22,9 @@ from workbench.acceptance import gherkin, runner
 from workbench.acceptance.enums import ResultStatus, RunStatus
 from workbench.acceptance.models import Feature, Result, Run, Scenario, ScenarioRequirement
 from workbench.audit import service as audit
+from workbench.i18n.labels import status_label
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement
-from workbench.i18n.labels import status_label
-
 
 MAX_FILES = 200
 
@@ -87,8 +85,12 @@ def _store_feature(
     session.flush()
     _sync_scenarios(session, project, feature, parsed)
     audit.record(
-        session, actor, "acceptance.feature.create" if created else "acceptance.feature.update", "acceptance_feature",
-        feature.id, {"project": project.key, "file": feature.filename, "scenarios": len(parsed.scenarios)},
+        session,
+        actor,
+        "acceptance.feature.create" if created else "acceptance.feature.update",
+        "acceptance_feature",
+        feature.id,
+        {"project": project.key, "file": feature.filename, "scenarios": len(parsed.scenarios)},
     )
     return feature
 
@@ -97,13 +99,17 @@ def _empty(filename: str) -> gherkin.ParsedFeature:
     raise gherkin.GherkinError(gherkin.check_filename(filename), "the text is empty")
 
 
-def _sync_scenarios(session: Session, project: Project, feature: Feature, parsed: gherkin.ParsedFeature) -> None:
+def _sync_scenarios(
+    session: Session, project: Project, feature: Feature, parsed: gherkin.ParsedFeature
+) -> None:
     by_name = {s.name: s for s in feature.scenarios}
     seen = set()
     for position, item in enumerate(parsed.scenarios):
         scenario = by_name.get(item.name)
         if scenario is None:
-            scenario = Scenario(feature=feature, project_id=project.id, name=item.name)  # at most gherkin.MAX_NAME
+            scenario = Scenario(
+                feature=feature, project_id=project.id, name=item.name
+            )  # at most gherkin.MAX_NAME
             session.add(scenario)
         scenario.line, scenario.position = item.line, position
         scenario.tags, scenario.text, scenario.active = list(item.tags), item.text, True
@@ -156,7 +162,11 @@ def import_features(
 def delete_feature(session: Session, feature: Feature, *, actor: str) -> None:
     """Remove a feature and its scenarios (their past results stay in their runs, unlinked)."""
     audit.record(
-        session, actor, "acceptance.feature.delete", "acceptance_feature", feature.id,
+        session,
+        actor,
+        "acceptance.feature.delete",
+        "acceptance_feature",
+        feature.id,
         {"project": feature.project.key, "file": feature.filename},
     )
     session.delete(feature)
@@ -211,19 +221,23 @@ STALE_AFTER = dt.timedelta(seconds=runner.TIMEOUT_SECONDS + 120)
 def interrupt_stale_runs(session: Session, project: Project, *, now: dt.datetime | None = None) -> int:
     """Mark the project's runs that can no longer finish as errors, saying why; how many."""
     cutoff = (now or utcnow()) - STALE_AFTER
-    stale = list(session.scalars(
-        select(Run).where(
-            Run.project_id == project.id,
-            Run.status.in_((RunStatus.queued.value, RunStatus.running.value)),
-            Run.started_at < cutoff,
+    stale = list(
+        session.scalars(
+            select(Run).where(
+                Run.project_id == project.id,
+                Run.status.in_((RunStatus.queued.value, RunStatus.running.value)),
+                Run.started_at < cutoff,
+            )
         )
-    ))
+    )
     for run in stale:
         run.status = RunStatus.error.value
         run.output = (run.output + "\n" if run.output else "") + (
             "interrupted: the run did not finish within its time limit (was the server restarted?); start it again"
         )
-        audit.record(session, "system", "acceptance.run.interrupt", "acceptance_run", run.id, {"project": project.key})
+        audit.record(
+            session, "system", "acceptance.run.interrupt", "acceptance_run", run.id, {"project": project.key}
+        )
     session.flush()
     return len(stale)
 
@@ -231,20 +245,43 @@ def interrupt_stale_runs(session: Session, project: Project, *, now: dt.datetime
 def create_run(session: Session, project: Project, version: ConfigVersion, *, actor: str) -> Run:
     """A queued run of the project's scenarios against `version` (execute_run runs it)."""
     interrupt_stale_runs(session, project)
-    total = session.scalar(
-        select(func.count(Scenario.id)).where(Scenario.project_id == project.id, Scenario.active.is_(True))
-    ) or 0
+    total = (
+        session.scalar(
+            select(func.count(Scenario.id)).where(
+                Scenario.project_id == project.id, Scenario.active.is_(True)
+            )
+        )
+        or 0
+    )
     if not total:
-        raise AcceptanceError(gettext("project %(key)s has no scenario to run; import or write a feature first", key=project.key))
+        raise AcceptanceError(
+            gettext(
+                "project %(key)s has no scenario to run; import or write a feature first", key=project.key
+            )
+        )
     run = Run(
-        project_id=project.id, config_version_id=version.id, config_label=version.label,
-        config_hash=version.content_hash, status=RunStatus.queued.value, started_by=actor, total=total,
+        project_id=project.id,
+        config_version_id=version.id,
+        config_label=version.label,
+        config_hash=version.content_hash,
+        status=RunStatus.queued.value,
+        started_by=actor,
+        total=total,
     )
     session.add(run)
     session.flush()
     audit.record(
-        session, actor, "acceptance.run.start", "acceptance_run", run.id,
-        {"project": project.key, "config": version.label, "hash": version.content_hash[:12], "scenarios": total},
+        session,
+        actor,
+        "acceptance.run.start",
+        "acceptance_run",
+        run.id,
+        {
+            "project": project.key,
+            "config": version.label,
+            "hash": version.content_hash[:12],
+            "scenarios": total,
+        },
     )
     return run
 
@@ -307,10 +344,17 @@ def _record(session: Session, run: Run, features: list[Feature], outcome: runner
             scenario = next((s for s in feature.scenarios if s.name == item.scenario_name and s.active), None)
         session.add(
             Result(
-                run_id=run.id, scenario_id=scenario.id if scenario else None,
-                feature_id=feature.id if feature else None, feature_name=item.feature_name[:300],
-                scenario_name=item.scenario_name[:300], status=item.status, duration_seconds=item.duration,
-                failing_step=item.failing_step, message=item.message, snippet=item.snippet, steps=item.steps,
+                run_id=run.id,
+                scenario_id=scenario.id if scenario else None,
+                feature_id=feature.id if feature else None,
+                feature_name=item.feature_name[:300],
+                scenario_name=item.scenario_name[:300],
+                status=item.status,
+                duration_seconds=item.duration,
+                failing_step=item.failing_step,
+                message=item.message,
+                snippet=item.snippet,
+                steps=item.steps,
             )
         )
         counts[item.status] = counts.get(item.status, 0) + 1
@@ -323,7 +367,11 @@ def _record(session: Session, run: Run, features: list[Feature], outcome: runner
     run.status = RunStatus.error.value if outcome.crashed else RunStatus.finished.value
     session.flush()
     audit.record(
-        session, run.started_by or "system", "acceptance.run.finish", "acceptance_run", run.id,
+        session,
+        run.started_by or "system",
+        "acceptance.run.finish",
+        "acceptance_run",
+        run.id,
         {"config": run.config_label, "summary": run.summary, "status": run.status},
     )
 
@@ -340,9 +388,7 @@ def list_runs(session: Session, project: Project, limit: int = 100) -> list[Run]
     the caller commits)."""
     interrupt_stale_runs(session, project)
     return list(
-        session.scalars(
-            select(Run).where(Run.project_id == project.id).order_by(Run.id.desc()).limit(limit)
-        )
+        session.scalars(select(Run).where(Run.project_id == project.id).order_by(Run.id.desc()).limit(limit))
     )
 
 
@@ -359,7 +405,11 @@ def _newest_result_ids(project: Project) -> Select[tuple[int]]:
     return (
         select(func.max(Result.id))
         .join(Run, Run.id == Result.run_id)
-        .where(Run.project_id == project.id, Result.scenario_id.is_not(None), Run.status == RunStatus.finished.value)
+        .where(
+            Run.project_id == project.id,
+            Result.scenario_id.is_not(None),
+            Run.status == RunStatus.finished.value,
+        )
         .group_by(Result.scenario_id)
     )
 
@@ -429,7 +479,9 @@ def requirement_scenarios(session: Session, project: Project) -> dict[int, list[
 def requirement_titles(session: Session, project: Project) -> dict[int, tuple[str, str]]:
     """Every requirement of the project: number -> (title, priority)."""
     rows = session.execute(
-        select(Requirement.number, Requirement.title, Requirement.priority).where(Requirement.project_id == project.id)
+        select(Requirement.number, Requirement.title, Requirement.priority).where(
+            Requirement.project_id == project.id
+        )
     )
     return {number: (title, priority) for number, title, priority in rows}
 
@@ -437,7 +489,9 @@ def requirement_titles(session: Session, project: Project) -> dict[int, tuple[st
 def must_numbers(session: Session, project: Project) -> set[int]:
     return set(
         session.scalars(
-            select(Requirement.number).where(Requirement.project_id == project.id, Requirement.priority == "must")
+            select(Requirement.number).where(
+                Requirement.project_id == project.id, Requirement.priority == "must"
+            )
         )
     )
 
@@ -464,21 +518,33 @@ def _verdict(
     if not scenarios:
         reasons.append(gettext("no scenario is tagged with a Must requirement"))
     if run is None:
-        reasons.append(gettext("no finished run of %(key)s against %(label)s", key=project.key, label=version.label))
+        reasons.append(
+            gettext("no finished run of %(key)s against %(label)s", key=project.key, label=version.label)
+        )
         return Verdict(False, None, reasons, version.label, len(scenarios))
     if run.config_hash != version.content_hash:
-        reasons.append(gettext("run %(id)s ran an earlier text of %(label)s (the draft changed since); run it again", id=run.id, label=version.label))
+        reasons.append(
+            gettext(
+                "run %(id)s ran an earlier text of %(label)s (the draft changed since); run it again",
+                id=run.id,
+                label=version.label,
+            )
+        )
     results: dict[int, str] = {}
     for result in run.results:
         if result.scenario_id is not None:
             results[result.scenario_id] = result.status
         elif result.status == ResultStatus.error.value:
-            reasons.append(f"{result.feature_name}: {result.message.splitlines()[0] if result.message else gettext('error')}")
+            reasons.append(
+                f"{result.feature_name}: {result.message.splitlines()[0] if result.message else gettext('error')}"
+            )
     for scenario in scenarios:
         refs = ", ".join(f"REQ-{n}" for n in scenario.requirement_numbers if n in must)
         status = results.get(scenario.id)
         if status is None:
-            reasons.append(gettext("%(refs)s «%(name)s»: not in run %(id)s", refs=refs, name=scenario.name, id=run.id))
+            reasons.append(
+                gettext("%(refs)s «%(name)s»: not in run %(id)s", refs=refs, name=scenario.name, id=run.id)
+            )
         elif status != ResultStatus.passed.value:
             reasons.append(f"{refs} «{scenario.name}»: {status_label(status)}")
     return Verdict(not reasons, run.id, reasons, version.label, len(scenarios))
@@ -495,4 +561,3 @@ def results_by_requirement(
     latest = latest_results(session, project)
     scenarios = [s for s in active_scenarios(session, project) if number in s.requirement_numbers]
     return requirement, [(s, latest.get(s.id)) for s in scenarios]
-

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import base64
 
-from flask_babel import gettext
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -23,8 +22,8 @@ from workbench.auth.enums import Role
 from workbench.auth.forms import ConfirmForm
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, select_choices
-from workbench.jobs import queue as jobs
 from workbench.i18n.labels import status_label
+from workbench.jobs import queue as jobs
 from workbench.projects.views import project_or_404
 
 bp = Blueprint("acceptance", __name__)
@@ -40,7 +39,8 @@ def _feature(feature_id: int) -> Feature:
 def _run_form() -> RunForm:
     form = RunForm()
     form.version.choices = select_choices(
-        (v.label, f"{v.label} ({status_label(v.status)})") for v in reversed(config_service.list_versions(db.session()))
+        (v.label, f"{v.label} ({status_label(v.status)})")
+        for v in reversed(config_service.list_versions(db.session()))
     )
     return form
 
@@ -81,10 +81,14 @@ def import_files(key: str) -> WerkzeugResponse:
         return redirect(url_for("acceptance.index", key=project.key))
     files = [[f.filename or "", base64.b64encode(f.read()).decode("ascii")] for f in uploads]
     job_id = jobs.start(
-        "acceptance.import", actor=current_user.username,
-        title=_("Import of %(count)d feature file(s) into %(project)s", count=len(files), project=project.key),
+        "acceptance.import",
+        actor=current_user.username,
+        title=_(
+            "Import of %(count)d feature file(s) into %(project)s", count=len(files), project=project.key
+        ),
         payload={"project": project.key, "files": files},
-        link=url_for("acceptance.index", key=project.key), project_id=project.id,
+        link=url_for("acceptance.index", key=project.key),
+        project_id=project.id,
     )
     return redirect(url_for("jobs.show", job_id=job_id))
 
@@ -98,7 +102,11 @@ def new_feature(key: str) -> WerkzeugResponse | str:
     if form.validate_on_submit():
         try:
             feature = service.save_feature(
-                db.session(), project, form.filename.data or "", form.source.data or "", actor=current_user.username
+                db.session(),
+                project,
+                form.filename.data or "",
+                form.source.data or "",
+                actor=current_user.username,
             )
             db.session.commit()
             flash(gettext("%(filename)s saved", filename=feature.filename), "info")
@@ -121,8 +129,14 @@ def feature(feature_id: int) -> str:
     except gherkin.GherkinError:
         background = ""
     return render_template(
-        "acceptance/feature.html", feature=item, project=item.project, form=form, background=background,
-        latest=service.latest_results(db.session(), item.project), error=None, delete_form=ConfirmForm(),
+        "acceptance/feature.html",
+        feature=item,
+        project=item.project,
+        form=form,
+        background=background,
+        latest=service.latest_results(db.session(), item.project),
+        error=None,
+        delete_form=ConfirmForm(),
     )
 
 
@@ -180,10 +194,17 @@ def start_run(key: str) -> WerkzeugResponse:
     run = started[0]
     # behave runs on the job worker; the run's page shows its progress from the run's own row.
     jobs.start(
-        "acceptance.run", actor=current_user.username,
-        title=_("Acceptance run %(run)d of %(project)s against %(version)s", run=run.id, project=project.key,
-                version=run.config_label),
-        payload={"run_id": run.id}, link=url_for("acceptance.run", run_id=run.id), project_id=project.id,
+        "acceptance.run",
+        actor=current_user.username,
+        title=_(
+            "Acceptance run %(run)d of %(project)s against %(version)s",
+            run=run.id,
+            project=project.key,
+            version=run.config_label,
+        ),
+        payload={"run_id": run.id},
+        link=url_for("acceptance.run", run_id=run.id),
+        project_id=project.id,
     )
     return redirect(url_for("acceptance.run", run_id=run.id))
 
@@ -201,7 +222,10 @@ def run(run_id: int) -> str:
     for result in item.results:
         by_feature.setdefault(result.feature_name, []).append(result)
     return render_template(
-        "acceptance/run.html", run=item, project=item.project, by_feature=by_feature,
+        "acceptance/run.html",
+        run=item,
+        project=item.project,
+        by_feature=by_feature,
         verdict=service.verdict(db.session(), item.project, item.config_version),
     )
 
@@ -219,8 +243,12 @@ def scenario(scenario_id: int) -> str:
         background = ""
     history = service.scenario_history(db.session(), item)
     return render_template(
-        "acceptance/scenario.html", scenario=item, project=item.feature.project, history=history,
-        latest=history[0] if history else None, background=background,
+        "acceptance/scenario.html",
+        scenario=item,
+        project=item.feature.project,
+        history=history,
+        latest=history[0] if history else None,
+        background=background,
     )
 
 
@@ -230,7 +258,9 @@ def requirements(key: str) -> str:
     project = project_or_404(key)
     tagged = service.requirement_scenarios(db.session(), project)
     return render_template(
-        "acceptance/requirements.html", project=project, tagged=tagged,
+        "acceptance/requirements.html",
+        project=project,
+        tagged=tagged,
         titles=service.requirement_titles(db.session(), project),
     )
 
@@ -241,5 +271,9 @@ def requirement(key: str, number: int) -> str:
     project = project_or_404(key)
     found, scenarios = service.results_by_requirement(db.session(), project, number)
     return render_template(
-        "acceptance/requirement.html", project=project, number=number, requirement=found, scenarios=scenarios,
+        "acceptance/requirement.html",
+        project=project,
+        number=number,
+        requirement=found,
+        scenarios=scenarios,
     )

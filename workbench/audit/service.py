@@ -32,7 +32,11 @@ def record(
     if not action or "." not in action:
         raise ValueError(f"audit action {action!r}: use '<domain>.<verb>', e.g. 'user.create'")
     entry = AuditEntry(
-        actor=actor, action=action, target_type=target_type, target_id=str(target_id), details=dict(details or {})
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        details=dict(details or {}),
     )
     session.add(entry)
     return entry
@@ -75,7 +79,9 @@ def entries(
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     page = max(1, page)
     rows = session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     return AuditPage(list(rows), page, per_page, total)
 

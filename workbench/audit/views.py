@@ -25,5 +25,10 @@ def index() -> str:
     page = page_number()  # bounded: a 20-digit page made the database refuse the offset
     result = service.entries(db.session(), action=action, actor=actor, page=page, per_page=PER_PAGE)
     return render_template(
-        "audit/index.html", form=form, result=result, action=action, actor=actor, actions=service.actions(db.session())
+        "audit/index.html",
+        form=form,
+        result=result,
+        action=action,
+        actor=actor,
+        actions=service.actions(db.session()),
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from flask_babel import gettext
-
 import sys
 from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from workbench.audit.service import CLI_ACTOR
 from workbench.auth import service
@@ -55,7 +54,9 @@ def generate_password() -> str:
 @click.option("--name", "display_name", default="", help="Display name (default: the username).")
 @click.option("--email", default=None, help="Email address (optional).")
 @click.option("--password-stdin", "from_stdin", is_flag=True, help="Read the password from stdin.")
-@click.option("--password", default=None, help="The password itself (ends up in shell history: prefer stdin).")
+@click.option(
+    "--password", default=None, help="The password itself (ends up in shell history: prefer stdin)."
+)
 @with_appcontext
 def create(
     username: str, role: str, display_name: str, email: str | None, from_stdin: bool, password: str | None
@@ -79,7 +80,9 @@ def create(
 @user_group.command("set-password")
 @click.argument("username")
 @click.option("--password-stdin", "from_stdin", is_flag=True, help="Read the password from stdin.")
-@click.option("--password", default=None, help="The password itself (ends up in shell history: prefer stdin).")
+@click.option(
+    "--password", default=None, help="The password itself (ends up in shell history: prefer stdin)."
+)
 @with_appcontext
 def set_password(username: str, from_stdin: bool, password: str | None) -> None:
     """Give USERNAME a new password (e.g. a locked-out admin)."""

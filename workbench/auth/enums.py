@@ -26,7 +26,9 @@ class Role(str, Enum):
         try:
             return cls(value)
         except ValueError:
-            raise ValueError(f"unknown role {value!r}: use one of {', '.join(r.value for r in cls)}") from None
+            raise ValueError(
+                f"unknown role {value!r}: use one of {', '.join(r.value for r in cls)}"
+            ) from None
 
 
 def N_(text: str) -> str:

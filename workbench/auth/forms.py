@@ -33,7 +33,8 @@ class UserForm(FlaskForm):
     )
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=200)])
     email = EmailField(
-        _l("Email"), validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("not an email address"))]
+        _l("Email"),
+        validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("not an email address"))],
     )
     role = SelectField(_l("Role"), choices=[])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])

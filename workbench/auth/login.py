@@ -35,7 +35,9 @@ def load_user(session_id: str) -> User | None:
 def unauthorized() -> Response | BaseResponse:
     """Anonymous visitors: pages send them to the sign-in form, the JSON API answers 401."""
     if is_api_request():
-        return problem_response(401, "sign in first", headers={"WWW-Authenticate": 'Cookie realm="workbench"'})
+        return problem_response(
+            401, "sign in first", headers={"WWW-Authenticate": 'Cookie realm="workbench"'}
+        )
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -40,6 +40,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     def revoke_sessions(self) -> None:
         """End every session of this user (on their next request); the caller flushes."""
         self.session_version = (self.session_version or 0) + 1
+
     # The language the user picked in the header ("ru"/"en"); None: the browser's Accept-Language.
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 

@@ -6,10 +6,9 @@ audit log in the caller's transaction: the caller commits the change and its ent
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import re
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -38,7 +37,12 @@ def normalise_username(username: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(gettext("the password must have at least %(MIN_PASSWORD_LENGTH)s characters", MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH))
+        raise AuthError(
+            gettext(
+                "the password must have at least %(MIN_PASSWORD_LENGTH)s characters",
+                MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
+            )
+        )
 
 
 def get_user(session: Session, username: str) -> User | None:
@@ -61,7 +65,12 @@ def create_user(
     if not username:
         raise AuthError(gettext("a username is required"))
     if not re.fullmatch(USERNAME_PATTERN, username):
-        raise AuthError(gettext("username '%(username)s': use letters, digits, '.', '_' and '-' only (at most 80)", username=username))
+        raise AuthError(
+            gettext(
+                "username '%(username)s': use letters, digits, '.', '_' and '-' only (at most 80)",
+                username=username,
+            )
+        )
     try:
         role = Role.parse(role)
     except ValueError as error:
@@ -131,7 +140,9 @@ def set_active(session: Session, user: User, active: bool, *, actor: str) -> Use
     if user.active == active:
         return user
     if not active and user.role == Role.admin.value and _active_admins(session) <= 1:
-        raise AuthError(gettext("%(username)s is the last active admin and cannot be deactivated", username=user.username))
+        raise AuthError(
+            gettext("%(username)s is the last active admin and cannot be deactivated", username=user.username)
+        )
     user.active = active
     if not active:
         user.revoke_sessions()  # reactivation must not bring back the sessions of before

@@ -28,7 +28,13 @@ class SignInThrottled(AuthError):
 
 
 def sign_in(
-    session: Session, username: str, password: str, *, ip: str, now: dt.datetime, policy: throttle.ThrottlePolicy
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    ip: str,
+    now: dt.datetime,
+    policy: throttle.ThrottlePolicy,
 ) -> User:
     """The user these credentials name, recorded as `auth.login`; refusals are AuthErrors.
 

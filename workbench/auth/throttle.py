@@ -88,7 +88,9 @@ def _counter(session: Session, scope: str, key: str, now: dt.datetime) -> LoginT
     return row
 
 
-def record_failure(session: Session, username: str, ip: str, now: dt.datetime, policy: ThrottlePolicy) -> None:
+def record_failure(
+    session: Session, username: str, ip: str, now: dt.datetime, policy: ThrottlePolicy
+) -> None:
     """Count a failed sign-in on both counters and lock them when their free failures are spent."""
     for scope, key in _keys(username, ip).items():
         rule = policy.user_ip if scope == USER_IP else policy.ip

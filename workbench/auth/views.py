@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-
-from flask_babel import gettext
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -56,11 +55,18 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
         policy: ThrottlePolicy = current_app.config.get("LOGIN_THROTTLE") or ThrottlePolicy()
         try:
             user = sessions.sign_in(
-                db.session(), form.username.data or "", form.password.data or "",
-                ip=_client_ip(), now=_now(), policy=policy,
+                db.session(),
+                form.username.data or "",
+                form.password.data or "",
+                ip=_client_ip(),
+                now=_now(),
+                policy=policy,
             )
         except sessions.SignInThrottled as error:
-            flash(_("Too many failed sign-ins; try again in %(seconds)s seconds.", seconds=error.retry_after), "error")
+            flash(
+                _("Too many failed sign-ins; try again in %(seconds)s seconds.", seconds=error.retry_after),
+                "error",
+            )
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(error.retry_after)}
         except service.AuthError as error:
@@ -109,8 +115,12 @@ def users() -> str | Response:
             flash(gettext("user %(username)s created", username=user.username), "info")
             return redirect(url_for("auth.users"))
     everyone = service.list_users(db.session())
-    role_forms = {u.id: RoleForm(formdata=None, data={"role": u.role}) for u in everyone}  # each shows its role
-    return render_template("auth/users.html", users=everyone, form=form, confirm=ConfirmForm(), role_forms=role_forms)
+    role_forms = {
+        u.id: RoleForm(formdata=None, data={"role": u.role}) for u in everyone
+    }  # each shows its role
+    return render_template(
+        "auth/users.html", users=everyone, form=form, confirm=ConfirmForm(), role_forms=role_forms
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -129,8 +139,12 @@ def toggle_active(user_id: int) -> Response:
         db.session.rollback()
         flash(error_message(error), "error")
     else:
-        flash(gettext("user %(username)s activated", username=user.username) if user.active
-              else gettext("user %(username)s deactivated", username=user.username), "info")
+        flash(
+            gettext("user %(username)s activated", username=user.username)
+            if user.active
+            else gettext("user %(username)s deactivated", username=user.username),
+            "info",
+        )
     return redirect(url_for("auth.users"))
 
 

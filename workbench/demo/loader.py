@@ -27,18 +27,63 @@ from workbench.demo import rollout_demo
 
 HERE = Path(__file__).parent
 
-FIRST_NAMES = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Иван", "Сергей", "Алексей", "Дмитрий",
-               "Андрей", "Павел", "Татьяна", "Светлана", "Михаил", "Николай", "Юлия", "Екатерина"]
-LAST_NAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов",
-              "Петров", "Волков", "Соловьёв", "Васильев", "Зайцев", "Павлов", "Семёнов"]
+FIRST_NAMES = [
+    "Анна",
+    "Мария",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Ирина",
+    "Иван",
+    "Сергей",
+    "Алексей",
+    "Дмитрий",
+    "Андрей",
+    "Павел",
+    "Татьяна",
+    "Светлана",
+    "Михаил",
+    "Николай",
+    "Юлия",
+    "Екатерина",
+]
+LAST_NAMES = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Соколов",
+    "Лебедев",
+    "Козлов",
+    "Новиков",
+    "Морозов",
+    "Петров",
+    "Волков",
+    "Соловьёв",
+    "Васильев",
+    "Зайцев",
+    "Павлов",
+    "Семёнов",
+]
 # (sku, category, unit price) — a small grocery assortment.
 CATALOGUE = [
-    ("MILK-1L", "fresh", "89.90"), ("KEFIR-1L", "fresh", "94.50"), ("CHEESE-RUS", "fresh", "459.00"),
-    ("APPLES-1KG", "fresh", "129.00"), ("CHICKEN-1KG", "fresh", "329.00"), ("BREAD-WHITE", "bakery", "54.00"),
-    ("CROISSANT", "bakery", "79.00"), ("BUCKWHEAT", "grocery", "119.00"), ("PASTA", "grocery", "89.00"),
-    ("OIL-SUN", "grocery", "159.00"), ("TEA-100", "grocery", "289.00"), ("COFFEE-250", "grocery", "549.00"),
-    ("DETERGENT", "household", "699.00"), ("PAPER-8", "household", "329.00"), ("WINE-RED", "alcohol", "899.00"),
-    ("CIGARETTES", "tobacco", "219.00"), ("GIFT-1000", "gift_cards", "1000.00"),
+    ("MILK-1L", "fresh", "89.90"),
+    ("KEFIR-1L", "fresh", "94.50"),
+    ("CHEESE-RUS", "fresh", "459.00"),
+    ("APPLES-1KG", "fresh", "129.00"),
+    ("CHICKEN-1KG", "fresh", "329.00"),
+    ("BREAD-WHITE", "bakery", "54.00"),
+    ("CROISSANT", "bakery", "79.00"),
+    ("BUCKWHEAT", "grocery", "119.00"),
+    ("PASTA", "grocery", "89.00"),
+    ("OIL-SUN", "grocery", "159.00"),
+    ("TEA-100", "grocery", "289.00"),
+    ("COFFEE-250", "grocery", "549.00"),
+    ("DETERGENT", "household", "699.00"),
+    ("PAPER-8", "household", "329.00"),
+    ("WINE-RED", "alcohol", "899.00"),
+    ("CIGARETTES", "tobacco", "219.00"),
+    ("GIFT-1000", "gift_cards", "1000.00"),
 ]
 
 
@@ -72,18 +117,32 @@ def load_demo(
     (the draft of release 2, which the stage 3 demo package submits for sign-off), the
     60-store register, members and history, and the rollout plan of v2 (see rollout_demo)."""
     rng = random.Random(seed)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     summary = DemoSummary()
 
     v1 = config_service.create_version(
-        session, "v1", (HERE / "v1.yaml").read_text("utf-8"), created_by=actor, notes="Программа AS-IS, действует"
+        session,
+        "v1",
+        (HERE / "v1.yaml").read_text("utf-8"),
+        created_by=actor,
+        notes="Программа AS-IS, действует",
     )
     config_service.approve(session, v1, approved_by=actor)
     v2 = config_service.create_version(
-        session, "v2", (HERE / "v2.yaml").read_text("utf-8"), created_by=actor, notes="Черновик TO-BE", based_on=v1
+        session,
+        "v2",
+        (HERE / "v2.yaml").read_text("utf-8"),
+        created_by=actor,
+        notes="Черновик TO-BE",
+        based_on=v1,
     )
     v3 = config_service.create_version(
-        session, "v3", (HERE / "v3.yaml").read_text("utf-8"), created_by=actor, notes="TO-BE, релиз 2", based_on=v2
+        session,
+        "v3",
+        (HERE / "v3.yaml").read_text("utf-8"),
+        created_by=actor,
+        notes="TO-BE, релиз 2",
+        based_on=v2,
     )
     summary.versions = [v1.label, v2.label, v3.label]
 
@@ -102,7 +161,11 @@ def load_demo(
     people = []
     for n in range(members):
         enrolled = start + dt.timedelta(minutes=rng.randrange(days * 24 * 60 // 3))
-        birthday = dt.date(rng.randint(1955, 2004), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.7 else None
+        birthday = (
+            dt.date(rng.randint(1955, 2004), rng.randint(1, 12), rng.randint(1, 28))
+            if rng.random() < 0.7
+            else None
+        )
         person = ledger.enroll(
             session,
             phone=f"+7916{rng.randint(0, 9_999_999):07d}" if n else "+79161234567",
@@ -119,7 +182,9 @@ def load_demo(
     visits = []
     for person, enrolled, home in people:
         for _ in range(rng.randint(1, 12)):
-            when = enrolled + dt.timedelta(minutes=rng.randrange(max(1, int((now - enrolled).total_seconds() // 60))))
+            when = enrolled + dt.timedelta(
+                minutes=rng.randrange(max(1, int((now - enrolled).total_seconds() // 60)))
+            )
             store = home if rng.random() < 0.8 else rng.choice(stores)
             visits.append((when, person, store))
     visits.sort(key=lambda v: v[0])
@@ -134,7 +199,9 @@ def load_demo(
         quote = ledger.quote(session, ctx, person, lines, 0, when)
         redeem = quote.max_redeemable if quote.max_redeemable and rng.random() < 0.25 else 0
         try:
-            txn, _ = ledger.commit_purchase(session, ctx, person, lines, redeem, when, receipt_no=f"{store.code}-{len(purchases) + 1:06d}")
+            txn, _ = ledger.commit_purchase(
+                session, ctx, person, lines, redeem, when, receipt_no=f"{store.code}-{len(purchases) + 1:06d}"
+            )
         except BusinessRuleViolation:
             continue
         purchases.append((txn, when, store))

@@ -11,15 +11,15 @@ from sqlalchemy.orm import Session
 
 from workbench.demo.analysis import INTERVIEWS, INVENTORY, demo_processes
 from workbench.demo.gapmap import MODIFICATIONS, REQUIREMENTS
-from workbench.interviews.models import Finding
-from workbench.modifications import service as modifications
-from workbench.requirements import service as requirements
 from workbench.interviews import service as interviews
+from workbench.interviews.models import Finding
 from workbench.inventories import service as inventories
+from workbench.modifications import service as modifications
 from workbench.processes import service as processes
 from workbench.projects.enums import Stage
 from workbench.projects.models import Project
 from workbench.projects.service import create_project
+from workbench.requirements import service as requirements
 
 DEMO_KEY = "DEMO"
 
@@ -43,8 +43,13 @@ def load_demo_project(session: Session, *, actor: str = "demo") -> DemoProjectSu
     """Create the DEMO project with its analysis content (the caller commits)."""
     summary = DemoProjectSummary()
     project = create_project(
-        session, DEMO_KEY, "Свежий рынок: программа лояльности", actor=actor, client="ООО «Свежий рынок»",
-        directions=["retail", "wholesale"], stage=Stage.adaptation,
+        session,
+        DEMO_KEY,
+        "Свежий рынок: программа лояльности",
+        actor=actor,
+        client="ООО «Свежий рынок»",
+        directions=["retail", "wholesale"],
+        stage=Stage.adaptation,
         description="Внедрение системы управления лояльностью (СУЛ) в 28 магазинах розницы и 12 магазинах опта.",
     )
     lineages: dict[tuple[str, str], str] = {}
@@ -55,10 +60,18 @@ def load_demo_project(session: Session, *, actor: str = "demo") -> DemoProjectSu
     # Systems before integrations: an integration must join systems the inventory already holds.
     for item in sorted(INVENTORY, key=lambda i: i.category == "integration"):
         inventories.add_item(
-            session, project,
+            session,
+            project,
             inventories.ItemFields(
-                item.category, item.variant, item.name, item.description, item.owner,
-                item.source, item.target, item.transport, item.frequency,
+                item.category,
+                item.variant,
+                item.name,
+                item.description,
+                item.owner,
+                item.source,
+                item.target,
+                item.transport,
+                item.frequency,
             ),
             actor=actor,
         )
@@ -66,13 +79,24 @@ def load_demo_project(session: Session, *, actor: str = "demo") -> DemoProjectSu
     findings: dict[tuple[int, int], Finding] = {}
     for index, demo in enumerate(INTERVIEWS):
         interview = interviews.record_interview(
-            session, project, stakeholder=demo.stakeholder, held_on=demo.held_on, actor=actor,
-            position=demo.position, department=demo.department, participants=list(demo.participants), notes=demo.notes,
+            session,
+            project,
+            stakeholder=demo.stakeholder,
+            held_on=demo.held_on,
+            actor=actor,
+            position=demo.position,
+            department=demo.department,
+            participants=list(demo.participants),
+            notes=demo.notes,
         )
         summary.interviews += 1
         for position, finding in enumerate(demo.findings):
             findings[(index, position)] = interviews.add_finding(
-                session, interview, text=finding.text, kind=finding.kind, actor=actor,
+                session,
+                interview,
+                text=finding.text,
+                kind=finding.kind,
+                actor=actor,
                 process_lineage=lineages[(finding.process, finding.variant)] if finding.process else None,
                 node_id=finding.step,
             )
@@ -96,22 +120,35 @@ def _load_gap_map(
     """The requirements (numbered as in gapmap.py), their classification, and the modifications."""
     stored = {}
     for demo in REQUIREMENTS:
-        source_step = (lineages[(demo.source_step[0], "to-be")], demo.source_step[1]) if demo.source_step else None
+        source_step = (
+            (lineages[(demo.source_step[0], "to-be")], demo.source_step[1]) if demo.source_step else None
+        )
         requirement = requirements.create_requirement(
-            session, project,
+            session,
+            project,
             requirements.RequirementFields(demo.title, demo.priority, demo.description, demo.area),
-            actor=actor, number=demo.number,
-            source_finding=findings[demo.finding] if demo.finding else None, source_step=source_step,
+            actor=actor,
+            number=demo.number,
+            source_finding=findings[demo.finding] if demo.finding else None,
+            source_step=source_step,
         )
         linked = {(s.process_lineage, s.node_id) for s in requirement.steps}
         for process, variant, node_id in demo.steps:
             if (lineages[(process, variant)], node_id) not in linked:
-                requirements.link_step(session, requirement, lineages[(process, variant)], node_id, actor=actor)
+                requirements.link_step(
+                    session, requirement, lineages[(process, variant)], node_id, actor=actor
+                )
         if demo.classification:
             requirements.classify(
-                session, requirement,
+                session,
+                requirement,
                 requirements.ClassificationFields(
-                    demo.classification, demo.capability, demo.config_key, demo.rationale, demo.owner, demo.status,
+                    demo.classification,
+                    demo.capability,
+                    demo.config_key,
+                    demo.rationale,
+                    demo.owner,
+                    demo.status,
                 ),
                 actor=actor,
             )
@@ -120,10 +157,13 @@ def _load_gap_map(
     created = []
     for demo_mod in MODIFICATIONS:
         modification = modifications.create_modification(
-            session, project,
-            modifications.ModificationFields(demo_mod.title, demo_mod.days, demo_mod.priority, demo_mod.status,
-                                             demo_mod.description),
-            actor=actor, requirements=[stored[n] for n in demo_mod.requirements],
+            session,
+            project,
+            modifications.ModificationFields(
+                demo_mod.title, demo_mod.days, demo_mod.priority, demo_mod.status, demo_mod.description
+            ),
+            actor=actor,
+            requirements=[stored[n] for n in demo_mod.requirements],
         )
         created.append((modification, demo_mod))
         summary.modifications += 1

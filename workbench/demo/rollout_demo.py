@@ -45,7 +45,14 @@ class Pilot:
         return self.versions["v2"] if moment is not None and when >= moment else self.versions["v1"]
 
 
-def start_pilot(session: Session, v1: ConfigVersion, v2: ConfigVersion, stores: dict[str, Store], now: dt.datetime, actor: str) -> Pilot:
+def start_pilot(
+    session: Session,
+    v1: ConfigVersion,
+    v2: ConfigVersion,
+    stores: dict[str, Store],
+    now: dt.datetime,
+    actor: str,
+) -> Pilot:
     """Plan and advance the pilot as the rollout manager did `pilot_weeks` ago (the pilot stores
     switched at 03:00 local on that day)."""
     data = spec()
@@ -54,10 +61,17 @@ def start_pilot(session: Session, v1: ConfigVersion, v2: ConfigVersion, stores: 
 
         config_service.approve(session, v2, approved_by="approver")
     pilot_day = (now - dt.timedelta(weeks=int(data["pilot_weeks"]))).date()
-    planned_at = dt.datetime.combine(pilot_day - dt.timedelta(days=1), dt.time(6, 0), dt.timezone.utc)
+    planned_at = dt.datetime.combine(pilot_day - dt.timedelta(days=1), dt.time(6, 0), dt.UTC)
     at_local = dt.datetime.combine(pilot_day, dt.time.fromisoformat(data["pilot_local_time"]))
-    plan = service.create_plan(session, data["project"], data["version"], list(data["pilot"]), actor=actor,
-                               now=planned_at, at_local=at_local)
+    plan = service.create_plan(
+        session,
+        data["project"],
+        data["version"],
+        list(data["pilot"]),
+        actor=actor,
+        now=planned_at,
+        at_local=at_local,
+    )
     plan.min_pilot_days, plan.min_pilot_transactions = data["min_pilot_days"], data["min_pilot_transactions"]
     controls: set[int] = set()
     for pilot_code, control_codes in data["pilot"].items():
@@ -69,8 +83,13 @@ def start_pilot(session: Session, v1: ConfigVersion, v2: ConfigVersion, stores: 
 
 
 def pilot_purchases(
-    session: Session, pilot: Pilot, stores: list[Store], people: list[Member], catalogue: list[tuple[str, str, str]],
-    rng: random.Random, now: dt.datetime,
+    session: Session,
+    pilot: Pilot,
+    stores: list[Store],
+    people: list[Member],
+    catalogue: list[tuple[str, str, str]],
+    rng: random.Random,
+    now: dt.datetime,
 ) -> tuple[int, int]:
     """Purchases every day of the pilot in pilot and control stores (deterministic: seeded), and
     about 1 in 25 of them returned within 10 days; all through the ledger. (purchases, returns)."""
@@ -96,7 +115,9 @@ def pilot_purchases(
             qty = rng.randint(5, 30) if wholesale else rng.randint(1, 3)
             lines.append(BasketLine(sku, category, Decimal(qty), Decimal(price) * qty))
         try:
-            txn, _ = ledger.commit_purchase(session, ctx, person, lines, 0, when, receipt_no=f"{store.code}-P{len(done) + 1:06d}")
+            txn, _ = ledger.commit_purchase(
+                session, ctx, person, lines, 0, when, receipt_no=f"{store.code}-P{len(done) + 1:06d}"
+            )
         except BusinessRuleViolation:
             continue
         done.append((txn, when, store))
@@ -105,7 +126,13 @@ def pilot_purchases(
         back = when + dt.timedelta(days=rng.randint(1, 10))
         if back < now:
             line = rng.choice(txn.lines)
-            ledger.commit_return(session, store, txn.id, {line.line_no: Decimal(1) if line.quantity >= 1 else line.quantity}, back)
+            ledger.commit_return(
+                session,
+                store,
+                txn.id,
+                {line.line_no: Decimal(1) if line.quantity >= 1 else line.quantity},
+                back,
+            )
             returns += 1
     return len(done), returns
 
@@ -114,19 +141,45 @@ def finish(session: Session, pilot: Pilot, now: dt.datetime, actor: str) -> None
     """Wave 2 scheduled behind its gate, the feedback log, the half-done checklist of wave 2."""
     data = spec()
     wave_spec = data["wave2"]
-    at_local = dt.datetime.combine((now + dt.timedelta(days=wave_spec["in_days"])).date(), dt.time.fromisoformat(wave_spec["local_time"]))
-    wave = service.add_wave(session, pilot.plan, actor=actor, now=now, region=wave_spec["region"],
-                            direction=wave_spec.get("direction"), at_local=at_local)
+    at_local = dt.datetime.combine(
+        (now + dt.timedelta(days=wave_spec["in_days"])).date(), dt.time.fromisoformat(wave_spec["local_time"])
+    )
+    wave = service.add_wave(
+        session,
+        pilot.plan,
+        actor=actor,
+        now=now,
+        region=wave_spec["region"],
+        direction=wave_spec.get("direction"),
+        at_local=at_local,
+    )
     for item in data["feedback"]:
-        entry = service.add_feedback(session, pilot.plan, actor=actor, now=now, store_code=item["store"],
-                                     reporter=item["reporter"], severity=item["severity"], category=item["category"],
-                                     text=item["text"], link=item.get("link", ""))
+        entry = service.add_feedback(
+            session,
+            pilot.plan,
+            actor=actor,
+            now=now,
+            store_code=item["store"],
+            reporter=item["reporter"],
+            severity=item["severity"],
+            category=item["category"],
+            text=item["text"],
+            link=item.get("link", ""),
+        )
         if item["status"] != "open":
             service.set_feedback_status(session, pilot.plan, entry.id, item["status"], actor=actor, now=now)
     due = (now + dt.timedelta(days=wave_spec["due_in_days"])).date()
     items = readiness.checklist(session, wave)
     done_codes = sorted({code for _, code in items})[: wave_spec["checklist_done_stores"]]
     for item, code in items:
-        readiness.update_item(session, wave, item.id, actor=actor, now=now, owner=wave_spec["owner"], due_on=due,
-                              done=code in done_codes or None)
+        readiness.update_item(
+            session,
+            wave,
+            item.id,
+            actor=actor,
+            now=now,
+            owner=wave_spec["owner"],
+            due_on=due,
+            done=code in done_codes or None,
+        )
     service.record_due_switches(session, now=now)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, gettext
-
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import format_decimal, gettext
 
 from process_models.enums import Variant
 from workbench.audit.service import CLI_ACTOR
@@ -36,7 +35,10 @@ def description(project_key: str, variant: str, output: Path, lang: str | None) 
         sys.exit(1)
     with document_language(lang):
         data = service.export_description(
-            db.session(), project, Variant(variant), actor=CLI_ACTOR,
+            db.session(),
+            project,
+            Variant(variant),
+            actor=CLI_ACTOR,
             timezone=current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow",
         )
     output.write_bytes(data)

@@ -158,12 +158,20 @@ def build_description(data: DescriptionData) -> bytes:
 
 
 def _interview_summary(document: DocxDocument, interviews: Sequence[InterviewEntry]) -> None:
-    table = _table(document, ["Date", "Stakeholder", "Position", "Department", "Findings"], widths=[3, 7, 7, 7, 2])
+    table = _table(
+        document, ["Date", "Stakeholder", "Position", "Department", "Findings"], widths=[3, 7, 7, 7, 2]
+    )
     for interview in interviews:
-        _row(table, [
-            interview.held_on.isoformat(), interview.stakeholder, interview.position, interview.department,
-            str(len(interview.findings)),
-        ])
+        _row(
+            table,
+            [
+                interview.held_on.isoformat(),
+                interview.stakeholder,
+                interview.position,
+                interview.department,
+                str(len(interview.findings)),
+            ],
+        )
 
 
 def _interview(document: DocxDocument, interview: InterviewEntry) -> None:
@@ -186,7 +194,10 @@ def _findings(document: DocxDocument, findings: Sequence[FindingLine], *, with_s
     widths = [3.0, 12.0, 6.0] + ([5.0] if with_stakeholder else [])
     table = _table(document, columns, widths=widths)
     for finding in findings:
-        _row(table, [finding.kind, finding.text, finding.step] + ([finding.stakeholder] if with_stakeholder else []))
+        _row(
+            table,
+            [finding.kind, finding.text, finding.step] + ([finding.stakeholder] if with_stakeholder else []),
+        )
 
 
 def _process(document: DocxDocument, entry: ProcessEntry) -> None:
@@ -200,13 +211,25 @@ def _process(document: DocxDocument, entry: ProcessEntry) -> None:
         document.add_paragraph(model.documentation)
     _picture(document, render_svg(model))
     rows = step_rows(model, named_only=True)
-    table = _table(document, ["#", "Step", "Role", "System", "Description"], widths=[1.0, 6.0, 4.0, 4.0, 11.0])
+    table = _table(
+        document, ["#", "Step", "Role", "System", "Description"], widths=[1.0, 6.0, 4.0, 4.0, 11.0]
+    )
     for row in rows:
         description = row.description
         if row.next_steps:
-            description = (description + "\n" if description else "") + "\n".join(f"• {s}" for s in row.next_steps)
-        _row(table, [str(row.number), f"{row.name}\n({row.kind})" if row.name else f"({row.kind})", row.role,
-                     row.system, description])
+            description = (description + "\n" if description else "") + "\n".join(
+                f"• {s}" for s in row.next_steps
+            )
+        _row(
+            table,
+            [
+                str(row.number),
+                f"{row.name}\n({row.kind})" if row.name else f"({row.kind})",
+                row.role,
+                row.system,
+                description,
+            ],
+        )
     if entry.findings:
         document.add_paragraph().add_run("Findings from the interviews").bold = True
         _findings(document, entry.findings, with_stakeholder=True)
@@ -218,10 +241,14 @@ def _inventory(document: DocxDocument, lines: Sequence[InventoryLine]) -> None:
         return
     if any(line.source for line in lines):
         table = _table(
-            document, ["Integration", "From", "To", "Transport", "Frequency", "Description"], widths=[5, 3.5, 3.5, 4, 3.5, 6.5]
+            document,
+            ["Integration", "From", "To", "Transport", "Frequency", "Description"],
+            widths=[5, 3.5, 3.5, 4, 3.5, 6.5],
         )
         for line in lines:
-            _row(table, [line.name, line.source, line.target, line.transport, line.frequency, line.description])
+            _row(
+                table, [line.name, line.source, line.target, line.transport, line.frequency, line.description]
+            )
         return
     table = _table(document, ["Name", "Description", "Owner"], widths=[7.0, 14.0, 5.0])
     for line in lines:

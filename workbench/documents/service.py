@@ -27,7 +27,9 @@ from workbench.projects.enums import Stage
 from workbench.projects.models import Project
 
 
-def description_data(session: Session, project: Project, variant: Variant, *, timezone: str = "UTC") -> DescriptionData:
+def description_data(
+    session: Session, project: Project, variant: Variant, *, timezone: str = "UTC"
+) -> DescriptionData:
     """What the AS-IS or TO-BE description of `project` holds, read in one pass."""
     records = [r for r in processes.project_models(session, project) if r.variant == variant.value]
     held = interviews.list_interviews(session, project)
@@ -35,7 +37,9 @@ def description_data(session: Session, project: Project, variant: Variant, *, ti
     refs = interviews.step_refs(session, all_findings)
 
     def line(finding: Finding, where: str) -> FindingLine:
-        return FindingLine(FindingKind(finding.kind).label, finding.text, finding.interview.stakeholder, where)
+        return FindingLine(
+            FindingKind(finding.kind).label, finding.text, finding.interview.stakeholder, where
+        )
 
     # In an interview a finding names its process and step; under a process, only the step.
     in_interviews: dict[int, str] = {}
@@ -44,7 +48,9 @@ def description_data(session: Session, project: Project, variant: Variant, *, ti
         ref = refs.get(finding.id)
         if ref is None:
             continue
-        in_interviews[finding.id] = f"{ref.process_name} › {ref.step_name}" if ref.node_id else ref.process_name
+        in_interviews[finding.id] = (
+            f"{ref.process_name} › {ref.step_name}" if ref.node_id else ref.process_name
+        )
         by_process[ref.lineage].append(line(finding, ref.step_name if ref.node_id else "(the whole process)"))
     grouped = inventories.list_items(session, project, variant)
     return DescriptionData(
@@ -57,19 +63,31 @@ def description_data(session: Session, project: Project, variant: Variant, *, ti
         # The interviews are the analysis behind the AS-IS; the TO-BE cites them per process.
         interviews=[
             InterviewEntry(
-                i.stakeholder, i.position, i.department, i.held_on, list(i.participants), i.notes,
+                i.stakeholder,
+                i.position,
+                i.department,
+                i.held_on,
+                list(i.participants),
+                i.notes,
                 [line(f, in_interviews.get(f.id, "")) for f in i.findings],
             )
             for i in sorted(held, key=lambda i: (i.held_on, i.id))
-        ] if variant is Variant.as_is else [],
+        ]
+        if variant is Variant.as_is
+        else [],
         processes=[
             ProcessEntry(processes.model_of(r), r.version, by_process.get(r.lineage, [])) for r in records
         ],
         inventories=[
-            (category.label, [
-                InventoryLine(i.name, i.description, i.owner, i.source, i.target, i.transport, i.frequency)
-                for i in items
-            ])
+            (
+                category.label,
+                [
+                    InventoryLine(
+                        i.name, i.description, i.owner, i.source, i.target, i.transport, i.frequency
+                    )
+                    for i in items
+                ],
+            )
             for category, items in grouped.items()
         ],
         landscape_svg=inventories.landscape_svg(inventories.landscape(session, project, variant)),
@@ -81,5 +99,12 @@ def export_description(
 ) -> bytes:
     """The description as .docx bytes; the export is audited (documents leave the workbench)."""
     document = build_description(description_data(session, project, variant, timezone=timezone))
-    audit.record(session, actor, "document.export", "project", project.key, {"document": f"{variant.value} description"})
+    audit.record(
+        session,
+        actor,
+        "document.export",
+        "project",
+        project.key,
+        {"document": f"{variant.value} description"},
+    )
     return document

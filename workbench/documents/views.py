@@ -28,7 +28,10 @@ def description(key: str, variant: str) -> Response:
     except (ProjectError, ValueError):
         abort(404)
     data = service.export_description(
-        db.session(), project, chosen, actor=current_user.username,
+        db.session(),
+        project,
+        chosen,
+        actor=current_user.username,
         timezone=current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow",
     )
     db.session.commit()  # the audit entry of the export

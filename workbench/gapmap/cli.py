@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, gettext
-
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -11,6 +9,7 @@ from typing import NoReturn
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import format_decimal, gettext
 
 from gap_analysis.errors import GapAnalysisError
 from gap_analysis.export import gap_map_docx, gap_map_xlsx
@@ -54,7 +53,11 @@ def export(project_key: str, kind: str, output: Path, lang: str | None) -> None:
     project = _project(project_key)
     with document_language(lang):
         data = service.export_gap_map(
-            db.session(), project, RENDERERS[kind], kind=kind, actor=CLI_ACTOR,
+            db.session(),
+            project,
+            RENDERERS[kind],
+            kind=kind,
+            actor=CLI_ACTOR,
             timezone=str(current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow"),
         )
     output.write_bytes(data)
@@ -76,7 +79,14 @@ def import_file(project_key: str, file: Path) -> None:
         db.session.commit()
     except (IntakeError, GapAnalysisError) as error:
         _fail(str(error))
-    click.echo(gettext("%(name)s: %(count)s created, %(count2)s updated", name=file.name, count=len(summary.created), count2=len(summary.updated)))
+    click.echo(
+        gettext(
+            "%(name)s: %(count)s created, %(count2)s updated",
+            name=file.name,
+            count=len(summary.created),
+            count2=len(summary.updated),
+        )
+    )
 
 
 @gap_group.command("summary")
@@ -88,7 +98,25 @@ def summary(project_key: str) -> None:
     report = service.gap_map_report(db.session(), project)
     rows = trace_all(report.requirements)
     cover = report.coverage
-    click.echo(gettext("requirements: %(count)s; Must covered: %(must_covered)s of %(must_total)s (%(share)s%%)", count=len(report.requirements), must_covered=cover.must_covered, must_total=cover.must_total, share=cover.share))
-    click.echo(gettext("traceability: %(value)s chain(s) with a gap", value=sum(1 for r in rows if not r.complete)))
+    click.echo(
+        gettext(
+            "requirements: %(count)s; Must covered: %(must_covered)s of %(must_total)s (%(share)s%%)",
+            count=len(report.requirements),
+            must_covered=cover.must_covered,
+            must_total=cover.must_total,
+            share=cover.share,
+        )
+    )
+    click.echo(
+        gettext("traceability: %(value)s chain(s) with a gap", value=sum(1 for r in rows if not r.complete))
+    )
     path = " -> ".join(report.critical_path) or "-"
-    click.echo(gettext("modifications: %(count)s; %(total_effort_days)s person-days; critical path %(path)s (%(critical_path_days)s person-days)", count=len(report.modifications), total_effort_days=report.total_effort_days, path=path, critical_path_days=report.critical_path_days))
+    click.echo(
+        gettext(
+            "modifications: %(count)s; %(total_effort_days)s person-days; critical path %(path)s (%(critical_path_days)s person-days)",
+            count=len(report.modifications),
+            total_effort_days=report.total_effort_days,
+            path=path,
+            critical_path_days=report.critical_path_days,
+        )
+    )

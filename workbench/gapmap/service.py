@@ -4,14 +4,13 @@ figures, traceability and exports from them."""
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,7 +47,9 @@ def _step_names(models: dict[str, ProcessRecord]) -> dict[str, dict[str, str]]:
     }
 
 
-def requirement_records(session: Session, project: Project, *, number: int | None = None) -> list[RequirementRecord]:
+def requirement_records(
+    session: Session, project: Project, *, number: int | None = None
+) -> list[RequirementRecord]:
     """Every requirement of the project (or only REQ-`number`) as a record, by number, with its
     steps, modifications, source finding and tagged scenarios (with their latest results)."""
     # Plain column rows, not ORM objects: a 2,000-requirement gap map is read in a few queries
@@ -57,9 +58,20 @@ def requirement_records(session: Session, project: Project, *, number: int | Non
     if number is not None:
         chosen = chosen & (Requirement.number == number)
     columns = (
-        Requirement.id, Requirement.number, Requirement.title, Requirement.priority, Requirement.description,
-        Requirement.process_area, Requirement.source_kind, Requirement.source_finding_id, Requirement.classification,
-        Requirement.capability, Requirement.config_key, Requirement.rationale, Requirement.owner, Requirement.status,
+        Requirement.id,
+        Requirement.number,
+        Requirement.title,
+        Requirement.priority,
+        Requirement.description,
+        Requirement.process_area,
+        Requirement.source_kind,
+        Requirement.source_finding_id,
+        Requirement.classification,
+        Requirement.capability,
+        Requirement.config_key,
+        Requirement.rationale,
+        Requirement.owner,
+        Requirement.status,
     )
     requirements = session.execute(select(*columns).where(chosen).order_by(Requirement.number)).all()
     steps: dict[int, list[tuple[str, str]]] = defaultdict(list)
@@ -68,7 +80,9 @@ def requirement_records(session: Session, project: Project, *, number: int | Non
     if requirements:
         for link in session.execute(
             select(RequirementStep.requirement_id, RequirementStep.process_lineage, RequirementStep.node_id)
-            .join(Requirement).where(chosen).order_by(RequirementStep.id)
+            .join(Requirement)
+            .where(chosen)
+            .order_by(RequirementStep.id)
         ):
             steps[link.requirement_id].append((link.process_lineage, link.node_id))
         for row in session.execute(
@@ -81,7 +95,9 @@ def requirement_records(session: Session, project: Project, *, number: int | Non
             mods[row.requirement_id].append(row.number)
         for row in session.execute(
             select(Finding.id, Finding.interview_id, Finding.text)
-            .join(Requirement, Requirement.source_finding_id == Finding.id).where(chosen).distinct()
+            .join(Requirement, Requirement.source_finding_id == Finding.id)
+            .where(chosen)
+            .distinct()
         ):
             findings[row.id] = (row.interview_id, row.text)
     models = latest_models(session, project)
@@ -96,22 +112,38 @@ def requirement_records(session: Session, project: Project, *, number: int | Non
             if model is None:
                 continue
             step_names = names[lineage]
-            labels.append(StepLabel(
-                process=model.name, variant=model.variant, step=step_names.get(node_id, node_id),
-                exists=node_id in step_names, model_id=model.id, node_id=node_id,
-            ))
-        records.append(RequirementRecord(
-            number=r.number, title=r.title, priority=Priority(r.priority), description=r.description,
-            process_area=r.process_area, source_kind=SourceKind(r.source_kind),
-            source_text=finding[1] if finding else "",
-            source_interview_id=finding[0] if finding else None,
-            source_finding_id=r.source_finding_id if finding else None,
-            classification=Classification(r.classification) if r.classification else None,
-            capability=r.capability, config_key=r.config_key, rationale=r.rationale, owner=r.owner,
-            status=ClassificationStatus(r.status), steps=tuple(labels),
-            modifications=tuple(f"MOD-{n}" for n in mods[r.id]),
-            scenarios=tuple(tagged.get(r.number, ())),
-        ))
+            labels.append(
+                StepLabel(
+                    process=model.name,
+                    variant=model.variant,
+                    step=step_names.get(node_id, node_id),
+                    exists=node_id in step_names,
+                    model_id=model.id,
+                    node_id=node_id,
+                )
+            )
+        records.append(
+            RequirementRecord(
+                number=r.number,
+                title=r.title,
+                priority=Priority(r.priority),
+                description=r.description,
+                process_area=r.process_area,
+                source_kind=SourceKind(r.source_kind),
+                source_text=finding[1] if finding else "",
+                source_interview_id=finding[0] if finding else None,
+                source_finding_id=r.source_finding_id if finding else None,
+                classification=Classification(r.classification) if r.classification else None,
+                capability=r.capability,
+                config_key=r.config_key,
+                rationale=r.rationale,
+                owner=r.owner,
+                status=ClassificationStatus(r.status),
+                steps=tuple(labels),
+                modifications=tuple(f"MOD-{n}" for n in mods[r.id]),
+                scenarios=tuple(tagged.get(r.number, ())),
+            )
+        )
     return records
 
 
@@ -119,7 +151,10 @@ def requirement_record(session: Session, project: Project, number: int) -> Requi
     """One requirement's record (GapAnalysisError when there is no REQ-`number`)."""
     found = requirement_records(session, project, number=number)
     if not found:
-        raise GapAnalysisError(gettext("no requirement REQ-%(number)s in %(key)s", number=number, key=project.key), field="number")
+        raise GapAnalysisError(
+            gettext("no requirement REQ-%(number)s in %(key)s", number=number, key=project.key),
+            field="number",
+        )
     return found[0]
 
 
@@ -145,13 +180,18 @@ def requirement_candidates(session: Session, project: Project) -> list[Candidate
     as_is = {_base_name(m.name): m for m in models if m.variant == Variant.as_is.value}
     linked = {
         (link.process_lineage, link.node_id)
-        for link in session.scalars(select(RequirementStep).join(Requirement).where(Requirement.project_id == project.id))
+        for link in session.scalars(
+            select(RequirementStep).join(Requirement).where(Requirement.project_id == project.id)
+        )
     }
     groups = []
-    for to_be in sorted((m for m in models if m.variant == Variant.to_be.value), key=lambda m: m.name.casefold()):
+    for to_be in sorted(
+        (m for m in models if m.variant == Variant.to_be.value), key=lambda m: m.name.casefold()
+    ):
         before = as_is.get(_base_name(to_be.name))
         before_model = (
-            processes.model_of(before) if before is not None
+            processes.model_of(before)
+            if before is not None
             else ProcessModel(name=to_be.name, variant=Variant.as_is)
         )
         found = candidates_of(before_model, processes.model_of(to_be))
@@ -160,42 +200,72 @@ def requirement_candidates(session: Session, project: Project) -> list[Candidate
     return groups
 
 
-def modification_records(session: Session, project: Project, plan: Schedule | None = None) -> list[ModificationRecord]:
+def modification_records(
+    session: Session, project: Project, plan: Schedule | None = None
+) -> list[ModificationRecord]:
     """Every modification of the project as a record, with its requirements, dependencies and
     whether it is on the critical path."""
     plan = plan or modifications.project_schedule(session, project)
     on_path = set(plan.critical_path)
     return [
         ModificationRecord(
-            number=m.number, title=m.title, estimate_days=m.estimate_days, priority=Priority(m.priority),
-            status=ModificationStatus(m.status), description=m.description,
-            requirements=tuple(r.ref for r in m.requirements), depends_on=tuple(d.ref for d in m.depends_on),
+            number=m.number,
+            title=m.title,
+            estimate_days=m.estimate_days,
+            priority=Priority(m.priority),
+            status=ModificationStatus(m.status),
+            description=m.description,
+            requirements=tuple(r.ref for r in m.requirements),
+            depends_on=tuple(d.ref for d in m.depends_on),
             on_critical_path=m.ref in on_path,
         )
         for m in modifications.list_modifications(session, project)
     ]
 
 
-def gap_map_report(session: Session, project: Project, *, timezone: str = "UTC", now: dt.datetime | None = None) -> GapMapReport:
+def gap_map_report(
+    session: Session, project: Project, *, timezone: str = "UTC", now: dt.datetime | None = None
+) -> GapMapReport:
     """Everything the DOCX and XLSX exports show."""
     requirements = requirement_records(session, project)
     plan = modifications.project_schedule(session, project)
     return GapMapReport(
-        project_key=project.key, project_name=project.name, client=project.client,
-        generated_at=now or utcnow(), requirements=tuple(requirements),
+        project_key=project.key,
+        project_name=project.name,
+        client=project.client,
+        generated_at=now or utcnow(),
+        requirements=tuple(requirements),
         modifications=tuple(modification_records(session, project, plan)),
-        coverage=coverage(requirements), total_effort_days=plan.total_days,
-        critical_path=plan.critical_path, critical_path_days=plan.critical_days, timezone=timezone,
+        coverage=coverage(requirements),
+        total_effort_days=plan.total_days,
+        critical_path=plan.critical_path,
+        critical_path_days=plan.critical_days,
+        timezone=timezone,
     )
 
 
 def export_gap_map(
-    session: Session, project: Project, render: Callable[[GapMapReport], bytes], *, kind: str, actor: str,
+    session: Session,
+    project: Project,
+    render: Callable[[GapMapReport], bytes],
+    *,
+    kind: str,
+    actor: str,
     timezone: str = "UTC",
 ) -> bytes:
     """Render the project's gap map with `render` (DOCX or XLSX) and audit the export."""
     report = gap_map_report(session, project, timezone=timezone)
     data = render(report)
-    audit.record(session, actor, "gapmap.export", "project", project.key,
-                 {"format": kind, "requirements": len(report.requirements), "modifications": len(report.modifications)})
+    audit.record(
+        session,
+        actor,
+        "gapmap.export",
+        "project",
+        project.key,
+        {
+            "format": kind,
+            "requirements": len(report.requirements),
+            "modifications": len(report.modifications),
+        },
+    )
     return data

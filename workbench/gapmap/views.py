@@ -4,11 +4,10 @@ and XLSX downloads."""
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, flash, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from gap_analysis.enums import ClassificationStatus, Priority
@@ -57,7 +56,9 @@ def _display_zone() -> str:
 @any_role()
 def matrix(key: str) -> str:
     project = project_or_404(key)
-    filters = RequirementFilter(priority=request.args.get("priority", ""), status=request.args.get("status", ""))
+    filters = RequirementFilter(
+        priority=request.args.get("priority", ""), status=request.args.get("status", "")
+    )
     records = service.requirement_records(db.session(), project)
     try:
         shown = matching(records, filters)
@@ -65,9 +66,16 @@ def matrix(key: str) -> str:
         flash(gettext("filter: %(error)s", error=error), "error")
         shown = records
     return render_template(
-        "gapmap/matrix.html", project=project, matrix=gap_matrix(shown), coverage=coverage(records),
+        "gapmap/matrix.html",
+        project=project,
+        matrix=gap_matrix(shown),
+        coverage=coverage(records),
         uncovered=uncovered_musts(records),
-        filters=filters, column_label=column_label, area_label=area_label, Priority=Priority, ClassificationStatus=ClassificationStatus,
+        filters=filters,
+        column_label=column_label,
+        area_label=area_label,
+        Priority=Priority,
+        ClassificationStatus=ClassificationStatus,
         UNCLASSIFIED=UNCLASSIFIED,
     )
 
@@ -79,9 +87,16 @@ def traceability(key: str) -> str:
     rows = trace_all(service.requirement_records(db.session(), project))
     only_gaps = request.args.get("gaps") == "1"
     return render_template(
-        "gapmap/traceability.html", project=project, rows=[r for r in rows if not only_gaps or not r.complete],
-        total=len(rows), incomplete=sum(1 for r in rows if not r.complete), only_gaps=only_gaps,
-        hops=list(Hop), HopState=HopState, Hop=Hop, links=link_bases(project),
+        "gapmap/traceability.html",
+        project=project,
+        rows=[r for r in rows if not only_gaps or not r.complete],
+        total=len(rows),
+        incomplete=sum(1 for r in rows if not r.complete),
+        only_gaps=only_gaps,
+        hops=list(Hop),
+        HopState=HopState,
+        Hop=Hop,
+        links=link_bases(project),
     )
 
 
@@ -92,12 +107,15 @@ def export(key: str, kind: str) -> Response:
     if kind not in EXPORTS:
         return Response("use .docx or .xlsx", status=404)
     mimetype, render = EXPORTS[kind]
-    data = service.export_gap_map(db.session(), project, render, kind=kind, actor=current_user.username,
-                                  timezone=_display_zone())
+    data = service.export_gap_map(
+        db.session(), project, render, kind=kind, actor=current_user.username, timezone=_display_zone()
+    )
     db.session.commit()  # the audit entry of the export
     filename = f"{project.key} gap map.{kind}"
     return Response(
-        data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
 
 

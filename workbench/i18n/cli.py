@@ -19,7 +19,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 def language_option(command: F) -> F:
     """Add `--lang ru|en` to a click command; it receives the choice as `lang` (None: default)."""
     return click.option(
-        "--lang", "lang", type=click.Choice(LANGUAGES), default=None,
+        "--lang",
+        "lang",
+        type=click.Choice(LANGUAGES),
+        default=None,
         help="Language of the document (default: DEFAULT_LANGUAGE, ru).",
     )(command)
 

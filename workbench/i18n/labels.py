@@ -14,91 +14,103 @@ def N_(text: str) -> str:
     return text  # marks `text` for extraction (Babel's N_ keyword)
 
 
-DOMAIN_LABELS = frozenset({
-    # gap_analysis.traceability: why a hop of a chain is highlighted (the fixed ones)
-    N_('a gap with no modification'),
-    N_('a scenario has never run'),
-    N_('a workaround with no rationale saying what changes'),
-    N_('fit as standard names no capability'),
-    N_('fit by configuration names no capability and key'),
-    N_('its TO-BE step was deleted from the model'),
-    N_('its interview finding was deleted'),
-    N_('never run'),
-    N_('not classified yet'),
-    N_('not classified'),
-    N_('not linked to a TO-BE step'),
-    N_('nothing to run'),
-    N_('typed in: no interview finding says who asked for it'),
-    # gap_analysis.matrix: the gap map's extra column and row
-    N_('Unclassified'),
-    N_('(no process area)'),
-    # Priority
-    N_('Must'),
-    N_('Should'),
-    N_('Could'),
-    N_("Won't"),
-    # SourceKind
-    N_('Interview finding'),
-    N_('TO-BE step'),
-    N_('Typed in'),
-    # Classification
-    N_('Fit — standard'),
-    N_('Fit — configuration'),
-    N_('Gap — extension'),
-    N_('Gap — integration'),
-    N_('Gap — report'),
-    N_('Workaround (process change)'),
-    N_('Out of scope'),
-    # ClassificationStatus
-    N_('Open'),
-    N_('Proposed'),
-    N_('Agreed'),
-    N_('Disputed'),
-    # ModificationStatus
-    N_('Proposed'),
-    N_('Approved'),
-    N_('In progress'),
-    N_('Done'),
-    N_('Rejected'),
-    # Hop
-    N_('Interview finding'),
-    N_('TO-BE step'),
-    N_('Classification'),
-    N_('Capability / modification'),
-    N_('Test scenario'),
-    N_('Last result'),
-    # NodeKind
-    N_('Start event'),
-    N_('End event'),
-    N_('Intermediate catch event'),
-    N_('Intermediate throw event'),
-    N_('Boundary event'),
-    N_('Task'),
-    N_('User task'),
-    N_('Service task'),
-    N_('Manual task'),
-    N_('Script task'),
-    N_('Send task'),
-    N_('Receive task'),
-    N_('Business rule task'),
-    N_('Exclusive gateway (XOR)'),
-    N_('Parallel gateway (AND)'),
-    N_('Inclusive gateway (OR)'),
-    N_('Event-based gateway'),
-    N_('Complex gateway'),
-    N_('Sub-process'),
-    N_('Call activity'),
-})
+DOMAIN_LABELS = frozenset(
+    {
+        # gap_analysis.traceability: why a hop of a chain is highlighted (the fixed ones)
+        N_("a gap with no modification"),
+        N_("a scenario has never run"),
+        N_("a workaround with no rationale saying what changes"),
+        N_("fit as standard names no capability"),
+        N_("fit by configuration names no capability and key"),
+        N_("its TO-BE step was deleted from the model"),
+        N_("its interview finding was deleted"),
+        N_("never run"),
+        N_("not classified yet"),
+        N_("not classified"),
+        N_("not linked to a TO-BE step"),
+        N_("nothing to run"),
+        N_("typed in: no interview finding says who asked for it"),
+        # gap_analysis.matrix: the gap map's extra column and row
+        N_("Unclassified"),
+        N_("(no process area)"),
+        # Priority
+        N_("Must"),
+        N_("Should"),
+        N_("Could"),
+        N_("Won't"),
+        # SourceKind
+        N_("Interview finding"),
+        N_("TO-BE step"),
+        N_("Typed in"),
+        # Classification
+        N_("Fit — standard"),
+        N_("Fit — configuration"),
+        N_("Gap — extension"),
+        N_("Gap — integration"),
+        N_("Gap — report"),
+        N_("Workaround (process change)"),
+        N_("Out of scope"),
+        # ClassificationStatus
+        N_("Open"),
+        N_("Proposed"),
+        N_("Agreed"),
+        N_("Disputed"),
+        # ModificationStatus
+        N_("Proposed"),
+        N_("Approved"),
+        N_("In progress"),
+        N_("Done"),
+        N_("Rejected"),
+        # Hop
+        N_("Interview finding"),
+        N_("TO-BE step"),
+        N_("Classification"),
+        N_("Capability / modification"),
+        N_("Test scenario"),
+        N_("Last result"),
+        # NodeKind
+        N_("Start event"),
+        N_("End event"),
+        N_("Intermediate catch event"),
+        N_("Intermediate throw event"),
+        N_("Boundary event"),
+        N_("Task"),
+        N_("User task"),
+        N_("Service task"),
+        N_("Manual task"),
+        N_("Script task"),
+        N_("Send task"),
+        N_("Receive task"),
+        N_("Business rule task"),
+        N_("Exclusive gateway (XOR)"),
+        N_("Parallel gateway (AND)"),
+        N_("Inclusive gateway (OR)"),
+        N_("Event-based gateway"),
+        N_("Complex gateway"),
+        N_("Sub-process"),
+        N_("Call activity"),
+    }
+)
 
 
 # Status words shown in badges (acceptance results and runs, configuration versions) and kinds
 # of transactions.
 _STATUSES = {
-    "passed": N_("passed"), "failed": N_("failed"), "skipped": N_("skipped"), "undefined": N_("undefined"),
-    "error": N_("error"), "not_run": N_("not run"), "queued": N_("queued"), "running": N_("running"),
-    "finished": N_("finished"), "draft": N_("draft"), "approved": N_("approved"),
+    "passed": N_("passed"),
+    "failed": N_("failed"),
+    "skipped": N_("skipped"),
+    "undefined": N_("undefined"),
+    "error": N_("error"),
+    "not_run": N_("not run"),
+    "queued": N_("queued"),
+    "running": N_("running"),
+    "finished": N_("finished"),
+    "draft": N_("draft"),
+    "approved": N_("approved"),
     # kinds of the core's transactions (loyalty_core.ledger.enums.TransactionKind)
-    "purchase": N_("purchase"), "return": N_("return"), "expiry": N_("expiry"),
+    "purchase": N_("purchase"),
+    "return": N_("return"),
+    "expiry": N_("expiry"),
 }
 
 

@@ -9,14 +9,63 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Words a Russian page may show as they are: product and format names, codes.
-ALLOWED = frozenset({
-    "AS-IS", "TO-BE", "AS", "IS", "TO", "BE", "BPMN", "DOCX", "XLSX", "CSV", "XML", "YAML", "JSON", "PDF", "SVG",
-    "ID", "IT", "POS", "API", "SHA", "sha256", "Gherkin", "behave", "MoSCoW", "English", "XOR", "AND", "OR",
-    "Camunda", "Modeler", "bpmn.io", "v1", "v2", "OK", "REQ", "REQ-", "MOD", "MOD-",
-    "SHA-256", "RU", "EN", "R001", "R002", "R003", "W001", "W002",  # a hash's name, languages, store codes
-})
-_JINJA = re.compile(r"{%-?\s*raw\s*-?%}.*?{%-?\s*endraw\s*-?%}|{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}|{{.*?}}|{%.*?%}|{#.*?#}", re.S)
-_SKIPPED_ELEMENTS = re.compile(r"<(script|style|code|pre|kbd)\b.*?</\1>", re.S | re.I)  # code is not translated
+ALLOWED = frozenset(
+    {
+        "AS-IS",
+        "TO-BE",
+        "AS",
+        "IS",
+        "TO",
+        "BE",
+        "BPMN",
+        "DOCX",
+        "XLSX",
+        "CSV",
+        "XML",
+        "YAML",
+        "JSON",
+        "PDF",
+        "SVG",
+        "ID",
+        "IT",
+        "POS",
+        "API",
+        "SHA",
+        "sha256",
+        "Gherkin",
+        "behave",
+        "MoSCoW",
+        "English",
+        "XOR",
+        "AND",
+        "OR",
+        "Camunda",
+        "Modeler",
+        "bpmn.io",
+        "v1",
+        "v2",
+        "OK",
+        "REQ",
+        "REQ-",
+        "MOD",
+        "MOD-",
+        "SHA-256",
+        "RU",
+        "EN",
+        "R001",
+        "R002",
+        "R003",
+        "W001",
+        "W002",  # a hash's name, languages, store codes
+    }
+)
+_JINJA = re.compile(
+    r"{%-?\s*raw\s*-?%}.*?{%-?\s*endraw\s*-?%}|{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}|{{.*?}}|{%.*?%}|{#.*?#}",
+    re.S,
+)
+_SKIPPED_ELEMENTS = re.compile(
+    r"<(script|style|code|pre|kbd)\b.*?</\1>", re.S | re.I
+)  # code is not translated
 _TAG = re.compile(r"<[^>]*>", re.S)
 _READ_ATTRIBUTES = re.compile(r'\b(title|placeholder|aria-label|alt)="([^"]*)"')
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z]")
@@ -62,6 +111,6 @@ def literals(source: str) -> Iterator[Literal]:
             first = re.search(r"[A-Za-z]", text)
             if first is None or not english_words(text):
                 continue
-            core = text[first.start():].rstrip()
+            core = text[first.start() :].rstrip()
             at = start + run.start() + first.start()
             yield Literal(source.count("\n", 0, at) + 1, core, at, at + len(core))

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from workbench.forms import select_choices, translated_choices
+from workbench.forms import translated_choices
 from workbench.interviews.enums import FindingKind
 
 
@@ -12,7 +12,9 @@ class InterviewForm(FlaskForm):
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     department = StringField(_l("Department"), validators=[Optional(), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
-    participants = StringField(_l("Participants (comma-separated)"), validators=[Optional(), Length(max=5000)])
+    participants = StringField(
+        _l("Participants (comma-separated)"), validators=[Optional(), Length(max=5000)]
+    )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=100_000)])
 
     def participant_list(self) -> list[str]:

@@ -5,11 +5,10 @@ Plain functions taking a session; each change is audited in the caller's transac
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -54,10 +53,14 @@ def _required(value: str, field: str, limit: int = 200) -> str:
 def _participants(names: list[str]) -> list[str]:
     cleaned = [name.strip() for name in names if name.strip()]
     if len(cleaned) > MAX_PARTICIPANTS:
-        raise InterviewError(gettext("participants: at most %(MAX_PARTICIPANTS)s", MAX_PARTICIPANTS=MAX_PARTICIPANTS))
+        raise InterviewError(
+            gettext("participants: at most %(MAX_PARTICIPANTS)s", MAX_PARTICIPANTS=MAX_PARTICIPANTS)
+        )
     for name in cleaned:
         if len(name) > 200:
-            raise InterviewError(gettext("participants: '%(value)s'… is longer than 200 characters", value=name[:40]))
+            raise InterviewError(
+                gettext("participants: '%(value)s'… is longer than 200 characters", value=name[:40])
+            )
     return cleaned
 
 
@@ -93,7 +96,11 @@ def record_interview(
     session.add(interview)
     session.flush()
     audit.record(
-        session, actor, "interview.create", "interview", interview.id,
+        session,
+        actor,
+        "interview.create",
+        "interview",
+        interview.id,
         {"project": project.key, "stakeholder": interview.stakeholder, "held_on": held_on.isoformat()},
     )
     return interview
@@ -119,7 +126,9 @@ def update_interview(
     interview.participants = _participants(participants or [])
     interview.notes = _notes(notes)
     session.flush()
-    audit.record(session, actor, "interview.update", "interview", interview.id, {"stakeholder": interview.stakeholder})
+    audit.record(
+        session, actor, "interview.update", "interview", interview.id, {"stakeholder": interview.stakeholder}
+    )
     return interview
 
 
@@ -158,15 +167,28 @@ def add_finding(
     try:
         kind = FindingKind(kind)
     except ValueError:
-        raise InterviewError(gettext("kind: '%(kind)s' is not one of %(join)s", kind=kind, join=', '.join(k.value for k in FindingKind))) from None
+        raise InterviewError(
+            gettext(
+                "kind: '%(kind)s' is not one of %(join)s",
+                kind=kind,
+                join=", ".join(k.value for k in FindingKind),
+            )
+        ) from None
     if node_id and not process_lineage:
         raise InterviewError(gettext("step: name the process the step belongs to"))
     if process_lineage:
         record = processes.latest_of(session, process_lineage)
         if record is None or record.project_id != interview.project_id:
-            raise InterviewError(gettext("process: no process '%(process_lineage)s' in this project", process_lineage=process_lineage))
+            raise InterviewError(
+                gettext(
+                    "process: no process '%(process_lineage)s' in this project",
+                    process_lineage=process_lineage,
+                )
+            )
         if node_id and node_id not in {node["id"] for node in record.document.get("nodes", [])}:
-            raise InterviewError(gettext("step: %(name)s has no step '%(node_id)s'", name=record.name, node_id=node_id))
+            raise InterviewError(
+                gettext("step: %(name)s has no step '%(node_id)s'", name=record.name, node_id=node_id)
+            )
     finding = Finding(
         interview_id=interview.id,
         text=text,
@@ -178,7 +200,11 @@ def add_finding(
     session.add(finding)
     session.flush()
     audit.record(
-        session, actor, "interview.finding.add", "interview", interview.id,
+        session,
+        actor,
+        "interview.finding.add",
+        "interview",
+        interview.id,
         {"finding": finding.id, "kind": kind.value, "process": process_lineage, "step": node_id},
     )
     return finding
@@ -192,7 +218,9 @@ def delete_finding(session: Session, finding_id: int, *, actor: str) -> Intervie
     interview = finding.interview
     interview.findings.remove(finding)
     session.flush()
-    audit.record(session, actor, "interview.finding.delete", "interview", interview.id, {"finding": finding_id})
+    audit.record(
+        session, actor, "interview.finding.delete", "interview", interview.id, {"finding": finding_id}
+    )
     return interview
 
 
@@ -212,7 +240,8 @@ def step_refs(session: Session, findings: list[Finding]) -> dict[int, StepRef]:
         r.lineage: r
         for r in session.scalars(
             select(ProcessRecord).join(
-                latest, (ProcessRecord.lineage == latest.c.lineage) & (ProcessRecord.version == latest.c.version)
+                latest,
+                (ProcessRecord.lineage == latest.c.lineage) & (ProcessRecord.version == latest.c.version),
             )
         )
     }

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -12,6 +11,7 @@ from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.forms import grouped_choices
+from workbench.i18n.errors import error_message
 from workbench.interviews import service
 from workbench.interviews.enums import FindingKind
 from workbench.interviews.forms import FindingForm, InterviewForm
@@ -21,7 +21,6 @@ from workbench.processes.forms import step_choice_groups
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 from workbench.requirements import service as requirements
-from workbench.i18n.errors import error_message
 
 bp = Blueprint("interviews", __name__)
 
@@ -43,7 +42,9 @@ def _interview(interview_id: int) -> Interview:
 def _finding_form(project: Project) -> FindingForm:
     form = FindingForm()
     groups: list[tuple[str, list[tuple[str, str]]]] = [("", [("", gettext("— no process —"))])]
-    groups += step_choice_groups(processes.project_models(db.session(), project), whole_process=gettext("— the whole process —"))
+    groups += step_choice_groups(
+        processes.project_models(db.session(), project), whole_process=gettext("— the whole process —")
+    )
     form.step.choices = grouped_choices(groups)
     return form
 
@@ -71,9 +72,15 @@ def create(key: str) -> WerkzeugResponse | str:
         return redirect(url_for("interviews.index", key=project.key))
     try:
         interview = service.record_interview(
-            db.session(), project, stakeholder=form.stakeholder.data or "", held_on=form.held_on.data,
-            position=form.position.data or "", department=form.department.data or "",
-            participants=form.participant_list(), notes=form.notes.data or "", actor=current_user.username,
+            db.session(),
+            project,
+            stakeholder=form.stakeholder.data or "",
+            held_on=form.held_on.data,
+            position=form.position.data or "",
+            department=form.department.data or "",
+            participants=form.participant_list(),
+            notes=form.notes.data or "",
+            actor=current_user.username,
         )
         db.session.commit()
     except service.InterviewError as error:
@@ -109,9 +116,15 @@ def update(interview_id: int) -> WerkzeugResponse:
     if form.validate_on_submit():
         try:
             service.update_interview(
-                db.session(), interview, stakeholder=form.stakeholder.data or "", held_on=form.held_on.data,
-                position=form.position.data or "", department=form.department.data or "",
-                participants=form.participant_list(), notes=form.notes.data or "", actor=current_user.username,
+                db.session(),
+                interview,
+                stakeholder=form.stakeholder.data or "",
+                held_on=form.held_on.data,
+                position=form.position.data or "",
+                department=form.department.data or "",
+                participants=form.participant_list(),
+                notes=form.notes.data or "",
+                actor=current_user.username,
             )
             db.session.commit()
             flash(gettext("interview saved"), "info")
@@ -133,8 +146,13 @@ def add_finding(interview_id: int) -> WerkzeugResponse:
         lineage, _, node_id = (form.step.data or "").partition("|")
         try:
             service.add_finding(
-                db.session(), interview, text=form.text.data or "", kind=form.kind.data or "",
-                process_lineage=lineage or None, node_id=node_id or None, actor=current_user.username,
+                db.session(),
+                interview,
+                text=form.text.data or "",
+                kind=form.kind.data or "",
+                process_lineage=lineage or None,
+                node_id=node_id or None,
+                actor=current_user.username,
             )
             db.session.commit()
             flash(gettext("finding added"), "info")

@@ -127,7 +127,9 @@ def render_landscape(title: str, systems: Sequence[str], interfaces: Sequence[In
         f'<text x="{MARGIN}" y="{MARGIN - 8:.0f}" font-size="16" font-weight="bold" fill="#222">{escape(title)}</text>',
     ]
     if not names:
-        parts.append(f'<text x="{MARGIN}" y="{MARGIN + 30:.0f}" fill="#555">No system in this inventory yet.</text>')
+        parts.append(
+            f'<text x="{MARGIN}" y="{MARGIN + 30:.0f}" fill="#555">No system in this inventory yet.</text>'
+        )
 
     # Arrows first, so boxes and labels sit on top of them.
     pair_seen = Counter[frozenset[str]]()
@@ -144,7 +146,10 @@ def render_landscape(title: str, systems: Sequence[str], interfaces: Sequence[In
         # The normal is taken in one fixed orientation of the pair (by name), so the slots of A->B
         # and B->A lie on one axis and the arrows spread apart instead of overlapping.
         first, second = sorted((interface.source, interface.target))
-        nx_, ny_ = -(boxes[second].cy - boxes[first].cy) / length, (boxes[second].cx - boxes[first].cx) / length
+        nx_, ny_ = (
+            -(boxes[second].cy - boxes[first].cy) / length,
+            (boxes[second].cx - boxes[first].cx) / length,
+        )
         if hub is not None and hub not in (interface.source, interface.target):
             # Between two systems of the ring a straight arrow could cross the hub: bend it
             # outwards, far enough that its apex clears the hub's box.

@@ -5,10 +5,9 @@ Plain functions taking a session; each change is audited in the caller's transac
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,15 +56,25 @@ def _short(value: str, field: str, *, required: bool = False, limit: int = 200) 
     return value
 
 
-def _checked(session: Session, project: Project, fields: ItemFields, *, item_id: int | None = None) -> ItemFields:
+def _checked(
+    session: Session, project: Project, fields: ItemFields, *, item_id: int | None = None
+) -> ItemFields:
     try:
         category = Category(fields.category)
     except ValueError:
-        raise InventoryError(gettext("category: '%(category)s' is not one of %(join)s", category=fields.category, join=', '.join(c.value for c in Category))) from None
+        raise InventoryError(
+            gettext(
+                "category: '%(category)s' is not one of %(join)s",
+                category=fields.category,
+                join=", ".join(c.value for c in Category),
+            )
+        ) from None
     try:
         variant = Variant(fields.variant)
     except ValueError:
-        raise InventoryError(gettext("variant: '%(variant)s': use as-is or to-be", variant=fields.variant)) from None
+        raise InventoryError(
+            gettext("variant: '%(variant)s': use as-is or to-be", variant=fields.variant)
+        ) from None
     name = _short(fields.name, "name", required=True)
     clash = session.scalar(
         select(InventoryItem.id).where(
@@ -77,7 +86,14 @@ def _checked(session: Session, project: Project, fields: ItemFields, *, item_id:
         )
     )
     if clash is not None:
-        raise InventoryError(gettext("name: the %(upper)s %(label)s inventory already holds '%(name)s'", upper=variant.value.upper(), label=category.label, name=name))
+        raise InventoryError(
+            gettext(
+                "name: the %(upper)s %(label)s inventory already holds '%(name)s'",
+                upper=variant.value.upper(),
+                label=category.label,
+                name=name,
+            )
+        )
     source = _short(fields.source, "source", required=category is Category.integration)
     target = _short(fields.target, "target", required=category is Category.integration)
     if category is Category.integration:
@@ -85,7 +101,12 @@ def _checked(session: Session, project: Project, fields: ItemFields, *, item_id:
         for field, system in (("source", source), ("target", target)):
             if system not in known:
                 raise InventoryError(
-                    gettext("%(field)s: '%(system)s' is not one of the %(upper)s IT systems of this project; add it first", field=field, system=system, upper=variant.value.upper())
+                    gettext(
+                        "%(field)s: '%(system)s' is not one of the %(upper)s IT systems of this project; add it first",
+                        field=field,
+                        system=system,
+                        upper=variant.value.upper(),
+                    )
                 )
         if source == target:
             raise InventoryError(gettext("target: an integration joins two different systems"))
@@ -111,7 +132,11 @@ def add_item(session: Session, project: Project, fields: ItemFields, *, actor: s
     session.add(item)
     session.flush()
     audit.record(
-        session, actor, "inventory.add", "inventory_item", item.id,
+        session,
+        actor,
+        "inventory.add",
+        "inventory_item",
+        item.id,
         {"project": project.key, "category": item.category, "variant": item.variant, "name": item.name},
     )
     return item
@@ -131,7 +156,9 @@ def update_item(session: Session, item: InventoryItem, fields: ItemFields, *, ac
     for key, value in checked.__dict__.items():
         setattr(item, key, value)
     session.flush()
-    audit.record(session, actor, "inventory.update", "inventory_item", item.id, {"before": before, "name": item.name})
+    audit.record(
+        session, actor, "inventory.update", "inventory_item", item.id, {"before": before, "name": item.name}
+    )
     return item
 
 
@@ -144,9 +171,19 @@ def delete_item(session: Session, item: InventoryItem, *, actor: str) -> None:
             if item.name in (i.source, i.target)
         ]
         if joined:
-            raise InventoryError(gettext("%(name)s is joined by %(join)s; remove those integrations first", name=item.name, join=', '.join(joined)))
+            raise InventoryError(
+                gettext(
+                    "%(name)s is joined by %(join)s; remove those integrations first",
+                    name=item.name,
+                    join=", ".join(joined),
+                )
+            )
     audit.record(
-        session, actor, "inventory.delete", "inventory_item", item.id,
+        session,
+        actor,
+        "inventory.delete",
+        "inventory_item",
+        item.id,
         {"category": item.category, "variant": item.variant, "name": item.name},
     )
     session.delete(item)
@@ -160,7 +197,9 @@ def get_item(session: Session, item_id: int) -> InventoryItem:
     return item
 
 
-def _items(session: Session, project: Project, variant: Variant | None, category: Category | None) -> list[InventoryItem]:
+def _items(
+    session: Session, project: Project, variant: Variant | None, category: Category | None
+) -> list[InventoryItem]:
     query = select(InventoryItem).where(InventoryItem.project_id == project.id)
     if variant is not None:
         query = query.where(InventoryItem.variant == variant.value)
@@ -169,7 +208,9 @@ def _items(session: Session, project: Project, variant: Variant | None, category
     return list(session.scalars(query.order_by(InventoryItem.name, InventoryItem.id)))
 
 
-def list_items(session: Session, project: Project, variant: Variant | None = None) -> dict[Category, list[InventoryItem]]:
+def list_items(
+    session: Session, project: Project, variant: Variant | None = None
+) -> dict[Category, list[InventoryItem]]:
     """The project's items by category (every category present, possibly empty), sorted by name."""
     grouped: dict[Category, list[InventoryItem]] = {category: [] for category in Category}
     for item in _items(session, project, variant, None):

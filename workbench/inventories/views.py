@@ -3,9 +3,8 @@ TO-BE, with the landscape diagram; consultants edit."""
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -14,13 +13,13 @@ from process_models.enums import Variant
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
+from workbench.i18n.errors import error_message
 from workbench.inventories import service
 from workbench.inventories.enums import Category
 from workbench.inventories.forms import ItemForm
 from workbench.inventories.models import InventoryItem
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
-from workbench.i18n.errors import error_message
 
 bp = Blueprint("inventories", __name__)
 
@@ -48,9 +47,15 @@ def _variant() -> Variant:
 
 def _fields(form: ItemForm) -> service.ItemFields:
     return service.ItemFields(
-        category=form.category.data or "", variant=form.variant.data or "", name=form.name.data or "",
-        description=form.description.data or "", owner=form.owner.data or "", source=form.source.data or "",
-        target=form.target.data or "", transport=form.transport.data or "", frequency=form.frequency.data or "",
+        category=form.category.data or "",
+        variant=form.variant.data or "",
+        name=form.name.data or "",
+        description=form.description.data or "",
+        owner=form.owner.data or "",
+        source=form.source.data or "",
+        target=form.target.data or "",
+        transport=form.transport.data or "",
+        frequency=form.frequency.data or "",
     )
 
 

@@ -19,14 +19,20 @@ jobs_group = click.Group("jobs", help="The job runner (uploads, acceptance runs)
 
 @jobs_group.command("worker")
 @click.option("--workers", default=2, show_default=True, help="jobs run at once (threads)")
-@click.option("--nice", default=10, show_default=True,
-              help="lower the worker's CPU priority by this much, so the servers (the tills) come first")
+@click.option(
+    "--nice",
+    default=10,
+    show_default=True,
+    help="lower the worker's CPU priority by this much, so the servers (the tills) come first",
+)
 @with_appcontext
 def worker(workers: int, nice: int) -> None:
     """Run the jobs of the queue (SQLite file in the instance folder, or REDIS_URL) until stopped."""
     queue = queue_of(current_app)
     if queue.huey.immediate:
-        click.echo("error: JOBS_IMMEDIATE is set: jobs run where they start, there is nothing to consume", err=True)
+        click.echo(
+            "error: JOBS_IMMEDIATE is set: jobs run where they start, there is nothing to consume", err=True
+        )
         sys.exit(1)
     if nice > 0:
         os.nice(nice)

@@ -51,8 +51,16 @@ class Handler(Protocol):
 
 
 def submit(
-    session: Session, kind: str, *, actor: str, title: str, payload: dict[str, Any] | None = None,
-    upload: bytes | None = None, upload_name: str = "", link: str = "", project_id: int | None = None,
+    session: Session,
+    kind: str,
+    *,
+    actor: str,
+    title: str,
+    payload: dict[str, Any] | None = None,
+    upload: bytes | None = None,
+    upload_name: str = "",
+    link: str = "",
+    project_id: int | None = None,
 ) -> Job:
     """A queued job (flushed, audited); the caller commits, then enqueues its id."""
     from workbench.jobs.kinds import KINDS
@@ -60,8 +68,15 @@ def submit(
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}; known: {', '.join(sorted(KINDS))}")
     job = Job(
-        kind=kind, title=title[:300], payload=payload or {}, upload=upload, upload_name=upload_name[:255],
-        link=link, project_id=project_id, created_by=actor, state=JobState.queued.value,
+        kind=kind,
+        title=title[:300],
+        payload=payload or {},
+        upload=upload,
+        upload_name=upload_name[:255],
+        link=link,
+        project_id=project_id,
+        created_by=actor,
+        state=JobState.queued.value,
     )
     session.add(job)
     session.flush()
@@ -107,8 +122,14 @@ def _end(session: Session, job_id: int, state: JobState, message: str, outcome: 
     if outcome is not None:
         job.progress, job.result = 100, outcome.result
         job.link = outcome.link or job.link
-    audit.record(session, job.created_by or "system", f"job.{state.value}", "job", job.id,
-                 {"kind": job.kind, "message": job.message[:300]})
+    audit.record(
+        session,
+        job.created_by or "system",
+        f"job.{state.value}",
+        "job",
+        job.id,
+        {"kind": job.kind, "message": job.message[:300]},
+    )
     session.commit()
     return job
 

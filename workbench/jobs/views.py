@@ -49,9 +49,16 @@ def show(job_id: int) -> str | WerkzeugResponse:
 def show_json(job_id: int) -> dict[str, object]:
     job = _own_job(job_id)
     return {
-        "id": job.id, "kind": job.kind, "title": job.title, "state": job.state, "progress": job.progress,
-        "message": job.message, "link": job.link, "result": job.result,
-        "created_by": job.created_by, "created_at": job.created_at.isoformat(),
+        "id": job.id,
+        "kind": job.kind,
+        "title": job.title,
+        "state": job.state,
+        "progress": job.progress,
+        "message": job.message,
+        "link": job.link,
+        "result": job.result,
+        "created_by": job.created_by,
+        "created_at": job.created_at.isoformat(),
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
 

@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from gap_analysis.enums import ModificationStatus, Priority
-from workbench.forms import select_choices, translated_choices
+from workbench.forms import translated_choices
 
 PRIORITY_CHOICES = [(p.value, p.label) for p in Priority]
 STATUS_CHOICES = [(s.value, s.label) for s in ModificationStatus]
@@ -12,7 +12,9 @@ STATUS_CHOICES = [(s.value, s.label) for s in ModificationStatus]
 
 class ModificationForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    estimate_days = StringField(_l("Estimate (person-days)"), validators=[DataRequired(), Length(max=12)], default="1.0")
+    estimate_days = StringField(
+        _l("Estimate (person-days)"), validators=[DataRequired(), Length(max=12)], default="1.0"
+    )
     priority = SelectField(_l("Priority"), choices=translated_choices(PRIORITY_CHOICES), default="should")
     status = SelectField(_l("Status"), choices=translated_choices(STATUS_CHOICES), default="proposed")
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
@@ -25,4 +27,6 @@ class DependencyForm(FlaskForm):
 
 
 class LinkRequirementForm(FlaskForm):
-    requirement = SelectField(_l("Requirement"), choices=[], validate_choice=False, validators=[DataRequired()])
+    requirement = SelectField(
+        _l("Requirement"), choices=[], validate_choice=False, validators=[DataRequired()]
+    )

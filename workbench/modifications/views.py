@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -18,13 +17,13 @@ from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, select_choices
 from workbench.gapmap import service as gapmap
+from workbench.i18n.errors import error_message
 from workbench.modifications import service
 from workbench.modifications.forms import DependencyForm, LinkRequirementForm, ModificationForm
 from workbench.modifications.models import Modification
 from workbench.projects.models import Project
 from workbench.projects.views import project_or_404
 from workbench.requirements import service as requirements
-from workbench.i18n.errors import error_message
 
 bp = Blueprint("modifications", __name__)
 
@@ -41,7 +40,10 @@ def _modification(project: Project, number: int) -> Modification:
 
 def _fields(form: ModificationForm) -> service.ModificationFields:
     return service.ModificationFields(
-        form.title.data or "", form.estimate_days.data or "", form.priority.data or "", form.status.data or "",
+        form.title.data or "",
+        form.estimate_days.data or "",
+        form.priority.data or "",
+        form.status.data or "",
         form.description.data or "",
     )
 
@@ -59,8 +61,15 @@ def index(key: str) -> str:
         flash(gettext("filter: %(error)s", error=error), "error")
         shown = records
     return render_template(
-        "modifications/index.html", project=project, records=shown, plan=plan, status=status, priority=priority,
-        form=ModificationForm(), ModificationStatus=ModificationStatus, Priority=Priority,
+        "modifications/index.html",
+        project=project,
+        records=shown,
+        plan=plan,
+        status=status,
+        priority=priority,
+        form=ModificationForm(),
+        ModificationStatus=ModificationStatus,
+        Priority=Priority,
         filtered_days=total_days(shown),
     )
 
@@ -79,10 +88,15 @@ def create(key: str) -> WerkzeugResponse:
         return redirect(back)
     try:
         closes = []
-        if (written := (form.requirement.data or "").strip()):
+        if written := (form.requirement.data or "").strip():
             number = requirement_number(written)
             if number is None:
-                raise GapAnalysisError(gettext("requirement: '%(written)s' is not a requirement number (REQ-12 or 12)", written=written))
+                raise GapAnalysisError(
+                    gettext(
+                        "requirement: '%(written)s' is not a requirement number (REQ-12 or 12)",
+                        written=written,
+                    )
+                )
             closes = [requirements.get_requirement(db.session(), project, number)]
         modification = service.create_modification(
             db.session(), project, _fields(form), actor=current_user.username, requirements=closes
@@ -105,7 +119,8 @@ def _dependency_form(others: list[Modification]) -> DependencyForm:
 def _link_form(project: Project) -> LinkRequirementForm:
     form = LinkRequirementForm()
     form.requirement.choices = select_choices(
-        (str(number), f"REQ-{number} {title}") for number, title in requirements.gap_titles(db.session(), project)
+        (str(number), f"REQ-{number} {title}")
+        for number, title in requirements.gap_titles(db.session(), project)
     )
     return form
 
@@ -121,9 +136,16 @@ def show(key: str, number: int) -> str:
     every = service.list_modifications(db.session(), project)
     dependants = [m for m in every if modification in m.depends_on]
     return render_template(
-        "modifications/show.html", project=project, modification=modification, form=form, plan=plan,
-        dependency_form=_dependency_form([m for m in every if m.id != modification.id]), link_form=_link_form(project),
-        dependants=dependants, ModificationStatus=ModificationStatus, Priority=Priority,
+        "modifications/show.html",
+        project=project,
+        modification=modification,
+        form=form,
+        plan=plan,
+        dependency_form=_dependency_form([m for m in every if m.id != modification.id]),
+        link_form=_link_form(project),
+        dependants=dependants,
+        ModificationStatus=ModificationStatus,
+        Priority=Priority,
     )
 
 
@@ -159,7 +181,9 @@ def delete(key: str, number: int) -> WerkzeugResponse:
 def add_dependency(key: str, number: int) -> WerkzeugResponse:
     project = project_or_404(key)
     modification = _modification(project, number)
-    form = _dependency_form([m for m in service.list_modifications(db.session(), project) if m.id != modification.id])
+    form = _dependency_form(
+        [m for m in service.list_modifications(db.session(), project) if m.id != modification.id]
+    )
 
     def change() -> str:
         prerequisite = service.get_modification(db.session(), project, int(form.depends_on.data or 0))

@@ -23,29 +23,43 @@ from workbench.notifications.models import InboxMessage
 log = logging.getLogger(__name__)
 
 
-def notify(session: Session, recipients: Iterable[str], subject: str, body: str, *, link: str = "") -> list[InboxMessage]:
+def notify(
+    session: Session, recipients: Iterable[str], subject: str, body: str, *, link: str = ""
+) -> list[InboxMessage]:
     """Put a message in each recipient's inbox (the caller commits)."""
-    messages = [InboxMessage(recipient=r, subject=subject[:300], body=body, link=link[:500]) for r in dict.fromkeys(recipients)]
+    messages = [
+        InboxMessage(recipient=r, subject=subject[:300], body=body, link=link[:500])
+        for r in dict.fromkeys(recipients)
+    ]
     session.add_all(messages)
     session.flush()
     return messages
 
 
 def inbox(session: Session, username: str, limit: int = 100) -> list[InboxMessage]:
-    return list(session.scalars(
-        select(InboxMessage).where(InboxMessage.recipient == username)
-        .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(InboxMessage)
+            .where(InboxMessage.recipient == username)
+            .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def unread_count(session: Session, username: str) -> int:
-    return int(session.scalar(
-        select(func.count()).where(InboxMessage.recipient == username, InboxMessage.read_at.is_(None))
-    ) or 0)
+    return int(
+        session.scalar(
+            select(func.count()).where(InboxMessage.recipient == username, InboxMessage.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(session: Session, username: str) -> None:
-    for message in session.scalars(select(InboxMessage).where(InboxMessage.recipient == username, InboxMessage.read_at.is_(None))):
+    for message in session.scalars(
+        select(InboxMessage).where(InboxMessage.recipient == username, InboxMessage.read_at.is_(None))
+    ):
         message.read_at = utcnow()
     session.flush()
 
@@ -58,7 +72,8 @@ def deliver_pending(session: Session, config: Mapping[str, Any]) -> int:
     if not server:
         return 0
     pending = session.execute(
-        select(InboxMessage, User.email).join(User, User.username == InboxMessage.recipient)
+        select(InboxMessage, User.email)
+        .join(User, User.username == InboxMessage.recipient)
         .where(InboxMessage.emailed.is_(False), User.email.is_not(None), User.email != "")
         .order_by(InboxMessage.id)
     ).all()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from process_models.bpmn.safety import BpmnError
 from workbench.extensions import db
@@ -36,7 +35,11 @@ def process_import(file: Path, project_key: str, variant: str) -> None:
     try:
         project = get_project(db.session(), project_key)
         records, report = service.import_file(
-            db.session(), project, file.read_bytes(), variant=service.parse_variant(variant), source=file.name,
+            db.session(),
+            project,
+            file.read_bytes(),
+            variant=service.parse_variant(variant),
+            source=file.name,
             actor=CLI_ACTOR,
         )
         db.session.commit()
@@ -58,7 +61,14 @@ def process_export(model_id: int, output: Path) -> None:
     except service.ProcessError as error:
         _fail(str(error))
     output.write_bytes(service.export_file(record))
-    click.echo(gettext("wrote %(output)s (%(name)s, version %(version)s)", output=output, name=record.name, version=record.version))
+    click.echo(
+        gettext(
+            "wrote %(output)s (%(name)s, version %(version)s)",
+            output=output,
+            name=record.name,
+            version=record.version,
+        )
+    )
 
 
 @process_group.command("validate")
@@ -74,7 +84,15 @@ def process_validate(model_id: int) -> None:
     for finding in findings:
         click.echo(f"{finding.severity}\t{finding.rule}\t{finding.element_id or '-'}\t{finding.message}")
     errors = [f for f in findings if f.severity == "error"]
-    click.echo(gettext("%(name)s: %(count)s finding(s), %(count2)s error(s)", name=record.name, count=len(findings), count2=len(errors)), err=True)
+    click.echo(
+        gettext(
+            "%(name)s: %(count)s finding(s), %(count2)s error(s)",
+            name=record.name,
+            count=len(findings),
+            count2=len(errors),
+        ),
+        err=True,
+    )
     sys.exit(1 if errors else 0)
 
 
@@ -97,4 +115,6 @@ def process_diff(model_a: int, model_b: int, as_json: bool) -> None:
     summary = result.to_dict()
     for section, items in summary.items():
         if items:
-            click.echo(f"{section}: {', '.join(str(i) for i in items) if not isinstance(items, dict) else items}")
+            click.echo(
+                f"{section}: {', '.join(str(i) for i in items) if not isinstance(items, dict) else items}"
+            )

@@ -7,15 +7,15 @@ calling the service get the same messages.
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext as _l
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
-
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from process_models.enums import LaneKind, NodeKind
 from process_models.model import Node, ProcessModel
@@ -34,14 +34,19 @@ class ImportForm(FlaskForm):
 def kind_choices(*, boundary: bool = False) -> list[tuple[str, str]]:
     """(value, label) of the kinds a step may take; a boundary event only when `boundary` (it
     needs a host activity, which these forms cannot set, so only an existing one keeps the kind)."""
-    return [(k.value, label) for k, label in KIND_LABELS.items() if boundary or k is not NodeKind.boundary_event]
+    return [
+        (k.value, label) for k, label in KIND_LABELS.items() if boundary or k is not NodeKind.boundary_event
+    ]
 
 
 def step_choices(model: ProcessModel) -> list[tuple[str, str]]:
     """(id, label) of every step: its name, with the id added when the name is missing or shared."""
     nodes = list(model.nodes())
     names = [n.name for n in nodes]
-    return [(n.id, step_label(n) if n.name and names.count(n.name) == 1 else f"{step_label(n)} ({n.id})") for n in nodes]
+    return [
+        (n.id, step_label(n) if n.name and names.count(n.name) == 1 else f"{step_label(n)} ({n.id})")
+        for n in nodes
+    ]
 
 
 def step_label(node: Node) -> str:
@@ -89,8 +94,13 @@ class EditStepForm(FlaskForm):
     def of(cls, model: ProcessModel, node: Node) -> EditStepForm:
         """A form showing `node` as it is (for the page, not for a submission)."""
         form = cls(
-            formdata=None, node_id=node.id, kind=node.kind.value, name=node.name, lane=node.lane or "",
-            system=node.system, description=node.description,
+            formdata=None,
+            node_id=node.id,
+            kind=node.kind.value,
+            name=node.name,
+            lane=node.lane or "",
+            system=node.system,
+            description=node.description,
         )
         form.fill(model, node)
         return form
@@ -124,11 +134,15 @@ class LaneForm(FlaskForm):
 
     name = StringField(_l("Name"))
     kind = SelectField(
-        _l("Kind"), choices=translated_choices((k.value, LANE_KIND_LABELS[k]) for k in LaneKind), default=LaneKind.role.value
+        _l("Kind"),
+        choices=translated_choices((k.value, LANE_KIND_LABELS[k]) for k in LaneKind),
+        default=LaneKind.role.value,
     )
 
 
-def step_choice_groups(records: Iterable[ProcessRecord], *, whole_process: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+def step_choice_groups(
+    records: Iterable[ProcessRecord], *, whole_process: str = ""
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """Choices of a "process step" select, one group per process: values "<lineage>|<node id>"
     for each named step; with `whole_process`, first an entry "<lineage>|" labelled so."""
     groups: list[tuple[str, list[tuple[str, str]]]] = []

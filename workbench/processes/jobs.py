@@ -24,7 +24,11 @@ def import_bpmn(session: Session, job: Job, progress: Progress) -> Outcome:
     progress(10, f"reading {job.upload_name}")
     try:
         records, report = service.import_file(
-            session, project, job.upload or b"", variant=variant, source=job.upload_name or "upload.bpmn",
+            session,
+            project,
+            job.upload or b"",
+            variant=variant,
+            source=job.upload_name or "upload.bpmn",
             actor=job.created_by,
         )
     except (service.ProcessError, BpmnError) as error:
@@ -32,5 +36,7 @@ def import_bpmn(session: Session, job: Job, progress: Progress) -> Outcome:
     lines = [f"imported {len(records)} process model(s)"]
     lines += [line.strip() for line in report.summary().splitlines()[1:] if line.strip()]
     # No request here: the model page's path from the URL map (the app is served at its root).
-    link = current_app.url_map.bind("").build("processes.show", {"model_id": records[0].id}) if records else ""
+    link = (
+        current_app.url_map.bind("").build("processes.show", {"model_id": records[0].id}) if records else ""
+    )
     return Outcome("\n".join(lines), link=link, result={"models": [r.id for r in records]})

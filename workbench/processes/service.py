@@ -6,11 +6,10 @@ project, and audits what changes, in the caller's transaction.
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import uuid
 from dataclasses import asdict
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -63,7 +62,11 @@ def import_file(
         records.append(record)
     session.flush()
     audit.record(
-        session, actor, "process.import", "project", project.key,
+        session,
+        actor,
+        "process.import",
+        "project",
+        project.key,
         {"source": source, "models": [r.id for r in records], "not_kept": len(result.report.not_kept)},
     )
     return records, result.report
@@ -80,9 +83,14 @@ def model_of(record: ProcessRecord) -> ProcessModel:
     return ProcessModel.from_dict(record.document)
 
 
-def save_version(session: Session, record: ProcessRecord, model: ProcessModel, *, actor: str, note: str = "") -> ProcessRecord:
+def save_version(
+    session: Session, record: ProcessRecord, model: ProcessModel, *, actor: str, note: str = ""
+) -> ProcessRecord:
     """Store an edited model as the next version of the record's lineage."""
-    latest = session.scalar(select(func.max(ProcessRecord.version)).where(ProcessRecord.lineage == record.lineage)) or 0
+    latest = (
+        session.scalar(select(func.max(ProcessRecord.version)).where(ProcessRecord.lineage == record.lineage))
+        or 0
+    )
     new = ProcessRecord(
         project_id=record.project_id,
         lineage=record.lineage,
@@ -96,14 +104,18 @@ def save_version(session: Session, record: ProcessRecord, model: ProcessModel, *
     )
     session.add(new)
     session.flush()
-    audit.record(session, actor, "process.edit", "process_model", str(new.id), {"version": new.version, "note": note})
+    audit.record(
+        session, actor, "process.edit", "process_model", str(new.id), {"version": new.version, "note": note}
+    )
     return new
 
 
 def history(session: Session, record: ProcessRecord) -> list[ProcessRecord]:
     return list(
         session.scalars(
-            select(ProcessRecord).where(ProcessRecord.lineage == record.lineage).order_by(ProcessRecord.version)
+            select(ProcessRecord)
+            .where(ProcessRecord.lineage == record.lineage)
+            .order_by(ProcessRecord.version)
         )
     )
 
@@ -119,7 +131,10 @@ def project_models(session: Session, project: Project) -> list[ProcessRecord]:
     return list(
         session.scalars(
             select(ProcessRecord)
-            .join(latest, (ProcessRecord.lineage == latest.c.lineage) & (ProcessRecord.version == latest.c.version))
+            .join(
+                latest,
+                (ProcessRecord.lineage == latest.c.lineage) & (ProcessRecord.version == latest.c.version),
+            )
             .order_by(ProcessRecord.variant, ProcessRecord.name)
         )
     )
@@ -148,6 +163,7 @@ DESCRIPTION_MAX = 5000
 CONDITION_MAX = 500
 NOTE_MAX = 500  # ProcessRecord.change_note's column width
 
+
 def N_(text: str) -> str:
     return text  # marks `text` for extraction (Babel's N_); translated where shown
 
@@ -158,7 +174,9 @@ KIND_LABELS: dict[NodeKind, str] = {kind: kind.label for kind in NodeKind}
 LANE_KIND_LABELS: dict[LaneKind, str] = {LaneKind.role: N_("Role"), LaneKind.system: N_("System")}  # msgids
 
 
-def create_model(session: Session, project: Project, model: ProcessModel, *, actor: str, source: str = "") -> ProcessRecord:
+def create_model(
+    session: Session, project: Project, model: ProcessModel, *, actor: str, source: str = ""
+) -> ProcessRecord:
     """Store a model built in code (demo data, tests) as version 1 of a new process of the project."""
     record = ProcessRecord(
         project_id=project.id,
@@ -173,7 +191,11 @@ def create_model(session: Session, project: Project, model: ProcessModel, *, act
     session.add(record)
     session.flush()
     audit.record(
-        session, actor, "process.create", "process_model", str(record.id),
+        session,
+        actor,
+        "process.create",
+        "process_model",
+        str(record.id),
         {"project": project.key, "name": record.name, "source": source},
     )
     return record
@@ -205,7 +227,9 @@ def add_step(
         if previous is not None:
             model.add_flow(previous.id, node.id)
     except ModelError as error:
-        raise ProcessError(gettext("step '%(value)s': %(error)s", value=name or kind.value, error=error)) from None
+        raise ProcessError(
+            gettext("step '%(value)s': %(error)s", value=name or kind.value, error=error)
+        ) from None
     note = f"added step {_shown(node)!r}" + (f" after {_shown(previous)!r}" if previous is not None else "")
     return _save(session, record, model, actor=actor, note=note)
 
@@ -230,7 +254,12 @@ def update_step(
     model = _editable(session, record)
     node = _step(model, node_id)
     if kind is NodeKind.boundary_event and node.kind is not NodeKind.boundary_event:
-        raise ProcessError(gettext("step '%(value)s': kind: a boundary event needs a host activity; change it in a BPMN modeler", value=_shown(node)))
+        raise ProcessError(
+            gettext(
+                "step '%(value)s': kind: a boundary event needs a host activity; change it in a BPMN modeler",
+                value=_shown(node),
+            )
+        )
     name = _checked_name(kind, name)
     system, description = _checked_details(system, description)
     lane = lane or None
@@ -239,22 +268,32 @@ def update_step(
     notes: list[str] = []
     if name != node.name:
         changes["name"] = name
-        notes.append(f"renamed {_shown(node)!r} to {name!r}" if name else f"cleared the name of {_shown(node)!r}")
+        notes.append(
+            f"renamed {_shown(node)!r} to {name!r}" if name else f"cleared the name of {_shown(node)!r}"
+        )
     shown = name or node.id
     if lane != node.lane:
         changes["lane"] = lane
         changes["bounds"] = None
-        notes.append(f"moved {shown!r} to lane {model.lanes[lane].name!r}" if lane else f"moved {shown!r} out of its lane")
+        notes.append(
+            f"moved {shown!r} to lane {model.lanes[lane].name!r}"
+            if lane
+            else f"moved {shown!r} out of its lane"
+        )
     if kind is not node.kind:
         changes["kind"] = kind
         changes["bounds"] = None
         if node.kind is NodeKind.boundary_event:
             # Only a boundary event has a host; the retyped step would otherwise be drawn on it.
-            changes["extra"] = {k: v for k, v in node.extra.items() if k not in ("attachedToRef", "cancelActivity")}
+            changes["extra"] = {
+                k: v for k, v in node.extra.items() if k not in ("attachedToRef", "cancelActivity")
+            }
         notes.append(f"changed {shown!r} to {KIND_LABELS[kind].lower()}")
     if system != node.system:
         changes["system"] = system
-        notes.append(f"set the system of {shown!r} to {system!r}" if system else f"cleared the system of {shown!r}")
+        notes.append(
+            f"set the system of {shown!r} to {system!r}" if system else f"cleared the system of {shown!r}"
+        )
     if description != node.description:
         changes["description"] = description
         notes.append(f"described {shown!r}")
@@ -272,7 +311,11 @@ def delete_step(session: Session, record: ProcessRecord, node_id: str, *, actor:
     model = _editable(session, record)
     node = _step(model, node_id)
     # A boundary event cannot exist without its host (bpmn.io deletes them together too).
-    attached = [n.id for n in model.nodes() if n.kind is NodeKind.boundary_event and n.extra.get("attachedToRef") == node_id]
+    attached = [
+        n.id
+        for n in model.nodes()
+        if n.kind is NodeKind.boundary_event and n.extra.get("attachedToRef") == node_id
+    ]
     removed = [node_id, *attached]
     gone_flows = {f.id for f in model.flows() if f.source in removed or f.target in removed}
     for step_id in removed:
@@ -287,7 +330,14 @@ def delete_step(session: Session, record: ProcessRecord, node_id: str, *, actor:
 
 
 def connect(
-    session: Session, record: ProcessRecord, source: str, target: str, *, name: str = "", condition: str = "", actor: str
+    session: Session,
+    record: ProcessRecord,
+    source: str,
+    target: str,
+    *,
+    name: str = "",
+    condition: str = "",
+    actor: str,
 ) -> ProcessRecord:
     """Add a flow from step `source` to step `target` (once per condition; never to itself)."""
     model = _editable(session, record)
@@ -298,9 +348,19 @@ def connect(
         raise ProcessError(gettext("%(label)s: a step cannot follow itself", label=label))
     name, condition = name.strip(), condition.strip()
     if len(name) > NAME_MAX:
-        raise ProcessError(gettext("name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)))
+        raise ProcessError(
+            gettext(
+                "name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)
+            )
+        )
     if len(condition) > CONDITION_MAX:
-        raise ProcessError(gettext("condition: at most %(CONDITION_MAX)s characters (%(count)s given)", CONDITION_MAX=CONDITION_MAX, count=len(condition)))
+        raise ProcessError(
+            gettext(
+                "condition: at most %(CONDITION_MAX)s characters (%(count)s given)",
+                CONDITION_MAX=CONDITION_MAX,
+                count=len(condition),
+            )
+        )
     for flow in model.flows():
         if flow.source == source and flow.target == target and flow.condition.strip() == condition:
             when = f"condition {condition!r}" if condition else "no condition"
@@ -326,14 +386,20 @@ def disconnect(session: Session, record: ProcessRecord, flow_id: str, *, actor: 
     return _save(session, record, model, actor=actor, note=note)
 
 
-def add_lane(session: Session, record: ProcessRecord, *, name: str, kind: LaneKind, actor: str) -> ProcessRecord:
+def add_lane(
+    session: Session, record: ProcessRecord, *, name: str, kind: LaneKind, actor: str
+) -> ProcessRecord:
     """Add a lane (a role or a system) below the existing ones."""
     model = _editable(session, record)
     name = name.strip()
     if not name:
         raise ProcessError(gettext("name: required for a lane"))
     if len(name) > NAME_MAX:
-        raise ProcessError(gettext("name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)))
+        raise ProcessError(
+            gettext(
+                "name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)
+            )
+        )
     if any(lane.name.strip().casefold() == name.casefold() for lane in model.lanes.values()):
         raise ProcessError(gettext("lane '%(name)s' already exists", name=name))
     try:
@@ -348,7 +414,10 @@ def latest_of(session: Session, lineage: str) -> ProcessRecord | None:
     """The newest version of the process with `lineage` (None when there is none): what links to
     a process (findings, requirements) read their step names from."""
     return session.scalar(
-        select(ProcessRecord).where(ProcessRecord.lineage == lineage).order_by(ProcessRecord.version.desc()).limit(1)
+        select(ProcessRecord)
+        .where(ProcessRecord.lineage == lineage)
+        .order_by(ProcessRecord.version.desc())
+        .limit(1)
     )
 
 
@@ -362,11 +431,20 @@ def _editable(session: Session, record: ProcessRecord) -> ProcessModel:
     # every change made after the one being edited.
     latest = latest_version(session, record)
     if latest.version != record.version:
-        raise ProcessError(gettext("model %(id)s is version %(version)s; edit the latest version (%(version2)s)", id=record.id, version=record.version, version2=latest.version))
+        raise ProcessError(
+            gettext(
+                "model %(id)s is version %(version)s; edit the latest version (%(version2)s)",
+                id=record.id,
+                version=record.version,
+                version2=latest.version,
+            )
+        )
     return model_of(record)
 
 
-def _save(session: Session, record: ProcessRecord, model: ProcessModel, *, actor: str, note: str) -> ProcessRecord:
+def _save(
+    session: Session, record: ProcessRecord, model: ProcessModel, *, actor: str, note: str
+) -> ProcessRecord:
     if len(note) > NOTE_MAX:
         note = note[: NOTE_MAX - 1] + "…"
     return save_version(session, record, model, actor=actor, note=note)
@@ -377,7 +455,9 @@ def _step(model: ProcessModel, node_id: str, *, field: str = "") -> Node:
         return model.node(node_id)
     except ModelError:
         prefix = f"{field}: " if field else ""
-        raise ProcessError(gettext("%(prefix)sno step '%(node_id)s' in this model", prefix=prefix, node_id=node_id)) from None
+        raise ProcessError(
+            gettext("%(prefix)sno step '%(node_id)s' in this model", prefix=prefix, node_id=node_id)
+        ) from None
 
 
 def _check_lane(model: ProcessModel, lane: str | None) -> None:
@@ -392,16 +472,32 @@ def _checked_name(kind: NodeKind, name: str) -> str:
     if kind.is_activity and not name:
         raise ProcessError(gettext("name: required for a %(lower)s", lower=KIND_LABELS[kind].lower()))
     if len(name) > NAME_MAX:
-        raise ProcessError(gettext("name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)))
+        raise ProcessError(
+            gettext(
+                "name: at most %(NAME_MAX)s characters (%(count)s given)", NAME_MAX=NAME_MAX, count=len(name)
+            )
+        )
     return name
 
 
 def _checked_details(system: str, description: str) -> tuple[str, str]:
     system, description = system.strip(), description.strip()
     if len(system) > SYSTEM_MAX:
-        raise ProcessError(gettext("system: at most %(SYSTEM_MAX)s characters (%(count)s given)", SYSTEM_MAX=SYSTEM_MAX, count=len(system)))
+        raise ProcessError(
+            gettext(
+                "system: at most %(SYSTEM_MAX)s characters (%(count)s given)",
+                SYSTEM_MAX=SYSTEM_MAX,
+                count=len(system),
+            )
+        )
     if len(description) > DESCRIPTION_MAX:
-        raise ProcessError(gettext("description: at most %(DESCRIPTION_MAX)s characters (%(count)s given)", DESCRIPTION_MAX=DESCRIPTION_MAX, count=len(description)))
+        raise ProcessError(
+            gettext(
+                "description: at most %(DESCRIPTION_MAX)s characters (%(count)s given)",
+                DESCRIPTION_MAX=DESCRIPTION_MAX,
+                count=len(description),
+            )
+        )
     return system, description
 
 

@@ -3,18 +3,16 @@ and edit a model's steps, flows and lanes with plain forms (each change is the n
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from process_models.bpmn.safety import BpmnError
 from process_models.enums import LaneKind, NodeKind
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
@@ -33,9 +31,8 @@ from workbench.processes.forms import (
     step_label,
 )
 from workbench.projects.access import require_member
-from workbench.query_params import bounded_int_arg
 from workbench.projects.service import ProjectError, get_project
-from workbench.i18n.errors import error_message
+from workbench.query_params import bounded_int_arg
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 
@@ -65,10 +62,14 @@ def import_file(project_key: str) -> WerkzeugResponse:
     upload = form.upload.data
     name = upload.filename or "upload.bpmn"
     job_id = jobs.start(
-        "processes.import", actor=current_user.username,
+        "processes.import",
+        actor=current_user.username,
         title=_("Import of %(file)s into %(project)s", file=name, project=project.key),
         payload={"project": project.key, "variant": form.variant.data or "", "forward": True},
-        upload=upload.read(), upload_name=name, link=target, project_id=project.id,
+        upload=upload.read(),
+        upload_name=name,
+        link=target,
+        project_id=project.id,
     )
     return redirect(url_for("jobs.show", job_id=job_id))
 
@@ -125,7 +126,14 @@ def edit(model_id: int) -> str | WerkzeugResponse:
     latest = service.latest_version(db.session(), record)
     if latest.id != record.id:
         # Only the latest version takes edits; send the consultant there rather than show forms that would be refused.
-        flash(gettext("version %(version)s is not the latest: this is version %(version2)s", version=record.version, version2=latest.version), "info")
+        flash(
+            gettext(
+                "version %(version)s is not the latest: this is version %(version2)s",
+                version=record.version,
+                version2=latest.version,
+            ),
+            "info",
+        )
         return redirect(url_for("processes.edit", model_id=latest.id))
     model = service.model_of(record)
     add, connect, lane = StepForm(), ConnectForm(), LaneForm()
@@ -137,9 +145,17 @@ def edit(model_id: int) -> str | WerkzeugResponse:
         record=record,
         model=model,
         diagram=Markup(render_svg(model)),  # render_svg escapes every text it writes
-        steps=[(node, EditStepForm.of(model, node), DeleteStepForm(formdata=None, node_id=node.id)) for node in nodes],
+        steps=[
+            (node, EditStepForm.of(model, node), DeleteStepForm(formdata=None, node_id=node.id))
+            for node in nodes
+        ],
         flows=[
-            (flow, model.node(flow.source), model.node(flow.target), DisconnectForm(formdata=None, flow_id=flow.id))
+            (
+                flow,
+                model.node(flow.source),
+                model.node(flow.target),
+                DisconnectForm(formdata=None, flow_id=flow.id),
+            )
             for flow in model.flows()
         ],
         add=add,
@@ -155,11 +171,21 @@ def add_step(model_id: int) -> WerkzeugResponse:
     record = _record(model_id)
     form = StepForm()
     form.fill(service.model_of(record))
-    return _apply(record, form, lambda: service.add_step(
-        db.session(), record, kind=NodeKind(form.kind.data), name=form.name.data or "", lane=form.lane.data or None,
-        system=form.system.data or "", description=form.description.data or "", after=form.after.data or None,
-        actor=current_user.username,
-    ))
+    return _apply(
+        record,
+        form,
+        lambda: service.add_step(
+            db.session(),
+            record,
+            kind=NodeKind(form.kind.data),
+            name=form.name.data or "",
+            lane=form.lane.data or None,
+            system=form.system.data or "",
+            description=form.description.data or "",
+            after=form.after.data or None,
+            actor=current_user.username,
+        ),
+    )
 
 
 @bp.post("/<int:model_id>/steps/<node_id>")
@@ -172,12 +198,29 @@ def update_step(model_id: int, node_id: str) -> WerkzeugResponse:
     form = EditStepForm()
     form.fill(model, model.node(node_id))
     if form.node_id.data and form.node_id.data != node_id:
-        return _refuse(record, gettext("the form is for step '%(form_step)s', not '%(node_id)s'", form_step=form.node_id.data, node_id=node_id))
-    return _apply(record, form, lambda: service.update_step(
-        db.session(), record, node_id, kind=NodeKind(form.kind.data), name=form.name.data or "",
-        lane=form.lane.data or None, system=form.system.data or "", description=form.description.data or "",
-        actor=current_user.username,
-    ))
+        return _refuse(
+            record,
+            gettext(
+                "the form is for step '%(form_step)s', not '%(node_id)s'",
+                form_step=form.node_id.data,
+                node_id=node_id,
+            ),
+        )
+    return _apply(
+        record,
+        form,
+        lambda: service.update_step(
+            db.session(),
+            record,
+            node_id,
+            kind=NodeKind(form.kind.data),
+            name=form.name.data or "",
+            lane=form.lane.data or None,
+            system=form.system.data or "",
+            description=form.description.data or "",
+            actor=current_user.username,
+        ),
+    )
 
 
 @bp.post("/<int:model_id>/steps/<node_id>/delete")
@@ -186,8 +229,17 @@ def delete_step(model_id: int, node_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     form = DeleteStepForm()
     if form.node_id.data and form.node_id.data != node_id:
-        return _refuse(record, gettext("the form is for step '%(form_step)s', not '%(node_id)s'", form_step=form.node_id.data, node_id=node_id))
-    return _apply(record, form, lambda: service.delete_step(db.session(), record, node_id, actor=current_user.username))
+        return _refuse(
+            record,
+            gettext(
+                "the form is for step '%(form_step)s', not '%(node_id)s'",
+                form_step=form.node_id.data,
+                node_id=node_id,
+            ),
+        )
+    return _apply(
+        record, form, lambda: service.delete_step(db.session(), record, node_id, actor=current_user.username)
+    )
 
 
 @bp.post("/<int:model_id>/flows")
@@ -196,10 +248,19 @@ def connect(model_id: int) -> WerkzeugResponse:
     record = _record(model_id)
     form = ConnectForm()
     form.fill(service.model_of(record))
-    return _apply(record, form, lambda: service.connect(
-        db.session(), record, form.source.data or "", form.target.data or "", name=form.name.data or "",
-        condition=form.condition.data or "", actor=current_user.username,
-    ))
+    return _apply(
+        record,
+        form,
+        lambda: service.connect(
+            db.session(),
+            record,
+            form.source.data or "",
+            form.target.data or "",
+            name=form.name.data or "",
+            condition=form.condition.data or "",
+            actor=current_user.username,
+        ),
+    )
 
 
 @bp.post("/<int:model_id>/flows/<flow_id>/delete")
@@ -208,8 +269,17 @@ def disconnect(model_id: int, flow_id: str) -> WerkzeugResponse:
     record = _record(model_id)
     form = DisconnectForm()
     if form.flow_id.data and form.flow_id.data != flow_id:
-        return _refuse(record, gettext("the form is for flow '%(form_flow)s', not '%(flow_id)s'", form_flow=form.flow_id.data, flow_id=flow_id))
-    return _apply(record, form, lambda: service.disconnect(db.session(), record, flow_id, actor=current_user.username))
+        return _refuse(
+            record,
+            gettext(
+                "the form is for flow '%(form_flow)s', not '%(flow_id)s'",
+                form_flow=form.flow_id.data,
+                flow_id=flow_id,
+            ),
+        )
+    return _apply(
+        record, form, lambda: service.disconnect(db.session(), record, flow_id, actor=current_user.username)
+    )
 
 
 @bp.post("/<int:model_id>/lanes")
@@ -217,12 +287,22 @@ def disconnect(model_id: int, flow_id: str) -> WerkzeugResponse:
 def add_lane(model_id: int) -> WerkzeugResponse:
     record = _record(model_id)
     form = LaneForm()
-    return _apply(record, form, lambda: service.add_lane(
-        db.session(), record, name=form.name.data or "", kind=LaneKind(form.kind.data), actor=current_user.username,
-    ))
+    return _apply(
+        record,
+        form,
+        lambda: service.add_lane(
+            db.session(),
+            record,
+            name=form.name.data or "",
+            kind=LaneKind(form.kind.data),
+            actor=current_user.username,
+        ),
+    )
 
 
-def _apply(record: service.ProcessRecord, form: FlaskForm, change: Callable[[], service.ProcessRecord]) -> WerkzeugResponse:
+def _apply(
+    record: service.ProcessRecord, form: FlaskForm, change: Callable[[], service.ProcessRecord]
+) -> WerkzeugResponse:
     """Validate the form, make the change as the next version and commit; go to the new version's
     edit page, or back to this one with the refusal."""
     if not form.validate_on_submit():
@@ -235,7 +315,12 @@ def _apply(record: service.ProcessRecord, form: FlaskForm, change: Callable[[], 
     except service.ProcessError as error:
         db.session.rollback()
         return _refuse(record, str(error))
-    flash(gettext("saved version %(version)s: %(change_note)s", version=new.version, change_note=new.change_note), "info")
+    flash(
+        gettext(
+            "saved version %(version)s: %(change_note)s", version=new.version, change_note=new.change_note
+        ),
+        "info",
+    )
     return redirect(url_for("processes.edit", model_id=new.id))
 
 

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from workbench.forms import select_choices, translated_choices
+from workbench.forms import translated_choices
 
 
 class VersionForm(FlaskForm):
@@ -24,6 +24,8 @@ class AssignForm(FlaskForm):
 
 class StoreForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
-    direction = SelectField(_l("Direction"), choices=translated_choices([("retail", "retail"), ("wholesale", "wholesale")]))
+    direction = SelectField(
+        _l("Direction"), choices=translated_choices([("retail", "retail"), ("wholesale", "wholesale")])
+    )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])

@@ -13,28 +13,44 @@ from loyalty_core.stores.models import Store
 from workbench.audit import service as audit
 
 
-def create_version(session: Session, label: str, text: str | bytes, *, actor: str, notes: str = "") -> ConfigVersion:
+def create_version(
+    session: Session, label: str, text: str | bytes, *, actor: str, notes: str = ""
+) -> ConfigVersion:
     version = config_service.create_version(session, label, text, created_by=actor, notes=notes)
-    audit.record(session, actor, "config.create", "config_version", version.label, {"hash": version.content_hash})
+    audit.record(
+        session, actor, "config.create", "config_version", version.label, {"hash": version.content_hash}
+    )
     return version
 
 
 def update_draft(session: Session, version: ConfigVersion, text: str | bytes, *, actor: str) -> ConfigVersion:
     config_service.update_draft(session, version, text)
-    audit.record(session, actor, "config.edit", "config_version", version.label, {"hash": version.content_hash})
+    audit.record(
+        session, actor, "config.edit", "config_version", version.label, {"hash": version.content_hash}
+    )
     return version
 
 
-def approve(session: Session, version: ConfigVersion, *, actor: str, package_hash: str | None = None) -> ConfigVersion:
+def approve(
+    session: Session, version: ConfigVersion, *, actor: str, package_hash: str | None = None
+) -> ConfigVersion:
     """Freeze a draft; `package_hash` names the signed prototype package behind the approval
     (None: approved outside a package, which the version's pages then say)."""
     config_service.approve(session, version, approved_by=actor, package_hash=package_hash)
-    audit.record(session, actor, "config.approve", "config_version", version.label,
-                 {"hash": version.content_hash, "package_hash": package_hash})
+    audit.record(
+        session,
+        actor,
+        "config.approve",
+        "config_version",
+        version.label,
+        {"hash": version.content_hash, "package_hash": package_hash},
+    )
     return version
 
 
-def add_store(session: Session, code: str, direction: str, *, actor: str, name: str = "", city: str = "") -> tuple[Store, str]:
+def add_store(
+    session: Session, code: str, direction: str, *, actor: str, name: str = "", city: str = ""
+) -> tuple[Store, str]:
     store, key = store_service.add_store(session, code, direction, name=name, city=city)
     audit.record(session, actor, "store.add", "store", store.code, {"direction": direction})
     return store, key

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import datetime as dt
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -54,7 +53,11 @@ def create_version() -> Response:
     text: str | bytes = upload.read() if upload and upload.filename else (form.text.data or "")
     try:
         version = service.create_version(
-            db.session(), form.label.data or "", text, actor=current_user.username, notes=form.notes.data or ""
+            db.session(),
+            form.label.data or "",
+            text,
+            actor=current_user.username,
+            notes=form.notes.data or "",
         )
         db.session.commit()
     except LoyaltyError as error:
@@ -120,7 +123,9 @@ def stores() -> str:
 @roles_required(Role.rollout_manager)
 def assign(code: str) -> Response:
     form = AssignForm()
-    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session()))
+    form.version.choices = select_choices(
+        (v.label, v.label) for v in config_service.list_versions(db.session())
+    )
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -128,7 +133,14 @@ def assign(code: str) -> Response:
         target = config_service.get_version(db.session(), form.version.data or "")
         service.assign(db.session(), store, target, actor=current_user.username)
         db.session.commit()
-        flash(gettext("store %(code)s now runs %(label)s (from its next request)", code=store.code, label=target.label), "info")
+        flash(
+            gettext(
+                "store %(code)s now runs %(label)s (from its next request)",
+                code=store.code,
+                label=target.label,
+            ),
+            "info",
+        )
     except LoyaltyError as error:
         _fail(error)
     return redirect(url_for("programme.stores"))
@@ -143,8 +155,12 @@ def add_store() -> Response:
         return redirect(url_for("programme.stores"))
     try:
         store, key = service.add_store(
-            db.session(), form.code.data or "", form.direction.data or "", actor=current_user.username,
-            name=form.name.data or "", city=form.city.data or "",
+            db.session(),
+            form.code.data or "",
+            form.direction.data or "",
+            actor=current_user.username,
+            name=form.name.data or "",
+            city=form.city.data or "",
         )
         db.session.commit()
     except LoyaltyError as error:
@@ -176,7 +192,7 @@ def member(member_id: str) -> str:
         item = ledger.get_member(db.session(), member_id)
     except LoyaltyError:
         abort(404)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return render_template(
         "programme/member.html",
         member=item,

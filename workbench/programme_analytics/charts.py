@@ -21,8 +21,13 @@ def members_figure(report: KPIReport) -> Figure:
     x, active = _floats(report, "active_members")
     _x, new = _floats(report, "new_members")
     return charts.line_chart(
-        _("Active and new members"), _("Period start"), _("Members"),
-        [charts.Line(str(KPI_TITLES["active_members"]), x, active), charts.Line(str(KPI_TITLES["new_members"]), x, new)],
+        _("Active and new members"),
+        _("Period start"),
+        _("Members"),
+        [
+            charts.Line(str(KPI_TITLES["active_members"]), x, active),
+            charts.Line(str(KPI_TITLES["new_members"]), x, new),
+        ],
     )
 
 
@@ -30,8 +35,13 @@ def money_figure(report: KPIReport, currency: str) -> Figure:
     x, check = _floats(report, "average_check")
     _x, per_member = _floats(report, "sales_per_member")
     return charts.line_chart(
-        _("Average check and sales per member"), _("Period start"), _("Money, %(currency)s", currency=currency),
-        [charts.Line(str(KPI_TITLES["average_check"]), x, check), charts.Line(str(KPI_TITLES["sales_per_member"]), x, per_member)],
+        _("Average check and sales per member"),
+        _("Period start"),
+        _("Money, %(currency)s", currency=currency),
+        [
+            charts.Line(str(KPI_TITLES["average_check"]), x, check),
+            charts.Line(str(KPI_TITLES["sales_per_member"]), x, per_member),
+        ],
     )
 
 
@@ -39,7 +49,9 @@ def liability_figure(report: KPIReport, currency: str) -> Figure:
     # Outstanding points are measured at each period's end; the axis shows the period's start.
     x, liability = _floats(report, "liability")
     return charts.line_chart(
-        _("Points liability at period end"), _("Period start"), _("Liability, %(currency)s", currency=currency),
+        _("Points liability at period end"),
+        _("Period start"),
+        _("Liability, %(currency)s", currency=currency),
         [charts.Line(str(KPI_TITLES["liability"]), x, liability)],
     )
 
@@ -57,17 +69,28 @@ def liability_chart(report: KPIReport, currency: str) -> str:
 
 
 def cohort_chart(cohorts: list[Cohort]) -> str:
-    return charts.svg(charts.heat_map(
-        _("Cohort retention"), _("Periods since the first purchase"), _("Cohort (first purchase)"),
-        [c.start.isoformat()[:7] for c in cohorts], [[float(s) for s in c.shares] for c in cohorts],
-        _("Share of the cohort active"),
-    ))
+    return charts.svg(
+        charts.heat_map(
+            _("Cohort retention"),
+            _("Periods since the first purchase"),
+            _("Cohort (first purchase)"),
+            [c.start.isoformat()[:7] for c in cohorts],
+            [[float(s) for s in c.shares] for c in cohorts],
+            _("Share of the cohort active"),
+        )
+    )
 
 
 def pilot_chart(evaluation: PilotEvaluation, currency: str) -> str:
-    return charts.svg(charts.line_chart(
-        _("Net sales per store and week: pilot vs control"), _("Week"), _("Net sales per store, %(currency)s", currency=currency),
-        [charts.Line(_("Pilot stores (mean)"), evaluation.weeks, evaluation.pilot_sales),
-         charts.Line(_("Control stores (mean)"), evaluation.weeks, evaluation.control_sales)],
-        marker=(evaluation.post[0], _("Pilot starts")),
-    ))
+    return charts.svg(
+        charts.line_chart(
+            _("Net sales per store and week: pilot vs control"),
+            _("Week"),
+            _("Net sales per store, %(currency)s", currency=currency),
+            [
+                charts.Line(_("Pilot stores (mean)"), evaluation.weeks, evaluation.pilot_sales),
+                charts.Line(_("Control stores (mean)"), evaluation.weeks, evaluation.control_sales),
+            ],
+            marker=(evaluation.post[0], _("Pilot starts")),
+        )
+    )

@@ -27,7 +27,13 @@ import click
 from flask.cli import with_appcontext
 
 from analytics.export import (
-    MEMBER_COLUMNS, TRANSACTION_COLUMNS, kpi_columns, kpi_rows, member_rows, transaction_rows, write_csv,
+    MEMBER_COLUMNS,
+    TRANSACTION_COLUMNS,
+    kpi_columns,
+    kpi_rows,
+    member_rows,
+    transaction_rows,
+    write_csv,
 )
 from analytics.forecast.purchase_log import PurchaseLogError
 from analytics.kpi.definitions import KPIS
@@ -39,7 +45,12 @@ from workbench.programme_analytics.service import evaluation_json, parse_dimensi
 if TYPE_CHECKING:  # numpy and scipy load when a fit or an evaluation runs, not with every command
     from analytics.forecast.members import Fit
 
-PILOT_KPIS = ("average_check", "purchase_frequency", "sales_per_store", "retention")  # analytics.pilot.evaluation
+PILOT_KPIS = (
+    "average_check",
+    "purchase_frequency",
+    "sales_per_store",
+    "retention",
+)  # analytics.pilot.evaluation
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -59,11 +70,14 @@ def _codes(text: str) -> list[str]:
 
 # --- kpi ---------------------------------------------------------------------------------------
 
+
 @click.command("kpi")
 @click.option("--from", "date_from", type=DATE, required=True)
 @click.option("--to", "date_to", type=DATE, required=True)
 @click.option("--period", type=click.Choice([p.value for p in Period]), default="month", show_default=True)
-@click.option("--by", type=click.Choice(["programme", "store", "direction", "region", "tier"]), default="programme")
+@click.option(
+    "--by", type=click.Choice(["programme", "store", "direction", "region", "tier"]), default="programme"
+)
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def kpi_command(date_from: dt.datetime, date_to: dt.datetime, period: str, by: str, as_json: bool) -> None:
@@ -78,12 +92,25 @@ def kpi_command(date_from: dt.datetime, date_to: dt.datetime, period: str, by: s
         return
     click.echo("\t".join(["period", "group", *KPIS]))
     for row in report.rows:
-        click.echo("\t".join([row.period.isoformat(), row.group, *("—" if v is None else str(v) for v in row.values.values())]))
+        click.echo(
+            "\t".join(
+                [
+                    row.period.isoformat(),
+                    row.group,
+                    *("—" if v is None else str(v) for v in row.values.values()),
+                ]
+            )
+        )
 
 
 @click.command("rollups")
-@click.option("--period", "periods", multiple=True, type=click.Choice([p.value for p in Period]),
-              help="Refresh only these period units (default: all).")
+@click.option(
+    "--period",
+    "periods",
+    multiple=True,
+    type=click.Choice([p.value for p in Period]),
+    help="Refresh only these period units (default: all).",
+)
 @with_appcontext
 def rollups_command(periods: tuple[str, ...]) -> None:
     """Refresh the KPI rollups the dashboard reads (run it from the job runner or cron)."""
@@ -115,23 +142,48 @@ def _fit_payload(fit: Fit) -> dict[str, Any]:
 
 @forecast_group.command("fit")
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--csv", "csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="An external purchase log (comma or whitespace separated, header line) instead of the ledger.")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="An external purchase log (comma or whitespace separated, header line) instead of the ledger.",
+)
 @click.option("--customer-column", default=None)
 @click.option("--date-column", default=None)
 @click.option("--date-format", default="%Y-%m-%d", show_default=True)
 @click.option("--amount-column", default=None, help="Optional: fits the spend model too.")
 @click.option("--calibration-end", type=DATE, default=None, help="Last day of calibration (default: today).")
 @click.option("--holdout-end", type=DATE, default=None, help="Last day of a holdout to compare against.")
-@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="With a holdout: expected vs actual purchases per week, as .svg or .png.")
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With a holdout: expected vs actual purchases per week, as .svg or .png.",
+)
 @with_appcontext
-def forecast_fit(as_json: bool, csv_file: Path | None, customer_column: str | None, date_column: str | None,
-                 date_format: str, amount_column: str | None, calibration_end: dt.datetime | None,
-                 holdout_end: dt.datetime | None, chart: Path | None) -> None:
+def forecast_fit(
+    as_json: bool,
+    csv_file: Path | None,
+    customer_column: str | None,
+    date_column: str | None,
+    date_format: str,
+    amount_column: str | None,
+    calibration_end: dt.datetime | None,
+    holdout_end: dt.datetime | None,
+    chart: Path | None,
+) -> None:
     """Fit the model and print r, alpha, a and b (and the holdout check when one is given)."""
     try:
-        fit = _fit(csv_file, customer_column, date_column, date_format, amount_column, _day(calibration_end), _day(holdout_end))
+        fit = _fit(
+            csv_file,
+            customer_column,
+            date_column,
+            date_format,
+            amount_column,
+            _day(calibration_end),
+            _day(holdout_end),
+        )
     except (PurchaseLogError, ValueError) as error:
         _fail(str(error))
     if chart is not None:
@@ -142,7 +194,16 @@ def forecast_fit(as_json: bool, csv_file: Path | None, customer_column: str | No
     if as_json:
         click.echo(json.dumps(payload, indent=2))
         return
-    for key in ("customers", "repeat_purchases", "r", "alpha", "a", "b", "holdout_expected", "holdout_actual"):
+    for key in (
+        "customers",
+        "repeat_purchases",
+        "r",
+        "alpha",
+        "a",
+        "b",
+        "holdout_expected",
+        "holdout_actual",
+    ):
         if key in payload:
             click.echo(f"{key}\t{payload[key]}")
 
@@ -153,16 +214,26 @@ def _holdout_chart(fit: Fit, path: Path) -> None:
 
     weeks, expected, actual = holdout_chart_series(fit)
     figure = charts.line_chart(
-        "Repeat purchases per week: forecast vs actual", "Week since the calibration began",
+        "Repeat purchases per week: forecast vs actual",
+        "Week since the calibration began",
         "Purchases (days with a purchase)",
-        [charts.Line(f"Expected (BG/NBD), total {sum(expected):,.0f}", weeks, expected),
-         charts.Line(f"Actual, total {sum(actual):,.0f}", weeks, actual)],
+        [
+            charts.Line(f"Expected (BG/NBD), total {sum(expected):,.0f}", weeks, expected),
+            charts.Line(f"Actual, total {sum(actual):,.0f}", weeks, actual),
+        ],
     )
     path.write_bytes(charts.png(figure) if path.suffix == ".png" else charts.svg(figure).encode("utf-8"))
 
 
-def _fit(csv_file: Path | None, customer_column: str | None, date_column: str | None, date_format: str,
-         amount_column: str | None, calibration_end: dt.date | None, holdout_end: dt.date | None) -> Fit:
+def _fit(
+    csv_file: Path | None,
+    customer_column: str | None,
+    date_column: str | None,
+    date_format: str,
+    amount_column: str | None,
+    calibration_end: dt.date | None,
+    holdout_end: dt.date | None,
+) -> Fit:
     from analytics.forecast.members import fit_ledger, fit_summary
     from analytics.forecast.purchase_log import read_purchase_log
     from analytics.forecast.summary import summarise
@@ -189,10 +260,19 @@ def forecast_members(output: Path, calibration_end: dt.datetime | None) -> None:
             fit = fit_ledger(conn, _day(calibration_end))
     except ValueError as error:
         _fail(str(error))
-    header = ["member_id", "p_alive", *(f"purchases_{d}d" for d in HORIZONS), *(f"value_{d}d" for d in HORIZONS)]
+    header = [
+        "member_id",
+        "p_alive",
+        *(f"purchases_{d}d" for d in HORIZONS),
+        *(f"value_{d}d" for d in HORIZONS),
+    ]
     rows = (
-        [f.member, f"{f.p_alive:.4f}", *(f"{f.expected_purchases[d]:.3f}" for d in HORIZONS),
-         *("" if f.expected_value[d] is None else str(f.expected_value[d]) for d in HORIZONS)]
+        [
+            f.member,
+            f"{f.p_alive:.4f}",
+            *(f"{f.expected_purchases[d]:.3f}" for d in HORIZONS),
+            *("" if f.expected_value[d] is None else str(f.expected_value[d]) for d in HORIZONS),
+        ]
         for f in member_forecasts(fit)
     )
     with output.open("w", newline="", encoding="utf-8") as handle:
@@ -208,7 +288,12 @@ _pilot_options = [
     click.option("--control", required=True, help="Control store codes, comma separated."),
     click.option("--from", "date_from", type=DATE, required=True, help="First day of the pilot."),
     click.option("--to", "date_to", type=DATE, required=True, help="Last day evaluated."),
-    click.option("--pre-weeks", type=int, default=None, help="Weeks before the pilot to compare (default: as long as the pilot)."),
+    click.option(
+        "--pre-weeks",
+        type=int,
+        default=None,
+        help="Weeks before the pilot to compare (default: as long as the pilot).",
+    ),
 ]
 
 
@@ -222,21 +307,31 @@ def _with_pilot_options(command: Any) -> Any:
 @_with_pilot_options
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
-def pilot_evaluate(pilot: str, control: str, date_from: dt.datetime, date_to: dt.datetime, pre_weeks: int | None,
-                   as_json: bool) -> None:
+def pilot_evaluate(
+    pilot: str,
+    control: str,
+    date_from: dt.datetime,
+    date_to: dt.datetime,
+    pre_weeks: int | None,
+    as_json: bool,
+) -> None:
     """Difference-in-differences of each pilot KPI, with its interval and a plain verdict."""
     from analytics.pilot.evaluation import PilotError, evaluate_pilot
 
     try:
         with db.engine.connect() as conn:
-            evaluation = evaluate_pilot(conn, _codes(pilot), _codes(control), date_from.date(), date_to.date(), pre_weeks)
+            evaluation = evaluate_pilot(
+                conn, _codes(pilot), _codes(control), date_from.date(), date_to.date(), pre_weeks
+            )
     except PilotError as error:
         _fail(str(error))
     if as_json:
         click.echo(json.dumps(evaluation_json(evaluation), indent=2))
         return
-    click.echo(f"pilot {','.join(evaluation.pilot)} vs control {','.join(evaluation.control)}; "
-               f"before {evaluation.pre[0]}..{evaluation.pre[1]}, pilot {evaluation.post[0]}..{evaluation.post[1]}")
+    click.echo(
+        f"pilot {','.join(evaluation.pilot)} vs control {','.join(evaluation.control)}; "
+        f"before {evaluation.pre[0]}..{evaluation.pre[1]}, pilot {evaluation.post[0]}..{evaluation.post[1]}"
+    )
     for verdict in evaluation.verdicts:
         click.echo(verdict.sentence())
 
@@ -244,16 +339,27 @@ def pilot_evaluate(pilot: str, control: str, date_from: dt.datetime, date_to: dt
 @pilot_group.command("guardrail")
 @_with_pilot_options
 @click.option("--threshold", type=float, default=5.0, show_default=True, help="X in 'no KPI worse than -X%'.")
-@click.option("--limit", "limits", multiple=True, help="A KPI's own threshold, e.g. average_check=3 (percent).")
+@click.option(
+    "--limit", "limits", multiple=True, help="A KPI's own threshold, e.g. average_check=3 (percent)."
+)
 @click.option("--confidence", type=float, default=90.0, show_default=True, help="Percent.")
 @click.option("--block-inconclusive", is_flag=True, help="Fail when a KPI cannot be told either way.")
 @with_appcontext
-def pilot_guardrail(pilot: str, control: str, date_from: dt.datetime, date_to: dt.datetime, pre_weeks: int | None,
-                    threshold: float, limits: tuple[str, ...], confidence: float, block_inconclusive: bool) -> None:
+def pilot_guardrail(
+    pilot: str,
+    control: str,
+    date_from: dt.datetime,
+    date_to: dt.datetime,
+    pre_weeks: int | None,
+    threshold: float,
+    limits: tuple[str, ...],
+    confidence: float,
+    block_inconclusive: bool,
+) -> None:
     """No KPI worse than -X% at the given confidence; exits 1 when the guardrail fails."""
     from analytics.pilot.evaluation import PilotError, evaluate_pilot
 
-    thresholds = {metric: threshold / 100 for metric in PILOT_KPIS}
+    thresholds = dict.fromkeys(PILOT_KPIS, threshold / 100)
     for limit in limits:
         metric, _, value = limit.partition("=")
         if metric not in PILOT_KPIS or not value:
@@ -261,16 +367,26 @@ def pilot_guardrail(pilot: str, control: str, date_from: dt.datetime, date_to: d
         thresholds[metric] = float(value) / 100
     try:
         with db.engine.connect() as conn:
-            evaluation = evaluate_pilot(conn, _codes(pilot), _codes(control), date_from.date(), date_to.date(), pre_weeks,
-                                        thresholds=thresholds, confidence=confidence / 100)
+            evaluation = evaluate_pilot(
+                conn,
+                _codes(pilot),
+                _codes(control),
+                date_from.date(),
+                date_to.date(),
+                pre_weeks,
+                thresholds=thresholds,
+                confidence=confidence / 100,
+            )
     except PilotError as error:
         _fail(str(error))
     from analytics.pilot.guardrail import GuardrailResult
 
     result = GuardrailResult(evaluation.guardrail.checks, block_inconclusive)
     for check in result.checks:
-        click.echo(f"{check.metric}\t{check.status.value}\tno worse than -{check.threshold:.1%}: "
-                   f"{check.confidence:.0%} bounds {check.lower:+.1%} .. {check.upper:+.1%}")
+        click.echo(
+            f"{check.metric}\t{check.status.value}\tno worse than -{check.threshold:.1%}: "
+            f"{check.confidence:.0%} bounds {check.lower:+.1%} .. {check.upper:+.1%}"
+        )
     click.echo("guardrail passed" if result.passed else "guardrail FAILED")
     if not result.passed:
         sys.exit(1)
@@ -283,7 +399,9 @@ def pilot_guardrail(pilot: str, control: str, date_from: dt.datetime, date_to: d
 @click.option("--exclude", default="", help="Stores already in a wave (comma separated).")
 @click.option("--per-pilot", type=int, default=2, show_default=True)
 @with_appcontext
-def pilot_suggest(pilot: str, date_from: dt.datetime, date_to: dt.datetime, exclude: str, per_pilot: int) -> None:
+def pilot_suggest(
+    pilot: str, date_from: dt.datetime, date_to: dt.datetime, exclude: str, per_pilot: int
+) -> None:
     """Matched control stores for each pilot store, with the match quality."""
     from analytics.pilot.evaluation import store_histories
     from analytics.pilot.matching import suggest_controls
@@ -293,14 +411,19 @@ def pilot_suggest(pilot: str, date_from: dt.datetime, date_to: dt.datetime, excl
     codes = set(_codes(pilot))
     if missing := codes - {h.code for h in histories}:
         _fail(f"no store {', '.join(sorted(missing))}")
-    suggestions = suggest_controls([h for h in histories if h.code in codes], histories, _codes(exclude), per_pilot)
+    suggestions = suggest_controls(
+        [h for h in histories if h.code in codes], histories, _codes(exclude), per_pilot
+    )
     for code, matches in suggestions.items():
         for m in matches:
-            click.echo(f"{code}\t{m.control}\tscore {m.score:.2f} ({m.quality})\tcorrelation {m.correlation:.2f}\t"
-                       f"scaled distance {m.scaled_distance:.2f}")
+            click.echo(
+                f"{code}\t{m.control}\tscore {m.score:.2f} ({m.quality})\tcorrelation {m.correlation:.2f}\t"
+                f"scaled distance {m.scaled_distance:.2f}"
+            )
 
 
 # --- export ------------------------------------------------------------------------------------
+
 
 @click.command("export")
 @click.argument("what", type=click.Choice(["transactions", "members", "kpi"]))
@@ -308,11 +431,20 @@ def pilot_suggest(pilot: str, date_from: dt.datetime, date_to: dt.datetime, excl
 @click.option("--from", "date_from", type=DATE, default=None, help="kpi only")
 @click.option("--to", "date_to", type=DATE, default=None, help="kpi only")
 @click.option("--period", type=click.Choice([p.value for p in Period]), default="month")
-@click.option("--by", type=click.Choice(["programme", "store", "direction", "region", "tier"]), default="programme")
+@click.option(
+    "--by", type=click.Choice(["programme", "store", "direction", "region", "tier"]), default="programme"
+)
 @click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", help="kpi .xlsx/.docx only")
 @with_appcontext
-def export_command(what: str, output: Path, date_from: dt.datetime | None, date_to: dt.datetime | None,
-                   period: str, by: str, lang: str) -> None:
+def export_command(
+    what: str,
+    output: Path,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    period: str,
+    by: str,
+    lang: str,
+) -> None:
     """Stream transactions, members or KPIs to CSV for BI tools (UTF-8, comma separated); KPIs
     also as a report: -o FILE.xlsx or FILE.docx (--lang ru|en)."""
     if what == "kpi" and output.suffix in (".xlsx", ".docx"):
@@ -331,8 +463,9 @@ def export_command(what: str, output: Path, date_from: dt.datetime | None, date_
     click.echo(f"{count} rows -> {output}")
 
 
-def _kpi_document(output: Path, date_from: dt.datetime | None, date_to: dt.datetime | None, period: str, by: str,
-                  lang: str) -> None:
+def _kpi_document(
+    output: Path, date_from: dt.datetime | None, date_to: dt.datetime | None, period: str, by: str, lang: str
+) -> None:
     from analytics.kpi.report import programme_currency
     from workbench.programme_analytics.documents import kpi_docx, kpi_xlsx
 
@@ -341,7 +474,9 @@ def _kpi_document(output: Path, date_from: dt.datetime | None, date_to: dt.datet
     with db.engine.connect() as conn:
         report = kpi_report(conn, date_from.date(), date_to.date(), Period(period), parse_dimension(by))
         currency = programme_currency(conn)
-    output.write_bytes(kpi_xlsx(report, lang) if output.suffix == ".xlsx" else kpi_docx(report, lang, currency))
+    output.write_bytes(
+        kpi_xlsx(report, lang) if output.suffix == ".xlsx" else kpi_docx(report, lang, currency)
+    )
     click.echo(f"{len(report.rows)} rows -> {output}")
 
 

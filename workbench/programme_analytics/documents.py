@@ -19,7 +19,13 @@ from analytics.kpi.definitions import KPIS, Unit
 from analytics.kpi.report import KPIReport
 from workbench.programme_analytics.labels import KPI_TITLES
 
-NUMBER_FORMATS = {Unit.money: "#,##0.00", Unit.ratio: "0.00%", Unit.per_member: "0.00", Unit.members: "0", Unit.points: "0"}
+NUMBER_FORMATS = {
+    Unit.money: "#,##0.00",
+    Unit.ratio: "0.00%",
+    Unit.per_member: "0.00",
+    Unit.members: "0",
+    Unit.points: "0",
+}
 
 
 def kpi_xlsx(report: KPIReport, language: str) -> bytes:
@@ -60,8 +66,14 @@ def kpi_docx(report: KPIReport, language: str, currency: str) -> bytes:
         document = Document()
         document.add_heading(_("Programme KPI report"), 0)
         first, last = report.rows[0].period, report.rows[-1].period
-        document.add_paragraph(_("Periods from %(first)s to %(last)s (UTC), by %(unit)s.", first=first.isoformat(),
-                                 last=last.isoformat(), unit=_(report.unit.value)))
+        document.add_paragraph(
+            _(
+                "Periods from %(first)s to %(last)s (UTC), by %(unit)s.",
+                first=first.isoformat(),
+                last=last.isoformat(),
+                unit=_(report.unit.value),
+            )
+        )
         shown = ["active_members", "new_members", "retention", "average_check", "net_sales", "liability"]
         table = document.add_table(rows=1, cols=len(shown) + 1)
         table.style = "Table Grid"

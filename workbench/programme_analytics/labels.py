@@ -5,6 +5,7 @@ own language."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+
 # N_ is one of the keywords pybabel extracts without options; here it is the lazy gettext.
 from flask_babel import lazy_gettext as N_
 
@@ -42,17 +43,33 @@ def statement(verdict: Verdict) -> str:
     """The verdict on one KPI as a sentence in the request's language."""
     e = verdict.effect
     values = {
-        "kpi": KPI_TITLES.get(e.metric, e.metric), "lift": _pct(e.lift), "low": _pct(e.low), "high": _pct(e.high),
-        "level": f"{e.level:.0%}", "mde": f"{e.mde:.1%}", "material": f"{verdict.material:.1%}",
-        "pilot": e.pilot_stores, "control": e.control_stores,
+        "kpi": KPI_TITLES.get(e.metric, e.metric),
+        "lift": _pct(e.lift),
+        "low": _pct(e.low),
+        "high": _pct(e.high),
+        "level": f"{e.level:.0%}",
+        "mde": f"{e.mde:.1%}",
+        "material": f"{verdict.material:.1%}",
+        "pilot": e.pilot_stores,
+        "control": e.control_stores,
     }
     if verdict.finding is Finding.lift:
-        return _("%(kpi)s: the pilot raised it by %(lift)s (%(level)s interval %(low)s to %(high)s).", **values)
+        return _(
+            "%(kpi)s: the pilot raised it by %(lift)s (%(level)s interval %(low)s to %(high)s).", **values
+        )
     if verdict.finding is Finding.drop:
-        return _("%(kpi)s: the pilot lowered it by %(lift)s (%(level)s interval %(low)s to %(high)s).", **values)
+        return _(
+            "%(kpi)s: the pilot lowered it by %(lift)s (%(level)s interval %(low)s to %(high)s).", **values
+        )
     if verdict.finding is Finding.no_effect:
-        return _("%(kpi)s: no effect shown, %(lift)s (%(level)s interval %(low)s to %(high)s); %(pilot)s pilot and "
-                 "%(control)s control stores would have shown %(mde)s or more.", **values)
-    return _("%(kpi)s: %(pilot)s pilot and %(control)s control stores cannot show an effect of the size that matters "
-             "(%(material)s): the smallest they can detect is %(mde)s. Measured %(lift)s (%(level)s interval %(low)s to "
-             "%(high)s). Add stores or weeks.", **values)
+        return _(
+            "%(kpi)s: no effect shown, %(lift)s (%(level)s interval %(low)s to %(high)s); %(pilot)s pilot and "
+            "%(control)s control stores would have shown %(mde)s or more.",
+            **values,
+        )
+    return _(
+        "%(kpi)s: %(pilot)s pilot and %(control)s control stores cannot show an effect of the size that matters "
+        "(%(material)s): the smallest they can detect is %(mde)s. Measured %(lift)s (%(level)s interval %(low)s to "
+        "%(high)s). Add stores or weeks.",
+        **values,
+    )

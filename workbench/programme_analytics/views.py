@@ -31,11 +31,13 @@ def _date(name: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        abort(400, description=_("%(field)s must be a date (YYYY-MM-DD), not %(value)s", field=name, value=text))
+        abort(
+            400, description=_("%(field)s must be a date (YYYY-MM-DD), not %(value)s", field=name, value=text)
+        )
 
 
 def _window() -> tuple[dt.date, dt.date, Period]:
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     year_ago = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
     period = request.args.get("period", Period.month.value)
     if period not in {p.value for p in Period}:
@@ -51,6 +53,7 @@ def _window() -> tuple[dt.date, dt.date, Period]:
 def dashboard() -> str:
     """KPIs of the programme over time, the cohort heat map and the liability curve."""
     from workbench.programme_analytics import charts  # matplotlib loads with the first chart, not at start-up
+
     date_from, date_to, period = _window()
     with db.engine.connect() as conn:
         report = kpi_report(conn, date_from, date_to, period, use_rollups=True)
@@ -60,10 +63,17 @@ def dashboard() -> str:
         currency = programme_currency(conn)
     return render_template(
         "programme_analytics/dashboard.html",
-        report=report, kpis=KPIS, titles=KPI_TITLES, date_from=date_from, date_to=date_to, period=period,
-        members_chart=charts.members_chart(report), money_chart=charts.money_chart(report, currency),
+        report=report,
+        kpis=KPIS,
+        titles=KPI_TITLES,
+        date_from=date_from,
+        date_to=date_to,
+        period=period,
+        members_chart=charts.members_chart(report),
+        money_chart=charts.money_chart(report, currency),
         liability_chart=charts.liability_chart(report, currency),
-        cohort_chart=charts.cohort_chart(cohorts) if cohorts else None, currency=currency,
+        cohort_chart=charts.cohort_chart(cohorts) if cohorts else None,
+        currency=currency,
     )
 
 
@@ -106,7 +116,9 @@ def report_file(kind: str) -> Response:
         currency = programme_currency(conn)
     body = kpi_xlsx(report, language) if kind == "xlsx" else kpi_docx(report, language, currency)
     name = f"kpi-{date_from.isoformat()}-{date_to.isoformat()}-{language}.{kind}"
-    return Response(body, mimetype=REPORT_TYPES[kind], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, mimetype=REPORT_TYPES[kind], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _codes(name: str) -> list[str]:
@@ -120,9 +132,17 @@ def pilot() -> str:
     from analytics.pilot.evaluation import PilotError, evaluate_pilot, store_histories
     from analytics.pilot.matching import control_set, suggest_controls
     from workbench.programme_analytics import charts
+
     pilots, controls = _codes("pilot"), _codes("control")
-    context: dict[str, Any] = {"pilot_codes": ",".join(pilots), "control_codes": ",".join(controls), "titles": KPI_TITLES,
-                               "statuses": GUARDRAIL_STATUS, "evaluation": None, "suggestions": None, "error": None}
+    context: dict[str, Any] = {
+        "pilot_codes": ",".join(pilots),
+        "control_codes": ",".join(controls),
+        "titles": KPI_TITLES,
+        "statuses": GUARDRAIL_STATUS,
+        "evaluation": None,
+        "suggestions": None,
+        "error": None,
+    }
     starts, ends = request.args.get("from", ""), request.args.get("to", "")
     context.update(date_from=starts, date_to=ends)
     if not (pilots and starts and ends):
@@ -131,7 +151,9 @@ def pilot() -> str:
     pre_weeks = request.args.get("pre_weeks", type=int)
     with db.engine.connect() as conn:
         if not controls:
-            histories = store_histories(conn, date_from - dt.timedelta(weeks=pre_weeks or 8), date_from - dt.timedelta(days=1))
+            histories = store_histories(
+                conn, date_from - dt.timedelta(weeks=pre_weeks or 8), date_from - dt.timedelta(days=1)
+            )
             chosen = [h for h in histories if h.code in pilots]
             context["suggestions"] = suggest_controls(chosen, histories, per_pilot=2)
             controls = control_set(context["suggestions"])
@@ -142,6 +164,9 @@ def pilot() -> str:
             context["error"] = str(error)
             return render_template("programme_analytics/pilot.html", **context)
         currency = programme_currency(conn)
-    context.update(evaluation=evaluation, chart=charts.pilot_chart(evaluation, currency),
-                   statements=[(v, statement(v)) for v in evaluation.verdicts])
+    context.update(
+        evaluation=evaluation,
+        chart=charts.pilot_chart(evaluation, currency),
+        statements=[(v, statement(v)) for v in evaluation.verdicts],
+    )
     return render_template("programme_analytics/pilot.html", **context)

@@ -31,14 +31,19 @@ PROJECT_KEY_ARGUMENTS = ("key", "project_key")
 # URL variable -> the query of the owning project's id. The first named variable of a route
 # decides, so a route's outermost object (a plan, a package) comes first.
 OWNED_OBJECTS: dict[str, Any] = {
-    "plan_id": lambda value: select(Project.id).join(RolloutPlan, RolloutPlan.project_key == Project.key)
-    .where(RolloutPlan.id == value),
+    "plan_id": lambda value: (
+        select(Project.id)
+        .join(RolloutPlan, RolloutPlan.project_key == Project.key)
+        .where(RolloutPlan.id == value)
+    ),
     "package_id": lambda value: select(Package.project_id).where(Package.id == value),
     "model_id": lambda value: select(ProcessRecord.project_id).where(ProcessRecord.id == value),
     "interview_id": lambda value: select(Interview.project_id).where(Interview.id == value),
-    "finding_id": lambda value: select(Interview.project_id)
-    .join(Finding, Finding.interview_id == Interview.id)
-    .where(Finding.id == value),
+    "finding_id": lambda value: (
+        select(Interview.project_id)
+        .join(Finding, Finding.interview_id == Interview.id)
+        .where(Finding.id == value)
+    ),
     "item_id": lambda value: select(InventoryItem.project_id).where(InventoryItem.id == value),
     "feature_id": lambda value: select(Feature.project_id).where(Feature.id == value),
     "scenario_id": lambda value: select(Scenario.project_id).where(Scenario.id == value),

@@ -23,7 +23,14 @@ def N_(text: str) -> str:
     return text  # marks `text` for extraction (Babel's N_); translated by `label`
 
 
-_LABELS = {1: N_("Analysis"), 2: N_("Adaptation"), 3: N_("Approval"), 4: N_("Build & test"), 5: N_("Pilot"), 6: N_("Rollout")}
+_LABELS = {
+    1: N_("Analysis"),
+    2: N_("Adaptation"),
+    3: N_("Approval"),
+    4: N_("Build & test"),
+    5: N_("Pilot"),
+    6: N_("Rollout"),
+}
 
 
 class ProjectRole(str, Enum):

@@ -20,7 +20,12 @@ class ProjectForm(FlaskForm):
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
-    stage = SelectField(_l("Stage"), choices=select_choices((str(s.value), LazyString(lambda s=s: f"{s.value}. {s.label}")) for s in Stage))
+    stage = SelectField(
+        _l("Stage"),
+        choices=select_choices(
+            (str(s.value), LazyString(lambda s=s: f"{s.value}. {s.label}")) for s in Stage
+        ),
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
 
 

@@ -20,7 +20,9 @@ from workbench.projects.service import ProjectError
 
 
 def _membership(session: Session, project: Project, user: User) -> ProjectMember | None:
-    query = select(ProjectMember).where(ProjectMember.project_id == project.id, ProjectMember.user_id == user.id)
+    query = select(ProjectMember).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id
+    )
     return session.scalar(query)
 
 
@@ -41,7 +43,9 @@ def visible_projects(session: Session, user: User) -> list[Project]:
     """The projects `user` may open, by key: all of them for an admin."""
     query = select(Project).order_by(Project.key)
     if user.role != Role.admin.value:
-        query = query.join(ProjectMember, ProjectMember.project_id == Project.id).where(ProjectMember.user_id == user.id)
+        query = query.join(ProjectMember, ProjectMember.project_id == Project.id).where(
+            ProjectMember.user_id == user.id
+        )
     return list(session.scalars(query))
 
 
@@ -60,19 +64,30 @@ def _project_role(role: ProjectRole | str) -> ProjectRole:
     try:
         return ProjectRole(role)
     except ValueError:
-        raise ProjectError(f"project role {role!r}: use one of {', '.join(r.value for r in ProjectRole)}") from None
+        raise ProjectError(
+            f"project role {role!r}: use one of {', '.join(r.value for r in ProjectRole)}"
+        ) from None
 
 
 def add_member(
-    session: Session, project: Project, user: User, role: ProjectRole | str = ProjectRole.member, *, actor: str
+    session: Session,
+    project: Project,
+    user: User,
+    role: ProjectRole | str = ProjectRole.member,
+    *,
+    actor: str,
 ) -> ProjectMember:
     """Make `user` a member of `project` (or change their project role); records `project.member_add`."""
     project_role = _project_role(role)
     if project_role is ProjectRole.lead and not user.has_role(Role.consultant):
-        raise ProjectError(f"role: {user.username} is a {user.role.replace('_', ' ')}; a lead must be a consultant")
+        raise ProjectError(
+            f"role: {user.username} is a {user.role.replace('_', ' ')}; a lead must be a consultant"
+        )
     membership = _membership(session, project, user)
     if membership is None:
-        membership = ProjectMember(project_id=project.id, user_id=user.id, role=project_role.value, added_by=actor)
+        membership = ProjectMember(
+            project_id=project.id, user_id=user.id, role=project_role.value, added_by=actor
+        )
         session.add(membership)
     elif membership.role == project_role.value:
         return membership

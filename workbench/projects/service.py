@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 import re
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,16 +33,28 @@ def create_project(
 ) -> Project:
     key = key.strip().upper()
     if not KEY_PATTERN.match(key):
-        raise ProjectError(gettext("key '%(key)s': 2-32 capital letters, digits or _, starting with a letter", key=key))
+        raise ProjectError(
+            gettext("key '%(key)s': 2-32 capital letters, digits or _, starting with a letter", key=key)
+        )
     if not name.strip():
         raise ProjectError(gettext("name is required"))
     unknown = sorted(set(directions or []) - set(DIRECTIONS))
     if unknown:
-        raise ProjectError(gettext("directions: unknown %(join)s (use %(join2)s)", join=', '.join(unknown), join2=', '.join(DIRECTIONS)))
+        raise ProjectError(
+            gettext(
+                "directions: unknown %(join)s (use %(join2)s)",
+                join=", ".join(unknown),
+                join2=", ".join(DIRECTIONS),
+            )
+        )
     if session.scalar(select(Project.id).where(Project.key == key)) is not None:
         raise ProjectError(gettext("project %(key)s already exists", key=key))
     project = Project(
-        key=key, name=name.strip(), client=client.strip(), directions=list(directions or []), stage=int(stage),
+        key=key,
+        name=name.strip(),
+        client=client.strip(),
+        directions=list(directions or []),
+        stage=int(stage),
         description=description.strip(),
     )
     session.add(project)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import gettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -16,13 +16,13 @@ from workbench.auth.models import User
 from workbench.auth.service import list_users
 from workbench.extensions import db
 from workbench.forms import commit_change, select_choices
+from workbench.i18n.errors import error_message
 from workbench.processes import service as processes
 from workbench.processes.forms import ImportForm
 from workbench.projects import members, service
 from workbench.projects.access import require_member
 from workbench.projects.enums import ProjectRole, Stage
 from workbench.projects.forms import MemberForm, ProjectForm
-from workbench.i18n.errors import error_message
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -48,12 +48,19 @@ def create() -> WerkzeugResponse:
         return redirect(url_for("projects.index"))
     try:
         project = service.create_project(
-            db.session(), form.key.data or "", form.name.data or "", actor=current_user.username,
-            client=form.client.data or "", directions=list(form.directions.data or []),
-            stage=Stage(int(form.stage.data or 1)), description=form.description.data or "",
+            db.session(),
+            form.key.data or "",
+            form.name.data or "",
+            actor=current_user.username,
+            client=form.client.data or "",
+            directions=list(form.directions.data or []),
+            stage=Stage(int(form.stage.data or 1)),
+            description=form.description.data or "",
         )
         if not current_user.has_role(Role.admin):  # the creator leads it (admins see every project anyway)
-            members.add_member(db.session(), project, current_user, ProjectRole.lead, actor=current_user.username)
+            members.add_member(
+                db.session(), project, current_user, ProjectRole.lead, actor=current_user.username
+            )
         db.session.commit()
     except service.ProjectError as error:
         db.session.rollback()
@@ -105,7 +112,9 @@ def _managed_project(key: str) -> service.Project:
 def _member_form(item: service.Project) -> MemberForm:
     form = MemberForm()
     form.username.choices = select_choices(
-        (u.username, f"{u.username} ({u.role.replace('_', ' ')})") for u in list_users(db.session()) if u.active
+        (u.username, f"{u.username} ({u.role.replace('_', ' ')})")
+        for u in list_users(db.session())
+        if u.active
     )
     return form
 
@@ -123,12 +132,17 @@ def members_page(key: str) -> str | WerkzeugResponse:
             if user is None:
                 raise service.ProjectError(_("user: no user %(name)s", name=form.username.data))
             members.add_member(db.session(), item, user, form.role.data or "", actor=current_user.username)
-            return _("%(user)s is a %(role)s of %(key)s", user=user.username, role=form.role.data, key=item.key)
+            return _(
+                "%(user)s is a %(role)s of %(key)s", user=user.username, role=form.role.data, key=item.key
+            )
 
         if commit_change(add, refusals=(service.ProjectError,), form=form):
             return redirect(url_for("projects.members_page", key=item.key))
     return render_template(
-        "projects/members.html", project=item, members=members.members_of(db.session(), item), form=form,
+        "projects/members.html",
+        project=item,
+        members=members.members_of(db.session(), item),
+        form=form,
         confirm=ConfirmForm(),
     )
 

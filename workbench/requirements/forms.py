@@ -5,7 +5,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
-from workbench.forms import select_choices, translated_choices
+from workbench.forms import translated_choices
+
 
 def N_(text: str) -> str:
     return text  # extracted (Babel's N_), translated when the form renders
@@ -18,13 +19,17 @@ STATUS_CHOICES = [(s.value, s.label) for s in ClassificationStatus]
 
 class RequirementForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    priority = SelectField(_l("Priority (MoSCoW)"), choices=translated_choices(PRIORITY_CHOICES), default="should")
+    priority = SelectField(
+        _l("Priority (MoSCoW)"), choices=translated_choices(PRIORITY_CHOICES), default="should"
+    )
     process_area = StringField(_l("Process area"), validators=[Optional(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
 
 
 class ClassificationForm(FlaskForm):
-    classification = SelectField(_l("Classification"), choices=translated_choices(CLASSIFICATION_CHOICES), validate_choice=False)
+    classification = SelectField(
+        _l("Classification"), choices=translated_choices(CLASSIFICATION_CHOICES), validate_choice=False
+    )
     # Filled per request from the core's capability catalogue.
     capability = SelectField(_l("Capability of the core"), choices=[], validate_choice=False)
     config_key = SelectField(_l("Configuration key"), choices=[], validate_choice=False)

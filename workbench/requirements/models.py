@@ -58,7 +58,9 @@ class RequirementStep(db.Model):  # type: ignore[name-defined,misc]
     id, so the link follows the step into later versions of the model (as findings do)."""
 
     __tablename__ = "requirement_steps"
-    __table_args__ = (UniqueConstraint("requirement_id", "process_lineage", "node_id", name="uq_requirement_steps"),)
+    __table_args__ = (
+        UniqueConstraint("requirement_id", "process_lineage", "node_id", name="uq_requirement_steps"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     requirement_id: Mapped[int] = mapped_column(ForeignKey("requirements.id", ondelete="CASCADE"), index=True)

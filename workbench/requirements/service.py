@@ -7,11 +7,10 @@ are `GapAnalysisError` naming the field.
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -61,14 +60,23 @@ def get_requirement(session: Session, project: Project, number: int) -> Requirem
         select(Requirement).where(Requirement.project_id == project.id, Requirement.number == number)
     )
     if requirement is None:
-        raise GapAnalysisError(gettext("no requirement REQ-%(number)s in %(key)s", number=number, key=project.key), field="number")
+        raise GapAnalysisError(
+            gettext("no requirement REQ-%(number)s in %(key)s", number=number, key=project.key),
+            field="number",
+        )
     return requirement
 
 
 def process_areas(session: Session, project: Project) -> list[str]:
     """The process areas the project's requirements use, plus the names of its processes."""
-    used = set(session.scalars(select(Requirement.process_area).where(Requirement.project_id == project.id).distinct()))
-    names = set(session.scalars(select(ProcessRecord.name).where(ProcessRecord.project_id == project.id).distinct()))
+    used = set(
+        session.scalars(
+            select(Requirement.process_area).where(Requirement.project_id == project.id).distinct()
+        )
+    )
+    names = set(
+        session.scalars(select(ProcessRecord.name).where(ProcessRecord.project_id == project.id).distinct())
+    )
     return sorted((used | names) - {""}, key=str.casefold)
 
 
@@ -106,8 +114,13 @@ def create_requirement(
     elif session.scalar(
         select(Requirement.id).where(Requirement.project_id == project.id, Requirement.number == number)
     ):
-        raise GapAnalysisError(gettext("number: REQ-%(number)s already exists in %(key)s", number=number, key=project.key), field="number")
-    requirement = Requirement(project_id=project.id, number=number, created_by=actor, status=ClassificationStatus.open.value)
+        raise GapAnalysisError(
+            gettext("number: REQ-%(number)s already exists in %(key)s", number=number, key=project.key),
+            field="number",
+        )
+    requirement = Requirement(
+        project_id=project.id, number=number, created_by=actor, status=ClassificationStatus.open.value
+    )
     _apply_fields(requirement, fields)
     if source_finding is not None:
         if source_finding.interview.project_id != project.id:
@@ -128,15 +141,29 @@ def create_requirement(
     if step is not None:
         _add_step(session, requirement, step[0], step[1])
     audit.record(
-        session, actor, "requirement.create", "requirement", requirement.ref,
-        {"project": project.key, "title": requirement.title, "priority": requirement.priority,
-         "source": requirement.source_kind, "finding": requirement.source_finding_id},
+        session,
+        actor,
+        "requirement.create",
+        "requirement",
+        requirement.ref,
+        {
+            "project": project.key,
+            "title": requirement.title,
+            "priority": requirement.priority,
+            "source": requirement.source_kind,
+            "finding": requirement.source_finding_id,
+        },
     )
     return requirement
 
 
 def requirement_from_finding(
-    session: Session, finding: Finding, *, actor: str, title: str = "", priority: Priority | str = Priority.should,
+    session: Session,
+    finding: Finding,
+    *,
+    actor: str,
+    title: str = "",
+    priority: Priority | str = Priority.should,
     process_area: str = "",
 ) -> Requirement:
     """Turn an interview finding into a requirement: the finding's text is the description, its
@@ -147,10 +174,16 @@ def requirement_from_finding(
         process = processes.latest_of(session, finding.process_lineage)
         area = process.name if process is not None else ""
     return create_requirement(
-        session, project,
-        RequirementFields(title=title.strip() or _first_sentence(finding.text), priority=priority,
-                          description=finding.text, process_area=area),
-        actor=actor, source_finding=finding,
+        session,
+        project,
+        RequirementFields(
+            title=title.strip() or _first_sentence(finding.text),
+            priority=priority,
+            description=finding.text,
+            process_area=area,
+        ),
+        actor=actor,
+        source_finding=finding,
     )
 
 
@@ -159,24 +192,36 @@ def _first_sentence(text: str) -> str:
     return sentence if len(sentence) <= TITLE_LIMIT else sentence[: TITLE_LIMIT - 1] + "…"
 
 
-def update_requirement(session: Session, requirement: Requirement, fields: RequirementFields, *, actor: str) -> Requirement:
+def update_requirement(
+    session: Session, requirement: Requirement, fields: RequirementFields, *, actor: str
+) -> Requirement:
     """Change a requirement's title, priority, description and process area."""
     before = {"title": requirement.title, "priority": requirement.priority, "area": requirement.process_area}
     _apply_fields(requirement, fields)
     session.flush()
     after = {"title": requirement.title, "priority": requirement.priority, "area": requirement.process_area}
     changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
-    audit.record(session, actor, "requirement.update", "requirement", requirement.ref,
-                 {"project": requirement.project.key, "changed": changed})
+    audit.record(
+        session,
+        actor,
+        "requirement.update",
+        "requirement",
+        requirement.ref,
+        {"project": requirement.project.key, "changed": changed},
+    )
     return requirement
 
 
-def classify(session: Session, requirement: Requirement, fields: ClassificationFields, *, actor: str) -> Requirement:
+def classify(
+    session: Session, requirement: Requirement, fields: ClassificationFields, *, actor: str
+) -> Requirement:
     """Record the fit/gap decision. Fit by configuration names a capability of the core's
     catalogue and one of its configuration keys; fit as standard names a standard capability;
     gaps get their modifications on the modifications list; a workaround says in the rationale
     what changes in the process."""
-    classification = Classification.of(fields.classification, field="classification") if fields.classification else None
+    classification = (
+        Classification.of(fields.classification, field="classification") if fields.classification else None
+    )
     status = ClassificationStatus.of(fields.status, field="status")
     capability = (fields.capability or "").strip()
     config_key = (fields.config_key or "").strip()
@@ -190,36 +235,64 @@ def classify(session: Session, requirement: Requirement, fields: ClassificationF
     requirement.status = ClassificationStatus.open.value if classification is None else status.value
     session.flush()
     audit.record(
-        session, actor, "requirement.classify", "requirement", requirement.ref,
-        {"project": requirement.project.key, "classification": requirement.classification,
-         "capability": requirement.capability, "config_key": requirement.config_key, "status": requirement.status},
+        session,
+        actor,
+        "requirement.classify",
+        "requirement",
+        requirement.ref,
+        {
+            "project": requirement.project.key,
+            "classification": requirement.classification,
+            "capability": requirement.capability,
+            "config_key": requirement.config_key,
+            "status": requirement.status,
+        },
     )
     return requirement
 
 
-def _check_capability(classification: Classification | None, capability: str, config_key: str, rationale: str) -> None:
+def _check_capability(
+    classification: Classification | None, capability: str, config_key: str, rationale: str
+) -> None:
     if classification is None:
         return
     if classification.is_fit:
         if not capability:
-            raise GapAnalysisError(gettext("capability: %(label)s names the core's capability", label=classification.label), field="capability")
+            raise GapAnalysisError(
+                gettext("capability: %(label)s names the core's capability", label=classification.label),
+                field="capability",
+            )
         try:
             found = get_capability(capability)
         except KeyError:
-            raise GapAnalysisError(gettext("capability: the core has no capability '%(capability)s'", capability=capability), field="capability") from None
+            raise GapAnalysisError(
+                gettext("capability: the core has no capability '%(capability)s'", capability=capability),
+                field="capability",
+            ) from None
         if classification is Classification.fit_configuration:
             if not found.config_keys:
                 raise GapAnalysisError(
-                    gettext("capability: %(capability)s works out of the box (no configuration key): classify it as fit — standard", capability=capability),
+                    gettext(
+                        "capability: %(capability)s works out of the box (no configuration key): classify it as fit — standard",
+                        capability=capability,
+                    ),
                     field="capability",
                 )
             if config_key not in found.config_keys:
                 keys = ", ".join(found.config_keys)
                 raise GapAnalysisError(
-                    gettext("config_key: %(value)s does not switch %(capability)s on; use %(keys)s", value=config_key or '(none)', capability=capability, keys=keys), field="config_key"
+                    gettext(
+                        "config_key: %(value)s does not switch %(capability)s on; use %(keys)s",
+                        value=config_key or "(none)",
+                        capability=capability,
+                        keys=keys,
+                    ),
+                    field="config_key",
                 )
     if classification is Classification.workaround and not rationale:
-        raise GapAnalysisError(gettext("rationale: a workaround says what changes in the process"), field="rationale")
+        raise GapAnalysisError(
+            gettext("rationale: a workaround says what changes in the process"), field="rationale"
+        )
 
 
 def delete_requirement(session: Session, requirement: Requirement, *, actor: str) -> None:
@@ -237,33 +310,57 @@ def delete_requirement(session: Session, requirement: Requirement, *, actor: str
 def _add_step(session: Session, requirement: Requirement, lineage: str, node_id: str) -> RequirementStep:
     record = processes.latest_of(session, lineage)
     if record is None or record.project_id != requirement.project_id:
-        raise GapAnalysisError(gettext("step: no process '%(lineage)s' in this project", lineage=lineage), field="step")
+        raise GapAnalysisError(
+            gettext("step: no process '%(lineage)s' in this project", lineage=lineage), field="step"
+        )
     if node_id not in {node["id"] for node in record.document.get("nodes", [])}:
-        raise GapAnalysisError(gettext("step: %(name)s has no step '%(node_id)s'", name=record.name, node_id=node_id), field="step")
+        raise GapAnalysisError(
+            gettext("step: %(name)s has no step '%(node_id)s'", name=record.name, node_id=node_id),
+            field="step",
+        )
     if any(s.process_lineage == lineage and s.node_id == node_id for s in requirement.steps):
-        raise GapAnalysisError(gettext("step: %(ref)s is already linked to that step", ref=requirement.ref), field="step")
+        raise GapAnalysisError(
+            gettext("step: %(ref)s is already linked to that step", ref=requirement.ref), field="step"
+        )
     link = RequirementStep(process_lineage=lineage, node_id=node_id)
     requirement.steps.append(link)
     session.flush()
     return link
 
 
-def link_step(session: Session, requirement: Requirement, lineage: str, node_id: str, *, actor: str) -> RequirementStep:
+def link_step(
+    session: Session, requirement: Requirement, lineage: str, node_id: str, *, actor: str
+) -> RequirementStep:
     """Link a requirement to a step of one of its project's process models (AS-IS or TO-BE)."""
     link = _add_step(session, requirement, lineage, node_id)
-    audit.record(session, actor, "requirement.step.link", "requirement", requirement.ref,
-                 {"project": requirement.project.key, "process": lineage, "step": node_id})
+    audit.record(
+        session,
+        actor,
+        "requirement.step.link",
+        "requirement",
+        requirement.ref,
+        {"project": requirement.project.key, "process": lineage, "step": node_id},
+    )
     return link
 
 
 def unlink_step(session: Session, requirement: Requirement, link_id: int, *, actor: str) -> None:
     link = next((s for s in requirement.steps if s.id == link_id), None)
     if link is None:
-        raise GapAnalysisError(gettext("step: %(ref)s has no step link %(link_id)s", ref=requirement.ref, link_id=link_id), field="step")
+        raise GapAnalysisError(
+            gettext("step: %(ref)s has no step link %(link_id)s", ref=requirement.ref, link_id=link_id),
+            field="step",
+        )
     requirement.steps.remove(link)
     session.flush()
-    audit.record(session, actor, "requirement.step.unlink", "requirement", requirement.ref,
-                 {"project": requirement.project.key, "process": link.process_lineage, "step": link.node_id})
+    audit.record(
+        session,
+        actor,
+        "requirement.step.unlink",
+        "requirement",
+        requirement.ref,
+        {"project": requirement.project.key, "process": link.process_lineage, "step": link.node_id},
+    )
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -275,7 +372,9 @@ class ImportSummary:
     updated: list[str]
 
 
-def import_rows(session: Session, project: Project, rows: Sequence[RequirementRow], *, actor: str, source: str) -> ImportSummary:
+def import_rows(
+    session: Session, project: Project, rows: Sequence[RequirementRow], *, actor: str, source: str
+) -> ImportSummary:
     """Store imported rows: a row whose ID names an existing requirement updates it, any other
     row is a new requirement (with that number when given). Every problem is collected, each
     with its line and column; if there is any, GapAnalysisError lists them all and the caller
@@ -285,13 +384,20 @@ def import_rows(session: Session, project: Project, rows: Sequence[RequirementRo
     problems: list[IntakeProblem] = []
     for row in rows:
         fields = RequirementFields(row.title, row.priority, row.description, row.process_area)
-        decision = ClassificationFields(row.classification, row.capability, row.config_key, row.rationale, row.owner, row.status)
+        decision = ClassificationFields(
+            row.classification, row.capability, row.config_key, row.rationale, row.owner, row.status
+        )
         # No savepoint per row: a refused row raises before it writes anything, and any problem
         # makes the caller roll the whole import back.
         try:
             existing = (
-                session.scalar(select(Requirement).where(Requirement.project_id == project.id, Requirement.number == row.number))
-                if row.number is not None else None
+                session.scalar(
+                    select(Requirement).where(
+                        Requirement.project_id == project.id, Requirement.number == row.number
+                    )
+                )
+                if row.number is not None
+                else None
             )
             if existing is not None:
                 requirement = update_requirement(session, existing, fields, actor=actor)
@@ -306,19 +412,31 @@ def import_rows(session: Session, project: Project, rows: Sequence[RequirementRo
             # The domain's messages start with their field ("config_key: ..."); the file's
             # problems name the column instead, as the intake's own do.
             message = str(error).removeprefix(f"{error.field}: ") if error.field else str(error)
-            problems.append(row.problem(error.field, message) if error.field else IntakeProblem(row.line, "", message))
+            problems.append(
+                row.problem(error.field, message) if error.field else IntakeProblem(row.line, "", message)
+            )
     if problems:
         raise GapAnalysisError(
-            f"{source}: {len(problems)} problem(s), nothing imported:\n" + "\n".join(str(p) for p in problems), field="file"
+            f"{source}: {len(problems)} problem(s), nothing imported:\n"
+            + "\n".join(str(p) for p in problems),
+            field="file",
         )
-    audit.record(session, actor, "requirement.import", "project", project.key,
-                 {"source": source, "created": len(created), "updated": len(updated)})
+    audit.record(
+        session,
+        actor,
+        "requirement.import",
+        "project",
+        project.key,
+        {"source": source, "created": len(created), "updated": len(updated)},
+    )
     return ImportSummary(created, updated)
 
 
 def finding_of(session: Session, finding_id: int) -> Finding:
     finding = session.scalar(
-        select(Finding).where(Finding.id == finding_id).options(selectinload(Finding.interview).selectinload(Interview.project))
+        select(Finding)
+        .where(Finding.id == finding_id)
+        .options(selectinload(Finding.interview).selectinload(Interview.project))
     )
     if finding is None:
         raise GapAnalysisError(gettext("no finding %(finding_id)s", finding_id=finding_id), field="finding")

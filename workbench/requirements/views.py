@@ -4,9 +4,8 @@ finding made into a requirement, and requirement candidates from the AS-IS/TO-BE
 
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -22,9 +21,10 @@ from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, grouped_choices, select_choices
-from workbench.i18n import current_language
 from workbench.gapmap import service as gapmap
 from workbench.gapmap.views import link_bases
+from workbench.i18n import current_language
+from workbench.i18n.errors import error_message
 from workbench.jobs import queue as jobs
 from workbench.modifications.forms import ModificationForm
 from workbench.processes import service as processes
@@ -41,7 +41,6 @@ from workbench.requirements.forms import (
     StepLinkForm,
 )
 from workbench.requirements.models import Requirement
-from workbench.i18n.errors import error_message
 
 bp = Blueprint("requirements", __name__)
 
@@ -75,9 +74,16 @@ def index(key: str) -> str:
         flash(gettext("filter: %(error)s", error=error), "error")
         records = []
     return render_template(
-        "requirements/index.html", project=project, records=records, filters=filters,
-        form=RequirementForm(), import_form=ImportForm(), areas=service.process_areas(db.session(), project),
-        Priority=Priority, Classification=Classification, ClassificationStatus=ClassificationStatus,
+        "requirements/index.html",
+        project=project,
+        records=records,
+        filters=filters,
+        form=RequirementForm(),
+        import_form=ImportForm(),
+        areas=service.process_areas(db.session(), project),
+        Priority=Priority,
+        Classification=Classification,
+        ClassificationStatus=ClassificationStatus,
     )
 
 
@@ -91,9 +97,14 @@ def create(key: str) -> WerkzeugResponse:
         return redirect(url_for("requirements.index", key=project.key))
     try:
         requirement = service.create_requirement(
-            db.session(), project,
-            service.RequirementFields(form.title.data or "", form.priority.data or "", form.description.data or "",
-                                      form.process_area.data or ""),
+            db.session(),
+            project,
+            service.RequirementFields(
+                form.title.data or "",
+                form.priority.data or "",
+                form.description.data or "",
+                form.process_area.data or "",
+            ),
             actor=current_user.username,
         )
         db.session.commit()
@@ -118,10 +129,14 @@ def import_file(key: str) -> WerkzeugResponse:
     upload = form.upload.data
     name = upload.filename or "upload"
     job_id = jobs.start(
-        "requirements.import", actor=current_user.username, title=_("Import of %(file)s into %(project)s",
-                                                                     file=name, project=project.key),
-        payload={"project": project.key}, upload=upload.read(MAX_FILE_BYTES + 1), upload_name=name,
-        link=url_for("requirements.index", key=project.key), project_id=project.id,
+        "requirements.import",
+        actor=current_user.username,
+        title=_("Import of %(file)s into %(project)s", file=name, project=project.key),
+        payload={"project": project.key},
+        upload=upload.read(MAX_FILE_BYTES + 1),
+        upload_name=name,
+        link=url_for("requirements.index", key=project.key),
+        project_id=project.id,
     )
     return redirect(url_for("jobs.show", job_id=job_id))
 
@@ -132,9 +147,16 @@ def _classification_form(requirement: Requirement | None = None) -> Classificati
     groups = [("", [("", gettext("— none —"))])]
     russian = current_language() == "ru"  # the catalogue names each capability in both languages
     for kind, title in ((STANDARD, gettext("Out of the box")), (CONFIGURATION, gettext("By configuration"))):
-        groups.append((title, [
-            (c.code, f"{c.code} — {c.title_ru if russian and c.title_ru else c.title}") for c in capabilities if c.kind == kind
-        ]))
+        groups.append(
+            (
+                title,
+                [
+                    (c.code, f"{c.code} — {c.title_ru if russian and c.title_ru else c.title}")
+                    for c in capabilities
+                    if c.kind == kind
+                ],
+            )
+        )
     form.capability.choices = grouped_choices(groups)
     keys = sorted({key for c in capabilities for key in c.config_keys})
     form.config_key.choices = select_choices([("", gettext("— none —")), *((k, k) for k in keys)])
@@ -175,18 +197,33 @@ def show(key: str, number: int) -> str:
     models = gapmap.latest_models(db.session(), project)
     labels = {(label.model_id, label.node_id): label for label in record.steps}
     step_rows = [
-        (link, labels.get((models[link.process_lineage].id if link.process_lineage in models else None, link.node_id)))
+        (
+            link,
+            labels.get(
+                (models[link.process_lineage].id if link.process_lineage in models else None, link.node_id)
+            ),
+        )
         for link in requirement.steps
     ]
     classification_form = _classification_form(requirement)
     _prefill_capability(classification_form, request.args.get("use", ""))
     return render_template(
-        "requirements/show.html", project=project, requirement=requirement, record=record, row=trace(record), Hop=Hop,
-        step_rows=step_rows, links=link_bases(project),
-        form=RequirementForm(obj=requirement), classification_form=classification_form,
-        step_form=_step_form(project), modification_form=modification_form,
+        "requirements/show.html",
+        project=project,
+        requirement=requirement,
+        record=record,
+        row=trace(record),
+        Hop=Hop,
+        step_rows=step_rows,
+        links=link_bases(project),
+        form=RequirementForm(obj=requirement),
+        classification_form=classification_form,
+        step_form=_step_form(project),
+        modification_form=modification_form,
         suggestions=suggest_capabilities(f"{requirement.title}. {requirement.description}"),
-        Priority=Priority, Classification=Classification, ClassificationStatus=ClassificationStatus,
+        Priority=Priority,
+        Classification=Classification,
+        ClassificationStatus=ClassificationStatus,
     )
 
 
@@ -199,9 +236,14 @@ def update(key: str, number: int) -> WerkzeugResponse:
 
     def change() -> str:
         service.update_requirement(
-            db.session(), requirement,
-            service.RequirementFields(form.title.data or "", form.priority.data or "", form.description.data or "",
-                                      form.process_area.data or ""),
+            db.session(),
+            requirement,
+            service.RequirementFields(
+                form.title.data or "",
+                form.priority.data or "",
+                form.description.data or "",
+                form.process_area.data or "",
+            ),
             actor=current_user.username,
         )
         return gettext("%(ref)s saved", ref=requirement.ref)
@@ -219,14 +261,23 @@ def classify(key: str, number: int) -> WerkzeugResponse:
 
     def change() -> str:
         service.classify(
-            db.session(), requirement,
+            db.session(),
+            requirement,
             service.ClassificationFields(
-                form.classification.data or None, form.capability.data or "", form.config_key.data or "",
-                form.rationale.data or "", form.owner.data or "", form.status.data or "",
+                form.classification.data or None,
+                form.capability.data or "",
+                form.config_key.data or "",
+                form.rationale.data or "",
+                form.owner.data or "",
+                form.status.data or "",
             ),
             actor=current_user.username,
         )
-        shown = gettext(Classification(requirement.classification).label) if requirement.classification else gettext("not classified")
+        shown = (
+            gettext(Classification(requirement.classification).label)
+            if requirement.classification
+            else gettext("not classified")
+        )
         return gettext("%(ref)s classified: %(shown)s", ref=requirement.ref, shown=shown)
 
     commit_change(change, refusals=(GapAnalysisError,), form=form)
@@ -305,8 +356,10 @@ def from_finding(finding_id: int) -> WerkzeugResponse:
 def candidates(key: str) -> str:
     project = project_or_404(key)
     return render_template(
-        "requirements/candidates.html", project=project,
-        groups=gapmap.requirement_candidates(db.session(), project), form=CandidateForm(),
+        "requirements/candidates.html",
+        project=project,
+        groups=gapmap.requirement_candidates(db.session(), project),
+        form=CandidateForm(),
     )
 
 
@@ -320,9 +373,13 @@ def create_from_candidate(key: str) -> WerkzeugResponse:
         return redirect(url_for("requirements.candidates", key=project.key))
     try:
         requirement = service.create_requirement(
-            db.session(), project,
-            service.RequirementFields(form.title.data or "", form.priority.data or "", "", form.process_area.data or ""),
-            actor=current_user.username, source_step=(form.lineage.data or "", form.node_id.data or ""),
+            db.session(),
+            project,
+            service.RequirementFields(
+                form.title.data or "", form.priority.data or "", "", form.process_area.data or ""
+            ),
+            actor=current_user.username,
+            source_step=(form.lineage.data or "", form.node_id.data or ""),
         )
         db.session.commit()
     except GapAnalysisError as error:

@@ -21,7 +21,9 @@ from workbench.audit.service import CLI_ACTOR
 from workbench.extensions import db
 from workbench.rollout import service
 
-rollout_group = click.Group("rollout", help="Roll a configuration version out: pilot, waves, gates, rollback.")
+rollout_group = click.Group(
+    "rollout", help="Roll a configuration version out: pilot, waves, gates, rollback."
+)
 plan_group = click.Group("plan", help="Rollout plans.")
 wave_group = click.Group("wave", help="Waves of a plan.")
 feedback_group = click.Group("feedback", help="The pilot's feedback and defect log.")
@@ -71,19 +73,44 @@ def import_command() -> click.Command:
 @click.option("--version", "label", required=True, help="The configuration version to roll out.")
 @click.option("--pilot", required=True, help="Pilot store codes, comma-separated (wave 1).")
 @click.option("--at", "at", default=None, help='Pilot switch time, local to each store: "2027-01-15 03:00".')
-@click.option("--override-reason", default=None, help="An approver's reason to exceed 5 pilot stores per direction.")
+@click.option(
+    "--override-reason", default=None, help="An approver's reason to exceed 5 pilot stores per direction."
+)
 @click.option("--as", "actor", default=CLI_ACTOR, help="Who does it (an approver, to override).")
-@click.option("--min-pilot-days", type=int, default=None, help="Gate: the pilot runs at least this many days (14).")
-@click.option("--min-pilot-transactions", type=int, default=None, help="Gate: with at least this many transactions (100).")
+@click.option(
+    "--min-pilot-days", type=int, default=None, help="Gate: the pilot runs at least this many days (14)."
+)
+@click.option(
+    "--min-pilot-transactions",
+    type=int,
+    default=None,
+    help="Gate: with at least this many transactions (100).",
+)
 @with_appcontext
-def plan_create(key: str, label: str, pilot: str, at: str | None, override_reason: str | None, actor: str,
-                min_pilot_days: int | None, min_pilot_transactions: int | None) -> None:
+def plan_create(
+    key: str,
+    label: str,
+    pilot: str,
+    at: str | None,
+    override_reason: str | None,
+    actor: str,
+    min_pilot_days: int | None,
+    min_pilot_transactions: int | None,
+) -> None:
     """Create a plan whose wave 1 is the pilot; print its id."""
     try:
         plan = service.create_plan(
-            db.session(), key, label, _codes(pilot), actor=actor, now=service.utcnow(),
-            override_reason=override_reason, override_by=actor, at_local=parse_local(at) if at else None,
-            min_pilot_days=min_pilot_days, min_pilot_transactions=min_pilot_transactions,
+            db.session(),
+            key,
+            label,
+            _codes(pilot),
+            actor=actor,
+            now=service.utcnow(),
+            override_reason=override_reason,
+            override_by=actor,
+            at_local=parse_local(at) if at else None,
+            min_pilot_days=min_pilot_days,
+            min_pilot_transactions=min_pilot_transactions,
         )
         db.session.commit()
     except REFUSALS as error:
@@ -95,7 +122,9 @@ def plan_create(key: str, label: str, pilot: str, at: str | None, override_reaso
 @with_appcontext
 def plan_list() -> None:
     for plan in rollout.list_plans(db.session()):
-        click.echo(f"{plan.id}\t{plan.project_key}\twaves={len(plan.waves)}\t{'halted' if plan.halted else 'running'}")
+        click.echo(
+            f"{plan.id}\t{plan.project_key}\twaves={len(plan.waves)}\t{'halted' if plan.halted else 'running'}"
+        )
 
 
 @rollout_group.command("controls")
@@ -122,12 +151,20 @@ def controls(plan_id: str, pilot_store: str, controls: str, actor: str) -> None:
 @click.option("--at", "at", default=None, help='Switch time, local to each store: "2027-01-15 03:00".')
 @click.option("--as", "actor", default=CLI_ACTOR)
 @with_appcontext
-def wave_add(plan_id: str, stores: str | None, region: str | None, direction: str | None, at: str | None, actor: str) -> None:
+def wave_add(
+    plan_id: str, stores: str | None, region: str | None, direction: str | None, at: str | None, actor: str
+) -> None:
     """Add the next wave: named stores, or every open store of a region and/or direction left."""
     try:
         wave = service.add_wave(
-            db.session(), _plan(plan_id), actor=actor, now=service.utcnow(), codes=_codes(stores) or None,
-            region=region, direction=direction, at_local=parse_local(at) if at else None,
+            db.session(),
+            _plan(plan_id),
+            actor=actor,
+            now=service.utcnow(),
+            codes=_codes(stores) or None,
+            region=region,
+            direction=direction,
+            at_local=parse_local(at) if at else None,
         )
         db.session.commit()
     except REFUSALS as error:
@@ -144,16 +181,31 @@ def gate(plan_id: str, wave_number: int, as_json: bool) -> None:
     """The gate before a wave: each criterion with ok and evidence; exit 1 when it is closed."""
     try:
         plan = _plan(plan_id)
-        results = rollout.gate_for(db.session(), plan, readiness.wave_by_number(plan, wave_number), service.utcnow())
+        results = rollout.gate_for(
+            db.session(), plan, readiness.wave_by_number(plan, wave_number), service.utcnow()
+        )
     except REFUSALS as error:
         _fail(error)
     is_open = all(r.ok for r in results)
     if as_json:
-        click.echo(json.dumps({"plan": plan.id, "wave": wave_number, "open": is_open,
-                               "criteria": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2, default=str))
+        click.echo(
+            json.dumps(
+                {
+                    "plan": plan.id,
+                    "wave": wave_number,
+                    "open": is_open,
+                    "criteria": [r.as_dict() for r in results],
+                },
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
     else:
         for r in results:
-            click.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {json.dumps(r.evidence, ensure_ascii=False, default=str)}")
+            click.echo(
+                f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {json.dumps(r.evidence, ensure_ascii=False, default=str)}"
+            )
         click.echo("gate open" if is_open else "gate closed")
     db.session.rollback()
     sys.exit(0 if is_open else 1)
@@ -161,13 +213,17 @@ def gate(plan_id: str, wave_number: int, as_json: bool) -> None:
 
 @rollout_group.command("advance")
 @click.argument("plan_id")
-@click.option("--override-reason", default=None, help="Advance past a closed gate (an approver's, with --as).")
+@click.option(
+    "--override-reason", default=None, help="Advance past a closed gate (an approver's, with --as)."
+)
 @click.option("--as", "actor", default=CLI_ACTOR)
 @with_appcontext
 def advance(plan_id: str, override_reason: str | None, actor: str) -> None:
     """Advance the next wave past its gate: its stores switch at the wave's time (or now)."""
     try:
-        result = service.advance(db.session(), _plan(plan_id), actor=actor, now=service.utcnow(), override_reason=override_reason)
+        result = service.advance(
+            db.session(), _plan(plan_id), actor=actor, now=service.utcnow(), override_reason=override_reason
+        )
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
@@ -185,12 +241,21 @@ def advance(plan_id: str, override_reason: str | None, actor: str) -> None:
 def rollback(plan_id: str, wave_number: int | None, store_code: str | None, reason: str, actor: str) -> None:
     """Return a wave, a store or the whole plan to the previous version, from the next request."""
     try:
-        result = service.rollback(db.session(), _plan(plan_id), reason=reason, actor=actor, now=service.utcnow(),
-                                  wave_number=wave_number, store_code=store_code)
+        result = service.rollback(
+            db.session(),
+            _plan(plan_id),
+            reason=reason,
+            actor=actor,
+            now=service.utcnow(),
+            wave_number=wave_number,
+            store_code=store_code,
+        )
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
-    click.echo(f"rolled back: {', '.join(result.switched_back) or '-'}; called off: {', '.join(result.called_off) or '-'}")
+    click.echo(
+        f"rolled back: {', '.join(result.switched_back) or '-'}; called off: {', '.join(result.called_off) or '-'}"
+    )
 
 
 @rollout_group.command("halt")
@@ -201,7 +266,9 @@ def rollback(plan_id: str, wave_number: int | None, store_code: str | None, reas
 def halt(plan_id: str, reason: str, actor: str) -> None:
     """Freeze further waves (and call off switches not yet due) until resumed."""
     try:
-        called_off = service.halt(db.session(), _plan(plan_id), reason=reason, actor=actor, now=service.utcnow())
+        called_off = service.halt(
+            db.session(), _plan(plan_id), reason=reason, actor=actor, now=service.utcnow()
+        )
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
@@ -233,8 +300,18 @@ def status(plan_id: str, as_json: bool) -> None:
         _fail(error)
     rows = rollout_status.plan_rows(db.session(), plan, service.utcnow())
     if as_json:
-        click.echo(json.dumps({"plan": plan.id, "halted": plan.halted, **rollout_status.summary(rows),
-                               "rows": [r.as_dict() for r in rows]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "plan": plan.id,
+                    "halted": plan.halted,
+                    **rollout_status.summary(rows),
+                    "rows": [r.as_dict() for r in rows],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for r in rows:
         local = r.switch_local.strftime("%Y-%m-%d %H:%M %Z") if r.switch_local else "-"
@@ -256,16 +333,37 @@ def tick() -> None:
 @click.option("--store", "store_code", default=None)
 @click.option("--reporter", required=True)
 @click.option("--severity", required=True, type=click.Choice(["critical", "high", "medium", "low"]))
-@click.option("--category", default="defect", type=click.Choice(["defect", "question", "suggestion", "training"]))
+@click.option(
+    "--category", default="defect", type=click.Choice(["defect", "question", "suggestion", "training"])
+)
 @click.option("--text", required=True)
 @click.option("--link", default="", help="A requirement, modification or scenario (REQ-3, MOD-1, ...).")
 @click.option("--as", "actor", default=CLI_ACTOR)
 @with_appcontext
-def feedback_add(plan_id: str, store_code: str | None, reporter: str, severity: str, category: str, text: str, link: str, actor: str) -> None:
+def feedback_add(
+    plan_id: str,
+    store_code: str | None,
+    reporter: str,
+    severity: str,
+    category: str,
+    text: str,
+    link: str,
+    actor: str,
+) -> None:
     """Log pilot feedback or a defect; print its id."""
     try:
-        item = service.add_feedback(db.session(), _plan(plan_id), actor=actor, now=service.utcnow(), store_code=store_code,
-                                    reporter=reporter, severity=severity, category=category, text=text, link=link)
+        item = service.add_feedback(
+            db.session(),
+            _plan(plan_id),
+            actor=actor,
+            now=service.utcnow(),
+            store_code=store_code,
+            reporter=reporter,
+            severity=severity,
+            category=category,
+            text=text,
+            link=link,
+        )
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
@@ -280,7 +378,9 @@ def feedback_add(plan_id: str, store_code: str | None, reporter: str, severity: 
 @with_appcontext
 def feedback_set(plan_id: str, item_id: int, new_status: str, actor: str) -> None:
     try:
-        service.set_feedback_status(db.session(), _plan(plan_id), item_id, new_status, actor=actor, now=service.utcnow())
+        service.set_feedback_status(
+            db.session(), _plan(plan_id), item_id, new_status, actor=actor, now=service.utcnow()
+        )
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
@@ -299,10 +399,14 @@ def checklist(plan_id: str, wave_number: int, complete: bool, store_code: str | 
     try:
         wave = readiness.wave_by_number(_plan(plan_id), wave_number)
         if complete:
-            ticked = service.complete_checklist(db.session(), wave, actor=actor, now=service.utcnow(), store_code=store_code)
+            ticked = service.complete_checklist(
+                db.session(), wave, actor=actor, now=service.utcnow(), store_code=store_code
+            )
             click.echo(f"{ticked} item(s) ticked")
         for item, code in readiness.checklist(db.session(), wave):
-            click.echo(f"{code}\t{item.kind}\t{'done' if item.done_at else 'open'}\t{item.owner or '-'}\t{item.due_on or '-'}")
+            click.echo(
+                f"{code}\t{item.kind}\t{'done' if item.done_at else 'open'}\t{item.owner or '-'}\t{item.due_on or '-'}"
+            )
         db.session.commit()
     except REFUSALS as error:
         _fail(error)

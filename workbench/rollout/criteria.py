@@ -19,5 +19,6 @@ def acceptance_passed(ctx: gates.GateContext) -> gates.Check:
         return gates.Check(False, {"project": ctx.plan.project_key, "reasons": [str(error)]})
     verdict = acceptance.verdict(ctx.session, project, version)
     return gates.Check(
-        verdict.passed, {"project": project.key, "version": version.label, "run": verdict.run_id, "reasons": verdict.reasons}
+        verdict.passed,
+        {"project": project.key, "version": version.label, "run": verdict.run_id, "reasons": verdict.reasons},
     )

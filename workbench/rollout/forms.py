@@ -24,22 +24,36 @@ class PlanForm(FlaskForm):
     project = StringField(_l("Project"), validators=[DataRequired(), Length(max=32)], default="DEMO")
     version = SelectField(_l("Configuration version"), choices=[])
     pilot = StringField(_l("Pilot stores (codes, comma-separated)"), validators=[DataRequired()])
-    at = StringField(_l("Switch time, local to each store (YYYY-MM-DD HH:MM; empty: on advance)"), validators=[Optional()])
-    override_reason = StringField(_l("Override reason (approvers: more than 5 stores per direction)"), validators=[Optional(), Length(max=500)])
-    min_pilot_days = IntegerField(_l("Gate: the pilot runs at least (days)"), default=14, validators=[Optional(), NumberRange(min=0)])
-    min_pilot_transactions = IntegerField(_l("Gate: with at least (transactions in pilot stores)"), default=100,
-                                          validators=[Optional(), NumberRange(min=0)])
+    at = StringField(
+        _l("Switch time, local to each store (YYYY-MM-DD HH:MM; empty: on advance)"), validators=[Optional()]
+    )
+    override_reason = StringField(
+        _l("Override reason (approvers: more than 5 stores per direction)"),
+        validators=[Optional(), Length(max=500)],
+    )
+    min_pilot_days = IntegerField(
+        _l("Gate: the pilot runs at least (days)"), default=14, validators=[Optional(), NumberRange(min=0)]
+    )
+    min_pilot_transactions = IntegerField(
+        _l("Gate: with at least (transactions in pilot stores)"),
+        default=100,
+        validators=[Optional(), NumberRange(min=0)],
+    )
 
 
 class WaveForm(FlaskForm):
     stores = StringField(_l("Stores (codes, comma-separated)"), validators=[Optional()])
     region = StringField(_l("or region"), validators=[Optional(), Length(max=120)])
-    direction = SelectField(_l("and/or direction"), choices=_choices(["", "retail", "wholesale"]), validators=[Optional()])
+    direction = SelectField(
+        _l("and/or direction"), choices=_choices(["", "retail", "wholesale"]), validators=[Optional()]
+    )
     at = StringField(_l("Switch time, local to each store (YYYY-MM-DD HH:MM)"), validators=[Optional()])
 
 
 class AdvanceForm(FlaskForm):
-    override_reason = StringField(_l("Override reason (approvers only, for a closed gate)"), validators=[Optional(), Length(max=500)])
+    override_reason = StringField(
+        _l("Override reason (approvers only, for a closed gate)"), validators=[Optional(), Length(max=500)]
+    )
 
 
 class RollbackForm(FlaskForm):

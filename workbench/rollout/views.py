@@ -73,11 +73,17 @@ def _local(text: str | None) -> dt.datetime | None:
 def stores() -> str:
     args = request.args
     result = listing.list_register(
-        db.session(), service.utcnow(), direction=args.get("direction") or None, region=args.get("region") or None,
-        version=args.get("version") or None, page=args.get("page", 1, type=int),
+        db.session(),
+        service.utcnow(),
+        direction=args.get("direction") or None,
+        region=args.get("region") or None,
+        version=args.get("version") or None,
+        page=args.get("page", 1, type=int),
     )
     filters = {k: v for k, v in args.items() if k in ("direction", "region", "version") and v}
-    return render_template("rollout/stores.html", listing=result, form=forms.ImportForm(), args=args, filters=filters)
+    return render_template(
+        "rollout/stores.html", listing=result, form=forms.ImportForm(), args=args, filters=filters
+    )
 
 
 @bp.post("/stores/import")
@@ -89,9 +95,15 @@ def import_stores() -> Response:
     def change() -> str:
         if upload is None or not upload.filename:
             raise RolloutError(_("choose a CSV or XLSX file"), field="register")
-        result = service.import_register(db.session(), upload.filename, upload.read(), actor=current_user.username)
-        return _("%(file)s: %(created)s store(s) added, %(updated)s updated", file=upload.filename,
-                 created=result.created, updated=result.updated)
+        result = service.import_register(
+            db.session(), upload.filename, upload.read(), actor=current_user.username
+        )
+        return _(
+            "%(file)s: %(created)s store(s) added, %(updated)s updated",
+            file=upload.filename,
+            created=result.created,
+            updated=result.updated,
+        )
 
     _commit(change, form)
     return redirect(url_for("rollout.stores"))
@@ -104,7 +116,9 @@ def import_stores() -> Response:
 @any_role()
 def index() -> str:
     form = forms.PlanForm()
-    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session()))
+    form.version.choices = select_choices(
+        (v.label, v.label) for v in config_service.list_versions(db.session())
+    )
     return render_template("rollout/index.html", plans=rollout.list_plans(db.session()), form=form)
 
 
@@ -112,18 +126,29 @@ def index() -> str:
 @roles_required(Role.rollout_manager, Role.approver)
 def create_plan() -> Response:
     form = forms.PlanForm()
-    form.version.choices = select_choices((v.label, v.label) for v in config_service.list_versions(db.session()))
+    form.version.choices = select_choices(
+        (v.label, v.label) for v in config_service.list_versions(db.session())
+    )
     created: list[int] = []
 
     def change() -> str:
         plan = service.create_plan(
-            db.session(), form.project.data or "", form.version.data or "", _codes(form.pilot.data),
-            actor=current_user.username, now=service.utcnow(), override_reason=form.override_reason.data or None,
-            override_by=current_user.username, at_local=_local(form.at.data),
-            min_pilot_days=form.min_pilot_days.data, min_pilot_transactions=form.min_pilot_transactions.data,
+            db.session(),
+            form.project.data or "",
+            form.version.data or "",
+            _codes(form.pilot.data),
+            actor=current_user.username,
+            now=service.utcnow(),
+            override_reason=form.override_reason.data or None,
+            override_by=current_user.username,
+            at_local=_local(form.at.data),
+            min_pilot_days=form.min_pilot_days.data,
+            min_pilot_transactions=form.min_pilot_transactions.data,
         )
         created.append(plan.id)
-        return _("plan %(plan)s created with a pilot of %(n)s store(s)", plan=plan.id, n=len(plan.waves[0].stores))
+        return _(
+            "plan %(plan)s created with a pilot of %(n)s store(s)", plan=plan.id, n=len(plan.waves[0].stores)
+        )
 
     if _commit(change, form):
         return redirect(url_for("rollout.plan", plan_id=created[0]))
@@ -142,12 +167,22 @@ def plan(plan_id: int) -> str:
     upcoming = rollout.next_wave(item)
     gate = rollout.gate_for(db.session(), item, upcoming, now) if upcoming is not None else []
     return render_template(
-        "rollout/plan.html", plan=item, rows=rows, page=page,
-        pages=max(1, -(-figures["stores"] // per_page)), summary=figures, upcoming=upcoming, gate=gate,
-        gate_open=all(c.ok for c in gate), version=config_service.get_version(db.session(), str(item.version_id)),
+        "rollout/plan.html",
+        plan=item,
+        rows=rows,
+        page=page,
+        pages=max(1, -(-figures["stores"] // per_page)),
+        summary=figures,
+        upcoming=upcoming,
+        gate=gate,
+        gate_open=all(c.ok for c in gate),
+        version=config_service.get_version(db.session(), str(item.version_id)),
         uncovered=rollout.uncovered_open_stores(db.session(), item),
-        wave_form=forms.WaveForm(), advance_form=forms.AdvanceForm(), rollback_form=forms.RollbackForm(),
-        halt_form=forms.HaltForm(), controls_form=forms.ControlsForm(),
+        wave_form=forms.WaveForm(),
+        advance_form=forms.AdvanceForm(),
+        rollback_form=forms.RollbackForm(),
+        halt_form=forms.HaltForm(),
+        controls_form=forms.ControlsForm(),
     )
 
 
@@ -158,8 +193,14 @@ def add_wave(plan_id: int) -> Response:
 
     def change() -> str:
         wave = service.add_wave(
-            db.session(), item, actor=current_user.username, now=service.utcnow(), codes=_codes(form.stores.data) or None,
-            region=form.region.data or None, direction=form.direction.data or None, at_local=_local(form.at.data),
+            db.session(),
+            item,
+            actor=current_user.username,
+            now=service.utcnow(),
+            codes=_codes(form.stores.data) or None,
+            region=form.region.data or None,
+            direction=form.direction.data or None,
+            at_local=_local(form.at.data),
         )
         return _("wave %(n)s added with %(count)s store(s)", n=wave.number, count=len(wave.stores))
 
@@ -173,7 +214,13 @@ def controls(plan_id: int) -> Response:
     item, form = _plan(plan_id), forms.ControlsForm()
 
     def change() -> str:
-        service.set_controls(db.session(), item, form.pilot_store.data or "", _codes(form.controls.data), actor=current_user.username)
+        service.set_controls(
+            db.session(),
+            item,
+            form.pilot_store.data or "",
+            _codes(form.controls.data),
+            actor=current_user.username,
+        )
         return _("control stores saved")
 
     _commit(change, form)
@@ -186,9 +233,16 @@ def advance(plan_id: int) -> Response:
     item, form = _plan(plan_id), forms.AdvanceForm()
 
     def change() -> str:
-        result = service.advance(db.session(), item, actor=current_user.username, now=service.utcnow(),
-                                 override_reason=form.override_reason.data or None)
-        return _("wave %(n)s advanced: %(count)s store(s) scheduled", n=result.wave.number, count=result.switches)
+        result = service.advance(
+            db.session(),
+            item,
+            actor=current_user.username,
+            now=service.utcnow(),
+            override_reason=form.override_reason.data or None,
+        )
+        return _(
+            "wave %(n)s advanced: %(count)s store(s) scheduled", n=result.wave.number, count=result.switches
+        )
 
     _commit(change, form)
     return redirect(url_for("rollout.plan", plan_id=plan_id))
@@ -204,7 +258,11 @@ def rollback(plan_id: int) -> Response:
         if scope == "store" and not (form.store.data or "").strip():
             raise RolloutError(_("name the store to roll back"), field="store")
         result = service.rollback(
-            db.session(), item, reason=form.reason.data or "", actor=current_user.username, now=service.utcnow(),
+            db.session(),
+            item,
+            reason=form.reason.data or "",
+            actor=current_user.username,
+            now=service.utcnow(),
             wave_number=form.wave.data if scope == "wave" else None,
             store_code=(form.store.data or "").strip() or None if scope == "store" else None,
         )
@@ -220,7 +278,13 @@ def halt(plan_id: int) -> Response:
     item, form = _plan(plan_id), forms.HaltForm()
 
     def change() -> str:
-        service.halt(db.session(), item, reason=form.reason.data or "", actor=current_user.username, now=service.utcnow())
+        service.halt(
+            db.session(),
+            item,
+            reason=form.reason.data or "",
+            actor=current_user.username,
+            now=service.utcnow(),
+        )
         return _("plan halted")
 
     _commit(change, form)
@@ -252,8 +316,12 @@ def _feedback_filters() -> dict[str, str | None]:
 def feedback(plan_id: int) -> str:
     item = _plan(plan_id)
     return render_template(
-        "rollout/feedback.html", plan=item, items=readiness.feedback(db.session(), item, **_feedback_filters()),
-        form=forms.FeedbackForm(), status_form=forms.FeedbackStatusForm(), args=request.args,
+        "rollout/feedback.html",
+        plan=item,
+        items=readiness.feedback(db.session(), item, **_feedback_filters()),
+        form=forms.FeedbackForm(),
+        status_form=forms.FeedbackStatusForm(),
+        args=request.args,
     )
 
 
@@ -264,9 +332,16 @@ def add_feedback(plan_id: int) -> Response:
 
     def change() -> str:
         entry = service.add_feedback(
-            db.session(), item, actor=current_user.username, now=service.utcnow(), store_code=form.store.data or None,
-            reporter=form.reporter.data or "", severity=form.severity.data or "", category=form.category.data or "",
-            text=form.text.data or "", link=form.link.data or "",
+            db.session(),
+            item,
+            actor=current_user.username,
+            now=service.utcnow(),
+            store_code=form.store.data or None,
+            reporter=form.reporter.data or "",
+            severity=form.severity.data or "",
+            category=form.category.data or "",
+            text=form.text.data or "",
+            link=form.link.data or "",
         )
         return _("feedback %(id)s logged", id=entry.id)
 
@@ -280,7 +355,14 @@ def feedback_status(plan_id: int, feedback_id: int) -> Response:
     item, form = _plan(plan_id), forms.FeedbackStatusForm()
 
     def change() -> str:
-        entry = service.set_feedback_status(db.session(), item, feedback_id, form.status.data or "", actor=current_user.username, now=service.utcnow())
+        entry = service.set_feedback_status(
+            db.session(),
+            item,
+            feedback_id,
+            form.status.data or "",
+            actor=current_user.username,
+            now=service.utcnow(),
+        )
         return _("feedback %(id)s is now %(status)s", id=entry.id, status=entry.status)
 
     _commit(change, form)
@@ -292,7 +374,9 @@ def feedback_status(plan_id: int, feedback_id: int) -> Response:
 def feedback_export(plan_id: int) -> Response:
     item = _plan(plan_id)
     data = documents.feedback_xlsx(db.session(), item, **_feedback_filters())
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"feedback-plan-{item.id}.xlsx")
+    return send_file(
+        io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"feedback-plan-{item.id}.xlsx"
+    )
 
 
 @bp.get("/plans/<int:plan_id>/waves/<int:number>/checklist")
@@ -309,9 +393,16 @@ def checklist(plan_id: int, number: int) -> str:
     today = service.utcnow().date()
     figures = readiness.checklist_figures(db.session(), wave, today)
     return render_template(
-        "rollout/checklist.html", plan=item, wave=wave, items=items, today=today, figures=figures, page=page,
+        "rollout/checklist.html",
+        plan=item,
+        wave=wave,
+        items=items,
+        today=today,
+        figures=figures,
+        page=page,
         pages=max(1, -(-figures.stores // 25)),
-        overdue={i.id for i, _code in items if readiness.is_overdue(i, today)}, form=forms.ChecklistItemForm(),
+        overdue={i.id for i, _code in items if readiness.is_overdue(i, today)},
+        form=forms.ChecklistItemForm(),
     )
 
 
@@ -322,8 +413,16 @@ def checklist_item(plan_id: int, number: int, check_id: int) -> Response:
 
     def change() -> str:
         wave = readiness.wave_by_number(item, number)
-        service.update_checklist_item(db.session(), wave, check_id, actor=current_user.username, now=service.utcnow(),
-                                      done=bool(form.done.data), owner=form.owner.data, due_on=form.due_on.data)
+        service.update_checklist_item(
+            db.session(),
+            wave,
+            check_id,
+            actor=current_user.username,
+            now=service.utcnow(),
+            done=bool(form.done.data),
+            owner=form.owner.data,
+            due_on=form.due_on.data,
+        )
         return _("checklist item saved")
 
     _commit(change, form)
@@ -337,7 +436,9 @@ def checklist_complete(plan_id: int, number: int) -> Response:
 
     def change() -> str:
         wave = readiness.wave_by_number(item, number)
-        ticked = service.complete_checklist(db.session(), wave, actor=current_user.username, now=service.utcnow())
+        ticked = service.complete_checklist(
+            db.session(), wave, actor=current_user.username, now=service.utcnow()
+        )
         return _("%(n)s item(s) ticked", n=ticked)
 
     _commit(change, form)
@@ -356,8 +457,12 @@ def go_no_go(plan_id: int, number: int) -> Response:
     except RolloutError:
         abort(404)
     data = documents.go_no_go_docx(db.session(), item, wave, service.utcnow())
-    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-                     download_name=f"go-no-go-plan-{item.id}-wave-{number}.docx")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"go-no-go-plan-{item.id}-wave-{number}.docx",
+    )
 
 
 @bp.get("/plans/<int:plan_id>/status.xlsx")
@@ -365,4 +470,9 @@ def go_no_go(plan_id: int, number: int) -> Response:
 def status_export(plan_id: int) -> Response:
     item = _plan(plan_id)
     data = documents.status_xlsx(db.session(), item, service.utcnow())
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"rollout-status-plan-{item.id}.xlsx")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"rollout-status-plan-{item.id}.xlsx",
+    )

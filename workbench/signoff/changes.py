@@ -23,7 +23,16 @@ from workbench.processes.models import ProcessRecord
 from workbench.projects.models import Project
 from workbench.requirements.models import Requirement, RequirementStep
 
-_WITH_PROJECT = (Requirement, Modification, ProcessRecord, Feature, Scenario, ScenarioRequirement, InventoryItem, Interview)
+_WITH_PROJECT = (
+    Requirement,
+    Modification,
+    ProcessRecord,
+    Feature,
+    Scenario,
+    ScenarioRequirement,
+    InventoryItem,
+    Interview,
+)
 
 
 @event.listens_for(Session, "after_flush")
@@ -45,4 +54,6 @@ def _bump(session: Session, _context: Any) -> None:
         Project.id.in_(select(Requirement.project_id).where(Requirement.id.in_(requirements))),
         Project.id.in_(select(Interview.project_id).where(Interview.id.in_(interviews))),
     )
-    session.connection().execute(update(Project).where(chosen).values(content_version=Project.content_version + 1))
+    session.connection().execute(
+        update(Project).where(chosen).values(content_version=Project.content_version + 1)
+    )

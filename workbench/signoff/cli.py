@@ -68,16 +68,25 @@ signoff_group = click.Group("signoff", help="Stage 3: the prototype package and 
 @click.option("--approvers", required=True, help="Usernames, comma-separated.")
 @click.option("--rule", default="all", show_default=True, help="'all' or N (any N of the approvers).")
 @click.option("--required", default="", help="Approvers who must be among them, comma-separated.")
-@click.option("--version", "version_label", default=None, help="Configuration version (default: the newest draft).")
+@click.option(
+    "--version", "version_label", default=None, help="Configuration version (default: the newest draft)."
+)
 @click.option("--as", "actor", default="cli", show_default=True, help="Who submits (cannot approve it).")
 @with_appcontext
 def submit(key: str, approvers: str, rule: str, required: str, version_label: str | None, actor: str) -> None:
     """Submit (or re-submit) the project's package; prints the revision id and its hash."""
     project = _project(key)
-    revision = _commit_and_mail(lambda: signoff.submit(
-        db.session(), project, approvers=_names(approvers), actor=actor, rule=rule, required=_names(required),
-        version_label=version_label,
-    ))
+    revision = _commit_and_mail(
+        lambda: signoff.submit(
+            db.session(),
+            project,
+            approvers=_names(approvers),
+            actor=actor,
+            rule=rule,
+            required=_names(required),
+            version_label=version_label,
+        )
+    )
     click.echo(f"revision {revision.id} sha256 {revision.content_hash}")
 
 
@@ -95,13 +104,19 @@ def status(key: str, as_json: bool) -> None:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
     package = result.package
-    click.echo(f"{project.key} package {package.id}: {result.state.value}, revision {result.revision.id} "
-               f"(#{result.revision.number}) sha256 {result.revision.content_hash}")
-    click.echo(f"version {package.config_version.label}, rule {package.rule_text}, submitted by {package.submitted_by}")
+    click.echo(
+        f"{project.key} package {package.id}: {result.state.value}, revision {result.revision.id} "
+        f"(#{result.revision.number}) sha256 {result.revision.content_hash}"
+    )
+    click.echo(
+        f"version {package.config_version.label}, rule {package.rule_text}, submitted by {package.submitted_by}"
+    )
     for line in result.approvals:
         stale = " (stale)" if line.stale else ""
         reason = f": {line.reason}" if line.reason else ""
-        click.echo(f"  {line.user}\t{line.decision} revision {line.revision}{stale}\t{line.at.isoformat()}{reason}")
+        click.echo(
+            f"  {line.user}\t{line.decision} revision {line.revision}{stale}\t{line.at.isoformat()}{reason}"
+        )
     if result.missing and result.state.value != "signed":
         click.echo(f"  waiting for: {', '.join(result.missing)}")
 
@@ -123,7 +138,9 @@ def approve(revision: str, actor: str) -> None:
 @with_appcontext
 def reject(revision: str, actor: str, reason: str) -> None:
     """Reject a revision, saying why."""
-    package = _commit_and_mail(lambda: signoff.reject(db.session(), revision, actor=actor.strip().lower(), reason=reason))
+    package = _commit_and_mail(
+        lambda: signoff.reject(db.session(), revision, actor=actor.strip().lower(), reason=reason)
+    )
     click.echo(f"{actor} rejected revision {revision} of package {package.id}")
 
 
@@ -132,8 +149,14 @@ def _document(kind: str) -> Callable[[str, Path, str], None]:
         project = _project(key)
         with _refusals():
             package = signoff.project_status(db.session(), project).package
-            data = exports.export(db.session(), package, kind, lang=lang, actor="cli",
-                                  timezone=current_app.config.get("DISPLAY_TIMEZONE", "UTC"))
+            data = exports.export(
+                db.session(),
+                package,
+                kind,
+                lang=lang,
+                actor="cli",
+                timezone=current_app.config.get("DISPLAY_TIMEZONE", "UTC"),
+            )
             db.session.commit()
         output.write_bytes(data)
         click.echo(f"{output} ({len(data)} bytes)")
@@ -141,13 +164,19 @@ def _document(kind: str) -> Callable[[str, Path, str], None]:
     return command
 
 
-for _kind, _help in (("sheet", "The approval sheet (DOCX): hashes, approvers, decisions, outcome."),
-                     ("package", "The package (DOCX): TO-BE, gap map, modifications, scenarios, rules.")):
+for _kind, _help in (
+    ("sheet", "The approval sheet (DOCX): hashes, approvers, decisions, outcome."),
+    ("package", "The package (DOCX): TO-BE, gap map, modifications, scenarios, rules."),
+):
     signoff_group.command(_kind, help=_help)(
         click.option("--project", "key", required=True)(
             click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))(
                 click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True)(
-                    with_appcontext(_document(_kind))))))
+                    with_appcontext(_document(_kind))
+                )
+            )
+        )
+    )
 
 
 @click.command("stages")
@@ -167,7 +196,11 @@ def stages_command(key: str, as_json: bool, close: int | None, actor: str) -> No
         return
     board = stages.board(db.session(), project)
     if as_json:
-        click.echo(json.dumps({"project": project.key, "stages": [s.to_json() for s in board]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"project": project.key, "stages": [s.to_json() for s in board]}, ensure_ascii=False, indent=2
+            )
+        )
         return
     for stage in board:
         click.echo(f"{stage.number} {stage.name}: {stage.state.replace('_', ' ')}")

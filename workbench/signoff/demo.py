@@ -42,8 +42,15 @@ def ensure_approvers(session: Session, *, actor: str) -> list[tuple[str, ...]]:
     created: list[tuple[str, ...]] = []
     for a in demo_data()["approvers"]:
         if a["username"] not in existing:
-            auth.create_user(session, a["username"], a["password"], a["role"], actor=actor, display_name=a["name"],
-                             email=a.get("email"))
+            auth.create_user(
+                session,
+                a["username"],
+                a["password"],
+                a["role"],
+                actor=actor,
+                display_name=a["name"],
+                email=a.get("email"),
+            )
             created.append((a["username"], f"{a['role']} (client)", a["name"], a["password"]))
     return created
 
@@ -63,8 +70,13 @@ def load_demo_signoff(session: Session, project: Project, *, actor: str = "demo"
     data = demo_data()
     ensure_approvers(session, actor=actor)
     revision = service.submit(
-        session, project, approvers=[a["username"] for a in data["approvers"]], actor=data["submitted_by"],
-        rule=data["rule"], required=list(data.get("required", [])), version_label=data["version"],
+        session,
+        project,
+        approvers=[a["username"] for a in data["approvers"]],
+        actor=data["submitted_by"],
+        rule=data["rule"],
+        required=list(data.get("required", [])),
+        version_label=data["version"],
     )
     for note in data.get("comments", []):
         service.comment(session, revision.package, note["item"], note["text"], actor=note["by"])

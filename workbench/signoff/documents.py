@@ -88,12 +88,20 @@ def approval_sheet_docx(data: SheetData, lang: str) -> bytes:
     """The approval sheet of the package's current revision, in `lang`."""
     t = _translator(check_language(lang))
     document = _new_document(t("Approval sheet: %(project)s", project=data.project_name))
-    document.add_paragraph(t("Prototype of the technical solution, package %(package)s, revision %(revision)s (id %(id)s)",
-                             package=data.package_id, revision=data.revision_number, id=data.revision_id))
+    document.add_paragraph(
+        t(
+            "Prototype of the technical solution, package %(package)s, revision %(revision)s (id %(id)s)",
+            package=data.package_id,
+            revision=data.revision_number,
+            id=data.revision_id,
+        )
+    )
     facts = _table(document, [t("Field"), t("Value")], widths=[7.0, 19.0])
     for label, value in (
-        (t("Client"), data.client), (t("Package hash (SHA-256)"), data.content_hash),
-        (t("Configuration version"), data.version_label), (t("Rule"), data.rule),
+        (t("Client"), data.client),
+        (t("Package hash (SHA-256)"), data.content_hash),
+        (t("Configuration version"), data.version_label),
+        (t("Rule"), data.rule),
         (t("Submitted"), f"{data.submitted_by}, {_local(data.submitted_at, data.timezone)}"),
         (t("Outcome"), t(data.state)),
     ):
@@ -101,14 +109,30 @@ def approval_sheet_docx(data: SheetData, lang: str) -> bytes:
     document.add_heading(t("Deliverables"), level=1)
     table = _table(document, [t("Deliverable"), t("Items"), t("SHA-256")], widths=[7.0, 2.5, 16.5])
     for name in PACKAGE_SECTIONS:
-        _row(table, [t(SECTION_TITLES[name]), str(len(data.snapshot.sections.get(name, {}))), data.snapshot.section_hash(name)])
+        _row(
+            table,
+            [
+                t(SECTION_TITLES[name]),
+                str(len(data.snapshot.sections.get(name, {}))),
+                data.snapshot.section_hash(name),
+            ],
+        )
     document.add_heading(t("Approvers"), level=1)
-    table = _table(document, [t("Approver"), t("Decision"), t("Date"), t("Comments")], widths=[6.0, 4.0, 5.0, 11.0])
+    table = _table(
+        document, [t("Approver"), t("Decision"), t("Date"), t("Comments")], widths=[6.0, 4.0, 5.0, 11.0]
+    )
     for line in data.approvers:
         who = f"{line.name} ({line.username})" + (f" — {t('required')}" if line.required else "")
         notes = ([f"{t('Reason')}: {line.reason}"] if line.reason else []) + list(line.comments)
-        _row(table, [who, t(line.decision) if line.decision else t("no decision"), _local(line.at, data.timezone),
-                     "\n".join(notes)])
+        _row(
+            table,
+            [
+                who,
+                t(line.decision) if line.decision else t("no decision"),
+                _local(line.at, data.timezone),
+                "\n".join(notes),
+            ],
+        )
     return _bytes(document)
 
 
@@ -117,26 +141,52 @@ def package_docx(data: SheetData, lang: str) -> bytes:
     t = _translator(check_language(lang))
     sections = data.snapshot.sections
     document = _new_document(t("Prototype of the technical solution: %(project)s", project=data.project_name))
-    document.add_paragraph(f"{t('Package hash (SHA-256)')}: {data.content_hash}. "
-                           f"{t('Configuration version')}: {data.version_label}.")
+    document.add_paragraph(
+        f"{t('Package hash (SHA-256)')}: {data.content_hash}. "
+        f"{t('Configuration version')}: {data.version_label}."
+    )
     document.add_heading(t("TO-BE process models"), level=1)
     for item in sections.get("to_be_models", {}).values():
         _process(document, item, t)
     document.add_heading(t("Gap map"), level=1)
-    table = _table(document, [t("Requirement"), t("Priority"), t("Classification"), t("Capability / modifications")],
-                   widths=[11.0, 3.0, 5.0, 7.0])
+    table = _table(
+        document,
+        [t("Requirement"), t("Priority"), t("Classification"), t("Capability / modifications")],
+        widths=[11.0, 3.0, 5.0, 7.0],
+    )
     requirements = sections.get("requirements", {})
     for key, gap in sections.get("gap_map", {}).items():
         requirement = requirements.get(key.replace("gap:", "requirement:"), {})
-        _row(table, [item_title("", requirement) or gap["ref"], requirement.get("priority", ""),
-                     gap.get("classification") or t("not classified"),
-                     ", ".join(filter(None, [gap.get("capability"), gap.get("config_key"), *gap.get("modifications", [])]))])
+        _row(
+            table,
+            [
+                item_title("", requirement) or gap["ref"],
+                requirement.get("priority", ""),
+                gap.get("classification") or t("not classified"),
+                ", ".join(
+                    filter(
+                        None, [gap.get("capability"), gap.get("config_key"), *gap.get("modifications", [])]
+                    )
+                ),
+            ],
+        )
     document.add_heading(t("Modifications list"), level=1)
-    table = _table(document, ["MOD", t("Title"), t("Estimate, person-days"), t("Requirements"), t("Depends on")],
-                   widths=[2.0, 11.0, 4.0, 4.5, 4.5])
+    table = _table(
+        document,
+        ["MOD", t("Title"), t("Estimate, person-days"), t("Requirements"), t("Depends on")],
+        widths=[2.0, 11.0, 4.0, 4.5, 4.5],
+    )
     for item in sections.get("modifications", {}).values():
-        _row(table, [item["ref"], item["title"], item["estimate_days"], ", ".join(item["requirements"]),
-                     ", ".join(item["depends_on"])])
+        _row(
+            table,
+            [
+                item["ref"],
+                item["title"],
+                item["estimate_days"],
+                ", ".join(item["requirements"]),
+                ", ".join(item["depends_on"]),
+            ],
+        )
     document.add_heading(t("Test scenarios"), level=1)
     for item in sections.get("scenarios", {}).values():
         document.add_paragraph(f"{item['feature']}: {item['name']}").runs[0].bold = True
@@ -156,9 +206,15 @@ def _process(document: DocxDocument, item: dict[str, Any], t: Any) -> None:
         _row(table, [str(row.number), row.name, row.role, row.system])
     nodes = (item.get("diff") or {}).get("nodes")
     if nodes:
-        document.add_paragraph(t("Against %(as_is)s: %(added)s step(s) added, %(removed)s removed, %(changed)s changed",
-                                 as_is=item.get("compared_with") or "AS-IS", added=len(nodes["added"]),
-                                 removed=len(nodes["removed"]), changed=len(nodes["changed"])))
+        document.add_paragraph(
+            t(
+                "Against %(as_is)s: %(added)s step(s) added, %(removed)s removed, %(changed)s changed",
+                as_is=item.get("compared_with") or "AS-IS",
+                added=len(nodes["added"]),
+                removed=len(nodes["removed"]),
+                changed=len(nodes["changed"]),
+            )
+        )
 
 
 def _config_document(snapshot: Snapshot) -> dict[str, Any]:

@@ -9,10 +9,18 @@ from wtforms.validators import DataRequired, Length, Optional
 
 
 class SubmitForm(FlaskForm):
-    approvers = StringField(_l("Approvers (usernames, comma-separated)"), validators=[DataRequired(), Length(max=2000)])
-    rule = StringField(_l("Rule: 'all' or how many must approve"), default="all", validators=[Optional(), Length(max=8)])
-    required = StringField(_l("Required approvers (comma-separated)"), validators=[Optional(), Length(max=2000)])
-    version = StringField(_l("Configuration version (empty: the newest draft)"), validators=[Optional(), Length(max=64)])
+    approvers = StringField(
+        _l("Approvers (usernames, comma-separated)"), validators=[DataRequired(), Length(max=2000)]
+    )
+    rule = StringField(
+        _l("Rule: 'all' or how many must approve"), default="all", validators=[Optional(), Length(max=8)]
+    )
+    required = StringField(
+        _l("Required approvers (comma-separated)"), validators=[Optional(), Length(max=2000)]
+    )
+    version = StringField(
+        _l("Configuration version (empty: the newest draft)"), validators=[Optional(), Length(max=64)]
+    )
 
 
 class DecisionForm(FlaskForm):

@@ -45,7 +45,7 @@ class Package(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def rule_text(self) -> str:
-        """"all of 3" / "2 of 3", plus the required approvers."""
+        """ "all of 3" / "2 of 3", plus the required approvers."""
         count = "all" if self.rule_count is None else str(self.rule_count)
         text = f"{count} of {len(self.approvers)}"
         return text + (f", {', '.join(self.required)} required" if self.required else "")

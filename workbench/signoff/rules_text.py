@@ -71,32 +71,58 @@ def programme_rules(document: dict[str, Any], lang: str) -> list[Rule]:
     """The rules of a configuration document in `lang` ("ru" or "en"), in schema order."""
     config = parse_config(document)
     _ = _Words(check_language(lang), config.currency)
-    rules = [*_identity(config, _), *_earn(config, _), *_tiers(config, _), *_redemption(config, _),
-             *_expiry_and_returns(config, _)]
+    rules = [
+        *_identity(config, _),
+        *_earn(config, _),
+        *_tiers(config, _),
+        *_redemption(config, _),
+        *_expiry_and_returns(config, _),
+    ]
     for promotion in config.promotions:
         rules.append(_promotion(promotion, _))
     return rules + _unexplained(config, {r.key for r in rules}, _)
 
 
 def _identity(config: ProgramConfig, _: _Words) -> list[Rule]:
-    return [Rule("program", _("Programme “%(name)s”, amounts in %(currency)s, dates in the %(zone)s time zone",
-                              name=config.program, currency=config.currency, zone=config.timezone))]
+    return [
+        Rule(
+            "program",
+            _(
+                "Programme “%(name)s”, amounts in %(currency)s, dates in the %(zone)s time zone",
+                name=config.program,
+                currency=config.currency,
+                zone=config.timezone,
+            ),
+        )
+    ]
 
 
 def _earn(config: ProgramConfig, _: _Words) -> list[Rule]:
-    rules = [Rule("earn.base_rate", _("%(rate)s of the check in points", rate=_.percent(config.earn.base_rate)))]
+    rules = [
+        Rule("earn.base_rate", _("%(rate)s of the check in points", rate=_.percent(config.earn.base_rate)))
+    ]
     by_rate: dict[Decimal, list[str]] = {}
     for category, rate in config.earn.category_rates.items():
         by_rate.setdefault(rate, []).append(category)
     for rate, categories in by_rate.items():
-        rules.append(Rule(f"earn.category_rates.{categories[0]}", _("%(rate)s on %(categories)s", rate=_.percent(rate),
-                                                   categories=_.join(categories))))
+        rules.append(
+            Rule(
+                f"earn.category_rates.{categories[0]}",
+                _("%(rate)s on %(categories)s", rate=_.percent(rate), categories=_.join(categories)),
+            )
+        )
     if config.earn.excluded_categories:
-        rules.append(Rule("earn.excluded_categories",
-                          _("no points on %(categories)s", categories=_.join(list(config.earn.excluded_categories)))))
+        rules.append(
+            Rule(
+                "earn.excluded_categories",
+                _("no points on %(categories)s", categories=_.join(list(config.earn.excluded_categories))),
+            )
+        )
     rounding = {
-        RoundingMode.floor: _("rounded down"), RoundingMode.ceil: _("rounded up"),
-        RoundingMode.half_up: _("rounded half up"), RoundingMode.half_even: _("rounded half to even"),
+        RoundingMode.floor: _("rounded down"),
+        RoundingMode.ceil: _("rounded up"),
+        RoundingMode.half_up: _("rounded half up"),
+        RoundingMode.half_even: _("rounded half to even"),
     }[config.rounding]
     rules.append(Rule("rounding", _("a receipt's points are %(mode)s once per receipt", mode=rounding)))
     return rules
@@ -104,8 +130,15 @@ def _earn(config: ProgramConfig, _: _Words) -> list[Rule]:
 
 def _tiers(config: ProgramConfig, _: _Words) -> list[Rule]:
     return [
-        Rule(f"tiers[{t.code}]", _("%(tier)s from %(threshold)s a year earns %(times)s", tier=t.name or t.code,
-                                   threshold=_.money(t.threshold), times=_.times(t.multiplier)))
+        Rule(
+            f"tiers[{t.code}]",
+            _(
+                "%(tier)s from %(threshold)s a year earns %(times)s",
+                tier=t.name or t.code,
+                threshold=_.money(t.threshold),
+                times=_.times(t.multiplier),
+            ),
+        )
         for t in config.tiers
     ]
 
@@ -114,29 +147,53 @@ def _redemption(config: ProgramConfig, _: _Words) -> list[Rule]:
     r = config.redemption
     rules = [
         Rule("redemption.point_value", _("1 point pays %(value)s", value=_.money(r.point_value))),
-        Rule("redemption.max_share", _("points pay up to %(share)s of a check", share=_.percent(r.max_share))),
+        Rule(
+            "redemption.max_share", _("points pay up to %(share)s of a check", share=_.percent(r.max_share))
+        ),
     ]
     if r.min_points:
-        rules.append(Rule("redemption.min_points", _("at least %(points)s points at a time", points=_.number(r.min_points))))
+        rules.append(
+            Rule(
+                "redemption.min_points",
+                _("at least %(points)s points at a time", points=_.number(r.min_points)),
+            )
+        )
     return rules
 
 
 def _expiry_and_returns(config: ProgramConfig, _: _Words) -> list[Rule]:
-    rules = [Rule("expiry_days", _("points expire %(days)s days after they are earned", days=config.expiry_days)
-                  if config.expiry_days else _("points never expire"))]
+    rules = [
+        Rule(
+            "expiry_days",
+            _("points expire %(days)s days after they are earned", days=config.expiry_days)
+            if config.expiry_days
+            else _("points never expire"),
+        )
+    ]
     if config.returns.window_days:
-        rules.append(Rule("returns.window_days",
-                          _("returns within %(days)s days reverse their points", days=config.returns.window_days)))
-    rules.append(Rule("returns.negative_balance", _("a return may take the balance below zero")
-                      if config.returns.negative_balance.value == "allow"
-                      else _("a return takes back at most what the balance holds")))
+        rules.append(
+            Rule(
+                "returns.window_days",
+                _("returns within %(days)s days reverse their points", days=config.returns.window_days),
+            )
+        )
+    rules.append(
+        Rule(
+            "returns.negative_balance",
+            _("a return may take the balance below zero")
+            if config.returns.negative_balance.value == "allow"
+            else _("a return takes back at most what the balance holds"),
+        )
+    )
     return rules
 
 
 def _promotion(p: Promotion, _: _Words) -> Rule:
     effect = {
         PromotionKind.multiplier: lambda: _.times(p.multiplier or Decimal(1)),
-        PromotionKind.extra_points: lambda: _("+%(points)s points per receipt", points=_.number(p.points or 0)),
+        PromotionKind.extra_points: lambda: _(
+            "+%(points)s points per receipt", points=_.number(p.points or 0)
+        ),
         PromotionKind.category_rate: lambda: _.percent(p.rate or Decimal(0)),
     }[p.kind]()
     c = p.conditions
@@ -160,12 +217,24 @@ def _promotion(p: Promotion, _: _Words) -> Rule:
     if p.exclusive:
         parts.append(_("exclusive: no lower promotion applies"))
     parts.append(_("priority %(priority)s", priority=p.priority))
-    return Rule(f"promotions[{p.code}]", "; ".join(parts[:1] + [", ".join(parts[1:])]) if len(parts) > 1 else parts[0])
+    return Rule(
+        f"promotions[{p.code}]", "; ".join(parts[:1] + [", ".join(parts[1:])]) if len(parts) > 1 else parts[0]
+    )
 
 
 # Leaves explained by the sentences above (by schema path, promotions and tiers by their record).
-_EXPLAINED_PREFIXES = ("program", "currency", "timezone", "earn.", "rounding", "tiers", "redemption.",
-                       "expiry_days", "returns.", "promotions")
+_EXPLAINED_PREFIXES = (
+    "program",
+    "currency",
+    "timezone",
+    "earn.",
+    "rounding",
+    "tiers",
+    "redemption.",
+    "expiry_days",
+    "returns.",
+    "promotions",
+)
 
 
 def _unexplained(config: ProgramConfig, keys: set[str], _: _Words) -> list[Rule]:

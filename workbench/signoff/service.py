@@ -48,7 +48,7 @@ class SignoffError(Exception):
 
 
 def parse_rule(rule: str | int | None, approvers: int) -> int | None:
-    """"all" (or nothing) -> None; "2" -> 2, checked against the number of approvers."""
+    """ "all" (or nothing) -> None; "2" -> 2, checked against the number of approvers."""
     if rule is None or str(rule).strip().lower() in ("", "all"):
         return None
     try:
@@ -60,7 +60,9 @@ def parse_rule(rule: str | int | None, approvers: int) -> int | None:
     return count
 
 
-def _checked_approvers(session: Session, approvers: list[str], required: list[str], submitter: str) -> tuple[list[str], list[str]]:
+def _checked_approvers(
+    session: Session, approvers: list[str], required: list[str], submitter: str
+) -> tuple[list[str], list[str]]:
     names = list(dict.fromkeys(a.strip().lower() for a in approvers if a.strip()))
     needed = list(dict.fromkeys(r.strip().lower() for r in required if r.strip()))
     if not names:
@@ -135,8 +137,14 @@ def submit(
     count = parse_rule(rule, len(names))
     package = open_package(session, project, lock=True)
     if package is None:
-        package = Package(project_id=project.id, config_version_id=_version(session, version_label).id,
-                          submitted_by=actor, approvers=names, required=needed, rule_count=count)
+        package = Package(
+            project_id=project.id,
+            config_version_id=_version(session, version_label).id,
+            submitted_by=actor,
+            approvers=names,
+            required=needed,
+            rule_count=count,
+        )
         session.add(package)
         session.flush()
         action = "signoff.submit"
@@ -148,12 +156,25 @@ def submit(
         action = "signoff.resubmit"
     _approvers_join(session, project, names, actor)
     revision = current_revision(session, package, actor=actor)
-    audit.record(session, actor, action, "signoff_package", package.id, {
-        "project": project.key, "revision": revision.number, "hash": revision.content_hash,
-        "approvers": names, "rule": package.rule_text, "version": package.config_version.label,
-    })
+    audit.record(
+        session,
+        actor,
+        action,
+        "signoff_package",
+        package.id,
+        {
+            "project": project.key,
+            "revision": revision.number,
+            "hash": revision.content_hash,
+            "approvers": names,
+            "rule": package.rule_text,
+            "version": package.config_version.label,
+        },
+    )
     notifications.notify(
-        session, names, f"{project.key}: the prototype package waits for your review",
+        session,
+        names,
+        f"{project.key}: the prototype package waits for your review",
         f"{actor} submitted revision {revision.number} of the {project.key} prototype package "
         f"(sha256 {revision.content_hash[:12]}) for sign-off, rule {package.rule_text}.",
         link=f"/signoff/{package.id}",
@@ -169,13 +190,17 @@ def build_snapshot(session: Session, package: Package) -> snap.Snapshot:
 
 
 def newest_revision(session: Session, package: Package) -> Revision | None:
-    return session.scalar(select(Revision).where(Revision.package_id == package.id).order_by(Revision.number.desc()))
+    return session.scalar(
+        select(Revision).where(Revision.package_id == package.id).order_by(Revision.number.desc())
+    )
 
 
 def _seen(session: Session, package: Package) -> tuple[int, str]:
     """The project's content counter and the version's hash, as stored now."""
     counter = session.scalar(select(Project.content_version).where(Project.id == package.project_id)) or 0
-    digest = session.scalar(select(ConfigVersion.content_hash).where(ConfigVersion.id == package.config_version_id))
+    digest = session.scalar(
+        select(ConfigVersion.content_hash).where(ConfigVersion.id == package.config_version_id)
+    )
     return int(counter), str(digest)
 
 
@@ -191,7 +216,11 @@ def current_revision(
     if package.status == SIGNED and newest is not None:
         return newest
     seen = _seen(session, package)
-    if trust_counter and newest is not None and (package.seen_content_version, package.seen_config_hash) == seen:
+    if (
+        trust_counter
+        and newest is not None
+        and (package.seen_content_version, package.seen_config_hash) == seen
+    ):
         return newest
     package.seen_content_version, package.seen_config_hash = seen
     built = build_snapshot(session, package)
@@ -199,8 +228,13 @@ def current_revision(
     digest = snap.sha256(text)
     if newest is not None and newest.content_hash == digest:
         return newest
-    revision = Revision(package_id=package.id, number=(newest.number + 1) if newest else 1, content_hash=digest,
-                        snapshot=text, created_by=actor)
+    revision = Revision(
+        package_id=package.id,
+        number=(newest.number + 1) if newest else 1,
+        content_hash=digest,
+        snapshot=text,
+        created_by=actor,
+    )
     session.add(revision)
     session.flush()
     if newest is not None:
@@ -210,14 +244,25 @@ def current_revision(
 
 def _tell_about_new_revision(session: Session, package: Package, old: Revision, new: Revision) -> None:
     changed = snap.changes(snapshot_of(old), snapshot_of(new))
-    audit.record(session, audit.SYSTEM_ACTOR, "signoff.revise", "signoff_package", package.id, {
-        "revision": new.number, "hash": new.content_hash, "previous_hash": old.content_hash,
-        "changed_items": [c.key for c in changed][:50],
-    })
+    audit.record(
+        session,
+        audit.SYSTEM_ACTOR,
+        "signoff.revise",
+        "signoff_package",
+        package.id,
+        {
+            "revision": new.number,
+            "hash": new.content_hash,
+            "previous_hash": old.content_hash,
+            "changed_items": [c.key for c in changed][:50],
+        },
+    )
     decided = {d.approver for d in decisions(session, package)}
     if decided:
         notifications.notify(
-            session, sorted(decided), f"{package.project.key}: the prototype package changed since your review",
+            session,
+            sorted(decided),
+            f"{package.project.key}: the prototype package changed since your review",
             f"Revision {new.number} changes {len(changed)} item(s); your earlier decision no longer counts.",
             link=f"/signoff/{package.id}",
         )
@@ -259,15 +304,21 @@ def get_package(session: Session, package_id: int) -> Package:
 
 
 def decisions(session: Session, package: Package) -> list[PackageDecision]:
-    return list(session.scalars(
-        select(PackageDecision).where(PackageDecision.package_id == package.id)
-        .order_by(PackageDecision.at, PackageDecision.id)
-    ))
+    return list(
+        session.scalars(
+            select(PackageDecision)
+            .where(PackageDecision.package_id == package.id)
+            .order_by(PackageDecision.at, PackageDecision.id)
+        )
+    )
 
 
 def _lock(session: Session, package_id: int) -> Package:
     package = session.scalar(
-        select(Package).where(Package.id == package_id).with_for_update().execution_options(populate_existing=True)
+        select(Package)
+        .where(Package.id == package_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     assert package is not None
     return package
@@ -286,9 +337,14 @@ def _decidable(session: Session, revision_id: int | str, actor: str) -> tuple[Pa
     if actor == package.submitted_by:
         raise SignoffError(f"{actor} submitted package {package.id} and so cannot approve it")
     if actor not in package.approvers:
-        raise SignoffError(f"{actor} is not an approver of package {package.id} ({', '.join(package.approvers)})")
-    mine = session.scalar(select(PackageDecision).where(
-        PackageDecision.revision_id == current.id, PackageDecision.approver == actor))
+        raise SignoffError(
+            f"{actor} is not an approver of package {package.id} ({', '.join(package.approvers)})"
+        )
+    mine = session.scalar(
+        select(PackageDecision).where(
+            PackageDecision.revision_id == current.id, PackageDecision.approver == actor
+        )
+    )
     if mine is not None:
         raise SignoffError(f"{actor} has already decided on revision {current.id} ({mine.decision})")
     return package, current
@@ -297,11 +353,20 @@ def _decidable(session: Session, revision_id: int | str, actor: str) -> tuple[Pa
 def approve(session: Session, revision_id: int | str, *, actor: str) -> Package:
     """Approve a revision; the package is signed when that meets its rule."""
     package, revision = _decidable(session, revision_id, actor)
-    session.add(PackageDecision(package_id=package.id, revision_id=revision.id, approver=actor,
-                                decision=Decision.approve.value))
+    session.add(
+        PackageDecision(
+            package_id=package.id, revision_id=revision.id, approver=actor, decision=Decision.approve.value
+        )
+    )
     session.flush()
-    audit.record(session, actor, "signoff.approve", "signoff_package", package.id,
-                 {"revision": revision.id, "hash": revision.content_hash})
+    audit.record(
+        session,
+        actor,
+        "signoff.approve",
+        "signoff_package",
+        package.id,
+        {"revision": revision.id, "hash": revision.content_hash},
+    )
     # An approval arriving just after another one signed the package is still recorded (both
     # approvers signed); the package is signed only once.
     if package.status != SIGNED and rule_met(package, approvals_on(session, revision)):
@@ -319,19 +384,42 @@ def reject(session: Session, revision_id: int | str, *, actor: str, reason: str)
     package, revision = _decidable(session, revision_id, actor)
     if package.status == SIGNED:
         raise SignoffError(f"package {package.id} is already signed and can no longer be rejected")
-    session.add(PackageDecision(package_id=package.id, revision_id=revision.id, approver=actor,
-                                decision=Decision.reject.value, reason=reason))
+    session.add(
+        PackageDecision(
+            package_id=package.id,
+            revision_id=revision.id,
+            approver=actor,
+            decision=Decision.reject.value,
+            reason=reason,
+        )
+    )
     session.flush()
-    audit.record(session, actor, "signoff.reject", "signoff_package", package.id,
-                 {"revision": revision.id, "hash": revision.content_hash, "reason": reason})
-    notifications.notify(session, [package.submitted_by], f"{package.project.key}: {actor} rejected the prototype package",
-                         reason, link=f"/signoff/{package.id}")
+    audit.record(
+        session,
+        actor,
+        "signoff.reject",
+        "signoff_package",
+        package.id,
+        {"revision": revision.id, "hash": revision.content_hash, "reason": reason},
+    )
+    notifications.notify(
+        session,
+        [package.submitted_by],
+        f"{package.project.key}: {actor} rejected the prototype package",
+        reason,
+        link=f"/signoff/{package.id}",
+    )
     return package
 
 
 def approvals_on(session: Session, revision: Revision) -> set[str]:
-    return set(session.scalars(select(PackageDecision.approver).where(
-        PackageDecision.revision_id == revision.id, PackageDecision.decision == Decision.approve.value)))
+    return set(
+        session.scalars(
+            select(PackageDecision.approver).where(
+                PackageDecision.revision_id == revision.id, PackageDecision.decision == Decision.approve.value
+            )
+        )
+    )
 
 
 def rule_met(package: Package, approved: set[str]) -> bool:
@@ -347,15 +435,34 @@ def _sign(session: Session, package: Package, revision: Revision, *, actor: str)
     version = package.config_version
     if not version.is_approved:
         programme.approve(session, version, actor=actor, package_hash=revision.content_hash)
-    audit.record(session, actor, "signoff.sign", "signoff_package", package.id, {
-        "revision": revision.id, "hash": revision.content_hash, "version": version.label,
-    })
-    stages.record_checkpoint(session, package.project, 3, actor=actor, content_hash=revision.content_hash,
-                             item_hashes=snapshot_of(revision).item_hashes())
-    notifications.notify(session, [package.submitted_by, *package.approvers],
-                         f"{package.project.key}: the prototype package is signed",
-                         f"Revision {revision.number} (sha256 {revision.content_hash}) met the rule "
-                         f"{package.rule_text}; version {version.label} is approved.", link=f"/signoff/{package.id}")
+    audit.record(
+        session,
+        actor,
+        "signoff.sign",
+        "signoff_package",
+        package.id,
+        {
+            "revision": revision.id,
+            "hash": revision.content_hash,
+            "version": version.label,
+        },
+    )
+    stages.record_checkpoint(
+        session,
+        package.project,
+        3,
+        actor=actor,
+        content_hash=revision.content_hash,
+        item_hashes=snapshot_of(revision).item_hashes(),
+    )
+    notifications.notify(
+        session,
+        [package.submitted_by, *package.approvers],
+        f"{package.project.key}: the prototype package is signed",
+        f"Revision {revision.number} (sha256 {revision.content_hash}) met the rule "
+        f"{package.rule_text}; version {version.label} is approved.",
+        link=f"/signoff/{package.id}",
+    )
     session.flush()
 
 
@@ -373,9 +480,15 @@ class DecisionLine:
     stale: bool
 
     def to_json(self) -> dict[str, Any]:
-        return {"user": self.user, "decision": self.decision, "revision": self.revision,
-                "revision_number": self.revision_number, "at": self.at.isoformat(), "reason": self.reason,
-                "stale": self.stale}
+        return {
+            "user": self.user,
+            "decision": self.decision,
+            "revision": self.revision,
+            "revision_number": self.revision_number,
+            "at": self.at.isoformat(),
+            "reason": self.reason,
+            "stale": self.stale,
+        }
 
 
 @dataclass(frozen=True)
@@ -398,10 +511,17 @@ class PackageStatus:
     def to_json(self) -> dict[str, Any]:
         p = self.package
         return {
-            "package": p.id, "project": p.project.key, "revision": self.revision.id,
-            "revision_number": self.revision.number, "hash": self.revision.content_hash, "state": self.state.value,
-            "version": p.config_version.label, "submitted_by": p.submitted_by, "approvers": list(p.approvers),
-            "required": list(p.required), "rule": "all" if p.rule_count is None else p.rule_count,
+            "package": p.id,
+            "project": p.project.key,
+            "revision": self.revision.id,
+            "revision_number": self.revision.number,
+            "hash": self.revision.content_hash,
+            "state": self.state.value,
+            "version": p.config_version.label,
+            "submitted_by": p.submitted_by,
+            "approvers": list(p.approvers),
+            "required": list(p.required),
+            "rule": "all" if p.rule_count is None else p.rule_count,
             "signed_at": p.signed_at.isoformat() if p.signed_at else None,
             "approvals": [a.to_json() for a in self.approvals],
         }
@@ -421,13 +541,28 @@ def state_of(package: Package, revision: Revision, lines: list[DecisionLine]) ->
 def package_status(session: Session, package: Package, *, refresh: bool = True) -> PackageStatus:
     """Where the package stands (its content re-read first when `refresh`, unless the project's
     change counter says nothing changed)."""
-    revision = current_revision(session, package, trust_counter=True) if refresh else newest_revision(session, package)
+    revision = (
+        current_revision(session, package, trust_counter=True)
+        if refresh
+        else newest_revision(session, package)
+    )
     assert revision is not None
-    numbers = {row.id: row.number for row in session.execute(
-        select(Revision.id, Revision.number).where(Revision.package_id == package.id))}
+    numbers = {
+        row.id: row.number
+        for row in session.execute(
+            select(Revision.id, Revision.number).where(Revision.package_id == package.id)
+        )
+    }
     lines = [
-        DecisionLine(d.approver, d.decision, d.revision_id, numbers[d.revision_id], d.at, d.reason,
-                     d.revision_id != revision.id)
+        DecisionLine(
+            d.approver,
+            d.decision,
+            d.revision_id,
+            numbers[d.revision_id],
+            d.at,
+            d.reason,
+            d.revision_id != revision.id,
+        )
         for d in decisions(session, package)
     ]
     return PackageStatus(package, revision, state_of(package, revision, lines), lines)
@@ -444,7 +579,9 @@ def waiting_for(session: Session, username: str) -> list[PackageStatus]:
     """The open packages on which `username` is an approver with no decision on the newest
     revision (read as stored: the list does not rebuild every package's snapshot)."""
     found = []
-    for package in session.scalars(select(Package).where(Package.status == OPEN).order_by(Package.submitted_at)):
+    for package in session.scalars(
+        select(Package).where(Package.status == OPEN).order_by(Package.submitted_at)
+    ):
         if username in package.approvers:
             status = package_status(session, package, refresh=False)
             if username in status.missing:
@@ -456,12 +593,16 @@ def waiting_for(session: Session, username: str) -> list[PackageStatus]:
 
 
 def last_review(session: Session, package: Package, username: str) -> PackageDecision | None:
-    return session.scalar(select(PackageDecision).where(
-        PackageDecision.package_id == package.id, PackageDecision.approver == username)
-        .order_by(PackageDecision.at.desc(), PackageDecision.id.desc()))
+    return session.scalar(
+        select(PackageDecision)
+        .where(PackageDecision.package_id == package.id, PackageDecision.approver == username)
+        .order_by(PackageDecision.at.desc(), PackageDecision.id.desc())
+    )
 
 
-def changes_since_review(session: Session, package: Package, revision: Revision, username: str) -> tuple[Revision, list[snap.ItemChange]] | None:
+def changes_since_review(
+    session: Session, package: Package, revision: Revision, username: str
+) -> tuple[Revision, list[snap.ItemChange]] | None:
     """What changed, item by item, between the revision `username` last decided on and
     `revision`; None when they have not decided yet or decided on this very revision."""
     last = last_review(session, package, username)
@@ -498,11 +639,19 @@ def comment(session: Session, package: Package, item_key: str, text: str, *, act
     revision = current_revision(session, package)
     if item_of(snapshot_of(revision), item_key) is None:
         raise SignoffError(f"no item {item_key!r} in revision {revision.id}")
-    note = ItemComment(package_id=package.id, revision_id=revision.id, item_key=item_key, author=actor, text=text)
+    note = ItemComment(
+        package_id=package.id, revision_id=revision.id, item_key=item_key, author=actor, text=text
+    )
     session.add(note)
     session.flush()
-    audit.record(session, actor, "signoff.comment", "signoff_package", package.id,
-                 {"item": item_key, "revision": revision.id})
+    audit.record(
+        session,
+        actor,
+        "signoff.comment",
+        "signoff_package",
+        package.id,
+        {"item": item_key, "revision": revision.id},
+    )
     return note
 
 

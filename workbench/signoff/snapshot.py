@@ -97,7 +97,9 @@ class Snapshot:
 
     def item_hashes(self) -> dict[str, str]:
         """Each item's own hash, by key (for "what changed" between two snapshots)."""
-        return {key: sha256(canonical(item)) for items in self.sections.values() for key, item in items.items()}
+        return {
+            key: sha256(canonical(item)) for items in self.sections.values() for key, item in items.items()
+        }
 
     @classmethod
     def from_text(cls, text: str) -> Snapshot:
@@ -114,19 +116,34 @@ def requirement_items(session: Session, project: Project) -> Items:
     steps: dict[int, list[str]] = defaultdict(list)
     for link in session.execute(
         select(RequirementStep.requirement_id, RequirementStep.process_lineage, RequirementStep.node_id)
-        .join(Requirement).where(chosen)
+        .join(Requirement)
+        .where(chosen)
     ):
         steps[link.requirement_id].append(f"{link.process_lineage}/{link.node_id}")
     for links in steps.values():
         links.sort()  # a canonical order whatever order the rows came in
     rows = session.execute(
-        select(Requirement.id, Requirement.number, Requirement.title, Requirement.description, Requirement.priority,
-               Requirement.process_area, Requirement.source_kind).where(chosen).order_by(Requirement.number)
+        select(
+            Requirement.id,
+            Requirement.number,
+            Requirement.title,
+            Requirement.description,
+            Requirement.priority,
+            Requirement.process_area,
+            Requirement.source_kind,
+        )
+        .where(chosen)
+        .order_by(Requirement.number)
     )
     return {
         f"requirement:REQ-{r.number}": {
-            "ref": f"REQ-{r.number}", "title": r.title, "description": r.description, "priority": r.priority,
-            "process_area": r.process_area, "source": r.source_kind, "steps": steps[r.id],
+            "ref": f"REQ-{r.number}",
+            "title": r.title,
+            "description": r.description,
+            "priority": r.priority,
+            "process_area": r.process_area,
+            "source": r.source_kind,
+            "steps": steps[r.id],
         }
         for r in rows
     }
@@ -142,18 +159,33 @@ def gap_map_items(session: Session, project: Project) -> Items:
         .select_from(Requirement)
         .join(requirement_modifications, requirement_modifications.c.requirement_id == Requirement.id)
         .join(Modification, Modification.id == requirement_modifications.c.modification_id)
-        .where(Requirement.project_id == project.id).order_by(Modification.number)
+        .where(Requirement.project_id == project.id)
+        .order_by(Modification.number)
     ):
         mods[row.requirement_id].append(f"MOD-{row.number}")
     rows = session.execute(
-        select(Requirement.id, Requirement.number, Requirement.classification, Requirement.capability,
-               Requirement.config_key, Requirement.rationale, Requirement.owner, Requirement.status)
-        .where(Requirement.project_id == project.id).order_by(Requirement.number)
+        select(
+            Requirement.id,
+            Requirement.number,
+            Requirement.classification,
+            Requirement.capability,
+            Requirement.config_key,
+            Requirement.rationale,
+            Requirement.owner,
+            Requirement.status,
+        )
+        .where(Requirement.project_id == project.id)
+        .order_by(Requirement.number)
     )
     return {
         f"gap:REQ-{r.number}": {
-            "ref": f"REQ-{r.number}", "classification": r.classification, "capability": r.capability,
-            "config_key": r.config_key, "rationale": r.rationale, "owner": r.owner, "status": r.status,
+            "ref": f"REQ-{r.number}",
+            "classification": r.classification,
+            "capability": r.capability,
+            "config_key": r.config_key,
+            "rationale": r.rationale,
+            "owner": r.owner,
+            "status": r.status,
             "modifications": mods[r.id],
         }
         for r in rows
@@ -162,28 +194,48 @@ def gap_map_items(session: Session, project: Project) -> Items:
 
 def modification_items(session: Session, project: Project) -> Items:
     """The modifications list with estimates, the gaps they close and their dependencies."""
-    numbers = {row.id: row.number for row in session.execute(
-        select(Modification.id, Modification.number).where(Modification.project_id == project.id))}
+    numbers = {
+        row.id: row.number
+        for row in session.execute(
+            select(Modification.id, Modification.number).where(Modification.project_id == project.id)
+        )
+    }
     depends: dict[int, list[str]] = defaultdict(list)
-    for row in session.execute(select(modification_dependencies).where(modification_dependencies.c.modification_id.in_(numbers))):
+    for row in session.execute(
+        select(modification_dependencies).where(modification_dependencies.c.modification_id.in_(numbers))
+    ):
         depends[row.modification_id].append(f"MOD-{numbers[row.depends_on_id]}")
     closes: dict[int, list[str]] = defaultdict(list)
     for row in session.execute(
         select(requirement_modifications.c.modification_id, Requirement.number)
         .join(Requirement, Requirement.id == requirement_modifications.c.requirement_id)
-        .where(Requirement.project_id == project.id).order_by(Requirement.number)
+        .where(Requirement.project_id == project.id)
+        .order_by(Requirement.number)
     ):
         closes[row.modification_id].append(f"REQ-{row.number}")
     rows = session.execute(
-        select(Modification.id, Modification.number, Modification.title, Modification.description,
-               Modification.estimate_days, Modification.priority, Modification.status)
-        .where(Modification.project_id == project.id).order_by(Modification.number)
+        select(
+            Modification.id,
+            Modification.number,
+            Modification.title,
+            Modification.description,
+            Modification.estimate_days,
+            Modification.priority,
+            Modification.status,
+        )
+        .where(Modification.project_id == project.id)
+        .order_by(Modification.number)
     )
     return {
         f"modification:MOD-{m.number}": {
-            "ref": f"MOD-{m.number}", "title": m.title, "description": m.description,
-            "estimate_days": str(m.estimate_days), "priority": m.priority, "status": m.status,
-            "requirements": closes[m.id], "depends_on": sorted(depends[m.id], key=lambda ref: int(ref[4:])),
+            "ref": f"MOD-{m.number}",
+            "title": m.title,
+            "description": m.description,
+            "estimate_days": str(m.estimate_days),
+            "priority": m.priority,
+            "status": m.status,
+            "requirements": closes[m.id],
+            "depends_on": sorted(depends[m.id], key=lambda ref: int(ref[4:])),
         }
         for m in rows
     }
@@ -204,12 +256,18 @@ def process_items(session: Session, project: Project, variant: Variant) -> Items
     for record in records:
         if record.variant != variant.value:
             continue
-        item: dict[str, Any] = {"name": record.name, "variant": record.variant, "version": record.version,
-                                "document": record.document}
+        item: dict[str, Any] = {
+            "name": record.name,
+            "variant": record.variant,
+            "version": record.version,
+            "document": record.document,
+        }
         if variant is Variant.to_be:
             before = as_is.get(_base_name(record.name))
             item["compared_with"] = before.name if before else None
-            item["diff"] = diff(processes.model_of(before), processes.model_of(record)).to_dict() if before else None
+            item["diff"] = (
+                diff(processes.model_of(before), processes.model_of(record)).to_dict() if before else None
+            )
         items[f"process:{record.lineage}"] = item
     return items
 
@@ -217,26 +275,44 @@ def process_items(session: Session, project: Project, variant: Variant) -> Items
 def scenario_items(session: Session, project: Project) -> Items:
     """The test scenarios as written (Gherkin), with their tags; never their results."""
     rows = session.execute(
-        select(Feature.filename, Scenario.name, Scenario.tags, Scenario.text).join(Feature, Scenario.feature_id == Feature.id)
-        .where(Scenario.project_id == project.id, Scenario.active.is_(True)).order_by(Feature.filename, Scenario.position)
+        select(Feature.filename, Scenario.name, Scenario.tags, Scenario.text)
+        .join(Feature, Scenario.feature_id == Feature.id)
+        .where(Scenario.project_id == project.id, Scenario.active.is_(True))
+        .order_by(Feature.filename, Scenario.position)
     )
     return {
-        f"scenario:{r.filename}/{r.name}": {"feature": r.filename, "name": r.name, "tags": list(r.tags), "text": r.text}
+        f"scenario:{r.filename}/{r.name}": {
+            "feature": r.filename,
+            "name": r.name,
+            "tags": list(r.tags),
+            "text": r.text,
+        }
         for r in rows
     }
 
 
-def inventory_items(session: Session, project: Project, variant: Variant, categories: tuple[Category, ...]) -> Items:
+def inventory_items(
+    session: Session, project: Project, variant: Variant, categories: tuple[Category, ...]
+) -> Items:
     rows = session.scalars(
-        select(InventoryItem).where(
-            InventoryItem.project_id == project.id, InventoryItem.variant == variant.value,
+        select(InventoryItem)
+        .where(
+            InventoryItem.project_id == project.id,
+            InventoryItem.variant == variant.value,
             InventoryItem.category.in_([c.value for c in categories]),
-        ).order_by(InventoryItem.category, InventoryItem.name, InventoryItem.id)
+        )
+        .order_by(InventoryItem.category, InventoryItem.name, InventoryItem.id)
     )
     return {
         f"inventory:{i.id}": {
-            "category": i.category, "name": i.name, "description": i.description, "owner": i.owner,
-            "source": i.source, "target": i.target, "transport": i.transport, "frequency": i.frequency,
+            "category": i.category,
+            "name": i.name,
+            "description": i.description,
+            "owner": i.owner,
+            "source": i.source,
+            "target": i.target,
+            "transport": i.transport,
+            "frequency": i.frequency,
         }
         for i in rows
     }
@@ -244,13 +320,18 @@ def inventory_items(session: Session, project: Project, variant: Variant, catego
 
 def interview_items(session: Session, project: Project) -> Items:
     rows = session.scalars(
-        select(Interview).where(Interview.project_id == project.id).options(selectinload(Interview.findings))
+        select(Interview)
+        .where(Interview.project_id == project.id)
+        .options(selectinload(Interview.findings))
         .order_by(Interview.held_on, Interview.id)
     )
     return {
         f"interview:{i.id}": {
-            "stakeholder": i.stakeholder, "position": i.position, "held_on": i.held_on.isoformat(),
-            "notes": i.notes, "findings": [{"kind": f.kind, "text": f.text} for f in i.findings],
+            "stakeholder": i.stakeholder,
+            "position": i.position,
+            "held_on": i.held_on.isoformat(),
+            "notes": i.notes,
+            "findings": [{"kind": f.kind, "text": f.text} for f in i.findings],
         }
         for i in rows
     }
@@ -279,7 +360,13 @@ def configuration_items(version: ConfigVersion) -> Items:
 
 # The package's sections, in the order the pages and documents show them.
 PACKAGE_SECTIONS: tuple[str, ...] = (
-    "to_be_models", "requirements", "gap_map", "modifications", "scenarios", "to_be_landscape", "configuration",
+    "to_be_models",
+    "requirements",
+    "gap_map",
+    "modifications",
+    "scenarios",
+    "to_be_landscape",
+    "configuration",
 )
 
 SectionBuilder = Callable[[Session, Project], Items]
@@ -293,7 +380,9 @@ SECTION_BUILDERS: dict[str, SectionBuilder] = {
     "gap_map": gap_map_items,
     "modifications": modification_items,
     "scenarios": scenario_items,
-    "to_be_landscape": lambda s, p: inventory_items(s, p, Variant.to_be, (Category.system, Category.integration)),
+    "to_be_landscape": lambda s, p: inventory_items(
+        s, p, Variant.to_be, (Category.system, Category.integration)
+    ),
 }
 
 
@@ -309,8 +398,10 @@ def package_snapshot(session: Session, project: Project, version: ConfigVersion)
     sections = build_sections(session, project, tuple(n for n in PACKAGE_SECTIONS if n != "configuration"))
     sections["configuration"] = configuration_items(version)
     # The whole document too: the programme rules are worded from it (the items are its leaves).
-    return Snapshot(sections=sections, meta={"project": project.key, "version": version.label,
-                                             "configuration": jsonable(version.document)})
+    return Snapshot(
+        sections=sections,
+        meta={"project": project.key, "version": version.label, "configuration": jsonable(version.document)},
+    )
 
 
 # --- what changed between two snapshots ------------------------------------------------------
@@ -371,7 +462,9 @@ def changes(old: Snapshot, new: Snapshot) -> list[ItemChange]:
             elif key not in after:
                 found.append(ItemChange(section, key, "removed"))
             elif before[key] != after[key]:
-                found.append(ItemChange(section, key, "changed", tuple(_field_details(before[key], after[key]))))
+                found.append(
+                    ItemChange(section, key, "changed", tuple(_field_details(before[key], after[key])))
+                )
     return found
 
 
@@ -399,4 +492,7 @@ def process_model(item: dict[str, Any]) -> ProcessModel:
 
 def process_record_ids(session: Session, lineages: list[str]) -> dict[str, int]:
     """The latest record id of each lineage (to link a snapshot's model to its live page)."""
-    return {r.lineage: r.id for r in session.scalars(select(ProcessRecord).where(ProcessRecord.lineage.in_(lineages)))}
+    return {
+        r.lineage: r.id
+        for r in session.scalars(select(ProcessRecord).where(ProcessRecord.lineage.in_(lineages)))
+    }

@@ -3,7 +3,17 @@ approve and reject; every signed-in role (rollout managers too) reads."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -71,11 +81,20 @@ def submit(key: str) -> WerkzeugResponse:
     form = SubmitForm()
 
     def change() -> str:
-        revision = service.submit(db.session(), item, approvers=_names(form.approvers.data), actor=current_user.username,
-                                  rule=form.rule.data, required=_names(form.required.data),
-                                  version_label=(form.version.data or "").strip() or None)
-        return _("Submitted revision %(number)s (sha256 %(hash)s) for sign-off",
-                 number=revision.number, hash=revision.content_hash[:12])
+        revision = service.submit(
+            db.session(),
+            item,
+            approvers=_names(form.approvers.data),
+            actor=current_user.username,
+            rule=form.rule.data,
+            required=_names(form.required.data),
+            version_label=(form.version.data or "").strip() or None,
+        )
+        return _(
+            "Submitted revision %(number)s (sha256 %(hash)s) for sign-off",
+            number=revision.number,
+            hash=revision.content_hash[:12],
+        )
 
     committed = commit_change(change, refusals=(service.SignoffError,), form=form)
     _after(committed)
@@ -95,9 +114,17 @@ def package(package_id: int) -> str:
     since = service.changes_since_review(db.session(), found, status.revision, current_user.username)
     titles = {c.key: _title(snapshot, since[0], c.key) for c in since[1]} if since else {}
     return render_template(
-        "signoff/package.html", package=found, status=status, snapshot=snapshot, sections=PACKAGE_SECTIONS,
-        section_titles=SECTION_TITLES, since=since, titles=titles, form=DecisionForm(revision=status.revision.id),
-        may_decide=current_user.username in found.approvers and current_user.username in status.missing
+        "signoff/package.html",
+        package=found,
+        status=status,
+        snapshot=snapshot,
+        sections=PACKAGE_SECTIONS,
+        section_titles=SECTION_TITLES,
+        since=since,
+        titles=titles,
+        form=DecisionForm(revision=status.revision.id),
+        may_decide=current_user.username in found.approvers
+        and current_user.username in status.missing
         and found.status == "open",
         comment_count=len(service.comments(db.session(), found)),
     )
@@ -125,8 +152,16 @@ def section(package_id: int, section: str) -> str:
     rules = rules_both(snapshot.meta.get("configuration") or {}) if section == "configuration" else {}
     counts = service.comment_counts(db.session(), found)
     return render_template(
-        "signoff/section.html", package=found, status=status, section=section, title=SECTION_TITLES[section],
-        items=items, diagrams=diagrams, rules=rules, counts=counts, item_title=item_title,
+        "signoff/section.html",
+        package=found,
+        status=status,
+        section=section,
+        title=SECTION_TITLES[section],
+        items=items,
+        diagrams=diagrams,
+        rules=rules,
+        counts=counts,
+        item_title=item_title,
         requirements=snapshot.sections.get("requirements", {}),
     )
 
@@ -143,8 +178,14 @@ def item(package_id: int) -> str:
         abort(404)
     section_name, content = located
     return render_template(
-        "signoff/item.html", package=found, status=status, key=key, section=section_name, content=content,
-        title=item_title(key, content), notes=service.comments(db.session(), found, key),
+        "signoff/item.html",
+        package=found,
+        status=status,
+        key=key,
+        section=section_name,
+        content=content,
+        title=item_title(key, content),
+        notes=service.comments(db.session(), found, key),
         form=CommentForm(item_key=key),
         may_comment=current_user.username in found.approvers or current_user.username == found.submitted_by,
     )
@@ -157,7 +198,9 @@ def comment(package_id: int) -> WerkzeugResponse:
     form = CommentForm()
 
     def change() -> str:
-        service.comment(db.session(), found, form.item_key.data or "", form.text.data or "", actor=current_user.username)
+        service.comment(
+            db.session(), found, form.item_key.data or "", form.text.data or "", actor=current_user.username
+        )
         return _("Comment added")
 
     commit_change(change, refusals=(service.SignoffError,), form=form)
@@ -172,7 +215,11 @@ def approve(package_id: int) -> WerkzeugResponse:
 
     def change() -> str:
         service.approve(db.session(), form.revision.data or "", actor=current_user.username)
-        return _("You approved the package (signed)") if found.status == "signed" else _("You approved the package")
+        return (
+            _("You approved the package (signed)")
+            if found.status == "signed"
+            else _("You approved the package")
+        )
 
     _after(commit_change(change, refusals=(service.SignoffError,), form=form))
     return redirect(url_for("signoff.package", package_id=found.id))
@@ -185,7 +232,9 @@ def reject(package_id: int) -> WerkzeugResponse:
     form = DecisionForm()
 
     def change() -> str:
-        service.reject(db.session(), form.revision.data or "", actor=current_user.username, reason=form.reason.data or "")
+        service.reject(
+            db.session(), form.revision.data or "", actor=current_user.username, reason=form.reason.data or ""
+        )
         return _("You rejected the package")
 
     _after(commit_change(change, refusals=(service.SignoffError,), form=form))
@@ -199,11 +248,21 @@ def document(package_id: int, kind: str) -> Response:
     lang = request.args.get("lang", "ru")
     if kind not in exports.KINDS or lang not in ("ru", "en"):
         abort(404)
-    data = exports.export(db.session(), found, kind, lang=lang, actor=current_user.username,
-                          timezone=current_app.config.get("DISPLAY_TIMEZONE", "UTC"))
+    data = exports.export(
+        db.session(),
+        found,
+        kind,
+        lang=lang,
+        actor=current_user.username,
+        timezone=current_app.config.get("DISPLAY_TIMEZONE", "UTC"),
+    )
     db.session.commit()
     import io
 
     name = f"{found.project.key}-{'approval-sheet' if kind == 'sheet' else 'prototype-package'}-{lang}.docx"
-    return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=name,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )

@@ -59,9 +59,15 @@ class StageReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "stage": self.number, "name": self.name, "state": self.state, "checkpoint": self.checkpoint_name,
-            "closed": None if self.checkpoint is None else {
-                "by": self.checkpoint.closed_by, "at": self.checkpoint.closed_at.isoformat(),
+            "stage": self.number,
+            "name": self.name,
+            "state": self.state,
+            "checkpoint": self.checkpoint_name,
+            "closed": None
+            if self.checkpoint is None
+            else {
+                "by": self.checkpoint.closed_by,
+                "at": self.checkpoint.closed_at.isoformat(),
                 "hash": self.checkpoint.content_hash,
             },
             "changed_since_closed": list(self.changed_since_closed),

@@ -25,7 +25,13 @@ from workbench.signoff import snapshot as snap
 from workbench.stages import hooks
 from workbench.stages.models import Checkpoint
 from workbench.stages.records import (
-    ATTENTION, DONE, IN_PROGRESS, MISSING, CheckpointLine, Deliverable, StageReport,
+    ATTENTION,
+    DONE,
+    IN_PROGRESS,
+    MISSING,
+    CheckpointLine,
+    Deliverable,
+    StageReport,
 )
 
 STAGE_NAMES = {
@@ -59,17 +65,39 @@ def _models(session: Session, project: Project, variant: Variant) -> Deliverable
         return Deliverable(name, MISSING, ("no model yet",), "projects.project", {"key": project.key}, 0)
     problems = tuple(
         f"{r.name}: {f.rule}: {f.message}"
-        for r in records for f in processes.findings(r) if f.severity == "error"
+        for r in records
+        for f in processes.findings(r)
+        if f.severity == "error"
     )
-    return Deliverable(name, ATTENTION if problems else DONE, problems, "projects.project", {"key": project.key}, len(records))
+    return Deliverable(
+        name,
+        ATTENTION if problems else DONE,
+        problems,
+        "projects.project",
+        {"key": project.key},
+        len(records),
+    )
 
 
-def _inventory(session: Session, project: Project, name: str, variant: Variant, categories: tuple[Category, ...]) -> Deliverable:
-    count = _count(session, select(func.count()).where(
-        InventoryItem.project_id == project.id, InventoryItem.variant == variant.value,
-        InventoryItem.category.in_([c.value for c in categories])))
-    return Deliverable(name, DONE if count else MISSING, () if count else ("nothing listed yet",),
-                       "inventories.index", {"key": project.key, "variant": variant.value}, count)
+def _inventory(
+    session: Session, project: Project, name: str, variant: Variant, categories: tuple[Category, ...]
+) -> Deliverable:
+    count = _count(
+        session,
+        select(func.count()).where(
+            InventoryItem.project_id == project.id,
+            InventoryItem.variant == variant.value,
+            InventoryItem.category.in_([c.value for c in categories]),
+        ),
+    )
+    return Deliverable(
+        name,
+        DONE if count else MISSING,
+        () if count else ("nothing listed yet",),
+        "inventories.index",
+        {"key": project.key, "variant": variant.value},
+        count,
+    )
 
 
 def _stage_1(session: Session, project: Project) -> list[Deliverable]:
@@ -77,25 +105,52 @@ def _stage_1(session: Session, project: Project) -> list[Deliverable]:
     requirements = _count(session, select(func.count()).where(Requirement.project_id == project.id))
     return [
         _models(session, project, Variant.as_is),
-        Deliverable("Interviews", DONE if interviews else MISSING, () if interviews else ("no interview yet",),
-                    "interviews.index", {"key": project.key}, interviews),
+        Deliverable(
+            "Interviews",
+            DONE if interviews else MISSING,
+            () if interviews else ("no interview yet",),
+            "interviews.index",
+            {"key": project.key},
+            interviews,
+        ),
         _inventory(session, project, "Inventory of algorithms", Variant.as_is, (Category.algorithm,)),
-        _inventory(session, project, "Inventory of documents and reports", Variant.as_is, (Category.form, Category.report)),
-        _inventory(session, project, "IT landscape (AS-IS)", Variant.as_is, (Category.system, Category.integration)),
-        Deliverable("Requirements list", DONE if requirements else MISSING, () if requirements else ("no requirement yet",),
-                    "requirements.index", {"key": project.key}, requirements),
+        _inventory(
+            session,
+            project,
+            "Inventory of documents and reports",
+            Variant.as_is,
+            (Category.form, Category.report),
+        ),
+        _inventory(
+            session, project, "IT landscape (AS-IS)", Variant.as_is, (Category.system, Category.integration)
+        ),
+        Deliverable(
+            "Requirements list",
+            DONE if requirements else MISSING,
+            () if requirements else ("no requirement yet",),
+            "requirements.index",
+            {"key": project.key},
+            requirements,
+        ),
     ]
 
 
 def _gap_map(session: Session, project: Project) -> Deliverable:
-    rows = session.execute(select(Requirement.number, Requirement.priority, Requirement.classification)
-                           .where(Requirement.project_id == project.id).order_by(Requirement.number)).all()
+    rows = session.execute(
+        select(Requirement.number, Requirement.priority, Requirement.classification)
+        .where(Requirement.project_id == project.id)
+        .order_by(Requirement.number)
+    ).all()
     link = ("gapmap.matrix", {"key": project.key})
     if not rows:
         return Deliverable("Gap map", MISSING, ("no requirement to classify",), *link, 0)
     tagged = acceptance.requirement_scenarios(session, project)
     problems = [f"REQ-{r.number} is not classified" for r in rows if not r.classification]
-    problems += [f"REQ-{r.number} (Must) has no scenario" for r in rows if r.priority == "must" and not tagged.get(r.number)]
+    problems += [
+        f"REQ-{r.number} (Must) has no scenario"
+        for r in rows
+        if r.priority == "must" and not tagged.get(r.number)
+    ]
     return Deliverable("Gap map", ATTENTION if problems else DONE, tuple(problems), *link, len(rows))
 
 
@@ -104,26 +159,47 @@ def _modifications(session: Session, project: Project) -> Deliverable:
 
     count = _count(session, select(func.count()).where(Modification.project_id == project.id))
     gaps = {c.value for c in Classification if c.value.startswith("gap")}
-    closed = set(session.scalars(
-        select(Requirement.number).join(requirement_modifications, requirement_modifications.c.requirement_id == Requirement.id)
-        .where(Requirement.project_id == project.id)))
-    open_gaps = session.scalars(select(Requirement.number).where(
-        Requirement.project_id == project.id, Requirement.classification.in_(gaps)).order_by(Requirement.number))
+    closed = set(
+        session.scalars(
+            select(Requirement.number)
+            .join(requirement_modifications, requirement_modifications.c.requirement_id == Requirement.id)
+            .where(Requirement.project_id == project.id)
+        )
+    )
+    open_gaps = session.scalars(
+        select(Requirement.number)
+        .where(Requirement.project_id == project.id, Requirement.classification.in_(gaps))
+        .order_by(Requirement.number)
+    )
     problems = tuple(f"REQ-{n} is a gap with no modification" for n in open_gaps if n not in closed)
     state = ATTENTION if problems else DONE
-    return Deliverable("Modifications list", state, problems, "modifications.index", {"key": project.key}, count)
+    return Deliverable(
+        "Modifications list", state, problems, "modifications.index", {"key": project.key}, count
+    )
 
 
 def _stage_2(session: Session, project: Project) -> list[Deliverable]:
-    scenarios = _count(session, select(func.count()).select_from(Scenario).where(
-        Scenario.project_id == project.id, Scenario.active.is_(True)))
+    scenarios = _count(
+        session,
+        select(func.count())
+        .select_from(Scenario)
+        .where(Scenario.project_id == project.id, Scenario.active.is_(True)),
+    )
     return [
         _models(session, project, Variant.to_be),
         _modifications(session, project),
         _gap_map(session, project),
-        Deliverable("Test scenarios", DONE if scenarios else MISSING, () if scenarios else ("no scenario yet",),
-                    "acceptance.index", {"key": project.key}, scenarios),
-        _inventory(session, project, "IT landscape (TO-BE)", Variant.to_be, (Category.system, Category.integration)),
+        Deliverable(
+            "Test scenarios",
+            DONE if scenarios else MISSING,
+            () if scenarios else ("no scenario yet",),
+            "acceptance.index",
+            {"key": project.key},
+            scenarios,
+        ),
+        _inventory(
+            session, project, "IT landscape (TO-BE)", Variant.to_be, (Category.system, Category.integration)
+        ),
     ]
 
 
@@ -140,10 +216,19 @@ def _stage_3(session: Session, project: Project) -> list[Deliverable]:
     wanted = len(package.approvers) if package.rule_count is None else package.rule_count
     missing = max(0, wanted - len(status.approved))
     required = [r for r in package.required if r not in status.approved]
-    problem = f"{status.state.value}: waits for {max(missing, len(required))} signature(s) ({package.rule_text})"
+    problem = (
+        f"{status.state.value}: waits for {max(missing, len(required))} signature(s) ({package.rule_text})"
+    )
     if required:
         problem += f"; still required: {', '.join(required)}"
-    return [Deliverable("Signed prototype", ATTENTION if status.state.value == "rejected" else IN_PROGRESS, (problem,), *link)]
+    return [
+        Deliverable(
+            "Signed prototype",
+            ATTENTION if status.state.value == "rejected" else IN_PROGRESS,
+            (problem,),
+            *link,
+        )
+    ]
 
 
 def _stage_4(session: Session, project: Project) -> list[Deliverable]:
@@ -151,12 +236,27 @@ def _stage_4(session: Session, project: Project) -> list[Deliverable]:
 
     package = signoff.latest_package(session, project)
     if package is None or package.status != "signed":
-        return [Deliverable("Acceptance verdict", MISSING, ("no signed version to build yet (stage 3)",), "acceptance.index", {"key": project.key})]
+        return [
+            Deliverable(
+                "Acceptance verdict",
+                MISSING,
+                ("no signed version to build yet (stage 3)",),
+                "acceptance.index",
+                {"key": project.key},
+            )
+        ]
     version = package.config_version
     verdict = acceptance.verdict(session, project, version)
     state = DONE if verdict.passed else (ATTENTION if verdict.run_id is not None else MISSING)
-    return [Deliverable(f"Acceptance verdict of {version.label}", state, tuple(verdict.reasons[:20]),
-                        "acceptance.index", {"key": project.key})]
+    return [
+        Deliverable(
+            f"Acceptance verdict of {version.label}",
+            state,
+            tuple(verdict.reasons[:20]),
+            "acceptance.index",
+            {"key": project.key},
+        )
+    ]
 
 
 def _deliverables(session: Session, project: Project, stage: int) -> list[Deliverable]:
@@ -177,7 +277,9 @@ def _deliverables(session: Session, project: Project, stage: int) -> list[Delive
 
 def latest_checkpoints(session: Session, project: Project) -> dict[int, Checkpoint]:
     found: dict[int, Checkpoint] = {}
-    for checkpoint in session.scalars(select(Checkpoint).where(Checkpoint.project_id == project.id).order_by(Checkpoint.id)):
+    for checkpoint in session.scalars(
+        select(Checkpoint).where(Checkpoint.project_id == project.id).order_by(Checkpoint.id)
+    ):
         found[checkpoint.stage] = checkpoint
     return found
 
@@ -201,8 +303,17 @@ def stage_items(session: Session, project: Project, stage: int) -> dict[str, str
         if package is None:
             return None
         verdict = acceptance.verdict(session, project, package.config_version)
-        return {f"verdict:{package.config_version.label}": snap.sha256(snap.canonical(
-            {"version": package.config_version.content_hash, "run": verdict.run_id, "passed": verdict.passed}))}
+        return {
+            f"verdict:{package.config_version.label}": snap.sha256(
+                snap.canonical(
+                    {
+                        "version": package.config_version.content_hash,
+                        "run": verdict.run_id,
+                        "passed": verdict.passed,
+                    }
+                )
+            )
+        }
     return None
 
 
@@ -211,13 +322,26 @@ def _hash_of(items: dict[str, str]) -> str:
 
 
 def record_checkpoint(
-    session: Session, project: Project, stage: int, *, actor: str, content_hash: str, item_hashes: dict[str, str]
+    session: Session,
+    project: Project,
+    stage: int,
+    *,
+    actor: str,
+    content_hash: str,
+    item_hashes: dict[str, str],
 ) -> Checkpoint:
-    checkpoint = Checkpoint(project_id=project.id, stage=stage, closed_by=actor, content_hash=content_hash,
-                            item_hashes=item_hashes)
+    checkpoint = Checkpoint(
+        project_id=project.id,
+        stage=stage,
+        closed_by=actor,
+        content_hash=content_hash,
+        item_hashes=item_hashes,
+    )
     session.add(checkpoint)
     session.flush()
-    audit.record(session, actor, "stage.close", "project", project.key, {"stage": stage, "hash": content_hash})
+    audit.record(
+        session, actor, "stage.close", "project", project.key, {"stage": stage, "hash": content_hash}
+    )
     if project.stage <= stage < 6:
         project.stage = stage + 1
     return checkpoint
@@ -234,7 +358,9 @@ def close_stage(session: Session, project: Project, stage: int, *, actor: str) -
     if unfinished:
         raise StageError(f"stage {stage} cannot close yet: {'; '.join(unfinished)}")
     items = stage_items(session, project, stage) or {}
-    return record_checkpoint(session, project, stage, actor=actor, content_hash=_hash_of(items), item_hashes=items)
+    return record_checkpoint(
+        session, project, stage, actor=actor, content_hash=_hash_of(items), item_hashes=items
+    )
 
 
 def _changed(session: Session, project: Project, checkpoint: Checkpoint) -> tuple[str, ...]:
@@ -250,7 +376,11 @@ def _changed(session: Session, project: Project, checkpoint: Checkpoint) -> tupl
 
 def _report(session: Session, project: Project, stage: int, checkpoint: Checkpoint | None) -> StageReport:
     name, deliverable = STAGE_NAMES[stage]
-    line = None if checkpoint is None else CheckpointLine(checkpoint.closed_by, checkpoint.closed_at, checkpoint.content_hash)
+    line = (
+        None
+        if checkpoint is None
+        else CheckpointLine(checkpoint.closed_by, checkpoint.closed_at, checkpoint.content_hash)
+    )
     changed = _changed(session, project, checkpoint) if checkpoint is not None else ()
     return StageReport(stage, name, deliverable, _deliverables(session, project, stage), line, changed)
 
@@ -259,4 +389,3 @@ def board(session: Session, project: Project) -> list[StageReport]:
     """The six stages of the project."""
     checkpoints = latest_checkpoints(session, project)
     return [_report(session, project, stage, checkpoints.get(stage)) for stage in STAGE_NAMES]
-

@@ -64,10 +64,15 @@ def _line(**over: Any) -> dict[str, Any]:
 @pytest.fixture
 def world(core: Any) -> World:
     client = core.client
-    enrolled = client.post(f"{API}/members", json={"phone": "+7 916 555-01-01", "name": "Ivan"}, headers=core.headers())
+    enrolled = client.post(
+        f"{API}/members", json={"phone": "+7 916 555-01-01", "name": "Ivan"}, headers=core.headers()
+    )
     assert enrolled.status_code == 201, enrolled.get_json()
     member = enrolled.get_json()
-    body = {"member_id": member["id"], "lines": [_line(sku="GROCERY", category="grocery", quantity="2", amount="1000.00")]}
+    body = {
+        "member_id": member["id"],
+        "lines": [_line(sku="GROCERY", category="grocery", quantity="2", amount="1000.00")],
+    }
     bought = client.post(f"{API}/purchases", json=body, headers=core.headers(idem=SETUP_KEY))
     assert bought.status_code == 201, bought.get_json()
     purchase = bought.get_json()
@@ -83,7 +88,9 @@ def snapshot(core: Any) -> dict[str, Any]:
         state: dict[str, Any] = {
             name: session.scalar(select(func.count()).select_from(tables[name])) for name in LEDGER_TABLES
         }
-        state["sum(accounts.balance)"] = session.scalar(select(func.coalesce(func.sum(tables["accounts"].c.balance), 0)))
+        state["sum(accounts.balance)"] = session.scalar(
+            select(func.coalesce(func.sum(tables["accounts"].c.balance), 0))
+        )
         returned = session.scalar(
             select(func.coalesce(func.sum(tables["transaction_lines"].c.returned_quantity), 0))
         )
@@ -110,7 +117,9 @@ class Case:
     chunked: bool = False  # send the body streamed, without Content-Length
 
 
-def purchase(body: Callable[[World], Any], *, idem: str | None = "k-new", **kw: Any) -> Callable[[World], dict[str, Any]]:
+def purchase(
+    body: Callable[[World], Any], *, idem: str | None = "k-new", **kw: Any
+) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"path": f"{API}/purchases", "json": body(w), "headers": w.core.headers(idem=idem), **kw}
 
 
@@ -118,11 +127,20 @@ def quote(body: Callable[[World], Any]) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"path": f"{API}/purchases/quote", "json": body(w), "headers": w.core.headers()}
 
 
-def raw_purchase(data: bytes | str, content_type: str, *, idem: str | None = "k-new") -> Callable[[World], dict[str, Any]]:
-    return lambda w: {"path": f"{API}/purchases", "data": data, "content_type": content_type, "headers": w.core.headers(idem=idem)}
+def raw_purchase(
+    data: bytes | str, content_type: str, *, idem: str | None = "k-new"
+) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {
+        "path": f"{API}/purchases",
+        "data": data,
+        "content_type": content_type,
+        "headers": w.core.headers(idem=idem),
+    }
 
 
-def give_back(body: Any, *, purchase_id: str | None = None, idem: str | None = "r-new") -> Callable[[World], dict[str, Any]]:
+def give_back(
+    body: Any, *, purchase_id: str | None = None, idem: str | None = "r-new"
+) -> Callable[[World], dict[str, Any]]:
     return lambda w: {
         "path": f"{API}/purchases/{purchase_id or w.purchase_id}/returns",
         "json": body,
@@ -135,7 +153,11 @@ def enrol(body: dict[str, Any]) -> Callable[[World], dict[str, Any]]:
 
 
 def get(path: str, **query: str) -> Callable[[World], dict[str, Any]]:
-    return lambda w: {"path": f"{API}{path.format(member_id=w.member_id)}", "query_string": query, "headers": w.core.headers()}
+    return lambda w: {
+        "path": f"{API}{path.format(member_id=w.member_id)}",
+        "query_string": query,
+        "headers": w.core.headers(),
+    }
 
 
 def basket(w: World, *, lines: Any = None, **over: Any) -> dict[str, Any]:
@@ -147,158 +169,565 @@ RANDOM_ID = "6f1c0a52-9b8e-4c1e-a3d2-1f0e5d4c3b2a"
 
 CASES = [
     # --- the body is not JSON, or not the JSON we take ---------------------------------------
-    Case("malformed-json", "post", "/purchases", raw_purchase('{"member_id": "x", "lines": [', "application/json"),
-         400, "body", ("not valid JSON",)),
-    Case("body-is-a-json-array", "post", "/purchases", purchase(lambda w: [basket(w)]),
-         400, "body", ("must be a JSON object",)),
-    Case("content-type-text-plain", "post", "/purchases",
-         lambda w: raw_purchase(json.dumps(basket(w)), "text/plain")(w),
-         400, "Content-Type", ("Content-Type: application/json",)),
-    Case("content-type-form-encoded", "post", "/purchases",
-         raw_purchase("member_id=x&amount=1", "application/x-www-form-urlencoded"),
-         400, "Content-Type", ("Content-Type: application/json",)),
-    Case("body-10mb", "post", "/purchases", raw_purchase(BIG_BODY, "application/json"),
-         413, None, (f"is {len(BIG_BODY)} bytes", str(LIMIT))),
-    Case("body-10mb-chunked-without-content-length", "post", "/purchases",
-         raw_purchase(BIG_BODY, "application/json"), 413, None, (str(LIMIT),), chunked=True),
+    Case(
+        "malformed-json",
+        "post",
+        "/purchases",
+        raw_purchase('{"member_id": "x", "lines": [', "application/json"),
+        400,
+        "body",
+        ("not valid JSON",),
+    ),
+    Case(
+        "body-is-a-json-array",
+        "post",
+        "/purchases",
+        purchase(lambda w: [basket(w)]),
+        400,
+        "body",
+        ("must be a JSON object",),
+    ),
+    Case(
+        "content-type-text-plain",
+        "post",
+        "/purchases",
+        lambda w: raw_purchase(json.dumps(basket(w)), "text/plain")(w),
+        400,
+        "Content-Type",
+        ("Content-Type: application/json",),
+    ),
+    Case(
+        "content-type-form-encoded",
+        "post",
+        "/purchases",
+        raw_purchase("member_id=x&amount=1", "application/x-www-form-urlencoded"),
+        400,
+        "Content-Type",
+        ("Content-Type: application/json",),
+    ),
+    Case(
+        "body-10mb",
+        "post",
+        "/purchases",
+        raw_purchase(BIG_BODY, "application/json"),
+        413,
+        None,
+        (f"is {len(BIG_BODY)} bytes", str(LIMIT)),
+    ),
+    Case(
+        "body-10mb-chunked-without-content-length",
+        "post",
+        "/purchases",
+        raw_purchase(BIG_BODY, "application/json"),
+        413,
+        None,
+        (str(LIMIT),),
+        chunked=True,
+    ),
     # --- the store key -------------------------------------------------------------------------
-    Case("wrong-store-key", "post", "/purchases",
-         lambda w: {"path": f"{API}/purchases", "json": basket(w), "headers": w.core.headers(key="lk_wrong", idem="k1")},
-         401, None, ("store key is not valid",), headers={"WWW-Authenticate": 'Bearer realm="pos"'}),
-    Case("no-authorization-header", "post", "/purchases",
-         lambda w: {"path": f"{API}/purchases", "json": basket(w), "headers": {"Idempotency-Key": "k1"}},
-         401, None, ("Authorization: Bearer",), headers={"WWW-Authenticate": 'Bearer realm="pos"'}),
-    Case("wrong-store-key-on-lookup", "get", "/members",
-         lambda w: {"path": f"{API}/members", "query_string": {"card": w.card}, "headers": w.core.headers(key="lk_wrong")},
-         401, None, ("store key is not valid",), headers={"WWW-Authenticate": 'Bearer realm="pos"'}),
+    Case(
+        "wrong-store-key",
+        "post",
+        "/purchases",
+        lambda w: {
+            "path": f"{API}/purchases",
+            "json": basket(w),
+            "headers": w.core.headers(key="lk_wrong", idem="k1"),
+        },
+        401,
+        None,
+        ("store key is not valid",),
+        headers={"WWW-Authenticate": 'Bearer realm="pos"'},
+    ),
+    Case(
+        "no-authorization-header",
+        "post",
+        "/purchases",
+        lambda w: {"path": f"{API}/purchases", "json": basket(w), "headers": {"Idempotency-Key": "k1"}},
+        401,
+        None,
+        ("Authorization: Bearer",),
+        headers={"WWW-Authenticate": 'Bearer realm="pos"'},
+    ),
+    Case(
+        "wrong-store-key-on-lookup",
+        "get",
+        "/members",
+        lambda w: {
+            "path": f"{API}/members",
+            "query_string": {"card": w.card},
+            "headers": w.core.headers(key="lk_wrong"),
+        },
+        401,
+        None,
+        ("store key is not valid",),
+        headers={"WWW-Authenticate": 'Bearer realm="pos"'},
+    ),
     # --- Idempotency-Key -----------------------------------------------------------------------
-    Case("purchase-without-idempotency-key", "post", "/purchases", purchase(basket, idem=None),
-         400, "Idempotency-Key", ("Idempotency-Key header is required",)),
-    Case("purchase-with-blank-idempotency-key", "post", "/purchases", purchase(basket, idem="   "),
-         400, "Idempotency-Key", ("Idempotency-Key header is required",)),
-    Case("return-without-idempotency-key", "post", "/purchases/{purchase_id}/returns",
-         give_back({"lines": [{"line": 1, "quantity": "1"}]}, idem=None),
-         400, "Idempotency-Key", ("Idempotency-Key header is required",)),
-    Case("same-idempotency-key-another-body", "post", "/purchases",
-         purchase(lambda w: basket(w, lines=[_line(amount="999.00")]), idem=SETUP_KEY),
-         409, "Idempotency-Key", (repr(SETUP_KEY), "already used with a different request")),
+    Case(
+        "purchase-without-idempotency-key",
+        "post",
+        "/purchases",
+        purchase(basket, idem=None),
+        400,
+        "Idempotency-Key",
+        ("Idempotency-Key header is required",),
+    ),
+    Case(
+        "purchase-with-blank-idempotency-key",
+        "post",
+        "/purchases",
+        purchase(basket, idem="   "),
+        400,
+        "Idempotency-Key",
+        ("Idempotency-Key header is required",),
+    ),
+    Case(
+        "return-without-idempotency-key",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": [{"line": 1, "quantity": "1"}]}, idem=None),
+        400,
+        "Idempotency-Key",
+        ("Idempotency-Key header is required",),
+    ),
+    Case(
+        "same-idempotency-key-another-body",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[_line(amount="999.00")]), idem=SETUP_KEY),
+        409,
+        "Idempotency-Key",
+        (repr(SETUP_KEY), "already used with a different request"),
+    ),
     # --- who buys ------------------------------------------------------------------------------
-    Case("unknown-card", "post", "/purchases", purchase(lambda w: {"card": UNKNOWN_CARD, "lines": [_line()]}),
-         404, "card", (UNKNOWN_CARD,)),
-    Case("unknown-card-on-quote", "post", "/purchases/quote", quote(lambda w: {"card": UNKNOWN_CARD, "lines": [_line()]}),
-         404, "card", (UNKNOWN_CARD,)),
-    Case("unknown-card-on-lookup", "get", "/members", get("/members", card=UNKNOWN_CARD),
-         404, "card", (UNKNOWN_CARD,)),
-    Case("unknown-member-id", "post", "/purchases", purchase(lambda w: basket(w, member_id=RANDOM_ID)),
-         404, "member_id", (RANDOM_ID,)),
-    Case("member-id-not-a-uuid", "post", "/purchases", purchase(lambda w: basket(w, member_id="42")),
-         400, "member_id", ("member_id: must be a UUID",)),
-    Case("neither-member-nor-card", "post", "/purchases/quote", quote(lambda w: {"lines": [_line()]}),
-         400, "member_id", ("member_id or card",)),
-    Case("lookup-without-card-or-phone", "get", "/members", get("/members"),
-         400, "card", ("?card=", "?phone=")),
+    Case(
+        "unknown-card",
+        "post",
+        "/purchases",
+        purchase(lambda w: {"card": UNKNOWN_CARD, "lines": [_line()]}),
+        404,
+        "card",
+        (UNKNOWN_CARD,),
+    ),
+    Case(
+        "unknown-card-on-quote",
+        "post",
+        "/purchases/quote",
+        quote(lambda w: {"card": UNKNOWN_CARD, "lines": [_line()]}),
+        404,
+        "card",
+        (UNKNOWN_CARD,),
+    ),
+    Case(
+        "unknown-card-on-lookup",
+        "get",
+        "/members",
+        get("/members", card=UNKNOWN_CARD),
+        404,
+        "card",
+        (UNKNOWN_CARD,),
+    ),
+    Case(
+        "unknown-member-id",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, member_id=RANDOM_ID)),
+        404,
+        "member_id",
+        (RANDOM_ID,),
+    ),
+    Case(
+        "member-id-not-a-uuid",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, member_id="42")),
+        400,
+        "member_id",
+        ("member_id: must be a UUID",),
+    ),
+    Case(
+        "neither-member-nor-card",
+        "post",
+        "/purchases/quote",
+        quote(lambda w: {"lines": [_line()]}),
+        400,
+        "member_id",
+        ("member_id or card",),
+    ),
+    Case(
+        "lookup-without-card-or-phone", "get", "/members", get("/members"), 400, "card", ("?card=", "?phone=")
+    ),
     # --- the lines -----------------------------------------------------------------------------
-    Case("negative-quantity", "post", "/purchases", purchase(lambda w: basket(w, lines=[_line(quantity="-1")])),
-         400, "lines[0].quantity", ("lines[0].quantity", "positive")),
-    Case("zero-quantity", "post", "/purchases", purchase(lambda w: basket(w, lines=[_line(quantity="0")])),
-         400, "lines[0].quantity", ("lines[0].quantity", "positive")),
-    Case("amount-as-json-number", "post", "/purchases", purchase(lambda w: basket(w, lines=[_line(amount=100.5)])),
-         400, "lines[0].amount", ("lines[0].amount", "not a JSON number")),
-    Case("amount-with-3-decimals-on-second-line", "post", "/purchases",
-         purchase(lambda w: basket(w, lines=[_line(), _line(amount="1.005")])),
-         400, "lines[1].amount", ("lines[1].amount", "at most 2 places")),
-    Case("unknown-key-in-body", "post", "/purchases", purchase(lambda w: basket(w, colour="red")),
-         400, "colour", ("colour: unknown key",)),
-    Case("unknown-key-in-line", "post", "/purchases", purchase(lambda w: basket(w, lines=[_line(discount="5.00")])),
-         400, "lines[0].discount", ("lines[0].discount: unknown key",)),
-    Case("empty-lines", "post", "/purchases", purchase(lambda w: basket(w, lines=[])),
-         400, "lines", ("lines: must have at least 1",)),
-    Case("missing-lines", "post", "/purchases", purchase(lambda w: {"member_id": w.member_id}),
-         400, "lines", ("lines: is required",)),
+    Case(
+        "negative-quantity",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[_line(quantity="-1")])),
+        400,
+        "lines[0].quantity",
+        ("lines[0].quantity", "positive"),
+    ),
+    Case(
+        "zero-quantity",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[_line(quantity="0")])),
+        400,
+        "lines[0].quantity",
+        ("lines[0].quantity", "positive"),
+    ),
+    Case(
+        "amount-as-json-number",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[_line(amount=100.5)])),
+        400,
+        "lines[0].amount",
+        ("lines[0].amount", "not a JSON number"),
+    ),
+    Case(
+        "amount-with-3-decimals-on-second-line",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[_line(), _line(amount="1.005")])),
+        400,
+        "lines[1].amount",
+        ("lines[1].amount", "at most 2 places"),
+    ),
+    Case(
+        "unknown-key-in-body",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, colour="red")),
+        400,
+        "colour",
+        ("colour: unknown key",),
+    ),
+    Case(
+        "unknown-key-in-line",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[_line(discount="5.00")])),
+        400,
+        "lines[0].discount",
+        ("lines[0].discount: unknown key",),
+    ),
+    Case(
+        "empty-lines",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[])),
+        400,
+        "lines",
+        ("lines: must have at least 1",),
+    ),
+    Case(
+        "missing-lines",
+        "post",
+        "/purchases",
+        purchase(lambda w: {"member_id": w.member_id}),
+        400,
+        "lines",
+        ("lines: is required",),
+    ),
     # --- redemption ----------------------------------------------------------------------------
-    Case("redeem-points-as-string", "post", "/purchases", purchase(lambda w: basket(w, redeem_points="20")),
-         400, "redeem_points", ("redeem_points: must be an integer",)),
-    Case("redeem-points-negative", "post", "/purchases", purchase(lambda w: basket(w, redeem_points=-20)),
-         400, "redeem_points", ("redeem_points: must be >= 0",)),
+    Case(
+        "redeem-points-as-string",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, redeem_points="20")),
+        400,
+        "redeem_points",
+        ("redeem_points: must be an integer",),
+    ),
+    Case(
+        "redeem-points-negative",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, redeem_points=-20)),
+        400,
+        "redeem_points",
+        ("redeem_points: must be >= 0",),
+    ),
     # check 100.00: floor(100.00 x 50 % / 1.00) = 50; balance 100; max_redeemable = min(100, 50) = 50.
-    Case("redeem-more-than-50-percent-of-check", "post", "/purchases",
-         purchase(lambda w: basket(w, redeem_points=60)),
-         422, "redeem_points", ("cannot redeem 60 points", "at most 50 points"), extra=lambda w: {"max_redeemable": 50}),
-    Case("redeem-more-than-allowed-on-quote", "post", "/purchases/quote", quote(lambda w: basket(w, redeem_points=60)),
-         422, "redeem_points", ("cannot redeem 60 points",), extra=lambda w: {"max_redeemable": 50}),
+    Case(
+        "redeem-more-than-50-percent-of-check",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, redeem_points=60)),
+        422,
+        "redeem_points",
+        ("cannot redeem 60 points", "at most 50 points"),
+        extra=lambda w: {"max_redeemable": 50},
+    ),
+    Case(
+        "redeem-more-than-allowed-on-quote",
+        "post",
+        "/purchases/quote",
+        quote(lambda w: basket(w, redeem_points=60)),
+        422,
+        "redeem_points",
+        ("cannot redeem 60 points",),
+        extra=lambda w: {"max_redeemable": 50},
+    ),
     # check 1000.00: floor(1000.00 x 50 % / 1.00) = 500; balance 100; max_redeemable = min(100, 500) = 100.
-    Case("redeem-more-than-the-balance", "post", "/purchases",
-         purchase(lambda w: basket(w, lines=[_line(amount="1000.00")], redeem_points=150)),
-         422, "redeem_points", ("cannot redeem 150 points", "balance is 100"), extra=lambda w: {"max_redeemable": 100}),
+    Case(
+        "redeem-more-than-the-balance",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, lines=[_line(amount="1000.00")], redeem_points=150)),
+        422,
+        "redeem_points",
+        ("cannot redeem 150 points", "balance is 100"),
+        extra=lambda w: {"max_redeemable": 100},
+    ),
     # min_points 10: 5 is below it although 50 may be redeemed on a 100.00 check.
-    Case("redeem-below-min-points", "post", "/purchases", purchase(lambda w: basket(w, redeem_points=5)),
-         422, "redeem_points", ("at least 10 points",), extra=lambda w: {"max_redeemable": 50}),
+    Case(
+        "redeem-below-min-points",
+        "post",
+        "/purchases",
+        purchase(lambda w: basket(w, redeem_points=5)),
+        422,
+        "redeem_points",
+        ("at least 10 points",),
+        extra=lambda w: {"max_redeemable": 50},
+    ),
     # --- returns -------------------------------------------------------------------------------
-    Case("over-return-of-a-line", "post", "/purchases/{purchase_id}/returns",
-         give_back({"lines": [{"line": 1, "quantity": "3"}]}),
-         422, "lines[line=1]", ("line 1", "cannot return 3", "only 2 of 2 left")),
-    Case("return-of-a-line-the-purchase-has-not", "post", "/purchases/{purchase_id}/returns",
-         give_back({"lines": [{"line": 9, "quantity": "1"}]}),
-         422, "lines[line=9]", ("no line 9",)),
-    Case("return-listing-a-line-twice", "post", "/purchases/{purchase_id}/returns",
-         give_back({"lines": [{"line": 1, "quantity": "1"}, {"line": 1, "quantity": "1"}]}),
-         422, "lines[1].line", ("line 1 is listed twice",)),
-    Case("return-negative-quantity", "post", "/purchases/{purchase_id}/returns",
-         give_back({"lines": [{"line": 1, "quantity": "-1"}]}),
-         400, "lines[0].quantity", ("lines[0].quantity", "positive")),
-    Case("return-empty-lines", "post", "/purchases/{purchase_id}/returns", give_back({"lines": []}),
-         400, "lines", ("lines: must have at least 1",)),
-    Case("return-of-an-unknown-purchase", "post", "/purchases/{purchase_id}/returns",
-         give_back({"lines": [{"line": 1, "quantity": "1"}]}, purchase_id=RANDOM_ID),
-         404, "purchase_id", (RANDOM_ID,)),
-    Case("return-of-a-purchase-id-that-is-no-uuid", "post", "/purchases/{purchase_id}/returns",
-         give_back({"lines": [{"line": 1, "quantity": "1"}]}, purchase_id="receipt-17"),
-         404, "purchase_id", ("receipt-17",)),
+    Case(
+        "over-return-of-a-line",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": [{"line": 1, "quantity": "3"}]}),
+        422,
+        "lines[line=1]",
+        ("line 1", "cannot return 3", "only 2 of 2 left"),
+    ),
+    Case(
+        "return-of-a-line-the-purchase-has-not",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": [{"line": 9, "quantity": "1"}]}),
+        422,
+        "lines[line=9]",
+        ("no line 9",),
+    ),
+    Case(
+        "return-listing-a-line-twice",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": [{"line": 1, "quantity": "1"}, {"line": 1, "quantity": "1"}]}),
+        422,
+        "lines[1].line",
+        ("line 1 is listed twice",),
+    ),
+    Case(
+        "return-negative-quantity",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": [{"line": 1, "quantity": "-1"}]}),
+        400,
+        "lines[0].quantity",
+        ("lines[0].quantity", "positive"),
+    ),
+    Case(
+        "return-empty-lines",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": []}),
+        400,
+        "lines",
+        ("lines: must have at least 1",),
+    ),
+    Case(
+        "return-of-an-unknown-purchase",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": [{"line": 1, "quantity": "1"}]}, purchase_id=RANDOM_ID),
+        404,
+        "purchase_id",
+        (RANDOM_ID,),
+    ),
+    Case(
+        "return-of-a-purchase-id-that-is-no-uuid",
+        "post",
+        "/purchases/{purchase_id}/returns",
+        give_back({"lines": [{"line": 1, "quantity": "1"}]}, purchase_id="receipt-17"),
+        404,
+        "purchase_id",
+        ("receipt-17",),
+    ),
     # --- enrolment and reads -------------------------------------------------------------------
-    Case("enrol-invalid-phone", "post", "/members", enrol({"phone": "12-34"}),
-         422, "phone", ("12-34", "not a valid number")),
-    Case("enrol-invalid-email", "post", "/members", enrol({"phone": "+7 916 555-02-02", "email": "ivan-at-mail"}),
-         400, "email", ("email: must be an email address",)),
-    Case("enrol-duplicate-phone", "post", "/members", enrol({"phone": "8 916 555 01 01"}),
-         409, "phone", ("+79165550101", "already exists"), extra=lambda w: {"member_id": w.member_id}),
-    Case("enrol-unknown-key", "post", "/members", enrol({"phone": "+7 916 555-02-02", "loyalty_level": "gold"}),
-         400, "loyalty_level", ("loyalty_level: unknown key",)),
-    Case("history-limit-not-a-number", "get", "/members/{member_id}/transactions",
-         get("/members/{member_id}/transactions", limit="ten"), 400, "limit", ("limit must be an integer",)),
-    Case("history-before-not-a-timestamp", "get", "/members/{member_id}/transactions",
-         get("/members/{member_id}/transactions", before="yesterday"), 400, "before", ("ISO 8601",)),
-    Case("history-before-without-a-zone", "get", "/members/{member_id}/transactions",
-         get("/members/{member_id}/transactions", before="2026-03-03T09:00:00"), 400, "before", ("with a zone",)),
-    Case("history-before-empty", "get", "/members/{member_id}/transactions",
-         get("/members/{member_id}/transactions", before=""), 400, "before", ("ISO 8601",)),
-    Case("history-limit-0", "get", "/members/{member_id}/transactions",
-         get("/members/{member_id}/transactions", limit="0"), 400, "limit", ("between 1 and 500", "not 0")),
-    Case("history-limit-4267", "get", "/members/{member_id}/transactions",
-         get("/members/{member_id}/transactions", limit="4267"), 400, "limit", ("between 1 and 500", "not 4267")),
-    Case("history-limit-negative", "get", "/members/{member_id}/transactions",
-         get("/members/{member_id}/transactions", limit="-1"), 400, "limit", ("limit must be an integer",)),
+    Case(
+        "enrol-invalid-phone",
+        "post",
+        "/members",
+        enrol({"phone": "12-34"}),
+        422,
+        "phone",
+        ("12-34", "not a valid number"),
+    ),
+    Case(
+        "enrol-invalid-email",
+        "post",
+        "/members",
+        enrol({"phone": "+7 916 555-02-02", "email": "ivan-at-mail"}),
+        400,
+        "email",
+        ("email: must be an email address",),
+    ),
+    Case(
+        "enrol-duplicate-phone",
+        "post",
+        "/members",
+        enrol({"phone": "8 916 555 01 01"}),
+        409,
+        "phone",
+        ("+79165550101", "already exists"),
+        extra=lambda w: {"member_id": w.member_id},
+    ),
+    Case(
+        "enrol-unknown-key",
+        "post",
+        "/members",
+        enrol({"phone": "+7 916 555-02-02", "loyalty_level": "gold"}),
+        400,
+        "loyalty_level",
+        ("loyalty_level: unknown key",),
+    ),
+    Case(
+        "history-limit-not-a-number",
+        "get",
+        "/members/{member_id}/transactions",
+        get("/members/{member_id}/transactions", limit="ten"),
+        400,
+        "limit",
+        ("limit must be an integer",),
+    ),
+    Case(
+        "history-before-not-a-timestamp",
+        "get",
+        "/members/{member_id}/transactions",
+        get("/members/{member_id}/transactions", before="yesterday"),
+        400,
+        "before",
+        ("ISO 8601",),
+    ),
+    Case(
+        "history-before-without-a-zone",
+        "get",
+        "/members/{member_id}/transactions",
+        get("/members/{member_id}/transactions", before="2026-03-03T09:00:00"),
+        400,
+        "before",
+        ("with a zone",),
+    ),
+    Case(
+        "history-before-empty",
+        "get",
+        "/members/{member_id}/transactions",
+        get("/members/{member_id}/transactions", before=""),
+        400,
+        "before",
+        ("ISO 8601",),
+    ),
+    Case(
+        "history-limit-0",
+        "get",
+        "/members/{member_id}/transactions",
+        get("/members/{member_id}/transactions", limit="0"),
+        400,
+        "limit",
+        ("between 1 and 500", "not 0"),
+    ),
+    Case(
+        "history-limit-4267",
+        "get",
+        "/members/{member_id}/transactions",
+        get("/members/{member_id}/transactions", limit="4267"),
+        400,
+        "limit",
+        ("between 1 and 500", "not 4267"),
+    ),
+    Case(
+        "history-limit-negative",
+        "get",
+        "/members/{member_id}/transactions",
+        get("/members/{member_id}/transactions", limit="-1"),
+        400,
+        "limit",
+        ("limit must be an integer",),
+    ),
     # --- NUL (U+0000): PostgreSQL cannot store it; refused in every text field, body or query --
     *[
         Case(f"nul-in-{name}", method, template, request, 400, field, ("NUL",))
         for name, method, template, request, field in [
-            ("enrol-name", "post", "/members", enrol({"phone": "+7 916 555-02-02", "name": "Iv\x00an"}), "name"),
+            (
+                "enrol-name",
+                "post",
+                "/members",
+                enrol({"phone": "+7 916 555-02-02", "name": "Iv\x00an"}),
+                "name",
+            ),
             ("enrol-phone", "post", "/members", enrol({"phone": "+7 916 555-02-02\x00"}), "phone"),
-            ("enrol-email", "post", "/members", enrol({"phone": "+7 916 555-02-02", "email": "a\x00@b.ru"}), "email"),
-            ("purchase-sku", "post", "/purchases", purchase(lambda w: basket(w, lines=[_line(sku="MI\x00LK")])),
-             "lines[0].sku"),
-            ("purchase-category", "post", "/purchases",
-             purchase(lambda w: basket(w, lines=[_line(category="dairy\x00")])), "lines[0].category"),
-            ("purchase-receipt-no", "post", "/purchases", purchase(lambda w: basket(w, receipt_no="R-\x0042")),
-             "receipt_no"),
-            ("purchase-card", "post", "/purchases", purchase(lambda w: {"card": "2770\x00", "lines": [_line()]}), "card"),
-            ("quote-sku", "post", "/purchases/quote", quote(lambda w: basket(w, lines=[_line(sku="\x00")])),
-             "lines[0].sku"),
+            (
+                "enrol-email",
+                "post",
+                "/members",
+                enrol({"phone": "+7 916 555-02-02", "email": "a\x00@b.ru"}),
+                "email",
+            ),
+            (
+                "purchase-sku",
+                "post",
+                "/purchases",
+                purchase(lambda w: basket(w, lines=[_line(sku="MI\x00LK")])),
+                "lines[0].sku",
+            ),
+            (
+                "purchase-category",
+                "post",
+                "/purchases",
+                purchase(lambda w: basket(w, lines=[_line(category="dairy\x00")])),
+                "lines[0].category",
+            ),
+            (
+                "purchase-receipt-no",
+                "post",
+                "/purchases",
+                purchase(lambda w: basket(w, receipt_no="R-\x0042")),
+                "receipt_no",
+            ),
+            (
+                "purchase-card",
+                "post",
+                "/purchases",
+                purchase(lambda w: {"card": "2770\x00", "lines": [_line()]}),
+                "card",
+            ),
+            (
+                "quote-sku",
+                "post",
+                "/purchases/quote",
+                quote(lambda w: basket(w, lines=[_line(sku="\x00")])),
+                "lines[0].sku",
+            ),
             ("lookup-card", "get", "/members", get("/members", card="277\x00"), "card"),
             ("lookup-phone", "get", "/members", get("/members", phone="+7916\x005550101"), "phone"),
-            ("history-before", "get", "/members/{member_id}/transactions",
-             get("/members/{member_id}/transactions", before="2026-03-03T09:00:00Z\x00"), "before"),
-            ("history-limit", "get", "/members/{member_id}/transactions",
-             get("/members/{member_id}/transactions", limit="5\x00"), "limit"),
+            (
+                "history-before",
+                "get",
+                "/members/{member_id}/transactions",
+                get("/members/{member_id}/transactions", before="2026-03-03T09:00:00Z\x00"),
+                "before",
+            ),
+            (
+                "history-limit",
+                "get",
+                "/members/{member_id}/transactions",
+                get("/members/{member_id}/transactions", limit="5\x00"),
+                "limit",
+            ),
         ]
     ],
 ]
@@ -312,7 +741,9 @@ def send(core: Any, method: str, request: dict[str, Any], *, chunked: bool = Fal
     builder = EnvironBuilder(
         path=request["path"],
         method=method.upper(),
-        input_stream=io.BytesIO(request["data"] if isinstance(request["data"], bytes) else request["data"].encode()),
+        input_stream=io.BytesIO(
+            request["data"] if isinstance(request["data"], bytes) else request["data"].encode()
+        ),
         content_type=request["content_type"],
         headers=request["headers"],
     )
@@ -351,7 +782,9 @@ def test_bad_input_gets_a_problem_document_and_stores_nothing(world: World, case
         assert response.headers.get(name) == value
     # The OpenAPI document promises this answer for this operation.
     responses = openapi_document()["paths"][case.template][case.method]["responses"]
-    assert str(case.status) in responses, f"{case.method.upper()} {case.template} does not document {case.status}"
+    assert str(case.status) in responses, (
+        f"{case.method.upper()} {case.template} does not document {case.status}"
+    )
 
     assert snapshot(world.core) == before
 
@@ -361,12 +794,16 @@ def test_a_refused_commit_leaves_its_idempotency_key_free(world: World) -> None:
     core = world.core
     # check 100.00: max_redeemable = min(100, floor(100.00 x 50 %)) = 50, so 60 is refused.
     refused = core.client.post(
-        f"{API}/purchases", json=basket(world, redeem_points=60), headers=core.headers(idem="till-7-receipt-9")
+        f"{API}/purchases",
+        json=basket(world, redeem_points=60),
+        headers=core.headers(idem="till-7-receipt-9"),
     )
     assert refused.status_code == 422
 
     fixed = core.client.post(
-        f"{API}/purchases", json=basket(world, redeem_points=50), headers=core.headers(idem="till-7-receipt-9")
+        f"{API}/purchases",
+        json=basket(world, redeem_points=50),
+        headers=core.headers(idem="till-7-receipt-9"),
     )
     assert fixed.status_code == 201, fixed.get_json()
     assert fixed.headers["Idempotent-Replayed"] == "false"
@@ -393,7 +830,10 @@ def test_a_streamed_body_under_the_limit_is_read_whole(world: World) -> None:
 
 def test_a_request_without_a_body_is_a_clear_400(world: World) -> None:
     response = world.core.client.post(
-        f"{API}/purchases", data=b"", content_type="application/json", headers=world.core.headers(idem="k-empty")
+        f"{API}/purchases",
+        data=b"",
+        content_type="application/json",
+        headers=world.core.headers(idem="k-empty"),
     )
     assert response.status_code == 400
     assert response.mimetype == PROBLEM_JSON
@@ -403,6 +843,8 @@ def test_a_request_without_a_body_is_a_clear_400(world: World) -> None:
 def test_unknown_card_numbers_are_not_confused_with_a_real_one(world: World) -> None:
     """The card in the table is really unknown (so its 404 is not luck)."""
     assert world.card != UNKNOWN_CARD
-    found = world.core.client.get(f"{API}/members", query_string={"card": world.card}, headers=world.core.headers())
+    found = world.core.client.get(
+        f"{API}/members", query_string={"card": world.card}, headers=world.core.headers()
+    )
     assert found.status_code == 200 and found.get_json()["id"] == world.member_id
     assert uuid.UUID(RANDOM_ID) != uuid.UUID(world.member_id)

@@ -56,7 +56,11 @@ def app_and_key(request: pytest.FixtureRequest, pg_engine: Engine) -> Iterator[t
     # "retry-alone" turns the pre-ping off: the request that meets a dead connection mid-way is
     # then tried once more by the API itself.
     engine = make_engine(
-        url, pool_size=POOL, max_overflow=0, pool_pre_ping=request.param, connect_args={"application_name": APP_NAME}
+        url,
+        pool_size=POOL,
+        max_overflow=0,
+        pool_pre_ping=request.param,
+        connect_args={"application_name": APP_NAME},
     )
     app = Flask("dropped")
     init_api(app, engine, clock=Clock())
@@ -75,7 +79,10 @@ def test_requests_after_the_apps_connections_were_terminated_all_succeed(app_and
 
     def buy(member_id: str) -> int:
         with app.test_client() as client:
-            body = {"member_id": member_id, "lines": [{"sku": "A", "category": "grocery", "quantity": "1", "amount": "10.00"}]}
+            body = {
+                "member_id": member_id,
+                "lines": [{"sku": "A", "category": "grocery", "quantity": "1", "amount": "10.00"}],
+            }
             idem = {**headers, "Idempotency-Key": str(uuid.uuid4())}
             return client.post("/api/v1/purchases", json=body, headers=idem).status_code
 

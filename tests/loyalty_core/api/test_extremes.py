@@ -60,7 +60,12 @@ amounts = st.one_of(
 )
 quantities = st.one_of(st.just(MAX_QUANTITY), st.just("1"), st.just("0.001"))
 lines = st.fixed_dictionaries(
-    {"sku": st.just("SKU"), "category": st.sampled_from(["dairy", "grocery"]), "quantity": quantities, "amount": amounts}
+    {
+        "sku": st.just("SKU"),
+        "category": st.sampled_from(["dairy", "grocery"]),
+        "quantity": quantities,
+        "amount": amounts,
+    }
 )
 baskets = st.fixed_dictionaries(
     {
@@ -89,7 +94,11 @@ def _figures(body: dict[str, Any]) -> dict[str, Any]:
 def _ledger_agrees(core: Core) -> None:
     with core.session() as session:
         for account in session.scalars(select(Account)):
-            total = session.scalar(select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(LedgerEntry.account_id == account.id))
+            total = session.scalar(
+                select(func.coalesce(func.sum(LedgerEntry.points), 0)).where(
+                    LedgerEntry.account_id == account.id
+                )
+            )
             assert account.balance == total
 
 
@@ -98,7 +107,13 @@ def test_quote_equals_commit_at_the_extremes(core: Core) -> None:
     enrolled = core.client.post(f"{API}/members", json={"phone": "+7 916 555-09-09"}, headers=core.headers())
     member_id = enrolled.get_json()["id"]
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,
+    )
     @given(store=st.sampled_from(sorted(keys)), basket=baskets)
     def check(store: str, basket: dict[str, Any]) -> None:
         body = {"member_id": member_id, **basket}
@@ -122,7 +137,10 @@ def test_a_commit_past_32_bit_points_is_stored_exactly(core: Core) -> None:
     """The probe's receipt: 99 999 999 999.99 at 5 % is 4 999 999 999 points (+50 BIG), past 2**31."""
     enrolled = core.client.post(f"{API}/members", json={"phone": "+7 916 555-09-10"}, headers=core.headers())
     member_id = enrolled.get_json()["id"]
-    body = {"member_id": member_id, "lines": [{"sku": "GOLD", "category": "grocery", "quantity": "1", "amount": "99999999999.99"}]}
+    body = {
+        "member_id": member_id,
+        "lines": [{"sku": "GOLD", "category": "grocery", "quantity": "1", "amount": "99999999999.99"}],
+    }
     quoted = core.client.post(f"{API}/purchases/quote", json=body, headers=core.headers())
     committed = core.client.post(f"{API}/purchases", json=body, headers=core.headers(idem="big-one"))
     assert quoted.status_code == 200 and committed.status_code == 201, committed.get_json()

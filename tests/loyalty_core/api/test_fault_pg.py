@@ -52,7 +52,11 @@ class Till:
     def post(self, path: str, body: dict[str, Any], idem: str) -> dict[str, Any]:
         """POST until the API answers it (same key, same body); the 201 body."""
         payload = json.dumps(body)
-        headers = {"Authorization": f"Bearer {self.key}", "Idempotency-Key": idem, "Content-Type": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {self.key}",
+            "Idempotency-Key": idem,
+            "Content-Type": "application/json",
+        }
         for attempt in range(MAX_TRIES):
             try:
                 status, answer = self._once(path, payload, headers)
@@ -83,7 +87,12 @@ def _enrol(till: Till, i: int) -> str:
     url = urlsplit(till.base)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
     body = json.dumps({"phone": f"+7916{7000000 + i}"})
-    connection.request("POST", "/api/v1/members", body=body, headers={"Authorization": f"Bearer {till.key}", "Content-Type": "application/json"})
+    connection.request(
+        "POST",
+        "/api/v1/members",
+        body=body,
+        headers={"Authorization": f"Bearer {till.key}", "Content-Type": "application/json"},
+    )
     response = connection.getresponse()
     answer = json.loads(response.read())
     connection.close()
@@ -95,7 +104,12 @@ def _run_till(till: Till, number: int, members: list[str]) -> list[dict[str, Any
     answers = []
     for n in range(PURCHASES_PER_TILL):
         i = number * PURCHASES_PER_TILL + n
-        line = {"sku": f"SKU{i % 7}", "category": "dairy" if i % 3 else "grocery", "quantity": "2", "amount": f"{100 + i % 900}.{i % 100:02d}"}
+        line = {
+            "sku": f"SKU{i % 7}",
+            "category": "dairy" if i % 3 else "grocery",
+            "quantity": "2",
+            "amount": f"{100 + i % 900}.{i % 100:02d}",
+        }
         body = {"member_id": members[i % MEMBERS], "lines": [line], "receipt_no": f"F-{i:05d}"}
         purchase = till.post("/purchases", body, f"p-{i}")
         answers.append(purchase)
@@ -105,7 +119,9 @@ def _run_till(till: Till, number: int, members: list[str]) -> list[dict[str, Any
     return answers
 
 
-def _faults(server: Server, admin: Engine, answered: list[int], done: threading.Event, report: dict[str, Any]) -> None:
+def _faults(
+    server: Server, admin: Engine, answered: list[int], done: threading.Event, report: dict[str, Any]
+) -> None:
     while answered[0] < FAULT_AFTER and not done.is_set():
         time.sleep(0.01)
     workers = server.worker_pids()
@@ -115,7 +131,9 @@ def _faults(server: Server, admin: Engine, answered: list[int], done: threading.
     report["answered_at_fault"] = answered[0]
 
 
-def test_a_killed_worker_and_dropped_connections_lose_and_duplicate_nothing(pg_engine: Engine, tmp_path: Path) -> None:
+def test_a_killed_worker_and_dropped_connections_lose_and_duplicate_nothing(
+    pg_engine: Engine, tmp_path: Path
+) -> None:
     _truncate_pg(pg_engine)
     url = postgres_url()
     assert url
@@ -131,7 +149,11 @@ def test_a_killed_worker_and_dropped_connections_lose_and_duplicate_nothing(pg_e
         started = time.monotonic()
         fault.start()
         with ThreadPoolExecutor(TILLS) as pool:
-            results = list(pool.map(lambda n: _run_till(Till(server.url, key, answered, retries), n, members), range(TILLS)))
+            results = list(
+                pool.map(
+                    lambda n: _run_till(Till(server.url, key, answered, retries), n, members), range(TILLS)
+                )
+            )
         done.set()
         fault.join()
         elapsed = time.monotonic() - started
@@ -148,7 +170,10 @@ def test_a_killed_worker_and_dropped_connections_lose_and_duplicate_nothing(pg_e
 
     purchases = [a for a in answers if "receipt_no" in a]
     returns = [a for a in answers if "purchase_id" in a]
-    assert (len(purchases), len(returns)) == (TILLS * PURCHASES_PER_TILL, TILLS * PURCHASES_PER_TILL // RETURN_EVERY)
+    assert (len(purchases), len(returns)) == (
+        TILLS * PURCHASES_PER_TILL,
+        TILLS * PURCHASES_PER_TILL // RETURN_EVERY,
+    )
 
     session = make_session_factory(pg_engine)()
     stored = Counter(session.scalars(select(Transaction.kind)))
@@ -159,11 +184,18 @@ def test_a_killed_worker_and_dropped_connections_lose_and_duplicate_nothing(pg_e
     assert session.scalar(select(func.count(func.distinct(Transaction.receipt_no)))) == len(purchases)
 
     per_account = dict(
-        session.execute(select(LedgerEntry.account_id, func.sum(LedgerEntry.points)).group_by(LedgerEntry.account_id)).all()
+        session.execute(
+            select(LedgerEntry.account_id, func.sum(LedgerEntry.points)).group_by(LedgerEntry.account_id)
+        ).all()
     )
     for account in session.scalars(select(Account)):
         assert account.balance == per_account.get(account.id, 0), f"account {account.id}"
     earned = sum(p["earned_points"] for p in purchases) - sum(r["points_reversed"] for r in returns)
     assert session.scalar(select(func.sum(LedgerEntry.points))) == earned
-    assert session.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n"), {"n": APP_NAME}) == 0
+    assert (
+        session.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n"), {"n": APP_NAME}
+        )
+        == 0
+    )
     session.close()

@@ -26,7 +26,9 @@ def _pages(core: Core, member_id: str, limit: int) -> list[list[dict[str, Any]]]
     pages: list[list[dict[str, Any]]] = []
     query: dict[str, Any] = {"limit": limit}
     while True:
-        response = core.client.get(f"{API}/members/{member_id}/transactions", query_string=query, headers=core.headers())
+        response = core.client.get(
+            f"{API}/members/{member_id}/transactions", query_string=query, headers=core.headers()
+        )
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
         pages.append(body["transactions"])
@@ -41,7 +43,9 @@ def test_1000_entries_sharing_one_timestamp_page_through_completely(core: Core) 
     ctx = ledger.run_context(store_service.get_store(session, core.store_code))
     moment = core.clock.now
     for _ in range(1000):
-        ledger.commit_purchase(session, ctx, member, [BasketLine("B", "bread", Decimal(1), Decimal("10.00"))], 0, moment)
+        ledger.commit_purchase(
+            session, ctx, member, [BasketLine("B", "bread", Decimal(1), Decimal("10.00"))], 0, moment
+        )
     session.commit()
     stored = session.scalars(select(Transaction.id).where(Transaction.member_id == member.id)).all()
     session.close()
@@ -78,9 +82,13 @@ def test_a_purchase_and_the_expiry_it_wrote_share_a_moment_and_both_are_listed(c
 
 
 def test_a_cursor_that_was_not_handed_out_is_refused_naming_the_field(core: Core) -> None:
-    member = core.client.post(f"{API}/members", json={"phone": "+79160000503"}, headers=core.headers()).get_json()
+    member = core.client.post(
+        f"{API}/members", json={"phone": "+79160000503"}, headers=core.headers()
+    ).get_json()
     response = core.client.get(
-        f"{API}/members/{member['id']}/transactions", query_string={"cursor": "yesterday"}, headers=core.headers()
+        f"{API}/members/{member['id']}/transactions",
+        query_string={"cursor": "yesterday"},
+        headers=core.headers(),
     )
     assert response.status_code == 400
     assert response.get_json()["field"] == "cursor"

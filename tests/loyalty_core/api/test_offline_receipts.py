@@ -70,7 +70,9 @@ class Till:
         return self.client.post(f"{API}{path}", json=body, headers=headers)
 
     def get(self, path: str, **query: Any) -> Any:
-        return self.client.get(f"{API}{path}", query_string=query, headers={"Authorization": f"Bearer {self.key}"})
+        return self.client.get(
+            f"{API}{path}", query_string=query, headers={"Authorization": f"Bearer {self.key}"}
+        )
 
     def basket(self, amount: str = "1000.00", **extra: Any) -> dict[str, Any]:
         line = {"sku": "TEA", "category": "grocery", "quantity": "1", "amount": amount}
@@ -88,7 +90,7 @@ class Till:
 def till(engine: Engine) -> Iterator[Till]:
     app = Flask("offline-test")
     app.config["TESTING"] = True
-    init_api(app, engine, clock=Clock(NOW.astimezone(dt.timezone.utc)))
+    init_api(app, engine, clock=Clock(NOW.astimezone(dt.UTC)))
     session = make_session_factory(engine)()
     v1, v2 = setup_programme(session, V1, "v1"), setup_programme(session, V2, "v2")
     store, key = store_service.add_store(session, "R001", "retail")
@@ -116,7 +118,12 @@ def test_a_receipt_a_week_back_is_computed_under_that_weeks_version_promotion_an
 
     today = till.post("/purchases", till.basket(), "today-1").get_json()
     # today: v2, base (that 20000.00 left the window), no promotion: 1000.00 x 3 % = 30
-    assert (today["config_version"], today["tier"], today["promotions"], today["earned_points"]) == ("v2", "base", [], 30)
+    assert (today["config_version"], today["tier"], today["promotions"], today["earned_points"]) == (
+        "v2",
+        "base",
+        [],
+        30,
+    )
     assert today["created_at"] == today["recorded_at"] == "2026-03-10T09:00:00Z"
 
 
@@ -179,7 +186,9 @@ def test_a_moment_without_its_utc_offset_is_refused_naming_the_field(till: Till)
 
 
 def test_a_late_return_carries_its_time_and_cannot_precede_its_purchase(till: Till) -> None:
-    bought = till.post("/purchases", till.basket(occurred_at=(NOW - dt.timedelta(days=3)).isoformat()), "p").get_json()
+    bought = till.post(
+        "/purchases", till.basket(occurred_at=(NOW - dt.timedelta(days=3)).isoformat()), "p"
+    ).get_json()
     too_early = (NOW - dt.timedelta(days=4)).isoformat()
     body = {"lines": [{"line": 1, "quantity": "1"}], "occurred_at": too_early}
     refused = till.post(f"/purchases/{bought['id']}/returns", body, "r-early")

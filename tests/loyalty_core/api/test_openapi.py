@@ -45,7 +45,9 @@ def _registry(document: dict[str, Any]) -> Registry:
 def _validator(document: dict[str, Any], ref: str) -> Draft202012Validator:
     """A validator for one schema of the document ("#/components/schemas/X"), refs resolved in it."""
     return Draft202012Validator(
-        {"$ref": DOC_URI + ref}, registry=_registry(document), format_checker=Draft202012Validator.FORMAT_CHECKER
+        {"$ref": DOC_URI + ref},
+        registry=_registry(document),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
 
 
@@ -116,7 +118,10 @@ def test_every_route_is_documented_and_every_documented_operation_exists(
     routes = _routes(core)
     assert ("/members/{member_id}", "get") in routes and ("/openapi.json", "get") in routes  # the walk works
     documented = {
-        (path, method) for path, item in document["paths"].items() for method in item if method in HTTP_METHODS
+        (path, method)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
     }
     assert routes - documented == set(), "routes missing from the document"
     assert documented - routes == set(), "documented operations the API does not serve"
@@ -177,7 +182,12 @@ BODIES = [
     Body("purchase-redeem-points-as-string", PURCHASE, lambda c: _basket(c, redeem_points="5"), False),
     # purchases, more
     Body("purchase-by-card", PURCHASE, lambda c: {"card": c.card, "lines": [_line()]}, True),
-    Body("purchase-member-id-null-and-card", PURCHASE, lambda c: {"member_id": None, "card": c.card, "lines": [_line()]}, True),
+    Body(
+        "purchase-member-id-null-and-card",
+        PURCHASE,
+        lambda c: {"member_id": None, "card": c.card, "lines": [_line()]},
+        True,
+    ),
     Body("purchase-neither-member-nor-card", PURCHASE, lambda c: {"lines": [_line()]}, False),
     Body("purchase-blank-card-only", PURCHASE, lambda c: {"card": "   ", "lines": [_line()]}, False),
     Body("purchase-member-id-not-a-uuid", PURCHASE, lambda c: _basket(c, member_id="42"), False),
@@ -189,13 +199,31 @@ BODIES = [
     Body("purchase-quantity-0", PURCHASE, lambda c: _basket(c, lines=[_line(quantity="0")]), False),
     Body("purchase-quantity-0.000", PURCHASE, lambda c: _basket(c, lines=[_line(quantity="0.000")]), False),
     Body("purchase-quantity-0.350", PURCHASE, lambda c: _basket(c, lines=[_line(quantity="0.350")]), True),
-    Body("purchase-quantity-4-places", PURCHASE, lambda c: _basket(c, lines=[_line(quantity="0.3505")]), False),
-    Body("purchase-quantity-whole-json-number", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=2)]), True),
-    Body("purchase-quantity-2.0-json-number", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=2.0)]), True),
-    Body("purchase-quantity-0.5-json-number", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=0.5)]), False),
-    Body("purchase-quantity-zero-json-number", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=0)]), False),
+    Body(
+        "purchase-quantity-4-places", PURCHASE, lambda c: _basket(c, lines=[_line(quantity="0.3505")]), False
+    ),
+    Body(
+        "purchase-quantity-whole-json-number", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=2)]), True
+    ),
+    Body(
+        "purchase-quantity-2.0-json-number", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=2.0)]), True
+    ),
+    Body(
+        "purchase-quantity-0.5-json-number",
+        PURCHASE,
+        lambda c: _basket(c, lines=[_line(quantity=0.5)]),
+        False,
+    ),
+    Body(
+        "purchase-quantity-zero-json-number", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=0)]), False
+    ),
     Body("purchase-quantity-true", PURCHASE, lambda c: _basket(c, lines=[_line(quantity=True)]), False),
-    Body("purchase-missing-sku", PURCHASE, lambda c: _basket(c, lines=[{"category": "dairy", "quantity": "1", "amount": "1.00"}]), False),
+    Body(
+        "purchase-missing-sku",
+        PURCHASE,
+        lambda c: _basket(c, lines=[{"category": "dairy", "quantity": "1", "amount": "1.00"}]),
+        False,
+    ),
     Body("purchase-blank-sku", PURCHASE, lambda c: _basket(c, lines=[_line(sku="   ")]), False),
     Body("purchase-blank-category", PURCHASE, lambda c: _basket(c, lines=[_line(category="")]), False),
     Body("purchase-redeem-points-0", PURCHASE, lambda c: _basket(c, redeem_points=0), True),
@@ -216,20 +244,42 @@ BODIES = [
     Body("quote-quantity-whole-json-number", QUOTE, lambda c: _basket(c, lines=[_line(quantity=3)]), True),
     # returns (the purchase has one line of quantity 5)
     Body("return-valid", RETURN, lambda c: {"lines": [{"line": 1, "quantity": "1"}]}, True),
-    Body("return-quantity-whole-json-number", RETURN, lambda c: {"lines": [{"line": 1, "quantity": 2}]}, True),
+    Body(
+        "return-quantity-whole-json-number", RETURN, lambda c: {"lines": [{"line": 1, "quantity": 2}]}, True
+    ),
     Body("return-line-1.0-json-number", RETURN, lambda c: {"lines": [{"line": 1.0, "quantity": "1"}]}, True),
     Body("return-line-as-string", RETURN, lambda c: {"lines": [{"line": "1", "quantity": "1"}]}, False),
     Body("return-line-0", RETURN, lambda c: {"lines": [{"line": 0, "quantity": "1"}]}, False),
     Body("return-quantity-0", RETURN, lambda c: {"lines": [{"line": 1, "quantity": "0"}]}, False),
     Body("return-quantity-negative", RETURN, lambda c: {"lines": [{"line": 1, "quantity": "-1"}]}, False),
     Body("return-empty-lines", RETURN, lambda c: {"lines": []}, False),
-    Body("return-extra-key", RETURN, lambda c: {"lines": [{"line": 1, "quantity": "1"}], "reason": "broken"}, False),
+    Body(
+        "return-extra-key",
+        RETURN,
+        lambda c: {"lines": [{"line": 1, "quantity": "1"}], "reason": "broken"},
+        False,
+    ),
     # enrolment (each accepted body has its own phone)
-    Body("enrol-valid", ENROL, lambda c: {"phone": "+7 916 700-00-01", "email": "oleg@example.ru", "name": "Oleg"}, True),
+    Body(
+        "enrol-valid",
+        ENROL,
+        lambda c: {"phone": "+7 916 700-00-01", "email": "oleg@example.ru", "name": "Oleg"},
+        True,
+    ),
     Body("enrol-empty-email", ENROL, lambda c: {"phone": "+7 916 700-00-02", "email": ""}, True),
-    Body("enrol-email-not-an-address", ENROL, lambda c: {"phone": "+7 916 700-00-03", "email": "oleg.example.ru"}, False),
+    Body(
+        "enrol-email-not-an-address",
+        ENROL,
+        lambda c: {"phone": "+7 916 700-00-03", "email": "oleg.example.ru"},
+        False,
+    ),
     Body("enrol-birthday", ENROL, lambda c: {"phone": "+7 916 700-00-04", "birthday": "1990-05-17"}, True),
-    Body("enrol-birthday-not-a-date", ENROL, lambda c: {"phone": "+7 916 700-00-05", "birthday": "1990-02-30"}, False),
+    Body(
+        "enrol-birthday-not-a-date",
+        ENROL,
+        lambda c: {"phone": "+7 916 700-00-05", "birthday": "1990-02-30"},
+        False,
+    ),
     Body("enrol-own-card", ENROL, lambda c: {"phone": "+7 916 700-00-06", "card": "CARD-0006"}, True),
     Body("enrol-card-too-short", ENROL, lambda c: {"phone": "+7 916 700-00-07", "card": "C7"}, False),
     Body("enrol-missing-phone", ENROL, lambda c: {"name": "Oleg"}, False),
@@ -260,7 +310,9 @@ def test_the_document_and_the_api_accept_the_same_bodies(
 ) -> None:
     path, method = case.operation
     body = case.body(context)
-    errors = sorted(e.message for e in _validator(document, _request_schema_ref(document, path, method)).iter_errors(body))
+    errors = sorted(
+        e.message for e in _validator(document, _request_schema_ref(document, path, method)).iter_errors(body)
+    )
 
     url = API + path.format(purchase_id=context.purchase_id)
     headers = core.headers(idem=f"case-{uuid.uuid4()}")
@@ -268,7 +320,9 @@ def test_the_document_and_the_api_accept_the_same_bodies(
 
     expected_status = {QUOTE: 200}.get(case.operation, 201) if case.accepted else 400
     assert answer.status_code == expected_status, answer.get_json()
-    assert (not errors) == case.accepted, f"the document says {errors or 'valid'}; the API answered {answer.status_code}"
+    assert (not errors) == case.accepted, (
+        f"the document says {errors or 'valid'}; the API answered {answer.status_code}"
+    )
 
     # The answer is what the document promises for that status, too.
     response = document["paths"][path][method]["responses"][str(answer.status_code)]

@@ -65,8 +65,13 @@ def test_a_store_key_over_its_phone_lookups_gets_429_with_retry_after(limited: C
 
 
 def test_a_purchase_may_be_returned_at_another_store_of_the_chain(core: Core) -> None:
-    member = core.client.post(f"{API}/members", json={"phone": "+7 916 555-05-05"}, headers=core.headers()).get_json()
-    body = {"member_id": member["id"], "lines": [{"sku": "KETTLE", "category": "home", "quantity": "1", "amount": "1000.00"}]}
+    member = core.client.post(
+        f"{API}/members", json={"phone": "+7 916 555-05-05"}, headers=core.headers()
+    ).get_json()
+    body = {
+        "member_id": member["id"],
+        "lines": [{"sku": "KETTLE", "category": "home", "quantity": "1", "amount": "1000.00"}],
+    }
     bought = core.client.post(f"{API}/purchases", json=body, headers=core.headers(idem="buy")).get_json()
     other = _second_store(core)
     returned = core.client.post(

@@ -110,7 +110,9 @@ def _member(core: Core, member_id: str) -> dict[str, Any]:
 
 
 def _history(core: Core, member_id: str, **query: Any) -> dict[str, Any]:
-    response = core.client.get(f"{API}/members/{member_id}/transactions", query_string=query, headers=core.headers())
+    response = core.client.get(
+        f"{API}/members/{member_id}/transactions", query_string=query, headers=core.headers()
+    )
     assert response.status_code == 200, response.get_json()
     return dict(response.get_json())
 
@@ -144,7 +146,9 @@ def test_enrolment_stores_the_phone_in_e164_and_lookups_take_any_spelling(core: 
         found = core.client.get(f"{API}/members", query_string={"phone": spelling}, headers=core.headers())
         assert found.status_code == 200, (spelling, found.get_json())
         assert found.get_json()["id"] == member["id"], spelling
-    by_card = core.client.get(f"{API}/members", query_string={"card": member["cards"][0]}, headers=core.headers())
+    by_card = core.client.get(
+        f"{API}/members", query_string={"card": member["cards"][0]}, headers=core.headers()
+    )
     assert by_card.status_code == 200 and by_card.get_json()["id"] == member["id"]
     by_id = _member(core, member["id"])
     assert by_id["cards"] == member["cards"]
@@ -168,7 +172,9 @@ def test_a_second_enrolment_of_the_phone_or_email_is_409_naming_the_member(core:
     assert PHONE_E164 in problem["detail"]
 
     same_email = core.client.post(
-        f"{API}/members", json={"phone": "+7 926 555-00-01", "email": "ANNA@example.com"}, headers=core.headers()
+        f"{API}/members",
+        json={"phone": "+7 926 555-00-01", "email": "ANNA@example.com"},
+        headers=core.headers(),
     )
     assert same_email.status_code == 409 and same_email.mimetype == "application/problem+json"
     problem = same_email.get_json()
@@ -215,7 +221,11 @@ def test_a_quote_shows_the_figures_and_reasons(core: Core) -> None:
     assert quote["balance"] == 0 and quote["max_redeemable"] == 0  # min(0, floor(1400 x 50 %)) = 0
     assert quote["earned_points"] == A_EARNED and quote["balance_after"] == A_EARNED
     assert [line["points"] for line in quote["lines"]] == A_LINE_POINTS
-    assert [(line["rate"], line["multiplier"]) for line in quote["lines"]] == [("7", "2"), ("5", "1"), ("0", "1")]
+    assert [(line["rate"], line["multiplier"]) for line in quote["lines"]] == [
+        ("7", "2"),
+        ("5", "1"),
+        ("0", "1"),
+    ]
     promotions = {p["code"]: p for p in quote["promotions"]}
     assert promotions["DAIRY2X"]["lines"] == [1] and promotions["BIG"]["extra_points"] == 50
     assert "1400.00" in promotions["BIG"]["reason"] and "dairy" in promotions["DAIRY2X"]["reason"]
@@ -258,13 +268,18 @@ def test_a_commit_with_redemption_moves_the_balance_by_redeemed_and_earned(core:
     with core.session() as session:
         account = session.scalar(select(Account).where(Account.member_id == uuid.UUID(member["id"])))
         assert account is not None
-        entries = session.scalar(select(func.sum(LedgerEntry.points)).where(LedgerEntry.account_id == account.id))
+        entries = session.scalar(
+            select(func.sum(LedgerEntry.points)).where(LedgerEntry.account_id == account.id)
+        )
         assert account.balance == entries == B_BALANCE_AFTER  # a balance is the sum of its entries
 
 
 def test_odd_cents_redemption_split_by_largest_remainder(core: Core) -> None:
     member = _enrol(core)
-    bread = {"member_id": member["id"], "lines": [_line("MILK", "dairy", "2", "300.00"), _line("BREAD", "bread", "1", "750.50")]}
+    bread = {
+        "member_id": member["id"],
+        "lines": [_line("MILK", "dairy", "2", "300.00"), _line("BREAD", "bread", "1", "750.50")],
+    }
     first = _buy(core, bread, "a")
     # milk 300.00 x 7 % x 2 = 42; bread 750.50 x 5 % = 37.525; floor(79.525) = 79; 1050.50 >= 1000.00: +50 = 129
     # 129 x (42, 37.525) / 79.525 = (68.13, 60.87) -> (68, 60) + 1 to .87 -> (68, 61)
@@ -292,9 +307,14 @@ def test_a_replayed_commit_returns_the_same_body_and_applies_once(core: Core) ->
 
     # The same body with its keys in another order is the same request.
     reordered = json.loads(json.dumps(basket_a(member["id"]), sort_keys=True))
-    reordered = {"lines": [dict(reversed(list(line.items()))) for line in reordered["lines"]], "member_id": member["id"]}
+    reordered = {
+        "lines": [dict(reversed(list(line.items()))) for line in reordered["lines"]],
+        "member_id": member["id"],
+    }
     third = core.client.post(
-        f"{API}/purchases", data=json.dumps(reordered), content_type="application/json",
+        f"{API}/purchases",
+        data=json.dumps(reordered),
+        content_type="application/json",
         headers=core.headers(idem="till-3-receipt-1001"),
     )
     assert third.status_code == 201 and third.headers["Idempotent-Replayed"] == "true"
@@ -335,12 +355,18 @@ def test_partial_then_rest_reverses_exactly_what_the_line_earned(core: Core) -> 
     one = one.get_json()
     # 1 of 3: reverse half-up(8 x 1/3 = 2.67) = 3; refund half-up(33 x 1/3) = 11; amount 200.00 / 3 -> 66.67
     assert (one["points_reversed"], one["redeemed_points_refunded"]) == (3, 11)
-    assert one["lines"] == [{"line": 2, "quantity": "1", "amount": "66.67", "points_reversed": 3, "redeemed_points_refunded": 11}]
+    assert one["lines"] == [
+        {"line": 2, "quantity": "1", "amount": "66.67", "points_reversed": 3, "redeemed_points_refunded": 11}
+    ]
     assert one["balance"] == B_BALANCE_AFTER - 3 + 11 == 99
-    assert one["purchase_id"] == purchase["id"] and one["member_id"] == member["id"] and one["store"] == "R001"
+    assert (
+        one["purchase_id"] == purchase["id"] and one["member_id"] == member["id"] and one["store"] == "R001"
+    )
 
     core.clock.advance(hours=1)
-    rest = _post(core, f"/purchases/{purchase['id']}/returns", {"lines": [{"line": 2, "quantity": "2"}]}, "r2")
+    rest = _post(
+        core, f"/purchases/{purchase['id']}/returns", {"lines": [{"line": 2, "quantity": "2"}]}, "r2"
+    )
     assert rest.status_code == 201, rest.get_json()
     rest = rest.get_json()
     # the rest: what the line earned and redeemed minus what the first return took: 8 - 3 = 5, 33 - 11 = 22
@@ -355,11 +381,18 @@ def test_partial_then_rest_reverses_exactly_what_the_line_earned(core: Core) -> 
     # spend: 1900.00 - apples paid (200.00 - 33.33 = 166.67) = 1733.33
     assert member_now["spend_365"] == "1733.33"
 
-    nothing_left = _post(core, f"/purchases/{purchase['id']}/returns", {"lines": [{"line": 2, "quantity": "1"}]}, "r3")
+    nothing_left = _post(
+        core, f"/purchases/{purchase['id']}/returns", {"lines": [{"line": 2, "quantity": "1"}]}, "r3"
+    )
     assert nothing_left.status_code == 422 and "only 0 of 3 left" in nothing_left.get_json()["detail"]
 
     history = _history(core, member["id"])
-    assert [t["points_delta"] for t in history["transactions"]] == [22 - 5, 11 - 3, B_EARNED - B_REDEEMED, A_EARNED]
+    assert [t["points_delta"] for t in history["transactions"]] == [
+        22 - 5,
+        11 - 3,
+        B_EARNED - B_REDEEMED,
+        A_EARNED,
+    ]
     assert sum(t["points_delta"] for t in history["transactions"]) == history["balance"] == 116
     returned = next(t for t in history["transactions"] if t["id"] == purchase["id"])
     assert [line["returned_quantity"] for line in returned["lines"]] == ["0", "3"]
@@ -384,7 +417,9 @@ def test_history_is_newest_first_with_limit_and_records_the_version(core: Core) 
     core.clock.advance(hours=1)
     b = _buy(core, basket_b(member["id"]), "b")
     core.clock.advance(hours=1)
-    r = _post(core, f"/purchases/{b['id']}/returns", {"lines": [{"line": 1, "quantity": "1"}]}, "r").get_json()
+    r = _post(
+        core, f"/purchases/{b['id']}/returns", {"lines": [{"line": 1, "quantity": "1"}]}, "r"
+    ).get_json()
 
     everything = _history(core, member["id"])
     assert [t["id"] for t in everything["transactions"]] == [r["id"], b["id"], a["id"]]
@@ -433,7 +468,9 @@ def test_switching_the_store_to_another_version_takes_effect_on_the_next_request
 
     # The v1 receipt comes back after the switch: it reverses what it earned under v1 (45, not 90).
     core.clock.advance(minutes=1)
-    back = _post(core, f"/purchases/{under_v1['id']}/returns", {"lines": [{"line": 1, "quantity": "1"}]}, "v1-back")
+    back = _post(
+        core, f"/purchases/{under_v1['id']}/returns", {"lines": [{"line": 1, "quantity": "1"}]}, "v1-back"
+    )
     assert back.status_code == 201, back.get_json()
     assert back.get_json()["points_reversed"] == 45
     assert back.get_json()["balance"] == 45 + 90 - 45
@@ -446,7 +483,9 @@ def test_switching_the_store_to_another_version_takes_effect_on_the_next_request
     ]
     with core.session() as session:
         labels = {
-            str(t.id): t.config_version.label for t in session.scalars(select(Transaction)) if t.config_version
+            str(t.id): t.config_version.label
+            for t in session.scalars(select(Transaction))
+            if t.config_version
         }
     assert labels[under_v1["id"]] == "v1" and labels[under_v2["id"]] == "v2"
 
@@ -465,7 +504,9 @@ def test_a_store_with_no_active_version_gets_a_clear_409_and_nothing_is_stored(c
         problem = response.get_json()
         assert problem["field"] == "store"
         assert "R009" in problem["detail"] and "no active configuration version" in problem["detail"]
-        assert "409" in openapi_document()["paths"][path]["post"]["responses"], f"{path} does not document 409"
+        assert "409" in openapi_document()["paths"][path]["post"]["responses"], (
+            f"{path} does not document 409"
+        )
     assert _counts(core) == before
 
     # Once the store runs a version, the till's retry with the same key goes through.
@@ -502,7 +543,11 @@ def test_gold_after_20000_spent_within_365_days_and_older_spend_stops_counting(c
     core.clock.advance(days=1)
     almost = _quote(core, _electronics(member["id"], "1000.00"))
     # spend 19999.99 < 20000.00: base; 1000.00 x 5 % = 50 + BIG 50 = 100
-    assert almost["tier"] == "base" and almost["lines"][0]["multiplier"] == "1" and almost["earned_points"] == 100
+    assert (
+        almost["tier"] == "base"
+        and almost["lines"][0]["multiplier"] == "1"
+        and almost["earned_points"] == 100
+    )
     cent = _buy(core, _electronics(member["id"], "0.01"), "t-3")
     assert cent["tier"] == "base"  # the tier is evaluated before the purchase that reaches it
 
@@ -522,7 +567,9 @@ def test_gold_after_20000_spent_within_365_days_and_older_spend_stops_counting(c
     core.clock.now = leaves
     later = _quote(core, _electronics(member["id"], "1000.00"))
     # the 15000.00 of t0 has left the window: spend 4999.99 + 0.01 = 5000.00 -> base, 100 points
-    assert later["tier"] == "base" and later["lines"][0]["multiplier"] == "1" and later["earned_points"] == 100
+    assert (
+        later["tier"] == "base" and later["lines"][0]["multiplier"] == "1" and later["earned_points"] == 100
+    )
     member_later = _member(core, member["id"])
     assert member_later["spend_365"] == "5000.00" and member_later["tier"] == "base"
     # and t0's 800 points expired with it (expiry_days 365): 800 + 299 + 0 - 800 = 299
@@ -535,7 +582,9 @@ def test_a_return_takes_its_spend_off_the_tier(core: Core) -> None:
     core.clock.advance(days=1)
     assert _quote(core, _electronics(member["id"], "100.00"))["tier"] == "gold"
 
-    back = _post(core, f"/purchases/{purchase['id']}/returns", {"lines": [{"line": 1, "quantity": "1"}]}, "tv-back")
+    back = _post(
+        core, f"/purchases/{purchase['id']}/returns", {"lines": [{"line": 1, "quantity": "1"}]}, "tv-back"
+    )
     assert back.status_code == 201, back.get_json()
     # spend net of returns: 20000.00 - 10000.00 = 10000.00 < 20000.00
     assert _member(core, member["id"])["spend_365"] == "10000.00"

@@ -70,5 +70,8 @@ def test_another_store_may_use_the_same_receipt_number_and_receipts_without_one_
     assert there.status_code == 201, there.get_json()
     no_receipt = {k: v for k, v in body.items() if k != "receipt_no"}
     for key in ("n1", "n2"):
-        assert core.client.post(f"{API}/purchases", json=no_receipt, headers=core.headers(idem=key)).status_code == 201
+        assert (
+            core.client.post(f"{API}/purchases", json=no_receipt, headers=core.headers(idem=key)).status_code
+            == 201
+        )
     assert _count(core, Transaction) == 4

@@ -37,11 +37,15 @@ def test_the_served_api_keeps_its_openapi_document(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'fuzz.db'}"
     key = seed_database(database)
     # The look-up limit is the subject of its own test; here it would only turn look-ups into 429s.
-    with serve(database, env={"POS_PHONE_LOOKUPS_PER_MINUTE": "1000000"}, log=tmp_path / "gunicorn.log") as server:
+    with serve(
+        database, env={"POS_PHONE_LOOKUPS_PER_MINUTE": "1000000"}, log=tmp_path / "gunicorn.log"
+    ) as server:
         api = f"{server.url}/api/v1"
         member = _post(f"{api}/members", key, {"phone": "+7 916 555-00-77", "name": "Fuzz"})
         line = {"sku": "MILK", "category": "dairy", "quantity": "5", "amount": "500.00"}
-        purchase = _post(f"{api}/purchases", key, {"member_id": member["id"], "lines": [line]}, idem="fuzz-seed")
+        purchase = _post(
+            f"{api}/purchases", key, {"member_id": member["id"], "lines": [line]}, idem="fuzz-seed"
+        )
         config = tmp_path / "schemathesis.toml"
         config.write_text(
             CONFIG.read_text()
@@ -50,18 +54,31 @@ def test_the_served_api_keeps_its_openapi_document(tmp_path: Path) -> None:
         result = subprocess.run(
             [
                 str(Path(sys.executable).with_name("schemathesis")),
-                "--config-file", str(config),
-                "run", f"{api}/openapi.json",
-                "--url", api,
-                "--header", f"Authorization: Bearer {key}",
-                "--checks", "all",
-                "--seed", str(SEED),
-                "--max-examples", str(MAX_EXAMPLES),
-                "--generation-database", "none",
-                "--workers", "1",
-                "--request-timeout", "30",
+                "--config-file",
+                str(config),
+                "run",
+                f"{api}/openapi.json",
+                "--url",
+                api,
+                "--header",
+                f"Authorization: Bearer {key}",
+                "--checks",
+                "all",
+                "--seed",
+                str(SEED),
+                "--max-examples",
+                str(MAX_EXAMPLES),
+                "--generation-database",
+                "none",
+                "--workers",
+                "1",
+                "--request-timeout",
+                "30",
             ],
-            capture_output=True, text=True, timeout=900, cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=tmp_path,
         )
     report = result.stdout + result.stderr
     assert result.returncode == 0, report[-12000:]

@@ -80,7 +80,9 @@ def test_a_minimal_document_takes_the_defaults() -> None:
     config = parse_config({"program": "Minimal", "earn": {"base_rate": "5"}})
     assert (config.currency, config.timezone, config.rounding.value) == ("RUB", "Europe/Moscow", "floor")
     assert (config.redemption.point_value, config.redemption.max_share, config.redemption.min_points) == (
-        Decimal("1.00"), Decimal(100), 0
+        Decimal("1.00"),
+        Decimal(100),
+        0,
     )
     assert config.tiers == [] and config.promotions == []
 
@@ -90,7 +92,9 @@ def test_a_minimal_document_takes_the_defaults() -> None:
     [
         pytest.param(document(bogus=1), "bogus: unknown key", id="unknown top-level key"),
         pytest.param(
-            document(earn={"base_rate": 5, "bonus_rate": 3}), "earn.bonus_rate: unknown key", id="unknown nested key"
+            document(earn={"base_rate": 5, "bonus_rate": 3}),
+            "earn.bonus_rate: unknown key",
+            id="unknown nested key",
         ),
         pytest.param(document(program=None), "program: is required", id="missing program"),
         pytest.param(document(earn=None), "earn: is required", id="missing earn"),
@@ -98,9 +102,13 @@ def test_a_minimal_document_takes_the_defaults() -> None:
         pytest.param(document(program=""), "program: must not be empty", id="empty program name"),
         pytest.param(document(earn=[1]), "earn: must be a mapping", id="earn not a mapping"),
         pytest.param(document(promotions={"a": 1}), "promotions: must be a list", id="promotions not a list"),
-        pytest.param(document(earn={"base_rate": "five"}), "earn.base_rate: must be a number", id="rate not a number"),
+        pytest.param(
+            document(earn={"base_rate": "five"}), "earn.base_rate: must be a number", id="rate not a number"
+        ),
         pytest.param(document(earn={"base_rate": -1}), "earn.base_rate: must be >= 0", id="negative rate"),
-        pytest.param(document(earn={"base_rate": 1001}), "earn.base_rate: must be <= 1000", id="rate above 1000%"),
+        pytest.param(
+            document(earn={"base_rate": 1001}), "earn.base_rate: must be <= 1000", id="rate above 1000%"
+        ),
         pytest.param(
             document(earn={"base_rate": 5, "category_rates": {"dairy": 7}, "excluded_categories": ["dairy"]}),
             "earn.category_rates: dairy also listed in excluded_categories",
@@ -139,10 +147,14 @@ def test_a_minimal_document_takes_the_defaults() -> None:
         ),
         pytest.param(document(currency=643), "currency: must be a string", id="currency as a number"),
         pytest.param(
-            document(redemption={"point_value": 0}), "redemption.point_value: must be > 0", id="point worth nothing"
+            document(redemption={"point_value": 0}),
+            "redemption.point_value: must be > 0",
+            id="point worth nothing",
         ),
         pytest.param(
-            document(redemption={"max_share": 101}), "redemption.max_share: must be <= 100", id="share above 100%"
+            document(redemption={"max_share": 101}),
+            "redemption.max_share: must be <= 100",
+            id="share above 100%",
         ),
         pytest.param(
             document(returns={"negative_balance": "forgive"}),
@@ -166,7 +178,9 @@ def test_a_minimal_document_takes_the_defaults() -> None:
             id="duplicate tier code",
         ),
         pytest.param(
-            document(tiers=[{"code": "gold", "threshold": "20000.00"}, {"code": "base", "threshold": "0.00"}]),
+            document(
+                tiers=[{"code": "gold", "threshold": "20000.00"}, {"code": "base", "threshold": "0.00"}]
+            ),
             "tiers: thresholds must strictly increase from the first tier to the last",
             id="thresholds decreasing",
         ),
@@ -176,10 +190,14 @@ def test_a_minimal_document_takes_the_defaults() -> None:
             id="thresholds equal",
         ),
         pytest.param(
-            with_promotion(1, priority="high"), "promotions[1].priority: must be an integer", id="priority not an integer"
+            with_promotion(1, priority="high"),
+            "promotions[1].priority: must be an integer",
+            id="priority not an integer",
         ),
         pytest.param(
-            with_promotion(1, priority=1.5), "promotions[1].priority: must be an integer", id="fractional priority"
+            with_promotion(1, priority=1.5),
+            "promotions[1].priority: must be an integer",
+            id="fractional priority",
         ),
         pytest.param(
             with_promotion(2, points=None),
@@ -216,10 +234,18 @@ def test_a_minimal_document_takes_the_defaults() -> None:
             "promotions[0].code: has characters that are not allowed (letters, digits, _ . - only)",
             id="code with a space",
         ),
-        pytest.param(with_promotion(0, code="A" * 65), "promotions[0].code: must be at most 64 characters", id="long code"),
-        pytest.param(with_promotion(0, multiplier=0), "promotions[0].multiplier: must be > 0", id="zero multiplier"),
         pytest.param(
-            with_promotion(0, exclusive="maybe"), "promotions[0].exclusive: must be true or false", id="exclusive not a bool"
+            with_promotion(0, code="A" * 65),
+            "promotions[0].code: must be at most 64 characters",
+            id="long code",
+        ),
+        pytest.param(
+            with_promotion(0, multiplier=0), "promotions[0].multiplier: must be > 0", id="zero multiplier"
+        ),
+        pytest.param(
+            with_promotion(0, exclusive="maybe"),
+            "promotions[0].exclusive: must be true or false",
+            id="exclusive not a bool",
         ),
         pytest.param(
             with_promotion(2, code="DAIRY2X"),
@@ -332,14 +358,19 @@ def test_parse_config_raises_with_every_problem() -> None:
         parse_config(doc)
     assert refused.value.detail == "the configuration has 2 problem(s)"
     assert sorted(refused.value.problems) == ["bogus: unknown key", "expiry_days: must be >= 1"]
-    assert sorted(refused.value.to_problem()["problems"]) == ["bogus: unknown key", "expiry_days: must be >= 1"]
+    assert sorted(refused.value.to_problem()["problems"]) == [
+        "bogus: unknown key",
+        "expiry_days: must be >= 1",
+    ]
 
 
 # --- Reading the text ------------------------------------------------------------------------------------
 
 
 def test_yaml_and_json_texts_read_alike() -> None:
-    yaml_text = "program: P\nearn:\n  base_rate: 5\npromotions:\n  - {code: A, kind: extra_points, points: 5}\n"
+    yaml_text = (
+        "program: P\nearn:\n  base_rate: 5\npromotions:\n  - {code: A, kind: extra_points, points: 5}\n"
+    )
     json_text = (
         '{"program": "P", "earn": {"base_rate": 5},'
         ' "promotions": [{"code": "A", "kind": "extra_points", "points": 5}]}'
@@ -368,13 +399,17 @@ def test_yaml_dates_validate() -> None:
             id="unclosed flow mapping",
         ),
         pytest.param(
-            "program: P\nearn:\n  base_rate: 5\n   extra: 1\nexpiry_days: 30\n", "line 4, column 9", id="bad indent"
+            "program: P\nearn:\n  base_rate: 5\n   extra: 1\nexpiry_days: 30\n",
+            "line 4, column 9",
+            id="bad indent",
         ),
         pytest.param("program: P\nearn: base_rate: 5\n", "line 2, column 16", id="mapping value in a scalar"),
         pytest.param("program: P\n\tearn: {}\n", "line 2, column 1", id="a tab indent"),
         pytest.param("program: 'P\nearn: {}\n", "line 3, column 1", id="unterminated quote"),
         pytest.param(
-            '{"program": "P",\n "earn": {"base_rate": 5},,\n "x": 1}', "line 2, column 27", id="JSON double comma"
+            '{"program": "P",\n "earn": {"base_rate": 5},,\n "x": 1}',
+            "line 2, column 27",
+            id="JSON double comma",
         ),
     ],
 )
@@ -419,15 +454,65 @@ scalars = st.one_of(
     st.decimals(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
     st.dates(),
-    st.sampled_from(["5", "1.00", "0.001", "-1", "2026-03-01", "floor", "multiplier", "extra_points",
-                     "category_rate", "mon", "retail", "gold", "Europe/Moscow", "Mars/Olympus", "NaN", "1e999"]),
+    st.sampled_from(
+        [
+            "5",
+            "1.00",
+            "0.001",
+            "-1",
+            "2026-03-01",
+            "floor",
+            "multiplier",
+            "extra_points",
+            "category_rate",
+            "mon",
+            "retail",
+            "gold",
+            "Europe/Moscow",
+            "Mars/Olympus",
+            "NaN",
+            "1e999",
+        ]
+    ),
 )
 KNOWN_KEYS = [
-    "program", "currency", "timezone", "rounding", "earn", "tiers", "redemption", "expiry_days", "returns",
-    "promotions", "base_rate", "category_rates", "excluded_categories", "code", "name", "threshold", "multiplier",
-    "point_value", "max_share", "min_points", "window_days", "negative_balance", "kind", "priority", "exclusive",
-    "points", "rate", "conditions", "date_from", "date_to", "weekdays", "stores", "directions", "categories",
-    "min_check", "tiers", "birthday_window_days",
+    "program",
+    "currency",
+    "timezone",
+    "rounding",
+    "earn",
+    "tiers",
+    "redemption",
+    "expiry_days",
+    "returns",
+    "promotions",
+    "base_rate",
+    "category_rates",
+    "excluded_categories",
+    "code",
+    "name",
+    "threshold",
+    "multiplier",
+    "point_value",
+    "max_share",
+    "min_points",
+    "window_days",
+    "negative_balance",
+    "kind",
+    "priority",
+    "exclusive",
+    "points",
+    "rate",
+    "conditions",
+    "date_from",
+    "date_to",
+    "weekdays",
+    "stores",
+    "directions",
+    "categories",
+    "min_check",
+    "tiers",
+    "birthday_window_days",
 ]
 keys = st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=8), st.integers(), st.none())
 anything = st.recursive(
@@ -446,7 +531,9 @@ def test_validate_document_never_raises_on_anything(doc: Any) -> None:
 
 
 promotion_like = st.dictionaries(
-    st.sampled_from(["code", "kind", "priority", "exclusive", "multiplier", "points", "rate", "conditions", "name"]),
+    st.sampled_from(
+        ["code", "kind", "priority", "exclusive", "multiplier", "points", "rate", "conditions", "name"]
+    ),
     anything,
     max_size=6,
 )
@@ -457,7 +544,11 @@ def almost_valid(draw: st.DrawFn) -> dict[str, Any]:
     """The valid document with a few values swapped for random ones (deeper validators get reached)."""
     doc = copy.deepcopy(VALID)
     places = draw(
-        st.lists(st.sampled_from(["earn", "redemption", "tier", "promotion", "conditions", "top"]), min_size=1, max_size=3)
+        st.lists(
+            st.sampled_from(["earn", "redemption", "tier", "promotion", "conditions", "top"]),
+            min_size=1,
+            max_size=3,
+        )
     )
     # Nested values first: a top-level replacement may take away the mapping they live in.
     for where in sorted(places, key=lambda place: place == "top"):
@@ -467,14 +558,25 @@ def almost_valid(draw: st.DrawFn) -> dict[str, Any]:
         elif where in ("earn", "redemption"):
             doc[where][draw(st.sampled_from(sorted(VALID[where])))] = value
         elif where == "tier":
-            doc["tiers"][draw(st.integers(0, 1))][draw(st.sampled_from(["code", "threshold", "multiplier"]))] = value
+            doc["tiers"][draw(st.integers(0, 1))][
+                draw(st.sampled_from(["code", "threshold", "multiplier"]))
+            ] = value
         elif where == "promotion":
             doc["promotions"].append(draw(promotion_like))
         else:
             key = draw(
                 st.sampled_from(
-                    ["date_from", "date_to", "weekdays", "stores", "directions", "categories", "min_check", "tiers",
-                     "birthday_window_days"]
+                    [
+                        "date_from",
+                        "date_to",
+                        "weekdays",
+                        "stores",
+                        "directions",
+                        "categories",
+                        "min_check",
+                        "tiers",
+                        "birthday_window_days",
+                    ]
                 )
             )
             doc["promotions"][draw(st.integers(0, 3))]["conditions"][key] = value
@@ -503,7 +605,8 @@ def test_load_document_raises_only_configuration_errors(text: str) -> None:
 
 def test_yaml_aliases_are_refused_so_a_billion_laughs_cannot_expand() -> None:
     laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
     )
     with pytest.raises(ConfigurationError, match="anchors and aliases"):
         load_document(laughs)

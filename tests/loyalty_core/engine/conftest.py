@@ -18,7 +18,7 @@ import pytest
 from loyalty_core.config import ProgramConfig, parse_config
 from loyalty_core.engine import Basket, BasketLine, LineDecision, LineReturn, ReturnableLine
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # 09:00 UTC is 12:00 in Moscow, on Tuesday 3 March 2026.
 TUESDAY_NOON_MOSCOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
@@ -68,7 +68,9 @@ def make_config() -> ConfigBuilder:
 def line() -> Callable[..., BasketLine]:
     """`line("100.00", "dairy", quantity=2)`: one receipt line; the sku follows the category."""
 
-    def build(amount: str, category: str = "bread", quantity: int | str = 1, sku: str | None = None) -> BasketLine:
+    def build(
+        amount: str, category: str = "bread", quantity: int | str = 1, sku: str | None = None
+    ) -> BasketLine:
         return BasketLine(
             sku=sku or f"SKU-{category}",
             category=category,

@@ -35,11 +35,15 @@ RICH = MemberState(balance=1_000_000)
         # min(120, 500) = 120.
         pytest.param("1000.00", 120, {}, 120, id="the balance caps it"),
         # floor(1000.00 * 50% / 0.50) = floor(1000) = 1000.
-        pytest.param("1000.00", 5_000, {"point_value": "0.50"}, 1000, id="a point worth 0.50 doubles the cap"),
+        pytest.param(
+            "1000.00", 5_000, {"point_value": "0.50"}, 1000, id="a point worth 0.50 doubles the cap"
+        ),
         # floor(999.99 * 50% / 1.00) = floor(499.995) = 499.
         pytest.param("999.99", 5_000, {}, 499, id="the share is floored to whole points"),
         # floor(1001.00 * 100% / 2.00) = floor(500.5) = 500.
-        pytest.param("1001.00", 5_000, {"point_value": "2.00", "max_share": "100"}, 500, id="a point worth 2.00"),
+        pytest.param(
+            "1001.00", 5_000, {"point_value": "2.00", "max_share": "100"}, 500, id="a point worth 2.00"
+        ),
         # floor(100.00 * 33.5% / 1.00) = floor(33.5) = 33.
         pytest.param("100.00", 5_000, {"max_share": "33.5"}, 33, id="a fractional max_share"),
         # floor(100.00 * 50%) = 50, below min_points 100: nothing can be redeemed.
@@ -73,27 +77,49 @@ def test_max_redeemable(
     [
         # floor(1000.00 * 50%) = 500 < balance.
         pytest.param(
-            "1000.00", 10_000, {}, 501, 500,
+            "1000.00",
+            10_000,
+            {},
+            501,
+            500,
             "cannot redeem 501 points: at most 500 points (50% of the check 1000.00 at 1.00 per point)",
             id="more than the share of the check",
         ),
         pytest.param(
-            "1000.00", 120, {}, 121, 120, "cannot redeem 121 points: the balance is 120",
+            "1000.00",
+            120,
+            {},
+            121,
+            120,
+            "cannot redeem 121 points: the balance is 120",
             id="more than the balance",
         ),
         pytest.param(
-            "1000.00", 0, {}, 1, 0, "cannot redeem 1 points: the balance is 0",
+            "1000.00",
+            0,
+            {},
+            1,
+            0,
+            "cannot redeem 1 points: the balance is 0",
             id="anything from an empty balance",
         ),
         # min(5, 500) = 5 < min_points 10, so max_redeemable is 0.
         pytest.param(
-            "1000.00", 5, {"min_points": 10}, 5, 0,
+            "1000.00",
+            5,
+            {"min_points": 10},
+            5,
+            0,
             "cannot redeem 5 points: at most 5 are available, below the minimum of 10 points that can be redeemed",
             id="a balance below min_points",
         ),
         # 500 may be redeemed, but no fewer than 10 at once.
         pytest.param(
-            "1000.00", 10_000, {"min_points": 10}, 5, 500,
+            "1000.00",
+            10_000,
+            {"min_points": 10},
+            5,
+            500,
             "at least 10 points must be redeemed at once (asked 5)",
             id="fewer than min_points",
         ),
@@ -122,7 +148,9 @@ def test_asking_to_redeem_too_much_is_refused_with_the_reason(
 def test_redeeming_exactly_the_maximum_is_allowed(
     make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime
 ) -> None:
-    decision = calculate(basket(("1000.00", "bread"), redeem=500), MemberState(balance=10_000), make_config(), at)
+    decision = calculate(
+        basket(("1000.00", "bread"), redeem=500), MemberState(balance=10_000), make_config(), at
+    )
     assert (decision.redeemed_points, decision.redeemed_value) == (500, D("500.00"))
 
 
@@ -138,24 +166,40 @@ def test_negative_redemption_is_an_invalid_request(
     [
         # 1 point = 1.00 = 100 cents over three equal lines: 33.33 each, the cent left to line 1.
         pytest.param(
-            [("1.00", "bread")] * 3, 1, "1.00", ["0.34", "0.33", "0.33"], [1, 0, 0],
+            [("1.00", "bread")] * 3,
+            1,
+            "1.00",
+            ["0.34", "0.33", "0.33"],
+            [1, 0, 0],
             id="a cent left over goes to the first of equal lines",
         ),
         # 100 points = 100.00 over 100.00 : 300.00 -> 25.00 and 75.00.
         pytest.param(
-            [("100.00", "bread"), ("300.00", "bread")], 100, "1.00", ["25.00", "75.00"], [25, 75],
+            [("100.00", "bread"), ("300.00", "bread")],
+            100,
+            "1.00",
+            ["25.00", "75.00"],
+            [25, 75],
             id="in proportion to line amounts",
         ),
         # 7 points x 0.50 = 3.50 = 350 cents / 3 = 116.67: 117, 117, 116.
         # Points: 7 / 3 = 2.33: 2 each, the one left to line 1.
         pytest.param(
-            [("10.00", "bread")] * 3, 7, "0.50", ["1.17", "1.17", "1.16"], [3, 2, 2],
+            [("10.00", "bread")] * 3,
+            7,
+            "0.50",
+            ["1.17", "1.17", "1.16"],
+            [3, 2, 2],
             id="a point worth 0.50: value to the cent",
         ),
         # 10 points = 1000 cents over 333.33 : 666.67 -> quotas 333.33 and 666.67 cents;
         # floors 333 + 666, the cent left to the larger remainder (.67), line 2.
         pytest.param(
-            [("333.33", "bread"), ("666.67", "dairy")], 10, "1.00", ["3.33", "6.67"], [3, 7],
+            [("333.33", "bread"), ("666.67", "dairy")],
+            10,
+            "1.00",
+            ["3.33", "6.67"],
+            [3, 7],
             id="a cent left over goes to the largest remainder",
         ),
     ],
@@ -186,19 +230,31 @@ def test_redeemed_value_is_allocated_to_lines_by_largest_remainder(
     [
         # 5% of 100.00 + 5% of 300.00 = 5 + 15 = 20.
         pytest.param(
-            [("100.00", "bread"), ("300.00", "bread")], 0, "1.00", ["100.00", "300.00"], 20,
+            [("100.00", "bread"), ("300.00", "bread")],
+            0,
+            "1.00",
+            ["100.00", "300.00"],
+            20,
             id="nothing redeemed: base is the amount",
         ),
         # 100.00 redeemed: shares 25.00 / 75.00, bases 75.00 / 225.00; 5% -> 3.75 + 11.25 = 15.
         pytest.param(
-            [("100.00", "bread"), ("300.00", "bread")], 100, "1.00", ["75.00", "225.00"], 15,
+            [("100.00", "bread"), ("300.00", "bread")],
+            100,
+            "1.00",
+            ["75.00", "225.00"],
+            15,
             id="base is amount minus redeemed share",
         ),
         # 200.00 redeemed (the 50% maximum) from one line of 400.00: base 200.00; 7% -> 14.
-        pytest.param([("400.00", "dairy")], 200, "1.00", ["200.00"], 14, id="half the check paid with points"),
+        pytest.param(
+            [("400.00", "dairy")], 200, "1.00", ["200.00"], 14, id="half the check paid with points"
+        ),
         # 7 x 0.50 = 3.50 redeemed: shares 1.17/1.17/1.16, bases 8.83/8.83/8.84;
         # 5% -> 0.4415 + 0.4415 + 0.4420 = 1.325, floor 1.
-        pytest.param([("10.00", "bread")] * 3, 7, "0.50", ["8.83", "8.83", "8.84"], 1, id="bases to the cent"),
+        pytest.param(
+            [("10.00", "bread")] * 3, 7, "0.50", ["8.83", "8.83", "8.84"], 1, id="bases to the cent"
+        ),
     ],
 )
 def test_earn_base_is_line_amount_minus_its_redeemed_share(
@@ -229,7 +285,9 @@ def test_earn_base_is_line_amount_minus_its_redeemed_share(
         pytest.param("dairy", {}, "7", 14, id="a category rate replaces the base rate"),
         pytest.param("tobacco", {}, "0", 0, id="an excluded category earns 0"),
         # 200.00 x 2.5% = 5.
-        pytest.param("books", {"category_rates": {"books": "2.5"}}, "2.5", 5, id="a fractional category rate"),
+        pytest.param(
+            "books", {"category_rates": {"books": "2.5"}}, "2.5", 5, id="a fractional category rate"
+        ),
         pytest.param("water", {"category_rates": {"water": "0"}}, "0", 0, id="a category rate of 0"),
         # 200.00 x 12% = 24.
         pytest.param("bread", {"base_rate": "12"}, "12", 24, id="another base rate"),
@@ -249,7 +307,9 @@ def test_line_rate(
     assert decision.earned_points == earned
 
 
-def test_each_line_earns_at_its_own_rate(make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime) -> None:
+def test_each_line_earns_at_its_own_rate(
+    make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime
+) -> None:
     # bread 100.00 x 5% = 5; dairy 100.00 x 7% = 7; tobacco 100.00 x 0% = 0 -> 12.
     decision = calculate(
         basket(("100.00", "bread"), ("100.00", "dairy"), ("100.00", "tobacco")), RICH, make_config(), at
@@ -334,18 +394,30 @@ def test_rounding_happens_once_per_receipt(
         # raws 5.00 (100 x 5%) and 7.70 (110 x 7%) = 12.70 -> floor 12. Quotas 12 x 5/12.7 = 4.724,
         # 12 x 7.7/12.7 = 7.276: floors 4 + 7 = 11, the one left to the larger remainder (.724), line 1.
         pytest.param(
-            [("100.00", "bread"), ("110.00", "dairy")], 0, "floor", [5, 7], id="leftover to the largest remainder"
+            [("100.00", "bread"), ("110.00", "dairy")],
+            0,
+            "floor",
+            [5, 7],
+            id="leftover to the largest remainder",
         ),
         # Same raws, ceil 13: quotas 5.118 and 7.882, floors 5 + 7 = 12, the one left to line 2 (.882).
         pytest.param(
-            [("100.00", "bread"), ("110.00", "dairy")], 0, "ceil", [5, 8], id="ceil: leftover to the other line"
+            [("100.00", "bread"), ("110.00", "dairy")],
+            0,
+            "ceil",
+            [5, 8],
+            id="ceil: leftover to the other line",
         ),
         # 7 points x 0.50 redeemed (see rule 2): raws 0.4415 + 0.4415 + 0.4420 = 1.325 -> 1 point;
         # quotas 0.3332, 0.3332, 0.3336: it goes to line 3, the largest remainder.
         pytest.param([("10.00", "bread")] * 3, 7, "floor", [0, 0, 1], id="the point goes to the largest raw"),
         # raws 5 (bread) and 0 (tobacco): all points to the line that earned them.
         pytest.param(
-            [("100.00", "bread"), ("100.00", "tobacco")], 0, "floor", [5, 0], id="an excluded line gets no points"
+            [("100.00", "bread"), ("100.00", "tobacco")],
+            0,
+            "floor",
+            [5, 0],
+            id="an excluded line gets no points",
         ),
     ],
 )
@@ -418,12 +490,16 @@ def test_tier_is_evaluated_before_the_purchase(
 ) -> None:
     # 9950.00 spent before; this 100.00 purchase would cross 10000.00 but does not count yet.
     config = make_config(tiers=TIERS)
-    decision = calculate(basket(("100.00", "bread")), MemberState(balance=0, spend_365=D("9950.00")), config, at)
+    decision = calculate(
+        basket(("100.00", "bread")), MemberState(balance=0, spend_365=D("9950.00")), config, at
+    )
     assert decision.tier == "base"
     assert decision.earned_points == 5
 
 
-def test_no_tier_means_multiplier_one(make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime) -> None:
+def test_no_tier_means_multiplier_one(
+    make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime
+) -> None:
     decision = calculate(
         basket(("100.00", "bread")), MemberState(balance=0, spend_365=D("500.00")), make_config(tiers=[]), at
     )

@@ -19,7 +19,7 @@ from loyalty_core.engine import Basket, Decision, MemberState, calculate
 from loyalty_core.engine.promotions import describe_effect, evaluate
 
 D = Decimal
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ConfigBuilder = Callable[..., ProgramConfig]
 BasketBuilder = Callable[..., Basket]
 
@@ -64,165 +64,382 @@ def at_utc(year: int, month: int, day: int, hour: int, minute: int) -> dt.dateti
 CONDITION_CASES = [
     # Date range (inclusive at both ends, in the programme's time zone).
     pytest.param(
-        {"date_from": "2026-03-01", "date_to": "2026-03-31"}, None, None, None, "R001", "retail",
-        ("applied", "x2: date 2026-03-03 in 2026-03-01..2026-03-31"), id="date range: inside",
+        {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: date 2026-03-03 in 2026-03-01..2026-03-31"),
+        id="date range: inside",
     ),
     pytest.param(
-        {"date_from": "2026-03-03", "date_to": "2026-03-03"}, None, None, None, "R001", "retail",
-        ("applied", "x2: date 2026-03-03 in 2026-03-03..2026-03-03"), id="date range: both ends inclusive",
+        {"date_from": "2026-03-03", "date_to": "2026-03-03"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: date 2026-03-03 in 2026-03-03..2026-03-03"),
+        id="date range: both ends inclusive",
     ),
     pytest.param(
-        {"date_from": "2026-03-04"}, None, None, None, "R001", "retail",
-        ("skipped", "starts 2026-03-04"), id="date range: not started yet",
+        {"date_from": "2026-03-04"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "starts 2026-03-04"),
+        id="date range: not started yet",
     ),
     pytest.param(
-        {"date_to": "2026-03-02"}, None, None, None, "R001", "retail",
-        ("skipped", "ended 2026-03-02"), id="date range: ended",
+        {"date_to": "2026-03-02"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "ended 2026-03-02"),
+        id="date range: ended",
     ),
     # 21:30 UTC on 31 March is 00:30 on 1 April in Moscow: the promotion has ended there.
     pytest.param(
-        {"date_to": "2026-03-31"}, at_utc(2026, 3, 31, 21, 30), None, None, "R001", "retail",
-        ("skipped", "ended 2026-03-31"), id="date range: the local date counts, not UTC",
+        {"date_to": "2026-03-31"},
+        at_utc(2026, 3, 31, 21, 30),
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "ended 2026-03-31"),
+        id="date range: the local date counts, not UTC",
     ),
     # 20:59 UTC on 31 March is 23:59 in Moscow: still the last day.
     pytest.param(
-        {"date_from": "2026-03-01", "date_to": "2026-03-31"}, at_utc(2026, 3, 31, 20, 59), None, None, "R001",
-        "retail", ("applied", "x2: date 2026-03-31 in 2026-03-01..2026-03-31"), id="date range: last local minute",
+        {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+        at_utc(2026, 3, 31, 20, 59),
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: date 2026-03-31 in 2026-03-01..2026-03-31"),
+        id="date range: last local minute",
     ),
     # Weekdays.
     pytest.param(
-        {"weekdays": ["tue", "wed"]}, None, None, None, "R001", "retail",
-        ("applied", "x2: weekday tue"), id="weekdays: tuesday listed",
+        {"weekdays": ["tue", "wed"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: weekday tue"),
+        id="weekdays: tuesday listed",
     ),
     pytest.param(
-        {"weekdays": ["sat", "sun"]}, None, None, None, "R001", "retail",
-        ("skipped", "weekday tue not in sat, sun"), id="weekdays: tuesday not listed",
+        {"weekdays": ["sat", "sun"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "weekday tue not in sat, sun"),
+        id="weekdays: tuesday not listed",
     ),
     # 22:00 UTC on Monday 2 March is 01:00 on Tuesday in Moscow.
     pytest.param(
-        {"weekdays": ["tue"]}, at_utc(2026, 3, 2, 22, 0), None, None, "R001", "retail",
-        ("applied", "x2: weekday tue"), id="weekdays: the local weekday counts",
+        {"weekdays": ["tue"]},
+        at_utc(2026, 3, 2, 22, 0),
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: weekday tue"),
+        id="weekdays: the local weekday counts",
     ),
     # Stores.
     pytest.param(
-        {"stores": ["R001", "R002"]}, None, None, None, "R001", "retail",
-        ("applied", "x2: store R001"), id="stores: the till's store listed",
+        {"stores": ["R001", "R002"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: store R001"),
+        id="stores: the till's store listed",
     ),
     pytest.param(
-        {"stores": ["R002", "R003"]}, None, None, None, "R001", "retail",
-        ("skipped", "store R001 not in R002, R003"), id="stores: another store",
+        {"stores": ["R002", "R003"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "store R001 not in R002, R003"),
+        id="stores: another store",
     ),
     # Directions.
     pytest.param(
-        {"directions": ["retail"]}, None, None, None, "R001", "retail",
-        ("applied", "x2: direction retail"), id="directions: retail listed",
+        {"directions": ["retail"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: direction retail"),
+        id="directions: retail listed",
     ),
     pytest.param(
-        {"directions": ["wholesale"]}, None, None, None, "R001", "retail",
-        ("skipped", "direction retail not in wholesale"), id="directions: retail not listed",
+        {"directions": ["wholesale"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "direction retail not in wholesale"),
+        id="directions: retail not listed",
     ),
     pytest.param(
-        {"directions": ["wholesale"]}, None, None, None, "W001", "wholesale",
-        ("applied", "x2: direction wholesale"), id="directions: a wholesale till",
+        {"directions": ["wholesale"]},
+        None,
+        None,
+        None,
+        "W001",
+        "wholesale",
+        ("applied", "x2: direction wholesale"),
+        id="directions: a wholesale till",
     ),
     # Categories (the receipt: line 1 bread 100.00, line 2 dairy 50.00).
     pytest.param(
-        {"categories": ["dairy"]}, None, None, None, "R001", "retail",
-        ("applied", "x2: categories dairy on lines 2"), id="categories: a dairy line",
+        {"categories": ["dairy"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: categories dairy on lines 2"),
+        id="categories: a dairy line",
     ),
     pytest.param(
-        {"categories": ["bread", "dairy"]}, None, None, None, "R001", "retail",
-        ("applied", "x2: categories bread, dairy on lines 1, 2"), id="categories: several",
+        {"categories": ["bread", "dairy"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: categories bread, dairy on lines 1, 2"),
+        id="categories: several",
     ),
     pytest.param(
-        {"categories": ["toys"]}, None, None, None, "R001", "retail",
-        ("skipped", "no line in categories toys"), id="categories: no matching line",
+        {"categories": ["toys"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "no line in categories toys"),
+        id="categories: no matching line",
     ),
     # Minimum check (the receipt totals 150.00).
     pytest.param(
-        {"min_check": "150.00"}, None, None, None, "R001", "retail",
-        ("applied", "x2: check 150.00 >= 150.00"), id="min_check: exactly reached",
+        {"min_check": "150.00"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: check 150.00 >= 150.00"),
+        id="min_check: exactly reached",
     ),
     pytest.param(
-        {"min_check": "150.01"}, None, None, None, "R001", "retail",
-        ("skipped", "check 150.00 below 150.01"), id="min_check: a cent short",
+        {"min_check": "150.01"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "check 150.00 below 150.01"),
+        id="min_check: a cent short",
     ),
     # Tiers.
     pytest.param(
-        {"tiers": ["base"]}, None, None, None, "R001", "retail",
-        ("applied", "x2: tier base"), id="tiers: the member's tier listed",
+        {"tiers": ["base"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: tier base"),
+        id="tiers: the member's tier listed",
     ),
     pytest.param(
-        {"tiers": ["silver", "gold"]}, None, None, None, "R001", "retail",
-        ("skipped", "tier base not in silver, gold"), id="tiers: the member's tier not listed",
+        {"tiers": ["silver", "gold"]},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "tier base not in silver, gold"),
+        id="tiers: the member's tier not listed",
     ),
     pytest.param(
-        {"tiers": ["silver"]}, None, SILVER_SPEND, None, "R001", "retail",
-        ("applied", "x2: tier silver"), id="tiers: reached by spend",
+        {"tiers": ["silver"]},
+        None,
+        SILVER_SPEND,
+        None,
+        "R001",
+        "retail",
+        ("applied", "x2: tier silver"),
+        id="tiers: reached by spend",
     ),
     # Birthday window (today is 3 March 2026).
     pytest.param(
-        {"birthday_window_days": 3}, None, None, dt.date(1990, 3, 6), "R001", "retail",
-        ("applied", "x2: birthday within 3 days"), id="birthday: 3 days ahead, window 3",
+        {"birthday_window_days": 3},
+        None,
+        None,
+        dt.date(1990, 3, 6),
+        "R001",
+        "retail",
+        ("applied", "x2: birthday within 3 days"),
+        id="birthday: 3 days ahead, window 3",
     ),
     pytest.param(
-        {"birthday_window_days": 3}, None, None, dt.date(1990, 2, 28), "R001", "retail",
-        ("applied", "x2: birthday within 3 days"), id="birthday: 3 days ago, window 3",
+        {"birthday_window_days": 3},
+        None,
+        None,
+        dt.date(1990, 2, 28),
+        "R001",
+        "retail",
+        ("applied", "x2: birthday within 3 days"),
+        id="birthday: 3 days ago, window 3",
     ),
     pytest.param(
-        {"birthday_window_days": 3}, None, None, dt.date(1990, 3, 7), "R001", "retail",
-        ("skipped", "birthday 4 days away (window 3)"), id="birthday: 4 days ahead, window 3",
+        {"birthday_window_days": 3},
+        None,
+        None,
+        dt.date(1990, 3, 7),
+        "R001",
+        "retail",
+        ("skipped", "birthday 4 days away (window 3)"),
+        id="birthday: 4 days ahead, window 3",
     ),
     pytest.param(
-        {"birthday_window_days": 3}, None, None, None, "R001", "retail",
-        ("skipped", "member's birthday unknown"), id="birthday: unknown",
+        {"birthday_window_days": 3},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "member's birthday unknown"),
+        id="birthday: unknown",
     ),
     pytest.param(
-        {"birthday_window_days": 0}, None, None, dt.date(1985, 3, 3), "R001", "retail",
-        ("applied", "x2: birthday within 0 days"), id="birthday: on the day, window 0",
+        {"birthday_window_days": 0},
+        None,
+        None,
+        dt.date(1985, 3, 3),
+        "R001",
+        "retail",
+        ("applied", "x2: birthday within 0 days"),
+        id="birthday: on the day, window 0",
     ),
     # Year wrap: 2 January 2026 is 3 days after 30 December 2025.
     pytest.param(
-        {"birthday_window_days": 3}, at_utc(2026, 1, 2, 9, 0), None, dt.date(1990, 12, 30), "R001", "retail",
-        ("applied", "x2: birthday within 3 days"), id="birthday: year wrap, last year's birthday",
+        {"birthday_window_days": 3},
+        at_utc(2026, 1, 2, 9, 0),
+        None,
+        dt.date(1990, 12, 30),
+        "R001",
+        "retail",
+        ("applied", "x2: birthday within 3 days"),
+        id="birthday: year wrap, last year's birthday",
     ),
     pytest.param(
-        {"birthday_window_days": 2}, at_utc(2026, 1, 2, 9, 0), None, dt.date(1990, 12, 30), "R001", "retail",
-        ("skipped", "birthday 3 days away (window 2)"), id="birthday: year wrap, outside the window",
+        {"birthday_window_days": 2},
+        at_utc(2026, 1, 2, 9, 0),
+        None,
+        dt.date(1990, 12, 30),
+        "R001",
+        "retail",
+        ("skipped", "birthday 3 days away (window 2)"),
+        id="birthday: year wrap, outside the window",
     ),
     # 30 December 2025 is 3 days before 2 January 2026.
     pytest.param(
-        {"birthday_window_days": 3}, at_utc(2025, 12, 30, 9, 0), None, dt.date(1990, 1, 2), "R001", "retail",
-        ("applied", "x2: birthday within 3 days"), id="birthday: year wrap, next year's birthday",
+        {"birthday_window_days": 3},
+        at_utc(2025, 12, 30, 9, 0),
+        None,
+        dt.date(1990, 1, 2),
+        "R001",
+        "retail",
+        ("applied", "x2: birthday within 3 days"),
+        id="birthday: year wrap, next year's birthday",
     ),
     # 29 February: in a year without it the anniversary is 28 February.
     pytest.param(
-        {"birthday_window_days": 0}, at_utc(2026, 2, 28, 9, 0), None, dt.date(2000, 2, 29), "R001", "retail",
-        ("applied", "x2: birthday within 0 days"), id="birthday: 29 feb kept on 28 feb of 2026",
+        {"birthday_window_days": 0},
+        at_utc(2026, 2, 28, 9, 0),
+        None,
+        dt.date(2000, 2, 29),
+        "R001",
+        "retail",
+        ("applied", "x2: birthday within 0 days"),
+        id="birthday: 29 feb kept on 28 feb of 2026",
     ),
     pytest.param(
-        {"birthday_window_days": 0}, at_utc(2026, 3, 1, 9, 0), None, dt.date(2000, 2, 29), "R001", "retail",
-        ("skipped", "birthday 1 day away (window 0)"), id="birthday: 29 feb, 1 march 2026 is a day late",
+        {"birthday_window_days": 0},
+        at_utc(2026, 3, 1, 9, 0),
+        None,
+        dt.date(2000, 2, 29),
+        "R001",
+        "retail",
+        ("skipped", "birthday 1 day away (window 0)"),
+        id="birthday: 29 feb, 1 march 2026 is a day late",
     ),
     pytest.param(
-        {"birthday_window_days": 0}, at_utc(2028, 2, 29, 9, 0), None, dt.date(2000, 2, 29), "R001", "retail",
-        ("applied", "x2: birthday within 0 days"), id="birthday: 29 feb in a leap year",
+        {"birthday_window_days": 0},
+        at_utc(2028, 2, 29, 9, 0),
+        None,
+        dt.date(2000, 2, 29),
+        "R001",
+        "retail",
+        ("applied", "x2: birthday within 0 days"),
+        id="birthday: 29 feb in a leap year",
     ),
     pytest.param(
-        {"birthday_window_days": 0}, at_utc(2028, 2, 28, 9, 0), None, dt.date(2000, 2, 29), "R001", "retail",
-        ("skipped", "birthday 1 day away (window 0)"), id="birthday: 29 feb, 28 feb of a leap year is a day early",
+        {"birthday_window_days": 0},
+        at_utc(2028, 2, 28, 9, 0),
+        None,
+        dt.date(2000, 2, 29),
+        "R001",
+        "retail",
+        ("skipped", "birthday 1 day away (window 0)"),
+        id="birthday: 29 feb, 28 feb of a leap year is a day early",
     ),
     # Several conditions: every one that held, in order.
     pytest.param(
-        {"stores": ["R001"], "categories": ["dairy"], "min_check": "100.00"}, None, None, None, "R001", "retail",
+        {"stores": ["R001"], "categories": ["dairy"], "min_check": "100.00"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
         ("applied", "x2: store R001; categories dairy on lines 2; check 150.00 >= 100.00"),
         id="several conditions: all held, all named",
     ),
     pytest.param(
-        {"stores": ["R001"], "min_check": "200.00"}, None, None, None, "R001", "retail",
-        ("skipped", "check 150.00 below 200.00"), id="several conditions: the failing one named",
+        {"stores": ["R001"], "min_check": "200.00"},
+        None,
+        None,
+        None,
+        "R001",
+        "retail",
+        ("skipped", "check 150.00 below 200.00"),
+        id="several conditions: the failing one named",
     ),
-    pytest.param({}, None, None, None, "R001", "retail", ("applied", "x2: no conditions"), id="no conditions"),
+    pytest.param(
+        {}, None, None, None, "R001", "retail", ("applied", "x2: no conditions"), id="no conditions"
+    ),
 ]
 
 
@@ -259,7 +476,10 @@ def test_a_condition_that_fails_changes_the_points(
     receipt = basket(("100.00", "bread"))
     # Not at R001: 100.00 x 5% = 5. At R002: x2 = 10.
     assert calculate(receipt, MemberState(balance=0), config, at).earned_points == 5
-    assert calculate(basket(("100.00", "bread"), store="R002"), MemberState(balance=0), config, at).earned_points == 10
+    assert (
+        calculate(basket(("100.00", "bread"), store="R002"), MemberState(balance=0), config, at).earned_points
+        == 10
+    )
 
 
 def test_the_same_programme_gives_each_day_its_own_verdict(
@@ -336,7 +556,9 @@ def test_extra_points_on_a_receipt_that_earns_nothing_else(
     make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime
 ) -> None:
     config = make_config(promotions=[promo("WELCOME", "extra_points", points=25)])
-    decision = calculate(basket(("100.00", "tobacco"), ("300.00", "tobacco")), MemberState(balance=0), config, at)
+    decision = calculate(
+        basket(("100.00", "tobacco"), ("300.00", "tobacco")), MemberState(balance=0), config, at
+    )
     # No raw points: the 25 go by earn base, 100 : 300 -> 6.25 and 18.75 -> 6 + 18, the one left to line 2.
     assert decision.earned_points == 25
     assert [ln.points for ln in decision.lines] == [6, 19]
@@ -364,7 +586,10 @@ def test_category_rate_never_lifts_an_excluded_category(
         ]
     )
     decision = calculate(
-        basket(("100.00", "bread"), ("100.00", "dairy"), ("100.00", "tobacco")), MemberState(balance=0), config, at
+        basket(("100.00", "bread"), ("100.00", "dairy"), ("100.00", "tobacco")),
+        MemberState(balance=0),
+        config,
+        at,
     )
     # bread 5; dairy 10; tobacco stays excluded at 0 -> 15.
     assert [ln.rate for ln in decision.lines] == [D(5), D(10), D(0)]
@@ -380,7 +605,9 @@ def test_multipliers_do_not_lift_an_excluded_category(
     assert decision.earned_points == 0
 
 
-def test_category_rate_then_multiplier(make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime) -> None:
+def test_category_rate_then_multiplier(
+    make_config: ConfigBuilder, basket: BasketBuilder, at: dt.datetime
+) -> None:
     config = make_config(
         tiers=TIERS,
         promotions=[
@@ -455,7 +682,9 @@ def test_an_applicable_exclusive_promotion_stops_all_lower_ones(
     ("exclusive_conditions", "why_not"),
     [
         pytest.param({"stores": ["R002"]}, "store R001 not in R002", id="refused by the till"),
-        pytest.param({"categories": ["dairy"]}, "no line in categories dairy", id="no line in its categories"),
+        pytest.param(
+            {"categories": ["dairy"]}, "no line in categories dairy", id="no line in its categories"
+        ),
         pytest.param({"min_check": "500.00"}, "check 100.00 below 500.00", id="check too small"),
     ],
 )
@@ -512,7 +741,9 @@ def test_skipped_promotions_are_listed_in_evaluation_order_with_reasons(
         ),
     ],
 )
-def test_the_effect_reads_like_what_it_does(make_config: ConfigBuilder, fields: dict[str, Any], effect: str) -> None:
+def test_the_effect_reads_like_what_it_does(
+    make_config: ConfigBuilder, fields: dict[str, Any], effect: str
+) -> None:
     config = make_config(promotions=[{"code": "P", **fields}])
     assert describe_effect(config.promotions[0]) == effect
 
@@ -523,12 +754,20 @@ def test_a_category_rate_with_nothing_to_re_rate_does_not_apply_and_stops_nothin
     # The basic programme excludes tobacco; an exclusive category rate on tobacco changes no line.
     config = make_config(
         promotions=[
-            promo("TOBACCO10", "category_rate", rate="10", priority=10, exclusive=True,
-                  conditions={"categories": ["tobacco"]}),
+            promo(
+                "TOBACCO10",
+                "category_rate",
+                rate="10",
+                priority=10,
+                exclusive=True,
+                conditions={"categories": ["tobacco"]},
+            ),
             promo("ALL2X", multiplier="2", priority=1),
         ]
     )
-    decision = calculate(basket(("100.00", "tobacco"), ("100.00", "bread")), MemberState(balance=0), config, at)
+    decision = calculate(
+        basket(("100.00", "tobacco"), ("100.00", "bread")), MemberState(balance=0), config, at
+    )
     # Bread 100.00 x 5% x 2 = 10; tobacco earns nothing.
     assert decision.earned_points == 10
     assert codes(decision) == (
@@ -544,7 +783,11 @@ def test_applied_promotions_carry_their_fields_in_order(
     config = make_config(promotions=[promo("X2", multiplier="2", priority=7, exclusive=True, name="Double")])
     applied = calculate(basket(("100.00", "bread")), MemberState(balance=0), config, at).applied[0]
     assert (applied.code, applied.name, applied.kind, applied.priority, applied.exclusive) == (
-        "X2", "Double", "multiplier", 7, True
+        "X2",
+        "Double",
+        "multiplier",
+        7,
+        True,
     )
     assert (applied.effect, applied.lines, applied.extra_points) == ("x2", (1,), 0)
     assert applied.reason == "x2: no conditions"

@@ -37,7 +37,7 @@ from loyalty_core.engine import (
 from loyalty_core.errors import BusinessRuleViolation
 
 D = Decimal
-UTC = dt.timezone.utc
+UTC = dt.UTC
 CATEGORIES = ("bread", "dairy", "tobacco", "toys", "wine")
 STORES = ("R001", "R002", "W001")
 TIER_CODES = ("base", "silver", "gold")
@@ -114,9 +114,13 @@ def promotions(draw: st.DrawFn, tier_codes: list[str]) -> list[dict[str, Any]]:
 def programmes(draw: st.DrawFn) -> dict[str, Any]:
     """A valid configuration document (valid by construction: parse_config must accept it)."""
     rated = draw(st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True))
-    excluded = draw(st.lists(st.sampled_from([c for c in CATEGORIES if c not in rated]), max_size=2, unique=True))
+    excluded = draw(
+        st.lists(st.sampled_from([c for c in CATEGORIES if c not in rated]), max_size=2, unique=True)
+    )
     tier_count = draw(st.integers(0, 3))
-    thresholds = sorted(draw(st.lists(st.integers(0, 50_000), min_size=tier_count, max_size=tier_count, unique=True)))
+    thresholds = sorted(
+        draw(st.lists(st.integers(0, 50_000), min_size=tier_count, max_size=tier_count, unique=True))
+    )
     tiers = [
         {"code": TIER_CODES[i], "threshold": f"{threshold}.00", "multiplier": _text(draw(multipliers))}
         for i, threshold in enumerate(thresholds)
@@ -205,7 +209,9 @@ def receipts(draw: st.DrawFn) -> Receipt:
     total = sum((line.amount for line in lines), D(0))
     limit = expected_max_redeemable(total, member.balance, config)
     ask = draw(
-        st.one_of(st.tuples(st.just("share"), st.floats(0.01, 1)), st.just(("all", 1.0)), st.just(("none", 0.0)))
+        st.one_of(
+            st.tuples(st.just("share"), st.floats(0.01, 1)), st.just(("all", 1.0)), st.just(("none", 0.0))
+        )
     )
     redeem = asked_points(ask, limit)
     if 0 < redeem < config.redemption.min_points:
@@ -253,7 +259,11 @@ def test_redemption_stays_within_the_limits(receipt: Receipt) -> None:
     ask=redemption_asks,
 )
 def test_asking_for_more_than_allowed_is_refused(
-    document: dict[str, Any], lines: list[BasketLine], member: MemberState, at: dt.datetime, ask: tuple[str, float]
+    document: dict[str, Any],
+    lines: list[BasketLine],
+    member: MemberState,
+    at: dt.datetime,
+    ask: tuple[str, float],
 ) -> None:
     config = parse_config(document)
     total = sum((line.amount for line in lines), D(0))
@@ -312,7 +322,9 @@ def receipts_with_splits(draw: st.DrawFn) -> tuple[Receipt, list[list[Decimal]]]
     for line in receipt.basket.lines:
         step = draw(st.sampled_from([D(1), D("0.5"), D("0.1")]))
         units = int(line.quantity / step)
-        cuts = sorted(draw(st.sets(st.integers(1, units - 1), max_size=min(units - 1, 9)))) if units > 1 else []
+        cuts = (
+            sorted(draw(st.sets(st.integers(1, units - 1), max_size=min(units - 1, 9)))) if units > 1 else []
+        )
         bounds = [0, *cuts, units]
         splits.append([(b - a) * step for a, b in zip(bounds, bounds[1:])])
     return receipt, splits
@@ -368,10 +380,16 @@ def test_any_return_order_of_any_stored_line_sums_exactly(
         # Cumulative half-up: what the returned share of the line rounds to, never past the whole.
         returned = quantity - remaining
         if remaining:
-            assert stored.reversed_points == math.floor(Fraction(points * returned, quantity) + Fraction(1, 2))
+            assert stored.reversed_points == math.floor(
+                Fraction(points * returned, quantity) + Fraction(1, 2)
+            )
         assert 0 <= stored.reversed_points <= points
         assert 0 <= stored.refunded_points <= redeemed
-    assert (stored.reversed_points, stored.refunded_points, stored.returned_amount) == (points, redeemed, amount)
+    assert (stored.reversed_points, stored.refunded_points, stored.returned_amount) == (
+        points,
+        redeemed,
+        amount,
+    )
     assert stored.returned_paid == amount - redeemed_value
 
 
@@ -384,4 +402,3 @@ def test_the_strategies_build_valid_programmes() -> None:
         assert isinstance(parse_config(document), ProgramConfig)
 
     build()
-

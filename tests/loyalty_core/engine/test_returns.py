@@ -9,7 +9,15 @@ from decimal import Decimal
 import pytest
 
 from loyalty_core.config import ProgramConfig
-from loyalty_core.engine import Basket, LineDecision, LineReturn, MemberState, ReturnableLine, calculate, plan_return
+from loyalty_core.engine import (
+    Basket,
+    LineDecision,
+    LineReturn,
+    MemberState,
+    ReturnableLine,
+    calculate,
+    plan_return,
+)
 from loyalty_core.errors import BusinessRuleViolation
 
 D = Decimal
@@ -23,7 +31,13 @@ THREE_UNITS = ReturnableLine(
 
 
 def stored_line(
-    *, quantity: Decimal, amount: str, points: int, redeemed_points: int = 0, redeemed_value: str = "0.00", index: int = 1
+    *,
+    quantity: Decimal,
+    amount: str,
+    points: int,
+    redeemed_points: int = 0,
+    redeemed_value: str = "0.00",
+    index: int = 1,
 ) -> ReturnableLine:
     """A stored purchase line, nothing returned yet."""
     return ReturnableLine(
@@ -51,17 +65,23 @@ def figures(done: LineReturn) -> tuple[int, int, Decimal, Decimal]:
         # 1 of 2 of a line that earned 5: 2.5 -> 3 (half-up); redeemed 1/2 = 0.5 -> 1.
         pytest.param(
             stored_line(quantity=D(2), amount="10.00", points=5, redeemed_points=1, redeemed_value="1.00"),
-            D(1), (3, 1, D("5.00"), D("4.50")), id="a half rounds up",
+            D(1),
+            (3, 1, D("5.00"), D("4.50")),
+            id="a half rounds up",
         ),
         # 0.5 kg of 1.5 kg: points 9/3 = 3; amount 4.50/3 = 1.50; paid 4.50/3 = 1.50.
         pytest.param(
             stored_line(quantity=D("1.5"), amount="4.50", points=9),
-            D("0.5"), (3, 0, D("1.50"), D("1.50")), id="a fractional quantity",
+            D("0.5"),
+            (3, 0, D("1.50"), D("1.50")),
+            id="a fractional quantity",
         ),
         # 1 of 4 of a line that earned 1: 0.25 -> 0, nothing reversed yet.
         pytest.param(
             stored_line(quantity=D(4), amount="4.00", points=1),
-            D(1), (0, 0, D("1.00"), D("1.00")), id="a quarter of one point rounds to nothing",
+            D(1),
+            (0, 0, D("1.00"), D("1.00")),
+            id="a quarter of one point rounds to nothing",
         ),
     ],
 )
@@ -123,7 +143,10 @@ def test_returning_a_whole_line_in_steps_reverses_exactly_what_it_earned(
     assert seen == expected
     # Together: exactly the 10 earned, the 5 redeemed, the 30.00 and the 25.00 paid.
     assert (stored.reversed_points, stored.refunded_points, stored.returned_amount, stored.returned_paid) == (
-        10, 5, D("30.00"), D("25.00")
+        10,
+        5,
+        D("30.00"),
+        D("25.00"),
     )
 
 
@@ -140,16 +163,29 @@ def test_several_lines_in_one_return(after_return: Recorder) -> None:
 @pytest.mark.parametrize(
     ("returned_before", "quantity", "reason"),
     [
-        pytest.param(D(0), D(4), "line 1: cannot return 4, only 3 of 3 left to return", id="more than bought"),
-        pytest.param(D(2), D(2), "line 1: cannot return 2, only 1 of 3 left to return", id="more than is left"),
-        pytest.param(D(3), D("0.5"), "line 1: cannot return 0.5, only 0 of 3 left to return", id="nothing left"),
+        pytest.param(
+            D(0), D(4), "line 1: cannot return 4, only 3 of 3 left to return", id="more than bought"
+        ),
+        pytest.param(
+            D(2), D(2), "line 1: cannot return 2, only 1 of 3 left to return", id="more than is left"
+        ),
+        pytest.param(
+            D(3), D("0.5"), "line 1: cannot return 0.5, only 0 of 3 left to return", id="nothing left"
+        ),
         pytest.param(D(0), D(0), "line 1: quantity to return must be positive", id="zero"),
         pytest.param(D(0), D(-1), "line 1: quantity to return must be positive", id="negative"),
     ],
 )
-def test_an_over_return_is_refused_naming_the_line(returned_before: Decimal, quantity: Decimal, reason: str) -> None:
+def test_an_over_return_is_refused_naming_the_line(
+    returned_before: Decimal, quantity: Decimal, reason: str
+) -> None:
     stored = ReturnableLine(
-        index=1, quantity=D(3), amount=D("30.00"), points=10, redeemed_points=5, redeemed_value=D("5.00"),
+        index=1,
+        quantity=D(3),
+        amount=D("30.00"),
+        points=10,
+        redeemed_points=5,
+        redeemed_value=D("5.00"),
         returned_quantity=returned_before,
     )
     with pytest.raises(BusinessRuleViolation) as refused:

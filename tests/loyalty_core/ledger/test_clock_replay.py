@@ -39,7 +39,7 @@ redemption: {point_value: "1.00", max_share: 50, min_points: 0}
 expiry_days: 60
 returns: {window_days: 45}
 """
-START = dt.datetime(1997, 1, 20, 21, 30, tzinfo=dt.timezone.utc)  # 00:30 Moscow time, winter
+START = dt.datetime(1997, 1, 20, 21, 30, tzinfo=dt.UTC)  # 00:30 Moscow time, winter
 
 
 def _operations(seed: int, count: int) -> list[tuple[Any, ...]]:
@@ -116,7 +116,16 @@ def _give_back(session: Session, store: Any, purchase_id: Any, quantity: Decimal
 def _ledger(session: Session) -> list[Any]:
     """Everything the ledger holds, without generated ids, in a stable order."""
     txns = [
-        (t.kind, t.created_at, t.spend_at, t.points_delta, t.earned_points, t.redeemed_points, t.spend_delta, t.tier)
+        (
+            t.kind,
+            t.created_at,
+            t.spend_at,
+            t.points_delta,
+            t.earned_points,
+            t.redeemed_points,
+            t.spend_delta,
+            t.tier,
+        )
         for t in session.scalars(select(Transaction).order_by(Transaction.created_at, Transaction.id))
     ]
     entries = [
@@ -132,7 +141,7 @@ def _ledger(session: Session) -> list[Any]:
 
 def test_a_utc_clock_and_local_clocks_give_identical_ledgers_over_1000_operations() -> None:
     ops = _operations(seed=17, count=1000)
-    under_utc = _replay(ops, dt.timezone.utc)
+    under_utc = _replay(ops, dt.UTC)
     assert len(under_utc[0]) > 600 and any(t[0] == "expiry" for t in under_utc[0])
     assert any(t[0] == "return" for t in under_utc[0])
     assert _replay(ops, MOSCOW) == under_utc
@@ -149,8 +158,8 @@ def test_the_dst_example_points_earned_in_winter_are_valid_all_day_180_days_late
     earned = dt.datetime(1997, 1, 30, 10, 9, tzinfo=MOSCOW)
     spent = dt.datetime(1997, 7, 29, 10, 46, tzinfo=MOSCOW)
     midnight = dt.datetime(1997, 7, 30, 0, 0, tzinfo=MOSCOW)
-    assert midnight == dt.datetime(1997, 7, 29, 20, 0, tzinfo=dt.timezone.utc)
-    for clock in (MOSCOW, dt.timezone.utc):
+    assert midnight == dt.datetime(1997, 7, 29, 20, 0, tzinfo=dt.UTC)
+    for clock in (MOSCOW, dt.UTC):
         with tempfile.TemporaryDirectory() as folder:
             engine = make_engine(f"sqlite:///{Path(folder) / 'dst.db'}")
             metadata.create_all(engine)
@@ -170,7 +179,9 @@ def test_the_dst_example_points_earned_in_winter_are_valid_all_day_180_days_late
 
                 quote = ledger.quote(session, ctx, member, lines, 0, spent.astimezone(clock))
                 assert quote.balance_before == 61, clock
-                assert ledger.expire_points(session, (midnight - dt.timedelta(seconds=1)).astimezone(clock)) == (0, 0)
+                assert ledger.expire_points(
+                    session, (midnight - dt.timedelta(seconds=1)).astimezone(clock)
+                ) == (0, 0)
                 assert ledger.expire_points(session, midnight.astimezone(clock)) == (1, 61)
             finally:
                 session.close()

@@ -47,7 +47,9 @@ def pg_core(pg_engine: Engine) -> dict[str, Any]:
 def _post(app: Flask, key: str, idem: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     with app.test_client() as client:
         response = client.post(
-            "/api/v1/purchases", json=body, headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem}
+            "/api/v1/purchases",
+            json=body,
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idem},
         )
         return response.status_code, response.get_json()
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ from loyalty_core.ledger import service as ledger
 from loyalty_core.ledger.models import Transaction
 from loyalty_core.stores import service as store_service
 
-T0 = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.UTC)
 # Midnight in Moscow (the programme's zone) after local day 2026-02-09, T0's day + 30.
 END_OF_DAY_30 = dt.datetime(2026, 2, 10, 0, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
@@ -93,7 +93,9 @@ def test_redemption_consumes_the_points_closest_to_expiry_first(session: Session
     ctx = _context(session)
     member = ledger.enroll(session, phone="+79160000003")
     ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0)  # 100, expire after day D+30
-    ledger.commit_purchase(session, ctx, member, [_line("1000.00")], 0, T0 + dt.timedelta(days=20))  # 100, D+50
+    ledger.commit_purchase(
+        session, ctx, member, [_line("1000.00")], 0, T0 + dt.timedelta(days=20)
+    )  # 100, D+50
     # Redeem 80 on an 80.00 check (earns 0): taken from the first bucket, 20 of it left.
     ledger.commit_purchase(session, ctx, member, [_line("80.00")], 80, T0 + dt.timedelta(days=21))
     session.commit()
@@ -153,7 +155,9 @@ def test_repeated_partial_returns_reverse_exactly_what_the_line_earned(session: 
     assert decision.earned_points == 9
     reversed_total = 0
     for _ in range(3):
-        ret = ledger.commit_return(session, ctx.store, purchase.id, {1: Decimal(1)}, T0 + dt.timedelta(hours=1))
+        ret = ledger.commit_return(
+            session, ctx.store, purchase.id, {1: Decimal(1)}, T0 + dt.timedelta(hours=1)
+        )
         reversed_total += -ret.earned_points
     session.commit()
     assert reversed_total == 9  # half-up 3, 6, 9 cumulative: 3 + 3 + 3
@@ -184,7 +188,9 @@ def test_every_transaction_records_its_configuration_version(session: Session) -
 
 def test_an_approved_version_cannot_change(session: Session) -> None:
     version = config_service.create_version(session, "v9", EXPIRING % "allow", created_by="t")
-    config_service.update_draft(session, version, (EXPIRING % "allow").replace("base_rate: 10", "base_rate: 11"))
+    config_service.update_draft(
+        session, version, (EXPIRING % "allow").replace("base_rate: 10", "base_rate: 11")
+    )
     assert version.document["earn"]["base_rate"] == 11
     config_service.approve(session, version, approved_by="approver")
     session.commit()

@@ -84,13 +84,15 @@ def _run(session, programme: tuple, ops: list) -> None:
     member = ledger.enroll(session, phone="+79160000009")
     session.commit()
     ctx = ledger.run_context(store)
-    now = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
     purchases = []
 
     for op in ops:
         now += dt.timedelta(minutes=7)
         if op[0] == "buy":
-            lines = [BasketLine(f"S{i}", cat, Decimal(qty), amount) for i, (cat, qty, amount) in enumerate(op[1])]
+            lines = [
+                BasketLine(f"S{i}", cat, Decimal(qty), amount) for i, (cat, qty, amount) in enumerate(op[1])
+            ]
             before = ledger.quote(session, ctx, member, lines, 0, now)
             redeem = int(before.max_redeemable * op[2])
             if 0 < redeem < ctx.config.redemption.min_points:
@@ -105,7 +107,9 @@ def _run(session, programme: tuple, ops: list) -> None:
         elif op[0] == "return" and purchases:
             target = purchases[op[1] % len(purchases)]
             stored = session.scalars(
-                select(TransactionLine).where(TransactionLine.transaction_id == target).order_by(TransactionLine.line_no)
+                select(TransactionLine)
+                .where(TransactionLine.transaction_id == target)
+                .order_by(TransactionLine.line_no)
             ).all()
             chosen = stored[op[2] % len(stored)]
             left = chosen.quantity - chosen.returned_quantity
@@ -133,7 +137,9 @@ def _run(session, programme: tuple, ops: list) -> None:
         if ctx.config.returns.negative_balance.value == "clamp":
             assert balance >= 0
 
-    for stored_line in session.scalars(select(TransactionLine).where(TransactionLine.original_line_id.is_(None))):
+    for stored_line in session.scalars(
+        select(TransactionLine).where(TransactionLine.original_line_id.is_(None))
+    ):
         if stored_line.returned_quantity == stored_line.quantity:
             assert stored_line.reversed_points == stored_line.points
             assert stored_line.refunded_points == stored_line.redeemed_points

@@ -65,11 +65,23 @@ class Server:
 
 
 @contextmanager
-def serve(database_url: str, *, workers: int = 1, env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[Server]:
+def serve(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[Server]:
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    args = [gunicorn, "-c", "python:loyalty_core.api.gunicorn_conf", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-            "--graceful-timeout", "5", "loyalty_core.api:create_app()"]
+    args = [
+        gunicorn,
+        "-c",
+        "python:loyalty_core.api.gunicorn_conf",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--graceful-timeout",
+        "5",
+        "loyalty_core.api:create_app()",
+    ]
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     output = open(log, "wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(args, cwd=ROOT, env=environment, stdout=output, stderr=output)

@@ -9,26 +9,26 @@ Revision ID: a1f0c3b2d901
 Revises: 7e5315c3ac25
 Created: 2026-12-04 17:05:00
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = 'a1f0c3b2d901'
-down_revision = '7e5315c3ac25'
+revision = "a1f0c3b2d901"
+down_revision = "7e5315c3ac25"
 branch_labels = None
 depends_on = None
 
 POINTS_COLUMNS = {
-    'accounts': ('balance',),
-    'transactions': ('redeemed_points', 'earned_points', 'points_delta'),
-    'transaction_lines': ('redeemed_points', 'points', 'reversed_points', 'refunded_points'),
-    'ledger_entries': ('points',),
-    'earn_buckets': ('points', 'remaining'),
+    "accounts": ("balance",),
+    "transactions": ("redeemed_points", "earned_points", "points_delta"),
+    "transaction_lines": ("redeemed_points", "points", "reversed_points", "refunded_points"),
+    "ledger_entries": ("points",),
+    "earn_buckets": ("points", "remaining"),
 }
 
 
 def _retype(new_type: sa.types.TypeEngine, old_type: sa.types.TypeEngine) -> None:
-    if op.get_bind().dialect.name != 'postgresql':
+    if op.get_bind().dialect.name != "postgresql":
         return
     for table, columns in POINTS_COLUMNS.items():
         for column in columns:

@@ -10,11 +10,11 @@ Revision ID: c4d9e8f7a6b5
 Revises: b7e2d4c1a5f3
 Created: 2026-12-04 17:35:00
 """
+
 from alembic import op
 
-
-revision = 'c4d9e8f7a6b5'
-down_revision = 'b7e2d4c1a5f3'
+revision = "c4d9e8f7a6b5"
+down_revision = "b7e2d4c1a5f3"
 branch_labels = None
 depends_on = None
 
@@ -29,7 +29,7 @@ CHANGED_SQLITE = " OR ".join(
 )
 
 UP = {
-    'postgresql': [
+    "postgresql": [
         f"""CREATE OR REPLACE FUNCTION config_versions_approved_frozen() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   IF TG_OP = 'DELETE' THEN
@@ -49,7 +49,7 @@ END $fn$""",
         "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries FOR EACH ROW "
         "EXECUTE FUNCTION audit_entries_append_only()",
     ],
-    'sqlite': [
+    "sqlite": [
         "CREATE TRIGGER config_versions_approved_frozen_update BEFORE UPDATE ON config_versions FOR EACH ROW "
         f"WHEN OLD.status = 'approved' AND ({CHANGED_SQLITE}) BEGIN SELECT RAISE(ABORT, '{FROZEN}'); END",
         "CREATE TRIGGER config_versions_approved_frozen_delete BEFORE DELETE ON config_versions FOR EACH ROW "
@@ -59,13 +59,13 @@ END $fn$""",
     ],
 }
 DOWN = {
-    'postgresql': [
+    "postgresql": [
         "DROP TRIGGER IF EXISTS config_versions_approved_frozen ON config_versions",
         "DROP FUNCTION IF EXISTS config_versions_approved_frozen()",
         "DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries",
         "DROP FUNCTION IF EXISTS audit_entries_append_only()",
     ],
-    'sqlite': [
+    "sqlite": [
         "DROP TRIGGER IF EXISTS config_versions_approved_frozen_update",
         "DROP TRIGGER IF EXISTS config_versions_approved_frozen_delete",
         "DROP TRIGGER IF EXISTS audit_entries_append_only_update",
