@@ -68,7 +68,8 @@ def signed_in_page(
     except ImportError:
         require(
             False,
-            "Playwright (Python) is not installed: run `make install-test` (or `.venv/bin/pip install playwright`)",
+            "Playwright (Python) is not installed: run `make install-test` "
+            "(or `.venv/bin/pip install playwright`)",
         )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
