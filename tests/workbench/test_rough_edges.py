@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+import workbench.demo
 from gap_analysis.traceability import Hop, HopState, trace_all
 from loyalty_core.ledger.models import Member
 from tests.workbench.conftest import PASSWORD, csrf_signed_in
@@ -24,10 +26,8 @@ from tests.workbench.gap_support import GapProject, make_gap_project
 from workbench.acceptance import gherkin
 from workbench.acceptance.models import Run
 from workbench.audit import service as audit
-from workbench.audit.details import readable
 from workbench.audit.models import AuditEntry
 from workbench.auth.models import User
-from workbench.demo.loader import HERE as DEMO_DATA
 from workbench.demo.loader import load_demo
 from workbench.extensions import db
 from workbench.gapmap import service as gapmap
@@ -107,6 +107,8 @@ def test_a_fresh_demo_has_a_finished_acceptance_run_so_its_chains_tell_the_truth
 
 
 def test_audit_details_read_as_field_old_to_new() -> None:
+    from workbench.audit.details import readable
+
     assert readable({"changed": {"title": ["Старое", "Новое"], "priority": ["should", "must"]}}) == [
         "title: Старое → Новое",
         "priority: should → must",
@@ -438,7 +440,7 @@ def test_without_a_project_the_stage_cards_lead_to_the_projects(login_as: LoginA
 
 
 def test_the_demo_names_agree_in_gender(app: Flask) -> None:
-    people = yaml.safe_load((DEMO_DATA / "people.yaml").read_text("utf-8"))
+    people = yaml.safe_load((Path(workbench.demo.__file__).parent / "people.yaml").read_text("utf-8"))
     women = {p["name"] for p in people["first_names"] if p["gender"] == "female"}
     assert {"Мария", "Анна", "Екатерина"} <= women and "Иван" not in women
     with app.app_context():
