@@ -311,6 +311,8 @@ def demo(if_empty: bool, members: int) -> None:
         _fail(gettext("the database already has members; the demo loads only into an empty database"))
     said, created = _load_demo(core_empty, project_missing, members)
     db.session.commit()
+    if project_missing:
+        said.append(_run_demo_scenarios())  # after the commit: a failed run never undoes the demo
     for line in said:
         click.echo(line)
     _print_logins(created)
@@ -368,6 +370,29 @@ def _load_demo(
     created += _load_demo_signoff(said)
     _demo_users_join(DEMO_KEY)
     return said, created
+
+
+def _run_demo_scenarios() -> str:
+    """The demo's acceptance run against v2, committed; the line that says how it ended."""
+    from workbench.acceptance.demo import DEMO_RUN_VERSION, run_demo_scenarios
+    from workbench.acceptance.service import AcceptanceError
+    from workbench.demo.project import DEMO_KEY
+    from workbench.projects.service import get_project
+
+    try:
+        run = run_demo_scenarios(db.session(), get_project(db.session(), DEMO_KEY), actor=CLI_ACTOR)
+    except (LoyaltyError, AcceptanceError) as error:  # e.g. an instance of its own, without the demo's v2
+        db.session.rollback()
+        return gettext(
+            "demo acceptance run not made: %(error)s", error=getattr(error, "detail", None) or error
+        )
+    db.session.commit()
+    return gettext(
+        "demo acceptance run %(id)s against %(version)s: %(summary)s",
+        id=run.id,
+        version=DEMO_RUN_VERSION,
+        summary=run.summary,
+    )
 
 
 def _load_demo_signoff(said: list[str]) -> list[tuple[str, ...]]:

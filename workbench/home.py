@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from loyalty_core.config.models import ConfigVersion
@@ -10,6 +11,8 @@ from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.stores.models import Store
 from workbench.auth.access import any_role
 from workbench.extensions import db
+from workbench.projects.members import visible_projects
+from workbench.projects.models import Project
 
 bp = Blueprint("home", __name__)
 
@@ -42,4 +45,22 @@ def index() -> str:
         "members": count(Member),
         "transactions": count(Transaction),
     }
-    return render_template("index.html", stages=STAGES, figures=figures)
+    project = _latest_project()
+    return render_template(
+        "index.html", stages=STAGES, figures=figures, project=project, links=_stage_links(project)
+    )
+
+
+def _latest_project() -> Project | None:
+    """The newest project the user may open: the one the stage cards lead into."""
+    projects = visible_projects(db.session(), current_user)
+    return max(projects, key=lambda p: (p.created_at, p.id), default=None)
+
+
+def _stage_links(project: Project | None) -> dict[str, str]:
+    """Each stage card's link: that stage on the project's stage board, or, with no project
+    yet, the projects page (where the first one is created)."""
+    if project is None:
+        return {number: url_for("projects.index") for number, _name, _deliverable in STAGES}
+    board = url_for("stages.board", key=project.key)
+    return {number: f"{board}#stage-{number}" for number, _name, _deliverable in STAGES}

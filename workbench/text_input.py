@@ -1,4 +1,11 @@
-"""Text input the database cannot store is refused before any view sees it.
+"""Text input is checked and normalised before any view sees it.
+
+Line endings: a browser sends a textarea's line breaks as CRLF (the HTML standard says so), so
+interview notes typed in a browser were stored with "\r\n" and lost their paragraphs where a
+page splits on a blank line ("\n\n"). Every form field's CR LF and lone CR become LF here, in
+one place, for every form of every page (and so for every service behind it).
+
+NUL characters: the database cannot store them.
 
 PostgreSQL refuses a NUL character in text ("A string literal cannot contain NUL"), so a NUL in
 a sign-in name, a search box or any form field used to end in a 500 there, while SQLite stored
@@ -11,6 +18,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 
 from workbench.errors import is_api_request
 
@@ -51,5 +59,24 @@ def refuse_nul_characters() -> None:
         )
 
 
+def normalise_line_endings(text: str) -> str:
+    """CR LF and lone CR as LF: the one line ending stored."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def normalise_form_line_endings() -> None:
+    """Before every page's view: the posted form's values with LF line endings only."""
+    if is_api_request() or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return
+    form = request.form
+    if not any("\r" in value for _name, value in form.items(multi=True)):
+        return
+    items = [(name, normalise_line_endings(value)) for name, value in form.items(multi=True)]
+    request.form = ImmutableMultiDict(items)  # type: ignore[misc]  # werkzeug caches form; replace it
+
+
 def init_text_input(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
+    app.before_request(normalise_form_line_endings)

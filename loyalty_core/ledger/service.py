@@ -1073,6 +1073,12 @@ def bucket_sum(session: Session, member: Member) -> int:
     )
 
 
+def latest_members(session: Session, limit: int = 50) -> list[Member]:
+    """The most recently enrolled members, newest first (the members page before any search)."""
+    newest = select(Member).order_by(Member.enrolled_at.desc(), Member.id.desc()).limit(limit)
+    return list(session.scalars(newest))
+
+
 def members_matching(session: Session, text: str, limit: int = 50, *, by_phone: bool = True) -> list[Member]:
     """Members whose name, phone or card contains the text (workbench search).
 

@@ -1,7 +1,7 @@
 """BPMN 2.0 import: real files by other modelers open with their pools, lanes, gateways, flows,
 labels and ids, and whatever the model cannot hold is named in the report, never dropped silently.
 
-The files are the shared corpus (../shared/bpmn-corpus/, see its SOURCES.md).
+The files are the shared corpus (tests/data/bpmn-corpus/, see its SOURCES.md).
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from process_models.bpmn.names import MODEL
 from process_models.bpmn.safety import parse_untrusted
 from process_models.enums import NodeKind
 from process_models.model import ProcessModel
+from tests.bpmn_corpus import BPMN_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
-FILES = sorted(CORPUS.glob("*.bpmn")) if CORPUS.is_dir() else []
+CORPUS = BPMN_CORPUS
+FILES = sorted(CORPUS.glob("*.bpmn"))
 
 
 def corpus(name: str) -> BpmnImport:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     return import_bpmn((CORPUS / name).read_bytes(), source=name)
 
 
@@ -40,8 +39,6 @@ def all_nodes(model: ProcessModel) -> dict[str, tuple[ProcessModel, str]]:
 
 
 def test_the_corpus_is_there() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     assert len(FILES) == 21, [f.name for f in FILES]
 
 
@@ -268,8 +265,6 @@ def test_camunda_extensions_and_conditions() -> None:
 
 
 def test_text_input_is_read_like_bytes() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     raw = (CORPUS / "27_spiff_lanes.bpmn").read_bytes()
     as_text = import_bpmn(raw.decode("utf-8"))
     as_bytes = import_bpmn(raw)

@@ -1,5 +1,5 @@
 """BPMN round trip: import -> export -> import gives the same graph, on the workbench's own
-(demo) models and on the 21 real files of ../shared/bpmn-corpus/; and what the workbench
+(demo) models and on the 21 real files of tests/data/bpmn-corpus/; and what the workbench
 writes is BPMN 2.0 with diagram interchange that Camunda Modeler / bpmn.io lay out readably.
 """
 
@@ -15,10 +15,11 @@ from process_models.bpmn import EXPORTER, BpmnError, Outcome, export_bpmn, impor
 from process_models.bpmn.names import BPMNDI, DC, DI, MODEL, XSI
 from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import Artifact, MessageFlow, Pool, ProcessModel
+from tests.bpmn_corpus import BPMN_CORPUS
 from tests.process_models.support import by_process, normalise
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
-FILES = sorted(CORPUS.glob("*.bpmn")) if CORPUS.is_dir() else []
+CORPUS = BPMN_CORPUS
+FILES = sorted(CORPUS.glob("*.bpmn"))
 
 
 def parse(xml: bytes) -> ET.Element:
@@ -41,8 +42,6 @@ def test_corpus_file_round_trips_to_the_same_graph(path: Path) -> None:
 
 
 def test_the_corpus_is_there() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     assert len(FILES) == 21
 
 
@@ -80,16 +79,12 @@ def test_every_exported_element_is_drawn(path: Path) -> None:
 
 
 def test_vertical_pools_stay_vertical() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     root = parse(export_bpmn(import_bpmn((CORPUS / "05_miwg_A.4.1.bpmn").read_bytes()).models))
     shapes = [s for s in root.iter(f"{{{BPMNDI}}}BPMNShape") if s.get("isHorizontal") is not None]
     assert shapes and all(s.get("isHorizontal") == "false" for s in shapes)
 
 
 def test_expanded_sub_processes_stay_expanded_and_collapsed_ones_get_their_own_diagram() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     root = parse(export_bpmn(import_bpmn((CORPUS / "04_miwg_A.4.0.bpmn").read_bytes()).models))
     expanded = [s for s in root.iter(f"{{{BPMNDI}}}BPMNShape") if s.get("isExpanded") == "true"]
     assert len(expanded) == 2
@@ -221,8 +216,6 @@ def test_models_without_coordinates_get_a_layered_layout() -> None:
 
 
 def test_coordinates_a_model_has_are_kept() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     (model,) = import_bpmn((CORPUS / "01_miwg_A.1.0.bpmn").read_bytes()).models
     (read,) = import_bpmn(export_bpmn(model)).models
     assert {n.id: n.bounds for n in read.nodes()} == {n.id: n.bounds for n in model.nodes()}
@@ -369,8 +362,6 @@ def test_a_model_whose_kept_xml_is_damaged_is_refused_clearly() -> None:
 
 
 def test_the_import_report_lists_what_it_did_not_keep() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the BPMN corpus folder {CORPUS} is missing")
     result = import_bpmn((CORPUS / "12_miwg_B.1.0-roundtrip.bpmn").read_bytes(), source="B.1.0 Bizagi")
     summary = result.report.summary()
     assert summary.startswith("B.1.0 Bizagi:")

@@ -58,11 +58,19 @@ def signed_in_page(
     browser is closed afterwards, whatever happened. `locale` is the browser's language, sent
     as Accept-Language: English by default, as the tests' assertions are written; the Russian
     browser test passes "ru-RU"."""
-    require(CHROMIUM.exists(), f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    require(
+        CHROMIUM.exists(),
+        f"Chromium is not at {CHROMIUM}: install it with `sudo apt-get install -y chromium` "
+        "(or `make install-test` as root), or set CHROMIUM to its path",
+    )
     try:
         import playwright.sync_api as sync_api
     except ImportError:
-        require(False, "Playwright is not installed (pip install playwright)")
+        require(
+            False,
+            "Playwright (Python) is not installed: run `make install-test` "
+            "(or `.venv/bin/pip install playwright`)",
+        )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:

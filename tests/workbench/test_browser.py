@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.workbench.browser_support import require, serving, signed_in_page
+from tests.bpmn_corpus import BPMN_CORPUS
+from tests.workbench.browser_support import serving, signed_in_page
 from tests.workbench.conftest import make_app
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
+CORPUS = BPMN_CORPUS
 BPMN_FILE = CORPUS / "27_spiff_lanes.bpmn"
 
 
@@ -29,7 +30,6 @@ def live_server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_a_consultant_records_an_interview_imports_bpmn_and_exports_the_docx(live_server: str) -> None:
-    require(BPMN_FILE.exists(), f"the BPMN corpus is not at {CORPUS}")
     with signed_in_page(live_server) as page:
         # Create the project.
         page.goto(f"{live_server}/projects/")

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.bpmn_corpus import BPMN_CORPUS
 from workbench.extensions import db
 from workbench.projects.service import create_project
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
+CORPUS = BPMN_CORPUS
 
 
 @pytest.fixture
 def project(app: Flask) -> Flask:
-    if not CORPUS.exists():
-        pytest.skip(f"the BPMN corpus is not at {CORPUS}")
     with app.app_context():
         create_project(db.session(), "DEMO", "Свежий рынок", actor="t", directions=["retail", "wholesale"])
         db.session.commit()

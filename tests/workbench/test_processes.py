@@ -10,19 +10,18 @@ from flask import Flask
 from sqlalchemy import select
 
 from process_models.bpmn import import_bpmn
+from tests.bpmn_corpus import BPMN_CORPUS
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 from workbench.processes import service
 from workbench.projects.service import create_project
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
+CORPUS = BPMN_CORPUS
 LANES = CORPUS / "27_spiff_lanes.bpmn"
 
 
 @pytest.fixture
 def project(app: Flask) -> Flask:
-    if not LANES.exists():
-        pytest.skip(f"the BPMN corpus is not at {CORPUS}")
     with app.app_context():
         create_project(db.session(), "DEMO", "Свежий рынок", actor="t")
         db.session.commit()

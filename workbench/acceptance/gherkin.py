@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from behave.i18n import languages
 from behave.parser import ParserError, parse_feature
 
 REQ_TAG = re.compile(r"^REQ-(\d+)$", re.IGNORECASE)
@@ -47,6 +48,41 @@ def requirement_numbers(tags: list[str] | tuple[str, ...]) -> tuple[int, ...]:
     """The numbers of the REQ-n tags among `tags` (sorted, once each)."""
     found = {int(m.group(1)) for tag in tags if (m := REQ_TAG.match(tag.lstrip("@")))}
     return tuple(sorted(found))
+
+
+def example_names(name: str, text: str, language: str = "en") -> tuple[str, ...]:
+    """A scenario outline's name filled in for each row of its Examples tables ("at <spend>"
+    becomes "at 29999.99", "at 30000.00", ...), read from its Gherkin as stored; () for a
+    scenario without placeholders in its name. behave fills the names the same way when it runs."""
+    if "<" not in name:
+        return ()
+    keywords = tuple(
+        k.strip() for k in languages.get(language, languages["en"])["examples"] if k.strip() != "*"
+    )
+    names: list[str] = []
+    header: list[str] | None = None
+    in_examples = False
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line or line.startswith(("#", "@")):
+            continue
+        if any(line.startswith(f"{keyword}:") for keyword in keywords):
+            in_examples, header = True, None
+            continue
+        if not in_examples:
+            continue
+        if not line.startswith("|"):
+            in_examples = False
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if header is None:
+            header = cells
+            continue
+        filled = name
+        for heading, value in zip(header, cells, strict=False):
+            filled = filled.replace(f"<{heading}>", value)
+        names.append(filled)
+    return tuple(names)
 
 
 def check_filename(filename: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from loyalty_core.config.models import ConfigVersion
 from loyalty_core.db import UTCDateTime, utcnow
 from workbench.acceptance.enums import summary_line
+from workbench.acceptance.gherkin import example_names
 from workbench.extensions import db
 from workbench.projects.models import Project
 
@@ -67,6 +68,11 @@ class Scenario(db.Model):  # type: ignore[name-defined,misc]
     @property
     def requirement_numbers(self) -> list[int]:
         return [link.number for link in self.requirements]
+
+    @property
+    def display_names(self) -> tuple[str, ...]:
+        """Its name; for an outline, its name filled in per example row (no "<spend>" shown)."""
+        return example_names(self.name, self.text, self.feature.language) or (self.name,)
 
 
 class ScenarioRequirement(db.Model):  # type: ignore[name-defined,misc]

@@ -453,7 +453,14 @@ def requirement_scenarios(session: Session, project: Project) -> dict[int, list[
     }
     found: dict[int, list[ScenarioLabel]] = {}
     tagged = session.execute(
-        select(ScenarioRequirement.number, Scenario.id, Scenario.name, Feature.name.label("feature"))
+        select(
+            ScenarioRequirement.number,
+            Scenario.id,
+            Scenario.name,
+            Scenario.text,
+            Feature.name.label("feature"),
+            Feature.language,
+        )
         .join(Scenario, Scenario.id == ScenarioRequirement.scenario_id)
         .join(Feature, Feature.id == Scenario.feature_id)
         .where(Scenario.project_id == project.id, Scenario.active.is_(True))
@@ -466,7 +473,8 @@ def requirement_scenarios(session: Session, project: Project) -> dict[int, list[
             result = latest.get(row.id)
             label = labels[row.id] = ScenarioLabel(
                 feature=row.feature,
-                name=row.name,
+                # an outline reads as its examples' names, never with "<spend>" left in
+                name="; ".join(gherkin.example_names(row.name, row.text, row.language) or (row.name,)),
                 status=result.status if result else ResultStatus.not_run.value,
                 config_label=result.config_label if result else None,
                 scenario_id=row.id,

@@ -49,6 +49,14 @@ class ConfirmForm(FlaskForm):
     """A bare form: a button that posts with a CSRF token."""
 
 
+class PasswordResetForm(FlaskForm):
+    """An admin's reset of a user's password: typed, or left empty to generate one."""
+
+    password = PasswordField(
+        _l("New password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
+
+
 class RoleForm(FlaskForm):
     """Another role for an existing user."""
 

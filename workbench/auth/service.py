@@ -7,6 +7,7 @@ audit log in the caller's transaction: the caller commits the change and its ent
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -120,6 +121,30 @@ def set_password(session: Session, user: User, password: str, *, actor: str) -> 
     session.flush()
     audit.record(session, actor, "user.password", "user", user.username, {})
     return user
+
+
+# A generated password is read aloud or typed from a screen once: no look-alikes (0/o, 1/l/i).
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def generate_password(groups: int = 4, size: int = 4) -> str:
+    """A random password like "k7qm-x3vd-9hpa-tw2e" (80 bits from `secrets`)."""
+    return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(size)) for _ in range(groups))
+
+
+def reset_password(session: Session, user: User, password: str | None, *, actor: str) -> str:
+    """An admin's reset of another user's password: the one the admin chose, or a generated one
+    when none is given. Returns the password (the page shows a generated one once, and nothing
+    keeps it). The user's sessions end; `user.password.reset` records who reset it, never the
+    password."""
+    generated = not password
+    new = generate_password() if generated else str(password)
+    _check_password(new)
+    user.password_hash = generate_password_hash(new)
+    user.revoke_sessions()
+    session.flush()
+    audit.record(session, actor, "user.password.reset", "user", user.username, {"generated": generated})
+    return new
 
 
 def _active_admins(session: Session) -> int:

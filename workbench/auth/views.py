@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,7 +16,7 @@ from loyalty_core.db import utcnow
 from workbench.auth import service, sessions
 from workbench.auth.access import roles_required
 from workbench.auth.enums import Role
-from workbench.auth.forms import ConfirmForm, LoginForm, RoleForm, UserForm
+from workbench.auth.forms import ConfirmForm, LoginForm, PasswordResetForm, RoleForm, UserForm
 from workbench.auth.models import User
 from workbench.auth.throttle import ThrottlePolicy
 from workbench.extensions import db
@@ -119,8 +119,37 @@ def users() -> str | Response:
         u.id: RoleForm(formdata=None, data={"role": u.role}) for u in everyone
     }  # each shows its role
     return render_template(
-        "auth/users.html", users=everyone, form=form, confirm=ConfirmForm(), role_forms=role_forms
+        "auth/users.html",
+        users=everyone,
+        form=form,
+        confirm=ConfirmForm(),
+        role_forms=role_forms,
+        reset_form=PasswordResetForm(formdata=None),
     )
+
+
+@bp.post("/users/<int:user_id>/password")
+@roles_required(Role.admin)
+def reset_password(user_id: int) -> Response:
+    """Reset a user's password (admins only): the one typed, or a generated one shown once on the
+    answer to this post (never flashed: a flash travels in the session cookie)."""
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    chosen: list[str] = []
+
+    def change() -> str:
+        chosen.append(
+            service.reset_password(
+                db.session(), user, form.password.data or None, actor=current_user.username
+            )
+        )
+        return _("password of %(user)s reset; their sessions have ended", user=user.username)
+
+    if not commit_change(change, refusals=(service.AuthError,), form=form) or form.password.data:
+        return redirect(url_for("auth.users"))
+    response = make_response(render_template("auth/password_reset.html", user=user, password=chosen[0]))
+    response.headers["Cache-Control"] = "no-store"  # the password must not stay in a cache
+    return response
 
 
 @bp.post("/users/<int:user_id>/active")

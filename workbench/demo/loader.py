@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,44 +28,29 @@ from workbench.demo import rollout_demo
 
 HERE = Path(__file__).parent
 
-FIRST_NAMES = [
-    "Анна",
-    "Мария",
-    "Елена",
-    "Ольга",
-    "Наталья",
-    "Ирина",
-    "Иван",
-    "Сергей",
-    "Алексей",
-    "Дмитрий",
-    "Андрей",
-    "Павел",
-    "Татьяна",
-    "Светлана",
-    "Михаил",
-    "Николай",
-    "Юлия",
-    "Екатерина",
-]
-LAST_NAMES = [
-    "Иванов",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Соколов",
-    "Лебедев",
-    "Козлов",
-    "Новиков",
-    "Морозов",
-    "Петров",
-    "Волков",
-    "Соловьёв",
-    "Васильев",
-    "Зайцев",
-    "Павлов",
-    "Семёнов",
-]
+
+@dataclass(frozen=True)
+class DemoName:
+    """A first name and its gender: a Russian surname takes the gender's form."""
+
+    first: str
+    gender: str
+
+
+def _demo_names() -> tuple[list[DemoName], list[dict[str, str]]]:
+    data = yaml.safe_load((HERE / "people.yaml").read_text("utf-8"))
+    firsts = [DemoName(entry["name"], entry["gender"]) for entry in data["first_names"]]
+    return firsts, data["surnames"]
+
+
+FIRST_NAMES, SURNAMES = _demo_names()
+
+
+def member_name(first: DemoName, surname: dict[str, str]) -> str:
+    """ "Мария Кузнецова", "Иван Кузнецов": the surname agrees with the first name's gender."""
+    return f"{first.first} {surname[first.gender]}"
+
+
 # (sku, category, unit price) — a small grocery assortment.
 CATALOGUE = [
     ("MILK-1L", "fresh", "89.90"),
@@ -170,7 +156,7 @@ def load_demo(
             session,
             phone=f"+7916{rng.randint(0, 9_999_999):07d}" if n else "+79161234567",
             email=f"member{n}@example.ru" if rng.random() < 0.5 else None,
-            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            name=member_name(rng.choice(FIRST_NAMES), rng.choice(SURNAMES)),
             birthday=birthday,
             store=rng.choice(stores),
             at=enrolled,

@@ -210,6 +210,13 @@ def add_finding(
     return finding
 
 
+def get_finding(session: Session, finding_id: int) -> Finding:
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise InterviewError(gettext("no finding %(finding_id)s", finding_id=finding_id))
+    return finding
+
+
 def delete_finding(session: Session, finding_id: int, *, actor: str) -> Interview:
     """Remove a finding; returns its interview."""
     finding = session.get(Finding, finding_id)

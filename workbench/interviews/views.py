@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.confirm import asking, confirmation_page
 from workbench.extensions import db
 from workbench.forms import grouped_choices
 from workbench.i18n.errors import error_message
@@ -21,6 +22,7 @@ from workbench.processes.forms import step_choice_groups
 from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 from workbench.requirements import service as requirements
+from workbench.requirements.forms import FromFindingForm
 
 bp = Blueprint("interviews", __name__)
 
@@ -102,6 +104,9 @@ def show(interview_id: int) -> str:
         interview=interview,
         refs=service.step_refs(db.session(), interview.findings),
         requirements=requirements.by_source_finding(db.session(), [f.id for f in interview.findings]),
+        areas=requirements.requirement_areas(db.session(), interview.project),
+        suggested_areas=requirements.suggested_areas(db.session(), interview.findings),
+        requirement_form=FromFindingForm(),
         form=form,
         finding_form=_finding_form(interview.project),
         FindingKind=FindingKind,
@@ -165,9 +170,22 @@ def add_finding(interview_id: int) -> WerkzeugResponse:
     return redirect(url_for("interviews.show", interview_id=interview_id) + "#findings")
 
 
-@bp.post("/findings/<int:finding_id>/delete")
+def truncated(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@bp.route("/findings/<int:finding_id>/delete", methods=["GET", "POST"])
 @roles_required(Role.consultant)
-def delete_finding(finding_id: int) -> WerkzeugResponse:
+def delete_finding(finding_id: int) -> str | WerkzeugResponse:
+    if asking():
+        try:
+            finding = service.get_finding(db.session(), finding_id)
+        except service.InterviewError:
+            abort(404)
+        return confirmation_page(
+            gettext("Delete the finding “%(text)s”?", text=truncated(finding.text)),
+            url_for("interviews.show", interview_id=finding.interview_id) + "#findings",
+        )
     try:
         interview = service.delete_finding(db.session(), finding_id, actor=current_user.username)
         db.session.commit()

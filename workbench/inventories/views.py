@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from process_models.enums import Variant
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.confirm import asking, confirmation_page
 from workbench.extensions import db
 from workbench.i18n.errors import error_message
 from workbench.inventories import service
@@ -123,10 +124,15 @@ def edit(item_id: int) -> WerkzeugResponse | str:
     return render_template("inventories/edit.html", item=item, form=form)
 
 
-@bp.post("/inventory/<int:item_id>/delete")
+@bp.route("/inventory/<int:item_id>/delete", methods=["GET", "POST"])
 @roles_required(Role.consultant)
-def delete(item_id: int) -> WerkzeugResponse:
+def delete(item_id: int) -> str | WerkzeugResponse:
     item = _item(item_id)
+    if asking():
+        return confirmation_page(
+            gettext("Delete “%(name)s” from the inventory?", name=item.name),
+            url_for("inventories.index", key=item.project.key, variant=item.variant),
+        )
     key, variant, name = item.project.key, item.variant, item.name
     try:
         service.delete_item(db.session(), item, actor=current_user.username)

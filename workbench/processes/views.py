@@ -17,6 +17,7 @@ from process_models.enums import LaneKind, NodeKind
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.confirm import asking, confirmation_page
 from workbench.extensions import db
 from workbench.jobs import queue as jobs
 from workbench.processes import service
@@ -223,11 +224,16 @@ def update_step(model_id: int, node_id: str) -> WerkzeugResponse:
     )
 
 
-@bp.post("/<int:model_id>/steps/<node_id>/delete")
+@bp.route("/<int:model_id>/steps/<node_id>/delete", methods=["GET", "POST"])
 @roles_required(Role.consultant)
-def delete_step(model_id: int, node_id: str) -> WerkzeugResponse:
+def delete_step(model_id: int, node_id: str) -> str | WerkzeugResponse:
     record = _record(model_id)
-    form = DeleteStepForm()
+    if asking():
+        return confirmation_page(
+            gettext("Delete the step %(step)s and its flows?", step=node_id),
+            url_for("processes.edit", model_id=model_id),
+        )
+    form = DeleteStepForm(node_id=node_id)  # the URL names the step; a confirmation posts no field
     if form.node_id.data and form.node_id.data != node_id:
         return _refuse(
             record,

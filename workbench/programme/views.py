@@ -22,6 +22,7 @@ from workbench.programme import service
 from workbench.programme.forms import AssignForm, DraftForm, StoreForm, VersionForm
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
+LATEST_MEMBERS = 25  # shown before a search: enough to recognise the programme, cheap to read
 
 
 def _fail(error: LoyaltyError) -> None:
@@ -181,7 +182,10 @@ def members() -> str:
     personal = may_see_personal_data()
     # Roles that see phones masked must not learn them by searching: "does +7916... match?" would
     # tell them. They search by name and card only.
-    found = ledger.members_matching(db.session(), text, by_phone=personal) if text else []
+    if text:
+        found = ledger.members_matching(db.session(), text, by_phone=personal)
+    else:  # before a search: the newest members, so the page opens on people, not empty headers
+        found = ledger.latest_members(db.session(), limit=LATEST_MEMBERS)
     return render_template("programme/members.html", q=text, members=found, personal=personal)
 
 

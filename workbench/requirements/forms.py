@@ -47,6 +47,14 @@ class FromFindingForm(FlaskForm):
     """The one-click "make a requirement of this finding" button (title and priority editable after)."""
 
     priority = SelectField(_l("Priority"), choices=translated_choices(PRIORITY_CHOICES), default="should")
+    # One of the gap map's existing rows, or "" and a new one named in new_area. Neither given
+    # (a script posting the priority only): the finding's process's name, as before.
+    area = StringField(_l("Process area"), validators=[Optional(), Length(max=120)])
+    new_area = StringField(_l("New process area"), validators=[Optional(), Length(max=120)])
+
+    @property
+    def chosen_area(self) -> str:
+        return (self.area.data or "").strip() or (self.new_area.data or "").strip()
 
 
 class CandidateForm(FlaskForm):

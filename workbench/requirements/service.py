@@ -7,6 +7,7 @@ are `GapAnalysisError` naming the field.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -155,6 +156,34 @@ def create_requirement(
         },
     )
     return requirement
+
+
+def requirement_areas(session: Session, project: Project) -> list[str]:
+    """The process areas the project's requirements already use: the rows of its gap map."""
+    query = select(Requirement.process_area).where(Requirement.project_id == project.id).distinct()
+    return sorted(set(session.scalars(query)) - {""}, key=str.casefold)
+
+
+def suggested_areas(session: Session, findings: Sequence[Finding]) -> dict[int, str]:
+    """For each finding on a process, the area most requirements on that process already use
+    (the row its requirement most likely belongs to); findings with no such area are left out."""
+    lineages = {f.process_lineage for f in findings if f.process_lineage}
+    if not lineages:
+        return {}
+    # A requirement is on a process through a linked step or through the finding it came from.
+    by_step = select(RequirementStep.process_lineage.label("lineage"), Requirement.process_area).join(
+        Requirement, Requirement.id == RequirementStep.requirement_id
+    )
+    by_finding = select(Finding.process_lineage.label("lineage"), Requirement.process_area).join(
+        Requirement, Requirement.source_finding_id == Finding.id
+    )
+    tally: dict[str, Counter[str]] = {}
+    for query in (by_step, by_finding):
+        for lineage, area in session.execute(query.where(Requirement.process_area != "")):
+            if lineage in lineages:
+                tally.setdefault(lineage, Counter())[area] += 1
+    best = {lineage: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for lineage, c in tally.items()}
+    return {f.id: best[f.process_lineage] for f in findings if f.process_lineage in best}
 
 
 def requirement_from_finding(

@@ -19,6 +19,7 @@ from gap_analysis.traceability import Hop, trace
 from loyalty_core.capabilities import CONFIGURATION, STANDARD, catalogue, get_capability
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.confirm import asking, confirmation_page
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors, grouped_choices, select_choices
 from workbench.gapmap import service as gapmap
@@ -314,11 +315,16 @@ def unlink_step(key: str, number: int, link_id: int) -> WerkzeugResponse:
     return redirect(url_for("requirements.show", key=project.key, number=number) + "#steps")
 
 
-@bp.post("/projects/<key>/requirements/<int:number>/delete")
+@bp.route("/projects/<key>/requirements/<int:number>/delete", methods=["GET", "POST"])
 @roles_required(Role.consultant)
-def delete(key: str, number: int) -> WerkzeugResponse:
+def delete(key: str, number: int) -> str | WerkzeugResponse:
     project = project_or_404(key)
     requirement = _requirement(project, number)
+    if asking():
+        return confirmation_page(
+            gettext("Delete %(ref)s “%(title)s”?", ref=requirement.ref, title=requirement.title),
+            url_for("requirements.show", key=project.key, number=number),
+        )
     ref = requirement.ref
     service.delete_requirement(db.session(), requirement, actor=current_user.username)
     db.session.commit()
@@ -340,7 +346,11 @@ def from_finding(finding_id: int) -> WerkzeugResponse:
         return redirect(url_for("interviews.show", interview_id=finding.interview_id))
     try:
         requirement = service.requirement_from_finding(
-            db.session(), finding, actor=current_user.username, priority=form.priority.data or "should"
+            db.session(),
+            finding,
+            actor=current_user.username,
+            priority=form.priority.data or "should",
+            process_area=form.chosen_area,
         )
         db.session.commit()
     except GapAnalysisError as error:
