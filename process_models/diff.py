@@ -521,7 +521,8 @@ class _StepMatcher:
             after_ids = [i for i in dict.fromkeys(link.after) if i in self.new and i not in self.paired_after]
             if before_ids and after_ids:
                 self._pair(before_ids, after_ids, MatchStage.link, note=link.note)
-            else:  # a step new, or dropped, on purpose: still added or removed, but explained
+            else:  # a step new, or dropped, on purpose: still added or removed, but explained, and
+                # kept out of the later stages (the consultant said it has no counterpart)
                 for step_id in before_ids + after_ids:
                     self.link_notes.setdefault(step_id, link.note)
 
@@ -529,12 +530,12 @@ class _StepMatcher:
         """Stage 3: leftovers whose names are alike, best first (see the module's docstring)."""
         index: dict[str, list[Node]] = defaultdict(list)
         for node in self.old.values():
-            if node.id not in self.pairs:
+            if node.id not in self.pairs and node.id not in self.link_notes:
                 for key in self._keys(node):
                     index[key].append(node)
         candidates: list[tuple[float, bool, bool, int, int, str, str]] = []
         for new in self.new.values():
-            if new.id in self.paired_after:
+            if new.id in self.paired_after or new.id in self.link_notes:
                 continue
             new_stems = name_stems(new.name)
             seen: set[str] = set()
@@ -579,12 +580,16 @@ class _StepMatcher:
         while True:
             candidates: dict[tuple[str, str], list[Node]] = defaultdict(list)
             for node in self.old.values():
-                if node.id not in self.pairs and not normalise_name(node.name):
+                if (
+                    node.id not in self.pairs
+                    and node.id not in self.link_notes
+                    and not normalise_name(node.name)
+                ):
                     lane = normalise_name(_lane_name(self.before, node.lane))
                     candidates[(node.kind.value, lane)].append(node)
             paired_now = 0
             for node in self.new.values():
-                if node.id in self.paired_after or normalise_name(node.name):
+                if node.id in self.paired_after or node.id in self.link_notes or normalise_name(node.name):
                     continue
                 pool = candidates.get((node.kind.value, normalise_name(_lane_name(self.after, node.lane))))
                 if not pool:
