@@ -87,7 +87,7 @@ class ChangeKind(str, Enum):
     retyped = "retyped"
     automated = "automated"
     merged = "merged"
-    split = "split"
+    split_up = "split"  # not `split`: the member would hide str.split
     changed = "changed"  # a flow, message flow or pool whose ends or name changed
     layout = "layout_changed"
 
@@ -618,7 +618,7 @@ class _StepMatcher:
         matches: list[NodeMatch] = []
         node_changes: list[NodeChange] = []
         for match in self.matches:
-            grouped = [ChangeKind.merged] * (len(match.before) > 1) + [ChangeKind.split] * (
+            grouped = [ChangeKind.merged] * (len(match.before) > 1) + [ChangeKind.split_up] * (
                 len(match.after) > 1
             )
             kinds: list[ChangeKind] = []
