@@ -50,7 +50,7 @@ from typing import Any, Protocol, TypeVar
 
 from process_models.enums import NodeKind
 from process_models.model import Bounds, Flow, Lane, MessageFlow, Node, Pool, ProcessModel
-from process_models.similarity import NAME_SIMILARITY_THRESHOLD, dice, name_stems
+from process_models.similarity import NAME_SIMILARITY_THRESHOLD, name_stems
 
 # Shapes or waypoints that moved by more than this many pixels (in x, y, width or height) have a
 # changed layout; less is a modeler's rounding or a nudge nobody meant.
@@ -489,6 +489,26 @@ def _family(kind: NodeKind) -> str:
     return "gateway" if kind.is_gateway else kind.value
 
 
+@dataclass(frozen=True)
+class _Named:
+    """A leftover step as name matching sees it, worked out once."""
+
+    node: Node
+    name: str  # normalised
+    keys: frozenset[str]  # its stems, or the whole name when it has no word at all
+    family: str
+    lane: str  # the normalised lane name
+    order: int
+
+    @classmethod
+    def of(cls, node: Node, model: ProcessModel, order: int) -> _Named:
+        name = normalise_name(node.name)
+        stems = name_stems(node.name)
+        keys = stems or (frozenset({f"={name}"}) if name else frozenset())
+        lane = normalise_name(_lane_name(model, node.lane))
+        return cls(node, name, keys, _family(node.kind), lane, order)
+
+
 class _StepMatcher:
     """The four stages of pairing the steps of two models (see the module's docstring)."""
 
@@ -527,50 +547,40 @@ class _StepMatcher:
                     self.link_notes.setdefault(step_id, link.note)
 
     def by_names(self) -> None:
-        """Stage 3: leftovers whose names are alike, best first (see the module's docstring)."""
-        index: dict[str, list[Node]] = defaultdict(list)
+        """Stage 3: leftovers whose names are alike, best first (see the module's docstring).
+
+        Each leftover's stems, family and lane are worked out once; an index from (family, stem)
+        to the AS-IS leftovers counts the stems a TO-BE step shares with each, so only steps that
+        share a stem are ever scored (two 500-step models: tens of thousands of counts, not a
+        quarter of a million set comparisons)."""
+        index: dict[tuple[str, str], list[_Named]] = defaultdict(list)
         for node in self.old.values():
             if node.id not in self.pairs and node.id not in self.link_notes:
-                for key in self._keys(node):
-                    index[key].append(node)
+                named = _Named.of(node, self.before, self.order_old[node.id])
+                for key in named.keys:
+                    index[(named.family, key)].append(named)
         candidates: list[tuple[float, bool, bool, int, int, str, str]] = []
-        for new in self.new.values():
-            if new.id in self.paired_after or new.id in self.link_notes:
+        for node in self.new.values():
+            if node.id in self.paired_after or node.id in self.link_notes:
                 continue
-            new_stems = name_stems(new.name)
-            seen: set[str] = set()
-            for key in self._keys(new):
-                for old in index.get(key, ()):
-                    if old.id in seen or _family(old.kind) != _family(new.kind):
-                        continue
-                    seen.add(old.id)
-                    score = self._score(old, new, new_stems)
-                    if score >= NAME_SIMILARITY_THRESHOLD:
-                        same_lane = normalise_name(_lane_name(self.before, old.lane)) == normalise_name(
-                            _lane_name(self.after, new.lane)
-                        )
-                        candidates.append(
-                            (-score, not same_lane, old.kind is not new.kind, self.order_old[old.id],
-                             self.order_new[new.id], old.id, new.id)
-                        )  # fmt: skip
+            new = _Named.of(node, self.after, self.order_new[node.id])
+            shared: dict[str, int] = defaultdict(int)
+            olds: dict[str, _Named] = {}
+            for key in new.keys:
+                for old in index.get((new.family, key), ()):
+                    shared[old.node.id] += 1
+                    olds[old.node.id] = old
+            for old_id, count in shared.items():
+                old = olds[old_id]
+                score = 1.0 if old.name == new.name else 2 * count / (len(old.keys) + len(new.keys))
+                if score >= NAME_SIMILARITY_THRESHOLD:
+                    same_kind = old.node.kind is new.node.kind
+                    candidates.append(
+                        (-score, old.lane != new.lane, not same_kind, old.order, new.order, old_id, node.id)
+                    )
         for negative_score, _lane, _kind, _o, _n, old_id, new_id in sorted(candidates):
             if old_id not in self.pairs and new_id not in self.paired_after:
                 self._pair([old_id], [new_id], MatchStage.name, score=round(-negative_score, 3))
-
-    @staticmethod
-    def _keys(node: Node) -> Iterable[str]:
-        """What a name is looked up by: its stems, or the whole name when it has no word at all."""
-        stems = name_stems(node.name)
-        if stems:
-            return stems
-        name = normalise_name(node.name)
-        return (f"={name}",) if name else ()
-
-    @staticmethod
-    def _score(old: Node, new: Node, new_stems: frozenset[str]) -> float:
-        if normalise_name(old.name) == normalise_name(new.name):
-            return 1.0
-        return dice(name_stems(old.name), new_stems)
 
     def by_neighbours(self) -> None:
         """Pair leftover unnamed nodes (joining gateways mostly: bpmnlint lets them go unnamed)
