@@ -140,20 +140,30 @@ def compare() -> str:
     )
 
 
-def _link_pair(model_id: int, before_id: str | None) -> tuple[service.ProcessRecord, service.ProcessRecord]:
-    """The TO-BE of the URL and the AS-IS the form names (a member's, like the TO-BE)."""
-    after = _record(model_id)
-    before = _record(int(before_id) if before_id and before_id.isdigit() else 0)
+def _link_before(before_id: str | None) -> service.ProcessRecord | None:
+    """The AS-IS the link form names (hidden field), when it exists and the user is its member."""
+    try:
+        before = service.get_record(db.session(), int(before_id or ""))
+    except (ValueError, service.ProcessError):
+        return None
     require_member(before.project)
-    return before, after
+    return before
+
+
+def _no_before(after: service.ProcessRecord) -> WerkzeugResponse:
+    flash(gettext("before_id: the AS-IS model of the comparison is missing"), "error")
+    return redirect(url_for("processes.show", model_id=after.id))
 
 
 @bp.post("/<int:model_id>/links")
 @roles_required(Role.consultant)
 def add_link(model_id: int) -> WerkzeugResponse:
     """Record that TO-BE steps replace AS-IS steps; back to the comparison either way."""
+    after = _record(model_id)
     form = LinkForm()
-    before, after = _link_pair(model_id, form.before_id.data)
+    before = _link_before(form.before_id.data)
+    if before is None:
+        return _no_before(after)
     form.fill(service.model_of(before), service.model_of(after))
 
     def change() -> str:
@@ -175,8 +185,11 @@ def add_link(model_id: int) -> WerkzeugResponse:
 @bp.post("/<int:model_id>/links/<int:link_id>/delete")
 @roles_required(Role.consultant)
 def delete_link(model_id: int, link_id: int) -> WerkzeugResponse:
+    after = _record(model_id)
     form = DeleteLinkForm()
-    before, after = _link_pair(model_id, form.before_id.data)
+    before = _link_before(form.before_id.data)
+    if before is None:
+        return _no_before(after)
 
     def change() -> str:
         comparison.delete_link(db.session(), after, link_id, actor=current_user.username)
