@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from process_models.diff import ModelDiff, diff, normalise_name
+from process_models.diff import ChangeKind, MatchStage, ModelDiff, diff, normalise_name
 from process_models.enums import NodeKind
 from process_models.model import ProcessModel
 from tests.process_models.support import enrolment
@@ -155,12 +155,13 @@ CHANGES: dict[str, tuple[Callable[[ProcessModel], object], dict[str, Any]]] = {
         ),
         {"nodes changed": {"Activity_0x1": {"name": ("Look up member", "  look UP   member ")}}},
     ),
+    # Name matching crosses lanes (stage 3): the namesake in another lane is the step, moved.
     "node with a new id, same name in another lane": (
         _steps(
             lambda m: m.remove_node("lookup"),
             lambda m: m.add_node(K.service_task, "Look up member", lane="L_cashier", id="Activity_0x1"),
         ),
-        {"nodes added": ["Activity_0x1"], "nodes removed": ["lookup"], "flows removed": ["f3", "f5"]},
+        {"nodes changed": {"Activity_0x1": {"lane": ("POS", "Cashier")}}, "flows removed": ["f3", "f5"]},
     ),
     "unnamed node with a new id and the same neighbours": (
         _steps(
@@ -220,13 +221,14 @@ def test_a_redrawn_model_with_a_change_reports_only_the_change() -> None:
     after = _redrawn(before)
     form = next(n for n in after.nodes() if n.name == "Fill in the paper form")
     after.update_node(form.id, name="Fill in the tablet form")
-    # Renamed and with a new id: nothing ties it to the old step, so it is added and removed.
-    assert summary(diff(before, after)) == {
-        "nodes added": [form.id],
-        "nodes removed": ["form"],
-        "flows added": [f.id for f in after.flows() if form.id in (f.source, f.target)],
-        "flows removed": ["f4", "f6"],
+    # Renamed and with a new id: the stems of the names (fill, form; paper / tablet) tie it to
+    # the old step, so it is renamed, and its flows are the old ones.
+    result = diff(before, after)
+    assert summary(result) == {
+        "nodes changed": {form.id: {"name": ("Fill in the paper form", "Fill in the tablet form")}}
     }
+    assert result.changed_nodes[0].kinds == (ChangeKind.renamed,)
+    assert result.changed_nodes[0].stage is MatchStage.name
 
 
 def test_lanes_are_compared_by_name_not_id() -> None:
@@ -242,14 +244,15 @@ def test_lanes_are_compared_by_name_not_id() -> None:
     assert summary(diff(before, after)) == {"nodes changed": {"ask": {"lane": ("Cashier", "POS")}}}
 
 
-def test_a_step_moved_to_another_lane_under_a_new_id_is_not_paired() -> None:
-    """Name pairing is within a lane: a namesake elsewhere may be another step."""
+def test_a_step_moved_to_another_lane_under_a_new_id_is_paired_as_moved() -> None:
+    """Name pairing crosses lanes: a redesign moves steps between roles and systems."""
     before = as_is()
     after = _redrawn(before)
     ask = next(n for n in after.nodes() if n.name == "Ask for the phone")
     after.update_node(ask.id, lane="Lane_1")  # the POS lane under its new id
-    result = summary(diff(before, after))
-    assert result["nodes added"] == [ask.id] and result["nodes removed"] == ["ask"]
+    result = diff(before, after)
+    assert summary(result) == {"nodes changed": {ask.id: {"lane": ("Cashier", "POS")}}}
+    assert result.changed_nodes[0].kinds == (ChangeKind.moved,)
 
 
 @pytest.mark.parametrize(

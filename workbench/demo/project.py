@@ -5,7 +5,9 @@ steps, and the inventories. The content is `analysis.py`'s; this module only sto
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,9 @@ from workbench.interviews import service as interviews
 from workbench.interviews.models import Finding
 from workbench.inventories import service as inventories
 from workbench.modifications import service as modifications
+from workbench.processes import comparison
 from workbench.processes import service as processes
+from workbench.processes.models import ProcessRecord
 from workbench.projects.enums import Stage
 from workbench.projects.models import Project
 from workbench.projects.service import create_project
@@ -39,6 +43,23 @@ def has_demo_project(session: Session) -> bool:
     return session.scalar(select(Project.id).where(Project.key == DEMO_KEY)) is not None
 
 
+def _load_step_links(session: Session, records: dict[tuple[str, str], ProcessRecord], *, actor: str) -> None:
+    """The consultant's links of process_links.yaml, recorded with each process's TO-BE."""
+    links = yaml.safe_load((Path(__file__).parent / "process_links.yaml").read_text(encoding="utf-8"))
+    for key, entries in links.items():
+        before, after = records[(key, "as-is")], records[(key, "to-be")]
+        for entry in entries:
+            comparison.add_link(
+                session,
+                before,
+                after,
+                before_steps=entry.get("before") or [],
+                after_steps=entry.get("after") or [],
+                note=entry.get("note", ""),
+                actor=actor,
+            )
+
+
 def load_demo_project(session: Session, *, actor: str = "demo") -> DemoProjectSummary:
     """Create the DEMO project with its analysis content (the caller commits)."""
     summary = DemoProjectSummary()
@@ -53,10 +74,13 @@ def load_demo_project(session: Session, *, actor: str = "demo") -> DemoProjectSu
         description="Внедрение системы управления лояльностью (СУЛ) в 28 магазинах розницы и 12 магазинах опта.",
     )
     lineages: dict[tuple[str, str], str] = {}
+    records: dict[tuple[str, str], ProcessRecord] = {}
     for key, model in demo_processes():
         record = processes.create_model(session, project, model, actor=actor, source="demo")
         lineages[(key, model.variant.value)] = record.lineage
+        records[(key, model.variant.value)] = record
         summary.models += 1
+    _load_step_links(session, records, actor=actor)
     # Systems before integrations: an integration must join systems the inventory already holds.
     for item in sorted(INVENTORY, key=lambda i: i.category == "integration"):
         inventories.add_item(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import cairosvg
@@ -81,6 +81,26 @@ class InventoryLine:
 
 
 @dataclass(frozen=True)
+class ChangeGroup:
+    """The changes of one process that concern one role (lane): rows of kind, AS-IS, TO-BE, why."""
+
+    role: str
+    rows: Sequence[tuple[str, str, str, str]]
+
+
+@dataclass(frozen=True)
+class ChangesForWhom:
+    """The TO-BE description's "what changes for whom" section, its words already in the
+    document's language (the caller translates; this module only writes)."""
+
+    heading: str
+    intro: str
+    columns: tuple[str, str, str, str]
+    # (process title, its groups by role)
+    processes: Sequence[tuple[str, Sequence[ChangeGroup]]]
+
+
+@dataclass(frozen=True)
 class DescriptionData:
     """Everything one description holds."""
 
@@ -95,6 +115,7 @@ class DescriptionData:
     inventories: Sequence[tuple[str, Sequence[InventoryLine]]]
     landscape_svg: str
     interviews: Sequence[InterviewEntry] = field(default_factory=tuple)
+    changes: ChangesForWhom | None = None
 
 
 def title_of(variant: Variant) -> str:
@@ -139,6 +160,9 @@ def build_description(data: DescriptionData) -> bytes:
     for entry in data.processes:
         heading(entry.model.name or entry.model.id, 2)
         _process(document, entry)
+
+    if data.changes is not None:
+        _changes_for_whom(document, data.changes, heading)
 
     heading("Inventories", 1)
     for label, lines in data.inventories:
@@ -233,6 +257,21 @@ def _process(document: DocxDocument, entry: ProcessEntry) -> None:
     if entry.findings:
         document.add_paragraph().add_run("Findings from the interviews").bold = True
         _findings(document, entry.findings, with_stakeholder=True)
+
+
+def _changes_for_whom(
+    document: DocxDocument, section: ChangesForWhom, heading: Callable[[str, int], Paragraph]
+) -> None:
+    """What changes for whom: per process, per role, the changes from the AS-IS comparison."""
+    heading(section.heading, 1)
+    document.add_paragraph(section.intro)
+    for title, groups in section.processes:
+        heading(title, 2)
+        for group in groups:
+            document.add_paragraph().add_run(group.role).bold = True
+            table = _table(document, list(section.columns), widths=[5.0, 7.0, 7.0, 7.0])
+            for row in group.rows:
+                _row(table, list(row))
 
 
 def _inventory(document: DocxDocument, lines: Sequence[InventoryLine]) -> None:

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from process_models.enums import Variant
 from workbench.audit import service as audit
+from workbench.documents.changes import changes_for_whom
 from workbench.documents.description import (
+    ChangesForWhom,
     DescriptionData,
     FindingLine,
     InterviewEntry,
@@ -23,6 +25,7 @@ from workbench.interviews.enums import FindingKind
 from workbench.interviews.models import Finding
 from workbench.inventories import service as inventories
 from workbench.processes import service as processes
+from workbench.processes.models import ProcessRecord
 from workbench.projects.enums import Stage
 from workbench.projects.models import Project
 
@@ -91,7 +94,13 @@ def description_data(
             for category, items in grouped.items()
         ],
         landscape_svg=inventories.landscape_svg(inventories.landscape(session, project, variant)),
+        changes=_changes(session, project, records) if variant is Variant.to_be else None,
     )
+
+
+def _changes(session: Session, project: Project, to_be: list[ProcessRecord]) -> ChangesForWhom | None:
+    as_is = [r for r in processes.project_models(session, project) if r.variant == Variant.as_is.value]
+    return changes_for_whom(session, to_be, as_is)
 
 
 def export_description(

@@ -7,6 +7,8 @@ against the enums, so a new member cannot go untranslated."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext
 
 
@@ -117,3 +119,37 @@ _STATUSES = {
 def status_label(value: str) -> str:
     """A status value ("not_run") as people read it in the current language ("not run")."""
     return str(gettext(_STATUSES[value])) if value in _STATUSES else value.replace("_", " ")
+
+
+# The kinds of change of a process comparison (process_models.diff.ChangeKind) and the elements
+# of its change table (process_models.changes.ChangeRow.element), as the change table shows them.
+_CHANGE_KINDS = {
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "renamed": N_("renamed"),
+    "moved": N_("moved to another lane"),
+    "retyped": N_("type changed"),
+    "automated": N_("automated"),
+    "merged": N_("merged"),
+    "split": N_("split"),
+    "changed": N_("changed"),
+    "layout_changed": N_("layout changed"),
+}
+_CHANGE_ELEMENTS = {
+    "step": N_("step"),
+    "message flow": N_("message flow"),
+    "pool": N_("pool"),
+    "lane": N_("lane"),
+    "layout": N_("layout"),
+}
+
+
+def change_kind_label(kind: Any) -> str:
+    """A kind of change (a ChangeKind or its value) in the current language."""
+    value = str(getattr(kind, "value", kind))
+    return str(gettext(_CHANGE_KINDS[value])) if value in _CHANGE_KINDS else value
+
+
+def change_element_label(element: str) -> str:
+    """An element of the change table ("message flow") in the current language."""
+    return str(gettext(_CHANGE_ELEMENTS[element])) if element in _CHANGE_ELEMENTS else element

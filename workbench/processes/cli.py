@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -10,8 +11,13 @@ from flask.cli import with_appcontext
 from flask_babel import gettext
 
 from process_models.bpmn.safety import BpmnError
+from process_models.changes import ChangeRow, change_table
+from workbench.auth.enums import Role
+from workbench.auth.service import get_user
 from workbench.extensions import db
-from workbench.processes import service
+from workbench.processes import comparison, service
+from workbench.projects.members import may_open
+from workbench.projects.models import Project
 from workbench.projects.service import ProjectError, get_project
 
 CLI_ACTOR = "cli"
@@ -102,15 +108,18 @@ def process_validate(model_id: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Added / removed / changed element ids as JSON.")
 @with_appcontext
 def process_diff(model_a: int, model_b: int, as_json: bool) -> None:
-    """What changed from model A to model B (matching by id, then by name within the lane)."""
+    """What changed from model A to model B: steps paired by id, by the links recorded on B, by
+    similar names across lanes; the rest added or removed. --json adds the change table."""
     try:
         before = service.get_record(db.session(), model_a)
         after = service.get_record(db.session(), model_b)
     except service.ProcessError as error:
         _fail(str(error))
-    result = service.compare(before, after)
+    result = comparison.compare(db.session(), before, after)
     if as_json:
-        click.echo(result.to_json())
+        document = result.to_dict()
+        document["changes"] = [_row_dict(row) for row in change_table(result)]
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     summary = result.to_dict()
     for section, items in summary.items():
@@ -118,3 +127,82 @@ def process_diff(model_a: int, model_b: int, as_json: bool) -> None:
             click.echo(
                 f"{section}: {', '.join(str(i) for i in items) if not isinstance(items, dict) else items}"
             )
+
+
+def _row_dict(row: ChangeRow) -> dict[str, object]:
+    return {
+        "kinds": [kind.value for kind in row.kinds],
+        "element": row.element,
+        "before": row.before,
+        "after": row.after,
+        "role": row.role,
+        "before_role": row.before_role,
+        "note": row.note,
+        "ids": list(row.ids),
+    }
+
+
+def _consultant_member(username: str, project: Project) -> str:
+    """The user the CLI acts as: a consultant (or admin) who is a member of the project."""
+    user = get_user(db.session(), username)
+    if user is None or not user.active:
+        _fail(gettext("--as: no active user '%(user)s'", user=username))
+    assert user is not None  # _fail exits
+    if not user.has_role(Role.consultant) or not may_open(db.session(), project, user):
+        _fail(
+            gettext(
+                "--as: %(user)s is not a consultant of project %(project)s",
+                user=username,
+                project=project.key,
+            )
+        )
+    return user.username
+
+
+@process_group.command("link")
+@click.argument("to_be_id", type=int)
+@click.option(
+    "--before", "as_is_id", type=int, required=True, help="The AS-IS model (version) the link is about."
+)
+@click.option(
+    "--as-is", "as_is_steps", default="", help="AS-IS step ids, comma separated (several: a merge)."
+)
+@click.option(
+    "--to-be", "to_be_steps", default="", help="TO-BE step ids, comma separated (several: a split)."
+)
+@click.option("--note", default="", help="Why; required when one side is empty (a new or dropped step).")
+@click.option("--as", "actor", required=True, help="The consultant who records it (a member of the project).")
+@with_appcontext
+def process_link(
+    to_be_id: int, as_is_id: int, as_is_steps: str, to_be_steps: str, note: str, actor: str
+) -> None:
+    """Record that TO-BE steps replace AS-IS steps, kept with the TO-BE version (audited)."""
+    try:
+        after = service.get_record(db.session(), to_be_id)
+        before = service.get_record(db.session(), as_is_id)
+        username = _consultant_member(actor, after.project)
+        link = comparison.record_link(
+            db.session(),
+            before,
+            after,
+            before_steps=comparison.parse_steps(as_is_steps),
+            after_steps=comparison.parse_steps(to_be_steps),
+            note=note,
+            actor=username,
+        )
+    except service.ProcessError as error:
+        _fail(str(error))
+    click.echo(gettext("link %(link)s recorded", link=link.id))
+
+
+@process_group.command("links")
+@click.argument("to_be_id", type=int)
+@with_appcontext
+def process_links(to_be_id: int) -> None:
+    """List the links that hold for a TO-BE version: id, AS-IS steps, TO-BE steps, note."""
+    try:
+        after = service.get_record(db.session(), to_be_id)
+    except service.ProcessError as error:
+        _fail(str(error))
+    for link in comparison.links_of(db.session(), after):
+        click.echo(f"{link.id}\t{','.join(link.before_steps)}\t{','.join(link.after_steps)}\t{link.note}")

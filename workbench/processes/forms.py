@@ -14,7 +14,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from process_models.enums import LaneKind, NodeKind
@@ -155,3 +155,21 @@ def step_choice_groups(
         ]
         groups.append((f"{record.name} ({record.variant.upper()})", steps))
     return groups
+
+
+class LinkForm(FlaskForm):
+    """Record that TO-BE steps replace AS-IS steps (the compare page). The steps' existence, the
+    shape of the link and the note are checked by the service, as for the CLI."""
+
+    before_id = HiddenField(validators=[DataRequired()])
+    before_steps = SelectMultipleField(_l("AS-IS steps"), choices=[], validate_choice=False)
+    after_steps = SelectMultipleField(_l("TO-BE steps"), choices=[], validate_choice=False)
+    note = TextAreaField(_l("Why (shown in the change table)"))
+
+    def fill(self, before: ProcessModel, after: ProcessModel) -> None:
+        self.before_steps.choices = step_choices(before)
+        self.after_steps.choices = step_choices(after)
+
+
+class DeleteLinkForm(FlaskForm):
+    before_id = HiddenField(validators=[DataRequired()])

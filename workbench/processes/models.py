@@ -32,3 +32,25 @@ class ProcessRecord(db.Model):  # type: ignore[name-defined,misc]
     created_by: Mapped[str] = mapped_column(String(80), default="")
 
     project: Mapped[Project] = relationship()
+
+
+class ProcessStepLink(db.Model):  # type: ignore[name-defined,misc]
+    """A consultant's record, kept with a TO-BE version: its steps `after_steps` replace the AS-IS
+    steps `before_steps` (node ids). The comparison pairs them (stage 2); later versions of the
+    same TO-BE inherit the links of earlier ones. One side may be empty: the other side's steps
+    are new (or dropped) on purpose, and `note` says why."""
+
+    __tablename__ = "process_step_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("process_models.id"), index=True)
+    # The AS-IS version the link was recorded against (its lineage is the TO-BE's counterpart).
+    before_record_id: Mapped[int] = mapped_column(ForeignKey("process_models.id"))
+    before_steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    after_steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+
+    record: Mapped[ProcessRecord] = relationship(foreign_keys=[record_id])
+    before_record: Mapped[ProcessRecord] = relationship(foreign_keys=[before_record_id])

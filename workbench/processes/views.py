@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,22 +13,28 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from process_models.changes import change_table, kind_counts
+from process_models.diff import ChangeKind
 from process_models.enums import LaneKind, NodeKind
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.confirm import asking, confirmation_page
 from workbench.extensions import db
+from workbench.forms import commit_change
 from workbench.jobs import queue as jobs
-from workbench.processes import service
+from workbench.processes import comparison, service
 from workbench.processes.forms import (
     ConnectForm,
+    DeleteLinkForm,
     DeleteStepForm,
     DisconnectForm,
     EditStepForm,
     ImportForm,
     LaneForm,
+    LinkForm,
     StepForm,
+    step_choices,
     step_label,
 )
 from workbench.projects.access import require_member
@@ -112,9 +118,86 @@ def compare() -> str:
     after = _record(bounded_int_arg("after", 0, minimum=0))
     for record in (before, after):  # named in the query string, so the route guard cannot see them
         require_member(record.project)
-    result = service.compare(before, after)
-    diagram = Markup(render_svg(service.model_of(after), result))
-    return render_template("processes/compare.html", before=before, after=after, diff=result, diagram=diagram)
+    result = comparison.compare(db.session(), before, after)
+    rows = change_table(result)
+    kind = request.args.get("kind", "")
+    kind = kind if kind in {k.value for k in ChangeKind} else ""
+    before_model, after_model = service.model_of(before), service.model_of(after)
+    form = LinkForm(formdata=None, before_id=before.id)
+    form.fill(before_model, after_model)
+    return render_template(
+        "processes/compare.html",
+        before=before,
+        after=after,
+        diff=result,
+        diagram=Markup(render_svg(after_model, result)),  # render_svg escapes every text it writes
+        rows=[row for row in rows if not kind or row.has(kind)],
+        counts=kind_counts(rows),
+        kind=kind,
+        links=comparison.links_of(db.session(), after),
+        names={**dict(step_choices(before_model)), **dict(step_choices(after_model))},
+        form=form,
+        delete_form=DeleteLinkForm(formdata=None, before_id=before.id),
+    )
+
+
+def _link_before(before_id: str | None) -> service.ProcessRecord | None:
+    """The AS-IS the link form names (hidden field), when it exists and the user is its member."""
+    try:
+        before = service.get_record(db.session(), int(before_id or ""))
+    except (ValueError, service.ProcessError):
+        return None
+    require_member(before.project)
+    return before
+
+
+def _no_before(after: service.ProcessRecord) -> WerkzeugResponse:
+    flash(gettext("before_id: the AS-IS model of the comparison is missing"), "error")
+    return redirect(url_for("processes.show", model_id=after.id))
+
+
+@bp.post("/<int:model_id>/links")
+@roles_required(Role.consultant)
+def add_link(model_id: int) -> WerkzeugResponse:
+    """Record that TO-BE steps replace AS-IS steps; back to the comparison either way."""
+    after = _record(model_id)
+    form = LinkForm()
+    before = _link_before(form.before_id.data)
+    if before is None:
+        return _no_before(after)
+    form.fill(service.model_of(before), service.model_of(after))
+
+    def change() -> str:
+        link = comparison.add_link(
+            db.session(),
+            before,
+            after,
+            before_steps=form.before_steps.data or [],
+            after_steps=form.after_steps.data or [],
+            note=form.note.data or "",
+            actor=current_user.username,
+        )
+        return gettext("link %(link)s recorded", link=link.id)
+
+    commit_change(change, refusals=(service.ProcessError,), form=form)
+    return redirect(url_for("processes.compare", before=before.id, after=after.id))
+
+
+@bp.post("/<int:model_id>/links/<int:link_id>/delete")
+@roles_required(Role.consultant)
+def delete_link(model_id: int, link_id: int) -> WerkzeugResponse:
+    after = _record(model_id)
+    form = DeleteLinkForm()
+    before = _link_before(form.before_id.data)
+    if before is None:
+        return _no_before(after)
+
+    def change() -> str:
+        comparison.delete_link(db.session(), after, link_id, actor=current_user.username)
+        return gettext("link %(link)s deleted", link=link_id)
+
+    commit_change(change, refusals=(service.ProcessError,), form=form)
+    return redirect(url_for("processes.compare", before=before.id, after=after.id))
 
 
 # --- editing -----------------------------------------------------------------------------------
