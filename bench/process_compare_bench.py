@@ -107,8 +107,8 @@ def main() -> None:
         f"  (min {min(times):.1f}, max {max(times):.1f})"
     )
     print(
-        f"  paired by stage {by_stage}; {len(result.added_nodes)} added, {len(result.removed_nodes)} removed, "
-        f"{len(result.changed_nodes)} changed steps"
+        f"  paired by stage {by_stage}; {len(result.added_nodes)} added, "
+        f"{len(result.removed_nodes)} removed, {len(result.changed_nodes)} changed steps"
     )
 
 

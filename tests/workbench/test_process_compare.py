@@ -208,3 +208,30 @@ def test_the_change_table_groups_steps_by_role() -> None:
         ChangeKind.retyped,
         ChangeKind.automated,
     )
+
+
+def test_a_later_version_of_the_to_be_inherits_its_links(app: Flask) -> None:
+    before_id, after_id = _pair(app)
+    with app.app_context():
+        before, after = (
+            processes.get_record(db.session(), before_id),
+            processes.get_record(db.session(), after_id),
+        )
+        comparison.record_link(
+            db.session(),
+            before,
+            after,
+            before_steps=["form"],
+            after_steps=["sms"],
+            note="SMS",
+            actor="consultant",
+        )
+        model = processes.model_of(after)
+        model.update_node("sms", name="Enrol by SMS code")
+        later = processes.save_version(db.session(), after, model, actor="consultant", note="rename")
+        db.session.commit()
+        result = comparison.compare(db.session(), before, later)
+        (match,) = [m for m in result.matches if m.after == ("sms",)]
+        assert match.stage is MatchStage.link and match.before == ("form",)
+        # The AS-IS the links were recorded against is the TO-BE's counterpart.
+        assert comparison.counterpart(db.session(), later, [before]) is before
