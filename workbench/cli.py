@@ -311,6 +311,10 @@ def demo(if_empty: bool, members: int) -> None:
         _fail(gettext("the database already has members; the demo loads only into an empty database"))
     said, created = _load_demo(core_empty, project_missing, members)
     db.session.commit()
+    if core_empty:  # the dashboard reads rollups: the job runner refreshes them for the new ledger
+        from workbench.jobs.queue import start
+
+        start("analytics.rollups", actor=CLI_ACTOR, title=gettext("KPI rollups of the demo's ledger"))
     for line in said:
         click.echo(line)
     _print_logins(created)
