@@ -31,7 +31,7 @@ def store_till_totals(conn: Connection, file: TillFile, now: dt.datetime) -> Til
     store is unknown, and then nothing is written. The caller commits."""
     rows, filename = file.rows, file.name
     codes = {r.store for r in rows}
-    ids = dict(conn.execute(select(Store.code, Store.id).where(Store.code.in_(codes))).tuples())
+    ids = {code: id_ for code, id_ in conn.execute(select(Store.code, Store.id).where(Store.code.in_(codes)))}
     unknown = [
         Problem(r.line, file.headers["store"], f"no store {r.store} in the register")
         for r in rows
