@@ -31,7 +31,8 @@ def spec() -> dict[str, Any]:
 
 
 def till_csv(session: Session, now: dt.datetime) -> bytes:
-    """The till totals file: store, date, total for every open store and day of the window."""
+    """The till totals file: store, date, total for every open store and day of the window on
+    which members bought (the share is drawn per store and day, seeded)."""
     data = spec()
     rng = random.Random(int(data["seed"]))
     first = now.date() - dt.timedelta(days=int(data["days"]))
@@ -59,12 +60,9 @@ def till_csv(session: Session, now: dt.datetime) -> bytes:
                 data["card_share_spread"]
             )
             sold = card.get((code, day), Decimal(0))
-            total = (
-                (sold / Decimal(repr(share))).quantize(CENT, rounding=ROUND_HALF_UP)
-                if sold > 0
-                else Decimal(data["day_without_card_sales"][direction])
-            )
-            writer.writerow([code, day.isoformat(), str(total)])
+            if sold > 0:
+                total = (sold / Decimal(repr(share))).quantize(CENT, rounding=ROUND_HALF_UP)
+                writer.writerow([code, day.isoformat(), str(total)])
     return out.getvalue().encode("utf-8")
 
 
