@@ -13,8 +13,8 @@ from workbench.inventories.models import InventoryItem  # noqa: F401
 from workbench.jobs.models import Job  # noqa: F401
 from workbench.modifications.models import Modification  # noqa: F401
 from workbench.notifications.models import InboxMessage  # noqa: F401
-from workbench.programme_analytics.models import PlanGuardrail  # noqa: F401
 from workbench.processes.models import ProcessRecord  # noqa: F401
+from workbench.programme_analytics.models import PlanGuardrail  # noqa: F401
 from workbench.projects.models import Project, ProjectMember  # noqa: F401
 from workbench.requirements.models import Requirement, RequirementStep  # noqa: F401
 from workbench.signoff.models import ItemComment, Package, PackageDecision, Revision  # noqa: F401

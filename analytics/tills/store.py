@@ -31,7 +31,9 @@ def store_till_totals(conn: Connection, file: TillFile, now: dt.datetime) -> Til
     store is unknown, and then nothing is written. The caller commits."""
     rows, filename = file.rows, file.name
     codes = {r.store for r in rows}
-    ids = {code: id_ for code, id_ in conn.execute(select(Store.code, Store.id).where(Store.code.in_(codes)))}
+    ids: dict[str, int] = dict(
+        conn.execute(select(Store.code, Store.id).where(Store.code.in_(codes))).tuples().all()
+    )
     unknown = [
         Problem(r.line, file.headers["store"], f"no store {r.store} in the register")
         for r in rows

@@ -42,7 +42,13 @@ def pilot_plan(app: Flask, lift: float, controls: bool = True) -> int:
         config_service.approve(session, version, approved_by="approver")
         session.execute(insert(Store).values(code="R009", direction="retail", api_key_hash="k-R009"))
         plan = rollout.create_plan(
-            session, "DEMO", version, PILOTS, actor="test", now=PLANNED, at_local=dt.datetime(2026, 3, 2, 3, 0)
+            session,
+            "DEMO",
+            version,
+            PILOTS,
+            actor="test",
+            now=PLANNED,
+            at_local=dt.datetime(2026, 3, 2, 3, 0),
         )
         if controls:
             for pilot, control in zip(PILOTS, CONTROLS[:3], strict=True):
@@ -157,7 +163,9 @@ def test_a_guardrail_breach_closes_the_gate(app: Flask, only_the_guardrail: None
         assert closed.value.failing == [f"{guardrail_gate.NAME}: {guardrail_gate.TITLE}"]
 
 
-def test_within_its_thresholds_the_gate_opens_and_keeps_the_figures(app: Flask, only_the_guardrail: None) -> None:
+def test_within_its_thresholds_the_gate_opens_and_keeps_the_figures(
+    app: Flask, only_the_guardrail: None
+) -> None:
     plan_id = pilot_plan(app, lift=0.10)
     set_guardrail(app, plan_id, "5", average_check="3")
     with app.app_context():
@@ -172,7 +180,10 @@ def test_within_its_thresholds_the_gate_opens_and_keeps_the_figures(app: Flask, 
         checks = {c["kpi"]: c for c in snapshot["evidence"]["checks"]}
         assert checks["average_check"]["no_worse_than_pct"] == -3  # the KPI's own threshold
         assert checks["average_check"]["status"] == "passed" and checks["average_check"]["lower_pct"] > 0
-        assert snapshot["evidence"]["threshold_pct"] == "5.00" and snapshot["evidence"]["confidence_pct"] == "90.00"
+        assert (
+            snapshot["evidence"]["threshold_pct"] == "5.00"
+            and snapshot["evidence"]["confidence_pct"] == "90.00"
+        )
 
 
 # --- the plan page: guardrail thresholds ------------------------------------------------------
@@ -193,7 +204,9 @@ def test_a_rollout_manager_sets_the_guardrail_on_the_plan_page(
     page = client.get(f"/rollout/plans/{plan_id}").get_data(as_text=True)
     assert "worse than −4.00% at 95.00% confidence" in page and "Retention: −2.50%." in page
     refused = client.post(
-        f"/analytics/plans/{plan_id}/guardrail", data={"threshold": "lots", "confidence": "90"}, follow_redirects=True
+        f"/analytics/plans/{plan_id}/guardrail",
+        data={"threshold": "lots", "confidence": "90"},
+        follow_redirects=True,
     )
     assert "threshold: &#39;lots&#39; is not a number of percent" in refused.get_data(as_text=True)
     with app.app_context():
@@ -204,7 +217,9 @@ def test_a_rollout_manager_sets_the_guardrail_on_the_plan_page(
         assert len(audited) == 1 and audited[0].actor == "rollout_manager"
     client.post("/logout")
     consultant = login_as("consultant")
-    assert consultant.post(f"/analytics/plans/{plan_id}/guardrail", data={"threshold": "50"}).status_code == 403
+    assert (
+        consultant.post(f"/analytics/plans/{plan_id}/guardrail", data={"threshold": "50"}).status_code == 403
+    )
     assert 'id="guardrail-form"' not in consultant.get(f"/rollout/plans/{plan_id}").get_data(as_text=True)
 
 
@@ -247,7 +262,9 @@ def test_suggested_control_stores_are_shown_with_their_quality_and_accepted(
     client.post("/logout")
     approver = login_as("approver")
     assert approver.get(f"/analytics/plans/{plan_id}/controls").status_code == 200  # reads
-    assert approver.post(f"/analytics/plans/{plan_id}/controls", data={"match": "R001:R004"}).status_code == 403
+    assert (
+        approver.post(f"/analytics/plans/{plan_id}/controls", data={"match": "R001:R004"}).status_code == 403
+    )
 
 
 def test_accepting_a_store_of_another_direction_is_refused_naming_it(
@@ -263,4 +280,6 @@ def test_accepting_a_store_of_another_direction_is_refused_naming_it(
     ).get_data(as_text=True)
     assert "control store W001 is wholesale, pilot store R001 is retail" in page
     with app.app_context():
-        assert not db.session.scalars(select(WaveStore.control_codes).where(WaveStore.control_codes != "")).all()
+        assert not db.session.scalars(
+            select(WaveStore.control_codes).where(WaveStore.control_codes != "")
+        ).all()

@@ -49,7 +49,9 @@ def count_tills(app: Flask) -> int:
         return int(db.session.scalar(select(func.count()).select_from(till_totals)) or 0)
 
 
-def test_the_cli_imports_till_totals_and_the_card_share_reaches_every_output(app: Flask, tmp_path: Path) -> None:
+def test_the_cli_imports_till_totals_and_the_card_share_reaches_every_output(
+    app: Flask, tmp_path: Path
+) -> None:
     with app.app_context():
         build(db.engine)
     source = tmp_path / "kassa.csv"
@@ -62,11 +64,15 @@ def test_the_cli_imports_till_totals_and_the_card_share_reaches_every_output(app
     rows = {r["period_start"]: r for r in json.loads(kpis.output)["rows"]}
     assert (rows["2026-01-01"]["card_share"], rows["2026-02-01"]["card_share"]) == ("0.1306", "0.1560")
     out = tmp_path / "kpi.csv"
-    runner.invoke(args=["export", "kpi", "-o", str(out), "--from", "2026-02-01", "--to", "2026-02-28", "--by", "store"])
+    runner.invoke(
+        args=["export", "kpi", "-o", str(out), "--from", "2026-02-01", "--to", "2026-02-28", "--by", "store"]
+    )
     by_store = {r["group"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert by_store["R002"]["card_share"] == "0.5000" and by_store["W001"]["card_share"] == "0.0000"
     book = tmp_path / "kpi.xlsx"
-    runner.invoke(args=["export", "kpi", "-o", str(book), "--from", "2026-01-01", "--to", "2026-02-28", "--lang", "en"])
+    runner.invoke(
+        args=["export", "kpi", "-o", str(book), "--from", "2026-01-01", "--to", "2026-02-28", "--lang", "en"]
+    )
     sheet = openpyxl.load_workbook(book).worksheets[0]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     column = header.index("Share of sales with a card")
@@ -117,7 +123,9 @@ def test_the_page_upload_runs_as_a_job_and_the_dashboard_shows_the_share(
     page = client.get("/analytics/?from=2026-01-01&to=2026-02-28").get_data(as_text=True)
     assert 'id="card-share-chart"' in page and "0.1306" in page
     assert "Share of sales with a card = card (member) net sales ÷ till totals" in page
-    assert "Figures as of the last refresh" in page and "the job runner refreshes them every 15 minutes" in page
+    assert (
+        "Figures as of the last refresh" in page and "the job runner refreshes them every 15 minutes" in page
+    )
     data = client.get("/analytics/kpi/card_share.json?from=2026-02-01&to=2026-02-28&by=direction").get_json()
     assert {"period_start": "2026-02-01", "group": "wholesale", "card_share": "0.0000"} in data["rows"]
     assert data["as_of"] is not None  # read from the rollups the import refreshed
@@ -143,18 +151,25 @@ def test_a_bad_upload_fails_its_job_with_every_line_and_only_some_roles_upload(
     approver = login_as("approver")
     assert approver.get("/analytics/till-totals").status_code == 403
     upload = {"upload": (io.BytesIO(TILLS.encode()), "kassa.csv")}
-    assert approver.post("/analytics/till-totals", data=upload, content_type="multipart/form-data").status_code == 403
+    assert (
+        approver.post("/analytics/till-totals", data=upload, content_type="multipart/form-data").status_code
+        == 403
+    )
 
 
 def test_the_job_runner_refreshes_the_rollups_every_15_minutes(app: Flask) -> None:
     with app.app_context():
         build(db.engine)
     huey = app.extensions["jobs"].huey
-    assert "workbench.refresh_rollups" not in {t.name for t in huey.read_periodic(dt.datetime(2026, 12, 4, 3, 7))}
+    assert "workbench.refresh_rollups" not in {
+        t.name for t in huey.read_periodic(dt.datetime(2026, 12, 4, 3, 7))
+    }
     due = {t.name: t for t in huey.read_periodic(dt.datetime(2026, 12, 4, 3, 15))}
     huey.execute(due["workbench.refresh_rollups"])
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(rollup_refreshes)) == 3 * 5  # units x groupings
+        assert (
+            db.session.scalar(select(func.count()).select_from(rollup_refreshes)) == 3 * 5
+        )  # units x groupings
 
 
 def test_the_demo_has_till_totals_and_its_rollups_are_refreshed_after_the_load(app: Flask) -> None:
@@ -166,9 +181,15 @@ def test_the_demo_has_till_totals_and_its_rollups_are_refreshed_after_the_load(a
         today = dt.datetime.now(dt.UTC).date()
         with db.engine.connect() as conn:
             report = kpi_report(
-                conn, today - dt.timedelta(weeks=6), today - dt.timedelta(days=1), Period.week, Dimension.direction
+                conn,
+                today - dt.timedelta(weeks=6),
+                today - dt.timedelta(days=1),
+                Period.week,
+                Dimension.direction,
             )
-    shares = {g: [r.values["card_share"] for r in report.rows if r.group == g] for g in ("retail", "wholesale")}
+    shares = {
+        g: [r.values["card_share"] for r in report.rows if r.group == g] for g in ("retail", "wholesale")
+    }
     # tills.yaml: 62% of retail sales and 81% of wholesale sales are paid with a card (±6% a day).
     assert all(Decimal("0.55") <= s <= Decimal("0.69") for s in shares["retail"] if s is not None)
     assert all(Decimal("0.74") <= s <= Decimal("0.88") for s in shares["wholesale"] if s is not None)

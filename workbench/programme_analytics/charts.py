@@ -109,11 +109,7 @@ def card_share_chart(report: KPIReport) -> str | None:
             _("Share of sales with a card"),
             _("Period start"),
             _("Card sales ÷ till totals, percent"),
-            [
-                charts.Line(
-                    str(KPI_TITLES["card_share"]), x, [None if v is None else v * 100 for v in shares]
-                )
-            ],
+            [charts.Line(str(KPI_TITLES["card_share"]), x, [None if v is None else v * 100 for v in shares])],
         )
     )
 

@@ -21,12 +21,18 @@ class GuardrailForm(FlaskForm):
     threshold = StringField(
         _l("No pilot KPI worse than (−%)"), validators=[DataRequired(), Length(max=8)], default="5"
     )
-    confidence = StringField(_l("At confidence (%)"), validators=[DataRequired(), Length(max=8)], default="90")
-    average_check = StringField(_l("Average check: own threshold (%)"), validators=[Optional(), Length(max=8)])
+    confidence = StringField(
+        _l("At confidence (%)"), validators=[DataRequired(), Length(max=8)], default="90"
+    )
+    average_check = StringField(
+        _l("Average check: own threshold (%)"), validators=[Optional(), Length(max=8)]
+    )
     purchase_frequency = StringField(
         _l("Purchase frequency: own threshold (%)"), validators=[Optional(), Length(max=8)]
     )
-    sales_per_store = StringField(_l("Sales per store: own threshold (%)"), validators=[Optional(), Length(max=8)])
+    sales_per_store = StringField(
+        _l("Sales per store: own threshold (%)"), validators=[Optional(), Length(max=8)]
+    )
     retention = StringField(_l("Retention: own threshold (%)"), validators=[Optional(), Length(max=8)])
     block_inconclusive = BooleanField(_l("A KPI that cannot be told either way also closes the gate"))
 
