@@ -50,22 +50,24 @@ POPULATE = [
        FROM generate_series(1::bigint, :members) i""",
     """INSERT INTO accounts (member_id, balance, updated_at) SELECT id, 0, now() FROM members""",
     # Purchases: member i % members, a store near the member's own, spread over the year.
-    """INSERT INTO transactions (id, kind, member_id, store_id, created_at, recorded_at, spend_at, check_total,
-                                 redeemed_points, redeemed_value, earned_points, points_delta, spend_delta,
-                                 tier, details)
+    """INSERT INTO transactions (id, kind, member_id, store_id, created_at, recorded_at, spend_at,
+                                 check_total, redeemed_points, redeemed_value, earned_points, points_delta,
+                                 spend_delta, tier, details)
        SELECT md5('t' || i)::uuid, 'purchase', md5('m' || (1 + (i * 7919) % :members))::uuid,
               1 + ((i * 7919) % :members + i % 3) % 40, at, at, at,
               round((200 + (i * 31337) % 500000 / 100.0)::numeric, 2), 0, 0, (i * 31337) % 5000 / 100,
               (i * 31337) % 5000 / 100, round((200 + (i * 31337) % 500000 / 100.0)::numeric, 2),
               (ARRAY['base','silver','gold'])[1 + i % 3], '{}'
-       FROM (SELECT i, timestamptz '2025-12-01 00:00+00' + ((i * 104729) % (365 * 24 * 60)) * interval '1 minute' AS at
+       FROM (SELECT i, timestamptz '2025-12-01 00:00+00'
+                       + ((i * 104729) % (365 * 24 * 60)) * interval '1 minute' AS at
              FROM generate_series(1::bigint, :transactions) i) g""",
     """INSERT INTO ledger_entries (account_id, transaction_id, kind, points, created_at)
        SELECT a.id, t.id, 'earn', t.earned_points, t.created_at
        FROM transactions t JOIN accounts a ON a.member_id = t.member_id WHERE t.earned_points > 0""",
     # Till totals of every store-day with sales: card sales are about 62% of a till's day.
     """INSERT INTO till_totals (store_id, day, total, source, imported_at)
-       SELECT store_id, (created_at AT TIME ZONE 'UTC')::date, round(sum(check_total) / 0.62, 2), 'bench', now()
+       SELECT store_id, (created_at AT TIME ZONE 'UTC')::date, round(sum(check_total) / 0.62, 2),
+              'bench', now()
        FROM transactions GROUP BY 1, 2""",
     "ANALYZE",
 ]
