@@ -173,7 +173,7 @@ def test_the_job_runner_refreshes_the_rollups_every_15_minutes(app: Flask) -> No
 
 
 def test_the_demo_has_till_totals_and_its_rollups_are_refreshed_after_the_load(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["demo", "--members", "40"])
+    result = app.test_cli_runner().invoke(args=["demo"])  # as `make run` loads it (300 members)
     assert result.exit_code == 0, result.output
     with app.app_context():
         job = db.session.scalar(select(Job).where(Job.kind == "analytics.rollups"))
@@ -190,7 +190,23 @@ def test_the_demo_has_till_totals_and_its_rollups_are_refreshed_after_the_load(a
     shares = {
         g: [r.values["card_share"] for r in report.rows if r.group == g] for g in ("retail", "wholesale")
     }
-    # tills.yaml: 62% of retail sales and 81% of wholesale sales are paid with a card (±6% a day).
+    # analytics.yaml: 62% of retail sales and 81% of wholesale sales are paid with a card (±6% a day).
     assert all(Decimal("0.55") <= s <= Decimal("0.69") for s in shares["retail"] if s is not None)
     assert all(Decimal("0.74") <= s <= Decimal("0.88") for s in shares["wholesale"] if s is not None)
     assert sum(s is not None for s in shares["retail"]) >= 5
+    with app.app_context():  # the v2 plan's gate reads its KPI guardrail (analytics.yaml)
+        from rollout import service as rollout
+        from workbench.programme_analytics.gate import NAME
+
+        plan = rollout.get_plan(db.session(), 1)
+        results = {
+            r.name: r for r in rollout.gate_for(db.session(), plan, plan.waves[1], dt.datetime.now(dt.UTC))
+        }
+        evidence = results[NAME].evidence
+        assert evidence["threshold_pct"] == "5.00" and evidence["limits"] == {"average_check": "3.00"}
+        assert [c["kpi"] for c in evidence["checks"]] == [
+            "average_check",
+            "purchase_frequency",
+            "sales_per_store",
+            "retention",
+        ]

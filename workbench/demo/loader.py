@@ -222,6 +222,7 @@ def load_demo(
     summary.returns += more_returns
     rollout_demo.finish(session, pilot, now, actor)
     till_demo.load_till_totals(session, now)  # the stores' till totals: the card share's denominator
+    till_demo.set_guardrail(session, pilot.plan, actor)  # the gate reads the pilot's KPIs
     summary.plan_id = pilot.plan.id
     session.flush()
     return summary

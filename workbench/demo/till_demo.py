@@ -1,6 +1,7 @@
-"""The DEMO chain's till totals (workbench/demo/tills.yaml): one per open store and day of the
-last weeks, derived from the card sales the ledger holds and written as a CSV file that goes
-through the client import (analytics.tills), so the demo's card share is read like a real one."""
+"""The DEMO chain's analytics data (workbench/demo/analytics.yaml): till totals, one per open
+store and day of the last weeks, derived from the card sales the ledger holds and written as a
+CSV file that goes through the client import (analytics.tills), so the demo's card share is read
+like a real one; and the v2 plan's KPI guardrail."""
 
 from __future__ import annotations
 
@@ -21,19 +22,21 @@ from analytics.tills.store import TillImport, import_till_totals
 from loyalty_core.ledger.enums import TransactionKind
 from loyalty_core.ledger.models import Transaction
 from loyalty_core.stores.models import Store
+from rollout.models import RolloutPlan
+from workbench.programme_analytics import plans
 
 HERE = Path(__file__).parent
 CENT = Decimal("0.01")
 
 
 def spec() -> dict[str, Any]:
-    return dict(yaml.safe_load((HERE / "tills.yaml").read_text("utf-8")))
+    return dict(yaml.safe_load((HERE / "analytics.yaml").read_text("utf-8")))
 
 
 def till_csv(session: Session, now: dt.datetime) -> bytes:
     """The till totals file: store, date, total for every open store and day of the window on
     which members bought (the share is drawn per store and day, seeded)."""
-    data = spec()
+    data = spec()["till_totals"]
     rng = random.Random(int(data["seed"]))
     first = now.date() - dt.timedelta(days=int(data["days"]))
     card: dict[tuple[str, dt.date], Decimal] = defaultdict(Decimal)
@@ -69,3 +72,17 @@ def till_csv(session: Session, now: dt.datetime) -> bytes:
 def load_till_totals(session: Session, now: dt.datetime) -> TillImport:
     session.flush()
     return import_till_totals(session.connection(), "tills.csv", till_csv(session, now), now)
+
+
+def set_guardrail(session: Session, plan: RolloutPlan, actor: str) -> None:
+    """The plan's KPI guardrail as the demo's rollout manager set it."""
+    data = spec()["guardrail"]
+    plans.set_guardrail(
+        session,
+        plan,
+        threshold=str(data["threshold_pct"]),
+        limits={k: str(v) for k, v in (data.get("limits") or {}).items()},
+        confidence=str(data["confidence_pct"]),
+        block_inconclusive=bool(data["block_inconclusive"]),
+        actor=actor,
+    )
