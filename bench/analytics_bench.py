@@ -149,6 +149,31 @@ def export_peak(url: str) -> tuple[float, int, float, float]:
     return seconds, rows, peak, baseline
 
 
+def till_figures(engine: Engine, runs: int) -> tuple[float, float, int]:
+    """The card share's own cost: its facts for a year of months (the join of every transaction
+    to its store-day's till total), and re-importing every till total as a client's CSV."""
+    from analytics.kpi.facts import FactTable, Window, _till_totals
+    from analytics.tills.store import import_till_totals
+
+    window = Window.of(Period.month, FIRST, LAST)
+
+    def facts() -> None:
+        with engine.connect() as conn:
+            _till_totals(conn, FactTable(window, None))
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT s.code, t.day, t.total FROM till_totals t JOIN stores s ON s.id = t.store_id")
+        ).all()
+    content = ("store,date,total\n" + "".join(f"{c},{d.isoformat()},{t}\n" for c, d, t in rows)).encode()
+
+    def reimport() -> None:
+        with engine.begin() as conn:
+            import_till_totals(conn, "tills.csv", content, dt.datetime.now(dt.UTC))
+
+    return median_seconds(facts, runs), median_seconds(reimport, runs), len(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
@@ -188,6 +213,11 @@ def main() -> None:
     )
     print(
         f"dashboard from rollups: {median_seconds(lambda: dashboard(engine, rollups=True), args.runs) * 1000:.0f} ms"
+    )
+    facts_seconds, import_seconds, lines = till_figures(engine, args.runs)
+    print(
+        f"card share facts (month x programme, each transaction joined to its till total): "
+        f"{facts_seconds:.1f} s; till totals import of {lines:,} lines, all replacing: {import_seconds:.2f} s"
     )
     read, fit, fitted = forecast(engine, 25_000)
     print(
