@@ -50,18 +50,25 @@ POPULATE = [
        FROM generate_series(1::bigint, :members) i""",
     """INSERT INTO accounts (member_id, balance, updated_at) SELECT id, 0, now() FROM members""",
     # Purchases: member i % members, a store near the member's own, spread over the year.
-    """INSERT INTO transactions (id, kind, member_id, store_id, created_at, check_total, redeemed_points,
-                                 redeemed_value, earned_points, points_delta, spend_delta, tier, details)
+    """INSERT INTO transactions (id, kind, member_id, store_id, created_at, recorded_at, spend_at,
+                                 check_total, redeemed_points, redeemed_value, earned_points, points_delta,
+                                 spend_delta, tier, details)
        SELECT md5('t' || i)::uuid, 'purchase', md5('m' || (1 + (i * 7919) % :members))::uuid,
-              1 + ((i * 7919) % :members + i % 3) % 40,
-              timestamptz '2025-12-01 00:00+00' + ((i * 104729) % (365 * 24 * 60)) * interval '1 minute',
+              1 + ((i * 7919) % :members + i % 3) % 40, at, at, at,
               round((200 + (i * 31337) % 500000 / 100.0)::numeric, 2), 0, 0, (i * 31337) % 5000 / 100,
               (i * 31337) % 5000 / 100, round((200 + (i * 31337) % 500000 / 100.0)::numeric, 2),
               (ARRAY['base','silver','gold'])[1 + i % 3], '{}'
-       FROM generate_series(1::bigint, :transactions) i""",
+       FROM (SELECT i, timestamptz '2025-12-01 00:00+00'
+                       + ((i * 104729) % (365 * 24 * 60)) * interval '1 minute' AS at
+             FROM generate_series(1::bigint, :transactions) i) g""",
     """INSERT INTO ledger_entries (account_id, transaction_id, kind, points, created_at)
        SELECT a.id, t.id, 'earn', t.earned_points, t.created_at
        FROM transactions t JOIN accounts a ON a.member_id = t.member_id WHERE t.earned_points > 0""",
+    # Till totals of every store-day with sales: card sales are about 62% of a till's day.
+    """INSERT INTO till_totals (store_id, day, total, source, imported_at)
+       SELECT store_id, (created_at AT TIME ZONE 'UTC')::date, round(sum(check_total) / 0.62, 2),
+              'bench', now()
+       FROM transactions GROUP BY 1, 2""",
     "ANALYZE",
 ]
 
@@ -142,6 +149,31 @@ def export_peak(url: str) -> tuple[float, int, float, float]:
     return seconds, rows, peak, baseline
 
 
+def till_figures(engine: Engine, runs: int) -> tuple[float, float, int]:
+    """The card share's own cost: its facts for a year of months (the join of every transaction
+    to its store-day's till total), and re-importing every till total as a client's CSV."""
+    from analytics.kpi.facts import FactTable, Window, _till_totals
+    from analytics.tills.store import import_till_totals
+
+    window = Window.of(Period.month, FIRST, LAST)
+
+    def facts() -> None:
+        with engine.connect() as conn:
+            _till_totals(conn, FactTable(window, None))
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT s.code, t.day, t.total FROM till_totals t JOIN stores s ON s.id = t.store_id")
+        ).all()
+    content = ("store,date,total\n" + "".join(f"{c},{d.isoformat()},{t}\n" for c, d, t in rows)).encode()
+
+    def reimport() -> None:
+        with engine.begin() as conn:
+            import_till_totals(conn, "tills.csv", content, dt.datetime.now(dt.UTC))
+
+    return median_seconds(facts, runs), median_seconds(reimport, runs), len(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
@@ -181,6 +213,11 @@ def main() -> None:
     )
     print(
         f"dashboard from rollups: {median_seconds(lambda: dashboard(engine, rollups=True), args.runs) * 1000:.0f} ms"
+    )
+    facts_seconds, import_seconds, lines = till_figures(engine, args.runs)
+    print(
+        f"card share facts (month x programme, each transaction joined to its till total): "
+        f"{facts_seconds:.1f} s; till totals import of {lines:,} lines, all replacing: {import_seconds:.2f} s"
     )
     read, fit, fitted = forecast(engine, 25_000)
     print(

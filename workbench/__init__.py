@@ -39,6 +39,11 @@ def create_app(
     register_blueprints(app)
     _init_request_checks(app)
 
+    # --- Gate criteria other domains plug into the rollout gate (rollout imports none of them). ---
+    from workbench.programme_analytics.gate import register_guardrail
+
+    register_guardrail()
+
     from workbench.errors import register_error_handlers
     from workbench.templating import register_filters
 

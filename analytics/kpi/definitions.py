@@ -91,6 +91,13 @@ def sales_per_member(f: Facts, point_value: Decimal) -> Value:
     return _money(f.net_sales_cents, f.active_members)
 
 
+def card_share(f: Facts, point_value: Decimal) -> Value:
+    """Share of sales with a card = card (member) net sales ÷ till totals (all net sales, with
+    and without a card, as the stores' tills report them per day), over the store-days that have
+    a till total. Not split by tier (a till total has none); empty without till totals."""
+    return None if not f.till_cents else _ratio(f.card_covered_cents, f.till_cents)
+
+
 def points_issued(f: Facts, point_value: Decimal) -> Value:
     """Points issued = points earned − points reversed by returns."""
     return f.points_issued
@@ -130,6 +137,7 @@ KPIS: dict[str, KPI] = {
         KPI("average_check", "Average check", Unit.money, average_check),
         KPI("net_sales", "Net sales", Unit.money, net_sales),
         KPI("sales_per_member", "Sales per member", Unit.money, sales_per_member),
+        KPI("card_share", "Share of sales with a card", Unit.ratio, card_share),
         KPI("points_issued", "Points issued", Unit.points, points_issued),
         KPI("points_redeemed", "Points redeemed", Unit.points, points_redeemed),
         KPI("points_expired", "Points expired", Unit.points, points_expired),

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, and_, case, cast, distinct, func, literal, select
+from sqlalchemy import BigInteger, Date, Select, and_, case, cast, distinct, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.periods import Period, end_of, index_of, sql_period_index, start_of
+from analytics.tills.tables import till_totals
 from loyalty_core.ledger.enums import EntryKind, TransactionKind
 from loyalty_core.ledger.models import LedgerEntry, Member, Transaction
 from loyalty_core.stores.models import Store
@@ -49,6 +50,10 @@ class Facts:
     points_redeemed: int = 0  # redeemed minus given back by returns
     points_expired: int = 0
     outstanding_points: int | None = None  # at period end; programme-wide only
+    # Card (member) net sales on the store-days that have a till total, and those till totals
+    # (all sales, with and without a card); None: no till total in the period and group.
+    card_covered_cents: int = 0
+    till_cents: int | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,8 @@ def gather(conn: Connection, window: Window, dimension: Dimension | None = None)
     _retention(conn, table)
     _entries(conn, table)
     _new_members(conn, table)
+    if dimension is not Dimension.tier:  # a till total has no tier: the share is not split by tier
+        _till_totals(conn, table)
     if dimension is None:
         _outstanding(conn, table)
     return table
@@ -227,6 +234,51 @@ def _new_members(conn: Connection, table: FactTable) -> None:
     )
     for p, g, n in conn.execute(query):
         table.cells[(int(p), g)].new_members = int(n)
+
+
+def _utc_day(dialect: str, column: Any) -> ColumnElement[Any]:
+    """The UTC calendar day of a timestamp column, comparable with a Date column."""
+    if dialect == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def _till_totals(conn: Connection, table: FactTable) -> None:
+    """Till totals per (period, group), and the card net sales of the same store-days (a
+    transaction is placed on its UTC day, the day a till total is matched to)."""
+    start, end = table.window.bounds()
+    group = _group(table.dimension, tier=literal(None)).label("grp")
+    totals = (
+        select(till_totals.c.day, group, func.sum(_cents(till_totals.c.total)))
+        .select_from(till_totals)
+        .join(Store, Store.id == till_totals.c.store_id)
+        .where(till_totals.c.day >= start.date(), till_totals.c.day < end.date())
+        .group_by(till_totals.c.day, group)
+    )
+    for day, g, cents in conn.execute(totals):
+        facts = table.cells[(index_of(table.window.unit, _as_date(day)), g)]
+        facts.till_cents = (facts.till_cents or 0) + int(cents or 0)
+    dialect = conn.dialect.name
+    period = sql_period_index(dialect, table.window.unit, Transaction.created_at).label("period")
+    card = (
+        select(period, group, func.sum(_cents(Transaction.check_total)))
+        .join(Store, Store.id == Transaction.store_id)
+        .join(
+            till_totals,
+            and_(
+                till_totals.c.store_id == Transaction.store_id,
+                till_totals.c.day == _utc_day(dialect, Transaction.created_at),
+            ),
+        )
+        .where(Transaction.kind.in_([PURCHASE, RETURN]), _in_window(Transaction.created_at, table.window))
+        .group_by(period, group)
+    )
+    for p, g, cents in conn.execute(card):
+        table.cells[(int(p), g)].card_covered_cents = int(cents or 0)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _outstanding(conn: Connection, table: FactTable) -> None:

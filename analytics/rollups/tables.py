@@ -28,6 +28,8 @@ kpi_rollups = Table(
     Column("points_redeemed", BigInteger, nullable=False),
     Column("points_expired", BigInteger, nullable=False),
     Column("outstanding_points", BigInteger, nullable=True),
+    Column("card_covered_cents", BigInteger, nullable=False, server_default="0"),
+    Column("till_cents", BigInteger, nullable=True),
     PrimaryKeyConstraint("unit", "dimension", "period", "grp", name="pk_kpi_rollups"),
 )
 

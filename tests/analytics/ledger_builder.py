@@ -88,3 +88,17 @@ class LedgerBuilder:
                 )
             )
         return txn_id
+
+    def till(self, store: str, day: str, total: str) -> None:
+        """A store's till total of a day (all its sales, with and without a card)."""
+        from analytics.tills.tables import till_totals
+
+        self.conn.execute(
+            insert(till_totals).values(
+                store_id=self.stores[store],
+                day=dt.date.fromisoformat(day),
+                total=Decimal(total),
+                source="test",
+                imported_at=at("2026-04-01 00:00"),
+            )
+        )

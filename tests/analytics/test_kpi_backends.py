@@ -62,6 +62,14 @@ def generate(engine: Engine, seed: int = 3) -> None:
                 tier=rng.choice(["base", "silver", None]),
                 entries=entries,
             )
+        for day in range(1, 29):  # till totals of most store-days, with awkward cents
+            for code, _direction, _region in STORES:
+                if rng.random() < 0.8:
+                    b.till(
+                        code,
+                        f"2026-0{rng.randint(1, 4)}-{day:02d}",
+                        str(Decimal(rng.randint(1, 9_000_000)).scaleb(-2)),
+                    )
 
 
 @pytest.fixture
@@ -89,3 +97,5 @@ def test_sqlite_and_postgresql_agree_exactly(both: tuple[Engine, Engine]) -> Non
                     )
             assert reports[0].rows == reports[1].rows, (unit, dimension)
             assert any(row.values["net_sales"] for row in reports[0].rows)
+            if dimension is not Dimension.tier:
+                assert any(row.values["card_share"] for row in reports[0].rows), (unit, dimension)

@@ -86,6 +86,7 @@ def test_programme_kpis_by_month(engine: Engine) -> None:
         "average_check": Decimal("116.83"),  # 350.50 / 3 = 116.8333
         "net_sales": Decimal("300.50"),  # 350.50 - 50.00
         "sales_per_member": Decimal("150.25"),  # 300.50 / 2
+        "card_share": None,  # no till totals in this ledger (see the card share test)
         "points_issued": 9,  # 3 + 1 + 6 - 1
         "points_redeemed": 0,
         "points_expired": 0,
@@ -100,6 +101,7 @@ def test_programme_kpis_by_month(engine: Engine) -> None:
         "average_check": Decimal("371.11"),  # 1113.33 / 3
         "net_sales": Decimal("1113.33"),
         "sales_per_member": Decimal("371.11"),
+        "card_share": None,
         "points_issued": 33,  # 2 + 1 + 30
         "points_redeemed": 2,
         "points_expired": 2,  # 23:00 UTC on 28 February is February
@@ -144,6 +146,47 @@ def test_kpis_by_direction_region_and_tier(engine: Engine) -> None:
     assert values(by_tier, JAN, "silver")["net_sales"] == Decimal("150.00")  # 200.00 - 50.00
 
 
+def add_till_totals(engine: Engine) -> None:
+    """The stores' till totals (all sales, card or not) of some days of the ledger above."""
+    with engine.begin() as conn:
+        b = LedgerBuilder(conn)
+        b.stores = dict(conn.execute(text("SELECT code, id FROM stores")).tuples().all())
+        b.till("R001", "2026-01-05", "400.00")  # A's 100.00 with a card
+        b.till("R001", "2026-01-15", "101.00")  # A's 50.50
+        b.till("R001", "2026-01-20", "800.00")  # B's 200.00
+        b.till("R001", "2026-01-25", "1000.00")  # B's return of 50.00 that day
+        b.till("R002", "2026-02-03", "226.66")  # A's 80.00 + C's 33.33 = 113.33, half the day
+        b.till("W001", "2026-02-11", "500.00")  # no card sale that day; D's 02-10 has no till total
+        b.till("R002", "2026-03-02", "40.00")  # March: outside the window
+
+
+def test_share_of_sales_with_a_card(engine: Engine) -> None:
+    build(engine)
+    add_till_totals(engine)
+    programme = report(engine)
+    # January: card net sales 100.00 + 50.50 + 200.00 - 50.00 = 300.50 over till totals
+    # 400.00 + 101.00 + 800.00 + 1000.00 = 2301.00: 0.130595... -> 0.1306.
+    assert values(programme, JAN)["card_share"] == Decimal("0.1306")
+    # February: only R002's 02-03 has both: 113.33 over 226.66 + 500.00 = 726.66: 0.155960... -> 0.1560
+    # (D's 1000.00 on 02-10 has no till total, so it is not counted against W001's 02-11).
+    assert values(programme, FEB)["card_share"] == Decimal("0.1560")
+    by_store = report(engine, Dimension.store)
+    assert values(by_store, FEB, "R002")["card_share"] == Decimal("0.5000")  # 113.33 / 226.66
+    assert values(by_store, FEB, "W001")["card_share"] == Decimal("0.0000")  # 0 / 500.00
+    assert values(by_store, FEB, "R001")["card_share"] is None  # no till total: empty, not 0
+    by_direction = report(engine, Dimension.direction)
+    assert values(by_direction, JAN, "retail")["card_share"] == Decimal("0.1306")
+    assert values(by_direction, FEB, "wholesale")["card_share"] == Decimal("0.0000")
+    by_region = report(engine, Dimension.region)
+    assert values(by_region, FEB, "Kazan")["card_share"] == Decimal("0.5000")
+    assert values(by_region, FEB, "Moscow")["card_share"] == Decimal("0.0000")
+    by_tier = report(engine, Dimension.tier)
+    assert all(row.values["card_share"] is None for row in by_tier.rows)  # a till total has no tier
+    weeks = report(engine, unit=Period.week)
+    # The week of Monday 19 January: 200.00 - 50.00 over 800.00 + 1000.00 = 0.083333...
+    assert values(weeks, dt.date(2026, 1, 19))["card_share"] == Decimal("0.0833")
+
+
 def test_weeks_start_on_monday_and_days_are_utc(engine: Engine) -> None:
     build(engine)
     weeks = report(engine, unit=Period.week)
@@ -184,6 +227,7 @@ def test_rollups_give_the_live_figures_as_of_their_refresh(engine: Engine) -> No
     from tests.analytics.ledger_builder import LedgerBuilder, at
 
     build(engine)
+    add_till_totals(engine)  # the card share survives the rollups too
     refreshed = at("2026-03-31 12:00")
     with engine.begin() as conn:
         assert refresh_rollups(conn, now=refreshed) > 0
@@ -194,6 +238,8 @@ def test_rollups_give_the_live_figures_as_of_their_refresh(engine: Engine) -> No
                 conn, JAN, dt.date(2026, 2, 28), Period.month, dimension, HALF, use_rollups=True
             )
         assert stored.rows == live.rows and stored.as_of == refreshed and live.as_of is None
+        if dimension is None:
+            assert values(stored, JAN)["card_share"] == Decimal("0.1306")
     with engine.connect() as conn:
         assert rollup_cohorts(conn, JAN, dt.date(2026, 3, 31), Period.month) == cohort_table(
             conn, JAN, dt.date(2026, 3, 31)

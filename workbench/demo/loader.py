@@ -24,7 +24,7 @@ from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.stores import service as store_service
 from loyalty_core.stores.models import Store
 from rollout import register
-from workbench.demo import rollout_demo
+from workbench.demo import rollout_demo, till_demo
 
 HERE = Path(__file__).parent
 
@@ -207,6 +207,8 @@ def load_demo(
     summary.purchases += more_purchases
     summary.returns += more_returns
     rollout_demo.finish(session, pilot, now, actor)
+    till_demo.load_till_totals(session, now)  # the stores' till totals: the card share's denominator
+    till_demo.set_guardrail(session, pilot.plan, actor)  # the gate reads the pilot's KPIs
     summary.plan_id = pilot.plan.id
     session.flush()
     return summary

@@ -13,6 +13,9 @@ KINDS: dict[str, str] = {
     "acceptance.import": "workbench.acceptance.jobs:import_features",
     "acceptance.run": "workbench.acceptance.jobs:run_scenarios",
     "processes.import": "workbench.processes.jobs:import_bpmn",
+    "analytics.till_totals": "workbench.programme_analytics.jobs:import_till_totals",
+    "analytics.rollups": "workbench.programme_analytics.jobs:refresh_rollups",
+    "analytics.forecast": "workbench.programme_analytics.jobs:fit_forecast",
 }
 
 

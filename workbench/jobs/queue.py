@@ -1,6 +1,7 @@
 """The huey queue of an app: SQLite storage in the instance folder by default, Redis when
 REDIS_URL is set; one task, `workbench.run_job(job_id)`, that runs a job row in the app, and one
-periodic task, `workbench.record_due_switches`, each minute (the rollout's switch bookkeeping).
+periodic task, `workbench.record_due_switches`, each minute (the rollout's switch bookkeeping),
+and `workbench.refresh_rollups` every 15 minutes (the analytics dashboard's KPI rollups).
 
 Config keys (read from the environment by workbench.settings): REDIS_URL, JOBS_SQLITE_FILE
 (default `<instance>/jobs.db`), JOBS_IMMEDIATE (tests: a job runs inside the call that starts
@@ -76,6 +77,19 @@ def init_jobs(app: Flask) -> None:
         with app.app_context(), one_at_a_time or contextlib.nullcontext():
             try:
                 rollout.record_due_switches(db.session(), now=rollout.utcnow())
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    @huey.periodic_task(crontab(minute="*/15"), name="workbench.refresh_rollups")
+    def refresh_rollups() -> None:
+        # Every 15 minutes: the KPI rollups the dashboard reads are recomputed from the ledger in
+        # one transaction (the dashboard says when); nothing is added to the till's commit path.
+        from analytics.rollups.refresh import refresh_rollups as refresh
+
+        with app.app_context(), one_at_a_time or contextlib.nullcontext():
+            try:
+                refresh(db.session.connection())
                 db.session.commit()
             finally:
                 db.session.remove()

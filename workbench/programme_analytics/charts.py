@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
 from matplotlib.figure import Figure
 
@@ -92,5 +94,33 @@ def pilot_chart(evaluation: PilotEvaluation, currency: str) -> str:
                 charts.Line(_("Control stores (mean)"), evaluation.weeks, evaluation.control_sales),
             ],
             marker=(evaluation.post[0], _("Pilot starts")),
+        )
+    )
+
+
+def card_share_chart(report: KPIReport) -> str | None:
+    """The share of sales with a card over time, in percent; None when no till totals cover the
+    window (the chart would be empty)."""
+    x, shares = _floats(report, "card_share")
+    if all(v is None for v in shares):
+        return None
+    return charts.svg(
+        charts.line_chart(
+            _("Share of sales with a card"),
+            _("Period start"),
+            _("Card sales ÷ till totals, percent"),
+            [charts.Line(str(KPI_TITLES["card_share"]), x, [None if v is None else v * 100 for v in shares])],
+        )
+    )
+
+
+def forecast_chart(starts: list[dt.date], weekly: list[float]) -> str:
+    """Expected purchases of the whole base per week ahead (BG/NBD)."""
+    return charts.svg(
+        charts.line_chart(
+            _("Expected purchases per week (all members)"),
+            _("Week starting"),
+            _("Purchases (days with a purchase)"),
+            [charts.Line(_("Expected, total %(total)s", total=f"{sum(weekly):,.0f}"), starts, weekly)],
         )
     )

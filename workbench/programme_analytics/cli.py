@@ -6,10 +6,12 @@
     workbench forecast fit [--json] [--csv FILE --customer-column C --date-column D [--date-format %Y%m%d]
                            [--amount-column A] --calibration-end D [--holdout-end D]]
     workbench forecast members -o FILE.csv [--calibration-end D]
+    workbench pilot evaluate PLAN [--json]       (a rollout plan's id or PROJECT/VERSION)
     workbench pilot evaluate --pilot R001,R002 --control R004,R005 --from D --to D [--pre-weeks N] [--json]
     workbench pilot guardrail --pilot ... --control ... --from D --to D [--threshold 5] [--limit KPI=3] [--confidence 90]
     workbench pilot suggest --pilot R001,R002 --from D --to D [--exclude R010,...] [--per-pilot 2]
     workbench export transactions|members|kpi -o FILE.csv [--from D --to D --period --by]
+    workbench analytics till-totals import FILE.csv|FILE.xlsx   (the stores' daily till totals)
 
 The fits and exports are plain service calls (analytics.*): a job on the job runner can call
 the same functions when they should leave the request/CLI path.
@@ -304,26 +306,38 @@ def _with_pilot_options(command: Any) -> Any:
 
 
 @pilot_group.command("evaluate")
-@_with_pilot_options
+@click.argument("plan", required=False)
+@click.option("--pilot", default=None, help="Pilot store codes, comma separated (instead of PLAN).")
+@click.option("--control", default=None, help="Control store codes, comma separated (instead of PLAN).")
+@click.option("--from", "date_from", type=DATE, default=None, help="First day of the pilot.")
+@click.option("--to", "date_to", type=DATE, default=None, help="Last day evaluated.")
+@click.option(
+    "--pre-weeks",
+    type=int,
+    default=None,
+    help="Weeks before the pilot to compare (default: as long as the pilot).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def pilot_evaluate(
-    pilot: str,
-    control: str,
-    date_from: dt.datetime,
-    date_to: dt.datetime,
+    plan: str | None,
+    pilot: str | None,
+    control: str | None,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
     pre_weeks: int | None,
     as_json: bool,
 ) -> None:
-    """Difference-in-differences of each pilot KPI, with its interval and a plain verdict."""
+    """Difference-in-differences of each pilot KPI, with its interval and a plain verdict.
+    PLAN (a rollout plan's id, or PROJECT/VERSION such as DEMO/v2) takes its pilot stores, their
+    control stores and the pilot's dates; --from/--to, --control override them."""
     from analytics.pilot.evaluation import PilotError, evaluate_pilot
 
     try:
+        pilots, controls, first, last = _pilot_design(plan, pilot, control, _day(date_from), _day(date_to))
         with db.engine.connect() as conn:
-            evaluation = evaluate_pilot(
-                conn, _codes(pilot), _codes(control), date_from.date(), date_to.date(), pre_weeks
-            )
-    except PilotError as error:
+            evaluation = evaluate_pilot(conn, pilots, controls, first, last, pre_weeks)
+    except (PilotError, ValueError) as error:
         _fail(str(error))
     if as_json:
         click.echo(json.dumps(evaluation_json(evaluation), indent=2))
@@ -334,6 +348,26 @@ def pilot_evaluate(
     )
     for verdict in evaluation.verdicts:
         click.echo(verdict.sentence())
+
+
+def _pilot_design(
+    plan: str | None, pilot: str | None, control: str | None, first: dt.date | None, last: dt.date | None
+) -> tuple[list[str], list[str], dt.date, dt.date]:
+    """The stores and days to evaluate: from the plan, with any option given overriding it."""
+    if plan is None:
+        if not (pilot and control and first and last):
+            raise ValueError("give a PLAN, or --pilot, --control, --from and --to")
+        return _codes(pilot), _codes(control), first, last
+    from workbench.programme_analytics import plans
+    from workbench.rollout.service import utcnow
+
+    design = plans.plan_pilot(db.session(), plans.find_plan(db.session(), plan), utcnow())
+    return (
+        _codes(pilot) if pilot else design.pilot,
+        _codes(control) if control else design.control,
+        first or design.date_from,
+        last or design.date_to,
+    )
 
 
 @pilot_group.command("guardrail")
@@ -480,4 +514,41 @@ def _kpi_document(
     click.echo(f"{len(report.rows)} rows -> {output}")
 
 
-COMMANDS: list[click.Command] = [kpi_command, rollups_command, forecast_group, pilot_group, export_command]
+# --- analytics till-totals -----------------------------------------------------------------
+
+analytics_group = click.Group("analytics", help="Programme analytics data: the stores' till totals.")
+till_group = click.Group("till-totals", help="Daily till totals per store (all sales, card or not).")
+analytics_group.add_command(till_group)
+
+
+@till_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", default="cli", show_default=True, help="Who imports (for the audit log).")
+@with_appcontext
+def till_totals_import(file: Path, actor: str) -> None:
+    """Import a CSV or XLSX of store, date, total (headers in English or Russian): all or
+    nothing, every bad line named with the file's header; a store-day imported again is
+    replaced. The KPI rollups are refreshed after."""
+    from analytics.tills.intake import MAX_FILE_BYTES, TillTotalsError
+    from workbench.programme_analytics.service import import_till_totals
+
+    with file.open("rb") as handle:
+        content = handle.read(MAX_FILE_BYTES + 1)
+    try:
+        result = import_till_totals(db.session(), file.name, content, actor=actor)
+    except TillTotalsError as error:
+        _fail(str(error))
+    click.echo(
+        f"{file.name}: {result.rows} till total(s) of {result.stores} store(s), "
+        f"{result.first_day}..{result.last_day} ({result.replaced} replaced); KPI rollups refreshed"
+    )
+
+
+COMMANDS: list[click.Command] = [
+    kpi_command,
+    rollups_command,
+    forecast_group,
+    pilot_group,
+    export_command,
+    analytics_group,
+]

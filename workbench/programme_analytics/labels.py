@@ -21,6 +21,7 @@ KPI_TITLES = {
     "net_sales": N_("Net sales"),
     "sales_per_member": N_("Sales per member"),
     "sales_per_store": N_("Sales per store"),
+    "card_share": N_("Share of sales with a card"),
     "points_issued": N_("Points issued"),
     "points_redeemed": N_("Points redeemed"),
     "points_expired": N_("Points expired"),

@@ -12,7 +12,11 @@ from analytics.kpi.facts import Dimension
 from analytics.kpi.report import KPIReport
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from analytics.pilot.evaluation import PilotEvaluation
+    from analytics.tills.store import TillImport
+    from workbench.jobs.models import Job
 
 
 def parse_dimension(value: str | None) -> Dimension | None:
@@ -91,3 +95,62 @@ def evaluation_json(evaluation: PilotEvaluation) -> dict[str, Any]:
             ],
         },
     }
+
+
+def store_till_totals(session: Session, filename: str, content: bytes, *, actor: str) -> TillImport:
+    """Import a till totals file, audit it and refresh the KPI rollups, in the session's
+    transaction (the caller commits: the CLI below, or the job runner for an upload)."""
+    from analytics.rollups.refresh import refresh_rollups
+    from analytics.tills.store import import_till_totals as store_file
+    from loyalty_core.db import utcnow
+    from workbench.audit import service as audit
+
+    result = store_file(session.connection(), filename, content, utcnow())
+    audit.record(
+        session,
+        actor,
+        "analytics.till_totals",
+        "till_totals",
+        filename[:100],
+        {"rows": result.rows, "replaced": result.replaced, "stores": result.stores},
+    )
+    refresh_rollups(session.connection())
+    return result
+
+
+def import_till_totals(session: Session, filename: str, content: bytes, *, actor: str) -> TillImport:
+    """The same as one unit of work (commits); TillTotalsError, with nothing stored, when any
+    line is wrong."""
+    try:
+        result = store_till_totals(session, filename, content, actor=actor)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return result
+
+
+def latest_job(session: Session, kind: str, *, finished: bool) -> Job | None:
+    """The newest job of `kind`: finished ones (the forecast page reads the last fit), or those
+    still queued or running (the page says a fit is under way)."""
+    from sqlalchemy import select
+
+    from workbench.jobs.models import Job, JobState
+
+    states = [JobState.finished.value] if finished else [JobState.queued.value, JobState.running.value]
+    return session.scalar(
+        select(Job).where(Job.kind == kind, Job.state.in_(states)).order_by(Job.id.desc()).limit(1)
+    )
+
+
+def member_contacts(session: Session, member_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Phone and email of the members (for roles that may see personal data only)."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from loyalty_core.ledger.models import Member
+
+    ids = [uuid.UUID(m) for m in member_ids]
+    rows = session.execute(select(Member.id, Member.phone, Member.email).where(Member.id.in_(ids)))
+    return {str(i): (phone or "", email or "") for i, phone, email in rows}
