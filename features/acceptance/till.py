@@ -163,7 +163,7 @@ def table_rows(
     missing = [c for c in required if c not in keys]
     if missing:
         fail(f"the {what} table needs the column(s) {', '.join(missing)}")
-    return [{key: cell.strip() for key, cell in zip(keys, row.cells)} for row in table]
+    return [{key: cell.strip() for key, cell in zip(keys, row.cells, strict=True)} for row in table]
 
 
 @dataclass

@@ -323,7 +323,7 @@ def test_random_well_formed_bpmn_imports_or_is_refused_and_what_imports_exports(
         return
     again = import_bpmn(export_bpmn(result.models))
     assert [m.id for m in again.models] == [m.id for m in result.models]
-    for first, second in zip(result.models, again.models):
+    for first, second in zip(result.models, again.models, strict=True):
         assert {n.id: (n.kind, n.name, n.lane) for n in first.nodes()} == {
             n.id: (n.kind, n.name, n.lane) for n in second.nodes()
         }

@@ -106,7 +106,7 @@ def test_the_kpi_report_downloads_as_xlsx_and_docx(
     )
     sheet = load_workbook(io.BytesIO(xlsx.data))["KPIs"]
     header = [c.value for c in sheet[1]]
-    january = dict(zip(header, [c.value for c in sheet[2]]))
+    january = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert january["Net sales"] == 300.5 and january["Group"] == "all"  # XLSX keeps numbers as numbers
     assert sheet.cell(row=2, column=header.index("Average check") + 1).number_format == "#,##0.00"
     docx = client.get("/analytics/report.docx?from=2026-01-01&to=2026-02-28&lang=en")

@@ -89,7 +89,7 @@ def test_a_consultant_takes_a_finding_to_a_modification_and_downloads_the_gap_ma
     workbook = load_workbook(io.BytesIO(xlsx_bytes))
     requirements = workbook["Requirements"]
     header = [cell.value for cell in requirements[1]]
-    row = dict(zip(header, [cell.value for cell in requirements[2]]))
+    row = dict(zip(header, [cell.value for cell in requirements[2]], strict=True))
     assert (
         row["ID"] == "REQ-1"
         and row["Classification"] == "Gap — extension"
