@@ -424,7 +424,7 @@ def _print_logins(created: list[tuple[str, ...]]) -> None:
     if not created:
         return
     click.echo(gettext("demo logins (username / password):"))
-    for username, role, _, password in created:
+    for username, role, _name, password in created:
         click.echo(f"  {username:<11} {password:<16} {role}")
 
 

@@ -13,6 +13,7 @@ left behind). `workbench pos serve` serves the POS API alone, scaled on its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -140,10 +141,8 @@ def _stop(running: Sequence[tuple[Part, subprocess.Popen[bytes]]]) -> None:
 
 
 def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # the group has exited already
         os.killpg(process.pid, signum)  # the part's whole group: gunicorn's workers, behave's process
-    except ProcessLookupError:
-        pass
 
 
 @click.command("serve")

@@ -223,7 +223,7 @@ def versions_in_force(
     query = select(Store.id, in_force_version_id().label("version_id"))
     if store_ids is not None:
         query = query.where(Store.id.in_(list(store_ids)))
-    return {sid: vid for sid, vid in session.execute(query, {"at": at})}
+    return dict(session.execute(query, {"at": at}).tuples().all())
 
 
 def record_in_force(session: Session, at: dt.datetime) -> int:

@@ -793,7 +793,7 @@ class Reader:
             if namespace == MODEL and name == "conditionExpression":
                 self._consume_tree(child)
                 condition = _text(child).strip()
-                attributes = {k: v for k, v in self._attributes(child, {q(XSI, "type")}).items()}
+                attributes = dict(self._attributes(child, {q(XSI, "type")}))
                 if attributes:
                     extra["conditionAttributes"] = attributes
                 if len(child):

@@ -528,7 +528,6 @@ def _electronics(member_id: str, amount: str, quantity: str = "1") -> dict[str, 
 
 
 def test_gold_after_20000_spent_within_365_days_and_older_spend_stops_counting(core: Core) -> None:
-    t0 = core.clock.now
     member = _enrol(core)
 
     first = _buy(core, _electronics(member["id"], "15000.00"), "t-1")
