@@ -292,10 +292,12 @@ def main() -> None:
             if median >= TARGET_MS:
                 failed.append(name)
         print(
-            f"{name:<42} {median:>7.0f} ms {min(times):>7.0f} ms {max(times):>7.0f} ms   {len(response.data) // 1024} KiB{mark}"
+            f"{name:<42} {median:>7.0f} ms {min(times):>7.0f} ms {max(times):>7.0f} ms   "
+            f"{len(response.data) // 1024} KiB{mark}"
         )
     print(
-        f"target: gap map and traceability under {TARGET_MS:.0f} ms: {'met' if not failed else 'missed: ' + ', '.join(failed)}"
+        f"target: gap map and traceability under {TARGET_MS:.0f} ms: "
+        f"{'met' if not failed else 'missed: ' + ', '.join(failed)}"
     )
 
 

@@ -4,11 +4,14 @@
     workbench user create NAME --role consultant [--password-stdin]  (or a hidden prompt)
     workbench user set-password NAME | list
     workbench config validate FILE | load FILE [--label v3] | approve LABEL | list
-    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE | import FILE
-    workbench rollout plan create|list, wave add, controls, gate, advance, rollback, halt|resume, status, feedback, checklist, tick
+    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
+        | import FILE
+    workbench rollout plan create|list, wave add, controls, gate, advance, rollback, halt|resume, status,
+        feedback, checklist, tick
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
-    workbench gap export --project KEY --format docx|xlsx [--lang ru|en] -o FILE | import --project KEY FILE | summary --project KEY
+    workbench gap export --project KEY --format docx|xlsx [--lang ru|en] -o FILE
+        | import --project KEY FILE | summary --project KEY
     workbench document description KEY --variant as-is|to-be [--lang ru|en] -o FILE
     workbench demo [--if-empty]                         (refused in production: WORKBENCH_ENV=production)
     workbench serve [--port 5000] [--workers 2] [--pos-port 5001] [--pos-workers 2] [--job-workers 2]
@@ -16,7 +19,8 @@
     workbench jobs worker [--workers 2] | list          (the job runner: uploads, acceptance runs)
     workbench stages --project KEY [--json] [--close N --as USER]
     workbench signoff submit --project KEY --approvers a,b,c [--rule all|N] [--required a] [--version LABEL]
-    workbench signoff status --project KEY [--json] | approve REVISION --as USER | reject REVISION --as USER --reason TEXT
+    workbench signoff status --project KEY [--json] | approve REVISION --as USER
+        | reject REVISION --as USER --reason TEXT
     workbench signoff sheet|package --project KEY -o FILE.docx [--lang ru|en]
     workbench kpi | forecast fit|members | pilot evaluate|guardrail|suggest | export   (programme analytics)
     workbench db upgrade                                (Flask-Migrate)
@@ -332,7 +336,8 @@ def _load_demo(
         audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
         said += [
             gettext(
-                "demo loaded: %(stores)s stores, %(members)s members, %(purchases)s purchases, %(returns)s returns, "
+                "demo loaded: %(stores)s stores, %(members)s members, %(purchases)s purchases, %(returns)s "
+                "returns, "
                 "versions %(versions)s",
                 stores=summary.stores,
                 members=summary.members,
@@ -346,7 +351,8 @@ def _load_demo(
                 key=summary.sample_key,
             ),
             gettext(
-                "rollout plan %(plan)s: v2 piloted in R001-R003, W001-W002 for six weeks; wave 2 waits behind "
+                "rollout plan %(plan)s: v2 piloted in R001-R003, W001-W002 for six weeks; wave 2 waits "
+                "behind "
                 "its gate (workbench rollout gate %(plan)s 2)",
                 plan=summary.plan_id,
             ),
@@ -356,7 +362,8 @@ def _load_demo(
         project = load_demo_project(db.session(), actor=CLI_ACTOR)
         said.append(
             gettext(
-                "demo project DEMO loaded: %(models)s process models, %(interviews)s interviews (%(findings)s findings), "
+                "demo project DEMO loaded: %(models)s process models, %(interviews)s interviews "
+                "(%(findings)s findings), "
                 "%(items)s inventory items, %(scenarios)s acceptance scenarios",
                 models=project.models,
                 interviews=project.interviews,

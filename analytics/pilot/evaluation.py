@@ -104,7 +104,8 @@ def evaluate_pilot(
         if (result <= 0).any():
             quiet = [code for code, v in zip(codes, result, strict=True) if v <= 0]
             raise PilotError(
-                f"{metric}: no activity to compare in {', '.join(quiet)} ({start_of(Period.week, window.first)}..)"
+                f"{metric}: no activity to compare in {', '.join(quiet)} "
+                f"({start_of(Period.week, window.first)}..)"
             )
         return result
 

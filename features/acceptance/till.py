@@ -228,7 +228,8 @@ class Till:
         if not path:
             fail(
                 "no configuration under test: run behave with -D config=FILE "
-                "(`workbench accept run --project KEY --config VERSION` passes the version chosen for the run)"
+                "(`workbench accept run --project KEY --config VERSION` passes the version chosen for the "
+                "run)"
             )
         file = Path(path)
         if not file.is_file():
@@ -430,7 +431,8 @@ class Till:
     def require_line(self, decision: Decision, index: int, expectation: str) -> Any:
         if not 1 <= index <= len(decision.lines):
             fail(
-                f"expected {expectation}, but the receipt has {len(decision.lines)} line(s) ({self.summary()})"
+                f"expected {expectation}, but the receipt has {len(decision.lines)} line(s) "
+                f"({self.summary()})"
             )
         return decision.lines[index - 1]
 

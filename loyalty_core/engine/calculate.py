@@ -318,7 +318,8 @@ def _redeem_refusal(asked: int, limit: int, total: Decimal, balance: int, config
         return f"cannot redeem {asked} points: the balance is {balance}"
     return (
         f"cannot redeem {asked} points: at most {limit} points "
-        f"({_pct(rules.max_share)}% of the check {money_str(total)} at {money_str(rules.point_value)} per point)"
+        f"({_pct(rules.max_share)}% of the check {money_str(total)} at {money_str(rules.point_value)} per "
+        "point)"
     )
 
 

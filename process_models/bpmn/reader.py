@@ -546,7 +546,8 @@ class Reader:
                         Outcome.changed,
                         "flowNodeRef",
                         node_id,
-                        f"lane {lane_name!r} lists an element inside a sub-process; it stays in its sub-process, which has no lanes",
+                        f"lane {lane_name!r} lists an element inside a sub-process; it stays in its "
+                        "sub-process, which has no lanes",
                         scope.process,
                     )
                 else:
@@ -622,7 +623,8 @@ class Reader:
                         Outcome.changed,
                         "flowNodeRef",
                         ref,
-                        f"listed in lane {name!r} but in none of its sub-lanes: placed in {scope.model.lanes[leaves[0]].name!r}",
+                        f"listed in lane {name!r} but in none of its sub-lanes: placed in "
+                        f"{scope.model.lanes[leaves[0]].name!r}",
                         scope.process,
                     )
             return leaves
@@ -1177,7 +1179,8 @@ class Reader:
                 message = (
                     f"drawing of {target!r}, which is not an element of this file"
                     if target not in self.by_id
-                    else f"drawing of {local(self.by_id[target].tag)} {target!r}, which the workbench does not show"
+                    else f"drawing of {local(self.by_id[target].tag)} {target!r}, which the workbench does "
+                    "not show"
                 )
                 self.report.add(Outcome.note, name, child.get("id", ""), message)
             elif namespace == BPMNDI and name == "BPMNLabelStyle":

@@ -7,7 +7,8 @@
                            [--amount-column A] --calibration-end D [--holdout-end D]]
     workbench forecast members -o FILE.csv [--calibration-end D]
     workbench pilot evaluate --pilot R001,R002 --control R004,R005 --from D --to D [--pre-weeks N] [--json]
-    workbench pilot guardrail --pilot ... --control ... --from D --to D [--threshold 5] [--limit KPI=3] [--confidence 90]
+    workbench pilot guardrail --pilot ... --control ... --from D --to D [--threshold 5] [--limit KPI=3]
+        [--confidence 90]
     workbench pilot suggest --pilot R001,R002 --from D --to D [--exclude R010,...] [--per-pilot 2]
     workbench export transactions|members|kpi -o FILE.csv [--from D --to D --period --by]
 
