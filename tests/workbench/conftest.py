@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -19,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Engine
 from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
 
 from loyalty_core.db import metadata, utcnow
 from tests.conftest import _truncate_pg, postgres_url
@@ -159,3 +161,15 @@ def any_db_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def download(client: FlaskClient, url: str) -> TestResponse:
+    """An export as a user gets it: the page's link starts a job and sends them to the job's page
+    (tests run jobs at once, so it is done), which offers the document's download."""
+    started = client.get(url)
+    assert started.status_code == 303, (url, started.status_code)
+    job_page = urlsplit(started.headers["Location"]).path
+    assert job_page.startswith("/jobs/"), job_page
+    page = client.get(job_page).get_data(as_text=True)
+    assert 'id="job-download"' in page, page
+    return client.get(f"{job_page}/download")

@@ -13,6 +13,7 @@ KINDS: dict[str, str] = {
     "acceptance.import": "workbench.acceptance.jobs:import_features",
     "acceptance.run": "workbench.acceptance.jobs:run_scenarios",
     "processes.import": "workbench.processes.jobs:import_bpmn",
+    "documents.build": "workbench.exports.jobs:build_document",
 }
 
 

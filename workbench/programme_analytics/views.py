@@ -17,6 +17,7 @@ from analytics.periods import Period
 from analytics.rollups.refresh import rollup_cohorts
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.programme_analytics.labels import GUARDRAIL_STATUS, KPI_TITLES, statement
 from workbench.programme_analytics.service import parse_dimension, report_json
@@ -103,22 +104,16 @@ REPORT_TYPES = {
 @any_role()
 def report_file(kind: str) -> Response:
     """The KPI report as XLSX or DOCX, in Russian or English (?lang=ru|en)."""
-    from workbench.programme_analytics.documents import kpi_docx, kpi_xlsx
-
     if kind not in REPORT_TYPES:
         abort(404)
     language = request.args.get("lang", "ru")
     if language not in ("ru", "en"):
         abort(400, description=_("lang must be ru or en"))
     date_from, date_to, period = _window()
-    with db.engine.connect() as conn:
-        report = kpi_report(conn, date_from, date_to, period, use_rollups=True)
-        currency = programme_currency(conn)
-    body = kpi_xlsx(report, language) if kind == "xlsx" else kpi_docx(report, language, currency)
+    # Built on the job runner; the job page offers the download.
     name = f"kpi-{date_from.isoformat()}-{date_to.isoformat()}-{language}.{kind}"
-    return Response(
-        body, mimetype=REPORT_TYPES[kind], headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    params = {"kind": kind, "lang": language, "from": date_from.isoformat(), "to": date_to.isoformat()}
+    return start_export("analytics.kpi", name, {**params, "period": period.value})
 
 
 def _codes(name: str) -> list[str]:
