@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.workbench.browser_support import require, serving, signed_in_page
+from tests.workbench.browser_support import download_through_job, require, serving, signed_in_page
 from tests.workbench.conftest import make_app
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bpmn-corpus"
@@ -78,9 +78,7 @@ def test_a_consultant_records_an_interview_imports_bpmn_and_exports_the_docx(liv
 
         # Export the AS-IS description and read it back.
         page.goto(f"{live_server}/projects/DEMO")
-        with page.expect_download() as download_info:
-            page.click("text=AS-IS description (DOCX)")
-        download = download_info.value
+        download = download_through_job(page, "text=AS-IS description (DOCX)")
         assert download.suggested_filename == "DEMO AS-IS description.docx"
         document = Document(io.BytesIO(Path(download.path()).read_bytes()))
 
