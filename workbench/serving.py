@@ -28,12 +28,16 @@ from typing import NoReturn
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 STOP_GRACE_SECONDS = 30
 
 
-FIRST_ADMIN_HINT = "Create the first admin with: workbench user create NAME --role admin"
+# Translated when printed (the command itself is not).
+FIRST_ADMIN_HINT = _l(
+    "Create the first admin with: %(command)s", command="workbench user create NAME --role admin"
+)
 
 
 @dataclass(frozen=True)
