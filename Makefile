@@ -42,8 +42,10 @@ run: install
 	$(BIN)/workbench demo --if-empty
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT) --pos-port $(POS_PORT)
 
-## test: the behave acceptance suite of the core, then pytest (PostgreSQL tests need TEST_DATABASE_URL)
+## test: ruff (lint, then format check), the behave acceptance suite of the core, then pytest (PostgreSQL tests need TEST_DATABASE_URL)
 test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/behave features/ --format progress --no-snippets --summary
 	$(BIN)/pytest
 

@@ -79,7 +79,7 @@ def main() -> None:
             document,
             config_label=args.config,
             jobs=args.jobs,
-            on_progress=lambda done, _label: seen.__setitem__(0, done),
+            on_progress=lambda done, _label, seen=seen: seen.__setitem__(0, done),  # this run's counter
         )
         wall = time.perf_counter() - started
         times.append(wall)

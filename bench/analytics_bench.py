@@ -1,6 +1,7 @@
 """Programme analytics at scale on PostgreSQL: 1M transactions, 100,000 members, 40 stores.
 
-    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test_analytics .venv/bin/python bench/analytics_bench.py
+    export BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test_analytics
+    .venv/bin/python bench/analytics_bench.py
 
 The database's tables are dropped and re-created (give it a scratch database). Prints, as
 medians over --runs: the dashboard's queries (monthly KPIs + cohort table) computed live from the
@@ -190,7 +191,8 @@ def main() -> None:
         started = time.perf_counter()
         populate(engine, args.members, args.transactions)
         print(
-            f"populated {args.transactions:,} transactions, {args.members:,} members in {time.perf_counter() - started:.1f} s"
+            f"populated {args.transactions:,} transactions, {args.members:,} members in "
+            f"{time.perf_counter() - started:.1f} s"
         )
     if args.only_export:
         seconds, rows, peak, baseline = export_peak(url)
@@ -200,7 +202,8 @@ def main() -> None:
         )
         return
     print(
-        f"dashboard live (monthly KPIs + cohort table): {median_seconds(lambda: dashboard(engine), args.runs):.2f} s"
+        "dashboard live (monthly KPIs + cohort table): "
+        f"{median_seconds(lambda: dashboard(engine), args.runs):.2f} s"
     )
     everything = (None, *Dimension)
     print(
@@ -212,7 +215,8 @@ def main() -> None:
         f"{median_seconds(lambda: refresh(engine, (Period.week, Period.day), (None,)), 1):.1f} s"
     )
     print(
-        f"dashboard from rollups: {median_seconds(lambda: dashboard(engine, rollups=True), args.runs) * 1000:.0f} ms"
+        "dashboard from rollups: "
+        f"{median_seconds(lambda: dashboard(engine, rollups=True), args.runs) * 1000:.0f} ms"
     )
     facts_seconds, import_seconds, lines = till_figures(engine, args.runs)
     print(

@@ -340,7 +340,8 @@ def main() -> None:
         # Warm-up: each worker parses the configuration and fills its pool.
         client((port, key, members, 2.0, 999))
         print(
-            f"driving gunicorn ({args.workers} workers x {args.threads} threads) with {args.clients} {args.client} "
+            f"driving gunicorn ({args.workers} workers x {args.threads} threads) with {args.clients} "
+            f"{args.client} "
             f"clients for {args.seconds} s ...",
             flush=True,
         )

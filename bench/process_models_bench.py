@@ -203,7 +203,8 @@ def main() -> None:
     model = build_model(args.nodes, args.lanes)
     flows = sum(1 for _ in model.flows())
     print(
-        f"process models: {len(model)} nodes, {len(model.lanes)} lanes, {flows} flows; median of {args.runs} runs"
+        f"process models: {len(model)} nodes, {len(model.lanes)} lanes, {flows} flows; median of {args.runs} "
+        "runs"
     )
 
     steps: list[tuple[str, float, str]] = []
@@ -237,7 +238,8 @@ def main() -> None:
     print(
         f"  {'diff':<12} {diff_ms:8.1f} ms  target < {DIFF_TARGET_MS:.0f} ms: {verdict} "
         f"({len(after)} nodes after; {len(result.added_nodes)} added, {len(result.removed_nodes)} removed, "
-        f"{len(result.changed_nodes)} changed nodes; {len(result.added_flows)} added, {len(result.removed_flows)} removed, "
+        f"{len(result.changed_nodes)} changed nodes; {len(result.added_flows)} added, "
+        f"{len(result.removed_flows)} removed, "
         f"{len(result.changed_flows)} changed flows)"
     )
 

@@ -7,7 +7,8 @@ workbench's tables there are dropped and recreated, so give it a database of its
 1. imports a generated register of --stores stores (CSV, 4 regions, 3 time zones) through
    `rollout.register.import_register` and commits: the import's wall time (target < 10 s);
 2. assigns v1 everywhere, creates a plan of v2 with a 5-store pilot and a second wave holding every
-   other store (9,995 of 10,000), and advances it (override: the gate is closed) with the switch effective now:
+   other store (9,995 of 10,000), and advances it (override: the gate is closed) with the switch
+   effective now:
    the time from the start of `advance` to the first POS request (the real /api/v1 app, in
    process) that runs v2, in a store of the wave chosen at random (target < 1 s);
 3. rolls the whole plan back and times the same way until a POS request runs v1 again;
@@ -46,8 +47,14 @@ from workbench import create_app  # noqa: E402
 from workbench.auth import service as auth  # noqa: E402
 from workbench.extensions import db  # noqa: E402
 
-V1 = "program: Bench v1\nearn: {base_rate: 1}\nredemption: {point_value: '1.00', max_share: 30, min_points: 0}\n"
-V2 = "program: Bench v2\nearn: {base_rate: 5}\nredemption: {point_value: '1.00', max_share: 30, min_points: 0}\n"
+V1 = (
+    "program: Bench v1\nearn: {base_rate: 1}\nredemption: {point_value: '1.00', max_share: 30, min_points: "
+    "0}\n"
+)
+V2 = (
+    "program: Bench v2\nearn: {base_rate: 5}\nredemption: {point_value: '1.00', max_share: 30, min_points: "
+    "0}\n"
+)
 REGIONS = [
     ("Москва", "Europe/Moscow"),
     ("Северо-Запад", "Europe/Moscow"),
@@ -167,7 +174,8 @@ def main() -> None:
         seen = first_request_on(pos, key, member, "v2", started)
         print(
             f"switch of wave 2 ({wave_size} stores): advance committed in {committed * 1000:.0f} ms, "
-            f"first POS request on v2 after {seen * 1000:.0f} ms (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}"
+            f"first POS request on v2 after {seen * 1000:.0f} ms (target < 1000 ms) "
+            f"{'OK' if seen < 1 else 'OVER'}"
         )
 
         started = time.perf_counter()
@@ -177,8 +185,10 @@ def main() -> None:
         committed = time.perf_counter() - started
         seen = first_request_on(pos, key, member, "v1", started)
         print(
-            f"rollback of the plan ({len(back.switched_back)} stores): committed in {committed * 1000:.0f} ms, "
-            f"first POS request on v1 after {seen * 1000:.0f} ms (target < 1000 ms) {'OK' if seen < 1 else 'OVER'}"
+            f"rollback of the plan ({len(back.switched_back)} stores): committed in {committed * 1000:.0f} "
+            "ms, "
+            f"first POS request on v1 after {seen * 1000:.0f} ms (target < 1000 ms) "
+            f"{'OK' if seen < 1 else 'OVER'}"
         )
 
     with app.app_context():

@@ -69,7 +69,8 @@ def check_new_dependency(graph: nx.DiGraph, ref: str, depends_on: str) -> None:
         path = nx.shortest_path(graph, ref, depends_on)
         through = f" (through {', '.join(path[1:-1])})" if len(path) > 2 else ""
         raise GapAnalysisError(
-            f"{ref} cannot depend on {depends_on}: that would be a cycle, {depends_on} already depends on {ref}{through}",
+            f"{ref} cannot depend on {depends_on}: that would be a cycle, {depends_on} already depends on "
+            f"{ref}{through}",
             field="depends_on",
         )
 

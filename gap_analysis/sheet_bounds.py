@@ -51,7 +51,8 @@ def check_sheet(archive: zipfile.ZipFile, part: str, title: str) -> None:
                 rows = max(rows + 1, int(number) if number and number.isdigit() else 0)
                 if rows > MAX_SHEET_ROWS:
                     raise BoundExceeded(
-                        f"the sheet {title!r} goes on past row {MAX_SHEET_ROWS:,} (empty rows count too); at most "
+                        f"the sheet {title!r} goes on past row {MAX_SHEET_ROWS:,} (empty rows count too); at "
+                        "most "
                         f"{MAX_SHEET_ROWS:,} rows are read: delete the empty rows below the table"
                     )
 

@@ -450,7 +450,7 @@ def suggest_capabilities(
         potential[query_stem] = max(index.idf[key] for key in met) if met else index.unknown_idf
     total = sum(potential.values())
     found: list[CapabilitySuggestion] = []
-    for capability, vocab, titles in zip(index.capabilities, index.vocab, index.titles):
+    for capability, vocab, titles in zip(index.capabilities, index.vocab, index.titles, strict=True):
         gained = 0.0
         matched: list[str] = []
         for query_stem, originals in query.items():

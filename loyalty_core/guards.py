@@ -51,7 +51,8 @@ END $fn$""",
         ],
         "sqlite": [
             f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} FOR EACH ROW "
-            f"WHEN OLD.status = 'approved' AND ({sqlite_changed}) BEGIN SELECT RAISE(ABORT, '{message}'); END",
+            f"WHEN OLD.status = 'approved' AND ({sqlite_changed}) BEGIN SELECT RAISE(ABORT, '{message}'); "
+            "END",
             f"CREATE TRIGGER {name}_delete BEFORE DELETE ON {table} FOR EACH ROW "
             f"WHEN OLD.status = 'approved' BEGIN SELECT RAISE(ABORT, '{message}'); END",
         ],
@@ -68,10 +69,13 @@ def append_only(table: str, what: str) -> dict[str, list[str]]:
 BEGIN
   RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = '{message}';
 END $fn$""",
-            f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
+            f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION "
+            f"{name}()",
         ],
         "sqlite": [
-            f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); END",
-            f"CREATE TRIGGER {name}_delete BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); END",
+            f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); "
+            "END",
+            f"CREATE TRIGGER {name}_delete BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); "
+            "END",
         ],
     }

@@ -86,7 +86,8 @@ text {{ fill: {INK}; }}
 .shape {{ fill: #fff; stroke: {INK}; stroke-width: 2; }}
 .removed .shape, .removed.flow {{ stroke-dasharray: 6 4; }}
 """ + "".join(
-    f".{state} .shape {{ fill: {fill}; stroke: {stroke}; }}\n.{state}.flow {{ stroke: {stroke}; stroke-width: 2.5; }}\n"
+    f".{state} .shape {{ fill: {fill}; stroke: {stroke}; }}\n.{state}.flow {{ stroke: {stroke}; "
+    f"stroke-width: 2.5; }}\n"
     for state, (stroke, fill) in COLOURS.items()
 )
 
@@ -146,7 +147,8 @@ def _node_shape(node: Node, bounds: Bounds) -> str:
 def _activity_shape(node: Node, b: Bounds) -> str:
     stroke_width = ' style="stroke-width: 4"' if node.kind is NodeKind.call_activity else ""
     parts = [
-        f'<rect class="shape" x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" rx="10"{stroke_width}/>'
+        f'<rect class="shape" x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" '
+        f'rx="10"{stroke_width}/>'
     ]
     glyph = TASK_GLYPHS.get(node.kind)
     if glyph:
@@ -210,11 +212,13 @@ def _gateway_shape(node: Node, b: Bounds) -> str:
     marker_style = _marker_style(4)
     if node.kind is NodeKind.exclusive_gateway:
         parts.append(
-            f'<path {marker_style} d="M{_n(cx - arm)},{_n(cy - arm)} L{_n(cx + arm)},{_n(cy + arm)} M{_n(cx + arm)},{_n(cy - arm)} L{_n(cx - arm)},{_n(cy + arm)}"/>'
+            f'<path {marker_style} d="M{_n(cx - arm)},{_n(cy - arm)} L{_n(cx + arm)},{_n(cy + arm)} '
+            f'M{_n(cx + arm)},{_n(cy - arm)} L{_n(cx - arm)},{_n(cy + arm)}"/>'
         )
     elif node.kind is NodeKind.parallel_gateway:
         parts.append(
-            f'<path {marker_style} d="M{_n(cx)},{_n(cy - arm * 1.3)} V{_n(cy + arm * 1.3)} M{_n(cx - arm * 1.3)},{_n(cy)} H{_n(cx + arm * 1.3)}"/>'
+            f'<path {marker_style} d="M{_n(cx)},{_n(cy - arm * 1.3)} V{_n(cy + arm * 1.3)} '
+            f'M{_n(cx - arm * 1.3)},{_n(cy)} H{_n(cx + arm * 1.3)}"/>'
         )
     elif node.kind is NodeKind.inclusive_gateway:
         parts.append(f'<circle {_marker_style(2.5)} cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(arm * 1.3)}"/>')
@@ -227,8 +231,10 @@ def _gateway_shape(node: Node, b: Bounds) -> str:
         )
     else:  # complex: an asterisk
         parts.append(
-            f'<path {_marker_style(3)} d="M{_n(cx)},{_n(cy - arm * 1.3)} V{_n(cy + arm * 1.3)} M{_n(cx - arm * 1.3)},{_n(cy)} H{_n(cx + arm * 1.3)} '
-            f'M{_n(cx - arm)},{_n(cy - arm)} L{_n(cx + arm)},{_n(cy + arm)} M{_n(cx + arm)},{_n(cy - arm)} L{_n(cx - arm)},{_n(cy + arm)}"/>'
+            f'<path {_marker_style(3)} d="M{_n(cx)},{_n(cy - arm * 1.3)} V{_n(cy + arm * 1.3)} '
+            f"M{_n(cx - arm * 1.3)},{_n(cy)} H{_n(cx + arm * 1.3)} "
+            f"M{_n(cx - arm)},{_n(cy - arm)} L{_n(cx + arm)},{_n(cy + arm)} M{_n(cx + arm)},{_n(cy - arm)} "
+            f'L{_n(cx - arm)},{_n(cy + arm)}"/>'
         )
     parts.append(_centred_lines(_wrap(node.name, LABEL_CHARS, 3), cx, b.y + b.height + LINE_HEIGHT))
     return "".join(parts)
@@ -277,7 +283,8 @@ def _flow_svg(flow: Flow, points: tuple[tuple[float, float], ...], state: str, t
     marker = f"arrow-{state}" if state else "arrow"
     parts = [
         f'<g data-id="{_attr(flow.id)}"><title>{_text(tooltip)}</title>',
-        f'<polyline class="{"flow " + state if state else "flow"}" points="{_points(points)}" marker-end="url(#{marker})"/>',
+        f'<polyline class="{"flow " + state if state else "flow"}" points="{_points(points)}" '
+        f'marker-end="url(#{marker})"/>',
     ]
     label = _flow_label(flow)
     if label:
@@ -327,7 +334,8 @@ def _needs_layout(model: ProcessModel) -> bool:
 def _markers() -> str:
     def arrow(marker_id: str, colour: str) -> str:
         return (
-            f'<marker id="{marker_id}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto">'
+            f'<marker id="{marker_id}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" '
+            'markerWidth="11" markerHeight="11" orient="auto">'
             f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
         )
 
@@ -335,9 +343,10 @@ def _markers() -> str:
         "<defs>"
         + arrow("arrow", INK)
         + "".join(arrow(f"arrow-{state}", stroke) for state, (stroke, _) in COLOURS.items())
-        + f'<marker id="message-start" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="8" markerHeight="8"><circle cx="5" cy="5" r="4" fill="#fff" stroke="{INK}"/></marker>'
-        + f'<marker id="message-end" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#fff" stroke="{INK}"/></marker>'
-        + "</defs>"
+        + '<marker id="message-start" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="8" '
+        f'markerHeight="8"><circle cx="5" cy="5" r="4" fill="#fff" stroke="{INK}"/></marker>'
+        + '<marker id="message-end" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+        f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#fff" stroke="{INK}"/></marker>' + "</defs>"
     )
 
 
@@ -351,10 +360,14 @@ def _lane_svg(name: str, kind: LaneKind, b: Bounds, lane_id: str, css_class: str
     dashed = ' stroke-dasharray="6 4"' if css_class == "ghost-lane" else ""
     stroke = COLOURS["removed"][0] if css_class == "ghost-lane" else "#888"
     return (
-        f'<g class="{css_class}" data-id="{_attr(lane_id)}"><title>{_text(f"{kind.value} lane {name!r} ({lane_id})")}</title>'
-        f'<rect x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" fill="{LANE_FILL[kind]}" stroke="{stroke}"{dashed}/>'
-        f'<line x1="{_n(b.x + LANE_HEADER_WIDTH)}" y1="{_n(b.y)}" x2="{_n(b.x + LANE_HEADER_WIDTH)}" y2="{_n(b.y + b.height)}" stroke="{stroke}"{dashed}/>'
-        f'<text class="lane-name" text-anchor="middle" transform="translate({_n(cx + 4)},{_n(cy)}) rotate(-90)">{_text(label)}</text></g>'
+        f'<g class="{css_class}" '
+        f'data-id="{_attr(lane_id)}"><title>{_text(f"{kind.value} lane {name!r} ({lane_id})")}</title>'
+        f'<rect x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" '
+        f'fill="{LANE_FILL[kind]}" stroke="{stroke}"{dashed}/>'
+        f'<line x1="{_n(b.x + LANE_HEADER_WIDTH)}" y1="{_n(b.y)}" x2="{_n(b.x + LANE_HEADER_WIDTH)}" '
+        f'y2="{_n(b.y + b.height)}" stroke="{stroke}"{dashed}/>'
+        f'<text class="lane-name" text-anchor="middle" transform="translate({_n(cx + 4)},{_n(cy)}) '
+        f'rotate(-90)">{_text(label)}</text></g>'
     )
 
 
@@ -454,7 +467,8 @@ def _legend(diff: ModelDiff, y: float) -> str:
         stroke, fill = COLOURS[state]
         dashed = ' stroke-dasharray="6 4"' if state == "removed" else ""
         parts.append(
-            f'<rect x="{_n(x)}" y="2" width="26" height="18" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="2"{dashed}/>'
+            f'<rect x="{_n(x)}" y="2" width="26" height="18" rx="4" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="2"{dashed}/>'
             f'<text x="{_n(x + 32)}" y="15">{_text(f"{label} ({counted})")}</text>'
         )
         x += 32 + 6.5 * len(f"{label} ({counted})") + 24
@@ -495,7 +509,8 @@ def render_svg(model: ProcessModel, diff: ModelDiff | None = None) -> str:
         else variant
     )
     out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" viewBox="0 0 '
+        f'{_n(width)} {_n(height)}" '
         'font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">',
         f"<title>{_text(title)}</title>",
         _markers(),
@@ -560,7 +575,8 @@ def _backdrop_svg(
         top = min(p.bounds.y for p in removed)
         left = min(p.bounds.x for p in removed)
         out.append(
-            f'<text class="lane-name" x="{_n(left)}" y="{_n(top - 12)}" fill="{COLOURS["removed"][0]}">Removed</text>'
+            f'<text class="lane-name" x="{_n(left)}" y="{_n(top - 12)}" '
+            f'fill="{COLOURS["removed"][0]}">Removed</text>'
         )
     return out
 
@@ -591,9 +607,11 @@ def _flows_svg(model: ProcessModel, bounds: dict[str, Bounds], diff: ModelDiff |
             out.append(_flow_svg(flow, _straight(bounds[source], bounds[target]), "removed", tooltip))
     for message in model.message_flows:
         if len(message.waypoints) >= 2:
+            title = _text(f"message flow {message.name!r} ({message.id})")
             out.append(
-                f'<g data-id="{_attr(message.id)}"><title>{_text(f"message flow {message.name!r} ({message.id})")}</title>'
-                f'<polyline class="message" points="{_points(message.waypoints)}" marker-start="url(#message-start)" marker-end="url(#message-end)"/></g>'
+                f'<g data-id="{_attr(message.id)}"><title>{title}</title>'
+                f'<polyline class="message" points="{_points(message.waypoints)}" '
+                'marker-start="url(#message-start)" marker-end="url(#message-end)"/></g>'
             )
     out.append("</g>")
     return out
@@ -629,19 +647,28 @@ def _nodes_svg(
 def _node_svg(node: Node, bounds: Bounds, state: str, tooltip: str) -> str:
     kind_class = "event" if node.kind.is_event else "gateway" if node.kind.is_gateway else "activity"
     classes = " ".join(c for c in ("node", kind_class, state) if c)
-    return f'<g class="{classes}" data-id="{_attr(node.id)}"><title>{_text(tooltip)}</title>{_node_shape(node, bounds)}</g>'
+    return (
+        f'<g class="{classes}" '
+        f'data-id="{_attr(node.id)}"><title>{_text(tooltip)}</title>{_node_shape(node, bounds)}</g>'
+    )
 
 
 def _pool_svg(pool_id: str, name: str, b: Bounds, *, with_header: bool) -> str:
     if with_header:  # the process's pool: its name in a strip on the left, as the lanes have
         cx, cy = b.x + LANE_HEADER_WIDTH / 2, b.y + b.height / 2
         label = (
-            f'<line x1="{_n(b.x + LANE_HEADER_WIDTH)}" y1="{_n(b.y)}" x2="{_n(b.x + LANE_HEADER_WIDTH)}" y2="{_n(b.y + b.height)}" stroke="{INK}"/>'
-            f'<text class="pool-name" text-anchor="middle" transform="translate({_n(cx + 4)},{_n(cy)}) rotate(-90)">{_text(name)}</text>'
+            f'<line x1="{_n(b.x + LANE_HEADER_WIDTH)}" y1="{_n(b.y)}" x2="{_n(b.x + LANE_HEADER_WIDTH)}" '
+            f'y2="{_n(b.y + b.height)}" stroke="{INK}"/>'
+            f'<text class="pool-name" text-anchor="middle" transform="translate({_n(cx + 4)},{_n(cy)}) '
+            f'rotate(-90)">{_text(name)}</text>'
         )
     else:  # a partner pool ("black box"): its name in the middle
-        label = f'<text class="pool-name" text-anchor="middle" x="{_n(b.x + b.width / 2)}" y="{_n(b.y + b.height / 2 + 4)}">{_text(name)}</text>'
+        label = (
+            f'<text class="pool-name" text-anchor="middle" x="{_n(b.x + b.width / 2)}" '
+            f'y="{_n(b.y + b.height / 2 + 4)}">{_text(name)}</text>'
+        )
     return (
         f'<g class="pool" data-id="{_attr(pool_id)}"><title>{_text(f"pool {name!r} ({pool_id})")}</title>'
-        f'<rect x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" fill="#fff" stroke="{INK}"/>{label}</g>'
+        f'<rect x="{_n(b.x)}" y="{_n(b.y)}" width="{_n(b.width)}" height="{_n(b.height)}" fill="#fff" '
+        f'stroke="{INK}"/>{label}</g>'
     )

@@ -71,9 +71,10 @@ no-inclusive-gateway (warning)
 
 bpmnlint rules not carried over: ad-hoc-sub-process, event-sub-process-typed-start-event,
 sub-process-blank-start-event, link-event and global (they need ad-hoc markers, event-definition
-details or global elements the model does not interpret), single-event-definition and superfluous-termination (event
-definitions are kept uninterpreted in `Node.extra`), no-bpmndi and no-overlapping-elements (the
-workbench lays out any model without coordinates), superfluous-label (no text annotations).
+details or global elements the model does not interpret), single-event-definition and
+superfluous-termination (event definitions are kept uninterpreted in `Node.extra`), no-bpmndi and
+no-overlapping-elements (the workbench lays out any model without coordinates), superfluous-label
+(no text annotations).
 
 Attributes a modeler writes and the model keeps uninterpreted are read from `Node.extra` (the
 BPMN reader keeps them there under their BPMN names): `eventDefinition` (space-separated; an event
@@ -361,7 +362,8 @@ def _no_implicit_start(ctx: _Context) -> Iterator[Finding]:
         yield Finding(
             "no-implicit-start",
             "error",
-            f"{describe_node(node)} has no incoming flow: it starts the process implicitly (connect it or use a start event)",
+            f"{describe_node(node)} has no incoming flow: it starts the process implicitly (connect it or "
+            "use a start event)",
             node_id=node.id,
         )
 
@@ -374,7 +376,8 @@ def _no_implicit_end(ctx: _Context) -> Iterator[Finding]:
         yield Finding(
             "no-implicit-end",
             "error",
-            f"{describe_node(node)} has no outgoing flow: it ends the process implicitly (connect it or use an end event)",
+            f"{describe_node(node)} has no outgoing flow: it ends the process implicitly (connect it or use "
+            "an end event)",
             node_id=node.id,
         )
 
@@ -463,7 +466,8 @@ def _no_gateway_join_fork(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "no-gateway-join-fork",
                 "error",
-                f"{describe_node(node)} joins {ins} flows and splits into {outs}: use one gateway to join and another to split",
+                f"{describe_node(node)} joins {ins} flows and splits into {outs}: use one gateway to join "
+                "and another to split",
                 node_id=node.id,
             )
 
@@ -475,7 +479,8 @@ def _fake_join(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "fake-join",
                 "warning",
-                f"{describe_node(node)} has {ins} incoming flows but does not wait for them: join them with a gateway",
+                f"{describe_node(node)} has {ins} incoming flows but does not wait for them: join them with "
+                "a gateway",
                 node_id=node.id,
             )
 
@@ -491,7 +496,8 @@ def _no_implicit_split(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "no-implicit-split",
                 "error",
-                f"{describe_node(node)} splits into {len(unconditional)} unconditional flows without a gateway",
+                f"{describe_node(node)} splits into {len(unconditional)} unconditional flows without a "
+                "gateway",
                 node_id=node.id,
             )
 
@@ -506,7 +512,8 @@ def _conditional_flows(ctx: _Context) -> Iterator[Finding]:
                 yield Finding(
                     "conditional-flows",
                     "error",
-                    f"{_describe_flow(flow, ctx.nodes)} has no condition, but its siblings out of {describe_node(node)} do: "
+                    f"{_describe_flow(flow, ctx.nodes)} has no condition, but its siblings out of "
+                    f"{describe_node(node)} do: "
                     "give it a condition or make it the default flow",
                     flow_id=flow.id,
                 )
@@ -521,7 +528,8 @@ def _event_based_gateway(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "event-based-gateway",
                 "error",
-                f"{describe_node(node)} needs at least 2 outgoing flows (one per event it waits for), it has {len(outgoing)}",
+                f"{describe_node(node)} needs at least 2 outgoing flows (one per event it waits for), it has "
+                f"{len(outgoing)}",
                 node_id=node.id,
             )
         for flow in outgoing:
@@ -529,7 +537,8 @@ def _event_based_gateway(ctx: _Context) -> Iterator[Finding]:
                 yield Finding(
                     "event-based-gateway",
                     "error",
-                    f"{_describe_flow(flow, ctx.nodes)} leaves an event-based gateway and must not have a condition",
+                    f"{_describe_flow(flow, ctx.nodes)} leaves an event-based gateway and must not have a "
+                    "condition",
                     flow_id=flow.id,
                 )
 
@@ -554,7 +563,8 @@ def _label_required(ctx: _Context) -> Iterator[Finding]:
             yield Finding(
                 "label-required",
                 "error",
-                f"{_describe_flow(flow, ctx.nodes)} has a condition ({flow.condition.strip()}) but no name to show it",
+                f"{_describe_flow(flow, ctx.nodes)} has a condition ({flow.condition.strip()}) but no name "
+                "to show it",
                 flow_id=flow.id,
             )
 

@@ -7,6 +7,7 @@ imports in a few seconds.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -69,10 +70,8 @@ def _csv_rows(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except UnicodeDecodeError:
         text = content.decode("cp1251")  # registers exported by Russian Excel
     dialect: Any = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):  # no dialect recognised: read as Excel's CSV
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        pass
     rows = list(csv.reader(io.StringIO(text), dialect))
     if not rows:
         raise RolloutError("the register is empty", field="file")

@@ -126,7 +126,8 @@ def _check_future(stores: list[Store], at_local: dt.datetime | None, now: dt.dat
     past = [s.code for s in stores if utc_moment(at_local, s.timezone) <= now]
     if past:
         raise RolloutError(
-            f"the switch time {at_local:%Y-%m-%d %H:%M} (local) has already passed in: {', '.join(past[:10])}",
+            f"the switch time {at_local:%Y-%m-%d %H:%M} (local) has already passed in: "
+            f"{', '.join(past[:10])}",
             field="at",
         )
 
@@ -145,7 +146,8 @@ def set_controls(session: Session, plan: RolloutPlan, pilot_code: str, control_c
             raise RolloutError(f"control store {control.code} is itself in the pilot", field="controls")
         if control.direction != store.direction:
             raise RolloutError(
-                f"control store {control.code} is {control.direction}, pilot store {store.code} is {store.direction}",
+                f"control store {control.code} is {control.direction}, pilot store {store.code} is "
+                f"{store.direction}",
                 field="controls",
             )
     entry.control_codes = ",".join(c.code for c in controls)
@@ -173,7 +175,8 @@ def add_wave(
         stores = _open_unplanned(session, plan, region, direction)
         if not stores:
             raise RolloutError(
-                f"no open store of region {region or 'any'} and direction {direction or 'any'} is left outside the plan",
+                f"no open store of region {region or 'any'} and direction {direction or 'any'} is left "
+                "outside the plan",
                 field="region" if region else "direction",
             )
     else:
@@ -287,7 +290,8 @@ def _decide(
     if not passed and not reason:
         failing = [f"{r.name}: {r.title}" for r in results if not r.ok]
         raise GateClosed(
-            f"the gate before wave {wave.number} is closed; failing: {', '.join(r.name for r in results if not r.ok)}",
+            f"the gate before wave {wave.number} is closed; failing: "
+            f"{', '.join(r.name for r in results if not r.ok)}",
             failing,
         )
     decision = GateDecision(

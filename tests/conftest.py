@@ -7,6 +7,7 @@ skipping, so a broken CI set-up cannot pass silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -34,10 +35,8 @@ def postgres_url() -> str | None:
 
 def _all_tables() -> None:
     # Every package's models must be imported before create_all; the workbench adds its own.
-    try:
+    with contextlib.suppress(ImportError):
         import workbench.models  # noqa: F401
-    except ImportError:
-        pass
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_import_contracts_hold() -> None:
-    """import-linter's contracts in pyproject.toml: layers, a self-contained core, a Flask-free process_models."""
+    """import-linter's contracts in pyproject.toml: layers, a self-contained core, a Flask-free
+    process_models."""
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -23,7 +24,8 @@ def test_the_core_imports_and_serves_on_its_own() -> None:
         "import sys, loyalty_core, loyalty_core.api, loyalty_core.api.views, loyalty_core.ledger.service;"
         "from loyalty_core.api import create_app; create_app('sqlite://');"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "('workbench', 'gap_analysis', 'process_models', 'rollout', 'analytics', 'flask_sqlalchemy', 'flask_login')];"
+        "('workbench', 'gap_analysis', 'process_models', 'rollout', 'analytics', 'flask_sqlalchemy', "
+        "'flask_login')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run(

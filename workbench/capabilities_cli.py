@@ -28,7 +28,11 @@ def capabilities_command(as_json: bool) -> None:
     padded = len(header) - 1
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(padded)]
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[padded])
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:padded], widths, strict=True))
+            + "  "
+            + row[padded]
+        )
     standard = sum(1 for c in items if c.kind == STANDARD)
     click.echo(
         gettext(

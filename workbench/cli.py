@@ -4,11 +4,14 @@
     workbench user create NAME --role consultant [--password-stdin]  (or a hidden prompt)
     workbench user set-password NAME | list
     workbench config validate FILE | load FILE [--label v3] | approve LABEL | list
-    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE | import FILE
-    workbench rollout plan create|list, wave add, controls, gate, advance, rollback, halt|resume, status, feedback, checklist, tick
+    workbench store add CODE --direction retail|wholesale | assign CODE VERSION | list | rotate-key CODE
+        | import FILE
+    workbench rollout plan create|list, wave add, controls, gate, advance, rollback, halt|resume, status,
+        feedback, checklist, tick
     workbench points expire
     workbench capabilities [--json]                     (what the loyalty core does, by configuration key)
-    workbench gap export --project KEY --format docx|xlsx [--lang ru|en] -o FILE | import --project KEY FILE | summary --project KEY
+    workbench gap export --project KEY --format docx|xlsx [--lang ru|en] -o FILE
+        | import --project KEY FILE | summary --project KEY
     workbench document description KEY --variant as-is|to-be [--lang ru|en] -o FILE
     workbench demo [--if-empty]                         (refused in production: WORKBENCH_ENV=production)
     workbench serve [--port 5000] [--workers 2] [--pos-port 5001] [--pos-workers 2] [--job-workers 2]
@@ -16,7 +19,8 @@
     workbench jobs worker [--workers 2] | list          (the job runner: uploads, acceptance runs)
     workbench stages --project KEY [--json] [--close N --as USER]
     workbench signoff submit --project KEY --approvers a,b,c [--rule all|N] [--required a] [--version LABEL]
-    workbench signoff status --project KEY [--json] | approve REVISION --as USER | reject REVISION --as USER --reason TEXT
+    workbench signoff status --project KEY [--json] | approve REVISION --as USER
+        | reject REVISION --as USER --reason TEXT
     workbench signoff sheet|package --project KEY -o FILE.docx [--lang ru|en]
     workbench kpi | forecast fit|members | pilot evaluate|guardrail|suggest | export   (programme analytics)
     workbench db upgrade                                (Flask-Migrate)
@@ -33,7 +37,6 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import gettext
-from flask_babel import gettext as _
 
 from loyalty_core.clock import start_of_day
 from loyalty_core.config import service as config_service
@@ -45,6 +48,7 @@ from workbench.acceptance.cli import accept_group
 from workbench.audit.service import CLI_ACTOR
 from workbench.auth.cli import user_group
 from workbench.capabilities_cli import capabilities_command
+from workbench.demo.service import load_missing
 from workbench.documents.cli import document_group
 from workbench.extensions import db
 from workbench.gapmap.cli import gap_group
@@ -257,7 +261,9 @@ def points_expire(as_of: dt.datetime | None, zone: str) -> None:
     at = now if as_of is None else expiry_as_of(as_of.date(), zone, now)
     accounts, points = ledger.expire_points(db.session(), at, recorded_at=now)
     db.session.commit()
-    click.echo(_("expired %(points)s points on %(accounts)s accounts", points=points, accounts=accounts))
+    click.echo(
+        gettext("expired %(points)s points on %(accounts)s accounts", points=points, accounts=accounts)
+    )
 
 
 def expiry_as_of(day: dt.date, zone: str, now: dt.datetime) -> dt.datetime:
@@ -267,21 +273,16 @@ def expiry_as_of(day: dt.date, zone: str, now: dt.datetime) -> dt.datetime:
         day_ends = start_of_day(day + dt.timedelta(days=1), zone)
     except (ValueError, KeyError):
         raise click.BadParameter(
-            _("unknown time zone %(zone)s", zone=zone), param_hint="--timezone"
+            gettext("unknown time zone %(zone)s", zone=zone), param_hint="--timezone"
         ) from None
     if start_of_day(day, zone) > now:
-        raise click.BadParameter(_("%(day)s is in the future", day=day.isoformat()), param_hint="--as-of")
+        raise click.BadParameter(
+            gettext("%(day)s is in the future", day=day.isoformat()), param_hint="--as-of"
+        )
     return min(day_ends - dt.timedelta(microseconds=1), now)
 
 
 # --- demo and serving ------------------------------------------------------------------------
-
-DEMO_USERS = [
-    ("consultant", "consultant", "Ксения Консультантова", "consultant-demo"),
-    ("approver", "approver", "Андрей Утверждающий", "approver-demo"),
-    ("rollout", "rollout_manager", "Роман Внедренцев", "rollout-demo"),
-    ("admin", "admin", "Администратор", "admin-demo"),
-]
 
 
 @click.command("demo")
@@ -309,7 +310,7 @@ def demo(if_empty: bool, members: int) -> None:
             click.echo(gettext("the database already has data: demo not loaded"))
             return
         _fail(gettext("the database already has members; the demo loads only into an empty database"))
-    said, created = _load_demo(core_empty, project_missing, members)
+    said, created = load_missing(db.session(), core_empty, project_missing, members)
     db.session.commit()
     if project_missing:
         said.append(_run_demo_scenarios())  # after the commit: a failed run never undoes the demo
@@ -320,60 +321,6 @@ def demo(if_empty: bool, members: int) -> None:
     for line in said:
         click.echo(line)
     _print_logins(created)
-
-
-def _load_demo(
-    core_empty: bool, project_missing: bool, members: int
-) -> tuple[list[str], list[tuple[str, ...]]]:
-    """Load what is missing (the caller commits); the lines to print and the users created."""
-    from workbench.audit import service as audit
-    from workbench.demo.loader import load_demo
-    from workbench.demo.project import DEMO_KEY, load_demo_project
-
-    said: list[str] = []  # printed once everything is committed
-    created: list[tuple[str, ...]] = []
-    if core_empty:
-        summary = load_demo(db.session(), members=members)
-        created = _create_demo_users()
-        audit.record(db.session(), CLI_ACTOR, "demo.load", "project", "DEMO", {"stores": summary.stores})
-        said += [
-            gettext(
-                "demo loaded: %(stores)s stores, %(members)s members, %(purchases)s purchases, %(returns)s returns, "
-                "versions %(versions)s",
-                stores=summary.stores,
-                members=summary.members,
-                purchases=summary.purchases,
-                returns=summary.returns,
-                versions=", ".join(summary.versions),
-            ),
-            gettext(
-                "POS key of store %(store)s (shown once): %(key)s",
-                store=summary.sample_store,
-                key=summary.sample_key,
-            ),
-            gettext(
-                "rollout plan %(plan)s: v2 piloted in R001-R003, W001-W002 for six weeks; wave 2 waits behind "
-                "its gate (workbench rollout gate %(plan)s 2)",
-                plan=summary.plan_id,
-            ),
-        ]
-    if project_missing:
-        # Loaded on its own when missing, so an instance from before the DEMO project gets it too.
-        project = load_demo_project(db.session(), actor=CLI_ACTOR)
-        said.append(
-            gettext(
-                "demo project DEMO loaded: %(models)s process models, %(interviews)s interviews (%(findings)s findings), "
-                "%(items)s inventory items, %(scenarios)s acceptance scenarios",
-                models=project.models,
-                interviews=project.interviews,
-                findings=project.findings,
-                items=project.inventory_items,
-                scenarios=project.scenarios,
-            )
-        )
-    created += _load_demo_signoff(said)
-    _demo_users_join(DEMO_KEY)
-    return said, created
 
 
 def _run_demo_scenarios() -> str:
@@ -399,61 +346,12 @@ def _run_demo_scenarios() -> str:
     )
 
 
-def _load_demo_signoff(said: list[str]) -> list[tuple[str, ...]]:
-    """The stage 3 package: submitted to three client approvers, one approval and comments."""
-    from workbench.projects.service import get_project
-    from workbench.signoff import demo as signoff_demo
-
-    if not signoff_demo.can_load(db.session()):
-        return []
-    created = signoff_demo.ensure_approvers(db.session(), actor=CLI_ACTOR)
-    revision = signoff_demo.load_demo_signoff(
-        db.session(), get_project(db.session(), "DEMO"), actor=CLI_ACTOR
-    )
-    said.append(
-        f"demo prototype package submitted: revision {revision.id} sha256 {revision.content_hash[:12]}, "
-        f"rule {revision.package.rule_text}"
-    )
-    return created
-
-
-def _create_demo_users() -> list[tuple[str, ...]]:
-    """The demo users that do not exist yet (an instance's own users are kept as they are)."""
-    from workbench.auth import service as auth
-
-    existing = {u.username for u in auth.list_users(db.session())}
-    created: list[tuple[str, ...]] = []
-    for username, role, name, password in DEMO_USERS:
-        if username not in existing:
-            auth.create_user(db.session(), username, password, role, actor=CLI_ACTOR, display_name=name)
-            created.append((username, role, name, password))
-    return created
-
-
-def _demo_users_join(project_key: str) -> None:
-    """The demo users are the DEMO project's team (the consultant leads it)."""
-    from workbench.auth import service as auth
-    from workbench.projects import members
-    from workbench.projects.enums import ProjectRole
-    from workbench.projects.service import get_project
-
-    project = get_project(db.session(), project_key)
-    from workbench.signoff.demo import demo_logins
-
-    usernames = [username for username, *_ in DEMO_USERS] + [login.username for login in demo_logins()]
-    for username in usernames:
-        user = auth.get_user(db.session(), username)
-        if user is not None and user.role != "admin" and not members.may_open(db.session(), project, user):
-            project_role = ProjectRole.lead if user.role == "consultant" else ProjectRole.member
-            members.add_member(db.session(), project, user, project_role, actor=CLI_ACTOR)
-
-
 def _print_logins(created: list[tuple[str, ...]]) -> None:
     """The logins the demo created just now, and only those: nothing else has a known password."""
     if not created:
         return
     click.echo(gettext("demo logins (username / password):"))
-    for username, role, _, password in created:
+    for username, role, _name, password in created:
         click.echo(f"  {username:<11} {password:<16} {role}")
 
 

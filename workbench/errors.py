@@ -15,6 +15,7 @@ from jinja2 import Template
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from workbench.i18n.markers import N_
 from workbench.uploads import limit_description
 
 PROBLEM_JSON = "application/problem+json"
@@ -29,10 +30,6 @@ _DETAILS = {
     413: "the request body is larger than the server accepts",
     500: "the server failed to process the request; nothing was applied",
 }
-
-
-def N_(text: str) -> str:
-    return text  # marks `text` for extraction (Babel's N_); error pages translate it
 
 
 # Werkzeug's names of the statuses people meet, as msgids: an error page shows them translated.

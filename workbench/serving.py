@@ -13,6 +13,7 @@ left behind). `workbench pos serve` serves the POS API alone, scaled on its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -27,12 +28,16 @@ from typing import NoReturn
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 STOP_GRACE_SECONDS = 30
 
 
-FIRST_ADMIN_HINT = "Create the first admin with: workbench user create NAME --role admin"
+# Translated when printed (the command itself is not).
+FIRST_ADMIN_HINT = _l(
+    "Create the first admin with: %(command)s", command="workbench user create NAME --role admin"
+)
 
 
 @dataclass(frozen=True)
@@ -140,10 +145,8 @@ def _stop(running: Sequence[tuple[Part, subprocess.Popen[bytes]]]) -> None:
 
 
 def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # the group has exited already
         os.killpg(process.pid, signum)  # the part's whole group: gunicorn's workers, behave's process
-    except ProcessLookupError:
-        pass
 
 
 @click.command("serve")

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -95,10 +96,8 @@ def secret_key(raw: str | None, instance_path: str | os.PathLike[str]) -> str:
                 handle.write(secrets.token_hex(32))
                 handle.flush()
                 os.fsync(handle.fileno())
-            try:
+            with contextlib.suppress(FileExistsError):  # another process won the race: use its key
                 os.link(temporary, path)
-            except FileExistsError:
-                pass  # another process won the race: use its key
         finally:
             os.unlink(temporary)
     key = path.read_text().strip()

@@ -14,6 +14,7 @@ from flask_babel import format_currency, format_date, format_decimal, get_locale
 
 from loyalty_core.ledger.phone import mask_phone
 from workbench.i18n.labels import change_element_label, change_kind_label, status_label
+from workbench.i18n.markers import N_
 
 DEFAULT_CURRENCY = "RUB"  # the programme configuration's default currency (loyalty_core.config.schema)
 # Date and time in tables: compact and sortable by eye. English keeps the ISO form the workbench
@@ -81,10 +82,6 @@ def number(value: Decimal | int | float | None) -> str:
 def points(value: int) -> str:
     """A count of points with the right plural: 1 балл, 2 балла, 5 баллов / 1 point, 5 points."""
     return str(ngettext("%(count)s point", "%(count)s points", int(value), count=format_decimal(int(value))))
-
-
-def N_(text: str) -> str:
-    return text  # marks `text` for extraction (Babel's N_); `direction` translates it
 
 
 _DIRECTIONS = {"retail": N_("retail"), "wholesale": N_("wholesale")}

@@ -102,9 +102,10 @@ def evaluate_pilot(
         rows = [[facts.get(w, code) for w in range(window.first, window.last + 1)] for code in codes]
         result = np.array([phase_value(metric, weeks) for weeks in rows])
         if (result <= 0).any():
-            quiet = [code for code, v in zip(codes, result) if v <= 0]
+            quiet = [code for code, v in zip(codes, result, strict=True) if v <= 0]
             raise PilotError(
-                f"{metric}: no activity to compare in {', '.join(quiet)} ({start_of(Period.week, window.first)}..)"
+                f"{metric}: no activity to compare in {', '.join(quiet)} "
+                f"({start_of(Period.week, window.first)}..)"
             )
         return result
 

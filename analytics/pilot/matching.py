@@ -59,7 +59,9 @@ def similarity(pilot: StoreHistory, control: StoreHistory, metrics: Iterable[str
         correlations.append(_correlation(a, b))
         distances.append(_scaled_distance(a, b))
     correlation, distance = float(np.mean(correlations)), float(np.mean(distances))
-    score = float(np.mean([0.5 * c + 0.5 * (1 - min(1.0, d)) for c, d in zip(correlations, distances)]))
+    score = float(
+        np.mean([0.5 * c + 0.5 * (1 - min(1.0, d)) for c, d in zip(correlations, distances, strict=True)])
+    )
     return Match(pilot.code, control.code, correlation, distance, score)
 
 

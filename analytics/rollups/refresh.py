@@ -105,7 +105,7 @@ def rollup_facts(
         and_(kpi_rollups.c.period >= window.first, kpi_rollups.c.period <= window.last),
     )
     for period, group, *values in conn.execute(query):
-        table.cells[(int(period), group)] = Facts(**dict(zip(FACT_FIELDS, values)))
+        table.cells[(int(period), group)] = Facts(**dict(zip(FACT_FIELDS, values, strict=True)))
     if dimension is None:
         _reopen_outstanding(conn, table, unit)
     return table, refresh.refreshed_at

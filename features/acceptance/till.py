@@ -163,7 +163,7 @@ def table_rows(
     missing = [c for c in required if c not in keys]
     if missing:
         fail(f"the {what} table needs the column(s) {', '.join(missing)}")
-    return [{key: cell.strip() for key, cell in zip(keys, row.cells)} for row in table]
+    return [{key: cell.strip() for key, cell in zip(keys, row.cells, strict=True)} for row in table]
 
 
 @dataclass
@@ -228,7 +228,8 @@ class Till:
         if not path:
             fail(
                 "no configuration under test: run behave with -D config=FILE "
-                "(`workbench accept run --project KEY --config VERSION` passes the version chosen for the run)"
+                "(`workbench accept run --project KEY --config VERSION` passes the version chosen for the "
+                "run)"
             )
         file = Path(path)
         if not file.is_file():
@@ -430,7 +431,8 @@ class Till:
     def require_line(self, decision: Decision, index: int, expectation: str) -> Any:
         if not 1 <= index <= len(decision.lines):
             fail(
-                f"expected {expectation}, but the receipt has {len(decision.lines)} line(s) ({self.summary()})"
+                f"expected {expectation}, but the receipt has {len(decision.lines)} line(s) "
+                f"({self.summary()})"
             )
         return decision.lines[index - 1]
 

@@ -65,10 +65,12 @@ def rounding(context: Any, mode: str) -> None:
 
 
 @given(
-    rf"a member with (?:a balance of )?(?P<points>\d+) points?(?: and {MONEY} spent in the (?:previous|last) 365 days)?"
+    rf"a member with (?:a balance of )?(?P<points>\d+) points?(?: and {MONEY} spent in the (?:previous|last) "
+    r"365 days)?"
 )
 @given(
-    rf"участник с балансом (?P<points>\d+) балл(?:а|ов)?(?: и тратами {MONEY} за (?:предыдущие|последние) 365 дней)?"
+    rf"участник с балансом (?P<points>\d+) балл(?:а|ов)?(?: и тратами {MONEY} за (?:предыдущие|последние) "
+    r"365 дней)?"
 )
 @given(r"участник с (?P<points>\d+) балл(?:ом|ами)")
 def member(context: Any, points: str, amount: str | None = None) -> None:

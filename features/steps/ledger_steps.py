@@ -68,7 +68,8 @@ def enrolled(context: Any, phone: str, day: str | None = None) -> None:
     if till.refusal is not None:
         till.refusal.checked = True
         fail(
-            f"expected the member with phone {phone} to be enrolled, but the enrolment was refused: {till.refusal.detail}"
+            f"expected the member with phone {phone} to be enrolled, but the enrolment was refused: "
+            f"{till.refusal.detail}"
         )
 
 
@@ -80,7 +81,8 @@ def is_enrolled(context: Any, phone: str) -> None:
     if till.refusal is not None and till.refusal.kind == "enrolment":
         till.refusal.checked = True
         fail(
-            f"expected the member to be enrolled with phone {phone}, but the enrolment was refused: {till.refusal.detail}"
+            f"expected the member to be enrolled with phone {phone}, but the enrolment was refused: "
+            f"{till.refusal.detail}"
         )
     if not till.phone:
         fail(f"expected the member to be enrolled with phone {phone}, but nobody was enrolled")
@@ -121,7 +123,8 @@ def expired(context: Any, points: str) -> None:
     till = _till(context)
     if till.expired is None:
         fail(
-            f'expected {points} points to have expired, but the expiry job has not run ("When the expiry job runs")'
+            f'expected {points} points to have expired, but the expiry job has not run ("When the expiry job '
+            'runs")'
         )
     if till.expired != int(points):
         fail(f"expected {points} points to have expired, got {till.expired} (balance now {till.balance})")

@@ -115,7 +115,8 @@ def purchase_tier(context: Any, tier: str) -> None:
     decision = till.require_decision(expectation)
     if decision.tier != tier:
         fail(
-            f"expected {expectation}, got {decision.tier or 'no tier'} (x{decision.tier_multiplier}; {till.summary()})"
+            f"expected {expectation}, got {decision.tier or 'no tier'} (x{decision.tier_multiplier}; "
+            f"{till.summary()})"
         )
 
 
@@ -132,7 +133,8 @@ def member_tier(context: Any, tier: str) -> None:
     actual = _current_tier(till)
     if actual != tier:
         fail(
-            f"expected the member's tier to be {tier}, got {actual or 'no tier'} (365-day spend {till.spend_365})"
+            f"expected the member's tier to be {tier}, got {actual or 'no tier'} (365-day spend "
+            f"{till.spend_365})"
         )
 
 

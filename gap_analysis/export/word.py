@@ -278,7 +278,8 @@ def _row(
         paragraph_properties = '<w:pPr><w:jc w:val="right"/></w:pPr>' if index in right else ""
         run_properties = "<w:rPr><w:b/></w:rPr>" if bold or index in bold_cells else ""
         paragraphs = "".join(
-            f'<w:p>{paragraph_properties}<w:r>{run_properties}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+            f"<w:p>{paragraph_properties}<w:r>{run_properties}<w:t "
+            f'xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
             if line
             else f"<w:p>{paragraph_properties}</w:p>"
             for line in clean(value).split("\n")

@@ -40,7 +40,8 @@ def _problems(*statuses: int) -> dict[str, Any]:
         413: "Body too large.",
         414: "The URL is too long.",
         422: "Well formed but refused, with the reason: by the programme rules (e.g. redeeming more than "
-        "allowed, a figure past what the ledger records, a return listing a line twice), or a phone that is no number.",
+        "allowed, a figure past what the ledger records, a return listing a line twice), or a phone that is "
+        "no number.",
         429: "Too many phone look-ups by this store key; wait Retry-After seconds or look up by card.",
         500: "The server failed; nothing was applied. Retry with the same Idempotency-Key.",
     }
@@ -76,7 +77,8 @@ LOOKUP = {
     "required": True,
     "style": "form",
     "explode": True,
-    "description": "?card=NUMBER or ?phone=PHONE (any spelling of the number); card wins when both are given.",
+    "description": "?card=NUMBER or ?phone=PHONE (any spelling of the number); card wins when both are "
+    "given.",
     "schema": {
         "type": "object",
         "properties": {"card": _LOOKUP_TEXT, "phone": _LOOKUP_TEXT},

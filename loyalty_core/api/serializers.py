@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -159,15 +158,3 @@ def history(member_id: Any, balance: int, txns: list[Transaction], next_cursor: 
     return schemas.TransactionsOut(
         member_id=member_id, balance=balance, transactions=[transaction(t) for t in txns], next=next_cursor
     ).model_dump(mode="json")
-
-
-def parse_before(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        from loyalty_core.errors import InvalidRequest
-
-        raise InvalidRequest("before must be an ISO 8601 timestamp", field="before") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -143,7 +143,8 @@ TEXTS: dict[str, CapabilityText] = {
     "tiers.levels": CapabilityText(
         "Tiers with earn multipliers",
         "Уровни участников с множителем",
-        "Member tiers reached by money spent in the previous 365 days; each tier multiplies what its members earn.",
+        "Member tiers reached by money spent in the previous 365 days; each tier multiplies what its members "
+        "earn.",
         (
             "tier",
             "level",
@@ -249,7 +250,8 @@ TEXTS: dict[str, CapabilityText] = {
     "returns.negative_balance": CapabilityText(
         "Negative balance after a return",
         "Отрицательный баланс при возврате",
-        "When a return reverses points already spent: the member owes them (allow) or they are written off (clamp).",
+        "When a return reverses points already spent: the member owes them (allow) or they are written off "
+        "(clamp).",
         (
             "negative balance",
             "debt",

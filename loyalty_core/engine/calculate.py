@@ -146,7 +146,7 @@ def _redemption_first(basket: Basket, member: MemberState, config: ProgramConfig
 
 def _earn_bases(basket: Basket, value_shares: list[Decimal]) -> list[Decimal]:
     """Rule 2: no points are earned on the part of a line paid with points."""
-    return [line.amount - share for line, share in zip(basket.lines, value_shares)]
+    return [line.amount - share for line, share in zip(basket.lines, value_shares, strict=True)]
 
 
 def _line_rates(basket: Basket, programme: CompiledProgramme) -> tuple[list[Decimal], list[bool]]:
@@ -318,7 +318,8 @@ def _redeem_refusal(asked: int, limit: int, total: Decimal, balance: int, config
         return f"cannot redeem {asked} points: the balance is {balance}"
     return (
         f"cannot redeem {asked} points: at most {limit} points "
-        f"({_pct(rules.max_share)}% of the check {money_str(total)} at {money_str(rules.point_value)} per point)"
+        f"({_pct(rules.max_share)}% of the check {money_str(total)} at {money_str(rules.point_value)} per "
+        "point)"
     )
 
 

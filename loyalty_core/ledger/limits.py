@@ -30,11 +30,13 @@ def check_storable(decision: Decision) -> None:
         )
     if decision.earned_points > MAX_POINTS:
         raise BusinessRuleViolation(
-            f"the receipt would earn {decision.earned_points} points, more than the ledger records ({MAX_POINTS})",
+            f"the receipt would earn {decision.earned_points} points, more than the ledger records "
+            f"({MAX_POINTS})",
             field="lines",
         )
     if decision.balance_after > MAX_POINTS:
         raise BusinessRuleViolation(
-            f"the balance would become {decision.balance_after} points, more than the ledger records ({MAX_POINTS})",
+            f"the balance would become {decision.balance_after} points, more than the ledger records "
+            f"({MAX_POINTS})",
             field="lines",
         )

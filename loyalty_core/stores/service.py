@@ -100,17 +100,8 @@ def version_at(session: Session, store: Store, at: dt.datetime) -> ConfigVersion
     """The version the store ran at `at` (None: it ran none yet): its newest dated assignment in
     force then. Unlike the POS's `in_force_version_id`, no undated fallback: a moment before the
     store's first assignment ran no version."""
-    return session.scalar(
-        select(ConfigVersion)
-        .join(VersionAssignment, VersionAssignment.version_id == ConfigVersion.id)
-        .where(
-            VersionAssignment.store_id == store.id,
-            VersionAssignment.effective_at <= utc(at),
-            VersionAssignment.cancelled_at.is_(None),
-        )
-        .order_by(VersionAssignment.effective_at.desc(), VersionAssignment.id.desc())
-        .limit(1)
-    )
+    in_force = _assignment_in_force(store.id, utc(at)).scalar_subquery()
+    return session.scalar(select(ConfigVersion).where(ConfigVersion.id == in_force))
 
 
 def _require_approved(version: ConfigVersion) -> None:
@@ -187,21 +178,25 @@ def cancel_pending(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _in_force_subquery():  # type: ignore[no-untyped-def]
-    # Newest assignment whose moment has come; ties (same moment) go to the later row, so a
-    # rollback written at the same instant as a switch wins.
+def _assignment_in_force(store_id: Any, at: Any) -> Select[tuple[int]]:
+    """The version id of the store's assignment in force at `at` (a value or a bound
+    parameter): the newest whose moment has come and that was not cancelled; ties (same moment)
+    go to the later row, so a rollback written at the same instant as a switch wins."""
     return (
         select(VersionAssignment.version_id)
         .where(
-            VersionAssignment.store_id == Store.id,
-            VersionAssignment.effective_at <= bindparam("at", type_=UTCDateTime()),
+            VersionAssignment.store_id == store_id,
+            VersionAssignment.effective_at <= at,
             VersionAssignment.cancelled_at.is_(None),
         )
         .order_by(VersionAssignment.effective_at.desc(), VersionAssignment.id.desc())
         .limit(1)
-        .correlate(Store)
-        .scalar_subquery()
     )
+
+
+def _in_force_subquery():  # type: ignore[no-untyped-def]
+    at = bindparam("at", type_=UTCDateTime())
+    return _assignment_in_force(Store.id, at).correlate(Store).scalar_subquery()
 
 
 def in_force_version_id():  # type: ignore[no-untyped-def]
@@ -223,7 +218,7 @@ def versions_in_force(
     query = select(Store.id, in_force_version_id().label("version_id"))
     if store_ids is not None:
         query = query.where(Store.id.in_(list(store_ids)))
-    return {sid: vid for sid, vid in session.execute(query, {"at": at})}
+    return dict(session.execute(query, {"at": at}).tuples().all())
 
 
 def record_in_force(session: Session, at: dt.datetime) -> int:

@@ -137,11 +137,63 @@ class _Scope:
     pending: list[_Pending] = field(default_factory=list)
 
 
+@dataclass
+class _Roots:
+    """The children of <definitions>, sorted by what reads them."""
+
+    processes: list[Element] = field(default_factory=list)
+    collaborations: list[Element] = field(default_factory=list)
+    participants: dict[str, Element] = field(default_factory=dict)  # process id -> its first pool
+    kept: list[str] = field(default_factory=list)  # root elements kept verbatim
+
+
 def _number(value: str | None) -> float:
     try:
         return float(value or 0)
     except ValueError:
         return 0.0
+
+
+def _owners(models: list[ProcessModel]) -> dict[str, ProcessModel]:
+    """Which model holds each pool and node id (the nodes inside sub-processes too)."""
+    owner: dict[str, ProcessModel] = {}
+    for model in models:
+        if model.pool is not None:
+            owner[model.pool.id] = model
+        for node in model.nodes():
+            owner[node.id] = model
+            inner = node.extra.get("process")
+            stack = [inner] if isinstance(inner, dict) else []
+            while stack:
+                content = stack.pop()
+                for inner_node in content.get("nodes", []):
+                    owner[inner_node["id"]] = model
+                    if isinstance(inner_node.get("extra", {}).get("process"), dict):
+                        stack.append(inner_node["extra"]["process"])
+    return owner
+
+
+def _markers(element: Element) -> dict[str, str]:
+    """A node's event definitions and loop marker, as the model's extra keeps them."""
+    event_definitions: list[str] = []
+    loop = ""
+    for child in element:
+        child_name = local(child.tag)
+        if split(child.tag)[0] == MODEL and child_name.endswith("EventDefinition"):
+            event_definitions.append(child_name)
+        if split(child.tag)[0] == MODEL and child_name in LOOPS:
+            loop = LOOPS[child_name]
+            if (
+                child_name == "multiInstanceLoopCharacteristics"
+                and child.get("isSequential", "false").strip() == "true"
+            ):
+                loop = "sequential"
+    found: dict[str, str] = {}
+    if event_definitions:
+        found["eventDefinition"] = " ".join(event_definitions)
+    if loop:
+        found["loop"] = loop
+    return found
 
 
 def _text(element: Element) -> str:
@@ -239,18 +291,7 @@ class Reader:
     def read(self) -> BpmnImport:
         """Read every process; report the rest."""
         root = self.root
-        if not isinstance(root.tag, str) or split(root.tag) != (MODEL, "definitions"):
-            namespace, name = split(root.tag) if isinstance(root.tag, str) else ("", "?")
-            if name == "definitions" and namespace:
-                raise BpmnError(
-                    f"the root element is <definitions> in namespace {namespace!r}, not BPMN 2.0 ({MODEL})",
-                    source=self.source,
-                )
-            shown = f"<{name}>" + (f" (namespace {namespace})" if namespace else "")
-            raise BpmnError(
-                f"not a BPMN 2.0 file: the root element is {shown}, not <definitions> of {MODEL}",
-                source=self.source,
-            )
+        self._check_root(root)
         self._consume(root)
         for note in self.parsed.notes:
             self.report.add(Outcome.note, "xml", "", note)
@@ -259,36 +300,16 @@ class Reader:
             if element_id and split(element.tag)[0] == MODEL:
                 self.by_id.setdefault(element_id, element)
         self._index_diagrams()
-
-        participants: dict[str, Element] = {}
-        collaborations: list[Element] = []
-        processes: list[Element] = []
-        kept_roots: list[str] = []
-        for child in root:
-            if self._is(child, "process"):
-                processes.append(child)
-            elif self._is(child, "collaboration"):
-                collaborations.append(child)
-                self._consume(child)
-                for participant in child:
-                    if self._is(participant, "participant"):
-                        self._consume(participant)
-                        ref = participant.get("processRef")
-                        if ref and ref not in participants:
-                            participants[ref] = participant
-            elif self._is(child, *ROOT_ELEMENTS_KEPT):
-                self._consume_tree(child)
-                kept_roots.append(fragment(child, self.hints))
-
+        roots = self._sort_roots(root)
         models: list[ProcessModel] = []
-        for process in processes:
-            model = self._read_process(process, participants.get(process.get("id", "")))
+        for process in roots.processes:
+            model = self._read_process(process, roots.participants.get(process.get("id", "")))
             if model is not None:
                 models.append(model)
-        self._read_collaborations(collaborations, participants, models)
+        self._read_collaborations(roots.collaborations, roots.participants, models)
         for model in models:
-            if kept_roots:
-                model.extra["rootElements"] = list(kept_roots)
+            if roots.kept:
+                model.extra["rootElements"] = list(roots.kept)
             if self.hints:
                 model.extra["namespaces"] = dict(self.hints)
         if not models:
@@ -297,6 +318,43 @@ class Reader:
             )
         self._sweep(root, "")
         return BpmnImport(models, self.report, self.source)
+
+    def _check_root(self, root: Element) -> None:
+        """Refuse a file whose root is not BPMN 2.0's <definitions>, saying what it is instead."""
+        if isinstance(root.tag, str) and split(root.tag) == (MODEL, "definitions"):
+            return
+        namespace, name = split(root.tag) if isinstance(root.tag, str) else ("", "?")
+        if name == "definitions" and namespace:
+            raise BpmnError(
+                f"the root element is <definitions> in namespace {namespace!r}, not BPMN 2.0 ({MODEL})",
+                source=self.source,
+            )
+        shown = f"<{name}>" + (f" (namespace {namespace})" if namespace else "")
+        raise BpmnError(
+            f"not a BPMN 2.0 file: the root element is {shown}, not <definitions> of {MODEL}",
+            source=self.source,
+        )
+
+    def _sort_roots(self, root: Element) -> _Roots:
+        """The processes, the collaborations (with each process's first pool) and the root
+        elements kept verbatim."""
+        roots = _Roots()
+        for child in root:
+            if self._is(child, "process"):
+                roots.processes.append(child)
+            elif self._is(child, "collaboration"):
+                roots.collaborations.append(child)
+                self._consume(child)
+                for participant in child:
+                    if self._is(participant, "participant"):
+                        self._consume(participant)
+                        ref = participant.get("processRef")
+                        if ref and ref not in roots.participants:
+                            roots.participants[ref] = participant
+            elif self._is(child, *ROOT_ELEMENTS_KEPT):
+                self._consume_tree(child)
+                roots.kept.append(fragment(child, self.hints))
+        return roots
 
     # --- diagram interchange -------------------------------------------------------------
 
@@ -488,7 +546,8 @@ class Reader:
                         Outcome.changed,
                         "flowNodeRef",
                         node_id,
-                        f"lane {lane_name!r} lists an element inside a sub-process; it stays in its sub-process, which has no lanes",
+                        f"lane {lane_name!r} lists an element inside a sub-process; it stays in its "
+                        "sub-process, which has no lanes",
                         scope.process,
                     )
                 else:
@@ -564,7 +623,8 @@ class Reader:
                         Outcome.changed,
                         "flowNodeRef",
                         ref,
-                        f"listed in lane {name!r} but in none of its sub-lanes: placed in {scope.model.lanes[leaves[0]].name!r}",
+                        f"listed in lane {name!r} but in none of its sub-lanes: placed in "
+                        f"{scope.model.lanes[leaves[0]].name!r}",
                         scope.process,
                     )
             return leaves
@@ -645,6 +705,12 @@ class Reader:
                 self._consume(child)
             else:
                 self._keep_verbatim(child, owner, scope.process, children)
+        self._read_connections(scope, flows, artifacts)
+        return _join(documentation)
+
+    def _read_connections(self, scope: _Scope, flows: list[Element], artifacts: list[Element]) -> None:
+        """Sequence flows, artifacts and data associations: read once every node they may
+        connect is in `scope.model`."""
         read: dict[str, Flow] = {}
         for flow in flows:
             self._read_flow(flow, scope, read)
@@ -655,7 +721,6 @@ class Reader:
         for pending in scope.pending:
             self._read_data_association(pending, scope.model, scope.process)
         scope.pending.clear()
-        return _join(documentation)
 
     def _read_node(self, element: Element, scope: _Scope) -> None:
         model = scope.model
@@ -680,13 +745,33 @@ class Reader:
                 f"read as a {kind.value} (the element name is kept for export)",
                 scope.process,
             )
+        self._mark_derived(element, node_id)
+        documentation = self._read_node_children(element, scope, node_id, extra)
+        extra.update(_markers(element))
+        shape = self._shape(node_id)
+        if shape is not None and shape.expanded is not None:
+            extra["isExpanded"] = "true" if shape.expanded else "false"
+        self._di_extra(extra, shape)
+        model.add_node(
+            kind,
+            element.get("name", ""),
+            lane=scope.lane_of.get(node_id),
+            id=node_id,
+            description=documentation,
+            system=element.get(q(WORKBENCH, "system"), ""),
+            bounds=shape.bounds if shape else None,
+            extra=extra,
+        )
+
+    def _read_node_children(
+        self, element: Element, scope: _Scope, node_id: str, extra: dict[str, Any]
+    ) -> str:
+        """A node's content (a sub-process's inner model), documentation and data associations;
+        other children are kept verbatim. Returns the documentation text."""
         children: list[str] = []
         documentation: list[str] = []
-        event_definitions: list[str] = []
-        loop = ""
-        self._mark_derived(element, node_id)
-        if name in SUB_PROCESS_ELEMENTS:
-            inner = ProcessModel(name=element.get("name", ""), variant=model.variant, id=node_id)
+        if local(element.tag) in SUB_PROCESS_ELEMENTS:
+            inner = ProcessModel(name=element.get("name", ""), variant=scope.model.variant, id=node_id)
             inner_scope = _Scope(inner, scope.process)
             text = self._read_content(element, inner_scope, children, owner=node_id, outer=scope.pending)
             if text:
@@ -706,37 +791,9 @@ class Reader:
                     scope.pending.append(_Pending(child, node_id))
                 else:
                     self._keep_verbatim(child, node_id, scope.process, children)
-        for child in element:
-            child_name = local(child.tag)
-            if split(child.tag)[0] == MODEL and child_name.endswith("EventDefinition"):
-                event_definitions.append(child_name)
-            if split(child.tag)[0] == MODEL and child_name in LOOPS:
-                loop = LOOPS[child_name]
-                if (
-                    child_name == "multiInstanceLoopCharacteristics"
-                    and child.get("isSequential", "false").strip() == "true"
-                ):
-                    loop = "sequential"
         if children:
             extra["children"] = children
-        if event_definitions:
-            extra["eventDefinition"] = " ".join(event_definitions)
-        if loop:
-            extra["loop"] = loop
-        shape = self._shape(node_id)
-        if shape is not None and shape.expanded is not None:
-            extra["isExpanded"] = "true" if shape.expanded else "false"
-        self._di_extra(extra, shape)
-        model.add_node(
-            kind,
-            element.get("name", ""),
-            lane=scope.lane_of.get(node_id),
-            id=node_id,
-            description=_join(documentation),
-            system=element.get(q(WORKBENCH, "system"), ""),
-            bounds=shape.bounds if shape else None,
-            extra=extra,
-        )
+        return _join(documentation)
 
     def _mark_derived(self, element: Element, node_id: str) -> None:
         markers: dict[str, list[Element]] = {"event": [], "loop": []}
@@ -793,7 +850,7 @@ class Reader:
             if namespace == MODEL and name == "conditionExpression":
                 self._consume_tree(child)
                 condition = _text(child).strip()
-                attributes = {k: v for k, v in self._attributes(child, {q(XSI, "type")}).items()}
+                attributes = dict(self._attributes(child, {q(XSI, "type")}))
                 if attributes:
                     extra["conditionAttributes"] = attributes
                 if len(child):
@@ -926,125 +983,163 @@ class Reader:
     def _read_collaborations(
         self, collaborations: list[Element], participants: dict[str, Element], models: list[ProcessModel]
     ) -> None:
-        owner: dict[str, ProcessModel] = {}
-        for model in models:
-            if model.pool is not None:
-                owner[model.pool.id] = model
-            for node in model.nodes():
-                owner[node.id] = model
-                inner = node.extra.get("process")
-                stack = [inner] if isinstance(inner, dict) else []
-                while stack:
-                    content = stack.pop()
-                    for inner_node in content.get("nodes", []):
-                        owner[inner_node["id"]] = model
-                        if isinstance(inner_node.get("extra", {}).get("process"), dict):
-                            stack.append(inner_node["extra"]["process"])
+        owner = _owners(models)
         used_participants = {id(p) for p in participants.values()}
         for collaboration in collaborations:
-            collaboration_id = collaboration.get("id", "")
-            partners: list[Pool] = []
-            for child in collaboration:
-                namespace, name = split(child.tag)
-                if namespace != MODEL:
-                    continue
-                if name == "participant":
-                    participant_id = child.get("id", "")
-                    if id(child) in used_participants and child.get("processRef") in {m.id for m in models}:
-                        continue
-                    if self._duplicate(child, collaboration_id):
-                        continue
-                    if child.get("processRef") and id(child) not in used_participants:
-                        self.report.add(
-                            Outcome.changed,
-                            "participant",
-                            participant_id,
-                            f"a second pool for process {child.get('processRef')!r}: kept as a partner pool without process",
-                            collaboration_id,
-                        )
-                    shape = self._shape(participant_id)
-                    partners.append(
-                        Pool(
-                            participant_id,
-                            child.get("name", ""),
-                            shape.bounds if shape else None,
-                            True if shape is None or shape.horizontal is None else shape.horizontal,
-                            self._pool_extra(child, collaboration_id),
-                        )
-                    )
-            partner_ids = {p.id for p in partners}
-            attached: dict[str, set[str]] = {}
-            for child in collaboration:
-                if not self._is(child, "messageFlow"):
-                    continue
-                self._consume(child)
-                flow_id = child.get("id", "")
-                source, target = child.get("sourceRef", ""), child.get("targetRef", "")
-                if not flow_id:
-                    self._not_kept(child, "a message flow without an id", collaboration_id)
-                    continue
-                if self._duplicate(child, collaboration_id):
-                    continue
-                ends_known = all(end in owner or end in partner_ids for end in (source, target))
-                home = owner.get(source) or owner.get(target) or (models[0] if models else None)
-                if home is None or not ends_known:
-                    missing = next(
-                        (e for e in (source, target) if e not in owner and e not in partner_ids), ""
-                    )
-                    why = (
-                        f"{missing!r} is not an imported element"
-                        if missing
-                        else "the file has no process to hold it"
-                    )
-                    self._not_kept(child, f"message flow {source!r} -> {target!r}: {why}", collaboration_id)
-                    continue
-                extra: dict[str, Any] = self._attributes(child, {"id", "name", "sourceRef", "targetRef"})
-                children: list[str] = []
-                for part in child:
-                    if self._is(part, "documentation"):
-                        self._consume_tree(part)
-                        if _text(part).strip():
-                            extra["documentation"] = _text(part)
-                    else:
-                        self._keep_verbatim(part, flow_id, collaboration_id, children)
-                if children:
-                    extra["children"] = children
-                edge = self._edge(flow_id)
-                self._di_extra(extra, edge)
-                home.message_flows.append(
-                    MessageFlow(
-                        flow_id, source, target, child.get("name", ""), edge.waypoints if edge else (), extra
-                    )
+            partners = self._read_partner_pools(collaboration, used_participants, models)
+            attached = self._read_message_flows(collaboration, owner, {p.id for p in partners}, models)
+            self._attach_partners(collaboration.get("id", ""), partners, attached, models)
+            self._read_collaboration_artifacts(collaboration, models)
+
+    def _read_partner_pools(
+        self, collaboration: Element, used_participants: set[int], models: list[ProcessModel]
+    ) -> list[Pool]:
+        """The collaboration's pools that are not a read process's own pool."""
+        collaboration_id = collaboration.get("id", "")
+        process_ids = {m.id for m in models}
+        partners: list[Pool] = []
+        for child in collaboration:
+            if not self._is(child, "participant"):
+                continue
+            if id(child) in used_participants and child.get("processRef") in process_ids:
+                continue
+            if self._duplicate(child, collaboration_id):
+                continue
+            partners.append(self._partner_pool(child, used_participants, collaboration_id))
+        return partners
+
+    def _partner_pool(self, participant: Element, used_participants: set[int], collaboration_id: str) -> Pool:
+        participant_id = participant.get("id", "")
+        if participant.get("processRef") and id(participant) not in used_participants:
+            self.report.add(
+                Outcome.changed,
+                "participant",
+                participant_id,
+                f"a second pool for process {participant.get('processRef')!r}: "
+                "kept as a partner pool without process",
+                collaboration_id,
+            )
+        shape = self._shape(participant_id)
+        return Pool(
+            participant_id,
+            participant.get("name", ""),
+            shape.bounds if shape else None,
+            True if shape is None or shape.horizontal is None else shape.horizontal,
+            self._pool_extra(participant, collaboration_id),
+        )
+
+    def _read_message_flows(
+        self,
+        collaboration: Element,
+        owner: dict[str, ProcessModel],
+        partner_ids: set[str],
+        models: list[ProcessModel],
+    ) -> dict[str, set[str]]:
+        """Add each message flow to the model holding one of its ends; returns partner pool id ->
+        the ids of the models its message flows were added to."""
+        collaboration_id = collaboration.get("id", "")
+        attached: dict[str, set[str]] = {}
+        for child in collaboration:
+            if not self._is(child, "messageFlow"):
+                continue
+            self._consume(child)
+            home = self._message_flow_home(child, owner, partner_ids, models, collaboration_id)
+            if home is None:
+                continue
+            home.message_flows.append(self._message_flow(child, collaboration_id))
+            for end in (child.get("sourceRef", ""), child.get("targetRef", "")):
+                if end in partner_ids:
+                    attached.setdefault(end, set()).add(home.id)
+        return attached
+
+    def _message_flow_home(
+        self,
+        flow: Element,
+        owner: dict[str, ProcessModel],
+        partner_ids: set[str],
+        models: list[ProcessModel],
+        collaboration_id: str,
+    ) -> ProcessModel | None:
+        """The model to hold a message flow; None (reported) when it cannot be kept."""
+        source, target = flow.get("sourceRef", ""), flow.get("targetRef", "")
+        if not flow.get("id", ""):
+            self._not_kept(flow, "a message flow without an id", collaboration_id)
+            return None
+        if self._duplicate(flow, collaboration_id):
+            return None
+        ends_known = all(end in owner or end in partner_ids for end in (source, target))
+        home = owner.get(source) or owner.get(target) or (models[0] if models else None)
+        if home is None or not ends_known:
+            missing = next((e for e in (source, target) if e not in owner and e not in partner_ids), "")
+            why = (
+                f"{missing!r} is not an imported element" if missing else "the file has no process to hold it"
+            )
+            self._not_kept(flow, f"message flow {source!r} -> {target!r}: {why}", collaboration_id)
+            return None
+        return home
+
+    def _message_flow(self, flow: Element, collaboration_id: str) -> MessageFlow:
+        flow_id = flow.get("id", "")
+        extra: dict[str, Any] = self._attributes(flow, {"id", "name", "sourceRef", "targetRef"})
+        children: list[str] = []
+        for part in flow:
+            if self._is(part, "documentation"):
+                self._consume_tree(part)
+                if _text(part).strip():
+                    extra["documentation"] = _text(part)
+            else:
+                self._keep_verbatim(part, flow_id, collaboration_id, children)
+        if children:
+            extra["children"] = children
+        edge = self._edge(flow_id)
+        self._di_extra(extra, edge)
+        return MessageFlow(
+            flow_id,
+            flow.get("sourceRef", ""),
+            flow.get("targetRef", ""),
+            flow.get("name", ""),
+            edge.waypoints if edge else (),
+            extra,
+        )
+
+    def _attach_partners(
+        self,
+        collaboration_id: str,
+        partners: list[Pool],
+        attached: dict[str, set[str]],
+        models: list[ProcessModel],
+    ) -> None:
+        """Each partner pool goes to the models its message flows reach (else the first model)."""
+        for pool in partners:
+            homes = [m for m in models if m.id in attached.get(pool.id, set())] or models[:1]
+            if not homes:
+                self.report.add(
+                    Outcome.not_kept,
+                    "participant",
+                    pool.id,
+                    f"pool {pool.name!r} has no process and the file has no process to attach it to",
+                    collaboration_id,
                 )
-                for end in (source, target):
-                    if end in partner_ids:
-                        attached.setdefault(end, set()).add(home.id)
-            for pool in partners:
-                homes = [m for m in models if m.id in attached.get(pool.id, set())] or models[:1]
-                if not homes:
-                    self.report.add(
-                        Outcome.not_kept,
-                        "participant",
-                        pool.id,
-                        f"pool {pool.name!r} has no process and the file has no process to attach it to",
-                        collaboration_id,
-                    )
-                    continue
-                for model in homes:
-                    model.partners.append(pool)
-            kept: list[str] = []
-            for child in collaboration:
-                if self._is(child, *ARTIFACT_ELEMENTS):
-                    if models:
-                        self._read_artifact(child, models[0], collaboration_id, scope_note="collaboration")
-                    else:
-                        self._not_kept(child, "the file has no process to attach it to", collaboration_id)
-                elif self._is(child, "extensionElements") and models:
-                    self._keep_verbatim(child, collaboration_id, collaboration_id, kept)
-                elif self._is(child, "documentation") and not _text(child).strip():
-                    self._consume_tree(child)
-            if kept:
-                models[0].extra.setdefault("collaborationChildren", []).extend(kept)
+                continue
+            for model in homes:
+                model.partners.append(pool)
+
+    def _read_collaboration_artifacts(self, collaboration: Element, models: list[ProcessModel]) -> None:
+        """The collaboration's artifacts and extension elements go to the first model."""
+        collaboration_id = collaboration.get("id", "")
+        kept: list[str] = []
+        for child in collaboration:
+            if self._is(child, *ARTIFACT_ELEMENTS):
+                if models:
+                    self._read_artifact(child, models[0], collaboration_id, scope_note="collaboration")
+                else:
+                    self._not_kept(child, "the file has no process to attach it to", collaboration_id)
+            elif self._is(child, "extensionElements") and models:
+                self._keep_verbatim(child, collaboration_id, collaboration_id, kept)
+            elif self._is(child, "documentation") and not _text(child).strip():
+                self._consume_tree(child)
+        if kept:
+            models[0].extra.setdefault("collaborationChildren", []).extend(kept)
 
     def _pool_extra(self, participant: Element, process: str) -> dict[str, Any]:
         """A participant's attributes, documentation and other children (kept verbatim)."""
@@ -1084,7 +1179,8 @@ class Reader:
                 message = (
                     f"drawing of {target!r}, which is not an element of this file"
                     if target not in self.by_id
-                    else f"drawing of {local(self.by_id[target].tag)} {target!r}, which the workbench does not show"
+                    else f"drawing of {local(self.by_id[target].tag)} {target!r}, which the workbench does "
+                    "not show"
                 )
                 self.report.add(Outcome.note, name, child.get("id", ""), message)
             elif namespace == BPMNDI and name == "BPMNLabelStyle":

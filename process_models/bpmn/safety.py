@@ -218,7 +218,8 @@ def _declaration(raw: bytes, is_text: bool, source: str, notes: list[str]) -> by
     )
     if not strict:
         notes.append(
-            f"malformed XML declaration {declaration.decode('ascii', 'replace')!r} read as {rebuilt.decode('ascii')!r}"
+            f"malformed XML declaration {declaration.decode('ascii', 'replace')!r} read as "
+            f"{rebuilt.decode('ascii')!r}"
         )
     return bom + rebuilt + rest
 

@@ -21,7 +21,7 @@ from process_models.bpmn.reader import APPROXIMATED, LOOPS
 from process_models.bpmn.safety import BpmnError
 from process_models.bpmn.xmltext import parse_fragment, to_text
 from process_models.enums import LaneKind, NodeKind
-from process_models.model import Artifact, Bounds, Flow, ModelError, Node, Pool, ProcessModel
+from process_models.model import Artifact, Bounds, Flow, MessageFlow, ModelError, Node, Pool, ProcessModel
 
 EXPORTER = "Loyalty workbench"
 TARGET_NAMESPACE = "https://loyalty-workbench.example/processes"
@@ -912,20 +912,23 @@ class Writer:
                 if message.id in seen or message.source not in targets or message.target not in targets:
                     continue  # an end is in a model not being exported: the flow cannot point to it
                 seen.add(message.id)
-                element = Element(q(MODEL, "messageFlow"), {"id": message.id})
-                if message.name:
-                    element.set("name", message.name)
-                element.set("sourceRef", message.source)
-                element.set("targetRef", message.target)
-                self._attributes(element, message.extra)
-                if message.extra.get("documentation"):
-                    element.append(self._documentation(str(message.extra["documentation"])))
-                element.extend(self._kept(message.extra.get("children"), f"message flow {message.id!r}"))
-                collaboration.append(element)
+                collaboration.append(self._message_flow(message))
         self.message_ids = seen
         for item in prepared:
             collaboration.extend(self._artifacts(item.model, scope="collaboration"))
         return partners
+
+    def _message_flow(self, message: MessageFlow) -> Element:
+        element = Element(q(MODEL, "messageFlow"), {"id": message.id})
+        if message.name:
+            element.set("name", message.name)
+        element.set("sourceRef", message.source)
+        element.set("targetRef", message.target)
+        self._attributes(element, message.extra)
+        if message.extra.get("documentation"):
+            element.append(self._documentation(str(message.extra["documentation"])))
+        element.extend(self._kept(message.extra.get("children"), f"message flow {message.id!r}"))
+        return element
 
     def _participant(self, pool: Pool, name: str, process_id: str) -> Element:
         element = Element(q(MODEL, "participant"), {"id": pool.id})

@@ -90,9 +90,9 @@ class Prefixes:
                 uri not in self.by_namespace
                 and prefix not in self.by_namespace.values()
                 and _reserved_for(prefix) in ("", uri)
+                and prefix not in ("xml", "xmlns")
             ):
-                if prefix not in ("xml", "xmlns"):
-                    self.by_namespace[uri] = prefix
+                self.by_namespace[uri] = prefix
 
 
 def _reserved_for(prefix: str) -> str:

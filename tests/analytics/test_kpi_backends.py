@@ -40,7 +40,10 @@ def generate(engine: Engine, seed: int = 3) -> None:
             )
         for _ in range(300):
             member, store = f"M{rng.randrange(40)}", rng.choice(STORES)[0]
-            when = f"2026-0{rng.randint(1, 4)}-{rng.randint(1, 28):02d} {rng.choice(['00:00', '23:59', '12:30'])}"
+            when = (
+                f"2026-0{rng.randint(1, 4)}-{rng.randint(1, 28):02d} "
+                f"{rng.choice(['00:00', '23:59', '12:30'])}"
+            )
             cents = rng.randint(1, 500_000)
             kind = rng.choice(["purchase"] * 8 + ["return", "expiry"])
             total = (

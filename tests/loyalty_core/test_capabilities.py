@@ -74,7 +74,8 @@ NO_ENGINE_EFFECT = {
     "expiry.days": "expiry is a ledger rule (points leave the balance later): see the ledger test below",
     "returns.window": "the return window is checked by the ledger when a return is committed: see below",
     "returns.negative_balance": "what a return does to a spent balance is a ledger rule: see below",
-    "offline.receipts": "how far back a receipt may be dated is checked by the ledger when it arrives: see below",
+    "offline.receipts": "how far back a receipt may be dated is checked by the ledger when it arrives: see "
+    "below",
 }
 
 
@@ -444,7 +445,8 @@ def test_the_json_form_round_trips_through_json() -> None:
 def test_importing_the_catalogue_pulls_in_no_other_package() -> None:
     code = (
         "import sys, loyalty_core.capabilities as c; c.catalogue();"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('workbench', 'gap_analysis', 'process_models', 'rollout')];"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('workbench', 'gap_analysis', 'process_models', "
+        "'rollout')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run(

@@ -124,7 +124,7 @@ def test_largest_remainder_sums_exactly_and_each_share_is_within_one_of_its_quot
     shares = largest_remainder(total, weights)
     assert sum(shares) == total
     weight_sum = sum((Fraction(w) for w in weights), Fraction(0))
-    for share, weight in zip(shares, weights):
+    for share, weight in zip(shares, weights, strict=True):
         quota = Fraction(abs(total)) * Fraction(weight) / weight_sum
         # Each share is the floor of its quota or one more.
         assert quota - 1 < abs(share) <= quota + 1

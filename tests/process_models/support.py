@@ -64,7 +64,9 @@ def normalise(model: ProcessModel, *, inner: bool = False) -> dict[str, Any]:
         "name": model.name,
         "variant": None if inner else model.variant.value,
         "documentation": model.documentation,
-        "lanes": sorted((name, lane.kind.value) for name, lane in zip(lanes.values(), model.lanes.values())),
+        "lanes": sorted(
+            (name, lane.kind.value) for name, lane in zip(lanes.values(), model.lanes.values(), strict=True)
+        ),
         "nodes": nodes,
         "flows": {
             f.id: (

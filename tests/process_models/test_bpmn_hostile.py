@@ -33,7 +33,8 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 
 EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE definitions [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="&secret;"/></definitions>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">
+<process id="p" name="&secret;"/></definitions>
 """
 
 EXTERNAL_DTD = b"""<?xml version="1.0"?>
@@ -156,12 +157,18 @@ def test_the_missing_space_in_the_xml_declaration_is_repaired_and_reported() -> 
 
 
 def test_a_text_whose_declaration_names_another_encoding_is_read() -> None:
-    xml = f'<?xml version="1.0" encoding="ISO-8859-1"?><definitions xmlns="{MODEL}"><process id="p" name="Bonus für Käufer"/></definitions>'
+    xml = (
+        f'<?xml version="1.0" encoding="ISO-8859-1"?><definitions xmlns="{MODEL}"><process id="p" '
+        'name="Bonus für Käufer"/></definitions>'
+    )
     assert import_bpmn(xml).models[0].name == "Bonus für Käufer"
 
 
 def test_a_file_with_only_pools_and_no_process_is_an_empty_import_not_an_error() -> None:
-    xml = f'<definitions xmlns="{MODEL}"><collaboration id="c"><participant id="a" name="Bank"/></collaboration></definitions>'
+    xml = (
+        f'<definitions xmlns="{MODEL}"><collaboration id="c"><participant id="a" '
+        'name="Bank"/></collaboration></definitions>'
+    )
     result = import_bpmn(xml)
     assert result.models == []
     assert not result.report.complete and result.report.not_kept[0].element_id == "a"
@@ -319,7 +326,7 @@ def test_random_well_formed_bpmn_imports_or_is_refused_and_what_imports_exports(
         return
     again = import_bpmn(export_bpmn(result.models))
     assert [m.id for m in again.models] == [m.id for m in result.models]
-    for first, second in zip(result.models, again.models):
+    for first, second in zip(result.models, again.models, strict=True):
         assert {n.id: (n.kind, n.name, n.lane) for n in first.nodes()} == {
             n.id: (n.kind, n.name, n.lane) for n in second.nodes()
         }

@@ -238,9 +238,12 @@ def test_nodes_drawn_in_a_lane_that_does_not_list_them_go_in_that_lane() -> None
       <process id="p"><laneSet id="ls"><lane id="top" name="Top"/><lane id="bottom" name="Bottom"/></laneSet>
         <task id="t" name="Unlisted"/></process>
       <bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="P" bpmnElement="p">
-        <bpmndi:BPMNShape id="a" bpmnElement="top"><dc:Bounds x="0" y="0" width="500" height="100"/></bpmndi:BPMNShape>
-        <bpmndi:BPMNShape id="b" bpmnElement="bottom"><dc:Bounds x="0" y="100" width="500" height="100"/></bpmndi:BPMNShape>
-        <bpmndi:BPMNShape id="c" bpmnElement="t"><dc:Bounds x="50" y="120" width="100" height="80"/></bpmndi:BPMNShape>
+        <bpmndi:BPMNShape id="a" bpmnElement="top">
+          <dc:Bounds x="0" y="0" width="500" height="100"/></bpmndi:BPMNShape>
+        <bpmndi:BPMNShape id="b" bpmnElement="bottom">
+          <dc:Bounds x="0" y="100" width="500" height="100"/></bpmndi:BPMNShape>
+        <bpmndi:BPMNShape id="c" bpmnElement="t">
+          <dc:Bounds x="50" y="120" width="100" height="80"/></bpmndi:BPMNShape>
       </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
     </definitions>"""
     result = import_bpmn(xml)
@@ -273,7 +276,8 @@ def test_text_input_is_read_like_bytes() -> None:
 
 def test_prefixes_do_not_matter_only_namespaces() -> None:
     xml = (
-        '<x:definitions xmlns:x="{m}" id="d"><x:process id="p"><x:startEvent id="s"/><x:task id="t" name="T"/>'
+        '<x:definitions xmlns:x="{m}" id="d"><x:process id="p"><x:startEvent id="s"/><x:task id="t" '
+        'name="T"/>'
         '<x:sequenceFlow id="f" sourceRef="s" targetRef="t"/></x:process></x:definitions>'
     )
     default = xml.replace("x:", "").replace("xmlns:x=", "xmlns=")

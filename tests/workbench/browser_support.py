@@ -84,3 +84,13 @@ def signed_in_page(
             yield page
         finally:
             browser.close()
+
+
+def download_through_job(page: Any, link: str) -> Any:
+    """Click the export `link` (a selector): it opens the export's job page, which offers the
+    document once the job has built it (the test servers run jobs at once); its Download."""
+    page.click(link)
+    page.wait_for_selector("#job-download")
+    with page.expect_download() as download:
+        page.click("#job-download")
+    return download.value

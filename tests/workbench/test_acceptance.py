@@ -99,7 +99,7 @@ def _files() -> list[runner.FeatureFile]:
 def _document(label: str, **changes: object) -> dict[str, object]:
     document, _ = config_service.read_text(_documents()[label])
     redemption = dict(document["redemption"])
-    redemption.update({k: v for k, v in changes.items()})
+    redemption.update(changes)
     return {**document, "redemption": redemption}
 
 

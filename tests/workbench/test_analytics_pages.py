@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from tests.analytics.pilot_ledger import CONTROLS, PILOT_END, PILOT_START, PILOTS, generate_pilot_ledger
 from tests.analytics.test_kpis import build
+from tests.workbench.conftest import download
 from workbench.extensions import db
 
 PILOT_QUERY = (
@@ -100,16 +101,16 @@ def test_the_kpi_report_downloads_as_xlsx_and_docx(
     with app.app_context():
         build(db.engine)
     client = login_as("approver")
-    xlsx = client.get("/analytics/report.xlsx?from=2026-01-01&to=2026-02-28&lang=en")
+    xlsx = download(client, "/analytics/report.xlsx?from=2026-01-01&to=2026-02-28&lang=en")
     assert (
         xlsx.status_code == 200 and "kpi-2026-01-01-2026-02-28-en.xlsx" in xlsx.headers["Content-Disposition"]
     )
     sheet = load_workbook(io.BytesIO(xlsx.data))["KPIs"]
     header = [c.value for c in sheet[1]]
-    january = dict(zip(header, [c.value for c in sheet[2]]))
+    january = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert january["Net sales"] == 300.5 and january["Group"] == "all"  # XLSX keeps numbers as numbers
     assert sheet.cell(row=2, column=header.index("Average check") + 1).number_format == "#,##0.00"
-    docx = client.get("/analytics/report.docx?from=2026-01-01&to=2026-02-28&lang=en")
+    docx = download(client, "/analytics/report.docx?from=2026-01-01&to=2026-02-28&lang=en")
     document = Document(io.BytesIO(docx.data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Programme KPI report" in text and "Average check = sum of purchase check totals" in text

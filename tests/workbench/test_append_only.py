@@ -64,8 +64,10 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         for vid, label, status in ((1, "v1", "approved"), (2, "v2", "draft")):
             conn.execute(
                 text(
-                    "INSERT INTO config_versions (id, label, status, document, source_text, content_hash, notes, created_at, "
-                    "created_by) VALUES (:id, :label, :status, '{\"program\": \"P\"}', 'program: P', 'h', '', CURRENT_TIMESTAMP, 't')"
+                    "INSERT INTO config_versions (id, label, status, document, source_text, content_hash, "
+                    "notes, created_at, "
+                    "created_by) VALUES (:id, :label, :status, '{\"program\": \"P\"}', 'program: P', 'h', "
+                    "'', CURRENT_TIMESTAMP, 't')"
                 ),
                 {"id": vid, "label": label, "status": status},
             )
@@ -101,7 +103,8 @@ def test_drafts_and_an_approved_versions_notes_stay_editable(engine: Engine) -> 
     with engine.begin() as conn:
         conn.execute(
             text(
-                "UPDATE config_versions SET source_text = 'program: Q', status = 'approved' WHERE label = 'v2'"
+                "UPDATE config_versions SET source_text = 'program: Q', status = 'approved' WHERE label = "
+                "'v2'"
             )
         )
         conn.execute(text("UPDATE config_versions SET notes = 'signed on paper too' WHERE label = 'v1'"))

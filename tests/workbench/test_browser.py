@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 
 from tests.bpmn_corpus import BPMN_CORPUS
-from tests.workbench.browser_support import serving, signed_in_page
+from tests.workbench.browser_support import download_through_job, serving, signed_in_page
 from tests.workbench.conftest import make_app
 
 CORPUS = BPMN_CORPUS
@@ -78,9 +78,7 @@ def test_a_consultant_records_an_interview_imports_bpmn_and_exports_the_docx(liv
 
         # Export the AS-IS description and read it back.
         page.goto(f"{live_server}/projects/DEMO")
-        with page.expect_download() as download_info:
-            page.click("text=AS-IS description (DOCX)")
-        download = download_info.value
+        download = download_through_job(page, "text=AS-IS description (DOCX)")
         assert download.suggested_filename == "DEMO AS-IS description.docx"
         document = Document(io.BytesIO(Path(download.path()).read_bytes()))
 

@@ -13,7 +13,7 @@ from docx import Document
 from flask import Flask
 
 from loyalty_core.config import service as config_service
-from tests.workbench.browser_support import serving, signed_in_page
+from tests.workbench.browser_support import download_through_job, serving, signed_in_page
 from tests.workbench.conftest import make_app
 from tests.workbench.rollout_support import seed_chain
 from workbench.acceptance import service as acceptance
@@ -133,9 +133,7 @@ def test_a_rollout_manager_takes_a_pilot_to_the_next_wave(live_chain: tuple[str,
         assert "v1" in row_text and "rolled back" in row_text
 
         # 8. The go/no-go of wave 2 downloads as a DOCX with its criteria and decision.
-        with page.expect_download() as download:
-            page.click("#timeline a.go-no-go")
-        data = Path(download.value.path()).read_bytes()
+        data = Path(download_through_job(page, "#timeline a.go-no-go").path()).read_bytes()
     document = Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "advance by rollout_manager" in text

@@ -17,7 +17,7 @@ import pytest
 from docx import Document
 from flask import Flask
 
-from tests.workbench.browser_support import serving, signed_in_page
+from tests.workbench.browser_support import download_through_job, serving, signed_in_page
 from tests.workbench.conftest import make_app
 from tests.workbench.signoff_support import make_signoff_project
 from workbench.extensions import db
@@ -101,9 +101,7 @@ def test_a_package_is_rejected_changed_resubmitted_and_signed(
         stage_3 = page.locator("#stage-3").inner_text()
         assert "closed" in stage_3 and "Closed by cfo" in stage_3
         page.goto(package_url)
-        with page.expect_download() as download:
-            page.click("#documents >> text=DOCX (EN) >> nth=0")
-        sheet = Path(download.value.path()).read_bytes()
+        sheet = Path(download_through_job(page, "#documents >> text=DOCX (EN) >> nth=0").path()).read_bytes()
     document = Document(io.BytesIO(sheet))
     text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert package_hash in text

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from gap_analysis.enums import Classification
 from gap_analysis.traceability import Hop, HopState, trace_all
 from loyalty_core.capabilities import get_capability
+from tests.workbench.conftest import download
 from workbench.demo.gapmap import MODIFICATIONS, REQUIREMENTS
 from workbench.extensions import db
 from workbench.gapmap import service
@@ -150,7 +151,7 @@ def test_the_demo_pages_render_for_a_consultant(demo: Flask) -> None:
         "/projects/DEMO/requirements/candidates",
     ):
         assert client.get(url).status_code == 200, url
-    docx = client.get("/projects/DEMO/gap-map.docx")
+    docx = download(client, "/projects/DEMO/gap-map.docx")
     assert Document(io.BytesIO(docx.data)).paragraphs[0].text.startswith("Свежий рынок")
 
 

@@ -236,7 +236,8 @@ def test_a_members_page_shows_points_money_and_times_the_russian_way(app: Flask,
     text = re.sub(r"[ \n]+", " ", figures.group(1)).strip()  # keeps the no-break spaces of the numbers
     # "Баланс <strong>1 234 балла</strong> · потрачено 12 345,60 ₽ за 365 дней"
     assert re.search(
-        r"Баланс <strong>[\d\u00a0]+ (балл|балла|баллов)</strong> · потрачено [\d\u00a0]+,\d\d\u00a0₽ за 365 дней",
+        r"Баланс <strong>[\d\u00a0]+ (балл|балла|баллов)</strong> · потрачено [\d\u00a0]+,\d\d\u00a0₽ за 365 "
+        r"дней",
         text,
     ), text
     assert f"<strong>{balance} " in text.replace("\u00a0", "")

@@ -39,7 +39,8 @@ def test_the_upgrade_makes_existing_users_members_of_existing_projects(tmp_path:
         with db.engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT u.username, m.role FROM project_members m JOIN users u ON u.id = m.user_id ORDER BY 1"
+                    "SELECT u.username, m.role FROM project_members m JOIN users u ON u.id = m.user_id ORDER "
+                    "BY 1"
                 )
             ).all()
             versions = conn.execute(text("SELECT DISTINCT session_version FROM users")).scalars().all()

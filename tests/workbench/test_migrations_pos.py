@@ -45,13 +45,15 @@ def _seed_duplicate_receipts(app: Flask) -> None:
         member = MEMBER if conn.dialect.name == "sqlite" else str(uuid.UUID(MEMBER))
         conn.execute(
             text(
-                "INSERT INTO stores (id, code, name, city, direction, api_key_hash, api_key_prefix, created_at) "
+                "INSERT INTO stores (id, code, name, city, direction, api_key_hash, api_key_prefix, "
+                "created_at) "
                 "VALUES (1, 'R001', '', '', 'retail', 'h', 'p', CURRENT_TIMESTAMP)"
             )
         )
         conn.execute(
             text(
-                "INSERT INTO members (id, phone, name, enrolled_at) VALUES (:id, '+79160000001', '', CURRENT_TIMESTAMP)"
+                "INSERT INTO members (id, phone, name, enrolled_at) VALUES (:id, '+79160000001', '', "
+                "CURRENT_TIMESTAMP)"
             ),
             {"id": member},
         )

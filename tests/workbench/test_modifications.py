@@ -105,7 +105,8 @@ def test_dependencies_that_would_close_a_cycle_are_refused(gap: GapProject) -> N
     service.add_dependency(db.session(), three, two, actor="t")
     with pytest.raises(
         GapAnalysisError,
-        match="MOD-1 cannot depend on MOD-3: that would be a cycle, MOD-3 already depends on MOD-1 \\(through MOD-2\\)",
+        match="MOD-1 cannot depend on MOD-3: that would be a cycle, MOD-3 already depends on MOD-1 "
+        "\\(through MOD-2\\)",
     ):
         service.add_dependency(db.session(), one, three, actor="t")
     with pytest.raises(GapAnalysisError, match="cannot depend on itself"):

@@ -198,7 +198,8 @@ def test_pos_look_ups_stay_under_50_ms_p99_while_the_job_worker_processes_hostil
             ), outcome["message"]
     p99 = statistics.quantiles(samples, n=100)[98]
     print(
-        f"\nPOS look-ups: {len(samples)}, {during} of them during the uploads; p50 {statistics.median(samples):.1f} ms, "
+        f"\nPOS look-ups: {len(samples)}, {during} of them during the uploads; p50 "
+        f"{statistics.median(samples):.1f} ms, "
         f"p99 {p99:.1f} ms, max {max(samples):.1f} ms"
     )
     assert p99 < P99_LIMIT_MS, f"p99 {p99:.1f} ms over {len(samples)} look-ups"

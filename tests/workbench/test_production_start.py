@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from loyalty_core.ledger.models import Member
 from workbench.auth import service
 from workbench.auth.models import User
-from workbench.cli import DEMO_USERS
+from workbench.demo.service import DEMO_USERS
 from workbench.extensions import db
 from workbench.projects.members import may_open
 from workbench.projects.service import get_project

@@ -225,7 +225,7 @@ def test_a_member_opens_every_project_route(demo_app: Flask) -> None:
     }
     for role, answers in walks.items():
         assert [a for a in answers if a[2] == 404 or a[2] >= 500] == [], role
-    by_route = zip(*walks.values())
+    by_route = zip(*walks.values(), strict=True)
     assert [calls[0][:2] for calls in by_route if all(status == 403 for _, _, status in calls)] == []
     assert "DEMO" in _client(demo_app, "consultant").get("/projects/").get_data(as_text=True)
 

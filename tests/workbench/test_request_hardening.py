@@ -22,7 +22,6 @@ from workbench.projects.service import create_project
 from workbench.uploads import safe_filename
 
 from .conftest import PASSWORD, csrf_signed_in
-from .db_support import any_db_app  # noqa: F401  (a fixture: SQLite and PostgreSQL)
 
 LoginAs = Callable[[str], FlaskClient]
 TWENTY_DIGITS = "9" * 20

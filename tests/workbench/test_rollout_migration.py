@@ -24,13 +24,15 @@ def test_existing_stores_get_defaults_and_keep_their_version(tmp_path: Path) -> 
         with db.engine.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO config_versions (label, status, document, source_text, content_hash, notes, created_at, created_by)"
+                    "INSERT INTO config_versions (label, status, document, source_text, content_hash, notes, "
+                    "created_at, created_by)"
                     " VALUES ('v1', 'approved', '{}', '', 'h', '', '2026-01-01 00:00:00', 't')"
                 )
             )
             conn.execute(
                 text(
-                    "INSERT INTO stores (code, name, city, direction, api_key_hash, api_key_prefix, active_version_id, created_at)"
+                    "INSERT INTO stores (code, name, city, direction, api_key_hash, api_key_prefix, "
+                    "active_version_id, created_at)"
                     " VALUES ('R001', 'Old', 'Moscow', 'retail', 'x', 'lk_', 1, '2026-01-01 00:00:00')"
                 )
             )

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.workbench.conftest import csrf_signed_in
+from tests.workbench.conftest import csrf_signed_in, download
 from tests.workbench.rollout_support import seed_chain
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
@@ -110,7 +110,7 @@ def test_a_rollout_managers_day(
     assert "No points printed" not in manager.get("/rollout/plans/1/feedback?status=open").get_data(
         as_text=True
     )
-    book = load_workbook(io.BytesIO(manager.get("/rollout/plans/1/feedback.xlsx").data))
+    book = load_workbook(io.BytesIO(download(manager, "/rollout/plans/1/feedback.xlsx").data))
     assert [c.value for c in book.active[2]][1:4] == ["R001", "Cashier", "high"]
 
     manager.post("/rollout/plans/1/waves/2/checklist", data={})
@@ -125,7 +125,7 @@ def test_a_rollout_managers_day(
         "/rollout/plans/1/advance", data={"override_reason": "board approved"}, follow_redirects=True
     )
     assert "wave 2 advanced: 2 store(s) scheduled" in overridden.get_data(as_text=True)
-    docx = approver.get("/rollout/plans/1/waves/2/go-no-go.docx")
+    docx = download(approver, "/rollout/plans/1/waves/2/go-no-go.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
     assert "override by approver" in text and "Override reason: board approved" in text
     cells = [c.text for t in Document(io.BytesIO(docx.data)).tables for row in t.rows for c in row.cells]
@@ -139,7 +139,7 @@ def test_a_rollout_managers_day(
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "rolled back: R001" in rolled
-    status = load_workbook(io.BytesIO(manager.get("/rollout/plans/1/status.xlsx").data)).active
+    status = load_workbook(io.BytesIO(download(manager, "/rollout/plans/1/status.xlsx").data)).active
     rows = {r[0]: r for r in status.iter_rows(min_row=2, values_only=True)}
     assert rows["R001"][6] == "v1" and rows["R001"][10] == "rolled_back"
     assert rows["R002"][6] == "v2" and rows["R004"][9] == "2099-01-15 03:00"

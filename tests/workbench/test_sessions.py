@@ -17,7 +17,6 @@ from workbench.auth.throttle import Backoff, ThrottlePolicy
 from workbench.extensions import db
 
 from .conftest import PASSWORD
-from .db_support import any_db_app  # noqa: F401  (a fixture: SQLite and PostgreSQL)
 
 START = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
 OFFICE, ELSEWHERE = "10.0.0.7", "192.0.2.55"

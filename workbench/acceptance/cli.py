@@ -129,7 +129,8 @@ def accept_runs(key: str) -> None:
     db.session.commit()  # runs that lost their process are now marked as errors
     for run in runs:
         click.echo(
-            f"{run.id}\t{run.config_label}\t{run.status}\t{run.started_at:%Y-%m-%d %H:%M}\t{run.started_by}\t{run.summary}"
+            f"{run.id}\t{run.config_label}\t{run.status}\t"
+            f"{run.started_at:%Y-%m-%d %H:%M}\t{run.started_by}\t{run.summary}"
         )
 
 

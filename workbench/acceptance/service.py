@@ -233,7 +233,8 @@ def interrupt_stale_runs(session: Session, project: Project, *, now: dt.datetime
     for run in stale:
         run.status = RunStatus.error.value
         run.output = (run.output + "\n" if run.output else "") + (
-            "interrupted: the run did not finish within its time limit (was the server restarted?); start it again"
+            "interrupted: the run did not finish within its time limit (was the server restarted?); start it "
+            "again"
         )
         audit.record(
             session, "system", "acceptance.run.interrupt", "acceptance_run", run.id, {"project": project.key}
@@ -544,7 +545,8 @@ def _verdict(
             results[result.scenario_id] = result.status
         elif result.status == ResultStatus.error.value:
             reasons.append(
-                f"{result.feature_name}: {result.message.splitlines()[0] if result.message else gettext('error')}"
+                f"{result.feature_name}: "
+                f"{result.message.splitlines()[0] if result.message else gettext('error')}"
             )
     for scenario in scenarios:
         refs = ", ".join(f"REQ-{n}" for n in scenario.requirement_numbers if n in must)

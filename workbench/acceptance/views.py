@@ -59,7 +59,7 @@ def index(key: str) -> str:
         features=service.list_features(session, project),
         latest=service.latest_results(session, project),
         runs=runs,
-        verdicts=list(zip(versions, service.verdicts(session, project, versions))),
+        verdicts=list(zip(versions, service.verdicts(session, project, versions), strict=True)),
         run_form=_run_form(),
         import_form=ImportForm(),
     )

@@ -6,6 +6,8 @@ from enum import Enum
 
 from flask_babel import gettext
 
+from workbench.i18n.markers import N_
+
 
 class Role(str, Enum):
     """What a user may do. Admins pass every role check."""
@@ -29,10 +31,6 @@ class Role(str, Enum):
             raise ValueError(
                 f"unknown role {value!r}: use one of {', '.join(r.value for r in cls)}"
             ) from None
-
-
-def N_(text: str) -> str:
-    return text  # marks a string for extraction (Babel's N_ keyword); translated where shown
 
 
 _LABELS = {

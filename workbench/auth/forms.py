@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -62,5 +62,5 @@ class RoleForm(FlaskForm):
 
     # Each label read when the form is drawn, in the reader's language (not at import time).
     role = SelectField(
-        lazy_gettext("Role"), choices=select_choices((r.value, LazyString(lambda r=r: r.label)) for r in Role)
+        _l("Role"), choices=select_choices((r.value, LazyString(lambda r=r: r.label)) for r in Role)
     )

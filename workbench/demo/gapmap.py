@@ -418,7 +418,8 @@ MODIFICATIONS: tuple[DemoModification, ...] = (
         Decimal("8.0"),
         "should",
         (19,),
-        description="POST /registries: файл реестра, проверка дублей по номеру чека и кассе, отчёт о загрузке.",
+        description="POST /registries: файл реестра, проверка дублей по номеру чека и кассе, отчёт о "
+        "загрузке.",
     ),
     DemoModification("Личный кабинет участника (веб)", Decimal("25.0"), "should", (20,), depends_on=(5,)),
     DemoModification("Интеграция с SMS-шлюзом: коды и уведомления", Decimal("6.5"), "could", (21,)),

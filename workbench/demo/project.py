@@ -71,7 +71,8 @@ def load_demo_project(session: Session, *, actor: str = "demo") -> DemoProjectSu
         client="ООО «Свежий рынок»",
         directions=["retail", "wholesale"],
         stage=Stage.adaptation,
-        description="Внедрение системы управления лояльностью (СУЛ) в 28 магазинах розницы и 12 магазинах опта.",
+        description="Внедрение системы управления лояльностью (СУЛ) в 28 магазинах розницы и 12 магазинах "
+        "опта.",
     )
     lineages: dict[tuple[str, str], str] = {}
     records: dict[tuple[str, str], ProcessRecord] = {}

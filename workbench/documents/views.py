@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Blueprint, Response, abort, current_app
-from flask_login import current_user
+from flask import Blueprint, abort
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from process_models.enums import Variant
 from workbench.auth.access import any_role
-from workbench.documents import service
 from workbench.documents.description import title_of
+from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.projects.service import ProjectError, get_project
 
@@ -21,23 +19,12 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 @bp.get("/projects/<key>/documents/<variant>.docx")
 @any_role()
-def description(key: str, variant: str) -> Response:
+def description(key: str, variant: str) -> WerkzeugResponse:
     try:
         project = get_project(db.session(), key)
         chosen = Variant(variant)
     except (ProjectError, ValueError):
         abort(404)
-    data = service.export_description(
-        db.session(),
-        project,
-        chosen,
-        actor=current_user.username,
-        timezone=current_app.config.get("DISPLAY_TIMEZONE") or "Europe/Moscow",
-    )
-    db.session.commit()  # the audit entry of the export
-    filename = f"{project.key} {title_of(chosen)}.docx"
-    return Response(
-        data,
-        mimetype=DOCX_MIMETYPE,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-    )
+    # Built on the job runner (and audited there); the job page offers the download.
+    title = f"{project.key} {title_of(chosen)}"
+    return start_export("description", title, {"project": project.key, "variant": chosen.value}, project.key)

@@ -113,7 +113,8 @@ def summary(project_key: str) -> None:
     path = " -> ".join(report.critical_path) or "-"
     click.echo(
         gettext(
-            "modifications: %(count)s; %(total_effort_days)s person-days; critical path %(path)s (%(critical_path_days)s person-days)",
+            "modifications: %(count)s; %(total_effort_days)s person-days; critical path %(path)s "
+            "(%(critical_path_days)s person-days)",
             count=len(report.modifications),
             total_effort_days=report.total_effort_days,
             path=path,

@@ -4,11 +4,9 @@ and XLSX downloads."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, current_app, flash, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from gap_analysis.enums import ClassificationStatus, Priority
 from gap_analysis.export import gap_map_docx, gap_map_xlsx
@@ -17,6 +15,7 @@ from gap_analysis.matrix import UNCLASSIFIED, area_label, column_label, coverage
 from gap_analysis.traceability import Hop, HopState, trace_all
 from loyalty_core.capabilities import catalogue
 from workbench.auth.access import any_role
+from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.gapmap import service
 from workbench.projects.models import Project
@@ -102,21 +101,13 @@ def traceability(key: str) -> str:
 
 @bp.get("/projects/<key>/gap-map.<kind>")
 @any_role()
-def export(key: str, kind: str) -> Response:
+def export(key: str, kind: str) -> WerkzeugResponse:
     project = project_or_404(key)
     if kind not in EXPORTS:
         return Response("use .docx or .xlsx", status=404)
-    mimetype, render = EXPORTS[kind]
-    data = service.export_gap_map(
-        db.session(), project, render, kind=kind, actor=current_user.username, timezone=_display_zone()
-    )
-    db.session.commit()  # the audit entry of the export
-    filename = f"{project.key} gap map.{kind}"
-    return Response(
-        data,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-    )
+    # Built on the job runner (and audited there); the job page offers the download.
+    title = gettext("Gap map of %(key)s (%(kind)s)", key=project.key, kind=kind.upper())
+    return start_export("gapmap", title, {"project": project.key, "kind": kind}, project.key)
 
 
 @bp.get("/capabilities")

@@ -11,10 +11,7 @@ from typing import Any
 
 from flask_babel import gettext
 
-
-def N_(text: str) -> str:
-    return text  # marks `text` for extraction (Babel's N_ keyword)
-
+from workbench.i18n.markers import N_
 
 DOMAIN_LABELS = frozenset(
     {

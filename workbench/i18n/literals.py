@@ -81,7 +81,8 @@ class Literal:
 
 
 def _masked(source: str) -> str:
-    """`source` with every Jinja construct (and script, style and code elements) replaced by MASK, same length."""
+    """`source` with every Jinja construct (and script, style and code elements) replaced by MASK,
+    same length."""
     masked = _JINJA.sub(lambda m: MASK * len(m.group()), source)
     return _SKIPPED_ELEMENTS.sub(lambda m: MASK * len(m.group()), masked)
 

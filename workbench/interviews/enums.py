@@ -6,6 +6,8 @@ from enum import Enum
 
 from flask_babel import gettext
 
+from workbench.i18n.markers import N_
+
 
 class FindingKind(str, Enum):
     """What a finding says about the client: a pain today, a need for tomorrow, a fact, a risk."""
@@ -19,10 +21,6 @@ class FindingKind(str, Enum):
     def label(self) -> str:
         """The kind as people read it, in the current language ("Pain point")."""
         return str(gettext(_LABELS[self.value]))
-
-
-def N_(text: str) -> str:
-    return text  # marks `text` for extraction (Babel's N_); translated by `label`
 
 
 _LABELS = {"pain_point": N_("Pain point"), "need": N_("Need"), "fact": N_("Fact"), "risk": N_("Risk")}

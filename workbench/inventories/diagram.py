@@ -119,12 +119,16 @@ def render_landscape(title: str, systems: Sequence[str], interfaces: Sequence[In
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">',
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="Helvetica, Arial, sans-serif" font-size="12" '
+        'role="img">',
         f"<title>{escape(title)}</title>",
-        '<defs><marker id="landscape-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" '
-        'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f4e79"/></marker></defs>',
+        '<defs><marker id="landscape-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" '
+        'markerHeight="10" '
+        'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" '
+        'fill="#1f4e79"/></marker></defs>',
         f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>',
-        f'<text x="{MARGIN}" y="{MARGIN - 8:.0f}" font-size="16" font-weight="bold" fill="#222">{escape(title)}</text>',
+        f'<text x="{MARGIN}" y="{MARGIN - 8:.0f}" font-size="16" font-weight="bold" '
+        f'fill="#222">{escape(title)}</text>',
     ]
     if not names:
         parts.append(
@@ -161,7 +165,8 @@ def render_landscape(title: str, systems: Sequence[str], interfaces: Sequence[In
             control = (mid_x + ux * bulge, mid_y + uy * bulge)
             start, end = a.edge_point(*control), b.edge_point(*control)
             parts.append(
-                f'<path d="M{start[0]:.1f},{start[1]:.1f} Q{control[0]:.1f},{control[1]:.1f} {end[0]:.1f},{end[1]:.1f}" '
+                f'<path d="M{start[0]:.1f},{start[1]:.1f} Q{control[0]:.1f},{control[1]:.1f} '
+                f'{end[0]:.1f},{end[1]:.1f}" '
                 f'fill="none" stroke="#1f4e79" stroke-width="1.6" marker-end="url(#landscape-arrow)">'
                 f"<title>{escape(_describe(interface))}</title></path>"
             )
@@ -188,13 +193,15 @@ def render_landscape(title: str, systems: Sequence[str], interfaces: Sequence[In
         dashed = ' stroke-dasharray="5 3"' if name in unknown else ""
         parts.append(
             f'<g class="system"><rect x="{box.cx - BOX_WIDTH / 2:.1f}" y="{box.cy - BOX_HEIGHT / 2:.1f}" '
-            f'width="{BOX_WIDTH:.0f}" height="{BOX_HEIGHT:.0f}" rx="6" fill="#e8f0f8" stroke="#1f4e79" stroke-width="1.5"{dashed}/>'
+            f'width="{BOX_WIDTH:.0f}" height="{BOX_HEIGHT:.0f}" rx="6" fill="#e8f0f8" stroke="#1f4e79" '
+            f'stroke-width="1.5"{dashed}/>'
         )
         lines = _wrap(name, 22)
         first_y = box.cy - (len(lines) - 1) * 7 + 4
         for index, line in enumerate(lines):
             parts.append(
-                f'<text x="{box.cx:.1f}" y="{first_y + index * 14:.1f}" text-anchor="middle" font-weight="bold" fill="#123">'
+                f'<text x="{box.cx:.1f}" y="{first_y + index * 14:.1f}" text-anchor="middle" '
+                'font-weight="bold" fill="#123">'
                 f"{escape(line)}</text>"
             )
         parts.append("</g>")
@@ -202,12 +209,14 @@ def render_landscape(title: str, systems: Sequence[str], interfaces: Sequence[In
         widest = _label_width(text)
         top = y - len(text) * 7 - 2
         parts.append(
-            f'<rect x="{x - widest / 2:.1f}" y="{top:.1f}" width="{widest:.1f}" height="{len(text) * 14 + 4}" '
+            f'<rect x="{x - widest / 2:.1f}" y="{top:.1f}" width="{widest:.1f}" '
+            f'height="{len(text) * 14 + 4}" '
             f'fill="#fff" fill-opacity="0.9"/>'
         )
         for index, line in enumerate(text):
             parts.append(
-                f'<text x="{x:.1f}" y="{top + 13 + index * 14:.1f}" text-anchor="middle" font-size="{LABEL_FONT}" fill="#333">'
+                f'<text x="{x:.1f}" y="{top + 13 + index * 14:.1f}" text-anchor="middle" '
+                f'font-size="{LABEL_FONT}" fill="#333">'
                 f"{escape(line)}</text>"
             )
     parts.append("</svg>")

@@ -6,6 +6,8 @@ from enum import Enum
 
 from flask_babel import gettext
 
+from workbench.i18n.markers import N_
+
 
 class Category(str, Enum):
     """The inventories of stage 1 (DESIGN.md): algorithms in use, document forms, reports, and the
@@ -20,10 +22,6 @@ class Category(str, Enum):
     @property
     def label(self) -> str:
         return str(gettext(_LABELS[self.value]))
-
-
-def N_(text: str) -> str:
-    return text  # marks `text` for extraction (Babel's N_); translated by `label`
 
 
 _LABELS = {

@@ -102,7 +102,8 @@ def _checked(
             if system not in known:
                 raise InventoryError(
                     gettext(
-                        "%(field)s: '%(system)s' is not one of the %(upper)s IT systems of this project; add it first",
+                        "%(field)s: '%(system)s' is not one of the %(upper)s IT systems of this project; add "
+                        "it first",
                         field=field,
                         system=system,
                         upper=variant.value.upper(),

@@ -16,6 +16,7 @@ KINDS: dict[str, str] = {
     "analytics.till_totals": "workbench.programme_analytics.jobs:import_till_totals",
     "analytics.rollups": "workbench.programme_analytics.jobs:refresh_rollups",
     "analytics.forecast": "workbench.programme_analytics.jobs:fit_forecast",
+    "documents.build": "workbench.exports.jobs:build_document",
 }
 
 

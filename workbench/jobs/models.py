@@ -42,6 +42,10 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     # The uploaded file, kept only until the job has read it (the worker may be another machine).
     upload: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     upload_name: Mapped[str] = mapped_column(String(255), default="")
+    # A document the job built (an export), kept for its download page: bytes, file name, type.
+    output: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    output_name: Mapped[str] = mapped_column(String(255), default="")
+    output_type: Mapped[str] = mapped_column(String(120), default="")
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), nullable=True, index=True)
     created_by: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

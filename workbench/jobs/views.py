@@ -3,7 +3,9 @@ same as JSON for scripts that poll. A user reads their own jobs; an admin reads 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -13,6 +15,8 @@ from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.jobs import service
 from workbench.jobs.models import Job, JobState
+from workbench.projects.access import require_member
+from workbench.projects.models import Project
 
 bp = Blueprint("jobs", __name__)
 
@@ -68,3 +72,24 @@ def show_json(job_id: int) -> dict[str, object]:
 def index() -> str:
     actor = None if current_user.has_role(Role.admin) else current_user.username
     return render_template("jobs/index.html", jobs=service.recent_jobs(db.session(), actor=actor))
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@any_role()
+def download(job_id: int) -> Response:
+    """The document an export job built: for its starter (or an admin) who still holds the
+    export's role and is a member of its project, the same checks as the page that started it."""
+    job = _own_job(job_id)
+    if job.state != JobState.finished.value or job.output is None:
+        abort(404)
+    roles = [Role(role) for role in job.payload.get("roles", [])]
+    if roles and not current_user.has_role(*roles):
+        abort(403)
+    if job.project_id is not None:
+        project = db.session.get(Project, job.project_id)
+        if project is None:
+            abort(404)
+        require_member(project)
+    ascii_name = job.output_name.encode("ascii", "replace").decode().replace('"', "'")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.output_name)}"
+    return Response(job.output, mimetype=job.output_type, headers={"Content-Disposition": disposition})

@@ -20,6 +20,7 @@ from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import ModelError, Node, ProcessModel
 from process_models.validation import Finding, validate
 from workbench.audit import service as audit
+from workbench.i18n.markers import N_
 from workbench.processes.models import ProcessRecord
 from workbench.projects.models import Project
 
@@ -162,10 +163,6 @@ SYSTEM_MAX = 200
 DESCRIPTION_MAX = 5000
 CONDITION_MAX = 500
 NOTE_MAX = 500  # ProcessRecord.change_note's column width
-
-
-def N_(text: str) -> str:
-    return text  # marks `text` for extraction (Babel's N_); translated where shown
 
 
 KIND_LABELS: dict[NodeKind, str] = {kind: kind.label for kind in NodeKind}

@@ -209,7 +209,8 @@ def edit(model_id: int) -> str | WerkzeugResponse:
     record = _record(model_id)
     latest = service.latest_version(db.session(), record)
     if latest.id != record.id:
-        # Only the latest version takes edits; send the consultant there rather than show forms that would be refused.
+        # Only the latest version takes edits; send the consultant there rather than show forms that would be
+        # refused.
         flash(
             gettext(
                 "version %(version)s is not the latest: this is version %(version2)s",

@@ -8,7 +8,8 @@
     workbench forecast members -o FILE.csv [--calibration-end D]
     workbench pilot evaluate PLAN [--json]       (a rollout plan's id or PROJECT/VERSION)
     workbench pilot evaluate --pilot R001,R002 --control R004,R005 --from D --to D [--pre-weeks N] [--json]
-    workbench pilot guardrail --pilot ... --control ... --from D --to D [--threshold 5] [--limit KPI=3] [--confidence 90]
+    workbench pilot guardrail --pilot ... --control ... --from D --to D [--threshold 5] [--limit KPI=3]
+        [--confidence 90]
     workbench pilot suggest --pilot R001,R002 --from D --to D [--exclude R010,...] [--per-pilot 2]
     workbench export transactions|members|kpi -o FILE.csv [--from D --to D --period --by]
     workbench analytics till-totals import FILE.csv|FILE.xlsx   (the stores' daily till totals)

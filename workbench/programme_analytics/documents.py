@@ -77,12 +77,14 @@ def kpi_docx(report: KPIReport, language: str, currency: str) -> bytes:
         shown = ["active_members", "new_members", "retention", "average_check", "net_sales", "liability"]
         table = document.add_table(rows=1, cols=len(shown) + 1)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, [_("Period start"), *(str(KPI_TITLES[c]) for c in shown)]):
+        for cell, text in zip(
+            table.rows[0].cells, [_("Period start"), *(str(KPI_TITLES[c]) for c in shown)], strict=True
+        ):
             cell.text = text
         for row in report.rows:
             cells = table.add_row().cells
             cells[0].text = row.period.isoformat()
-            for cell, code in zip(cells[1:], shown):
+            for cell, code in zip(cells[1:], shown, strict=True):
                 cell.text = _cell(row.values[code])
         for title, figure in (
             (_("Members"), page_charts.members_figure(report)),

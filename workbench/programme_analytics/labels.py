@@ -64,13 +64,16 @@ def statement(verdict: Verdict) -> str:
         )
     if verdict.finding is Finding.no_effect:
         return _(
-            "%(kpi)s: no effect shown, %(lift)s (%(level)s interval %(low)s to %(high)s); %(pilot)s pilot and "
+            "%(kpi)s: no effect shown, %(lift)s (%(level)s interval %(low)s to %(high)s); %(pilot)s pilot "
+            "and "
             "%(control)s control stores would have shown %(mde)s or more.",
             **values,
         )
     return _(
-        "%(kpi)s: %(pilot)s pilot and %(control)s control stores cannot show an effect of the size that matters "
-        "(%(material)s): the smallest they can detect is %(mde)s. Measured %(lift)s (%(level)s interval %(low)s to "
+        "%(kpi)s: %(pilot)s pilot and %(control)s control stores cannot show an effect of the size that "
+        "matters "
+        "(%(material)s): the smallest they can detect is %(mde)s. Measured %(lift)s (%(level)s interval "
+        "%(low)s to "
         "%(high)s). Add stores or weeks.",
         **values,
     )

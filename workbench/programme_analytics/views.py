@@ -19,6 +19,7 @@ from analytics.rollups.refresh import rollup_cohorts
 from rollout.models import RolloutPlan
 from workbench.auth.access import any_role, may_see_personal_data, roles_required
 from workbench.auth.enums import Role
+from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors
 from workbench.jobs import queue as jobs
@@ -117,22 +118,16 @@ REPORT_TYPES = {
 @any_role()
 def report_file(kind: str) -> Response:
     """The KPI report as XLSX or DOCX, in Russian or English (?lang=ru|en)."""
-    from workbench.programme_analytics.documents import kpi_docx, kpi_xlsx
-
     if kind not in REPORT_TYPES:
         abort(404)
     language = request.args.get("lang", "ru")
     if language not in ("ru", "en"):
         abort(400, description=_("lang must be ru or en"))
     date_from, date_to, period = _window()
-    with db.engine.connect() as conn:
-        report = kpi_report(conn, date_from, date_to, period, use_rollups=True)
-        currency = programme_currency(conn)
-    body = kpi_xlsx(report, language) if kind == "xlsx" else kpi_docx(report, language, currency)
+    # Built on the job runner; the job page offers the download.
     name = f"kpi-{date_from.isoformat()}-{date_to.isoformat()}-{language}.{kind}"
-    return Response(
-        body, mimetype=REPORT_TYPES[kind], headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    params = {"kind": kind, "lang": language, "from": date_from.isoformat(), "to": date_to.isoformat()}
+    return start_export("analytics.kpi", name, {**params, "period": period.value})
 
 
 def _codes(name: str) -> list[str]:

@@ -2,6 +2,8 @@ from enum import Enum, IntEnum
 
 from flask_babel import gettext
 
+from workbench.i18n.markers import N_
+
 
 class Stage(IntEnum):
     """The six implementation stages of DESIGN.md."""
@@ -17,10 +19,6 @@ class Stage(IntEnum):
     def label(self) -> str:
         """The stage as people read it, in the current language ("Build & test")."""
         return str(gettext(_LABELS[self.value]))
-
-
-def N_(text: str) -> str:
-    return text  # marks `text` for extraction (Babel's N_); translated by `label`
 
 
 _LABELS = {

@@ -1,4 +1,4 @@
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -32,9 +32,9 @@ class ProjectForm(FlaskForm):
 class MemberForm(FlaskForm):
     """Add a user to a project, or change their project role."""
 
-    username = SelectField(lazy_gettext("User"), validators=[DataRequired()])
+    username = SelectField(_l("User"), validators=[DataRequired()])
     role = SelectField(
-        lazy_gettext("Project role"),
+        _l("Project role"),
         choices=select_choices((r.value, r.label) for r in ProjectRole),
         default=ProjectRole.member.value,
     )

@@ -6,11 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from gap_analysis.enums import Classification, ClassificationStatus, Priority
 from workbench.forms import translated_choices
-
-
-def N_(text: str) -> str:
-    return text  # extracted (Babel's N_), translated when the form renders
-
+from workbench.i18n.markers import N_
 
 PRIORITY_CHOICES = [(p.value, p.label) for p in Priority]
 CLASSIFICATION_CHOICES = [("", N_("— not classified —")), *((c.value, c.label) for c in Classification)]

@@ -302,7 +302,8 @@ def _check_capability(
             if not found.config_keys:
                 raise GapAnalysisError(
                     gettext(
-                        "capability: %(capability)s works out of the box (no configuration key): classify it as fit — standard",
+                        "capability: %(capability)s works out of the box (no configuration key): classify it "
+                        "as fit — standard",
                         capability=capability,
                     ),
                     field="capability",

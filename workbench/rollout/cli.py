@@ -123,7 +123,8 @@ def plan_create(
 def plan_list() -> None:
     for plan in rollout.list_plans(db.session()):
         click.echo(
-            f"{plan.id}\t{plan.project_key}\twaves={len(plan.waves)}\t{'halted' if plan.halted else 'running'}"
+            f"{plan.id}\t{plan.project_key}\twaves={len(plan.waves)}\t"
+            f"{'halted' if plan.halted else 'running'}"
         )
 
 
@@ -204,7 +205,8 @@ def gate(plan_id: str, wave_number: int, as_json: bool) -> None:
     else:
         for r in results:
             click.echo(
-                f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {json.dumps(r.evidence, ensure_ascii=False, default=str)}"
+                f"{'ok  ' if r.ok else 'FAIL'} {r.name}: "
+                f"{json.dumps(r.evidence, ensure_ascii=False, default=str)}"
             )
         click.echo("gate open" if is_open else "gate closed")
     db.session.rollback()
@@ -254,7 +256,8 @@ def rollback(plan_id: str, wave_number: int | None, store_code: str | None, reas
     except REFUSALS as error:
         _fail(error)
     click.echo(
-        f"rolled back: {', '.join(result.switched_back) or '-'}; called off: {', '.join(result.called_off) or '-'}"
+        f"rolled back: {', '.join(result.switched_back) or '-'}; called off: "
+        f"{', '.join(result.called_off) or '-'}"
     )
 
 
@@ -405,7 +408,8 @@ def checklist(plan_id: str, wave_number: int, complete: bool, store_code: str | 
             click.echo(f"{ticked} item(s) ticked")
         for item, code in readiness.checklist(db.session(), wave):
             click.echo(
-                f"{code}\t{item.kind}\t{'done' if item.done_at else 'open'}\t{item.owner or '-'}\t{item.due_on or '-'}"
+                f"{code}\t{item.kind}\t{'done' if item.done_at else 'open'}\t"
+                f"{item.owner or '-'}\t{item.due_on or '-'}"
             )
         db.session.commit()
     except REFUSALS as error:

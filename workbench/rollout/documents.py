@@ -53,7 +53,7 @@ def go_no_go_docx(session: Session, plan: RolloutPlan, wave: RolloutWave, now: d
     )
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, (_("Criterion"), _("Result"), _("Evidence"))):
+    for cell, title in zip(table.rows[0].cells, (_("Criterion"), _("Result"), _("Evidence")), strict=True):
         cell.text = title
     for c in criteria:
         row = table.add_row().cells
@@ -88,7 +88,9 @@ def go_no_go_docx(session: Session, plan: RolloutPlan, wave: RolloutWave, now: d
     ).all()
     stores = document.add_table(rows=1, cols=4)
     stores.style = "Table Grid"
-    for cell, title in zip(stores.rows[0].cells, (_("Code"), _("Name"), _("Region"), _("Time zone"))):
+    for cell, title in zip(
+        stores.rows[0].cells, (_("Code"), _("Name"), _("Region"), _("Time zone")), strict=True
+    ):
         cell.text = title
     for code, name, region, tz in codes:
         cells = stores.add_row().cells

@@ -4,10 +4,9 @@ rollout managers drive; approvers override; every change is audited by the servi
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -22,9 +21,10 @@ from rollout.schedule import parse_local
 from rollout.status import plan_rows, plan_summary
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.forms import flash_form_errors, select_choices
-from workbench.rollout import documents, forms, service
+from workbench.rollout import forms, service
 
 bp = Blueprint("rollout", __name__, url_prefix="/rollout")
 REFUSALS = (RolloutError, LoyaltyError)
@@ -373,10 +373,8 @@ def feedback_status(plan_id: int, feedback_id: int) -> Response:
 @any_role()
 def feedback_export(plan_id: int) -> Response:
     item = _plan(plan_id)
-    data = documents.feedback_xlsx(db.session(), item, **_feedback_filters())
-    return send_file(
-        io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"feedback-plan-{item.id}.xlsx"
-    )
+    params = {"plan": item.id, "filters": _feedback_filters()}
+    return start_export("rollout.feedback", f"feedback-plan-{item.id}.xlsx", params, item.project_key)
 
 
 @bp.get("/plans/<int:plan_id>/waves/<int:number>/checklist")
@@ -456,23 +454,14 @@ def go_no_go(plan_id: int, number: int) -> Response:
         wave = readiness.wave_by_number(item, number)
     except RolloutError:
         abort(404)
-    data = documents.go_no_go_docx(db.session(), item, wave, service.utcnow())
-    return send_file(
-        io.BytesIO(data),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=f"go-no-go-plan-{item.id}-wave-{number}.docx",
-    )
+    # Built on the job runner; the job page offers the download.
+    title = f"go-no-go-plan-{item.id}-wave-{wave.number}.docx"
+    return start_export("rollout.go_no_go", title, {"plan": item.id, "wave": number}, item.project_key)
 
 
 @bp.get("/plans/<int:plan_id>/status.xlsx")
 @any_role()
 def status_export(plan_id: int) -> Response:
     item = _plan(plan_id)
-    data = documents.status_xlsx(db.session(), item, service.utcnow())
-    return send_file(
-        io.BytesIO(data),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"rollout-status-plan-{item.id}.xlsx",
-    )
+    title = f"rollout-status-plan-{item.id}.xlsx"
+    return start_export("rollout.status", title, {"plan": item.id}, item.project_key)

@@ -109,7 +109,8 @@ def status(key: str, as_json: bool) -> None:
         f"(#{result.revision.number}) sha256 {result.revision.content_hash}"
     )
     click.echo(
-        f"version {package.config_version.label}, rule {package.rule_text}, submitted by {package.submitted_by}"
+        f"version {package.config_version.label}, rule {package.rule_text}, submitted by "
+        f"{package.submitted_by}"
     )
     for line in result.approvals:
         stale = " (stale)" if line.stale else ""

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,6 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
+from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.forms import commit_change
 from workbench.notifications import service as notifications
@@ -243,26 +242,12 @@ def reject(package_id: int) -> WerkzeugResponse:
 
 @bp.get("/<int:package_id>/<kind>.docx")
 @any_role()
-def document(package_id: int, kind: str) -> Response:
+def document(package_id: int, kind: str) -> WerkzeugResponse:
     found = _package_or_404(package_id)
     lang = request.args.get("lang", "ru")
     if kind not in exports.KINDS or lang not in ("ru", "en"):
         abort(404)
-    data = exports.export(
-        db.session(),
-        found,
-        kind,
-        lang=lang,
-        actor=current_user.username,
-        timezone=current_app.config.get("DISPLAY_TIMEZONE", "UTC"),
-    )
-    db.session.commit()
-    import io
-
+    # Built on the job runner (and audited there); the job page offers the download.
     name = f"{found.project.key}-{'approval-sheet' if kind == 'sheet' else 'prototype-package'}-{lang}.docx"
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=name,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    params = {"package": found.id, "kind": kind, "lang": lang}
+    return start_export("signoff", name, params, found.project.key)

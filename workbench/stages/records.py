@@ -45,7 +45,8 @@ class StageReport:
 
     @property
     def state(self) -> str:
-        """closed / changed_since_closed / done (ready to close) / needs_attention / in_progress / not_started."""
+        """closed / changed_since_closed / done (ready to close) / needs_attention / in_progress /
+        not_started."""
         if self.checkpoint is not None:
             return "changed_since_closed" if self.changed_since_closed else "closed"
         states = {d.state for d in self.deliverables}

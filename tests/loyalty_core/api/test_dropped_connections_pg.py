@@ -35,7 +35,8 @@ def terminate_app_connections(admin: Engine, application_name: str) -> int:
             conn.execute(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND application_name = :name AND pid <> pg_backend_pid()"
+                    "WHERE datname = current_database() AND application_name = :name AND pid <> "
+                    "pg_backend_pid()"
                 ),
                 {"name": application_name},
             ).all()

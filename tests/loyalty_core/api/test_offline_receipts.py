@@ -42,7 +42,10 @@ tiers:
 expiry_days: 5
 offline: {max_age_days: 14}
 promotions:
-  - {code: WEEK_X2, kind: multiplier, multiplier: 2, conditions: {date_from: "2026-03-02", date_to: "2026-03-08"}}
+  - code: WEEK_X2
+    kind: multiplier
+    multiplier: 2
+    conditions: {date_from: "2026-03-02", date_to: "2026-03-08"}
 """
 V2 = """
 program: Offline

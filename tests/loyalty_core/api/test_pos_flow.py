@@ -80,7 +80,8 @@ def basket_b(member_id: str, redeem: int = 100) -> dict[str, Any]:
 #   100.00 to lines 400 : 200 -> 66.666.. / 33.333.. -> cents 6666 / 3333 + 1 cent to .67 -> 66.67 / 33.33
 #   100 points likewise -> 66 / 33 + 1 to line 1 -> 67 / 33
 #   earn bases 400.00 - 66.67 = 333.33 and 200.00 - 33.33 = 166.67
-#   cheese 333.33 x 7 % x 2 = 46.6662; apples 166.67 x 5 % = 8.3335; floor(54.9997) = 54; 600.00 < 1000.00: no BIG
+# cheese 333.33 x 7 % x 2 = 46.6662; apples 166.67 x 5 % = 8.3335; floor(54.9997) = 54; 600.00 < 1000.00: no
+# BIG
 #   54 x (46.6662, 8.3335) / 54.9997 = (45.82, 8.18) -> (45, 8) + 1 to .82 -> (46, 8)
 #   balance after = 137 - 100 + 54 = 91
 B_REDEEMED, B_EARNED, B_BALANCE_AFTER = 100, 54, 91
@@ -281,7 +282,8 @@ def test_odd_cents_redemption_split_by_largest_remainder(core: Core) -> None:
         "lines": [_line("MILK", "dairy", "2", "300.00"), _line("BREAD", "bread", "1", "750.50")],
     }
     first = _buy(core, bread, "a")
-    # milk 300.00 x 7 % x 2 = 42; bread 750.50 x 5 % = 37.525; floor(79.525) = 79; 1050.50 >= 1000.00: +50 = 129
+    # milk 300.00 x 7 % x 2 = 42; bread 750.50 x 5 % = 37.525; floor(79.525) = 79; 1050.50 >= 1000.00: +50 =
+    # 129
     # 129 x (42, 37.525) / 79.525 = (68.13, 60.87) -> (68, 60) + 1 to .87 -> (68, 61)
     assert first["earned_points"] == 129 and [line["points"] for line in first["lines"]] == [68, 61]
     second = _buy(core, {**bread, "redeem_points": 100}, "b")
@@ -528,7 +530,6 @@ def _electronics(member_id: str, amount: str, quantity: str = "1") -> dict[str, 
 
 
 def test_gold_after_20000_spent_within_365_days_and_older_spend_stops_counting(core: Core) -> None:
-    t0 = core.clock.now
     member = _enrol(core)
 
     first = _buy(core, _electronics(member["id"], "15000.00"), "t-1")

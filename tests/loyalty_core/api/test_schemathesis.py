@@ -48,8 +48,8 @@ def test_the_served_api_keeps_its_openapi_document(tmp_path: Path) -> None:
         )
         config = tmp_path / "schemathesis.toml"
         config.write_text(
-            CONFIG.read_text()
-            + f'\n[parameters]\n"path.member_id" = "{member["id"]}"\n"path.purchase_id" = "{purchase["id"]}"\n'
+            CONFIG.read_text() + f'\n[parameters]\n"path.member_id" = "{member["id"]}"\n"path.purchase_id" = '
+            f'"{purchase["id"]}"\n'
         )
         result = subprocess.run(
             [

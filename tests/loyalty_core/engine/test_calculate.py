@@ -110,7 +110,8 @@ def test_max_redeemable(
             {"min_points": 10},
             5,
             0,
-            "cannot redeem 5 points: at most 5 are available, below the minimum of 10 points that can be redeemed",
+            "cannot redeem 5 points: at most 5 are available, below the minimum of 10 points that can be "
+            "redeemed",
             id="a balance below min_points",
         ),
         # 500 may be redeemed, but no fewer than 10 at once.

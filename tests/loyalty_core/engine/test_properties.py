@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -229,7 +230,7 @@ def test_lines_add_up_to_the_receipt(receipt: Receipt) -> None:
     assert sum(ln.redeemed_points for ln in decision.lines) == decision.redeemed_points
     assert sum(ln.points for ln in decision.lines) == decision.earned_points
     assert decision.redeemed_value == decision.redeemed_points * receipt.config.redemption.point_value
-    for decided, given_line in zip(decision.lines, receipt.basket.lines):
+    for decided, given_line in zip(decision.lines, receipt.basket.lines, strict=True):
         assert D(0) <= decided.redeemed_value <= given_line.amount
         assert decided.earn_base == given_line.amount - decided.redeemed_value
         assert decided.points >= 0
@@ -304,7 +305,7 @@ def test_returning_every_whole_line_reverses_exactly_what_it_stored(receipt: Rec
     decision = calculate(receipt.basket, receipt.member, receipt.config, receipt.at)
     stored = [_stored(ln) for ln in decision.lines]
     plan = plan_return(stored, {ln.index: ln.quantity for ln in decision.lines})
-    for decided, done in zip(decision.lines, plan):
+    for decided, done in zip(decision.lines, plan, strict=True):
         assert done.index == decided.index
         assert done.points_reversed == decided.points
         assert done.redeemed_points_refunded == decided.redeemed_points
@@ -326,7 +327,7 @@ def receipts_with_splits(draw: st.DrawFn) -> tuple[Receipt, list[list[Decimal]]]
             sorted(draw(st.sets(st.integers(1, units - 1), max_size=min(units - 1, 9)))) if units > 1 else []
         )
         bounds = [0, *cuts, units]
-        splits.append([(b - a) * step for a, b in zip(bounds, bounds[1:])])
+        splits.append([(b - a) * step for a, b in itertools.pairwise(bounds)])
     return receipt, splits
 
 
@@ -335,7 +336,7 @@ def receipts_with_splits(draw: st.DrawFn) -> tuple[Receipt, list[list[Decimal]]]
 def test_partial_returns_never_drift_nor_overshoot(case: tuple[Receipt, list[list[Decimal]]]) -> None:
     receipt, splits = case
     decision = calculate(receipt.basket, receipt.member, receipt.config, receipt.at)
-    for decided, parts in zip(decision.lines, splits):
+    for decided, parts in zip(decision.lines, splits, strict=True):
         assert sum(parts, D(0)) == decided.quantity
         stored = _stored(decided)
         for quantity in parts:

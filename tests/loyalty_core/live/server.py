@@ -7,6 +7,7 @@ and waits until it answers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -36,10 +37,8 @@ def seed_database(url: str, programme: str = PROGRAMME, *, recreate: bool = True
     """Tables, an approved version and store R001 running it; R001's key."""
     import loyalty_core.models  # noqa: F401
 
-    try:
+    with contextlib.suppress(ImportError):
         import workbench.models  # noqa: F401  (drop_all must know the workbench's tables too)
-    except ImportError:
-        pass
     engine = make_engine(url)
     if recreate:
         metadata.drop_all(engine)
@@ -83,26 +82,26 @@ def serve(
         "loyalty_core.api:create_app()",
     ]
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
-    output = open(log, "wb") if log else subprocess.DEVNULL
-    process = subprocess.Popen(args, cwd=ROOT, env=environment, stdout=output, stderr=output)
-    server = Server(f"http://127.0.0.1:{port}", process)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "gunicorn exited at start"
-            try:
-                urllib.request.urlopen(f"{server.url}/healthz", timeout=2).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-                time.sleep(0.2)
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
+    # The log file is closed after the server has stopped writing to it.
+    with contextlib.ExitStack() as files:
+        output = files.enter_context(open(log, "wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(args, cwd=ROOT, env=environment, stdout=output, stderr=output)
+        server = Server(f"http://127.0.0.1:{port}", process)
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if log:
-            output.close()  # type: ignore[union-attr]
+            deadline = time.monotonic() + 60
+            while True:
+                assert process.poll() is None, "gunicorn exited at start"
+                try:
+                    urllib.request.urlopen(f"{server.url}/healthz", timeout=2).read()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

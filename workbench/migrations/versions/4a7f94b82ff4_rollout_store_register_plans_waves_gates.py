@@ -1,4 +1,5 @@
-"""rollout: store register fields (region, time zone, format, opening date, status; existing stores get defaults), dated version assignments, plans, waves, gates, feedback, checklist
+"""rollout: store register fields (region, time zone, format, opening date, status; existing stores
+get defaults), dated version assignments, plans, waves, gates, feedback, checklist
 
 Revision ID: 4a7f94b82ff4
 Revises: 3b27fb1ded4f

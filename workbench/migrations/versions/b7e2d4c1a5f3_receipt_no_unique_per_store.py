@@ -34,7 +34,8 @@ def _refuse_duplicates() -> None:
         )
         raise RuntimeError(
             f"{len(rows)} receipt number(s) are committed more than once at the same store ({listed}). "
-            "Resolve them (return the duplicate purchase, or give it its own receipt_no) and run the upgrade again; "
+            "Resolve them (return the duplicate purchase, or give it its own receipt_no) and run the upgrade "
+            "again; "
             "nothing was changed."
         )
 

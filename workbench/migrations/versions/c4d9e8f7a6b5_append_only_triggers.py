@@ -30,7 +30,8 @@ CHANGED_SQLITE = " OR ".join(
 
 UP = {
     "postgresql": [
-        f"""CREATE OR REPLACE FUNCTION config_versions_approved_frozen() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        f"""CREATE OR REPLACE FUNCTION config_versions_approved_frozen()
+RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   IF TG_OP = 'DELETE' THEN
     RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = '{FROZEN} (id ' || OLD.id || ')';
@@ -40,7 +41,8 @@ BEGIN
   END IF;
   RETURN NEW;
 END $fn$""",
-        "CREATE TRIGGER config_versions_approved_frozen BEFORE UPDATE OR DELETE ON config_versions FOR EACH ROW "
+        "CREATE TRIGGER config_versions_approved_frozen BEFORE UPDATE OR DELETE ON config_versions FOR EACH "
+        "ROW "
         "WHEN (OLD.status = 'approved') EXECUTE FUNCTION config_versions_approved_frozen()",
         f"""CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -54,8 +56,10 @@ END $fn$""",
         f"WHEN OLD.status = 'approved' AND ({CHANGED_SQLITE}) BEGIN SELECT RAISE(ABORT, '{FROZEN}'); END",
         "CREATE TRIGGER config_versions_approved_frozen_delete BEFORE DELETE ON config_versions FOR EACH ROW "
         f"WHEN OLD.status = 'approved' BEGIN SELECT RAISE(ABORT, '{FROZEN}'); END",
-        f"CREATE TRIGGER audit_entries_append_only_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
-        f"CREATE TRIGGER audit_entries_append_only_delete BEFORE DELETE ON audit_entries BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END",
+        "CREATE TRIGGER audit_entries_append_only_update BEFORE UPDATE ON audit_entries BEGIN SELECT "
+        f"RAISE(ABORT, '{APPEND_ONLY}'); END",
+        "CREATE TRIGGER audit_entries_append_only_delete BEFORE DELETE ON audit_entries BEGIN SELECT "
+        f"RAISE(ABORT, '{APPEND_ONLY}'); END",
     ],
 }
 DOWN = {
