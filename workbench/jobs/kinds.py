@@ -13,6 +13,7 @@ KINDS: dict[str, str] = {
     "acceptance.import": "workbench.acceptance.jobs:import_features",
     "acceptance.run": "workbench.acceptance.jobs:run_scenarios",
     "processes.import": "workbench.processes.jobs:import_bpmn",
+    "processes.save_drawn": "workbench.processes.jobs:save_drawn",
 }
 
 

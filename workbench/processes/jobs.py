@@ -40,3 +40,26 @@ def import_bpmn(session: Session, job: Job, progress: Progress) -> Outcome:
         current_app.url_map.bind("").build("processes.show", {"model_id": records[0].id}) if records else ""
     )
     return Outcome("\n".join(lines), link=link, result={"models": [r.id for r in records]})
+
+
+def save_drawn(session: Session, job: Job, progress: Progress) -> Outcome:
+    """Store the modeller's diagram (the job's upload) as the next version of the job's model;
+    the outcome says the new version's validation result and opens its modeller page."""
+    try:
+        record = service.get_record(session, int(job.payload["model"]))
+    except (service.ProcessError, KeyError, ValueError) as error:
+        raise JobRefused(str(error)) from None
+    progress(10, "reading the diagram")
+    try:
+        new = service.save_drawn(session, record, job.upload or b"", actor=job.created_by)
+    except (service.ProcessError, BpmnError) as error:
+        raise JobRefused(str(error)) from None
+    found = service.findings(new)
+    errors = sum(1 for f in found if f.severity == "error")
+    lines = [
+        f"saved version {new.version}: validation found {len(found)} finding(s), {errors} error(s)"
+        if found
+        else f"saved version {new.version}: the model passes every validation rule"
+    ]
+    link = current_app.url_map.bind("").build("processes.edit", {"model_id": new.id})
+    return Outcome("\n".join(lines), link=link, result={"models": [new.id]})

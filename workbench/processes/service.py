@@ -510,3 +510,45 @@ def _forget_defaults(model: ProcessModel, flow_ids: set[str]) -> None:
 
 def _shown(node: Node) -> str:
     return node.name or node.id
+
+
+# --- the browser modeller ----------------------------------------------------------------------
+
+
+def save_drawn(session: Session, record: ProcessRecord, data: bytes, *, actor: str) -> ProcessRecord:
+    """Store BPMN XML saved by the browser modeller as the next version of the record's process.
+
+    The XML goes through the upload's safe import (size, depth, no DTD or entities, BPMN only),
+    and must hold this one process; its variant stays the record's. Raises BpmnError for a file
+    the import refuses and ProcessError for one that is not this process (nothing is stored).
+    """
+    _editable(session, record)
+    result = import_bpmn(data, source=gettext("the modeller's diagram"))
+    if len(result.models) != 1:
+        raise ProcessError(
+            gettext(
+                "the diagram holds %(count)s processes; the modeller saves one process (one pool)",
+                count=len(result.models),
+            )
+        )
+    model = result.models[0]
+    model.variant = Variant(record.variant)
+    if not model.name:
+        model.name = record.name
+    note = f"saved from the modeller: {len(model)} steps"
+    new = _save(session, record, model, actor=actor, note=note)
+    new.import_report = [asdict(item) for item in result.report.items]
+    return new
+
+
+def findings_data(findings: list[Finding]) -> list[dict[str, str]]:
+    """The findings as the canvas draws them: one badge per element (JSON for the page)."""
+    return [
+        {
+            "element": f.sub_process_id or f.element_id or "",
+            "rule": f.rule,
+            "severity": str(f.severity),
+            "message": f.message,
+        }
+        for f in findings
+    ]

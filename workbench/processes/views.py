@@ -4,15 +4,19 @@ and edit a model's steps, flows and lanes with plain forms (each change is the n
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from process_models.diff import ModelDiff
+from process_models.diff_rows import ChangeKind, ChangeRow, change_rows, kinds_of
 from process_models.enums import LaneKind, NodeKind
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
@@ -24,6 +28,7 @@ from workbench.processes.forms import (
     ConnectForm,
     DeleteStepForm,
     DisconnectForm,
+    DrawnForm,
     EditStepForm,
     ImportForm,
     LaneForm,
@@ -79,6 +84,7 @@ def import_file(project_key: str) -> WerkzeugResponse:
 def show(model_id: int) -> str:
     record = _record(model_id)
     model = service.model_of(record)
+    findings = service.findings(record)
     # render_svg escapes every text it writes, so the markup is safe to embed as it is.
     diagram = Markup(render_svg(model))
     return render_template(
@@ -86,7 +92,8 @@ def show(model_id: int) -> str:
         record=record,
         model=model,
         diagram=diagram,
-        findings=service.findings(record),
+        findings=findings,
+        findings_data=service.findings_data(findings),
         history=service.history(db.session(), record),
         others=[m for m in service.project_models(db.session(), record.project) if m.id != record.id],
     )
@@ -116,6 +123,94 @@ def compare() -> str:
     return render_template("processes/compare.html", before=before, after=after, diff=result, diagram=diagram)
 
 
+def _compared() -> tuple[service.ProcessRecord, service.ProcessRecord]:
+    before = _record(bounded_int_arg("before", 0, minimum=0))
+    after = _record(bounded_int_arg("after", 0, minimum=0))
+    for record in (before, after):  # named in the query string, so the route guard cannot see them
+        require_member(record.project)
+    return before, after
+
+
+@bp.get("/compare/side-by-side")
+@any_role()
+def compare_side_by_side() -> str:
+    """AS-IS left, TO-BE right on bpmn-js canvases (zoom and pan in step, matched steps lit
+    together on hover); without JavaScript, the server's two diagrams."""
+    before, after = _compared()
+    result = service.compare(before, after)
+    rows = change_rows(result)
+    return render_template(
+        "processes/compare_side.html",
+        before=before,
+        after=after,
+        rows=rows,
+        kind_labels=CHANGE_KIND_LABELS,
+        data=_compare_data("side", before, after, result, rows),
+        before_diagram=Markup(render_svg(service.model_of(before))),  # render_svg escapes its texts
+        after_diagram=Markup(render_svg(service.model_of(after), result)),
+    )
+
+
+@bp.get("/compare/overlay")
+@any_role()
+def compare_overlay() -> str:
+    """The TO-BE with its changes coloured and the change table, filtered by `kind`."""
+    before, after = _compared()
+    result = service.compare(before, after)
+    rows = change_rows(result)
+    chosen = _chosen_kind()
+    return render_template(
+        "processes/compare_overlay.html",
+        before=before,
+        after=after,
+        rows=[row for row in rows if chosen is None or chosen in row.kinds],
+        all_rows=rows,
+        kinds=kinds_of(rows),
+        counts={kind: sum(kind in row.kinds for row in rows) for kind in kinds_of(rows)},
+        chosen=chosen,
+        kind_labels=CHANGE_KIND_LABELS,
+        data=_compare_data("overlay", before, after, result, rows),
+        diagram=Markup(render_svg(service.model_of(after), result)),  # render_svg escapes its texts
+    )
+
+
+CHANGE_KIND_LABELS = {
+    ChangeKind.added: _l("added"),
+    ChangeKind.removed: _l("removed"),
+    ChangeKind.renamed: _l("renamed"),
+    ChangeKind.moved: _l("moved to another lane"),
+    ChangeKind.retyped: _l("type changed"),
+    ChangeKind.changed: _l("changed"),
+}
+
+
+def _chosen_kind() -> ChangeKind | None:
+    text = request.args.get("kind", "")
+    try:
+        return ChangeKind(text) if text else None
+    except ValueError:
+        abort(400, description=gettext("kind: unknown kind of change '%(kind)s'", kind=text[:40]))
+
+
+def _compare_data(
+    mode: str,
+    before: service.ProcessRecord,
+    after: service.ProcessRecord,
+    result: ModelDiff,
+    rows: list[ChangeRow],
+) -> dict[str, object]:
+    """What the comparison script reads from the page (a JSON data block)."""
+    return {
+        "mode": mode,
+        "before_url": url_for("processes.export", model_id=before.id),
+        "after_url": url_for("processes.export", model_id=after.id),
+        "pairs": {**result.node_pairs, **result.flow_pairs},
+        "rows": [
+            {**row.to_dict(), "labels": [str(CHANGE_KIND_LABELS[kind]) for kind in row.kinds]} for row in rows
+        ],
+    }
+
+
 # --- editing -----------------------------------------------------------------------------------
 
 
@@ -125,7 +220,8 @@ def edit(model_id: int) -> str | WerkzeugResponse:
     record = _record(model_id)
     latest = service.latest_version(db.session(), record)
     if latest.id != record.id:
-        # Only the latest version takes edits; send the consultant there rather than show forms that would be refused.
+        # Only the latest version takes edits; send the consultant there rather than show forms
+        # that would be refused.
         flash(
             gettext(
                 "version %(version)s is not the latest: this is version %(version2)s",
@@ -136,6 +232,7 @@ def edit(model_id: int) -> str | WerkzeugResponse:
         )
         return redirect(url_for("processes.edit", model_id=latest.id))
     model = service.model_of(record)
+    findings = service.findings(record)
     add, connect, lane = StepForm(), ConnectForm(), LaneForm()
     add.fill(model)
     connect.fill(model)
@@ -162,7 +259,32 @@ def edit(model_id: int) -> str | WerkzeugResponse:
         connect=connect,
         lane=lane,
         step_label=step_label,
+        drawn=DrawnForm(),
+        findings=findings,
+        findings_data=service.findings_data(findings),
     )
+
+
+@bp.post("/<int:model_id>/drawn")
+@roles_required(Role.consultant)
+def save_drawn(model_id: int) -> WerkzeugResponse:
+    """The modeller's save: the diagram's BPMN goes to the job worker, which imports, validates
+    and stores it as the next version like an upload; its page opens on the new version."""
+    record = _record(model_id)
+    form = DrawnForm()
+    if not form.validate_on_submit():
+        return _refuse(record, gettext("the modeller sent no diagram; save again"))
+    job_id = jobs.start(
+        "processes.save_drawn",
+        actor=current_user.username,
+        title=_("Saving %(name)s from the modeller", name=record.name),
+        payload={"model": record.id, "forward": True},
+        upload=form.bpmn.data.read(),
+        upload_name=f"{record.name}.bpmn",
+        link=url_for("processes.edit", model_id=record.id),
+        project_id=record.project_id,
+    )
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.post("/<int:model_id>/steps")
@@ -333,3 +455,13 @@ def _quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text)
+
+
+BUILD_MARK = Path(__file__).resolve().parents[1] / "static" / "build" / "modeller.js"
+
+
+@bp.context_processor
+def bpmn_assets() -> dict[str, bool]:
+    """Whether the bpmn-js bundle was built (`make install`); a plain `pip install .` without
+    Node.js has none, and the pages then show the server's SVG only."""
+    return {"bpmn_built": BUILD_MARK.is_file()}
