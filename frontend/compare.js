@@ -9,6 +9,7 @@ import "./workbench-bpmn.css";
 import { element, fetchXml, pageData, showCanvas, zoomControls } from "./common.js";
 
 async function openViewer(host, url) {
+  host.hidden = false; // a hidden container has no size, and bpmn-js could not fit the diagram
   const viewer = new NavigatedViewer({ container: host });
   await viewer.importXML(await fetchXml(url));
   return viewer;

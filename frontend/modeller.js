@@ -10,7 +10,8 @@ import { fetchXml, pageData, showCanvas, showFindings, zoomControls } from "./co
 
 async function open(host) {
   const form = document.getElementById(host.dataset.form);
-  const modeller = new Modeler({ container: host, keyboard: { bindTo: document } });
+  host.hidden = false; // a hidden container has no size, and bpmn-js could not fit the diagram
+  const modeller = new Modeler({ container: host });
   const { warnings } = await modeller.importXML(await fetchXml(host.dataset.xmlUrl));
   if (warnings.length) console.warn("bpmn modeller import warnings:", warnings);
   showCanvas(host);

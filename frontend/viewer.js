@@ -8,6 +8,7 @@ import "./workbench-bpmn.css";
 import { fetchXml, pageData, showCanvas, showFindings, zoomControls } from "./common.js";
 
 async function open(host) {
+  host.hidden = false; // a hidden container has no size, and bpmn-js could not fit the diagram
   const viewer = new NavigatedViewer({ container: host });
   await viewer.importXML(await fetchXml(host.dataset.xmlUrl));
   showCanvas(host);
