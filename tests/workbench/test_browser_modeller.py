@@ -141,7 +141,8 @@ def test_a_consultant_draws_saves_and_compares_in_the_modeller(live_app: tuple[F
         assert (
             page.evaluate(
                 "([s, t]) => window.workbenchModeller.get('elementRegistry')"
-                ".filter(e => e.type === 'bpmn:SequenceFlow' && e.source.id === s && e.target.id === t).length",
+                ".filter(e => e.type === 'bpmn:SequenceFlow' && e.source.id === s"
+                " && e.target.id === t).length",
                 [new_id, target.id],
             )
             == 1
