@@ -6,7 +6,9 @@ project, and audits what changes, in the caller's transaction.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import asdict
 
 from flask_babel import gettext
@@ -141,7 +143,27 @@ def project_models(session: Session, project: Project) -> list[ProcessRecord]:
 
 
 def export_file(record: ProcessRecord) -> bytes:
-    return export_bpmn(model_of(record))
+    """The record's BPMN 2.0 XML. A stored version never changes (an edit is a new row), so the
+    export is kept per version: the viewer and the modeller fetch it on every page (0.5-1 s for
+    500 steps)."""
+    # Keyed by lineage (a random id) and version: one key never names two documents, even
+    # across databases.
+    key = (record.lineage, record.version)
+    with _EXPORTS_LOCK:
+        if key in _EXPORTS:
+            _EXPORTS.move_to_end(key)
+            return _EXPORTS[key]
+    data = export_bpmn(model_of(record))
+    with _EXPORTS_LOCK:
+        _EXPORTS[key] = data
+        while len(_EXPORTS) > EXPORTS_KEPT:
+            _EXPORTS.popitem(last=False)
+    return data
+
+
+EXPORTS_KEPT = 32  # at most ~15 MB for models of 500 steps
+_EXPORTS: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+_EXPORTS_LOCK = threading.Lock()
 
 
 def findings(record: ProcessRecord) -> list[Finding]:

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from process_models.diff import ModelDiff
 from process_models.diff_rows import ChangeKind, ChangeRow, change_rows, kinds_of
 from process_models.enums import LaneKind, NodeKind
+from process_models.model import ProcessModel
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
@@ -233,20 +234,41 @@ def edit(model_id: int) -> str | WerkzeugResponse:
         return redirect(url_for("processes.edit", model_id=latest.id))
     model = service.model_of(record)
     findings = service.findings(record)
-    add, connect, lane = StepForm(), ConnectForm(), LaneForm()
-    add.fill(model)
-    connect.fill(model)
-    nodes = list(model.nodes())
+    # ?forms=1: the form editor alone, without the modeller (also linked for large models).
+    forms_only = request.args.get("forms") == "1"
     return render_template(
         "processes/edit.html",
         record=record,
         model=model,
-        diagram=Markup(render_svg(model)),  # render_svg escapes every text it writes
-        steps=[
+        drawn=DrawnForm(),
+        findings=findings,
+        findings_data=service.findings_data(findings),
+        modeller=not forms_only,
+        forms_inline=forms_only or len(model) <= FORM_GRID_MAX,
+        **_form_grid(model, inline=forms_only or len(model) <= FORM_GRID_MAX),
+    )
+
+
+# The form editor (a row of fields per step, selects of every step and lane) grows with the
+# square of the model: 2 MiB and seconds for 500 steps. Past this size the modeller's page links
+# to it (?forms=1) instead of carrying it as its no-JavaScript fallback.
+FORM_GRID_MAX = 150
+
+
+def _form_grid(model: ProcessModel, *, inline: bool) -> dict[str, object]:
+    """The form editor's diagram and forms (none when it is not shown)."""
+    if not inline:
+        return {"steps": [], "flows": [], "diagram": "", "step_count": len(model)}
+    add, connect, lane = StepForm(), ConnectForm(), LaneForm()
+    add.fill(model)
+    connect.fill(model)
+    return {
+        "diagram": Markup(render_svg(model)),  # render_svg escapes every text it writes
+        "steps": [
             (node, EditStepForm.of(model, node), DeleteStepForm(formdata=None, node_id=node.id))
-            for node in nodes
+            for node in model.nodes()
         ],
-        flows=[
+        "flows": [
             (
                 flow,
                 model.node(flow.source),
@@ -255,14 +277,12 @@ def edit(model_id: int) -> str | WerkzeugResponse:
             )
             for flow in model.flows()
         ],
-        add=add,
-        connect=connect,
-        lane=lane,
-        step_label=step_label,
-        drawn=DrawnForm(),
-        findings=findings,
-        findings_data=service.findings_data(findings),
-    )
+        "add": add,
+        "connect": connect,
+        "lane": lane,
+        "step_label": step_label,
+        "step_count": len(model),
+    }
 
 
 @bp.post("/<int:model_id>/drawn")
