@@ -59,10 +59,11 @@ export function showFindings(viewer, findings) {
 // Zoom buttons for a canvas: in, out and fit (the mouse wheel zooms and dragging pans too).
 export function zoomControls(host, canvas) {
   const bar = element("div", "bpmn-zoom");
+  const words = pageData("bpmn-labels") || { zoom_in: "+", zoom_out: "−", fit: "Fit" };
   const buttons = [
-    ["+", host.dataset.zoomIn || "Zoom in", () => canvas.zoom(canvas.zoom() * 1.25)],
-    ["−", host.dataset.zoomOut || "Zoom out", () => canvas.zoom(canvas.zoom() / 1.25)],
-    [host.dataset.fitLabel || "Fit", host.dataset.fitLabel || "Fit", () => canvas.zoom("fit-viewport", "auto")],
+    ["+", words.zoom_in, () => canvas.zoom(canvas.zoom() * 1.25)],
+    ["−", words.zoom_out, () => canvas.zoom(canvas.zoom() / 1.25)],
+    [words.fit, words.fit, () => canvas.zoom("fit-viewport", "auto")],
   ];
   for (const [text, title, action] of buttons) {
     const button = element("button", "bpmn-zoom-button", text);
