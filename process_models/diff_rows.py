@@ -22,6 +22,11 @@ class ChangeKind(StrEnum):
     renamed = "renamed"
     moved = "moved"
     retyped = "retyped"
+    # Kinds a comparison engine that tells them (NodeChange.kinds) may report; taken as given.
+    automated = "automated"
+    merged = "merged"
+    split_up = "split"
+    layout = "layout_changed"
     changed = "changed"
 
 
@@ -72,9 +77,20 @@ def kinds_of(rows: list[ChangeRow]) -> list[ChangeKind]:
 
 
 def _changed_node(change: NodeChange) -> ChangeRow:
-    kinds = tuple(dict.fromkeys(_NODE_FIELD_KINDS.get(c.field, ChangeKind.changed) for c in change.changes))
+    kinds = _given_kinds(change) or tuple(
+        dict.fromkeys(_NODE_FIELD_KINDS.get(c.field, ChangeKind.changed) for c in change.changes)
+    )
     name = change.after.name or change.before.name or change.after.id
     return ChangeRow("step", kinds, change.before.id, change.after.id, name, change.changes)
+
+
+def _given_kinds(change: NodeChange) -> tuple[ChangeKind, ...]:
+    """The kinds the comparison engine put on the change, when it says them (a later `diff`
+    tells renamed from automated or merged); those this module does not know are left out."""
+    known = {kind.value: kind for kind in ChangeKind}
+    given = getattr(change, "kinds", ()) or ()
+    values = (str(getattr(kind, "value", kind)) for kind in given)
+    return tuple(dict.fromkeys(known[value] for value in values if value in known))
 
 
 def _changed_flow(change: FlowChange) -> ChangeRow:

@@ -50,3 +50,22 @@ def test_removed_steps_and_flows_are_rows_of_the_before_model() -> None:
     assert ("step", "Refund") in removed and ("flow", "F2") in removed and ("flow", "F3") in removed
     assert all(row.after_id is None for row in rows if ChangeKind.removed in row.kinds)
     assert change_rows(diff(_model(), _model())) == []
+
+
+def test_kinds_the_comparison_engine_gives_are_taken_as_they_are() -> None:
+    """A comparison that says the kinds itself (e.g. "automated" for a manual task made a
+    service task) is shown with them, not with the ones read off the fields."""
+    from dataclasses import dataclass
+
+    from process_models.diff import ModelDiff, NodeChange
+
+    @dataclass(frozen=True)
+    class TellingChange(NodeChange):
+        kinds: tuple[str, ...] = ()
+
+    before, after = _model(), _model()
+    after.update_node("Refund", kind=NodeKind.service_task)
+    change = diff(before, after).changed_nodes[0]
+    told = TellingChange(change.before, change.after, change.changes, kinds=("automated", "unknown"))
+    [row] = change_rows(ModelDiff(changed_nodes=[told]))
+    assert row.kinds == (ChangeKind.automated,)

@@ -181,6 +181,10 @@ CHANGE_KIND_LABELS = {
     ChangeKind.renamed: _l("renamed"),
     ChangeKind.moved: _l("moved to another lane"),
     ChangeKind.retyped: _l("type changed"),
+    ChangeKind.automated: _l("automated"),
+    ChangeKind.merged: _l("merged"),
+    ChangeKind.split_up: _l("split"),
+    ChangeKind.layout: _l("moved on the diagram"),
     ChangeKind.changed: _l("changed"),
 }
 
