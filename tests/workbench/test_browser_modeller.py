@@ -168,6 +168,13 @@ def test_a_consultant_draws_saves_and_compares_in_the_modeller(live_app: tuple[F
         page.wait_for_selector("#bpmn-modeller[data-state=ready]")
         assert "Version 2" in page.inner_text("p.figures")
         assert page.locator("#findings").is_visible()
+        # The server's findings sit on the canvas as badges on their elements.
+        flagged = {
+            text for text in page.locator("#findings td code").all_inner_texts() if text and text != lane_id
+        }
+        assert flagged, "the saved model has no finding to show"
+        for element_id in flagged:
+            assert page.locator(f".lint-badge[data-element='{element_id}']").count() == 1, element_id
         with app.app_context():
             latest = processes.latest_version(db.session(), processes.get_record(db.session(), model_id))
             saved = processes.model_of(latest)
