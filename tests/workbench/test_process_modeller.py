@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from process_models.bpmn import export_bpmn
-from tests.workbench.conftest import csrf_signed_in
+from tests.workbench.conftest import PASSWORD, csrf_signed_in
 from workbench.audit.models import AuditEntry
 from workbench.demo.analysis import demo_processes
 from workbench.extensions import db
@@ -207,3 +207,17 @@ def test_the_comparison_views_list_changes_by_kind(
     # The existing compare page links both views.
     compare = client.get(f"/processes/compare?{query}").get_data(as_text=True)
     assert f"/processes/compare/side-by-side?before={model_id}&amp;after={new_id}" in compare
+
+
+def test_the_comparison_views_are_for_members_only(app: Flask) -> None:
+    as_is, to_be = _store(app, "returns")
+    with app.app_context():
+        from workbench.auth import service as auth
+
+        auth.create_user(db.session(), "outsider", PASSWORD, "consultant", actor="t")  # after the project
+        db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"username": "outsider", "password": PASSWORD}).status_code == 302
+    for view in ("side-by-side", "overlay"):
+        assert client.get(f"/processes/compare/{view}?before={as_is}&after={to_be}").status_code == 404
+    assert client.get(f"/processes/{to_be}/export.bpmn").status_code == 404
