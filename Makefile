@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 POS_PORT ?= 5001
 
-.PHONY: run test install install-test system-packages system-packages-test bench clean translations
+.PHONY: run test install install-test system-packages system-packages-test bench clean translations assets
 
 # Debian packages pip cannot provide: cairo and a Cyrillic font for the DOCX diagrams, and
 # Chromium for the browser tests (see tools/system-packages.sh; skipped with a hint when not root).
@@ -25,8 +25,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed system-packages
-install-test: $(VENV)/.installed-test system-packages-test
+install: $(VENV)/.installed system-packages assets
+install-test: $(VENV)/.installed-test system-packages-test assets
+
+# The browser modeller and viewer: bpmn-js and esbuild from the npm registry at the versions of
+# package-lock.json (npm ci), bundled by frontend/build.mjs into workbench/static/build/ (git-
+# ignored). Without Node.js the pages show the server's SVG diagrams (CI=true makes it an error).
+ASSETS := workbench/static/build/.built
+assets: $(ASSETS)
+$(ASSETS): package.json package-lock.json $(wildcard frontend/*)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund && npm run build && touch $@; \
+	elif [ "$$CI" = "true" ]; then echo "CI=true but npm is missing: install Node.js 20 and npm" >&2; exit 1; \
+	else echo "npm not found: the modeller is not built; pages show the server's SVG (install Node.js 20 and npm)"; fi
 
 system-packages:
 	@bash tools/system-packages.sh $(SYSTEM_PACKAGES)
@@ -56,7 +67,7 @@ bench: install-test
 	$(BIN)/python bench/process_models_bench.py
 
 clean:
-	rm -rf $(VENV) instance/*.db .pytest_cache
+	rm -rf $(VENV) instance/*.db .pytest_cache node_modules workbench/static/build
 
 ## translations: extract every marked string (Python and templates) and merge it into the .po
 ## catalogues; then translate the new empty msgstr entries (tests/workbench/test_i18n_catalogue.py

@@ -6,6 +6,7 @@ accept what the README promises for that kind, plus a little room for the form's
 | page (endpoint)              | kind                         | at most |
 |------------------------------|------------------------------|---------|
 | processes.import_file        | BPMN 2.0 model               | 20 MB   |
+| processes.save_drawn         | the modeller's BPMN diagram  | 20 MB   |
 | requirements.import_file     | requirements XLSX / CSV      | 5 MB    |
 | acceptance.import_files      | .feature files (all at once) | 5 MB    |
 | programme.create_version     | configuration YAML / JSON    | 1 MiB   |
@@ -37,6 +38,7 @@ class UploadLimit:
 
 UPLOAD_LIMITS: dict[str, UploadLimit] = {
     "processes.import_file": UploadLimit("BPMN file", BPMN_MAX_BYTES),
+    "processes.save_drawn": UploadLimit("BPMN file", BPMN_MAX_BYTES),
     "requirements.import_file": UploadLimit("requirements file", REQUIREMENTS_MAX_BYTES),
     "acceptance.import_files": UploadLimit(".feature files", 5 * 1024 * 1024),
     "programme.create_version": UploadLimit("configuration file", 1024 * 1024),

@@ -384,3 +384,40 @@ def test_an_element_deleted_in_the_workbench_leaves_no_dangling_reference() -> N
         "ledger",
         "to_ledger",
     }
+
+
+# --- a diagram saved by bpmn-js (the browser modeller) -----------------------------------------
+
+# The demo's returns TO-BE as bpmn-js 18 saved it from the workbench's modeller, after adding a
+# user task into a lane, connecting it and renaming a step (the edits of the modeller's browser
+# test, made through bpmn-js's modeling API). bpmn-js keeps the exporter attribute it read.
+SAVED_BY_BPMN_JS = Path(__file__).parent / "data" / "returns_to_be_saved_by_bpmn_js.bpmn"
+
+
+def _diagram_interchange(xml: bytes) -> dict[str, tuple[float, ...]]:
+    """Each drawn element's DI: a shape's bounds, an edge's waypoints (labels left out)."""
+    drawn: dict[str, tuple[float, ...]] = {}
+    root = parse(xml)
+    for shape in root.iter(f"{{{BPMNDI}}}BPMNShape"):
+        bounds = shape.find(f"{{{DC}}}Bounds")
+        assert bounds is not None
+        drawn[shape.get("bpmnElement", "")] = tuple(
+            float(bounds.get(k, "nan")) for k in ("x", "y", "width", "height")
+        )
+    for edge in root.iter(f"{{{BPMNDI}}}BPMNEdge"):
+        points = edge.findall(f"{{{DI}}}waypoint")
+        drawn[edge.get("bpmnElement", "")] = tuple(float(p.get(k, "nan")) for p in points for k in ("x", "y"))
+    return drawn
+
+
+def test_a_diagram_saved_by_bpmn_js_round_trips_with_its_diagram_interchange() -> None:
+    """What the modeller saves, the workbench stores and exports again: the same graph, and
+    every shape and edge where bpmn-js put it (so it opens in bpmn-js as it was left)."""
+    saved = SAVED_BY_BPMN_JS.read_bytes()
+    first = import_bpmn(saved, source=SAVED_BY_BPMN_JS.name)
+    assert first.report.complete, first.report.summary()
+    exported = export_bpmn(first.models)
+    second = import_bpmn(exported, source="exported")
+    assert by_process(second.models) == by_process(first.models)
+    assert export_bpmn(second.models) == exported
+    assert _diagram_interchange(exported) == _diagram_interchange(saved)

@@ -14,6 +14,7 @@ from tests.workbench.conftest import make_app
 from workbench.demo.analysis import demo_processes
 from workbench.extensions import db
 from workbench.processes import service as processes
+from workbench.processes.views import BUILD_MARK
 from workbench.projects.service import create_project
 
 
@@ -46,11 +47,16 @@ def test_pages_work_under_the_content_security_policy(live_app: tuple[str, int])
             "/projects/DEMO",
             f"/processes/{model_id}",
             f"/processes/{model_id}/edit",
+            f"/processes/compare/side-by-side?before={model_id}&after={model_id}",
         ):
             response = page.goto(f"{base}{path}")
             assert response is not None and response.ok, path
             assert "frame-ancestors 'none'" in (response.header_value("content-security-policy") or "")
         page.goto(f"{base}/processes/{model_id}")
+        if BUILD_MARK.is_file():
+            # bpmn-js draws the model under the policy too (its icon font is served from 'self').
+            page.wait_for_selector("#bpmn-viewer[data-state]", state="attached")
+            assert page.get_attribute("#bpmn-viewer", "data-state") == "ready"
         # The diagram's <style> element applies: flows are drawn with a 1.5 px stroke, not the default 1.
         width = page.eval_on_selector(".diagram svg .flow", "el => getComputedStyle(el).strokeWidth")
         assert width == "1.5px"

@@ -17,6 +17,7 @@ KINDS: dict[str, str] = {
     "analytics.rollups": "workbench.programme_analytics.jobs:refresh_rollups",
     "analytics.forecast": "workbench.programme_analytics.jobs:fit_forecast",
     "documents.build": "workbench.exports.jobs:build_document",
+    "processes.save_drawn": "workbench.processes.jobs:save_drawn",
 }
 
 

@@ -31,6 +31,13 @@ class ImportForm(FlaskForm):
     variant = SelectField(_l("Variant"), choices=select_choices([("as-is", "AS-IS"), ("to-be", "TO-BE")]))
 
 
+class DrawnForm(FlaskForm):
+    """The modeller's save: its script puts the diagram's BPMN XML in `bpmn` as a file (a file
+    part, so a large diagram is not held to the form-field limit) and posts it."""
+
+    bpmn = FileField(_l("BPMN diagram"), validators=[FileRequired()])
+
+
 def kind_choices(*, boundary: bool = False) -> list[tuple[str, str]]:
     """(value, label) of the kinds a step may take; a boundary event only when `boundary` (it
     needs a host activity, which these forms cannot set, so only an existing one keeps the kind)."""

@@ -4,6 +4,7 @@ thousand elements) runs on the job worker, not in the request that uploaded it."
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from process_models.bpmn.safety import BpmnError
@@ -40,3 +41,31 @@ def import_bpmn(session: Session, job: Job, progress: Progress) -> Outcome:
         current_app.url_map.bind("").build("processes.show", {"model_id": records[0].id}) if records else ""
     )
     return Outcome("\n".join(lines), link=link, result={"models": [r.id for r in records]})
+
+
+def save_drawn(session: Session, job: Job, progress: Progress) -> Outcome:
+    """Store the modeller's diagram (the job's upload) as the next version of the job's model;
+    the outcome says the new version's validation result and opens its modeller page."""
+    try:
+        record = service.get_record(session, int(job.payload["model"]))
+    except (service.ProcessError, KeyError, ValueError) as error:
+        raise JobRefused(str(error)) from None
+    progress(10, gettext("reading the diagram"))
+    try:
+        new = service.save_drawn(session, record, job.upload or b"", actor=job.created_by)
+    except (service.ProcessError, BpmnError) as error:
+        raise JobRefused(str(error)) from None
+    found = service.findings(new)
+    errors = sum(1 for f in found if f.severity == "error")
+    lines = [
+        gettext(
+            "saved version %(version)s: validation found %(count)s finding(s), %(errors)s error(s)",
+            version=new.version,
+            count=len(found),
+            errors=errors,
+        )
+        if found
+        else gettext("saved version %(version)s: the model passes every validation rule", version=new.version)
+    ]
+    link = current_app.url_map.bind("").build("processes.edit", {"model_id": new.id})
+    return Outcome("\n".join(lines), link=link, result={"models": [new.id]})

@@ -6,7 +6,9 @@ project, and audits what changes, in the caller's transaction.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import asdict
 
 from flask_babel import gettext
@@ -142,7 +144,27 @@ def project_models(session: Session, project: Project) -> list[ProcessRecord]:
 
 
 def export_file(record: ProcessRecord) -> bytes:
-    return export_bpmn(model_of(record))
+    """The record's BPMN 2.0 XML. A stored version never changes (an edit is a new row), so the
+    export is kept per version: the viewer and the modeller fetch it on every page (0.5-1 s for
+    500 steps)."""
+    # Keyed by lineage (a random id) and version: one key never names two documents, even
+    # across databases.
+    key = (record.lineage, record.version)
+    with _EXPORTS_LOCK:
+        if key in _EXPORTS:
+            _EXPORTS.move_to_end(key)
+            return _EXPORTS[key]
+    data = export_bpmn(model_of(record))
+    with _EXPORTS_LOCK:
+        _EXPORTS[key] = data
+        while len(_EXPORTS) > EXPORTS_KEPT:
+            _EXPORTS.popitem(last=False)
+    return data
+
+
+EXPORTS_KEPT = 32  # at most ~15 MB for models of 500 steps
+_EXPORTS: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+_EXPORTS_LOCK = threading.Lock()
 
 
 def findings(record: ProcessRecord) -> list[Finding]:
@@ -507,3 +529,45 @@ def _forget_defaults(model: ProcessModel, flow_ids: set[str]) -> None:
 
 def _shown(node: Node) -> str:
     return node.name or node.id
+
+
+# --- the browser modeller ----------------------------------------------------------------------
+
+
+def save_drawn(session: Session, record: ProcessRecord, data: bytes, *, actor: str) -> ProcessRecord:
+    """Store BPMN XML saved by the browser modeller as the next version of the record's process.
+
+    The XML goes through the upload's safe import (size, depth, no DTD or entities, BPMN only),
+    and must hold this one process; its variant stays the record's. Raises BpmnError for a file
+    the import refuses and ProcessError for one that is not this process (nothing is stored).
+    """
+    _editable(session, record)
+    result = import_bpmn(data, source=gettext("the modeller's diagram"))
+    if len(result.models) != 1:
+        raise ProcessError(
+            gettext(
+                "the diagram holds %(count)s processes; the modeller saves one process (one pool)",
+                count=len(result.models),
+            )
+        )
+    model = result.models[0]
+    model.variant = Variant(record.variant)
+    if not model.name:
+        model.name = record.name
+    note = f"saved from the modeller: {len(model)} steps"
+    new = _save(session, record, model, actor=actor, note=note)
+    new.import_report = [asdict(item) for item in result.report.items]
+    return new
+
+
+def findings_data(findings: list[Finding]) -> list[dict[str, str]]:
+    """The findings as the canvas draws them: one badge per element (JSON for the page)."""
+    return [
+        {
+            "element": f.sub_process_id or f.element_id or "",
+            "rule": f.rule,
+            "severity": str(f.severity),
+            "message": f.message,
+        }
+        for f in findings
+    ]

@@ -4,18 +4,23 @@ and edit a model's steps, flows and lanes with plain forms (each change is the n
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from process_models.changes import change_table, kind_counts
-from process_models.diff import ChangeKind
+from process_models.diff import ChangeKind as DiffKind
+from process_models.diff import ModelDiff
+from process_models.diff_rows import ChangeKind, ChangeRow, change_rows, kinds_of
 from process_models.enums import LaneKind, NodeKind
+from process_models.model import ProcessModel
 from process_models.svg import render_svg
 from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
@@ -29,6 +34,7 @@ from workbench.processes.forms import (
     DeleteLinkForm,
     DeleteStepForm,
     DisconnectForm,
+    DrawnForm,
     EditStepForm,
     ImportForm,
     LaneForm,
@@ -86,6 +92,7 @@ def import_file(project_key: str) -> WerkzeugResponse:
 def show(model_id: int) -> str:
     record = _record(model_id)
     model = service.model_of(record)
+    findings = service.findings(record)
     # render_svg escapes every text it writes, so the markup is safe to embed as it is.
     diagram = Markup(render_svg(model))
     return render_template(
@@ -93,7 +100,8 @@ def show(model_id: int) -> str:
         record=record,
         model=model,
         diagram=diagram,
-        findings=service.findings(record),
+        findings=findings,
+        findings_data=service.findings_data(findings),
         history=service.history(db.session(), record),
         others=[m for m in service.project_models(db.session(), record.project) if m.id != record.id],
     )
@@ -121,7 +129,7 @@ def compare() -> str:
     result = comparison.compare(db.session(), before, after)
     rows = change_table(result)
     kind = request.args.get("kind", "")
-    kind = kind if kind in {k.value for k in ChangeKind} else ""
+    kind = kind if kind in {k.value for k in DiffKind} else ""
     before_model, after_model = service.model_of(before), service.model_of(after)
     form = LinkForm(formdata=None, before_id=before.id)
     form.fill(before_model, after_model)
@@ -200,6 +208,98 @@ def delete_link(model_id: int, link_id: int) -> WerkzeugResponse:
     return redirect(url_for("processes.compare", before=before.id, after=after.id))
 
 
+def _compared() -> tuple[service.ProcessRecord, service.ProcessRecord]:
+    before = _record(bounded_int_arg("before", 0, minimum=0))
+    after = _record(bounded_int_arg("after", 0, minimum=0))
+    for record in (before, after):  # named in the query string, so the route guard cannot see them
+        require_member(record.project)
+    return before, after
+
+
+@bp.get("/compare/side-by-side")
+@any_role()
+def compare_side_by_side() -> str:
+    """AS-IS left, TO-BE right on bpmn-js canvases (zoom and pan in step, matched steps lit
+    together on hover); without JavaScript, the server's two diagrams."""
+    before, after = _compared()
+    result = comparison.compare(db.session(), before, after)
+    rows = change_rows(result)
+    return render_template(
+        "processes/compare_side.html",
+        before=before,
+        after=after,
+        rows=rows,
+        kind_labels=CHANGE_KIND_LABELS,
+        data=_compare_data("side", before, after, result, rows),
+        before_diagram=Markup(render_svg(service.model_of(before))),  # render_svg escapes its texts
+        after_diagram=Markup(render_svg(service.model_of(after), result)),
+    )
+
+
+@bp.get("/compare/overlay")
+@any_role()
+def compare_overlay() -> str:
+    """The TO-BE with its changes coloured and the change table, filtered by `kind`."""
+    before, after = _compared()
+    result = comparison.compare(db.session(), before, after)
+    rows = change_rows(result)
+    chosen = _chosen_kind()
+    return render_template(
+        "processes/compare_overlay.html",
+        before=before,
+        after=after,
+        rows=[row for row in rows if chosen is None or chosen in row.kinds],
+        all_rows=rows,
+        kinds=kinds_of(rows),
+        counts={kind: sum(kind in row.kinds for row in rows) for kind in kinds_of(rows)},
+        chosen=chosen,
+        kind_labels=CHANGE_KIND_LABELS,
+        data=_compare_data("overlay", before, after, result, rows),
+        diagram=Markup(render_svg(service.model_of(after), result)),  # render_svg escapes its texts
+    )
+
+
+CHANGE_KIND_LABELS = {
+    ChangeKind.added: _l("added"),
+    ChangeKind.removed: _l("removed"),
+    ChangeKind.renamed: _l("renamed"),
+    ChangeKind.moved: _l("moved to another lane"),
+    ChangeKind.retyped: _l("type changed"),
+    ChangeKind.automated: _l("automated"),
+    ChangeKind.merged: _l("merged"),
+    ChangeKind.split_up: _l("split"),
+    ChangeKind.layout: _l("moved on the diagram"),
+    ChangeKind.changed: _l("changed"),
+}
+
+
+def _chosen_kind() -> ChangeKind | None:
+    text = request.args.get("kind", "")
+    try:
+        return ChangeKind(text) if text else None
+    except ValueError:
+        abort(400, description=gettext("kind: unknown kind of change '%(kind)s'", kind=text[:40]))
+
+
+def _compare_data(
+    mode: str,
+    before: service.ProcessRecord,
+    after: service.ProcessRecord,
+    result: ModelDiff,
+    rows: list[ChangeRow],
+) -> dict[str, object]:
+    """What the comparison script reads from the page (a JSON data block)."""
+    return {
+        "mode": mode,
+        "before_url": url_for("processes.export", model_id=before.id),
+        "after_url": url_for("processes.export", model_id=after.id),
+        "pairs": {**result.node_pairs, **result.flow_pairs},
+        "rows": [
+            {**row.to_dict(), "labels": [str(CHANGE_KIND_LABELS[kind]) for kind in row.kinds]} for row in rows
+        ],
+    }
+
+
 # --- editing -----------------------------------------------------------------------------------
 
 
@@ -211,6 +311,8 @@ def edit(model_id: int) -> str | WerkzeugResponse:
     if latest.id != record.id:
         # Only the latest version takes edits; send the consultant there rather than show forms that would be
         # refused.
+        # Only the latest version takes edits; send the consultant there rather than show forms
+        # that would be refused.
         flash(
             gettext(
                 "version %(version)s is not the latest: this is version %(version2)s",
@@ -221,20 +323,42 @@ def edit(model_id: int) -> str | WerkzeugResponse:
         )
         return redirect(url_for("processes.edit", model_id=latest.id))
     model = service.model_of(record)
-    add, connect, lane = StepForm(), ConnectForm(), LaneForm()
-    add.fill(model)
-    connect.fill(model)
-    nodes = list(model.nodes())
+    findings = service.findings(record)
+    # ?forms=1: the form editor alone, without the modeller (also linked for large models).
+    forms_only = request.args.get("forms") == "1"
     return render_template(
         "processes/edit.html",
         record=record,
         model=model,
-        diagram=Markup(render_svg(model)),  # render_svg escapes every text it writes
-        steps=[
+        drawn=DrawnForm(),
+        findings=findings,
+        findings_data=service.findings_data(findings),
+        modeller=not forms_only,
+        forms_inline=forms_only or len(model) <= FORM_GRID_MAX,
+        **_form_grid(model, inline=forms_only or len(model) <= FORM_GRID_MAX),
+    )
+
+
+# The form editor (a row of fields per step, selects of every step and lane) grows with the
+# square of the model: 2 MiB and seconds for 500 steps. Past this size the modeller's page links
+# to it (?forms=1) instead of carrying it as its no-JavaScript fallback.
+FORM_GRID_MAX = 150
+
+
+def _form_grid(model: ProcessModel, *, inline: bool) -> dict[str, object]:
+    """The form editor's diagram and forms (none when it is not shown)."""
+    if not inline:
+        return {"steps": [], "flows": [], "diagram": "", "step_count": len(model)}
+    add, connect, lane = StepForm(), ConnectForm(), LaneForm()
+    add.fill(model)
+    connect.fill(model)
+    return {
+        "diagram": Markup(render_svg(model)),  # render_svg escapes every text it writes
+        "steps": [
             (node, EditStepForm.of(model, node), DeleteStepForm(formdata=None, node_id=node.id))
-            for node in nodes
+            for node in model.nodes()
         ],
-        flows=[
+        "flows": [
             (
                 flow,
                 model.node(flow.source),
@@ -243,11 +367,34 @@ def edit(model_id: int) -> str | WerkzeugResponse:
             )
             for flow in model.flows()
         ],
-        add=add,
-        connect=connect,
-        lane=lane,
-        step_label=step_label,
+        "add": add,
+        "connect": connect,
+        "lane": lane,
+        "step_label": step_label,
+        "step_count": len(model),
+    }
+
+
+@bp.post("/<int:model_id>/drawn")
+@roles_required(Role.consultant)
+def save_drawn(model_id: int) -> WerkzeugResponse:
+    """The modeller's save: the diagram's BPMN goes to the job worker, which imports, validates
+    and stores it as the next version like an upload; its page opens on the new version."""
+    record = _record(model_id)
+    form = DrawnForm()
+    if not form.validate_on_submit():
+        return _refuse(record, gettext("the modeller sent no diagram; save again"))
+    job_id = jobs.start(
+        "processes.save_drawn",
+        actor=current_user.username,
+        title=_("Saving %(name)s from the modeller", name=record.name),
+        payload={"model": record.id, "forward": True},
+        upload=form.bpmn.data.read(),
+        upload_name=f"{record.name}.bpmn",
+        link=url_for("processes.edit", model_id=record.id),
+        project_id=record.project_id,
     )
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.post("/<int:model_id>/steps")
@@ -423,3 +570,13 @@ def _quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text)
+
+
+BUILD_MARK = Path(__file__).resolve().parents[1] / "static" / "build" / "modeller.js"
+
+
+@bp.context_processor
+def bpmn_assets() -> dict[str, bool]:
+    """Whether the bpmn-js bundle was built (`make install`); a plain `pip install .` without
+    Node.js has none, and the pages then show the server's SVG only."""
+    return {"bpmn_built": BUILD_MARK.is_file()}
