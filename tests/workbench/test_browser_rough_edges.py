@@ -12,8 +12,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
+from loyalty_core.config import service as config_service
 from tests.workbench.browser_support import CHROMIUM, CHROMIUM_ARGS, require, serving, signed_in_page
 from tests.workbench.conftest import PASSWORD, _role_users_join, make_app
+from workbench.acceptance import service as acceptance
 from workbench.demo.loader import load_demo
 from workbench.demo.project import DEMO_KEY, load_demo_project
 from workbench.extensions import db
@@ -26,9 +28,8 @@ LAPTOP = {"width": 1366, "height": 768}
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    """The demo client and project, with the acceptance run `workbench demo` makes."""
-    from workbench.acceptance.demo import run_demo_scenarios
-
+    """The demo client and project, with the acceptance run `workbench demo` makes (v2, through
+    the real runner; made here through the service, as the demo command does)."""
     app: Flask = make_app(tmp_path_factory.mktemp("edges"), WTF_CSRF_ENABLED=True)
     with app.app_context():
         load_demo(db.session(), members=15, days=30)
@@ -38,7 +39,11 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         finally:
             event.remove(Project, "after_insert", _role_users_join)
         db.session.commit()
-        run_demo_scenarios(db.session(), get_project(db.session(), DEMO_KEY), actor="demo")
+        project = get_project(db.session(), DEMO_KEY)
+        run = acceptance.create_run(
+            db.session(), project, config_service.get_version(db.session(), "v2"), actor="demo"
+        )
+        acceptance.execute_run(db.session(), run)
         db.session.commit()
     return app
 

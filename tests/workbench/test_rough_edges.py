@@ -243,6 +243,7 @@ def test_every_delete_asks_first_on_a_page_that_works_without_javascript(csrf_ap
         html = confirm.get_data(as_text=True)
         assert f'<form method="post" action="{delete_url}"' in html and 'name="csrf_token"' in html
         assert "This cannot be undone." in html
+    assert client.get(f"/processes/{gap.to_be}/steps/no_such_step/delete").status_code == 404
     with csrf_app.app_context():  # asking deleted nothing
         assert db.session.get(Finding, gap.finding_on_step) is not None
         assert db.session.get(InventoryItem, item_id) is not None

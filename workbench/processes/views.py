@@ -460,8 +460,11 @@ def update_step(model_id: int, node_id: str) -> WerkzeugResponse:
 def delete_step(model_id: int, node_id: str) -> str | WerkzeugResponse:
     record = _record(model_id)
     if asking():
+        model = service.model_of(record)
+        if node_id not in model.graph:
+            abort(404)
         return confirmation_page(
-            gettext("Delete the step %(step)s and its flows?", step=node_id),
+            gettext("Delete the step %(step)s and its flows?", step=model.node(node_id).name or node_id),
             url_for("processes.edit", model_id=model_id),
         )
     form = DeleteStepForm(node_id=node_id)  # the URL names the step; a confirmation posts no field
