@@ -137,3 +137,18 @@ def test_the_job_page_shows_the_wait_and_offers_the_download_once_the_worker_bui
     downloaded = client.get(f"{job_page}/download")
     assert downloaded.status_code == 200
     assert load_workbook(io.BytesIO(downloaded.data))["Requirements"]["A1"].value
+
+
+def test_an_export_link_followed_from_another_site_starts_no_job(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
+    """The export links are GETs without a CSRF token: a browser marks a request another site
+    made it send (Sec-Fetch-Site: cross-site), and such a request starts nothing."""
+    _gap_project(app)
+    consultant = login_as("consultant")
+    refused = consultant.get("/projects/ACME/gap-map.docx", headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(Job.id)) is None
+    followed = consultant.get("/projects/ACME/gap-map.docx", headers={"Sec-Fetch-Site": "same-origin"})
+    assert followed.status_code == 303

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,6 +21,10 @@ from workbench.projects.models import Project
 def start_export(name: str, title: str, params: dict[str, Any], project_key: str | None = None) -> Response:
     """Start export `name` with `params` (JSON) for the signed-in user, as a job of the project
     `project_key` (whose members alone may download it); a 303 to its job page."""
+    # The export links are plain links (GET, no CSRF token): a request another site made the
+    # browser send is refused, so no page elsewhere can start jobs in a signed-in user's name.
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        abort(403)
     export = export_named(name)
     if export.roles and not current_user.has_role(*export.roles):
         abort(403)
