@@ -37,8 +37,13 @@ def get_plan(session: Session, plan_id: int | str) -> RolloutPlan:
     return plan
 
 
-def list_plans(session: Session) -> list[RolloutPlan]:
-    return list(session.scalars(select(RolloutPlan).order_by(RolloutPlan.id)))
+def list_plans(session: Session, *, project_keys: list[str] | None = None) -> list[RolloutPlan]:
+    """Every plan, or those of the projects `project_keys` (the workbench passes the projects the
+    signed-in user may open)."""
+    query = select(RolloutPlan).order_by(RolloutPlan.id)
+    if project_keys is not None:
+        query = query.where(RolloutPlan.project_key.in_(project_keys))
+    return list(session.scalars(query))
 
 
 def stores_by_codes(session: Session, codes: list[str], *, field: str = "stores") -> list[Store]:

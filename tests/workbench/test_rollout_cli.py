@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from rollout.models import RolloutPlan
 from tests.rollout.conftest import REGISTER, V1, V2
+from tests.workbench.rollout_support import seed_project
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _setup(app: Flask, tmp_path: Path) -> None:
+    seed_project(app)  # plans go into a project
     runner = app.test_cli_runner()
     for label, text in (("v1", V1), ("v2", V2)):
         path = tmp_path / f"{label}.yaml"

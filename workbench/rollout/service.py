@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import workbench.rollout.criteria  # noqa: F401  (registers the acceptance criterion with the gates)
@@ -18,6 +19,8 @@ from rollout.schedule import LOCAL_FORMAT
 from workbench.audit import service as audit
 from workbench.auth.enums import Role
 from workbench.auth.models import User
+from workbench.projects import members
+from workbench.projects.models import Project
 
 
 def utcnow() -> dt.datetime:
@@ -30,6 +33,23 @@ def require_approver(session: Session, username: str | None) -> str:
     if user is None or not user.has_role(Role.approver):
         raise RolloutError(f"only an approver may override; {username or 'nobody'!s} is not one", field="as")
     return user.username
+
+
+def plan_project(session: Session, key: str) -> Project:
+    """The project a plan belongs to; an unknown key is refused (a plan outside any project would
+    escape the membership check of its pages)."""
+    project = session.scalar(select(Project).where(Project.key == (key or "").strip().upper()))
+    if project is None:
+        raise RolloutError(f"no project {key!r}", field="project")
+    return project
+
+
+def visible_plans(session: Session, user: User) -> list[RolloutPlan]:
+    """The plans of the projects `user` may open (every plan for an admin)."""
+    if user.role == Role.admin.value:
+        return rollout.list_plans(session)
+    keys = [project.key for project in members.visible_projects(session, user)]
+    return rollout.list_plans(session, project_keys=keys)
 
 
 def import_register(session: Session, filename: str, content: bytes, *, actor: str) -> register.ImportResult:
@@ -59,12 +79,13 @@ def create_plan(
     min_pilot_days: int | None = None,
     min_pilot_transactions: int | None = None,
 ) -> RolloutPlan:
+    project = plan_project(session, project_key)
     version = config_service.get_version(session, version_label)
     if override_reason:
         override_by = require_approver(session, override_by)
     plan = rollout.create_plan(
         session,
-        project_key,
+        project.key,
         version,
         pilot,
         actor=actor,

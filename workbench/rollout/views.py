@@ -24,6 +24,8 @@ from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.extensions import db
 from workbench.forms import flash_form_errors, select_choices
+from workbench.projects import members
+from workbench.projects.access import require_member
 from workbench.rollout import documents, forms, service
 
 bp = Blueprint("rollout", __name__, url_prefix="/rollout")
@@ -112,23 +114,40 @@ def import_stores() -> Response:
 # --- plans -----------------------------------------------------------------------------------
 
 
-@bp.get("/")
-@any_role()
-def index() -> str:
+def _plan_form() -> forms.PlanForm:
+    """The new-plan form, offering the versions and the projects the signed-in user may open."""
     form = forms.PlanForm()
     form.version.choices = select_choices(
         (v.label, v.label) for v in config_service.list_versions(db.session())
     )
-    return render_template("rollout/index.html", plans=rollout.list_plans(db.session()), form=form)
+    form.project.choices = select_choices(
+        (p.key, f"{p.key} — {p.name}") for p in members.visible_projects(db.session(), current_user)
+    )
+    return form
+
+
+def _member_project_or_404(key: str | None) -> None:
+    """A plan goes into a project the user may open: any other key (unknown, or a project they are
+    not a member of) gets the 404 every project route answers, so client names do not leak."""
+    try:
+        project = service.plan_project(db.session(), key or "")
+    except RolloutError:
+        abort(404)
+    require_member(project)
+
+
+@bp.get("/")
+@any_role()
+def index() -> str:
+    plans = service.visible_plans(db.session(), current_user)
+    return render_template("rollout/index.html", plans=plans, form=_plan_form())
 
 
 @bp.post("/plans")
 @roles_required(Role.rollout_manager, Role.approver)
 def create_plan() -> Response:
-    form = forms.PlanForm()
-    form.version.choices = select_choices(
-        (v.label, v.label) for v in config_service.list_versions(db.session())
-    )
+    _member_project_or_404(request.form.get("project"))
+    form = _plan_form()
     created: list[int] = []
 
     def change() -> str:
