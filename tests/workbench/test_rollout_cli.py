@@ -176,3 +176,12 @@ def test_a_sixth_pilot_store_needs_an_approvers_override_which_is_audited(app: F
         ).one()
         assert override.actor == "approver" and override.details["reason"] == "the client wants six cities"
         assert db.session.scalar(select(func.count()).select_from(RolloutPlan)) == 1
+
+
+def test_a_plan_goes_into_an_existing_project(app: Flask, tmp_path: Path) -> None:
+    _setup(app, tmp_path)
+    args = ["rollout", "plan", "create", "--version", "v2", "--pilot", "R001"]
+    refused = app.test_cli_runner().invoke(args=[*args, "--project", "NOSUCH"])
+    assert refused.exit_code == 1 and "no project 'NOSUCH'" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RolloutPlan)) == 0

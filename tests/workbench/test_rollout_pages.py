@@ -203,3 +203,38 @@ def test_plans_are_listed_and_created_only_in_the_users_own_projects(
     own = outsider.post("/rollout/plans", data={"project": "OTHER", "version": "v2", "pilot": "R002"})
     assert own.headers["Location"].endswith("/rollout/plans/2")
     assert 'href="/rollout/plans/2"' in outsider.get("/rollout/").get_data(as_text=True)
+
+
+def test_the_checklist_is_written_when_stores_join_a_wave_and_its_page_only_reads(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
+    from sqlalchemy import event, func
+
+    from rollout.models import ChecklistItem
+
+    seed_chain(app)
+    seed_project(app)
+    manager = login_as("rollout_manager")
+    manager.post("/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001,W001"})
+    manager.post("/rollout/plans/1/waves", data={"stores": "R004,R005,R006", "at": "2099-01-15 03:00"})
+    with app.app_context():
+        per_wave = dict(
+            db.session.execute(
+                select(ChecklistItem.wave_id, func.count()).group_by(ChecklistItem.wave_id)
+            ).all()
+        )
+        assert per_wave == {1: 8, 2: 12}  # four open items per store, from the moment it joined
+        writes: list[str] = []
+
+        def spot_writes(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+            if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+                writes.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", spot_writes)
+    try:
+        page = manager.get("/rollout/plans/1/waves/2/checklist").get_data(as_text=True)
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", spot_writes)
+    assert "R004" in page and "R006" in page and "0 of 12 done" in page
+    assert writes == []

@@ -36,8 +36,9 @@ def require_approver(session: Session, username: str | None) -> str:
 
 
 def plan_project(session: Session, key: str) -> Project:
-    """The project a plan belongs to; an unknown key is refused (a plan outside any project would
-    escape the membership check of its pages)."""
+    """The project of that key, for a new plan: the pages and the CLI refuse an unknown key (a
+    plan outside every project would be nobody's to guard). The demo seeds its plan before its
+    project, so `create_plan` itself does not ask."""
     project = session.scalar(select(Project).where(Project.key == (key or "").strip().upper()))
     if project is None:
         raise RolloutError(f"no project {key!r}", field="project")
@@ -79,13 +80,12 @@ def create_plan(
     min_pilot_days: int | None = None,
     min_pilot_transactions: int | None = None,
 ) -> RolloutPlan:
-    project = plan_project(session, project_key)
     version = config_service.get_version(session, version_label)
     if override_reason:
         override_by = require_approver(session, override_by)
     plan = rollout.create_plan(
         session,
-        project.key,
+        project_key,
         version,
         pilot,
         actor=actor,
@@ -196,6 +196,8 @@ def rollback(
             "store": store_code,
             "switched_back": result.switched_back,
             "called_off": result.called_off,
+            "switched_back_count": result.switched_back_count,
+            "called_off_count": result.called_off_count,
         },
     )
     return result

@@ -53,10 +53,18 @@ def _commit(change: Callable[[], str], form: object | None = None) -> bool:
 
 
 def _plan(plan_id: int) -> RolloutPlan:
+    """The plan, for a member of its project (the before-request guard checks it too; this keeps
+    each view safe on its own). A plan of no existing project opens for admins only."""
     try:
-        return rollout.get_plan(db.session(), plan_id)
+        plan = rollout.get_plan(db.session(), plan_id)
     except RolloutError:
         abort(404)
+    try:
+        require_member(service.plan_project(db.session(), plan.project_key))
+    except RolloutError:
+        if current_user.role != Role.admin.value:
+            abort(404)
+    return plan
 
 
 def _codes(text: str | None) -> list[str]:
@@ -285,7 +293,12 @@ def rollback(plan_id: int) -> Response:
             wave_number=form.wave.data if scope == "wave" else None,
             store_code=(form.store.data or "").strip() or None if scope == "store" else None,
         )
-        return _("rolled back: %(stores)s", stores=", ".join(result.switched_back + result.called_off))
+        named = result.switched_back + result.called_off
+        stores = ", ".join(named)
+        unnamed = result.switched_back_count + result.called_off_count - len(named)
+        if unnamed > 0:
+            stores += " " + _("and %(n)s more", n=unnamed)
+        return _("rolled back: %(stores)s", stores=stores)
 
     _commit(change, form)
     return redirect(url_for("rollout.plan", plan_id=plan_id))
@@ -407,8 +420,7 @@ def checklist(plan_id: int, number: int) -> str:
     except RolloutError:
         abort(404)
     page = max(1, request.args.get("page", 1, type=int))
-    items = readiness.checklist(db.session(), wave, page=page)
-    db.session.commit()  # the four items per store are created on first read
+    items = readiness.checklist(db.session(), wave, page=page)  # read only: written when stores join
     today = service.utcnow().date()
     figures = readiness.checklist_figures(db.session(), wave, today)
     return render_template(
