@@ -248,13 +248,14 @@ def _open_unplanned(
 
 
 def uncovered_open_stores(session: Session, plan: RolloutPlan) -> int:
-    """Open stores not in any wave yet (0: the plan covers the chain)."""
-    planned = select(WaveStore.store_id).where(WaveStore.plan_id == plan.id)
+    """Open stores not in any wave yet (0: the plan covers the chain). An anti-join on the
+    (plan, store) unique index, not NOT IN over the plan's list of stores."""
+    planned = (
+        select(WaveStore.id).where(WaveStore.plan_id == plan.id, WaveStore.store_id == Store.id).exists()
+    )
     return int(
         session.scalar(
-            select(func.count())
-            .select_from(Store)
-            .where(Store.status == StoreStatus.open.value, Store.id.not_in(planned))
+            select(func.count()).select_from(Store).where(Store.status == StoreStatus.open.value, ~planned)
         )
         or 0
     )
