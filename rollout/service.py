@@ -248,17 +248,20 @@ def _open_unplanned(
 
 
 def uncovered_open_stores(session: Session, plan: RolloutPlan) -> int:
-    """Open stores not in any wave yet (0: the plan covers the chain). An anti-join on the
-    (plan, store) unique index, not NOT IN over the plan's list of stores."""
+    """Open stores not in any wave yet (0: the plan covers the chain): open stores minus the
+    plan's open stores, two plain counts (no anti-join whose plan depends on fresh statistics)."""
+    is_open = Store.status == StoreStatus.open.value
+    chain = session.scalar(select(func.count()).select_from(Store).where(is_open)) or 0
     planned = (
-        select(WaveStore.id).where(WaveStore.plan_id == plan.id, WaveStore.store_id == Store.id).exists()
-    )
-    return int(
         session.scalar(
-            select(func.count()).select_from(Store).where(Store.status == StoreStatus.open.value, ~planned)
+            select(func.count())
+            .select_from(WaveStore)
+            .join(Store, Store.id == WaveStore.store_id)
+            .where(WaveStore.plan_id == plan.id, is_open)
         )
         or 0
     )
+    return int(chain) - int(planned)
 
 
 # --- advancing and switching -----------------------------------------------------------------
