@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -141,15 +141,21 @@ class Browser:
             return str(response.read().decode())
 
 
-def _wait_for_runs(processes: Processes, runs: int, seconds: float = 60) -> None:
-    """Until the worker has finished `runs` runs of the switch task (it polls its queue)."""
+def _wait_until(processes: Processes, done: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Until `done()` (the worker polls its queue; its own scheduler may add runs each minute)."""
     deadline = time.monotonic() + seconds
-    while processes.executed() < runs:
+    while not done():
         assert processes.worker is not None and processes.worker.poll() is None, (
             processes.worker_log.read_text()
         )
-        assert time.monotonic() < deadline, f"the worker ran no switch task within {seconds} s"
+        assert time.monotonic() < deadline, f"{what} within {seconds} s"
         time.sleep(0.2)
+
+
+def _switched(app: Flask) -> list[AuditEntry]:
+    with app.app_context():
+        query = select(AuditEntry).where(AuditEntry.action == "rollout.switched")
+        return list(db.session.scalars(query))
 
 
 def _enqueue_switch_task(app: Flask) -> None:
@@ -204,24 +210,22 @@ def test_a_scheduled_switch_survives_a_restart_of_the_server_and_the_worker(
 
         processes.stop()  # between scheduling and the switch time, both go away ...
         processes.start()  # ... and come back, still before the switch
+        runs = processes.executed()
         _enqueue_switch_task(app)
-        _wait_for_runs(processes, 1)
-        with app.app_context():
-            assert not db.session.scalars(
-                select(AuditEntry).where(AuditEntry.action == "rollout.switched")
-            ).all()
+        _wait_until(processes, lambda: processes.executed() > runs, "the worker ran no switch task")
+        assert _switched(app) == []  # a run before the moment records nothing
         assert processes.quote_version(keys["R003"], member) == "v1"
 
         clock.write_text(AFTER.isoformat())  # past 03:00 in Yekaterinburg and in Moscow
         versions = {code: processes.quote_version(key, member) for code, key in keys.items()}
         assert versions == {"R001": "v2", "R002": "v1", "R003": "v2"}  # from the first request on
         _enqueue_switch_task(app)
-        _wait_for_runs(processes, 2)
+        _wait_until(processes, lambda: len(_switched(app)) >= 2, "the worker recorded no switch")
     finally:
         processes.stop()
 
+    switched = _switched(app)
     with app.app_context():
-        switched = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "rollout.switched")).all()
         assert sorted((e.target_id, e.actor, e.details["plan"]) for e in switched) == [
             ("R001", "system", 1),
             ("R003", "system", 1),
