@@ -54,16 +54,18 @@ def _commit(change: Callable[[], str], form: object | None = None) -> bool:
 
 def _plan(plan_id: int) -> RolloutPlan:
     """The plan, for a member of its project (the before-request guard checks it too; this keeps
-    each view safe on its own). A plan of no existing project opens for admins only."""
+    each view safe on its own). As in the guard, a plan whose project key names no project (one
+    seeded straight through `rollout.service`) is left open: pages and the CLI only create plans
+    in existing projects."""
     try:
         plan = rollout.get_plan(db.session(), plan_id)
     except RolloutError:
         abort(404)
     try:
-        require_member(service.plan_project(db.session(), plan.project_key))
+        project = service.plan_project(db.session(), plan.project_key)
     except RolloutError:
-        if current_user.role != Role.admin.value:
-            abort(404)
+        return plan
+    require_member(project)
     return plan
 
 
