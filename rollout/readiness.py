@@ -115,24 +115,17 @@ def checklist(
     page: int | None = None,
     per_page: int = 25,
 ) -> list[tuple[ChecklistItem, str]]:
-    """The items of the wave's stores (of one page of stores, by code, when `page` is given),
-    created on first read: four per store. By store, then kind."""
+    """The items of the wave's stores (of one page of stores, by code, when `page` is given), by
+    store, then kind. Read only: the items are written when the stores join the wave
+    (`rollout.service.open_checklist`)."""
     stores = _wave_store_page(session, wave, page, per_page)
-    ids = [sid for sid, _ in stores]
-    existing = {
-        (i.store_id, i.kind): i
-        for i in session.scalars(
-            select(ChecklistItem).where(ChecklistItem.wave_id == wave.id, ChecklistItem.store_id.in_(ids))
-        )
-    }
-    for sid in ids:
-        for kind in values(ChecklistItemKind):
-            if (sid, kind) not in existing:
-                item = ChecklistItem(wave_id=wave.id, store_id=sid, kind=kind)
-                session.add(item)
-                existing[(sid, kind)] = item
-    session.flush()
-    return [(existing[(sid, kind)], code) for sid, code in stores for kind in values(ChecklistItemKind)]
+    codes = dict(stores)
+    order = {kind: n for n, kind in enumerate(values(ChecklistItemKind))}
+    items = session.scalars(
+        select(ChecklistItem).where(ChecklistItem.wave_id == wave.id, ChecklistItem.store_id.in_(list(codes)))
+    ).all()
+    ordered = sorted(items, key=lambda i: (codes[i.store_id], order.get(i.kind, len(order))))
+    return [(item, codes[item.store_id]) for item in ordered]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from loyalty_core.config.models import ConfigVersion
@@ -21,9 +21,9 @@ from loyalty_core.db import UTCDateTime
 from loyalty_core.stores import service as store_service
 from loyalty_core.stores.models import Store
 from rollout import gates
-from rollout.enums import PILOT_LIMIT_PER_DIRECTION, StoreStatus, WaveStatus
+from rollout.enums import PILOT_LIMIT_PER_DIRECTION, ChecklistItemKind, StoreStatus, WaveStatus, values
 from rollout.errors import GateClosed, RolloutError
-from rollout.models import GateDecision, RolloutPlan, RolloutWave, WaveStore
+from rollout.models import ChecklistItem, GateDecision, RolloutPlan, RolloutWave, WaveStore
 from rollout.schedule import utc_moment
 
 
@@ -37,8 +37,13 @@ def get_plan(session: Session, plan_id: int | str) -> RolloutPlan:
     return plan
 
 
-def list_plans(session: Session) -> list[RolloutPlan]:
-    return list(session.scalars(select(RolloutPlan).order_by(RolloutPlan.id)))
+def list_plans(session: Session, *, project_keys: list[str] | None = None) -> list[RolloutPlan]:
+    """Every plan, or those of the projects `project_keys` (the workbench passes the projects the
+    signed-in user may open)."""
+    query = select(RolloutPlan).order_by(RolloutPlan.id)
+    if project_keys is not None:
+        query = query.where(RolloutPlan.project_key.in_(project_keys))
+    return list(session.scalars(query))
 
 
 def stores_by_codes(session: Session, codes: list[str], *, field: str = "stores") -> list[Store]:
@@ -106,6 +111,7 @@ def create_plan(
     for store in pilot:
         session.add(WaveStore(plan_id=plan.id, wave_id=wave.id, store_id=store.id))
     session.flush()
+    open_checklist(session, wave)
     return plan
 
 
@@ -187,7 +193,33 @@ def add_wave(
     session.flush()
     session.add_all(WaveStore(plan_id=plan.id, wave_id=wave.id, store_id=s.id) for s in stores)
     session.flush()
+    open_checklist(session, wave)
     return wave
+
+
+def open_checklist(session: Session, wave: RolloutWave) -> int:
+    """The wave's training and support checklist, written when its stores join it: one open item
+    of each kind per store, so reading the checklist never writes. Set-based (one INSERT ...
+    SELECT per kind, whatever the wave's size); items already there are kept. How many added."""
+    added = 0
+    for kind in values(ChecklistItemKind):
+        exists = (
+            select(ChecklistItem.id)
+            .where(
+                ChecklistItem.wave_id == wave.id,
+                ChecklistItem.store_id == WaveStore.store_id,
+                ChecklistItem.kind == kind,
+            )
+            .exists()
+        )
+        missing = select(literal(wave.id), WaveStore.store_id, literal(kind), literal("")).where(
+            WaveStore.wave_id == wave.id, ~exists
+        )
+        inserted = session.execute(
+            insert(ChecklistItem).from_select(["wave_id", "store_id", "kind", "owner"], missing)
+        )
+        added += int(inserted.rowcount or 0)  # type: ignore[attr-defined]
+    return added
 
 
 def _refuse_planned(session: Session, plan: RolloutPlan, stores: list[Store]) -> None:
@@ -219,16 +251,20 @@ def _open_unplanned(
 
 
 def uncovered_open_stores(session: Session, plan: RolloutPlan) -> int:
-    """Open stores not in any wave yet (0: the plan covers the chain)."""
-    planned = select(WaveStore.store_id).where(WaveStore.plan_id == plan.id)
-    return int(
+    """Open stores not in any wave yet (0: the plan covers the chain): open stores minus the
+    plan's open stores, two plain counts (no anti-join whose plan depends on fresh statistics)."""
+    is_open = Store.status == StoreStatus.open.value
+    chain = session.scalar(select(func.count()).select_from(Store).where(is_open)) or 0
+    planned = (
         session.scalar(
             select(func.count())
-            .select_from(Store)
-            .where(Store.status == StoreStatus.open.value, Store.id.not_in(planned))
+            .select_from(WaveStore)
+            .join(Store, Store.id == WaveStore.store_id)
+            .where(WaveStore.plan_id == plan.id, is_open)
         )
         or 0
     )
+    return int(chain) - int(planned)
 
 
 # --- advancing and switching -----------------------------------------------------------------
@@ -309,30 +345,29 @@ def _decide(
 
 
 def _switch(session: Session, plan: RolloutPlan, wave: RolloutWave, now: dt.datetime) -> int:
-    """Write the wave's switches set-based: one UPDATE per time zone (each store's moment and the
-    version it ran before) and one INSERT ... SELECT of the dated assignments, so 10,000 stores
-    switch in well under a second."""
+    """Write the wave's switches set-based, in two statements whatever the wave's size: one UPDATE
+    of the wave's stores (each store's moment, chosen by its time zone, and the version it runs
+    now, to return to) and one INSERT ... SELECT of the dated assignments the POS reads."""
     version = session.get(ConfigVersion, plan.version_id)
     assert version is not None
     if not version.is_approved:
         raise RolloutError(
             f"version {version.label} is a draft: only approved versions can run in a store", field="version"
         )
-    in_wave = select(WaveStore.store_id).where(WaveStore.wave_id == wave.id)
-    zones = session.scalars(select(Store.timezone).where(Store.id.in_(in_wave)).distinct()).all()
-    for tz in zones:
-        # A switch time that has passed by the time the wave advances means "now".
-        moment = max(utc_moment(wave.switch_local, tz), now) if wave.switch_local else now
-        session.execute(
-            update(WaveStore)
-            .where(
-                WaveStore.wave_id == wave.id,
-                WaveStore.store_id.in_(select(Store.id).where(Store.timezone == tz)),
-            )
-            .values(switch_at=moment, previous_version_id=store_service.in_force_for(WaveStore.store_id))
-            .execution_options(synchronize_session=False),
-            {"at": now},
-        )
+    zones = session.scalars(select(Store.timezone).distinct()).all()  # the chain's few zones
+    # A switch time that has passed by the time the wave advances means "now".
+    moments = {tz: max(utc_moment(wave.switch_local, tz), now) if wave.switch_local else now for tz in zones}
+    moment = case(
+        *((Store.timezone == tz, literal(at, UTCDateTime())) for tz, at in moments.items()),
+        else_=literal(now, UTCDateTime()),
+    )
+    switched = session.execute(
+        update(WaveStore)
+        .where(WaveStore.wave_id == wave.id, Store.id == WaveStore.store_id)
+        .values(switch_at=moment, previous_version_id=store_service.in_force_version_id())
+        .execution_options(synchronize_session=False),
+        {"at": now},
+    )
     source = f"rollout plan {plan.id} wave {wave.number}"
     store_service.schedule_from(
         session,
@@ -345,18 +380,33 @@ def _switch(session: Session, plan: RolloutPlan, wave: RolloutWave, now: dt.date
         ).where(WaveStore.wave_id == wave.id),
     )
     session.expire_all()  # the ORM's copies of the wave's stores are stale now
-    return int(
-        session.scalar(select(func.count()).select_from(WaveStore).where(WaveStore.wave_id == wave.id)) or 0
-    )
+    return int(switched.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- rollback, halt --------------------------------------------------------------------------
 
 
+NAMED_STORES = 100  # a rollback names at most this many stores of each kind (and counts them all)
+
+
 @dataclass(frozen=True)
 class Rollback:
-    switched_back: list[str]  # store codes that ran the plan's version and go back now
-    called_off: list[str]  # store codes whose switch had not happened yet
+    switched_back: list[str]  # codes of stores that ran the plan's version and go back now (first 100)
+    called_off: list[str]  # codes of stores whose switch had not happened yet (first 100)
+    switched_back_count: int = 0
+    called_off_count: int = 0
+
+
+def _codes_where(session: Session, *where: Any, limit: int = NAMED_STORES) -> list[str]:
+    return list(
+        session.scalars(
+            select(Store.code)
+            .join(WaveStore, WaveStore.store_id == Store.id)
+            .where(*where)
+            .order_by(Store.code)
+            .limit(limit)
+        )
+    )
 
 
 def rollback(
@@ -370,23 +420,15 @@ def rollback(
 ) -> Rollback:
     """Return a wave, one store or the whole plan to each store's previous version, from the next
     request; switches not yet due are called off. Refused when nothing of the target switched.
-    Set-based (a handful of statements whatever the number of stores)."""
+    Set-based (a handful of statements whatever the number of stores; no row per store is read)."""
     if not reason or not reason.strip():
         raise RolloutError("a rollback needs a written reason", field="reason")
     target = _rollback_target(session, plan, wave_number, store_code)
-    rows = (
-        session.execute(
-            select(Store.code, WaveStore.switch_at <= now, WaveStore.previous_version_id.is_(None))
-            .join(WaveStore, WaveStore.store_id == Store.id)
-            .where(*target)
-            .order_by(Store.code)
-        )
-        .tuples()
-        .all()
-    )
-    done = [code for code, due, _ in rows if due]
-    pending = [code for code, due, _ in rows if not due]
-    if not rows:
+    due = WaveStore.switch_at <= now
+    due_count, total = session.execute(
+        select(func.count().filter(due), func.count()).select_from(WaveStore).where(*target)
+    ).one()
+    if not total:
         named = (
             f"store {store_code}"
             if store_code
@@ -395,13 +437,13 @@ def rollback(
             else f"plan {plan.id}"
         )
         raise RolloutError(f"{named} never switched: there is nothing to roll back", field="plan")
-    orphans = [code for code, due, orphan in rows if due and orphan]
+    orphans = _codes_where(session, *target, due, WaveStore.previous_version_id.is_(None), limit=20)
     if orphans:
         raise RolloutError(
-            f"{', '.join(orphans[:20])} ran no version before the plan: there is none to return to",
+            f"{', '.join(orphans)} ran no version before the plan: there is none to return to",
             field="store",
         )
-    due = WaveStore.switch_at <= now
+    done, pending = _codes_where(session, *target, due), _codes_where(session, *target, ~due)
     store_service.cancel_pending(
         session, select(WaveStore.store_id).where(*target, ~due), plan.version_id, now
     )
@@ -425,7 +467,7 @@ def rollback(
     session.expire_all()
     _mark_waves(session, plan)
     session.flush()
-    return Rollback(done, pending)
+    return Rollback(done, pending, int(due_count or 0), int(total) - int(due_count or 0))
 
 
 def _rollback_target(

@@ -63,16 +63,25 @@ def plan_rows(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[StoreRow]:
-    """The plan's stores by wave then code (one page of them with `limit`), in two queries."""
+    """The plan's stores by wave then code (one page of them with `limit`), in three queries: the
+    page is chosen over narrow rows (wave, code, id), then only its rows are read in full."""
     labels = dict(session.execute(select(ConfigVersion.id, ConfigVersion.label)).tuples().all())
-    rows = session.execute(
-        select(WaveStore, RolloutWave.number, Store)
+    one_page = (
+        select(WaveStore.id)
         .join(RolloutWave, RolloutWave.id == WaveStore.wave_id)
         .join(Store, Store.id == WaveStore.store_id)
         .where(WaveStore.plan_id == plan.id)
         .order_by(RolloutWave.number, Store.code)
         .limit(limit)
         .offset(offset)
+        .subquery()
+    )
+    rows = session.execute(
+        select(WaveStore, RolloutWave.number, Store)
+        .join(one_page, one_page.c.id == WaveStore.id)
+        .join(RolloutWave, RolloutWave.id == WaveStore.wave_id)
+        .join(Store, Store.id == WaveStore.store_id)
+        .order_by(RolloutWave.number, Store.code)
     ).all()
     in_force = store_service.versions_in_force(session, now, [s.id for _, _, s in rows]) if rows else {}
     planned = labels[plan.version_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.config.models import ConfigVersion
@@ -48,7 +48,20 @@ class VersionAssignment(Base):
     happens at 03:00 whatever runs or restarts in between: no job has to fire on time."""
 
     __tablename__ = "store_version_assignments"
-    __table_args__ = (Index("ix_store_version_assignments_in_force", "store_id", "effective_at"),)
+    # The POS's look-up on every request ("newest assignment of store S in force at T, not called
+    # off"): a partial index in exactly that order, carrying the version, so PostgreSQL reads one
+    # entry per store backwards (an index-only top-1) instead of sorting the store's history.
+    __table_args__ = (
+        Index(
+            "ix_store_version_assignments_in_force",
+            "store_id",
+            "effective_at",
+            "id",
+            postgresql_include=["version_id"],
+            postgresql_where=text("cancelled_at IS NULL"),
+            sqlite_where=text("cancelled_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))

@@ -31,7 +31,8 @@ def test_each_paired_step_gets_the_kinds_of_its_changes() -> None:
     rows = {(row.before_id, row.after_id): row for row in change_rows(diff(before, after))}
     assert rows[("Find", "Find")].kinds == (ChangeKind.renamed,)
     # a task that became a service task is automated too (the staged comparison's kind)
-    assert set(rows[("Refund", "Refund")].kinds) == {ChangeKind.moved, ChangeKind.retyped, ChangeKind.automated}
+    refund = set(rows[("Refund", "Refund")].kinds)
+    assert refund == {ChangeKind.moved, ChangeKind.retyped, ChangeKind.automated}
     assert rows[(None, "Check")].kinds == (ChangeKind.added,)
     assert not any(row.kinds == (ChangeKind.removed,) for row in rows.values())
     assert kinds_of(list(rows.values())) == [

@@ -9,6 +9,14 @@ from loyalty_core.stores import service as store_service
 from rollout import register
 from tests.rollout.conftest import REGISTER, V1, V2
 from workbench.extensions import db
+from workbench.projects.service import create_project
+
+
+def seed_project(app: Flask, key: str = "DEMO") -> None:
+    """The project the pages' plans go into (the role users join it: tests/workbench/conftest.py)."""
+    with app.app_context():
+        create_project(db.session(), key, f"Chain {key}", actor="test", directions=["retail", "wholesale"])
+        db.session.commit()
 
 
 def seed_chain(app: Flask) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from rollout.models import RolloutPlan
 from tests.rollout.conftest import REGISTER, V1, V2
+from tests.workbench.rollout_support import seed_project
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _setup(app: Flask, tmp_path: Path) -> None:
+    seed_project(app)  # plans go into a project
     runner = app.test_cli_runner()
     for label, text in (("v1", V1), ("v2", V2)):
         path = tmp_path / f"{label}.yaml"
@@ -174,3 +176,12 @@ def test_a_sixth_pilot_store_needs_an_approvers_override_which_is_audited(app: F
         ).one()
         assert override.actor == "approver" and override.details["reason"] == "the client wants six cities"
         assert db.session.scalar(select(func.count()).select_from(RolloutPlan)) == 1
+
+
+def test_a_plan_goes_into_an_existing_project(app: Flask, tmp_path: Path) -> None:
+    _setup(app, tmp_path)
+    args = ["rollout", "plan", "create", "--version", "v2", "--pilot", "R001"]
+    refused = app.test_cli_runner().invoke(args=[*args, "--project", "NOSUCH"])
+    assert refused.exit_code == 1 and "no project 'NOSUCH'" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RolloutPlan)) == 0

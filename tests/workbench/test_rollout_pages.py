@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.workbench.conftest import csrf_signed_in, download
-from tests.workbench.rollout_support import seed_chain
+from rollout.models import RolloutPlan
+from tests.workbench.conftest import PASSWORD, csrf_signed_in, download
+from tests.workbench.rollout_support import seed_chain, seed_project
 from workbench.audit.models import AuditEntry
 from workbench.extensions import db
 
@@ -36,6 +37,7 @@ def test_every_page_checks_the_role(
     app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]
 ) -> None:
     seed_chain(app)
+    seed_project(app)
     assert client.get("/rollout/").status_code == 302  # anonymous: to the sign-in page
     consultant = login_as("consultant")
     for page in ("/rollout/", "/rollout/stores"):
@@ -51,6 +53,7 @@ def test_every_page_checks_the_role(
 
 def test_forms_need_the_csrf_token(csrf_app: Flask) -> None:
     seed_chain(csrf_app)
+    seed_project(csrf_app)
     client, token = csrf_signed_in(csrf_app, "rollout_manager")
     refused = client.post("/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001"})
     assert refused.status_code == 400
@@ -64,6 +67,7 @@ def test_the_register_page_imports_filters_and_counts(
     app: Flask, login_as: Callable[[str], FlaskClient]
 ) -> None:
     seed_chain(app)
+    seed_project(app)
     manager = login_as("rollout_manager")
     page = _upload(manager, MORE).get_data(as_text=True)
     assert "register.csv: 2 store(s) added, 0 updated" in page
@@ -81,6 +85,7 @@ def test_a_rollout_managers_day(
     app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]
 ) -> None:
     seed_chain(app)
+    seed_project(app)
     manager = login_as("rollout_manager")
     six = {"project": "DEMO", "version": "v2", "pilot": "R001,R002,R003,R004,R005,R006"}
     refused = manager.post("/rollout/plans", data=six, follow_redirects=True).get_data(as_text=True)
@@ -155,3 +160,81 @@ def test_a_rollout_managers_day(
         "rollout.gate_override",
         "rollout.rollback",
     } <= actions
+
+
+def _outsider_of(app: Flask, key: str) -> None:
+    """A rollout manager `outsider` who is a member of project `key` only."""
+    from workbench.auth import service as auth
+    from workbench.projects import members
+    from workbench.projects.enums import ProjectRole
+    from workbench.projects.service import get_project
+
+    with app.app_context():
+        user = auth.create_user(db.session(), "outsider", PASSWORD, "rollout_manager", actor="test")
+        members.add_member(db.session(), get_project(db.session(), key), user, ProjectRole.member, actor="t")
+        db.session.commit()
+
+
+def test_plans_are_listed_and_created_only_in_the_users_own_projects(
+    app: Flask, client: FlaskClient, login_as: Callable[[str], FlaskClient]
+) -> None:
+    seed_chain(app)
+    seed_project(app, "DEMO")
+    seed_project(app, "OTHER")
+    _outsider_of(app, "OTHER")  # after the role users joined both projects
+    member = login_as("rollout_manager")  # a member of DEMO (and OTHER)
+    created = member.post("/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001"})
+    assert created.headers["Location"].endswith("/rollout/plans/1")
+    listed = member.get("/rollout/").get_data(as_text=True)
+    assert 'href="/rollout/plans/1"' in listed and "<td>DEMO</td>" in listed
+    client.post("/logout")
+
+    outsider = client
+    outsider.post("/login", data={"username": "outsider", "password": PASSWORD})
+    index = outsider.get("/rollout/").get_data(as_text=True)
+    assert 'href="/rollout/plans/1"' not in index and "<td>DEMO</td>" not in index
+    assert '<option value="DEMO"' not in index and '<option value="OTHER"' in index
+    assert outsider.get("/rollout/plans/1").status_code == 404  # the plan's own pages, as before
+    for key in ("DEMO", "NOSUCH"):  # not a member / no such project: the same answer
+        refused = outsider.post("/rollout/plans", data={"project": key, "version": "v2", "pilot": "R002"})
+        assert refused.status_code == 404
+    with app.app_context():
+        assert [p.project_key for p in db.session.scalars(select(RolloutPlan))] == ["DEMO"]
+    own = outsider.post("/rollout/plans", data={"project": "OTHER", "version": "v2", "pilot": "R002"})
+    assert own.headers["Location"].endswith("/rollout/plans/2")
+    assert 'href="/rollout/plans/2"' in outsider.get("/rollout/").get_data(as_text=True)
+
+
+def test_the_checklist_is_written_when_stores_join_a_wave_and_its_page_only_reads(
+    app: Flask, login_as: Callable[[str], FlaskClient]
+) -> None:
+    from sqlalchemy import event, func
+
+    from rollout.models import ChecklistItem
+
+    seed_chain(app)
+    seed_project(app)
+    manager = login_as("rollout_manager")
+    manager.post("/rollout/plans", data={"project": "DEMO", "version": "v2", "pilot": "R001,W001"})
+    manager.post("/rollout/plans/1/waves", data={"stores": "R004,R005,R006", "at": "2099-01-15 03:00"})
+    with app.app_context():
+        per_wave = dict(
+            db.session.execute(
+                select(ChecklistItem.wave_id, func.count()).group_by(ChecklistItem.wave_id)
+            ).all()
+        )
+        assert per_wave == {1: 8, 2: 12}  # four open items per store, from the moment it joined
+        writes: list[str] = []
+
+        def spot_writes(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+            if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+                writes.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", spot_writes)
+    try:
+        page = manager.get("/rollout/plans/1/waves/2/checklist").get_data(as_text=True)
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", spot_writes)
+    assert "R004" in page and "R006" in page and "0 of 12 done" in page
+    assert writes == []

@@ -99,6 +99,7 @@ def plan_create(
 ) -> None:
     """Create a plan whose wave 1 is the pilot; print its id."""
     try:
+        service.plan_project(db.session(), key)
         plan = service.create_plan(
             db.session(),
             key,
@@ -258,6 +259,7 @@ def rollback(plan_id: str, wave_number: int | None, store_code: str | None, reas
     click.echo(
         f"rolled back: {', '.join(result.switched_back) or '-'}; called off: "
         f"{', '.join(result.called_off) or '-'}"
+        f" ({result.switched_back_count} rolled back, {result.called_off_count} called off)"
     )
 
 
@@ -405,12 +407,12 @@ def checklist(plan_id: str, wave_number: int, complete: bool, store_code: str | 
             ticked = service.complete_checklist(
                 db.session(), wave, actor=actor, now=service.utcnow(), store_code=store_code
             )
+            db.session.commit()
             click.echo(f"{ticked} item(s) ticked")
         for item, code in readiness.checklist(db.session(), wave):
             click.echo(
                 f"{code}\t{item.kind}\t{'done' if item.done_at else 'open'}\t"
                 f"{item.owner or '-'}\t{item.due_on or '-'}"
             )
-        db.session.commit()
     except REFUSALS as error:
         _fail(error)

@@ -21,7 +21,7 @@ class ImportForm(FlaskForm):
 
 
 class PlanForm(FlaskForm):
-    project = StringField(_l("Project"), validators=[DataRequired(), Length(max=32)], default="DEMO")
+    project = SelectField(_l("Project"), choices=[])  # the projects the user may open
     version = SelectField(_l("Configuration version"), choices=[])
     pilot = StringField(_l("Pilot stores (codes, comma-separated)"), validators=[DataRequired()])
     at = StringField(

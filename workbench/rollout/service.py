@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import workbench.rollout.criteria  # noqa: F401  (registers the acceptance criterion with the gates)
@@ -18,6 +19,8 @@ from rollout.schedule import LOCAL_FORMAT
 from workbench.audit import service as audit
 from workbench.auth.enums import Role
 from workbench.auth.models import User
+from workbench.projects import members
+from workbench.projects.models import Project
 
 
 def utcnow() -> dt.datetime:
@@ -30,6 +33,24 @@ def require_approver(session: Session, username: str | None) -> str:
     if user is None or not user.has_role(Role.approver):
         raise RolloutError(f"only an approver may override; {username or 'nobody'!s} is not one", field="as")
     return user.username
+
+
+def plan_project(session: Session, key: str) -> Project:
+    """The project of that key, for a new plan: the pages and the CLI refuse an unknown key (a
+    plan outside every project would be nobody's to guard). The demo seeds its plan before its
+    project, so `create_plan` itself does not ask."""
+    project = session.scalar(select(Project).where(Project.key == (key or "").strip().upper()))
+    if project is None:
+        raise RolloutError(f"no project {key!r}", field="project")
+    return project
+
+
+def visible_plans(session: Session, user: User) -> list[RolloutPlan]:
+    """The plans of the projects `user` may open (every plan for an admin)."""
+    if user.role == Role.admin.value:
+        return rollout.list_plans(session)
+    keys = [project.key for project in members.visible_projects(session, user)]
+    return rollout.list_plans(session, project_keys=keys)
 
 
 def import_register(session: Session, filename: str, content: bytes, *, actor: str) -> register.ImportResult:
@@ -175,6 +196,8 @@ def rollback(
             "store": store_code,
             "switched_back": result.switched_back,
             "called_off": result.called_off,
+            "switched_back_count": result.switched_back_count,
+            "called_off_count": result.called_off_count,
         },
     )
     return result

@@ -24,6 +24,8 @@ from workbench.auth.enums import Role
 from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.forms import flash_form_errors, select_choices
+from workbench.projects import members
+from workbench.projects.access import require_member
 from workbench.rollout import forms, service
 
 bp = Blueprint("rollout", __name__, url_prefix="/rollout")
@@ -51,10 +53,20 @@ def _commit(change: Callable[[], str], form: object | None = None) -> bool:
 
 
 def _plan(plan_id: int) -> RolloutPlan:
+    """The plan, for a member of its project (the before-request guard checks it too; this keeps
+    each view safe on its own). As in the guard, a plan whose project key names no project (one
+    seeded straight through `rollout.service`) is left open: pages and the CLI only create plans
+    in existing projects."""
     try:
-        return rollout.get_plan(db.session(), plan_id)
+        plan = rollout.get_plan(db.session(), plan_id)
     except RolloutError:
         abort(404)
+    try:
+        project = service.plan_project(db.session(), plan.project_key)
+    except RolloutError:
+        return plan
+    require_member(project)
+    return plan
 
 
 def _codes(text: str | None) -> list[str]:
@@ -112,23 +124,40 @@ def import_stores() -> Response:
 # --- plans -----------------------------------------------------------------------------------
 
 
-@bp.get("/")
-@any_role()
-def index() -> str:
+def _plan_form() -> forms.PlanForm:
+    """The new-plan form, offering the versions and the projects the signed-in user may open."""
     form = forms.PlanForm()
     form.version.choices = select_choices(
         (v.label, v.label) for v in config_service.list_versions(db.session())
     )
-    return render_template("rollout/index.html", plans=rollout.list_plans(db.session()), form=form)
+    form.project.choices = select_choices(
+        (p.key, f"{p.key} — {p.name}") for p in members.visible_projects(db.session(), current_user)
+    )
+    return form
+
+
+def _member_project_or_404(key: str | None) -> None:
+    """A plan goes into a project the user may open: any other key (unknown, or a project they are
+    not a member of) gets the 404 every project route answers, so client names do not leak."""
+    try:
+        project = service.plan_project(db.session(), key or "")
+    except RolloutError:
+        abort(404)
+    require_member(project)
+
+
+@bp.get("/")
+@any_role()
+def index() -> str:
+    plans = service.visible_plans(db.session(), current_user)
+    return render_template("rollout/index.html", plans=plans, form=_plan_form())
 
 
 @bp.post("/plans")
 @roles_required(Role.rollout_manager, Role.approver)
 def create_plan() -> Response:
-    form = forms.PlanForm()
-    form.version.choices = select_choices(
-        (v.label, v.label) for v in config_service.list_versions(db.session())
-    )
+    _member_project_or_404(request.form.get("project"))
+    form = _plan_form()
     created: list[int] = []
 
     def change() -> str:
@@ -266,7 +295,12 @@ def rollback(plan_id: int) -> Response:
             wave_number=form.wave.data if scope == "wave" else None,
             store_code=(form.store.data or "").strip() or None if scope == "store" else None,
         )
-        return _("rolled back: %(stores)s", stores=", ".join(result.switched_back + result.called_off))
+        named = result.switched_back + result.called_off
+        stores = ", ".join(named)
+        unnamed = result.switched_back_count + result.called_off_count - len(named)
+        if unnamed > 0:
+            stores += " " + _("and %(n)s more", n=unnamed)
+        return _("rolled back: %(stores)s", stores=stores)
 
     _commit(change, form)
     return redirect(url_for("rollout.plan", plan_id=plan_id))
@@ -386,8 +420,7 @@ def checklist(plan_id: int, number: int) -> str:
     except RolloutError:
         abort(404)
     page = max(1, request.args.get("page", 1, type=int))
-    items = readiness.checklist(db.session(), wave, page=page)
-    db.session.commit()  # the four items per store are created on first read
+    items = readiness.checklist(db.session(), wave, page=page)  # read only: written when stores join
     today = service.utcnow().date()
     figures = readiness.checklist_figures(db.session(), wave, today)
     return render_template(
