@@ -1,10 +1,11 @@
 """The "AS-IS description" / "TO-BE description" of a project as a Word document.
 
 Plain Python over plain data (no Flask, no database): `service.py` gathers the data, this module
-writes it with python-docx. The headings use Word's built-in Heading styles and the document opens
-with a table-of-contents field that Word fills in (it is asked to update fields on opening);
-until then the field shows the list of headings. Diagrams are embedded as PNG (Word does not take
-SVG from python-docx), rendered from the same SVG the browser shows.
+writes it with python-docx in the current language (gettext: the caller picks it with
+`force_locale`). The headings use Word's built-in Heading styles; the title page, the contents,
+the table widths and the page numbers come from `workbench.documents.layout`, as for every
+document of the workbench. Diagrams are embedded as PNG (Word does not take SVG from python-docx),
+rendered from the same SVG the browser shows.
 """
 
 from __future__ import annotations
@@ -16,20 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cairosvg
-from docx import Document
+from babel.dates import format_date
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt
 from docx.table import Table
-from docx.text.paragraph import Paragraph
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from process_models.enums import Variant
 from process_models.model import ProcessModel
 from process_models.steps import step_rows
 from process_models.svg import render_svg
+from workbench.documents.layout import TitlePage, finish, new_document
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(29.7), Cm(21.0)  # A4 landscape
 PAGE_MARGIN = Cm(1.8)
@@ -95,63 +94,55 @@ class DescriptionData:
     inventories: Sequence[tuple[str, Sequence[InventoryLine]]]
     landscape_svg: str
     interviews: Sequence[InterviewEntry] = field(default_factory=tuple)
+    # The title page's version and status: the edition (how many times it was exported) and
+    # its state; "Draft" when none is given.
+    version: str = "1"
+    status: str = ""
 
 
 def title_of(variant: Variant) -> str:
-    """The document's title: "AS-IS description" or "TO-BE description"."""
-    return f"{variant.value.upper()} description"
+    """The document's title in the current language: "AS-IS description" or "TO-BE description"."""
+    return _("AS-IS description") if variant is Variant.as_is else _("TO-BE description")
 
 
 def build_description(data: DescriptionData) -> bytes:
-    """The description as the bytes of a .docx file."""
-    document = Document()
-    _page_setup(document)
-    headings: list[tuple[int, str]] = []
-
-    def heading(text: str, level: int) -> Paragraph:
-        headings.append((level, text))
-        return document.add_heading(text, level)
-
-    document.add_heading(f"{data.project_name}: {title_of(data.variant)}", 0)
-    facts = [
-        ("Client", data.client),
-        ("Directions", ", ".join(data.directions)),
-        ("Stage", data.stage),
-        ("Generated", data.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
-    ]
-    for label, value in facts:
-        if value:
-            paragraph = document.add_paragraph()
-            paragraph.add_run(f"{label}: ").bold = True
-            paragraph.add_run(value)
-    toc_anchor = document.add_paragraph()
-
+    """The description as the bytes of a .docx file, in the current language (gettext)."""
+    document = new_document(landscape=True)
     if data.interviews:
-        heading("Interviews", 1)
+        document.add_heading(_("Interviews"), 1)
         _interview_summary(document, data.interviews)
         for interview in data.interviews:
-            heading(f"{interview.stakeholder}, {interview.held_on.isoformat()}", 2)
+            document.add_heading(f"{interview.stakeholder}, {_short_date(interview.held_on)}", 2)
             _interview(document, interview)
 
-    heading("Processes", 1)
+    document.add_heading(_("Processes"), 1)
     if not data.processes:
-        document.add_paragraph(f"The project holds no {data.variant.value.upper()} process model yet.")
+        document.add_paragraph(_("The project holds no %(variant)s process model yet.", variant=data.variant.value.upper()))
     for entry in data.processes:
-        heading(entry.model.name or entry.model.id, 2)
+        document.add_heading(entry.model.name or entry.model.id, 2)
         _process(document, entry)
 
-    heading("Inventories", 1)
+    document.add_heading(_("Inventories"), 1)
     for label, lines in data.inventories:
-        heading(label, 2)
+        document.add_heading(label, 2)
         _inventory(document, lines)
-    heading("IT landscape", 2)
+    document.add_heading(_("IT landscape"), 2)
     _picture(document, data.landscape_svg)
+    title_page = TitlePage(
+        client=data.client,
+        project=data.project_name,
+        title=title_of(data.variant),
+        version=data.version,
+        date=data.generated_at.date(),
+        status=data.status or _("Draft"),
+        extra=((_("Directions"), ", ".join(_(d) for d in data.directions)), (_("Stage"), data.stage)),
+    )
+    return finish(document, title_page)
 
-    _table_of_contents(toc_anchor, headings)
-    _ask_word_to_update_fields(document)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+
+def _short_date(day: dt.date) -> str:
+    locale = get_locale()
+    return format_date(day, "medium", locale=str(locale) if locale else "en")
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -159,13 +150,13 @@ def build_description(data: DescriptionData) -> bytes:
 
 def _interview_summary(document: DocxDocument, interviews: Sequence[InterviewEntry]) -> None:
     table = _table(
-        document, ["Date", "Stakeholder", "Position", "Department", "Findings"], widths=[3, 7, 7, 7, 2]
+        document, [_("Date"), _("Stakeholder"), _("Position"), _("Department"), _("Findings")], widths=[3, 7, 7, 7, 2]
     )
     for interview in interviews:
         _row(
             table,
             [
-                interview.held_on.isoformat(),
+                _short_date(interview.held_on),
                 interview.stakeholder,
                 interview.position,
                 interview.department,
@@ -180,7 +171,7 @@ def _interview(document: DocxDocument, interview: InterviewEntry) -> None:
         document.add_paragraph(line).runs[0].italic = True
     if interview.participants:
         paragraph = document.add_paragraph()
-        paragraph.add_run("Participants: ").bold = True
+        paragraph.add_run(_("Participants") + ": ").bold = True
         paragraph.add_run(", ".join(interview.participants))
     for text in re.split(r"\n\s*\n", interview.notes.strip()):
         if text.strip():
@@ -190,7 +181,7 @@ def _interview(document: DocxDocument, interview: InterviewEntry) -> None:
 
 
 def _findings(document: DocxDocument, findings: Sequence[FindingLine], *, with_stakeholder: bool) -> None:
-    columns = ["Kind", "Finding", "Process step"] + (["Stakeholder"] if with_stakeholder else [])
+    columns = [_("Kind"), _("Finding"), _("Process step")] + ([_("Stakeholder")] if with_stakeholder else [])
     widths = [3.0, 12.0, 6.0] + ([5.0] if with_stakeholder else [])
     table = _table(document, columns, widths=widths)
     for finding in findings:
@@ -204,15 +195,15 @@ def _process(document: DocxDocument, entry: ProcessEntry) -> None:
     model = entry.model
     lanes = ", ".join(lane.name for lane in model.lanes.values() if lane.name)
     paragraph = document.add_paragraph()
-    paragraph.add_run(f"Version {entry.version}. ").italic = True
+    paragraph.add_run(_("Version %(version)s.", version=entry.version) + " ").italic = True
     if lanes:
-        paragraph.add_run(f"Lanes: {lanes}.").italic = True
+        paragraph.add_run(_("Lanes: %(lanes)s.", lanes=lanes)).italic = True
     if model.documentation:
         document.add_paragraph(model.documentation)
     _picture(document, render_svg(model))
     rows = step_rows(model, named_only=True)
     table = _table(
-        document, ["#", "Step", "Role", "System", "Description"], widths=[1.0, 6.0, 4.0, 4.0, 11.0]
+        document, ["#", _("Step"), _("Role"), _("System"), _("Description")], widths=[1.0, 6.0, 4.0, 4.0, 11.0]
     )
     for row in rows:
         description = row.description
@@ -224,25 +215,25 @@ def _process(document: DocxDocument, entry: ProcessEntry) -> None:
             table,
             [
                 str(row.number),
-                f"{row.name}\n({row.kind})" if row.name else f"({row.kind})",
+                f"{row.name}\n({_(row.kind)})" if row.name else f"({_(row.kind)})",
                 row.role,
                 row.system,
                 description,
             ],
         )
     if entry.findings:
-        document.add_paragraph().add_run("Findings from the interviews").bold = True
+        document.add_paragraph().add_run(_("Findings from the interviews")).bold = True
         _findings(document, entry.findings, with_stakeholder=True)
 
 
 def _inventory(document: DocxDocument, lines: Sequence[InventoryLine]) -> None:
     if not lines:
-        document.add_paragraph("None recorded.")
+        document.add_paragraph(_("None recorded."))
         return
     if any(line.source for line in lines):
         table = _table(
             document,
-            ["Integration", "From", "To", "Transport", "Frequency", "Description"],
+            [_("Integration"), _("From"), _("To"), _("Transport"), _("Frequency"), _("Description")],
             widths=[5, 3.5, 3.5, 4, 3.5, 6.5],
         )
         for line in lines:
@@ -250,7 +241,7 @@ def _inventory(document: DocxDocument, lines: Sequence[InventoryLine]) -> None:
                 table, [line.name, line.source, line.target, line.transport, line.frequency, line.description]
             )
         return
-    table = _table(document, ["Name", "Description", "Owner"], widths=[7.0, 14.0, 5.0])
+    table = _table(document, [_("Name"), _("Description"), _("Owner")], widths=[7.0, 14.0, 5.0])
     for line in lines:
         _row(table, [line.name, line.description, line.owner])
 
@@ -258,31 +249,14 @@ def _inventory(document: DocxDocument, lines: Sequence[InventoryLine]) -> None:
 # --- python-docx building blocks -----------------------------------------------------------
 
 
-def _page_setup(document: DocxDocument) -> None:
-    # Landscape A4: process diagrams are wide, and the step tables have room for descriptions.
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, PAGE_MARGIN)
-    style = document.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10)
-
-
 def _table(document: DocxDocument, header: list[str], widths: list[float] | None = None) -> Table:
-    """A grid table with a bold header row that repeats on every page; `widths` in cm (they
-    should add up to the usable width, 26 cm)."""
+    """A grid table with a bold header row; `widths` in cm are a first guess: `layout.finish`
+    sizes the columns from their content and repeats the header row on every page."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
-    # The header row repeats on every page a long table runs over.
-    row_properties = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    row_properties.append(repeat)
     if widths:
         # Both the grid (what LibreOffice reads) and the cells (what Word reads) get the widths.
         table.autofit = False
@@ -318,42 +292,3 @@ def _picture(document: DocxDocument, svg: str) -> None:
     if width * height_px / width_px > MAX_DIAGRAM_HEIGHT:
         width = int(MAX_DIAGRAM_HEIGHT * width_px / height_px)
     document.add_picture(io.BytesIO(png), width=int(width))
-
-
-def _field_char(kind: str) -> BaseOxmlElement:
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    return element
-
-
-def _table_of_contents(anchor: Paragraph, headings: list[tuple[int, str]]) -> None:
-    """A TOC field at `anchor`, its shown result the heading list (Word refreshes it with page
-    numbers). The field begins in the first paragraph and ends in the last one."""
-    # "TOC Heading" looks like a heading but stays out of the table of contents itself.
-    anchor.insert_paragraph_before("Contents", style="TOC Heading")
-    begin = anchor.add_run()
-    begin._r.append(_field_char("begin"))
-    instruction = OxmlElement("w:instrText")
-    instruction.set(qn("xml:space"), "preserve")
-    instruction.text = 'TOC \\o "1-2" \\h \\z \\u'
-    anchor.add_run()._r.append(instruction)
-    anchor.add_run()._r.append(_field_char("separate"))
-    last = anchor
-    for index, (level, text) in enumerate(headings):
-        paragraph = anchor if index == 0 else _paragraph_after(last)
-        paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
-        paragraph.add_run(text)
-        last = paragraph
-    last.add_run()._r.append(_field_char("end"))
-
-
-def _paragraph_after(paragraph: Paragraph) -> Paragraph:
-    new = OxmlElement("w:p")
-    paragraph._p.addnext(new)
-    return Paragraph(new, paragraph._parent)
-
-
-def _ask_word_to_update_fields(document: DocxDocument) -> None:
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    document.settings.element.append(update)
