@@ -31,7 +31,9 @@ def _reference_width(text: str, bold: bool) -> float:
     if not text:
         return 0.0
     # The advance widths with kerning; trailing spaces count (matplotlib measures the ink box).
-    width, _height, _descent = _measure.get_text_width_height_descent(text.replace(" ", "\u00a0"), _font(bold), ismath=False)
+    width, _height, _descent = _measure.get_text_width_height_descent(
+        text.replace(" ", "\u00a0"), _font(bold), ismath=False
+    )
     return float(width)
 
 
@@ -45,7 +47,9 @@ def longest_word_width(text: str, size: float, *, bold: bool = False) -> float:
     return max((text_width(word, size, bold=bold) for word in text.split()), default=0.0)
 
 
-def wrap_to_width(text: str, width: float, size: float, *, bold: bool = False, max_lines: int = 0) -> list[str]:
+def wrap_to_width(
+    text: str, width: float, size: float, *, bold: bool = False, max_lines: int = 0
+) -> list[str]:
     """`text` broken into lines no wider than `width` at `size`, between words; a word wider
     than the line is cut where it must be. With `max_lines`, the last line kept ends in "…"."""
     lines: list[str] = []

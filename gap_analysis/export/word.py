@@ -70,7 +70,9 @@ MODIFICATION_COLUMNS = (
 )
 
 
-def gap_map_docx(report: GapMapReport, *, translate: Translate = _same, finish: Finish | None = None) -> bytes:
+def gap_map_docx(
+    report: GapMapReport, *, translate: Translate = _same, finish: Finish | None = None
+) -> bytes:
     """The gap map and the modifications list of `report` as the bytes of a .docx file.
 
     `translate` renders the document's texts (msgids) in the document's language; with `finish`,
@@ -146,7 +148,8 @@ def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix, t:
 def _critical_path(report: GapMapReport, t: Translate = _same) -> str:
     if not report.critical_path:
         return t(N_("none (no modification)"))
-    return f"{' → '.join(report.critical_path)} ({t(N_('%(days)s person-days')) % {'days': days(report.critical_path_days)}})"
+    length = t(N_("%(days)s person-days")) % {"days": days(report.critical_path_days)}
+    return f"{' → '.join(report.critical_path)} ({length})"
 
 
 def _matrix(document: DocxDocument, matrix: GapMatrix, t: Translate) -> None:
@@ -168,7 +171,10 @@ def _matrix(document: DocxDocument, matrix: GapMatrix, t: Translate) -> None:
         )
     totals = [matrix.column_total(column) for column in matrix.columns]
     _row(
-        table, [t(N_("Total")), *(str(n) for n in totals), str(matrix.total)], bold=True, right=range(1, len(header))
+        table,
+        [t(N_("Total")), *(str(n) for n in totals), str(matrix.total)],
+        bold=True,
+        right=range(1, len(header)),
     )
 
 
@@ -227,7 +233,10 @@ def _modifications(document: DocxDocument, report: GapMapReport, t: Translate) -
             _modification_row(table, modification, t)
         # The report's own total: the table, the summary and the line below show one figure.
         _row(
-            table, [t(N_("Total")), "", days(report.total_effort_days), "", "", "", "", ""], bold=True, right=(2,)
+            table,
+            [t(N_("Total")), "", days(report.total_effort_days), "", "", "", "", ""],
+            bold=True,
+            right=(2,),
         )
     paragraph = document.add_paragraph()
     paragraph.add_run(f"{t(N_('Total effort'))}: ").bold = True

@@ -106,11 +106,13 @@ def test_the_demo_project_loads_into_an_instance_that_has_the_core_demo_already(
 def test_the_description_is_written_from_the_command_line(app: Flask, tmp_path: Path) -> None:
     _load(app)
     target = tmp_path / "to-be.docx"
-    result = app.test_cli_runner().invoke(
-        args=["document", "description", "DEMO", "--variant", "to-be", "-o", str(target)]
-    )
-    assert result.exit_code == 0, result.output
-    assert Document(str(target)).paragraphs[0].text.endswith("TO-BE description")
+    for lang, title in (("en", "TO-BE description"), ("ru", "Описание процессов TO-BE")):
+        result = app.test_cli_runner().invoke(
+            args=["document", "description", "DEMO", "--variant", "to-be", "--lang", lang, "-o", str(target)]
+        )
+        assert result.exit_code == 0, result.output
+        paragraphs = Document(str(target)).paragraphs
+        assert [p.text for p in paragraphs if p.style is not None and p.style.name == "Title"] == [title]
     missing = app.test_cli_runner().invoke(
         args=["document", "description", "NOPE", "--variant", "to-be", "-o", str(target)]
     )

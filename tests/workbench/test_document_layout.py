@@ -34,7 +34,8 @@ pytestmark = [
     ),
     pytest.mark.skipif(
         shutil.which("pdftotext") is None,
-        reason="poppler's pdftotext is not installed: apt-get install poppler-utils (make install-test installs it)",
+        reason="poppler's pdftotext is not installed: apt-get install poppler-utils "
+        "(make install-test installs it)",
     ),
 ]
 
@@ -63,8 +64,16 @@ class Printed:
 
 def _convert(sources: list[Path], folder: Path) -> None:
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), *map(str, sources)],
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -194,9 +203,7 @@ def test_the_contents_give_each_heading_its_page_and_the_heading_is_followed_by_
         lines = printed.pages[page - 1]
         found = [line for line in lines if line.text.startswith(heading[:25])]
         assert found, f"{name}: {heading!r} is not on page {page}"
-        below = [
-            line for line in lines if line.top > found[0].bottom and not FOOTER.match(line.text)
-        ]
+        below = [line for line in lines if line.top > found[0].bottom and not FOOTER.match(line.text)]
         # A diagram or chart has no text: a heading last on its page passes when a picture is there.
         assert below or page in built.picture_pages[name], f"{name}: {heading!r} ends page {page} alone"
 

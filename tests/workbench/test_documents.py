@@ -121,11 +121,16 @@ def _headings(document: object, level: int) -> list[str]:
 def test_the_as_is_description_has_its_title_headings_diagrams_and_tables() -> None:
     data = build_description(_data(Variant.as_is))
     document = Document(io.BytesIO(data))
-    assert document.paragraphs[0].text == "Свежий рынок: AS-IS description"
-    assert document.paragraphs[0].style.name == "Title"
+    # The title page: the client, the document's name as the title, the project under it.
+    styled = [(p.style.name, p.text) for p in document.paragraphs]
+    assert styled[:3] == [
+        ("Normal", "ООО «Свежий рынок»"),
+        ("Title", "AS-IS description"),
+        ("Subtitle", "Свежий рынок"),
+    ]
     assert _headings(document, 1) == ["Interviews", "Processes", "Inventories"]
     assert _headings(document, 2) == [
-        "Ирина Соколова, 2026-09-14",
+        "Ирина Соколова, Sep 14, 2026",  # dates as the document's language writes them
         "Процесс 1",
         "Процесс 2",
         "Algorithms",
@@ -175,16 +180,24 @@ def test_the_as_is_description_has_its_title_headings_diagrams_and_tables() -> N
     )  # notes by paragraph; the empty report inventory
 
 
-def test_the_headings_feed_a_table_of_contents_that_word_updates_on_opening() -> None:
+def test_the_headings_feed_a_contents_list_whose_page_numbers_word_and_libreoffice_fill() -> None:
     data = build_description(_data(Variant.to_be))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         body = package.read("word/document.xml").decode()
         settings = package.read("word/settings.xml").decode()
-    assert 'TOC \\o "1-2" \\h \\z \\u' in body
-    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"') == 1
-    assert "w:updateFields" in settings
     document = Document(io.BytesIO(data))
-    assert document.paragraphs[0].text == "Свежий рынок: TO-BE description"
+    headings = _headings(document, 1) + _headings(document, 2)
+    # One PAGEREF field per heading, to a bookmark on the heading; Word updates fields on opening.
+    bookmarks = re.findall(r'w:bookmarkStart w:id="\d+" w:name="(_Toc_wb_\d+)"', body)
+    assert len(bookmarks) == len(headings) == body.count("PAGEREF _Toc_wb_")
+    assert all(f"PAGEREF {name} " in body for name in bookmarks)
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"') == len(headings)
+    assert "w:updateFields" in settings
+    contents = [p.text for p in document.paragraphs if p.text.endswith("\t")]
+    assert [c.rstrip("\t") for c in contents] == [
+        p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")
+    ]
+    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == ["TO-BE description"]
     assert "Interviews" not in _headings(document, 1)  # the TO-BE cites findings per process instead
     findings = [t for t in document.tables if t.rows[0].cells[0].text == "Kind"]
     assert len(findings) == 2 and findings[0].rows[1].cells[1].text == "Очередь у кассы"
@@ -279,7 +292,8 @@ def test_any_role_downloads_a_description_and_the_export_is_audited(
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert "AS-IS%20description.docx" in response.headers["Content-Disposition"]
-    assert Document(io.BytesIO(response.data)).paragraphs[0].text == "Свежий рынок: AS-IS description"
+    title = [p.text for p in Document(io.BytesIO(response.data)).paragraphs if p.style.name == "Title"]
+    assert title == ["AS-IS description"]
     assert (
         db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1))
         == "document.export"

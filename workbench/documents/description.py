@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import cairosvg
 from babel.dates import format_date
 from docx.document import Document as DocxDocument
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from docx.table import Table
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -117,7 +117,9 @@ def build_description(data: DescriptionData) -> bytes:
 
     document.add_heading(_("Processes"), 1)
     if not data.processes:
-        document.add_paragraph(_("The project holds no %(variant)s process model yet.", variant=data.variant.value.upper()))
+        document.add_paragraph(
+            _("The project holds no %(variant)s process model yet.", variant=data.variant.value.upper())
+        )
     for entry in data.processes:
         document.add_heading(entry.model.name or entry.model.id, 2)
         _process(document, entry)
@@ -150,7 +152,9 @@ def _short_date(day: dt.date) -> str:
 
 def _interview_summary(document: DocxDocument, interviews: Sequence[InterviewEntry]) -> None:
     table = _table(
-        document, [_("Date"), _("Stakeholder"), _("Position"), _("Department"), _("Findings")], widths=[3, 7, 7, 7, 2]
+        document,
+        [_("Date"), _("Stakeholder"), _("Position"), _("Department"), _("Findings")],
+        widths=[3, 7, 7, 7, 2],
     )
     for interview in interviews:
         _row(
@@ -203,7 +207,9 @@ def _process(document: DocxDocument, entry: ProcessEntry) -> None:
     _picture(document, render_svg(model))
     rows = step_rows(model, named_only=True)
     table = _table(
-        document, ["#", _("Step"), _("Role"), _("System"), _("Description")], widths=[1.0, 6.0, 4.0, 4.0, 11.0]
+        document,
+        ["#", _("Step"), _("Role"), _("System"), _("Description")],
+        widths=[1.0, 6.0, 4.0, 4.0, 11.0],
     )
     for row in rows:
         description = row.description

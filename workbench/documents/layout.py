@@ -163,7 +163,7 @@ def _insert_title_page(document: DocxDocument, page: TitlePage, headings: list[t
 
 
 def _contents_line(paragraph: Paragraph, level: int, text: str, bookmark: str, width: int) -> None:
-    """"Heading ........ 5": the number is a PAGEREF field to the heading's bookmark."""
+    """ "Heading ........ 5": the number is a PAGEREF field to the heading's bookmark."""
     paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
     paragraph.paragraph_format.space_after = Pt(2)
     paragraph.paragraph_format.space_before = Pt(4 if level == 1 else 0)
@@ -206,7 +206,7 @@ def _long_date(day: dt.date) -> str:
 
 
 def _footer_page_numbers(document: DocxDocument) -> None:
-    """"Page 3 of 9" in the footer of every page but the title page."""
+    """ "Page 3 of 9" in the footer of every page but the title page."""
     section = document.sections[0]
     section.different_first_page_header_footer = True
     paragraph = section.footer.paragraphs[0]
@@ -300,8 +300,10 @@ def _column_needs(rows: list[BaseOxmlElement], size: float) -> tuple[list[int], 
     up to a limit) and the width that would hold every line unbroken."""
     header = _cell_texts(rows[0])
     minimum = [_emu(longest_word_width(text, size, bold=True) + CELL_PADDING_PT) for text in header]
-    preferred = [_emu(max(text_width(line, size, bold=True) for line in text.split("\n")) + CELL_PADDING_PT)
-                 for text in header]
+    preferred = [
+        _emu(max(text_width(line, size, bold=True) for line in text.split("\n")) + CELL_PADDING_PT)
+        for text in header
+    ]
     for row in rows[1:]:
         for index, text in enumerate(_cell_texts(row)[: len(header)]):
             word = min(_emu(longest_word_width(text, size) + CELL_PADDING_PT), LONGEST_UNBROKEN_BODY_WORD)
@@ -326,7 +328,7 @@ def _distribute(minimum: list[int], preferred: list[int], room: int) -> list[int
 
 def _set_widths(table: BaseOxmlElement, widths: list[int]) -> None:
     """Fixed layout with `widths` (EMU) in the grid (LibreOffice reads it) and in every cell (Word)."""
-    twips = [int(Emu(w).twips) for w in widths]
+    twips = [int(w) // 635 for w in widths]  # EMU per twip; rounded down so the sum never exceeds the room
     properties = table.find(qn("w:tblPr"))
     for tag in ("w:tblW", "w:tblLayout"):
         old = properties.find(qn(tag))
@@ -437,7 +439,9 @@ def pdf_of(docx: bytes, *, timeout: float = 180.0) -> bytes:
     """The PDF LibreOffice prints of `docx` (its own layout fills the page numbers)."""
     command = soffice()
     if command is None:
-        raise PdfUnavailable("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+        raise PdfUnavailable(
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+        )
     with tempfile.TemporaryDirectory(prefix="workbench-pdf-") as folder:
         for path in _convert(command, [docx], Path(folder), timeout):
             return path.read_bytes()
@@ -452,8 +456,16 @@ def _convert(command: str, documents: list[bytes], folder: Path, timeout: float)
         sources.append(source)
     # A profile of its own: a second LibreOffice (a user's, another job) does not block this one.
     subprocess.run(
-        [command, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), *map(str, sources)],
+        [
+            command,
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, sources),
+        ],
         capture_output=True,
         timeout=timeout,
         check=False,

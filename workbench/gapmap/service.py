@@ -263,7 +263,8 @@ def export_gap_map(
     count of earlier exports gives the document's edition (its title page's version)."""
     report = gap_map_report(session, project, timezone=timezone)
     report = replace(
-        report, extra={**report.extra, EDITION: str(edition(session, "gapmap.export", project.key, format=kind))}
+        report,
+        extra={**report.extra, EDITION: str(edition(session, "gapmap.export", project.key, format=kind))},
     )
     data = render(report)
     audit.record(

@@ -25,7 +25,10 @@ from workbench.projects.views import project_or_404
 bp = Blueprint("gapmap", __name__)
 
 EXPORTS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", service.gap_map_document),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        service.gap_map_document,
+    ),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gap_map_xlsx),
 }
 

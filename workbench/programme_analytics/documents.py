@@ -59,7 +59,9 @@ def _cell(value: Decimal | int | None) -> str:
     return "—" if value is None else str(value)
 
 
-def kpi_docx(report: KPIReport, language: str, currency: str, *, programme: str = "", client: str = "") -> bytes:
+def kpi_docx(
+    report: KPIReport, language: str, currency: str, *, programme: str = "", client: str = ""
+) -> bytes:
     """The programme's KPIs per period with the charts and the formulas; `programme` and
     `client` name it on the title page."""
     from workbench.programme_analytics import charts as page_charts
