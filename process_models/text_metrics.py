@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.textpath import TextToPath
 
 FONT_FAMILY = "DejaVu Sans"
@@ -22,29 +22,40 @@ _measure = TextToPath()
 
 
 @lru_cache(maxsize=8)
-def _font(bold: bool) -> FontProperties:
-    return FontProperties(family=FONT_FAMILY, weight="bold" if bold else "normal", size=_REFERENCE_SIZE)
+def _font(bold: bool, family: str) -> FontProperties:
+    return FontProperties(family=family, weight="bold" if bold else "normal", size=_REFERENCE_SIZE)
+
+
+@lru_cache(maxsize=8)
+def installed(family: str) -> bool:
+    """Whether the machine has the font `family` (matplotlib's own fonts included)."""
+    try:
+        findfont(FontProperties(family=family), fallback_to_default=False)
+    except ValueError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=65536)
-def _reference_width(text: str, bold: bool) -> float:
+def _reference_width(text: str, bold: bool, family: str) -> float:
     if not text:
         return 0.0
-    # The advance widths with kerning; trailing spaces count (matplotlib measures the ink box).
+    # The advance widths with kerning; spaces count as no-break spaces (a plain one at the end of
+    # a line would be trimmed from the box matplotlib measures).
     width, _height, _descent = _measure.get_text_width_height_descent(
-        text.replace(" ", "\u00a0"), _font(bold), ismath=False
+        text.replace(" ", "\u00a0"), _font(bold, family), ismath=False
     )
     return float(width)
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
+def text_width(text: str, size: float, *, bold: bool = False, family: str = FONT_FAMILY) -> float:
     """The width of `text` on one line at `size` (in the unit of `size`: points or pixels)."""
-    return _reference_width(text, bold) * size / _REFERENCE_SIZE
+    return _reference_width(text, bold, family) * size / _REFERENCE_SIZE
 
 
-def longest_word_width(text: str, size: float, *, bold: bool = False) -> float:
+def longest_word_width(text: str, size: float, *, bold: bool = False, family: str = FONT_FAMILY) -> float:
     """The width of the widest word of `text`: less than that, and a line must break inside it."""
-    return max((text_width(word, size, bold=bold) for word in text.split()), default=0.0)
+    return max((text_width(word, size, bold=bold, family=family) for word in text.split()), default=0.0)
 
 
 def wrap_to_width(

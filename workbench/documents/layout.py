@@ -43,18 +43,59 @@ from docx.text.paragraph import Paragraph
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from process_models.text_metrics import longest_word_width, text_width
+from process_models.text_metrics import installed, longest_word_width, text_width
 
 A4_SHORT, A4_LONG = Cm(21.0), Cm(29.7)
 PAGE_MARGIN = Cm(1.8)
 FONT = "Arial"  # Word has it; LibreOffice prints it in the metric-compatible Liberation Sans
+# The font whose metrics size the columns: Liberation Sans (Arial's widths) where LibreOffice
+# has it, else DejaVu Sans, the font it falls back on (wider, so the widths still suffice).
+METRIC_FONT = "Liberation Sans" if installed("Liberation Sans") else "DejaVu Sans"
 # Left and right cell margins of the "Table Grid" style (0.19 cm each) and a little slack, in points.
 CELL_PADDING_PT = 2 * 5.4 + 2.0
 # A body word wider than this may break inside (hashes, URLs): it does not widen its column.
-LONGEST_UNBROKEN_BODY_WORD = Cm(4.0)
+LONGEST_UNBROKEN_BODY_WORD = Cm(2.5)
 HEADING_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading")
 CONTENTS_LEVELS = {"Heading 1": 1, "Heading 2": 2}
 BOOKMARK_PREFIX = "_Toc_wb_"
+# The order of the table's and the row's properties in the schema (the ones that matter here).
+TBL_PR_ORDER = (
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+    "tblPrChange",
+)
+TR_PR_ORDER = (
+    "cnfStyle",
+    "divId",
+    "gridBefore",
+    "gridAfter",
+    "wBefore",
+    "wAfter",
+    "cantSplit",
+    "trHeight",
+    "tblHeader",
+    "tblCellSpacing",
+    "jc",
+    "hidden",
+    "ins",
+    "del",
+    "trPrChange",
+)
 # A paragraph this short right before a table introduces it ("Findings from the interviews").
 INTRODUCTION_CHARS = 200
 
@@ -286,61 +327,88 @@ def _fit_tables(document: DocxDocument) -> None:
         rows = table.findall(qn("w:tr"))
         if not rows:
             continue
-        minimum, preferred = _column_needs(rows, size)
+        needs = _column_needs(rows, size)
         room = width
-        if portrait and sum(minimum) > width:
+        if portrait and sum(needs.soft) > width:
             _landscape_section(document, table)
             room = landscape_width
-        _set_widths(table, _distribute(minimum, preferred, room))
+        _set_widths(table, _distribute(needs, room))
         _repeat_header(rows[0])
 
 
-def _column_needs(rows: list[BaseOxmlElement], size: float) -> tuple[list[int], list[int]]:
-    """Per column, in EMU: the least width (the widest header word in bold, the widest body word
-    up to a limit) and the width that would hold every line unbroken."""
+@dataclass
+class _Needs:
+    """Per column, in EMU: `hard` what its header's widest bold word needs (a header word never
+    breaks); `soft` what its widest body word would like (up to a limit: a hash may break);
+    `preferred` what would hold every line unbroken; `mass` how much text it holds in all."""
+
+    hard: list[int]
+    soft: list[int]
+    preferred: list[int]
+    mass: list[float]
+
+
+def _column_needs(rows: list[BaseOxmlElement], size: float) -> _Needs:
     header = _cell_texts(rows[0])
-    minimum = [_emu(longest_word_width(text, size, bold=True) + CELL_PADDING_PT) for text in header]
-    preferred = [
-        _emu(max(text_width(line, size, bold=True) for line in text.split("\n")) + CELL_PADDING_PT)
+    hard = [
+        _emu(longest_word_width(text, size, bold=True, family=METRIC_FONT) + CELL_PADDING_PT)
         for text in header
     ]
+    preferred = [
+        _emu(
+            max(text_width(line, size, bold=True, family=METRIC_FONT) for line in text.split("\n"))
+            + CELL_PADDING_PT
+        )
+        for text in header
+    ]
+    soft = list(hard)
+    mass = [0.0] * len(header)
     for row in rows[1:]:
         for index, text in enumerate(_cell_texts(row)[: len(header)]):
-            word = min(_emu(longest_word_width(text, size) + CELL_PADDING_PT), LONGEST_UNBROKEN_BODY_WORD)
-            minimum[index] = max(minimum[index], word)
-            line = max((text_width(line, size) for line in text.split("\n")), default=0.0)
-            preferred[index] = max(preferred[index], _emu(line + CELL_PADDING_PT))
-    return minimum, [max(p, m) for p, m in zip(preferred, minimum, strict=True)]
+            word = min(
+                _emu(longest_word_width(text, size, family=METRIC_FONT) + CELL_PADDING_PT),
+                LONGEST_UNBROKEN_BODY_WORD,
+            )
+            soft[index] = max(soft[index], word)
+            lines = [text_width(line, size, family=METRIC_FONT) for line in text.split("\n")]
+            preferred[index] = max(preferred[index], _emu(max(lines, default=0.0) + CELL_PADDING_PT))
+            mass[index] += sum(lines)
+    preferred = [max(p, m) for p, m in zip(preferred, soft, strict=True)]
+    return _Needs(hard, soft, preferred, mass)
 
 
-def _distribute(minimum: list[int], preferred: list[int], room: int) -> list[int]:
-    """Widths adding up to `room`: each column its minimum, and what is left shared in
-    proportion to how much more each would like (as a browser lays out an automatic table)."""
+def _distribute(needs: _Needs, room: int) -> list[int]:
+    """Widths adding up to `room`: each column what its words need, then what is left shared in
+    proportion to how much text each holds, none beyond what it would use unbroken; space left
+    after that widens all alike. When the body's long words do not all fit, only the headers'
+    words are kept whole."""
+    minimum = needs.soft if sum(needs.soft) <= room else needs.hard
     if sum(minimum) >= room:
         return [int(m * room / sum(minimum)) for m in minimum]
-    if sum(preferred) <= room:
-        spare = room - sum(preferred)
-        return [p + int(spare * p / sum(preferred)) for p in preferred]
-    wish = [p - m for p, m in zip(preferred, minimum, strict=True)]
-    spare = room - sum(minimum)
-    return [m + int(spare * w / sum(wish)) for m, w in zip(minimum, wish, strict=True)]
+    widths = [float(m) for m in minimum]
+    growing = {i for i, p in enumerate(needs.preferred) if p > widths[i]}
+    while growing and room - sum(widths) > 1:
+        spare = room - sum(widths)
+        total = sum(needs.mass[i] or 1.0 for i in growing)
+        for i in sorted(growing):
+            widths[i] += min(spare * (needs.mass[i] or 1.0) / total, needs.preferred[i] - widths[i])
+            if widths[i] >= needs.preferred[i]:
+                growing.discard(i)
+    spare = room - sum(widths)
+    return [int(w + spare * w / sum(widths)) for w in widths]
 
 
 def _set_widths(table: BaseOxmlElement, widths: list[int]) -> None:
     """Fixed layout with `widths` (EMU) in the grid (LibreOffice reads it) and in every cell (Word)."""
     twips = [int(w) // 635 for w in widths]  # EMU per twip; rounded down so the sum never exceeds the room
     properties = table.find(qn("w:tblPr"))
-    for tag in ("w:tblW", "w:tblLayout"):
-        old = properties.find(qn(tag))
-        if old is not None:
-            properties.remove(old)
     total = OxmlElement("w:tblW")
     total.set(qn("w:w"), str(sum(twips)))
     total.set(qn("w:type"), "dxa")
-    properties.append(total)
+    _put(properties, total, TBL_PR_ORDER)
     fixed = OxmlElement("w:tblLayout")
     fixed.set(qn("w:type"), "fixed")
-    properties.append(fixed)
+    _put(properties, fixed, TBL_PR_ORDER)
     grid = table.find(qn("w:tblGrid"))
     for column, width in zip(grid.findall(qn("w:gridCol")), twips, strict=False):
         column.set(qn("w:w"), str(width))
@@ -356,14 +424,26 @@ def _repeat_header(row: BaseOxmlElement) -> None:
     """The header row repeats on every page, is never split, and stays with the first data row."""
     properties = row.get_or_add_trPr()
     for tag in ("w:cantSplit", "w:tblHeader"):
-        if properties.find(qn(tag)) is None:
-            element = OxmlElement(tag)
-            element.set(qn("w:val"), "true")
-            properties.append(element)
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        _put(properties, element, TR_PR_ORDER)
     for paragraph in row.iter(qn("w:p")):
-        paragraph_properties = paragraph.get_or_add_pPr()
-        if paragraph_properties.find(qn("w:keepNext")) is None:
-            paragraph_properties.insert(0, OxmlElement("w:keepNext"))
+        paragraph.get_or_add_pPr().get_or_add_keepNext()
+
+
+def _put(parent: BaseOxmlElement, element: BaseOxmlElement, order: tuple[str, ...]) -> None:
+    """`element` in `parent` in place of one of its kind, at the place the schema orders it
+    (Word refuses a document whose properties are out of order)."""
+    old = parent.find(element.tag)
+    if old is not None:
+        parent.replace(old, element)
+        return
+    later = order[order.index(element.tag.split("}")[1]) + 1 :]
+    for child in parent:
+        if child.tag.split("}")[1] in later:
+            child.addprevious(element)
+            return
+    parent.append(element)
 
 
 def _landscape_section(document: DocxDocument, table: BaseOxmlElement) -> None:
