@@ -25,6 +25,8 @@ from flask import Flask
 
 from tests.workbench.conftest import make_app
 from tests.workbench.document_support import demo_documents, load_demo
+from workbench.extensions import db
+from workbench.projects.service import create_project
 
 pytestmark = [
     pytest.mark.skipif(
@@ -236,3 +238,28 @@ def test_the_page_count_is_stable_between_two_conversions(built: Built, tmp_path
     again = _read(tmp_path / "as-is.pdf")
     assert len(again.pages) == len(built.printed["as-is"].pages)
     assert _contents(again) == _contents(built.printed["as-is"])
+
+
+def test_the_report_prints_the_kpi_formulas_the_definitions_give() -> None:
+    """The translatable formulas of the KPI report say what the definitions' docstrings say."""
+    from analytics.kpi.definitions import KPIS
+    from workbench.programme_analytics.labels import KPI_FORMULAS
+
+    assert set(KPI_FORMULAS) == set(KPIS)
+    for code, kpi in KPIS.items():
+        assert str(KPI_FORMULAS[code]._args[0]) == " ".join(kpi.formula.split()), code
+
+
+def test_the_command_line_writes_a_pdf_through_libreoffice(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    with app.app_context():
+        create_project(db.session(), "PDF", "Проект", actor="t", client="ООО «Клиент»")
+        db.session.commit()
+    target = tmp_path / "as-is.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["document", "description", "PDF", "--variant", "as-is", "--lang", "ru", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF")
+    printed = _read(target)
+    assert "Описание процессов AS-IS" in printed.text(1) and "Содержание" in printed.text(2)

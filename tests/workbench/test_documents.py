@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Cm
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -203,24 +205,63 @@ def test_the_headings_feed_a_contents_list_whose_page_numbers_word_and_libreoffi
     assert len(findings) == 2 and findings[0].rows[1].cells[1].text == "Очередь у кассы"
 
 
-def test_a_large_diagram_fits_the_page() -> None:
+def _big_model(steps: int) -> ProcessModel:
     big = ProcessModel("Большой процесс", Variant.as_is)
     lane = big.add_lane("Кассир")
     previous = big.add_node(NodeKind.start_event, "Старт", lane=lane.id).id
-    for n in range(150):
+    for n in range(steps):
         previous_node = big.add_node(NodeKind.task, f"Шаг {n}", lane=lane.id)
         big.add_flow(previous, previous_node.id)
         previous = previous_node.id
     end = big.add_node(NodeKind.end_event, "Конец", lane=lane.id)
     big.add_flow(previous, end.id)
+    return big
+
+
+def _pictures_by_section(document: object) -> list[tuple[int, int, int]]:
+    """(picture width, its section's usable width, the picture's natural width) per picture, EMU."""
+    body = document.element.body  # type: ignore[attr-defined]
+    sections = list(document.sections)  # type: ignore[attr-defined]
+    shapes = list(document.inline_shapes)  # type: ignore[attr-defined]
+    found, section_index, shape_index = [], 0, 0
+    for paragraph in body.iter(qn("w:p")):
+        if paragraph.findall(".//" + qn("wp:inline")):
+            section = sections[section_index]
+            usable = section.page_width - section.left_margin - section.right_margin
+            shape = shapes[shape_index]
+            shape_index += 1
+            found.append((shape.width, usable, shape))
+        if paragraph.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            section_index += 1
+    return found  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("steps", [8, 150])
+def test_a_wide_diagram_goes_on_a3_pages_with_its_text_at_7_pt_or_more(steps: int) -> None:
+    """Issue 16: a model too wide for the page gets an A3 landscape page, or is cut into
+    overlapping parts across A3 pages; its 12 px (9 pt) text never prints below 7 pt."""
+    from process_models.svg import render_svg
+    from workbench.documents.description import _svg_size
+
+    big = _big_model(steps)
     data = _data(Variant.as_is, processes=0)
     data = DescriptionData(**{**data.__dict__, "processes": [ProcessEntry(big, 1)]})
     document = Document(io.BytesIO(build_description(data)))
-    section = document.sections[0]
-    usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
-    assert all(shape.width <= usable for shape in document.inline_shapes)
+    natural_px, _ = _svg_size(render_svg(big))
+    natural = natural_px / 96 * 2.54 * 360000  # EMU
+    pictures = _pictures_by_section(document)
+    diagram = pictures[: len(pictures) - 1]  # the landscape diagram comes last
+    assert all(width <= usable + 1 for width, usable, _ in pictures)
+    printed = sum(width for width, _, _ in diagram)
+    overlap = 1.5 * 360000 * (len(diagram) - 1)
+    assert (printed - overlap) / natural >= 7 / 9 - 0.01  # the text at 7 pt or more
     step_table = next(t for t in document.tables if t.rows[0].cells[0].text == "#")
-    assert len(step_table.rows) == 1 + 152
+    assert len(step_table.rows) == 1 + steps + 2
+    if steps > 100:
+        a3 = [s for s in document.sections if abs(s.page_width - Cm(42)) < Cm(0.01)]
+        assert a3 and all(abs(s.page_height - Cm(29.7)) < Cm(0.01) for s in a3)
+        captions = [p.text for p in document.paragraphs if p.text.startswith("Part ")]
+        assert len(diagram) >= 2 and captions[0] == f"Part 1 of {len(diagram)}"
 
 
 # --- from the database, through the page -----------------------------------------------------

@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 import cairosvg
 from babel.dates import format_date
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_BREAK
+from docx.section import Section
 from docx.shared import Cm
 from docx.table import Table
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from PIL import Image, ImageDraw
 
 from process_models.enums import Variant
 from process_models.model import ProcessModel
@@ -40,6 +44,12 @@ MAX_DIAGRAM_HEIGHT = Cm(15)
 # at print resolution (a 150-step model is 25,000 pixels wide on screen; cairo stops at 32,767).
 PNG_SCALE = 2.0
 MAX_PNG_SIDE = 6000
+# The diagram's text is 12 px, 9 pt at its natural size: printed smaller than 7/9 of that, it
+# would be below 7 pt. A diagram that cannot keep that on the page gets A3 landscape pages.
+MIN_TEXT_SCALE = 7 / 9
+A3_LONG, A3_SHORT = Cm(42.0), Cm(29.7)
+TILE_OVERLAP = Cm(1.5)  # printed; what each part repeats of the next
+TILING_SCALE = 1.2  # 7/9 of natural size at 150 dpi is 1.2 times the 96 dpi screen size
 
 
 @dataclass(frozen=True)
@@ -290,11 +300,103 @@ def _svg_size(svg: str) -> tuple[float, float]:
 
 
 def _picture(document: DocxDocument, svg: str) -> None:
+    """The diagram at a size whose text prints at 7 pt or more: on the page when it fits there,
+    else on an A3 landscape page, else tiled across A3 pages with an overlap between parts."""
     width_px, height_px = _svg_size(svg)
     scale = min(PNG_SCALE, MAX_PNG_SIDE / max(width_px, height_px))
     png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, unsafe=False)
-    natural = Cm(width_px / SCREEN_DPI * 2.54)
-    width = min(natural, USABLE_WIDTH)
-    if width * height_px / width_px > MAX_DIAGRAM_HEIGHT:
-        width = int(MAX_DIAGRAM_HEIGHT * width_px / height_px)
-    document.add_picture(io.BytesIO(png), width=int(width))
+    natural_width = Cm(width_px / SCREEN_DPI * 2.54)
+    natural_height = Cm(height_px / SCREEN_DPI * 2.54)
+    page_width = _usable(document.sections[-1])
+    if _fits(natural_width, natural_height, page_width, MAX_DIAGRAM_HEIGHT):
+        width = min(natural_width, page_width)
+        if width * height_px / width_px > MAX_DIAGRAM_HEIGHT:
+            width = int(MAX_DIAGRAM_HEIGHT * width_px / height_px)
+        document.add_picture(io.BytesIO(png), width=int(width))
+        return
+    _a3_pages(document, svg, png, natural_width, natural_height)
+
+
+def _fits(width: int, height: int, room_width: int, room_height: int) -> bool:
+    """Whether a diagram of this natural size fits the room with its text at 7 pt or more."""
+    return width * MIN_TEXT_SCALE <= room_width and height * MIN_TEXT_SCALE <= room_height
+
+
+def _usable(section: Section) -> int:
+    assert section.page_width is not None and section.left_margin is not None
+    assert section.right_margin is not None
+    return int(section.page_width - section.left_margin - section.right_margin)
+
+
+def _a3_pages(document: DocxDocument, svg: str, png: bytes, natural_width: int, natural_height: int) -> None:
+    """An A3 landscape section for the diagram: whole when it fits with 7 pt text, else in
+    vertical strips, each overlapping the next by `TILE_OVERLAP` (marked with a dashed line on
+    both), each captioned "Part 2 of 3"; the document then goes on in its own page size."""
+    previous = document.sections[-1]
+    a3 = document.add_section(WD_SECTION.NEW_PAGE)
+    a3.orientation = WD_ORIENT.LANDSCAPE
+    a3.page_width, a3.page_height = A3_LONG, A3_SHORT
+    room_width = _usable(a3)
+    room_height = int(A3_SHORT - a3.top_margin - a3.bottom_margin - Cm(2.5))  # a caption and the footer
+    if _fits(natural_width, natural_height, room_width, room_height):
+        scale = min(1.0, room_width / natural_width, room_height / natural_height)
+        document.add_picture(io.BytesIO(png), width=int(natural_width * scale))
+    else:
+        # Print at the smallest scale the text allows (or less when the height demands it, which
+        # no process model of lanes reaches): as few parts as may be.
+        scale = min(MIN_TEXT_SCALE * 1.02, room_height / natural_height) if natural_height else 1.0
+        scale = max(scale, MIN_TEXT_SCALE)
+        tiles = _tiles(_tiling_png(svg), natural_width * scale, room_width)
+        for number, tile in enumerate(tiles, start=1):
+            caption = document.add_paragraph(_("Part %(part)s of %(parts)s", part=number, parts=len(tiles)))
+            caption.paragraph_format.keep_with_next = True
+            document.add_picture(io.BytesIO(tile.png), width=int(tile.width))
+            if number < len(tiles):
+                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    back = document.add_section(WD_SECTION.NEW_PAGE)
+    back.orientation = previous.orientation
+    back.page_width, back.page_height = previous.page_width, previous.page_height
+
+
+def _tiling_png(svg: str) -> bytes:
+    """The diagram rendered for printing in parts: about 150 dpi at 7 pt text, within what cairo
+    draws (32,767 px a side) and a memory bound (80 megapixels)."""
+    width_px, height_px = _svg_size(svg)
+    scale = min(TILING_SCALE, 32000 / width_px, (80e6 / (width_px * height_px)) ** 0.5)
+    return bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, unsafe=False))
+
+
+@dataclass(frozen=True)
+class _Tile:
+    png: bytes
+    width: int  # printed width, EMU
+
+
+def _tiles(png: bytes, printed_width: float, room_width: int) -> list[_Tile]:
+    """The picture cut into strips at most `room_width` wide when printed `printed_width` wide
+    in all; neighbours share `TILE_OVERLAP`, marked by a dashed line on both."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    per_emu = image.width / printed_width
+    strip = int(room_width * per_emu)
+    overlap = int(TILE_OVERLAP * per_emu)
+    tiles = []
+    left = 0
+    while True:
+        right = min(image.width, left + strip)
+        part = image.crop((left, 0, right, image.height))
+        draw = ImageDraw.Draw(part)
+        if left > 0:
+            _dashed(draw, overlap, part.height)
+        if right < image.width:
+            _dashed(draw, part.width - overlap, part.height)
+        out = io.BytesIO()
+        part.save(out, format="PNG")
+        tiles.append(_Tile(out.getvalue(), int((right - left) / per_emu)))
+        if right >= image.width:
+            return tiles
+        left = right - overlap
+
+
+def _dashed(draw: ImageDraw.ImageDraw, x: int, height: int) -> None:
+    for y in range(0, height, 24):
+        draw.line([(x, y), (x, min(height, y + 12))], fill=(198, 40, 40), width=3)

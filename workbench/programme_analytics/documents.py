@@ -18,7 +18,7 @@ from analytics import charts
 from analytics.kpi.definitions import KPIS, Unit
 from analytics.kpi.report import KPIReport
 from workbench.documents.layout import TitlePage, finish, new_document
-from workbench.programme_analytics.labels import KPI_TITLES
+from workbench.programme_analytics.labels import KPI_FORMULAS, KPI_TITLES
 
 NUMBER_FORMATS = {
     Unit.money: "#,##0.00",
@@ -99,7 +99,7 @@ def kpi_docx(
         for code, kpi in KPIS.items():
             paragraph = document.add_paragraph()
             paragraph.add_run(f"{KPI_TITLES[code]}: ").bold = True
-            paragraph.add_run(kpi.formula)
+            paragraph.add_run(str(KPI_FORMULAS[code]) if code in KPI_FORMULAS else kpi.formula)
         name = programme or _("Loyalty programme")
         title_page = TitlePage(
             client=client or name,
