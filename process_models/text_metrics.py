@@ -10,20 +10,29 @@ with it is enough for Arial / Liberation Sans, which the documents name.
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
+from typing import Any
 
 from matplotlib.font_manager import FontProperties, findfont
-from matplotlib.textpath import TextToPath
+from matplotlib.ft2font import FT2Font
 
 FONT_FAMILY = "DejaVu Sans"
 # Widths are measured once at this size and scaled: a text's width is proportional to its size.
 _REFERENCE_SIZE = 100.0
-_measure = TextToPath()
+try:  # matplotlib 3.10 and later
+    from matplotlib.ft2font import LoadFlags
+
+    NO_HINTING: Any = LoadFlags.NO_HINTING
+except ImportError:  # earlier releases (pyproject allows 3.8)
+    from matplotlib.ft2font import LOAD_NO_HINTING as NO_HINTING  # type: ignore[attr-defined,no-redef]
 
 
 @lru_cache(maxsize=8)
-def _font(bold: bool, family: str) -> FontProperties:
-    return FontProperties(family=family, weight="bold" if bold else "normal", size=_REFERENCE_SIZE)
+def _face(bold: bool, family: str) -> FT2Font:
+    font = FT2Font(findfont(FontProperties(family=family, weight="bold" if bold else "normal")))
+    font.set_size(_REFERENCE_SIZE, 72)  # 72 dpi: one pixel is one point
+    return font
 
 
 @lru_cache(maxsize=8)
@@ -36,16 +45,23 @@ def installed(family: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=16384)
+def _advance(char: str, bold: bool, family: str) -> float:
+    """A character's advance width at the reference size, unhinted (as printed, not as snapped
+    to a screen's pixels); a character the font lacks is measured as its blank box."""
+    try:
+        with warnings.catch_warnings():  # a missing glyph is expected (see above), not news
+            warnings.simplefilter("ignore", UserWarning)
+            glyph = _face(bold, family).load_char(ord(char), flags=NO_HINTING)
+    except RuntimeError:  # FreeType found no glyph, not even the blank box: take an "M"
+        return _advance("M", bold, family) if char != "M" else _REFERENCE_SIZE
+    return float(glyph.linearHoriAdvance) / 65536
+
+
 @lru_cache(maxsize=65536)
 def _reference_width(text: str, bold: bool, family: str) -> float:
-    if not text:
-        return 0.0
-    # The advance widths with kerning; spaces count as no-break spaces (a plain one at the end of
-    # a line would be trimmed from the box matplotlib measures).
-    width, _height, _descent = _measure.get_text_width_height_descent(
-        text.replace(" ", "\u00a0"), _font(bold, family), ismath=False
-    )
-    return float(width)
+    # The sum of the advances: kerning, left out, only ever narrows a line.
+    return sum(_advance(char, bold, family) for char in text)
 
 
 def text_width(text: str, size: float, *, bold: bool = False, family: str = FONT_FAMILY) -> float:

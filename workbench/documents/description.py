@@ -21,9 +21,12 @@ from babel.dates import format_date
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Cm
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageDraw
@@ -303,8 +306,6 @@ def _picture(document: DocxDocument, svg: str) -> None:
     """The diagram at a size whose text prints at 7 pt or more: on the page when it fits there,
     else on an A3 landscape page, else tiled across A3 pages with an overlap between parts."""
     width_px, height_px = _svg_size(svg)
-    scale = min(PNG_SCALE, MAX_PNG_SIDE / max(width_px, height_px))
-    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, unsafe=False)
     natural_width = Cm(width_px / SCREEN_DPI * 2.54)
     natural_height = Cm(height_px / SCREEN_DPI * 2.54)
     page_width = _usable(document.sections[-1])
@@ -312,9 +313,16 @@ def _picture(document: DocxDocument, svg: str) -> None:
         width = min(natural_width, page_width)
         if width * height_px / width_px > MAX_DIAGRAM_HEIGHT:
             width = int(MAX_DIAGRAM_HEIGHT * width_px / height_px)
-        document.add_picture(io.BytesIO(png), width=int(width))
+        document.add_picture(io.BytesIO(_png(svg)), width=int(width))
         return
-    _a3_pages(document, svg, png, natural_width, natural_height)
+    _a3_pages(document, svg, natural_width, natural_height)
+
+
+def _png(svg: str) -> bytes:
+    """The diagram for a page: twice the screen size, no side beyond what a page can use."""
+    width_px, height_px = _svg_size(svg)
+    scale = min(PNG_SCALE, MAX_PNG_SIDE / max(width_px, height_px))
+    return bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, unsafe=False))
 
 
 def _fits(width: int, height: int, room_width: int, room_height: int) -> bool:
@@ -328,19 +336,23 @@ def _usable(section: Section) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def _a3_pages(document: DocxDocument, svg: str, png: bytes, natural_width: int, natural_height: int) -> None:
+def _a3_pages(document: DocxDocument, svg: str, natural_width: int, natural_height: int) -> None:
     """An A3 landscape section for the diagram: whole when it fits with 7 pt text, else in
     vertical strips, each overlapping the next by `TILE_OVERLAP` (marked with a dashed line on
     both), each captioned "Part 2 of 3"; the document then goes on in its own page size."""
     previous = document.sections[-1]
+    # The heading right before the diagram goes to the A3 page with it.
+    heading = _kept_with_diagram(document)
     a3 = document.add_section(WD_SECTION.NEW_PAGE)
+    for element in heading:
+        document.element.body.sectPr.addprevious(element)
     a3.orientation = WD_ORIENT.LANDSCAPE
     a3.page_width, a3.page_height = A3_LONG, A3_SHORT
     room_width = _usable(a3)
     room_height = int(A3_SHORT - a3.top_margin - a3.bottom_margin - Cm(2.5))  # a caption and the footer
     if _fits(natural_width, natural_height, room_width, room_height):
         scale = min(1.0, room_width / natural_width, room_height / natural_height)
-        document.add_picture(io.BytesIO(png), width=int(natural_width * scale))
+        document.add_picture(io.BytesIO(_png(svg)), width=int(natural_width * scale))
     else:
         # Print at the smallest scale the text allows (or less when the height demands it, which
         # no process model of lanes reaches): as few parts as may be.
@@ -364,6 +376,21 @@ def _tiling_png(svg: str) -> bytes:
     width_px, height_px = _svg_size(svg)
     scale = min(TILING_SCALE, 32000 / width_px, (80e6 / (width_px * height_px)) ** 0.5)
     return bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale, unsafe=False))
+
+
+def _kept_with_diagram(document: DocxDocument) -> list[BaseOxmlElement]:
+    """The paragraphs at the very end of the body that are kept with what follows (a heading,
+    its introduction), in order; none when a table or anything else ends the body."""
+    kept: list[BaseOxmlElement] = []
+    for element in reversed(document.element.body[:-1]):  # the last child is the body's sectPr
+        if element.tag != qn("w:p"):
+            break
+        paragraph = Paragraph(element, document._body)
+        style_keeps = paragraph.style is not None and paragraph.style.paragraph_format.keep_with_next
+        if not (paragraph.paragraph_format.keep_with_next or style_keeps):
+            break
+        kept.insert(0, element)
+    return kept
 
 
 @dataclass(frozen=True)
