@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -404,8 +405,11 @@ def _tiles(png: bytes, printed_width: float, room_width: int) -> list[_Tile]:
     in all; neighbours share `TILE_OVERLAP`, marked by a dashed line on both."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
     per_emu = image.width / printed_width
-    strip = int(room_width * per_emu)
+    most = int(room_width * per_emu)
     overlap = int(TILE_OVERLAP * per_emu)
+    # As few parts as fit, all of one width: no last part holding a sliver.
+    parts = max(1, math.ceil((image.width - overlap) / (most - overlap)))
+    strip = math.ceil((image.width - overlap) / parts) + overlap
     tiles = []
     left = 0
     while True:
