@@ -502,7 +502,7 @@ def render_svg(model: ProcessModel, diff: ModelDiff | None = None) -> str:
     )
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
-        "font-family=\"'DejaVu Sans', Helvetica, Arial, sans-serif\" font-size=\"12\" role=\"img\">",
+        'font-family="\'DejaVu Sans\', Helvetica, Arial, sans-serif" font-size="12" role="img">',
         f"<title>{_text(title)}</title>",
         _markers(),
         f"<style>{STYLE}</style>",

@@ -82,7 +82,9 @@ def test_the_demo_descriptions_carry_every_process_and_inventory(app: Flask) -> 
                 assert category.label in level_two
             # Each process's diagram and the landscape; a diagram too wide for an A3 page at 7 pt
             # comes in parts, each captioned ("Part 1 of 2").
-            parts = [p.text for p in document.paragraphs if re.fullmatch(r"(Part|Часть) \d+ (of|из) \d+", p.text)]
+            parts = [
+                p.text for p in document.paragraphs if re.fullmatch(r"(Part|Часть) \d+ (of|из) \d+", p.text)
+            ]
             firsts = [t for t in parts if re.match(r"(Part|Часть) 1 ", t)]
             assert len(document.inline_shapes) == 4 + 1 + len(parts) - len(firsts)
 
