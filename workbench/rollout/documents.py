@@ -73,7 +73,7 @@ def go_no_go_docx(session: Session, plan: RolloutPlan, wave: RolloutWave, now: d
         title=_("Go/no-go: plan %(plan)s, wave %(wave)s", plan=plan.id, wave=wave.number),
         version=_("configuration version %(version)s", version=version.label if version else "?"),
         date=now.date(),
-        status=decision.decision if decision is not None else _("not decided"),
+        status=_decision_word(decision.decision) if decision is not None else _("not decided"),
     )
     return finish(document, title_page)
 
@@ -88,10 +88,16 @@ def _decision_text(criteria: list[dict[str, Any]], decision: GateDecision | None
         )
     return _(
         "%(decision)s by %(who)s on %(when)s (UTC).",
-        decision=decision.decision,
+        decision=_decision_word(decision.decision),
         who=decision.decided_by,
         when=decision.decided_at.strftime("%Y-%m-%d %H:%M"),
     )
+
+
+def _decision_word(decision: str) -> str:
+    """A stored gate decision (advance | override) as the document's language says it."""
+    words = {"advance": _("advance"), "override": _("override")}
+    return words.get(decision, decision)
 
 
 def _stores(session: Session, document: DocxDocument, wave: RolloutWave) -> None:
