@@ -9,9 +9,9 @@ POS_PORT ?= 5001
 .PHONY: run test install install-test system-packages system-packages-test bench clean translations assets
 
 # Debian packages pip cannot provide: cairo and a Cyrillic font for the DOCX diagrams, and
-# Chromium for the browser tests (see tools/system-packages.sh; skipped with a hint when not root).
+# Chromium for the browser tests, LibreOffice and poppler for the document layout tests (see tools/system-packages.sh; skipped with a hint when not root).
 SYSTEM_PACKAGES = libcairo2 fonts-dejavu-core
-TEST_SYSTEM_PACKAGES = $(SYSTEM_PACKAGES) chromium
+TEST_SYSTEM_PACKAGES = $(SYSTEM_PACKAGES) chromium libreoffice-writer-nogui poppler-utils
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

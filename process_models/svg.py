@@ -30,6 +30,7 @@ from process_models.diff import FieldChange, ModelDiff, normalise_name
 from process_models.enums import LaneKind, NodeKind
 from process_models.layout import layout, node_size
 from process_models.model import Bounds, Flow, Node, ProcessModel
+from process_models.text_metrics import wrap_to_width
 from process_models.validation import describe_node, event_definitions
 
 MARGIN = 20.0
@@ -37,10 +38,14 @@ TITLE_HEIGHT = 36.0
 LEGEND_HEIGHT = 30.0
 LANE_HEADER_WIDTH = 30.0
 LINE_HEIGHT = 14.0
-# Characters per line of an event's or gateway's name (under the shape): about a column's width
-# at 12px, so names of neighbouring columns do not run into each other.
-LABEL_CHARS = 16
-BOUNDARY_LABEL_CHARS = 9
+# Labels are wrapped to these widths (px) with the font's metrics (DejaVu Sans, the first font
+# the diagram names, and the one cairo draws the documents' PNGs with; any other is narrower).
+FONT_SIZE = 12.0
+# An event's or gateway's name goes under the shape, as wide as a column, so names of
+# neighbouring columns do not run into each other; a boundary event's gets a narrow one.
+LABEL_WIDTH = 104.0
+BOUNDARY_LABEL_WIDTH = 60.0
+ACTIVITY_PADDING = 8.0  # each side, inside the rounded rectangle
 GUTTER_GAP = 50.0  # between the diagram and the strip of removed nodes
 REMOVED_SLOT = (140.0, 100.0)  # width and height each removed node gets in that strip
 GHOST_LANE_HEIGHT = 120.0
@@ -114,12 +119,11 @@ def _points(points: Iterable[tuple[float, float]]) -> str:
     return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
 
 
-def _wrap(text: str, width: int, max_lines: int) -> list[str]:
-    return (
-        textwrap.wrap(" ".join(text.split()), width=width, max_lines=max_lines, placeholder="\u2026")
-        if text.strip()
-        else []
-    )
+def _wrap(text: str, width: float, max_lines: int) -> list[str]:
+    """`text` in lines no wider than `width` px at the diagram's font size, measured with the
+    font's metrics; at most `max_lines`, the last ending in "…" when the name is longer."""
+    text = _NOT_XML.sub("", text)
+    return wrap_to_width(text, width, FONT_SIZE, max_lines=max_lines) if text.strip() else []
 
 
 def _centred_lines(lines: list[str], x: float, first_baseline: float) -> str:
@@ -165,7 +169,9 @@ def _activity_shape(node: Node, b: Bounds) -> str:
             f'M{_n(cx - 4)},{_n(bottom - 9)} h8 M{_n(cx)},{_n(bottom - 13)} v8"/>'
         )
     lines = _wrap(
-        node.name, width=max(6, int(b.width / 6.5)), max_lines=max(1, int((b.height - 10) / LINE_HEIGHT))
+        node.name,
+        width=max(FONT_SIZE, b.width - 2 * ACTIVITY_PADDING),
+        max_lines=max(1, int((b.height - 10) / LINE_HEIGHT)),
     )
     first = b.y + b.height / 2 - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
     parts.append(_centred_lines(lines, b.x + b.width / 2, first))
@@ -194,7 +200,7 @@ def _event_shape(node: Node, b: Bounds) -> str:
     if glyph:
         parts.append(f'<text class="glyph" text-anchor="middle" x="{_n(cx)}" y="{_n(cy + 5)}">{glyph}</text>')
     # Boundary events sit side by side on their host's edge: their names get a narrow column.
-    width = BOUNDARY_LABEL_CHARS if node.kind is NodeKind.boundary_event else LABEL_CHARS
+    width = BOUNDARY_LABEL_WIDTH if node.kind is NodeKind.boundary_event else LABEL_WIDTH
     parts.append(_centred_lines(_wrap(node.name, width, 3), cx, b.y + b.height + LINE_HEIGHT))
     return "".join(parts)
 
@@ -236,7 +242,7 @@ def _gateway_shape(node: Node, b: Bounds) -> str:
             f"M{_n(cx - arm)},{_n(cy - arm)} L{_n(cx + arm)},{_n(cy + arm)} M{_n(cx + arm)},{_n(cy - arm)} "
             f'L{_n(cx - arm)},{_n(cy + arm)}"/>'
         )
-    parts.append(_centred_lines(_wrap(node.name, LABEL_CHARS, 3), cx, b.y + b.height + LINE_HEIGHT))
+    parts.append(_centred_lines(_wrap(node.name, LABEL_WIDTH, 3), cx, b.y + b.height + LINE_HEIGHT))
     return "".join(parts)
 
 
@@ -511,7 +517,7 @@ def render_svg(model: ProcessModel, diff: ModelDiff | None = None) -> str:
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" viewBox="0 0 '
         f'{_n(width)} {_n(height)}" '
-        'font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">',
+        'font-family="\'DejaVu Sans\', Helvetica, Arial, sans-serif" font-size="12" role="img">',
         f"<title>{_text(title)}</title>",
         _markers(),
         f"<style>{STYLE}</style>",

@@ -2,6 +2,8 @@
 # Installs the Debian packages the workbench needs that pip cannot provide, when they are missing:
 #   libcairo2 + fonts-dejavu-core  draw the diagrams of the DOCX export (cairosvg), Cyrillic included
 #   chromium                       runs the browser tests (Playwright drives Debian's build; nothing downloads a browser)
+#   libreoffice-writer-nogui       prints the DOCX documents to PDF: the layout tests (tests/workbench/test_document_layout.py)
+#   poppler-utils                  reads those PDFs back (pdftotext -bbox-layout, pdfimages) in the same tests
 # Usage: tools/system-packages.sh PACKAGE...   (as root, or with password-less sudo; otherwise it says what to install)
 set -euo pipefail
 

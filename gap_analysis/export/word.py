@@ -9,7 +9,7 @@ contracts of pyproject.toml), and the two documents are meant to look alike."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -32,33 +32,73 @@ PAGE_WIDTH, PAGE_HEIGHT = Cm(29.7), Cm(21.0)  # A4 landscape: the requirements t
 PAGE_MARGIN = Cm(1.8)
 USABLE_WIDTH_CM = Length(PAGE_WIDTH - 2 * PAGE_MARGIN).cm  # 26.1 cm between the margins
 # Column widths in cm; each table adds up to the usable width.
+
+
+def N_(text: str) -> str:
+    return text  # marks `text` for extraction (Babel's N_); the caller's `translate` renders it
+
+
+def _same(text: str) -> str:
+    return text
+
+
+Translate = Callable[[str], str]
+# Given the document without its title block and the document's name, lays it out (title page,
+# contents, page numbers: the workbench's shared layout) and returns the .docx bytes.
+Finish = Callable[[DocxDocument, str], bytes]
+
 REQUIREMENT_COLUMNS = (
-    ("REQ", 1.6),
-    ("Title", 4.5),
-    ("Priority", 1.6),
-    ("Process area", 2.6),
-    ("Classification", 2.8),
-    ("Capability / key / modifications", 3.8),
-    ("Status", 1.8),
-    ("Owner", 2.4),
-    ("Rationale", 5.0),
+    (N_("REQ"), 1.6),
+    (N_("Title"), 4.5),
+    (N_("Priority"), 1.6),
+    (N_("Process area"), 2.6),
+    (N_("Classification"), 2.8),
+    (N_("Capability / key / modifications"), 3.8),
+    (N_("Status"), 1.8),
+    (N_("Owner"), 2.4),
+    (N_("Rationale"), 5.0),
 )
 MODIFICATION_COLUMNS = (
-    ("MOD", 1.6),
-    ("Title", 8.5),
-    ("Estimate (person-days)", 2.2),
-    ("Priority", 1.8),
-    ("Status", 2.2),
-    ("Requirements", 4.5),
-    ("Depends on", 3.3),
-    ("Critical path", 2.0),
+    (N_("MOD"), 1.6),
+    (N_("Title"), 8.5),
+    (N_("Estimate (person-days)"), 2.2),
+    (N_("Priority"), 1.8),
+    (N_("Status"), 2.2),
+    (N_("Requirements"), 4.5),
+    (N_("Depends on"), 3.3),
+    (N_("Critical path"), 2.0),
 )
 
 
-def gap_map_docx(report: GapMapReport) -> bytes:
-    """The gap map and the modifications list of `report` as the bytes of a .docx file."""
+def gap_map_docx(
+    report: GapMapReport, *, translate: Translate = _same, finish: Finish | None = None
+) -> bytes:
+    """The gap map and the modifications list of `report` as the bytes of a .docx file.
+
+    `translate` renders the document's texts (msgids) in the document's language; with `finish`,
+    the title block is left to it (the workbench's title page) and it writes the bytes."""
+    t = translate
     document = Document()
     _page_setup(document)
+    if finish is None:
+        _title_block(document, report)
+    matrix = gap_matrix(report.requirements)  # the summary and the matrix section show the same counts
+    document.add_heading(t(N_("Summary")), 1)
+    _summary(document, report, matrix, t)
+    document.add_heading(t(N_("Gap map by process area")), 1)
+    _matrix(document, matrix, t)
+    document.add_heading(t(N_("Requirements")), 1)
+    _requirements(document, report.requirements, t)
+    document.add_heading(t(N_("Modifications list (список доработок)")), 1)
+    _modifications(document, report, t)
+    if finish is not None:
+        return finish(document, t(N_("Gap map and modifications list")))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _title_block(document: DocxDocument, report: GapMapReport) -> None:
     document.add_heading(clean(f"{report.project_name}: gap map"), 0)
     document.add_paragraph("Карта разрыва функционала и список доработок", style="Subtitle")
     for label, value in (
@@ -72,74 +112,69 @@ def gap_map_docx(report: GapMapReport) -> bytes:
             paragraph.add_run(clean(f"{label}: ")).bold = True
             paragraph.add_run(clean(value))
 
-    matrix = gap_matrix(report.requirements)  # the summary and the matrix section show the same counts
-    document.add_heading("Summary", 1)
-    _summary(document, report, matrix)
-    document.add_heading("Gap map by process area", 1)
-    _matrix(document, matrix)
-    document.add_heading("Requirements", 1)
-    _requirements(document, report.requirements)
-    document.add_heading("Modifications list (список доработок)", 1)
-    _modifications(document, report)
-
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
 
 # --- sections ------------------------------------------------------------------------------
 
 
-def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix) -> None:
+def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix, t: Translate) -> None:
     requirements = report.requirements
     coverage = report.coverage
     facts = [
-        ("Requirements", str(len(requirements))),
+        (t(N_("Requirements")), str(len(requirements))),
         (
-            "Must requirements covered",
-            f"{coverage.must_covered} of {coverage.must_total} ({coverage.share}%): fit or a gap with a "
-            "modification, proved by an acceptance scenario",
+            t(N_("Must requirements covered")),
+            t(
+                N_(
+                    "%(covered)s of %(total)s (%(share)s%%): fit or a gap with a modification, proved by an "
+                    "acceptance scenario"
+                )
+            )
+            % {"covered": coverage.must_covered, "total": coverage.must_total, "share": coverage.share},
         ),
-        ("Modifications", str(len(report.modifications))),
-        ("Total effort", f"{days(report.total_effort_days)} person-days"),
-        ("Critical path", _critical_path(report)),
+        (t(N_("Modifications")), str(len(report.modifications))),
+        (t(N_("Total effort")), t(N_("%(days)s person-days")) % {"days": days(report.total_effort_days)}),
+        (t(N_("Critical path")), _critical_path(report, t)),
     ]
     for label, value in facts:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(clean(value))
-    table = _table(document, [("Classification", 10.0), ("Requirements", 3.0)])
+    table = _table(document, [(t(N_("Classification")), 10.0), (t(N_("Requirements")), 3.0)])
     for column in matrix.columns:
-        _row(table, [column_label(column), str(matrix.column_total(column))], right=(1,))
-    _row(table, ["Total", str(matrix.total)], bold=True, right=(1,))
+        _row(table, [t(column_label(column)), str(matrix.column_total(column))], right=(1,))
+    _row(table, [t(N_("Total")), str(matrix.total)], bold=True, right=(1,))
 
 
-def _critical_path(report: GapMapReport) -> str:
+def _critical_path(report: GapMapReport, t: Translate = _same) -> str:
     if not report.critical_path:
-        return "none (no modification)"
-    return f"{' → '.join(report.critical_path)} ({days(report.critical_path_days)} person-days)"
+        return t(N_("none (no modification)"))
+    length = t(N_("%(days)s person-days")) % {"days": days(report.critical_path_days)}
+    return f"{' → '.join(report.critical_path)} ({length})"
 
 
-def _matrix(document: DocxDocument, matrix: GapMatrix) -> None:
+def _matrix(document: DocxDocument, matrix: GapMatrix, t: Translate) -> None:
     # The area column takes what the count columns (1.9 cm each) leave of the page.
     count_width = 1.9
     area_width = USABLE_WIDTH_CM - count_width * (len(matrix.columns) + 1)
     header = [
-        ("Process area", area_width),
-        *((column_label(c), count_width) for c in matrix.columns),
-        ("Total", count_width),
+        (t(N_("Process area")), area_width),
+        *((t(column_label(c)), count_width) for c in matrix.columns),
+        (t(N_("Total")), count_width),
     ]
     table = _table(document, header)
     for area in matrix.areas:
         counts = [matrix.count(area, column) for column in matrix.columns]
         _row(
             table,
-            [area_label(area), *(_count(n) for n in counts), str(matrix.row_total(area))],
+            [t(area_label(area)), *(_count(n) for n in counts), str(matrix.row_total(area))],
             right=range(1, len(header)),
         )
     totals = [matrix.column_total(column) for column in matrix.columns]
     _row(
-        table, ["Total", *(str(n) for n in totals), str(matrix.total)], bold=True, right=range(1, len(header))
+        table,
+        [t(N_("Total")), *(str(n) for n in totals), str(matrix.total)],
+        bold=True,
+        right=range(1, len(header)),
     )
 
 
@@ -148,11 +183,11 @@ def _count(number: int) -> str:
     return str(number) if number else ""
 
 
-def _requirements(document: DocxDocument, requirements: Sequence[RequirementRecord]) -> None:
+def _requirements(document: DocxDocument, requirements: Sequence[RequirementRecord], t: Translate) -> None:
     if not requirements:
-        document.add_paragraph("The project holds no requirement yet.")
+        document.add_paragraph(t(N_("The project holds no requirement yet.")))
         return
-    table = _table(document, list(REQUIREMENT_COLUMNS))
+    table = _table(document, [(t(title), width) for title, width in REQUIREMENT_COLUMNS])
     for requirement in requirements:
         title = requirement.title
         if requirement.description:
@@ -163,50 +198,55 @@ def _requirements(document: DocxDocument, requirements: Sequence[RequirementReco
             [
                 requirement.ref,
                 title,
-                requirement.priority.label,
+                t(requirement.priority.label),
                 requirement.process_area,
-                classification.label if classification else column_label(column_of(requirement)),
-                _how_met(requirement),
-                requirement.status.label,
+                t(classification.label if classification else column_label(column_of(requirement))),
+                _how_met(requirement, t),
+                t(requirement.status.label),
                 requirement.owner,
                 requirement.rationale,
             ],
         )
 
 
-def _how_met(requirement: RequirementRecord) -> str:
+def _how_met(requirement: RequirementRecord, t: Translate) -> str:
     """What meets the requirement: the core's capability, its configuration key, or the
     modifications that close the gap."""
     parts = []
     if requirement.capability:
         parts.append(requirement.capability)
     if requirement.config_key:
-        parts.append(f"Key: {requirement.config_key}")
+        parts.append(f"{t(N_('Key'))}: {requirement.config_key}")
     if requirement.modifications:
-        parts.append(f"Modifications: {', '.join(requirement.modifications)}")
+        parts.append(f"{t(N_('Modifications'))}: {', '.join(requirement.modifications)}")
     elif requirement.classification is not None and requirement.classification.is_gap:
-        parts.append("No modification yet")
+        parts.append(t(N_("No modification yet")))
     return "\n".join(parts)
 
 
-def _modifications(document: DocxDocument, report: GapMapReport) -> None:
+def _modifications(document: DocxDocument, report: GapMapReport, t: Translate) -> None:
     if not report.modifications:
-        document.add_paragraph("The list holds no modification.")
+        document.add_paragraph(t(N_("The list holds no modification.")))
     else:
-        table = _table(document, list(MODIFICATION_COLUMNS))
+        table = _table(document, [(t(title), width) for title, width in MODIFICATION_COLUMNS])
         for modification in report.modifications:
-            _modification_row(table, modification)
+            _modification_row(table, modification, t)
         # The report's own total: the table, the summary and the line below show one figure.
-        _row(table, ["Total", "", days(report.total_effort_days), "", "", "", "", ""], bold=True, right=(2,))
+        _row(
+            table,
+            [t(N_("Total")), "", days(report.total_effort_days), "", "", "", "", ""],
+            bold=True,
+            right=(2,),
+        )
     paragraph = document.add_paragraph()
-    paragraph.add_run("Total effort: ").bold = True
-    paragraph.add_run(f"{days(report.total_effort_days)} person-days")
+    paragraph.add_run(f"{t(N_('Total effort'))}: ").bold = True
+    paragraph.add_run(t(N_("%(days)s person-days")) % {"days": days(report.total_effort_days)})
     paragraph = document.add_paragraph()
-    paragraph.add_run("Critical path: ").bold = True
-    paragraph.add_run(clean(_critical_path(report)))
+    paragraph.add_run(f"{t(N_('Critical path'))}: ").bold = True
+    paragraph.add_run(clean(_critical_path(report, t)))
 
 
-def _modification_row(table: Table, modification: ModificationRecord) -> None:
+def _modification_row(table: Table, modification: ModificationRecord, t: Translate) -> None:
     title = modification.title
     if modification.description:
         title += f"\n{modification.description}"
@@ -217,11 +257,11 @@ def _modification_row(table: Table, modification: ModificationRecord) -> None:
             modification.ref,
             title,
             days(modification.estimate_days),
-            modification.priority.label,
-            modification.status.label,
+            t(modification.priority.label),
+            t(modification.status.label),
             ", ".join(modification.requirements),
             ", ".join(modification.depends_on),
-            "yes" if modification.on_critical_path else "",
+            t(N_("yes")) if modification.on_critical_path else "",
         ],
         bold_cells=(0, 7) if modification.on_critical_path else (),
         right=(2,),

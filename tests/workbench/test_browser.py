@@ -93,11 +93,13 @@ def test_a_consultant_records_an_interview_imports_bpmn_and_exports_the_docx(liv
         assert download.suggested_filename == "DEMO AS-IS description.docx"
         document = Document(io.BytesIO(Path(download.path()).read_bytes()))
 
-    assert document.paragraphs[0].text == "Свежий рынок: AS-IS description"
+    # The title page: the document's name as the title, the project under it.
+    styled = {p.style.name: p.text for p in document.paragraphs[:4] if p.style is not None}
+    assert styled["Title"] == "AS-IS description" and styled["Subtitle"] == "Свежий рынок"
     headings = [
         p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")
     ]
-    assert "Ирина Соколова, 2026-09-14" in headings and "Processes" in headings
+    assert "Ирина Соколова, Sep 14, 2026" in headings and "Processes" in headings
     assert len(document.inline_shapes) >= 2  # the imported diagram and the landscape
     texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "Нужна регистрация на кассе по телефону" in texts

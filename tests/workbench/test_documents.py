@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Cm
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -122,11 +124,16 @@ def _headings(document: object, level: int) -> list[str]:
 def test_the_as_is_description_has_its_title_headings_diagrams_and_tables() -> None:
     data = build_description(_data(Variant.as_is))
     document = Document(io.BytesIO(data))
-    assert document.paragraphs[0].text == "Свежий рынок: AS-IS description"
-    assert document.paragraphs[0].style.name == "Title"
+    # The title page: the client, the document's name as the title, the project under it.
+    styled = [(p.style.name, p.text) for p in document.paragraphs]
+    assert styled[:3] == [
+        ("Normal", "ООО «Свежий рынок»"),
+        ("Title", "AS-IS description"),
+        ("Subtitle", "Свежий рынок"),
+    ]
     assert _headings(document, 1) == ["Interviews", "Processes", "Inventories"]
     assert _headings(document, 2) == [
-        "Ирина Соколова, 2026-09-14",
+        "Ирина Соколова, Sep 14, 2026",  # dates as the document's language writes them
         "Процесс 1",
         "Процесс 2",
         "Algorithms",
@@ -176,39 +183,86 @@ def test_the_as_is_description_has_its_title_headings_diagrams_and_tables() -> N
     )  # notes by paragraph; the empty report inventory
 
 
-def test_the_headings_feed_a_table_of_contents_that_word_updates_on_opening() -> None:
+def test_the_headings_feed_a_contents_list_whose_page_numbers_word_and_libreoffice_fill() -> None:
     data = build_description(_data(Variant.to_be))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         body = package.read("word/document.xml").decode()
         settings = package.read("word/settings.xml").decode()
-    assert 'TOC \\o "1-2" \\h \\z \\u' in body
-    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"') == 1
-    assert "w:updateFields" in settings
     document = Document(io.BytesIO(data))
-    assert document.paragraphs[0].text == "Свежий рынок: TO-BE description"
+    headings = _headings(document, 1) + _headings(document, 2)
+    # One PAGEREF field per heading, to a bookmark on the heading; Word updates fields on opening.
+    bookmarks = re.findall(r'w:bookmarkStart w:id="\d+" w:name="(_Toc_wb_\d+)"', body)
+    assert len(bookmarks) == len(headings) == body.count("PAGEREF _Toc_wb_")
+    assert all(f"PAGEREF {name} " in body for name in bookmarks)
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"') == len(headings)
+    assert "w:updateFields" in settings
+    contents = [p.text for p in document.paragraphs if p.text.endswith("\t")]
+    assert [c.rstrip("\t") for c in contents] == [
+        p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")
+    ]
+    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == ["TO-BE description"]
     assert "Interviews" not in _headings(document, 1)  # the TO-BE cites findings per process instead
     findings = [t for t in document.tables if t.rows[0].cells[0].text == "Kind"]
     assert len(findings) == 2 and findings[0].rows[1].cells[1].text == "Очередь у кассы"
 
 
-def test_a_large_diagram_fits_the_page() -> None:
+def _big_model(steps: int) -> ProcessModel:
     big = ProcessModel("Большой процесс", Variant.as_is)
     lane = big.add_lane("Кассир")
     previous = big.add_node(NodeKind.start_event, "Старт", lane=lane.id).id
-    for n in range(150):
+    for n in range(steps):
         previous_node = big.add_node(NodeKind.task, f"Шаг {n}", lane=lane.id)
         big.add_flow(previous, previous_node.id)
         previous = previous_node.id
     end = big.add_node(NodeKind.end_event, "Конец", lane=lane.id)
     big.add_flow(previous, end.id)
+    return big
+
+
+def _pictures_by_section(document: object) -> list[tuple[int, int, int]]:
+    """(picture width, its section's usable width, the picture's natural width) per picture, EMU."""
+    body = document.element.body  # type: ignore[attr-defined]
+    sections = list(document.sections)  # type: ignore[attr-defined]
+    shapes = list(document.inline_shapes)  # type: ignore[attr-defined]
+    found, section_index, shape_index = [], 0, 0
+    for paragraph in body.iter(qn("w:p")):
+        if paragraph.findall(".//" + qn("wp:inline")):
+            section = sections[section_index]
+            usable = section.page_width - section.left_margin - section.right_margin
+            shape = shapes[shape_index]
+            shape_index += 1
+            found.append((shape.width, usable, shape))
+        if paragraph.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            section_index += 1
+    return found  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("steps", [8, 150])
+def test_a_wide_diagram_goes_on_a3_pages_with_its_text_at_7_pt_or_more(steps: int) -> None:
+    """Issue 16: a model too wide for the page gets an A3 landscape page, or is cut into
+    overlapping parts across A3 pages; its 12 px (9 pt) text never prints below 7 pt."""
+    from process_models.svg import render_svg
+    from workbench.documents.description import _svg_size
+
+    big = _big_model(steps)
     data = _data(Variant.as_is, processes=0)
     data = DescriptionData(**{**data.__dict__, "processes": [ProcessEntry(big, 1)]})
     document = Document(io.BytesIO(build_description(data)))
-    section = document.sections[0]
-    usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
-    assert all(shape.width <= usable for shape in document.inline_shapes)
+    natural_px, _ = _svg_size(render_svg(big))
+    natural = natural_px / 96 * 2.54 * 360000  # EMU
+    pictures = _pictures_by_section(document)
+    diagram = pictures[: len(pictures) - 1]  # the landscape diagram comes last
+    assert all(width <= usable + 1 for width, usable, _ in pictures)
+    printed = sum(width for width, _, _ in diagram)
+    overlap = 1.5 * 360000 * (len(diagram) - 1)
+    assert (printed - overlap) / natural >= 7 / 9 - 0.01  # the text at 7 pt or more
     step_table = next(t for t in document.tables if t.rows[0].cells[0].text == "#")
-    assert len(step_table.rows) == 1 + 152
+    assert len(step_table.rows) == 1 + steps + 2
+    if steps > 100:
+        a3 = [s for s in document.sections if abs(s.page_width - Cm(42)) < Cm(0.01)]
+        assert a3 and all(abs(s.page_height - Cm(29.7)) < Cm(0.01) for s in a3)
+        captions = [p.text for p in document.paragraphs if p.text.startswith("Part ")]
+        assert len(diagram) >= 2 and captions[0] == f"Part 1 of {len(diagram)}"
 
 
 # --- from the database, through the page -----------------------------------------------------
@@ -280,7 +334,8 @@ def test_any_role_downloads_a_description_and_the_export_is_audited(
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert "AS-IS%20description.docx" in response.headers["Content-Disposition"]
-    assert Document(io.BytesIO(response.data)).paragraphs[0].text == "Свежий рынок: AS-IS description"
+    title = [p.text for p in Document(io.BytesIO(response.data)).paragraphs if p.style.name == "Title"]
+    assert title == ["AS-IS description"]
     # Built by the job, audited there in the name of the user who asked.
     exports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "document.export")).all()
     assert [(e.actor, e.target_id) for e in exports] == [("approver", "DEMO")]

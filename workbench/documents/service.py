@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from dataclasses import replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from process_models.enums import Variant
 from workbench.audit import service as audit
+from workbench.audit.models import AuditEntry
 from workbench.documents.changes import changes_for_whom
 from workbench.documents.description import (
     ChangesForWhom,
@@ -106,14 +109,20 @@ def _changes(session: Session, project: Project, to_be: list[ProcessRecord]) -> 
 def export_description(
     session: Session, project: Project, variant: Variant, *, actor: str, timezone: str = "UTC"
 ) -> bytes:
-    """The description as .docx bytes; the export is audited (documents leave the workbench)."""
-    document = build_description(description_data(session, project, variant, timezone=timezone))
-    audit.record(
-        session,
-        actor,
-        "document.export",
-        "project",
-        project.key,
-        {"document": f"{variant.value} description"},
-    )
+    """The description as .docx bytes, in the current language; the export is audited
+    (documents leave the workbench), and its count is the title page's edition."""
+    name = f"{variant.value} description"
+    data = description_data(session, project, variant, timezone=timezone)
+    data = replace(data, version=str(edition(session, "document.export", project.key, document=name)))
+    document = build_description(data)
+    audit.record(session, actor, "document.export", "project", project.key, {"document": name})
     return document
+
+
+def edition(session: Session, action: str, target_id: str, **details: str) -> int:
+    """The edition number of a document about to be exported: one more than the exports of the
+    same document recorded in the audit log (its title page's version)."""
+    rows = session.scalars(
+        select(AuditEntry.details).where(AuditEntry.action == action, AuditEntry.target_id == target_id)
+    )
+    return 1 + sum(1 for row in rows if all((row or {}).get(k) == v for k, v in details.items()))

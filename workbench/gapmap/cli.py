@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from flask_babel import format_decimal, gettext
 
 from gap_analysis.errors import GapAnalysisError
-from gap_analysis.export import gap_map_docx, gap_map_xlsx
+from gap_analysis.export import gap_map_xlsx
 from gap_analysis.intake import IntakeError, read_requirements
 from gap_analysis.traceability import trace_all
 from workbench.audit.service import CLI_ACTOR
@@ -25,7 +25,7 @@ from workbench.requirements import service as requirements
 
 gap_group = click.Group("gap", help="The gap map: requirements, fit/gap, modifications, traceability.")
 
-RENDERERS = {"docx": gap_map_docx, "xlsx": gap_map_xlsx}
+RENDERERS = {"docx": service.gap_map_document, "xlsx": gap_map_xlsx}
 
 
 def _fail(message: str) -> NoReturn:

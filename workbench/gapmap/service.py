@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from docx.document import Document as DocxDocument
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +21,7 @@ from gap_analysis.candidates import requirement_candidates as candidates_of
 from gap_analysis.dependencies import Schedule
 from gap_analysis.enums import Classification, ClassificationStatus, ModificationStatus, Priority, SourceKind
 from gap_analysis.errors import GapAnalysisError
+from gap_analysis.export import gap_map_docx
 from gap_analysis.matrix import coverage
 from gap_analysis.records import GapMapReport, ModificationRecord, RequirementRecord, StepLabel
 from loyalty_core.db import utcnow
@@ -26,6 +29,9 @@ from process_models.enums import Variant
 from process_models.model import ProcessModel
 from workbench.acceptance.service import requirement_scenarios
 from workbench.audit import service as audit
+from workbench.documents import layout
+from workbench.documents.layout import TitlePage
+from workbench.documents.service import edition
 from workbench.interviews.models import Finding
 from workbench.modifications import service as modifications
 from workbench.modifications.models import Modification, requirement_modifications
@@ -253,8 +259,13 @@ def export_gap_map(
     actor: str,
     timezone: str = "UTC",
 ) -> bytes:
-    """Render the project's gap map with `render` (DOCX or XLSX) and audit the export."""
+    """Render the project's gap map with `render` (DOCX or XLSX) and audit the export; the
+    count of earlier exports gives the document's edition (its title page's version)."""
     report = gap_map_report(session, project, timezone=timezone)
+    report = replace(
+        report,
+        extra={**report.extra, EDITION: str(edition(session, "gapmap.export", project.key, format=kind))},
+    )
     data = render(report)
     audit.record(
         session,
@@ -269,3 +280,31 @@ def export_gap_map(
         },
     )
     return data
+
+
+EDITION = "edition"
+
+
+def gap_map_document(report: GapMapReport) -> bytes:
+    """The gap map DOCX at client grade, in the current language: gap_analysis writes the body,
+    the workbench's shared layout the title page, contents and page numbers."""
+
+    def finish(document: DocxDocument, title: str) -> bytes:
+        page = TitlePage(
+            client=report.client,
+            project=report.project_name,
+            title=title,
+            version=report.extra.get(EDITION, "1"),
+            date=report.generated_at.astimezone(_zone(report.timezone)).date(),
+            status=gettext("Draft"),
+        )
+        return layout.finish(document, page)
+
+    return gap_map_docx(report, translate=gettext, finish=finish)
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC

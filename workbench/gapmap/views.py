@@ -9,7 +9,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from gap_analysis.enums import ClassificationStatus, Priority
-from gap_analysis.export import gap_map_docx, gap_map_xlsx
+from gap_analysis.export import gap_map_xlsx
 from gap_analysis.filters import RequirementFilter, matching
 from gap_analysis.matrix import UNCLASSIFIED, area_label, column_label, coverage, gap_matrix, uncovered_musts
 from gap_analysis.traceability import Hop, HopState, trace_all
@@ -24,7 +24,10 @@ from workbench.projects.views import project_or_404
 bp = Blueprint("gapmap", __name__)
 
 EXPORTS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", gap_map_docx),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        service.gap_map_document,
+    ),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gap_map_xlsx),
 }
 

@@ -4,10 +4,10 @@ language asked for (labels through Flask-Babel; the figures are the same in ever
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
-from docx import Document
 from docx.shared import Cm
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,7 +17,8 @@ from openpyxl.styles import Font
 from analytics import charts
 from analytics.kpi.definitions import KPIS, Unit
 from analytics.kpi.report import KPIReport
-from workbench.programme_analytics.labels import KPI_TITLES
+from workbench.documents.layout import TitlePage, finish, new_document
+from workbench.programme_analytics.labels import KPI_FORMULAS, KPI_TITLES
 
 NUMBER_FORMATS = {
     Unit.money: "#,##0.00",
@@ -58,13 +59,15 @@ def _cell(value: Decimal | int | None) -> str:
     return "—" if value is None else str(value)
 
 
-def kpi_docx(report: KPIReport, language: str, currency: str) -> bytes:
-    """The programme's KPIs per period with the charts and the formulas."""
+def kpi_docx(
+    report: KPIReport, language: str, currency: str, *, programme: str = "", client: str = ""
+) -> bytes:
+    """The programme's KPIs per period with the charts and the formulas; `programme` and
+    `client` name it on the title page."""
     from workbench.programme_analytics import charts as page_charts
 
     with force_locale(language):
-        document = Document()
-        document.add_heading(_("Programme KPI report"), 0)
+        document = new_document()
         first, last = report.rows[0].period, report.rows[-1].period
         document.add_paragraph(
             _(
@@ -75,12 +78,13 @@ def kpi_docx(report: KPIReport, language: str, currency: str) -> bytes:
             )
         )
         shown = ["active_members", "new_members", "retention", "average_check", "net_sales", "liability"]
+        document.add_heading(_("Headline figures"), 1)
         table = document.add_table(rows=1, cols=len(shown) + 1)
         table.style = "Table Grid"
         for cell, text in zip(
             table.rows[0].cells, [_("Period start"), *(str(KPI_TITLES[c]) for c in shown)], strict=True
         ):
-            cell.text = text
+            cell.paragraphs[0].add_run(text).bold = True
         for row in report.rows:
             cells = table.add_row().cells
             cells[0].text = row.period.isoformat()
@@ -92,12 +96,19 @@ def kpi_docx(report: KPIReport, language: str, currency: str) -> bytes:
             (_("Points liability"), page_charts.liability_figure(report, currency)),
         ):
             document.add_heading(title, 1)
-            document.add_picture(io.BytesIO(charts.png(figure)), width=Cm(16))
+            document.add_picture(io.BytesIO(charts.png(figure)), width=Cm(17))
         document.add_heading(_("Definitions"), 1)
         for code, kpi in KPIS.items():
             paragraph = document.add_paragraph()
             paragraph.add_run(f"{KPI_TITLES[code]}: ").bold = True
-            paragraph.add_run(kpi.formula)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            paragraph.add_run(str(KPI_FORMULAS[code]) if code in KPI_FORMULAS else kpi.formula)
+        name = programme or _("Loyalty programme")
+        title_page = TitlePage(
+            client=client or name,
+            project=name,
+            title=_("Programme KPI report"),
+            version=_("%(first)s to %(last)s", first=first.isoformat(), last=last.isoformat()),
+            date=(report.as_of or dt.datetime.now(dt.UTC)).date(),
+            status=_("live figures") if report.as_of is None else _("figures of the last refresh"),
+        )
+        return finish(document, title_page)

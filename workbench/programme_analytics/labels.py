@@ -64,16 +64,50 @@ def statement(verdict: Verdict) -> str:
         )
     if verdict.finding is Finding.no_effect:
         return _(
-            "%(kpi)s: no effect shown, %(lift)s (%(level)s interval %(low)s to %(high)s); %(pilot)s pilot "
-            "and "
+            "%(kpi)s: no effect shown, %(lift)s (%(level)s interval %(low)s to %(high)s); %(pilot)s "
+            "pilot and "
             "%(control)s control stores would have shown %(mde)s or more.",
             **values,
         )
     return _(
-        "%(kpi)s: %(pilot)s pilot and %(control)s control stores cannot show an effect of the size that "
-        "matters "
-        "(%(material)s): the smallest they can detect is %(mde)s. Measured %(lift)s (%(level)s interval "
-        "%(low)s to "
+        "%(kpi)s: %(pilot)s pilot and %(control)s control stores cannot show an effect of the size "
+        "that matters "
+        "(%(material)s): the smallest they can detect is %(mde)s. Measured %(lift)s (%(level)s "
+        "interval %(low)s to "
         "%(high)s). Add stores or weeks.",
         **values,
     )
+
+
+# The formulas of the KPIs as the DOCX report prints them (tests/workbench/test_document_layout.py
+# checks they say what analytics.kpi.definitions' docstrings say, word for word, in English).
+KPI_FORMULAS = {
+    "active_members": N_("Active members = distinct members with at least one purchase in the period."),
+    "new_members": N_(
+        "New members = members enrolled in the period (grouped by the store that enrolled them)."
+    ),
+    "retention": N_(
+        "Retention = members active in the period and again in the next one (in the same group) ÷ "
+        "members active in the period. Unknown until the next period is over."
+    ),
+    "purchase_frequency": N_(
+        "Purchase frequency = purchases ÷ active members (purchases per active member in the period)."
+    ),
+    "average_check": N_(
+        "Average check = sum of purchase check totals ÷ purchases (returns are not checks and are "
+        "not netted here; they lower net sales)."
+    ),
+    "net_sales": N_("Net sales = purchase check totals − returned amounts, for card (member) sales."),
+    "sales_per_member": N_("Sales per member = net sales ÷ active members."),
+    "points_issued": N_("Points issued = points earned − points reversed by returns."),
+    "points_redeemed": N_("Points redeemed = points spent − points given back by returns."),
+    "points_expired": N_("Points expired = points written off by expiry in the period."),
+    "liability": N_(
+        "Points liability = points outstanding at the period's end (sum of all members' balances) ×"
+        " point value."
+    ),
+    "breakage_rate": N_(
+        "Breakage rate = points expired ÷ (points redeemed + points expired): the share of points "
+        "leaving the programme in the period that left without being used."
+    ),
+}

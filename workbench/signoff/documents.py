@@ -11,17 +11,17 @@ snapshot and decisions the pages show.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx import Document
 from docx.document import Document as DocxDocument
+from flask_babel import force_locale
 
 from process_models.steps import step_rows
 from process_models.svg import render_svg
-from workbench.documents.description import _page_setup, _picture, _row, _table
+from workbench.documents.description import _picture, _row, _table
+from workbench.documents.layout import TitlePage, finish, new_document
 from workbench.signoff.phrases import check_language, translate
 from workbench.signoff.rules_text import programme_rules
 from workbench.signoff.snapshot import PACKAGE_SECTIONS, Snapshot, item_title, process_model
@@ -71,23 +71,24 @@ def _local(moment: dt.datetime | None, zone: str) -> str:
     return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z") if moment else "—"
 
 
-def _new_document(title: str) -> DocxDocument:
-    document = Document()
-    _page_setup(document)
-    document.add_heading(title, level=0)
-    return document
-
-
-def _bytes(document: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _finish(document: DocxDocument, data: SheetData, title: str, lang: str, t: Any) -> bytes:
+    """The shared layout, its title page saying which revision and what became of it."""
+    page = TitlePage(
+        client=data.client,
+        project=data.project_name,
+        title=title,
+        version=t("revision %(revision)s", revision=data.revision_number),
+        date=dt.datetime.now(zoneinfo.ZoneInfo(data.timezone)).date(),
+        status=t(data.state),
+    )
+    with force_locale(lang):
+        return finish(document, page)
 
 
 def approval_sheet_docx(data: SheetData, lang: str) -> bytes:
     """The approval sheet of the package's current revision, in `lang`."""
     t = _translator(check_language(lang))
-    document = _new_document(t("Approval sheet: %(project)s", project=data.project_name))
+    document = new_document(landscape=True)
     document.add_paragraph(
         t(
             "Prototype of the technical solution, package %(package)s, revision %(revision)s (id %(id)s)",
@@ -133,14 +134,14 @@ def approval_sheet_docx(data: SheetData, lang: str) -> bytes:
                 "\n".join(notes),
             ],
         )
-    return _bytes(document)
+    return _finish(document, data, t("Approval sheet"), lang, t)
 
 
 def package_docx(data: SheetData, lang: str) -> bytes:
     """The package: TO-BE description, gap map, modifications, scenarios, programme rules."""
     t = _translator(check_language(lang))
     sections = data.snapshot.sections
-    document = _new_document(t("Prototype of the technical solution: %(project)s", project=data.project_name))
+    document = new_document(landscape=True)
     document.add_paragraph(
         f"{t('Package hash (SHA-256)')}: {data.content_hash}. "
         f"{t('Configuration version')}: {data.version_label}."
@@ -194,7 +195,7 @@ def package_docx(data: SheetData, lang: str) -> bytes:
     document.add_heading(t("Programme rules"), level=1)
     for rule in programme_rules(_config_document(data.snapshot), lang):
         document.add_paragraph(rule.text, style="List Bullet")
-    return _bytes(document)
+    return _finish(document, data, t("Prototype of the technical solution"), lang, t)
 
 
 def _process(document: DocxDocument, item: dict[str, Any], t: Any) -> None:
