@@ -446,19 +446,65 @@ def run_pgbench(dbname: str, clients: int, seconds: int, script: list[str]) -> t
     return float(match.group(1)), cpu.seconds() / max(1, int(done.group(1)))
 
 
-def floor_script(url: str, key: str, members: list[str]) -> Path | None:
-    """A pgbench script of the fast path's own two statements, or None (no fast path here)."""
-    try:
-        from loyalty_core.ledger import fastpath
-    except ImportError:
-        return None
+def floor_script(url: str, members: list[str]) -> Path | None:
+    """A pgbench script of the fast path's own two statements, or None (no fast path here).
+
+    The read is the API's statement (ledger.fastpath.READ_BY_MEMBER) with pgbench variables
+    for its parameters, for a random member of the seeded ones; its results feed the commit
+    (\\gset), a 4-line purchase earning 50 points with a response and details of the size the
+    API writes. Both run prepared (-M prepared), as psycopg runs the API's.
+    """
+    from loyalty_core.ledger import fastpath
+
     engine = make_engine(url)
-    with engine.connect() as conn:
-        present = conn.scalar(text("SELECT to_regproc('pos_commit_purchase') IS NOT NULL"))
-        script = fastpath.pgbench_script(conn, key, members) if present else None
+    with engine.begin() as conn:
+        if not conn.scalar(text("SELECT to_regproc('pos_commit_purchase') IS NOT NULL")):
+            return None
+        conn.execute(text("DROP TABLE IF EXISTS bench_members"))
+        conn.execute(text("CREATE TABLE bench_members (n INTEGER PRIMARY KEY, id UUID NOT NULL)"))
+        conn.execute(
+            text("INSERT INTO bench_members SELECT row_number() OVER (ORDER BY id), id FROM members")
+        )
+        store_id, key_hash, version = conn.execute(
+            text("SELECT id, api_key_hash, active_version_id FROM stores WHERE code = 'B001'")
+        ).one()
     engine.dispose()
-    if script is None:
-        return None
+    values = {
+        "at": "now()",
+        "since": "(now() - interval '366 days')",
+        "key": "('floor-' || :client_id || '-' || :k)",
+        "store": str(store_id),
+        "hash": f"'{key_hash}'",
+        "member": "(SELECT id FROM bench_members WHERE n = :m)",
+    }
+    read = re.sub(r"%\((\w+)\)s", lambda m: values[m.group(1)], fastpath.READ_BY_MEMBER)
+    read = read.replace("SELECT s.code,", "SELECT s.code AS code,", 1)
+    read = re.sub(r"\s+", " ", read)
+    read = read.replace(
+        "a.id, a.member_id, a.balance, a.next_expiry_at, m.birthday, CASE",
+        "a.id AS acc, a.member_id AS mem, a.balance AS bal, a.next_expiry_at AS nexp, "
+        "m.birthday AS bday, CASE",
+    ).replace(" END FROM stores", " END AS spend FROM stores")
+    response = json.dumps(
+        {"lines": [{"line": n, "sku": f"SKU{n}", "points": 12} for n in range(4)], "pad": "x" * 1200}
+    )
+    details = json.dumps(
+        {"promotions": [], "not_applied": [{"code": "BIG", "reason": "x" * 60}], "pad": "y" * 400}
+    )
+    commit = (
+        f"SELECT pos_commit_purchase({store_id}, 'floor-' || :client_id || '-' || :k, 'h', "
+        f"'{response}'::json, now(), gen_random_uuid(), :mem::uuid, :acc, {version}, NULL::text, now(), "
+        "now() - interval '366 days', :bal::bigint, :nexp::timestamptz, :spend::numeric, "
+        "1000.00, 0, 0, 50, 1000.00, 'base', "
+        f"'{details}'::json, now() + interval '366 days', "
+        "ARRAY[1,2,3,4], ARRAY['A','B','C','D'], ARRAY['dairy','bakery','meat','drinks'], "
+        "ARRAY[1,2,1,3]::numeric[], ARRAY[250.00,250.00,250.00,250.00]::numeric[], "
+        "ARRAY[0,0,0,0]::bigint[], ARRAY[0,0,0,0]::numeric[], ARRAY[14,12,12,12]::bigint[])"
+    )
+    script = (
+        f"\\set m random(1, {len(members)})\n\\set k random(1, 2000000000)\n"
+        f"{read.replace('%%', '%')} \\gset\n{commit};\n"
+    )
     path = ROOT / "bench" / "results" / "pos_floor.sql"
     path.parent.mkdir(exist_ok=True)
     path.write_text(script)
@@ -492,9 +538,11 @@ def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) ->
     print(f"  POS: {rate:,.0f} commits/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({notes})", flush=True)
     tps, tpcb_cpu = run_pgbench(dbname, args.clients, args.seconds, ["-b", "tpcb-like"])
     figures |= {"tpcb TPS": tps, "pg ms/tpcb": tpcb_cpu * 1000}
-    script = floor_script(url, key, members)
+    script = floor_script(url, members)
     if script is not None:
-        floor, floor_cpu = run_pgbench(dbname, args.clients, args.seconds, ["-n", "-f", str(script)])
+        floor, floor_cpu = run_pgbench(
+            dbname, args.clients, args.seconds, ["-n", "-M", "prepared", "-f", str(script)]
+        )
         figures |= {"floor TPS": floor, "pg ms/floor": floor_cpu * 1000}
     figures["ratio tpcb"] = rate / tps
     figures["pg cpu ratio"] = figures["pg ms/commit"] / figures["pg ms/tpcb"]
