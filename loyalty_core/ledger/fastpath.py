@@ -38,7 +38,7 @@ from loyalty_core.config.models import ConfigVersion
 from loyalty_core.config.schema import ProgramConfig
 from loyalty_core.config.service import program_config
 from loyalty_core.engine import Basket, BasketLine, Decision, MemberState, calculate
-from loyalty_core.errors import Conflict, NotFound, Unauthorized
+from loyalty_core.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from loyalty_core.ids import uuid7
 from loyalty_core.ledger.enums import TransactionKind
 from loyalty_core.ledger.limits import check_storable
@@ -224,8 +224,8 @@ def _read(
         except ValueError:
             raise NotFound(f"no member {receipt.member_id!r}", field="member_id") from None
         statement = READ_BY_MEMBER
-    else:
-        params["card"] = (receipt.card or "").strip()
+    else:  # no card either: refused below, after the key's record and the version (as the ORM path)
+        params["card"] = receipt.card.strip() if receipt.card else None
         statement = READ_BY_CARD
     row = conn.exec_driver_sql(statement, params).first()
     if row is None:
@@ -236,6 +236,8 @@ def _read(
         return _replay(receipt, record_hash, record_status, record_body)
     if version_id is None:
         raise Conflict(f"store {code} has no active configuration version; assign one first", field="store")
+    if not receipt.member_id and not receipt.card:
+        raise InvalidRequest("name the member with member_id or card", field="member_id")
     account_id, member_id, balance, next_expiry, birthday, spend = row[7:]
     if account_id is None:
         field = "member_id" if receipt.member_id else "card"

@@ -28,7 +28,7 @@ BEGIN
 END $fn$"""
 
 SPEND_TRIGGER = (
-    "CREATE TRIGGER transactions_spend_months AFTER INSERT ON transactions FOR EACH ROW "
+    "CREATE OR REPLACE TRIGGER transactions_spend_months AFTER INSERT ON transactions FOR EACH ROW "
     "WHEN (NEW.spend_delta <> 0) EXECUTE FUNCTION transactions_spend_months()"
 )
 
@@ -147,8 +147,8 @@ END $fn$"""
 
 INDEX = "CREATE INDEX IF NOT EXISTS ix_transactions_member_spend ON transactions (member_id, spend_at)"
 
-# What create_all runs after the transactions table (the monthly table and the spend index
-# come from the models).
+# What create_all runs once its tables exist (the monthly table and the spend index come from the
+# models). Every statement replaces what is there: a create_all over existing tables runs it again.
 ON_CREATE = {"postgresql": [SPEND_TRIGGER_FUNCTION, SPEND_TRIGGER, SPEND_FUNCTION, COMMIT_FUNCTION]}
 
 # What drop_all runs before dropping the transactions table (the trigger goes with the table).
