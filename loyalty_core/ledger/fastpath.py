@@ -73,6 +73,27 @@ READ_BY_CARD = _READ.format(
     "ON c.number = %(card)s"
 )
 
+# The quote's one statement: the store and its version, and the member's state with points past
+# their expiry already taken away (as the ORM's _effective_balance does, job or no job).
+_QUOTE_READ = f"""SELECT s.code, v.id, v.label, v.content_hash, a.member_id,
+  a.balance - CASE WHEN a.next_expiry_at <= %(at)s THEN
+    (SELECT coalesce(sum(b.remaining), 0) FROM earn_buckets b WHERE b.account_id = a.id
+     AND b.remaining > 0 AND b.expires_at IS NOT NULL AND b.expires_at <= %(at)s) ELSE 0 END,
+  m.birthday,
+  CASE WHEN a.id IS NOT NULL THEN pos_spend_365(a.member_id, %(at)s, %(since)s) END
+FROM stores s
+LEFT JOIN config_versions v ON v.id = {_IN_FORCE}
+LEFT JOIN {{member}}
+WHERE s.id = %(store)s AND s.api_key_hash = %(hash)s"""
+
+QUOTE_BY_MEMBER = _QUOTE_READ.format(
+    member="(members m JOIN accounts a ON a.member_id = m.id) ON m.id = %(member)s"
+)
+QUOTE_BY_CARD = _QUOTE_READ.format(
+    member="(cards c JOIN members m ON m.id = c.member_id JOIN accounts a ON a.member_id = m.id) "
+    "ON c.number = %(card)s"
+)
+
 COMMIT = """SELECT pos_commit_purchase(%(store)s, %(key)s, %(hash)s, %(response)s::json, %(recorded)s,
   %(txn)s, %(member)s, %(account)s, %(version)s, %(receipt)s::text, %(at)s, %(since)s,
   %(balance)s::bigint, %(next_expiry)s::timestamptz, %(spend)s::numeric,
@@ -369,3 +390,77 @@ def _commit_params(
         "line_redeemed_value": [line.redeemed_value for line in lines],
         "line_points": [line.points for line in lines],
     }
+
+
+def quote(
+    session: Session,
+    store: CachedStore,
+    member_id: str | None,
+    card: str | None,
+    lines: list[BasketLine],
+    redeem_points: int,
+    now: dt.datetime,
+) -> tuple[Decision, uuid.UUID, str]:
+    """A quote at `now` from one statement: (decision, member id, version label).
+
+    The refusals are the ORM path's, in its order: a rotated key, a store without a version,
+    then the member (by id, by card, or neither named). Autocommit, as the commit: one round trip.
+    """
+    if session.in_transaction():
+        session.rollback()
+    conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    for _ in range(ATTEMPTS):
+        params: dict[str, Any] = {
+            "at": now,
+            "since": window_start(now, SPEND_WINDOW_DAYS, store.zone),
+            "store": store.id,
+            "hash": store.key_hash,
+        }
+        statement = _quote_statement(params, member_id, card)
+        row = conn.exec_driver_sql(statement, params).first()
+        if row is None:
+            _STORES.pop(store.key_hash, None)
+            raise Unauthorized("the store key is not valid")
+        code, version_id, label, content_hash, found, balance, birthday, spend = row
+        if version_id is None:
+            raise Conflict(
+                f"store {code} has no active configuration version; assign one first", field="store"
+            )
+        if found is None:
+            _refuse_member(member_id, card)
+        config = _config(session, version_id, content_hash)
+        if config.timezone != store.zone:
+            store = _remember_zone(store, config.timezone)
+            continue
+        state = MemberState(
+            balance=balance, spend_365=Decimal(spend).quantize(Decimal("0.01")), birthday=birthday
+        )
+        basket = Basket(tuple(lines), store.code, store.direction, redeem_points)
+        decision = calculate(basket, state, config, now)
+        check_storable(decision)
+        return decision, found, label
+    raise Conflict("the store's configuration version keeps changing; retry", field="store")
+
+
+def _quote_statement(params: dict[str, Any], member_id: str | None, card: str | None) -> str:
+    if member_id:
+        try:
+            params["member"] = uuid.UUID(member_id)
+        except ValueError:
+            params["member"] = None  # refused below as the ORM path does, after the version
+        return QUOTE_BY_MEMBER
+    params["card"] = card.strip() if card else None
+    return QUOTE_BY_CARD
+
+
+def _refuse_member(member_id: str | None, card: str | None) -> None:
+    """The ORM path's refusals for a member not found (ledger.service.resolve_member)."""
+    if member_id:
+        try:
+            uuid.UUID(member_id)
+        except ValueError:
+            raise NotFound(f"no member {member_id!r}", field="member_id") from None
+        raise NotFound(f"no member {member_id}", field="member_id")
+    if card:
+        raise NotFound(f"no member holds card {card}", field="card")
+    raise InvalidRequest("name the member with member_id or card", field="member_id")
