@@ -12,8 +12,20 @@ if missing; or --database-url):
    p50/p99 latency seen by the clients;
 3. runs `pgbench -b tpcb-like` with the same number of clients for the same time on the same
    database and prints its TPS and the ratio commits/s / pgbench TPS.
-Targets (foundation issue): p99 under 25 ms, at least 30% of pgbench's TPS. The machine has
-2 cores shared by server, clients and PostgreSQL: quote the medians of several runs.
+4. (--history) does the same on a second database whose members each carry about 100 earlier
+   purchases (seeded in SQL), so costs that grow with a member's history show;
+5. measures PostgreSQL's CPU: the user+system CPU of the backends serving the POS (by their
+   application_name) over the commit run, and of pgbench's backends over its run, read from
+   /proc every 0.1 s; per commit, per tpcb transaction and their ratio. The app's CPU per
+   commit is that of the gunicorn workers. pg_stat_statements needs a preload and a restart of
+   the shared server, so the backends' own CPU is what is measured;
+6. where the database has the POS's PL/pgSQL commit (`pos_commit_purchase`, PostgreSQL fast
+   path), runs "the SQL floor": pgbench with a custom script of the commit's own two
+   statements (the read and the function call), same clients, same time.
+Each figure is the median of --runs runs; `uptime` is printed with each run, because the
+machine is shared and only the ratios measured in the same run compare.
+Targets (issue 13, 4 clients): commits/s >= 0.3x pgbench tpcb and >= 0.7x the SQL floor;
+PostgreSQL CPU per commit <= 0.8 ms, not growing with history; app CPU per commit <= 0.6 ms.
 """
 
 from __future__ import annotations
@@ -32,12 +44,15 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine, text
+import psycopg
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -67,26 +82,34 @@ promotions:
 CATEGORIES = ["dairy", "produce", "bakery", "meat", "drinks", "household"]
 
 
-def ensure_database(url: str | None) -> str:
+APP_NAME = "pos_bench"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def ensure_database(url: str | None, name: str) -> str:
+    """The bench's own database `name` (created with createdb if missing), or --database-url."""
     if url:
         return url
-    admin = create_engine(
-        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'loyalty_bench'")):
-            conn.execute(text("CREATE DATABASE loyalty_bench"))
-    admin.dispose()
-    return "postgresql://postgres@127.0.0.1:5432/loyalty_bench"
+    listed = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SELECT datname FROM pg_database"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    if name not in listed:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
 
 
-def seed(url: str, members: int) -> tuple[str, list[str]]:
+def seed(url: str, members: int, history: int) -> tuple[str, list[str]]:
+    """A programme, a store, `members` members with one purchase each, plus `history` more each."""
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(
             text("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers")
         )
-        metadata.drop_all(conn)
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
         metadata.create_all(conn)
     session = make_session_factory(engine)()
     version = config_service.create_version(session, "v1", PROGRAMME, created_by="bench")
@@ -107,8 +130,125 @@ def seed(url: str, members: int) -> tuple[str, list[str]]:
             session.commit()
     session.commit()
     session.close()
+    if history:
+        with engine.begin() as conn:
+            seed_history(conn, store.id, version.id, history)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
     engine.dispose()
     return key, ids
+
+
+# `history` earlier purchases per member, spread over the last 400 days (so some have left the
+# 365-day window), each of 3 lines, 50 points earned into a bucket that has not expired yet: the
+# ledger's invariants hold (balance = sum of entries = sum of buckets' remaining).
+HISTORY_SQL = [
+    """CREATE TEMP TABLE hist AS
+       SELECT a.member_id, a.id AS account_id, g AS n,
+              (now() - make_interval(days => 4 + (g * 396) / :history, secs => random() * 3600)) AS at,
+              gen_random_uuid() AS id
+       FROM accounts a, generate_series(1, :history) g""",
+    """INSERT INTO transactions (id, kind, member_id, store_id, config_version_id, receipt_no, created_at,
+         recorded_at, check_total, redeemed_points, redeemed_value, earned_points, points_delta,
+         spend_delta, spend_at, tier, details)
+       SELECT id, 'purchase', member_id, :store, :version, NULL, at, at, 1000.00, 0, 0, 50, 50,
+              1000.00, at, 'base', '{}'::json FROM hist""",
+    """INSERT INTO transaction_lines (transaction_id, line_no, sku, category, quantity, amount,
+         redeemed_points, redeemed_value, points, returned_quantity, reversed_points, refunded_points,
+         returned_amount, returned_paid)
+       SELECT h.id, l, 'SKU' || l, 'bakery', 1, CASE l WHEN 1 THEN 400.00 ELSE 300.00 END, 0, 0,
+              CASE l WHEN 1 THEN 20 ELSE 15 END, 0, 0, 0, 0, 0
+       FROM hist h, generate_series(1, 3) l""",
+    """INSERT INTO ledger_entries (account_id, transaction_id, kind, points, created_at)
+       SELECT account_id, id, 'earn', 50, at FROM hist""",
+    """INSERT INTO earn_buckets (account_id, transaction_id, earned_at, expires_at, points, remaining)
+       SELECT account_id, id, at, now() + interval '400 days', 50, 50 FROM hist""",
+    """UPDATE accounts a SET balance = a.balance + 50 * :history,
+         next_expiry_at = LEAST(a.next_expiry_at, now() + interval '400 days')""",
+    "DROP TABLE hist",
+]
+
+
+def seed_history(conn: Any, store_id: int, version_id: int, history: int) -> None:
+    for sql in HISTORY_SQL:
+        conn.execute(text(sql), {"history": history, "store": store_id, "version": version_id})
+
+
+class BackendCpu:
+    """CPU (user + system) of the PostgreSQL backends of one application on one database.
+
+    A thread lists the backends every 0.1 s (pg_stat_activity) and reads each one's CPU from
+    /proc; a backend's share is its last reading minus its reading when the phase began (0 for
+    one that started during the phase). Backends that exit lose at most their last 0.1 s.
+    """
+
+    def __init__(self, database: str, application: str) -> None:
+        self.database, self.application = database, application
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.conn = psycopg.connect(
+            f"host=127.0.0.1 user=postgres dbname={database} application_name=cpu_sampler", autocommit=True
+        )
+
+    def _pids(self) -> list[int]:
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name LIKE %s",
+            (self.database, self.application + "%"),
+        ).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def _sample(self, initial: bool) -> None:
+        for pid in self._pids():
+            ticks = process_ticks(pid)
+            if ticks is None:
+                continue
+            if pid not in self.first:
+                self.first[pid] = ticks if initial else 0
+            self.last[pid] = ticks
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            self._sample(False)
+            self.stop.wait(0.1)
+
+    def __enter__(self) -> BackendCpu:
+        self._sample(True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._sample(False)
+        self.stop.set()
+        self.thread.join()
+        self.conn.close()
+
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.last) / TICKS
+
+
+def process_ticks(pid: int) -> int | None:
+    """utime + stime of a process in clock ticks (None once it has exited)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def tree_ticks(pid: int) -> int:
+    """utime + stime of a process and its children (gunicorn's master and workers)."""
+    total = process_ticks(pid) or 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(tree_ticks(int(child)) for child in children)
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
 
 def free_port() -> int:
@@ -118,7 +258,7 @@ def free_port() -> int:
 
 
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": f"{url}?application_name={APP_NAME}", "PYTHONPATH": str(ROOT)}
     threading = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     server = subprocess.Popen(
         [
@@ -132,6 +272,7 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *(["--keep-alive", "5"] if threads > 1 else []),
             "loyalty_core.api:create_app()",
         ],
         cwd=ROOT,
@@ -283,45 +424,158 @@ def run_python_clients(
     return statuses.get(201, 0) / elapsed, p50, p99, f"statuses {statuses}"
 
 
-def run_pgbench(url: str, clients: int, seconds: int) -> float:
-    dbname = url.rsplit("/", 1)[1]
-    base = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
-    subprocess.run(["pgbench", *base, "-i", "-q", "-s", "10", dbname], check=True, capture_output=True)
-    out = subprocess.run(
-        [
-            "pgbench",
-            *base,
-            "-b",
-            "tpcb-like",
-            "-c",
-            str(clients),
-            "-j",
-            str(min(clients, 2)),
-            "-T",
-            str(seconds),
-            dbname,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+
+
+def init_pgbench(dbname: str) -> None:
+    subprocess.run(["pgbench", *PG, "-i", "-q", "-s", "10", dbname], check=True, capture_output=True)
+
+
+def run_pgbench(dbname: str, clients: int, seconds: int, script: list[str]) -> tuple[float, float]:
+    """pgbench with `script` (e.g. ["-b", "tpcb-like"]): (TPS, backend CPU seconds per transaction)."""
+    env = {**os.environ, "PGAPPNAME": "pgbench_bench"}
+    command = ["pgbench", *PG, *script, "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds)]
+    with BackendCpu(dbname, "pgbench_bench") as cpu:
+        out = subprocess.run([*command, dbname], check=True, capture_output=True, text=True, env=env).stdout
     match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out) or re.search(
         r"tps = ([\d.]+)", out
     )
-    if not match:
+    done = re.search(r"number of transactions actually processed: (\d+)", out)
+    if not match or not done:
         raise SystemExit(f"could not read pgbench's TPS from:\n{out}")
-    return float(match.group(1))
+    return float(match.group(1)), cpu.seconds() / max(1, int(done.group(1)))
+
+
+def floor_script(url: str, members: list[str]) -> Path | None:
+    """A pgbench script of the fast path's own two statements, or None (no fast path here).
+
+    The read is the API's statement (ledger.fastpath.READ_BY_MEMBER) with pgbench variables
+    for its parameters, for a random member of the seeded ones; its results feed the commit
+    (\\gset), a 4-line purchase earning 50 points with a response and details of the size the
+    API writes. Both run prepared (-M prepared), as psycopg runs the API's.
+    """
+    from loyalty_core.ledger import fastpath
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if not conn.scalar(text("SELECT to_regproc('pos_commit_purchase') IS NOT NULL")):
+            return None
+        conn.execute(text("DROP TABLE IF EXISTS bench_members"))
+        conn.execute(text("CREATE TABLE bench_members (n INTEGER PRIMARY KEY, id UUID NOT NULL)"))
+        conn.execute(
+            text("INSERT INTO bench_members SELECT row_number() OVER (ORDER BY id), id FROM members")
+        )
+        store_id, key_hash, version = conn.execute(
+            text("SELECT id, api_key_hash, active_version_id FROM stores WHERE code = 'B001'")
+        ).one()
+    engine.dispose()
+    values = {
+        "at": "now()",
+        "since": "(now() - interval '366 days')",
+        "key": "('floor-' || :client_id || '-' || :k)",
+        "store": str(store_id),
+        "hash": f"'{key_hash}'",
+        "member": "(SELECT id FROM bench_members WHERE n = :m)",
+    }
+    read = re.sub(r"%\((\w+)\)s", lambda m: values[m.group(1)], fastpath.READ_BY_MEMBER)
+    read = read.replace("SELECT s.code,", "SELECT s.code AS code,", 1)
+    read = re.sub(r"\s+", " ", read)
+    read = read.replace(
+        "a.id, a.member_id, a.balance, a.next_expiry_at, m.birthday, CASE",
+        "a.id AS acc, a.member_id AS mem, a.balance AS bal, a.next_expiry_at AS nexp, "
+        "m.birthday AS bday, CASE",
+    ).replace(" END FROM stores", " END AS spend FROM stores")
+    response = json.dumps(
+        {"lines": [{"line": n, "sku": f"SKU{n}", "points": 12} for n in range(4)], "pad": "x" * 1200}
+    )
+    details = json.dumps(
+        {"promotions": [], "not_applied": [{"code": "BIG", "reason": "x" * 60}], "pad": "y" * 400}
+    )
+    commit = (
+        f"SELECT pos_commit_purchase({store_id}, 'floor-' || :client_id || '-' || :k, 'h', "
+        f"'{response}'::json, now(), gen_random_uuid(), :mem::uuid, :acc, {version}, NULL::text, now(), "
+        "now() - interval '366 days', :bal::bigint, :nexp::timestamptz, :spend::numeric, "
+        "1000.00, 0, 0, 50, 1000.00, 'base', "
+        f"'{details}'::json, now() + interval '366 days', "
+        "ARRAY[1,2,3,4], ARRAY['A','B','C','D'], ARRAY['dairy','bakery','meat','drinks'], "
+        "ARRAY[1,2,1,3]::numeric[], ARRAY[250.00,250.00,250.00,250.00]::numeric[], "
+        "ARRAY[0,0,0,0]::bigint[], ARRAY[0,0,0,0]::numeric[], ARRAY[14,12,12,12]::bigint[])"
+    )
+    script = (
+        f"\\set m random(1, {len(members)})\n\\set k random(1, 2000000000)\n"
+        f"{read.replace('%%', '%')} \\gset\n{commit};\n"
+    )
+    path = ROOT / "bench" / "results" / "pos_floor.sql"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(script)
+    return path
+
+
+def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) -> dict[str, float]:
+    dbname = url.rsplit("/", 1)[1]
+    port = free_port()
+    server = start_server(url, port, args.workers, args.threads)
+    try:
+        client((port, key, members, 2.0, 999))  # warm-up: each worker parses the configuration
+        before = tree_ticks(server.pid)
+        with BackendCpu(dbname, APP_NAME) as cpu:
+            if args.client == "wrk":
+                rate, p50, p99, notes = run_wrk(port, key, members, args.clients, args.seconds)
+            else:
+                rate, p50, p99, notes = run_python_clients(port, key, members, args.clients, args.seconds)
+        app_seconds = (tree_ticks(server.pid) - before) / TICKS
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    commits = rate * args.seconds
+    figures = {
+        "commits/s": rate,
+        "p50 ms": p50,
+        "p99 ms": p99,
+        "pg ms/commit": cpu.seconds() * 1000 / max(1, commits),
+        "app ms/commit": app_seconds * 1000 / max(1, commits),
+    }
+    print(f"  POS: {rate:,.0f} commits/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({notes})", flush=True)
+    tps, tpcb_cpu = run_pgbench(dbname, args.clients, args.seconds, ["-b", "tpcb-like"])
+    figures |= {"tpcb TPS": tps, "pg ms/tpcb": tpcb_cpu * 1000}
+    script = floor_script(url, members)
+    if script is not None:
+        floor, floor_cpu = run_pgbench(
+            dbname, args.clients, args.seconds, ["-n", "-M", "prepared", "-f", str(script)]
+        )
+        figures |= {"floor TPS": floor, "pg ms/floor": floor_cpu * 1000}
+    figures["ratio tpcb"] = rate / tps
+    figures["pg cpu ratio"] = figures["pg ms/commit"] / figures["pg ms/tpcb"]
+    if "floor TPS" in figures:
+        figures["ratio floor"] = rate / figures["floor TPS"]
+    print("  " + ", ".join(f"{name} {value:,.3f}" for name, value in figures.items()), flush=True)
+    return figures
+
+
+def dataset(args: argparse.Namespace, name: str, history: int) -> dict[str, float]:
+    url = ensure_database(args.database_url, name)
+    print(f"[{name}] seeding {args.members} members (+{history} purchases each) on {url} ...", flush=True)
+    key, members = seed(url, args.members, history)
+    init_pgbench(url.rsplit("/", 1)[1])
+    runs = []
+    for n in range(args.runs):
+        print(f"[{name}] run {n + 1}/{args.runs}, load average {load()}", flush=True)
+        runs.append(one_run(args, url, key, members))
+    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database-url")
+    parser.add_argument("--database-url", help="one database for every data set (default: bench_pos*)")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3, help="runs per data set; medians are printed")
+    parser.add_argument("--history", type=int, default=99, help="earlier purchases per member (0: skip)")
+    parser.add_argument("--no-fresh", action="store_true", help="only the data set with history")
     parser.add_argument(
         "--client",
         choices=["wrk", "python"],
@@ -330,33 +584,19 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
     args = parser.parse_args()
-
-    url = ensure_database(args.database_url)
-    print(f"seeding {args.members} members on {url} ...", flush=True)
-    key, members = seed(url, args.members)
-    port = free_port()
-    server = start_server(url, port, args.workers, args.threads)
-    try:
-        # Warm-up: each worker parses the configuration and fills its pool.
-        client((port, key, members, 2.0, 999))
-        print(
-            f"driving gunicorn ({args.workers} workers x {args.threads} threads) with {args.clients} "
-            f"{args.client} "
-            f"clients for {args.seconds} s ...",
-            flush=True,
-        )
-        if args.client == "wrk":
-            rate, p50, p99, notes = run_wrk(port, key, members, args.clients, args.seconds)
-        else:
-            rate, p50, p99, notes = run_python_clients(port, key, members, args.clients, args.seconds)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    print(f"POS commits: {rate:,.0f} commits/s; p50 {p50:.1f} ms, p99 {p99:.1f} ms ({notes})")
-    print(f"pgbench -b tpcb-like -c {args.clients} -T {args.seconds} (scale 10) ...", flush=True)
-    tps = run_pgbench(url, args.clients, args.seconds)
-    print(f"pgbench: {tps:,.0f} TPS")
-    print(f"ratio: {rate / tps:.0%} of pgbench's TPS (target >= 30%); p99 {p99:.1f} ms (target < 25 ms)")
+    print(
+        f"gunicorn {args.workers} workers x {args.threads} threads, {args.clients} {args.client} clients, "
+        f"{args.seconds} s a phase, {args.runs} runs; load average {load()}",
+        flush=True,
+    )
+    results = {}
+    if not args.no_fresh:
+        results["fresh"] = dataset(args, "bench_pos", 0)
+    if args.history:
+        results[f"history {args.history + 1}/member"] = dataset(args, "bench_pos_history", args.history)
+    print(f"\nmedians of {args.runs} runs (load average now {load()}):")
+    for name, figures in results.items():
+        print(f"{name}: " + ", ".join(f"{k} {v:,.3f}" for k, v in figures.items()))
 
 
 if __name__ == "__main__":

@@ -11,21 +11,32 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import MetaData, Table, event
 
 # Statements per dialect name, run in order right after the table is created.
 TriggerSQL = Mapping[str, Sequence[str]]
 
 
-def attach(table: Table, statements: TriggerSQL) -> None:
-    """Create the triggers whenever `table` is created (create_all), for the dialect at hand."""
+def attach(table: Table | MetaData, statements: TriggerSQL) -> None:
+    """Create the triggers whenever `table` is created (create_all), for the dialect at hand;
+    given the whole MetaData, once every table of a create_all exists."""
 
-    def create(target: Table, connection: Any, **_kw: Any) -> None:
+    def create(target: Table | MetaData, connection: Any, **_kw: Any) -> None:
         for sql in statements.get(connection.dialect.name, ()):
             # exec_driver_sql: plain SQL, no parameter parsing of the trigger bodies.
             connection.exec_driver_sql(sql)
 
     event.listen(table, "after_create", create)
+
+
+def attach_before_drop(table: Table | MetaData, statements: TriggerSQL) -> None:
+    """Run `statements` before `table` is dropped (drop_all): objects that depend on it go first."""
+
+    def drop(target: Table | MetaData, connection: Any, **_kw: Any) -> None:
+        for sql in statements.get(connection.dialect.name, ()):
+            connection.exec_driver_sql(sql)
+
+    event.listen(table, "before_drop", drop)
 
 
 def frozen_when_approved(table: str, columns: Sequence[str], what: str) -> dict[str, list[str]]:

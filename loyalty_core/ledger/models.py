@@ -24,7 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from loyalty_core.db import Base, UTCDateTime, utcnow
+from loyalty_core.guards import attach, attach_before_drop
 from loyalty_core.ids import uuid7
+from loyalty_core.ledger.fastpath_sql import ON_CREATE, ON_DROP
 
 MONEY = Numeric(14, 2)
 QUANTITY = Numeric(14, 3)
@@ -81,6 +83,8 @@ class Transaction(Base):
     __tablename__ = "transactions"
     __table_args__ = (
         Index("ix_transactions_member_created", "member_id", "created_at"),
+        # The tier window's first month is read by spend_at (the fast path's pos_spend_365).
+        Index("ix_transactions_member_spend", "member_id", "spend_at"),
         # A store's receipt is committed once, whatever Idempotency-Key the till sends with it.
         Index(
             RECEIPT_INDEX,
@@ -126,12 +130,35 @@ class Transaction(Base):
     config_version: Mapped[Any] = relationship("ConfigVersion")
 
 
+class MemberSpendMonth(Base):
+    """A member's spend (net of returns) per UTC month of `spend_at`: the 365-day tier window
+    read in a bounded number of rows (see loyalty_core.ledger.fastpath_sql).
+
+    PostgreSQL keeps it, by a trigger on `transactions` that every writer goes through. On
+    SQLite, where the ORM path sums the transactions themselves, it is not used and stays empty.
+    """
+
+    __tablename__ = "member_spend_months"
+
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    spend: Mapped[Decimal] = mapped_column(Numeric())
+
+
+# PostgreSQL: the monthly spend trigger and the fast path's functions, once every table exists
+# (SQL functions are checked against the tables they read when they are created).
+attach(Base.metadata, ON_CREATE)
+attach_before_drop(Base.metadata, ON_DROP)
+
+
 class TransactionLine(Base):
     __tablename__ = "transaction_lines"
     __table_args__ = (UniqueConstraint("transaction_id", "line_no", name="uq_transaction_lines_txn_line"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    transaction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("transactions.id"), index=True)
+    # No index of its own: the unique (transaction_id, line_no) index serves every look-up by
+    # transaction, and a second one cost each line of each receipt a write (issue 13).
+    transaction_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("transactions.id"))
     line_no: Mapped[int] = mapped_column(Integer)
     sku: Mapped[str] = mapped_column(String(64), default="")
     category: Mapped[str] = mapped_column(String(64), default="")
