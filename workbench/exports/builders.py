@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from analytics.kpi.report import kpi_report as build_kpi_report
 from analytics.kpi.report import programme_currency
 from analytics.periods import Period
-from gap_analysis.export import gap_map_docx, gap_map_xlsx
+from gap_analysis.export import gap_map_xlsx
 from process_models.enums import Variant
 from rollout import readiness
 from rollout import service as rollout
@@ -33,7 +33,7 @@ from workbench.signoff import service as signoff_service
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-GAP_MAP_RENDERERS = {"docx": (DOCX, gap_map_docx), "xlsx": (XLSX, gap_map_xlsx)}
+GAP_MAP_RENDERERS = {"docx": (DOCX, gapmap_service.gap_map_document), "xlsx": (XLSX, gap_map_xlsx)}
 
 
 def _project(session: Session, key: str) -> Project:

@@ -9,12 +9,12 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from gap_analysis.enums import ClassificationStatus, Priority
-from gap_analysis.export import gap_map_xlsx
 from gap_analysis.filters import RequirementFilter, matching
 from gap_analysis.matrix import UNCLASSIFIED, area_label, column_label, coverage, gap_matrix, uncovered_musts
 from gap_analysis.traceability import Hop, HopState, trace_all
 from loyalty_core.capabilities import catalogue
 from workbench.auth.access import any_role
+from workbench.exports.builders import GAP_MAP_RENDERERS
 from workbench.exports.views import start_export
 from workbench.extensions import db
 from workbench.gapmap import service
@@ -22,14 +22,6 @@ from workbench.projects.models import Project
 from workbench.projects.views import project_or_404
 
 bp = Blueprint("gapmap", __name__)
-
-EXPORTS = {
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        service.gap_map_document,
-    ),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gap_map_xlsx),
-}
 
 
 def link_bases(project: Project) -> dict[str, str]:
@@ -106,7 +98,7 @@ def traceability(key: str) -> str:
 @any_role()
 def export(key: str, kind: str) -> WerkzeugResponse:
     project = project_or_404(key)
-    if kind not in EXPORTS:
+    if kind not in GAP_MAP_RENDERERS:
         return Response("use .docx or .xlsx", status=404)
     # Built on the job runner (and audited there); the job page offers the download.
     title = gettext("Gap map of %(key)s (%(kind)s)", key=project.key, kind=kind.upper())

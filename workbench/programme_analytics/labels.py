@@ -106,6 +106,11 @@ KPI_FORMULAS = {
         "Points liability = points outstanding at the period's end (sum of all members' balances) ×"
         " point value."
     ),
+    "card_share": N_(
+        "Share of sales with a card = card (member) net sales ÷ till totals (all net sales, with and "
+        "without a card, as the stores' tills report them per day), over the store-days that have a "
+        "till total. Not split by tier (a till total has none); empty without till totals."
+    ),
     "breakage_rate": N_(
         "Breakage rate = points expired ÷ (points redeemed + points expired): the share of points "
         "leaving the programme in the period that left without being used."
