@@ -20,6 +20,7 @@ from workbench.programme_analytics.models import PlanGuardrail
 from workbench.projects.service import create_project
 
 from .conftest import PASSWORD
+from .db_support import any_db_app  # noqa: F401  (the fixture)
 from .test_analytics_plans import pilot_plan
 
 OUTSIDER = "outside_manager"  # a rollout manager of another client's project
@@ -31,6 +32,12 @@ def _demo_project(app: Flask) -> None:
         create_project(db.session(), "DEMO", "Demo chain", actor="test")
         auth.create_user(db.session(), OUTSIDER, PASSWORD, "rollout_manager", actor="test")
         db.session.commit()
+
+
+@pytest.fixture
+def app(any_db_app: Flask) -> Flask:  # noqa: F811
+    """Every test here on SQLite and on PostgreSQL (with TEST_DATABASE_URL)."""
+    return any_db_app
 
 
 @pytest.fixture
