@@ -177,11 +177,12 @@ def load_demo(
     purchases: list[tuple[Transaction, dt.datetime, Store]] = []
     for when, person, store in visits:
         ctx = ledger.run_context(store, pilot.version_at(store, when))
-        wholesale = store.direction == "wholesale"
+        wholesale, worth = store.direction == "wholesale", pilot.basket_worth(store, when)
         lines = []
         for sku, category, price in rng.sample(CATALOGUE, rng.randint(1, 6)):
             qty = rng.randint(5, 40) if wholesale else rng.randint(1, 4)
-            lines.append(BasketLine(sku, category, Decimal(qty), Decimal(price) * qty))
+            amount = (Decimal(price) * qty * worth).quantize(rollout_demo.CENT)
+            lines.append(BasketLine(sku, category, Decimal(qty), amount))
         quote = ledger.quote(session, ctx, person, lines, 0, when)
         redeem = quote.max_redeemable if quote.max_redeemable and rng.random() < 0.25 else 0
         try:

@@ -25,6 +25,7 @@ from rollout.models import RolloutPlan
 from workbench.rollout import service
 
 HERE = Path(__file__).parent
+CENT = Decimal("0.01")
 
 
 def spec() -> dict[str, Any]:
@@ -37,12 +38,22 @@ class Pilot:
     switch_at: dict[int, dt.datetime]  # pilot store id -> the UTC moment it switched to v2
     versions: dict[str, ConfigVersion]
     control_ids: set[int] = field(default_factory=set)
+    lift: Decimal = Decimal(0)  # rollout.yaml's pilot_basket_lift
+
+    def switched(self, store: Store, when: dt.datetime) -> bool:
+        """True when `store` is a pilot store and ran v2 at `when`."""
+        moment = self.switch_at.get(store.id)
+        return moment is not None and when >= moment
+
+    def basket_worth(self, store: Store, when: dt.datetime) -> Decimal:
+        """What a basket bought at `when` is worth against the same basket before the pilot: 1
+        plus `pilot_basket_lift` in a pilot store once it switched (v2's lift), else 1."""
+        return 1 + self.lift if self.switched(store, when) else Decimal(1)
 
     def version_at(self, store: Store, when: dt.datetime) -> ConfigVersion:
         """What the store ran at `when` (what the POS resolved then): the demo's history is
         written in time order, so each purchase records the version a till would have used."""
-        moment = self.switch_at.get(store.id)
-        return self.versions["v2"] if moment is not None and when >= moment else self.versions["v1"]
+        return self.versions["v2"] if self.switched(store, when) else self.versions["v1"]
 
 
 def start_pilot(
@@ -79,7 +90,46 @@ def start_pilot(
         controls |= {stores[c].id for c in control_codes}
     service.advance(session, plan, actor=actor, now=planned_at)
     switch_at = {ws.store_id: ws.switch_at for ws in plan.waves[0].stores if ws.switch_at is not None}
-    return Pilot(plan, switch_at, {"v1": v1, "v2": v2}, controls)
+    return Pilot(plan, switch_at, {"v1": v1, "v2": v2}, controls, Decimal(str(data["pilot_basket_lift"])))
+
+
+Basket = list[tuple[str, str, Decimal, int]]  # sku, category, unit price, quantity
+Visit = tuple[dt.datetime, Store, Member, Basket]
+
+
+def _basket(catalogue: list[tuple[str, str, str]], wholesale: bool, rng: random.Random) -> Basket:
+    basket = []
+    for sku, category, price in rng.sample(catalogue, rng.randint(1, 5)):
+        basket.append((sku, category, Decimal(price), rng.randint(5, 30) if wholesale else rng.randint(1, 3)))
+    return basket
+
+
+def _visits(
+    groups: list[list[Store]],
+    people: list[Member],
+    catalogue: list[tuple[str, str, str]],
+    rng: random.Random,
+    start: dt.datetime,
+    now: dt.datetime,
+) -> list[Visit]:
+    """`purchases_per_store_day` visits a day in each store of each group (a pilot store and its
+    control stores), in time order. A group's stores are given the same baskets: the demo's
+    stand-in for well-matched control stores, whose shoppers buy alike, so that the pilot's
+    measured change is v2's and not the luck of which baskets fell in which store."""
+    per_day = int(spec()["purchases_per_store_day"])
+    visits: list[Visit] = []
+    day = start
+    while day < now:
+        for group in groups:
+            for _ in range(per_day):
+                basket = _basket(catalogue, group[0].direction == "wholesale", rng)
+                for store in group:
+                    when = day + dt.timedelta(minutes=rng.randrange(8 * 60, 21 * 60))
+                    if when < now:
+                        visits.append((when, store, rng.choice(people), basket))
+        day += dt.timedelta(days=1)
+    visits.sort(key=lambda v: v[0])
+    return visits
 
 
 def pilot_purchases(
@@ -91,29 +141,25 @@ def pilot_purchases(
     rng: random.Random,
     now: dt.datetime,
 ) -> tuple[int, int]:
-    """Purchases every day of the pilot in pilot and control stores (deterministic: seeded), and
-    about 1 in 25 of them returned within 10 days; all through the ledger. (purchases, returns)."""
-    per_day = int(spec()["purchases_per_store_day"])
-    start = min(pilot.switch_at.values())
-    watched = [s for s in stores if s.id in pilot.switch_at or s.id in pilot.control_ids]
-    visits = []
-    day = start
-    while day < now:
-        for store in watched:
-            for _ in range(per_day):
-                when = day + dt.timedelta(minutes=rng.randrange(8 * 60, 21 * 60))
-                if when < now:
-                    visits.append((when, store, rng.choice(people)))
-        day += dt.timedelta(days=1)
-    visits.sort(key=lambda v: v[0])
+    """Purchases every day of the pilot and of the baseline weeks before it in pilot and control
+    stores (deterministic: seeded), the pilot stores' baskets worth `pilot_basket_lift` more once
+    switched, and about 1 in 25 of them returned within 10 days; all through the ledger.
+    (purchases, returns)."""
+    data = spec()
+    by_code = {s.code: s for s in stores}
+    groups = [[by_code[p]] + [by_code[c] for c in controls] for p, controls in data["pilot"].items()]
+    first = min(pilot.switch_at.values())
+    # Whole weeks from a Monday (UTC), as the evaluation reads them.
+    start = dt.datetime.combine(first.date() - dt.timedelta(days=first.weekday()), dt.time(), dt.UTC)
+    start -= dt.timedelta(weeks=int(data["baseline_weeks"]))
     done: list[tuple[Transaction, dt.datetime, Store]] = []
-    for when, store, person in visits:
+    for when, store, person, basket in _visits(groups, people, catalogue, rng, start, now):
         ctx = ledger.run_context(store, pilot.version_at(store, when))
-        wholesale = store.direction == "wholesale"
-        lines = []
-        for sku, category, price in rng.sample(catalogue, rng.randint(1, 5)):
-            qty = rng.randint(5, 30) if wholesale else rng.randint(1, 3)
-            lines.append(BasketLine(sku, category, Decimal(qty), Decimal(price) * qty))
+        worth = pilot.basket_worth(store, when)
+        lines = [
+            BasketLine(sku, category, Decimal(qty), (price * qty * worth).quantize(CENT))
+            for sku, category, price, qty in basket
+        ]
         try:
             txn, _ = ledger.commit_purchase(
                 session, ctx, person, lines, 0, when, receipt_no=f"{store.code}-P{len(done) + 1:06d}"

@@ -26,6 +26,7 @@ from workbench.jobs import queue as jobs
 from workbench.programme_analytics import forms, plans, service
 from workbench.programme_analytics.labels import GUARDRAIL_STATUS, KPI_TITLES, statement
 from workbench.programme_analytics.service import parse_dimension, report_json
+from workbench.projects.access import require_owner_member
 
 bp = Blueprint("programme_analytics", __name__, url_prefix="/analytics")
 
@@ -134,6 +135,18 @@ def _codes(name: str) -> list[str]:
     return [c.strip().upper() for c in request.args.get(name, "").split(",") if c.strip()]
 
 
+def _plan_of_query(name: str) -> RolloutPlan:
+    """The plan named by ?plan=, for a member of its project only. A plan that does not exist
+    and a plan of someone else's project both answer 404, so the query cannot probe for other
+    clients' projects (?plan=CLIENT/v1) or plans."""
+    try:
+        plan = plans.find_plan(db.session(), name)
+    except plans.PlanAnalyticsError:
+        abort(404)
+    require_owner_member("plan_id", plan.id)
+    return plan
+
+
 def _pilot_design() -> tuple[list[str], list[str], str, str, str | None]:
     """Pilot and control stores and days from the query; with ?plan=ID (or PROJECT/VERSION),
     what the query leaves out comes from the rollout plan's pilot."""
@@ -144,8 +157,9 @@ def _pilot_design() -> tuple[list[str], list[str], str, str, str | None]:
     name = request.args.get("plan", "").strip()
     if not name:
         return pilots, controls, starts, ends, None
+    plan = _plan_of_query(name)
     try:
-        design = plans.plan_pilot(db.session(), plans.find_plan(db.session(), name), utcnow())
+        design = plans.plan_pilot(db.session(), plan, utcnow())
     except plans.PlanAnalyticsError as error:
         return pilots, controls, starts, ends, str(error)
     return (

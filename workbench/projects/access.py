@@ -70,6 +70,16 @@ def require_member(project: Project) -> None:
         abort(404)
 
 
+def require_owner_member(argument: str, value: Any) -> None:
+    """A 404 unless the signed-in user may open the project that owns the object named in the
+    query string as `argument` would name it in a URL (`require_owner_member("plan_id", 3)`):
+    the check `guard_project_routes` makes for URL variables, for views that take the object
+    from the query (e.g. `/analytics/pilot?plan=3`)."""
+    project = _owning_project({argument: value})
+    if project is not None:
+        require_member(project)
+
+
 def guard_project_routes() -> None:
     """Runs before every view: a non-member who names a project or its object gets a 404.
 
