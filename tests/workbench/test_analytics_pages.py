@@ -116,6 +116,11 @@ def test_the_kpi_report_downloads_as_xlsx_and_docx(
     assert "Programme KPI report" in text and "Average check = sum of purchase check totals" in text
     assert len(document.inline_shapes) == 3  # the members, money and liability charts
     assert "300.50" in [cell.text for row in document.tables[0].rows for cell in row.cells]
+    russian = Document(
+        io.BytesIO(download(client, "/analytics/report.docx?from=2026-01-01&to=2026-02-28&lang=ru").data)
+    )
+    cells = [cell.text for table in russian.tables for row in table.rows for cell in row.cells]
+    assert "300,50" in cells and "01.01.2026" in cells  # numbers and dates as Russian writes them
     assert client.get("/analytics/report.pdf").status_code == 404
     assert client.get("/analytics/report.docx?lang=de").status_code == 400
 

@@ -9,7 +9,7 @@ import io
 from decimal import Decimal
 
 from docx.shared import Cm
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -56,7 +56,13 @@ def kpi_xlsx(report: KPIReport, language: str) -> bytes:
 
 
 def _cell(value: Decimal | int | None) -> str:
-    return "—" if value is None else str(value)
+    """A figure as the document's language writes it, with the places it has: "4 291,50" in
+    Russian, "4,291.50" in English."""
+    if value is None:
+        return "—"
+    exponent = Decimal(value).as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""))
 
 
 def kpi_docx(
@@ -72,8 +78,8 @@ def kpi_docx(
         document.add_paragraph(
             _(
                 "Periods from %(first)s to %(last)s (UTC), by %(unit)s.",
-                first=first.isoformat(),
-                last=last.isoformat(),
+                first=format_date(first),
+                last=format_date(last),
                 unit=_(report.unit.value),
             )
         )
@@ -87,7 +93,7 @@ def kpi_docx(
             cell.paragraphs[0].add_run(text).bold = True
         for row in report.rows:
             cells = table.add_row().cells
-            cells[0].text = row.period.isoformat()
+            cells[0].text = format_date(row.period, "short")
             for cell, code in zip(cells[1:], shown, strict=True):
                 cell.text = _cell(row.values[code])
         for title, figure in (
@@ -107,7 +113,7 @@ def kpi_docx(
             client=client or name,
             project=name,
             title=_("Programme KPI report"),
-            version=_("%(first)s to %(last)s", first=first.isoformat(), last=last.isoformat()),
+            version=_("%(first)s to %(last)s", first=format_date(first), last=format_date(last)),
             date=(report.as_of or dt.datetime.now(dt.UTC)).date(),
             status=_("live figures") if report.as_of is None else _("figures of the last refresh"),
         )
