@@ -72,9 +72,13 @@ def create(
         db.session.commit()
     except service.AuthError as error:
         _fail(str(error))
-    click.echo(f"created user {user.username} ({user.role})")
+    click.echo(gettext("created user %(user)s (%(role)s)", user=user.username, role=user.role))
     if generated:
-        click.echo(f"password of {user.username} (shown once, not stored): {secret}")
+        click.echo(
+            gettext(
+                "password of %(user)s (shown once, not stored): %(secret)s", user=user.username, secret=secret
+            )
+        )
 
 
 @user_group.command("set-password")
@@ -95,9 +99,15 @@ def set_password(username: str, from_stdin: bool, password: str | None) -> None:
         db.session.commit()
     except service.AuthError as error:
         _fail(str(error))
-    click.echo(f"password of {user.username} changed; their sessions have ended")
+    click.echo(gettext("password of %(user)s changed; their sessions have ended", user=user.username))
     if generated:
-        click.echo(f"new password of {user.username} (shown once, not stored): {secret}")
+        click.echo(
+            gettext(
+                "new password of %(user)s (shown once, not stored): %(secret)s",
+                user=user.username,
+                secret=secret,
+            )
+        )
 
 
 @user_group.command("set-role")
@@ -114,7 +124,9 @@ def set_role(username: str, role: str) -> None:
         db.session.commit()
     except service.AuthError as error:
         _fail(str(error))
-    click.echo(f"{user.username} is now {user.role}; their sessions have ended")
+    click.echo(
+        gettext("%(user)s is now %(role)s; their sessions have ended", user=user.username, role=user.role)
+    )
 
 
 @user_group.command("list")

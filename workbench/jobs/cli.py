@@ -9,6 +9,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from workbench.extensions import db
 from workbench.jobs import service
@@ -41,7 +42,10 @@ def worker(workers: int, nice: int) -> None:
     db.session.commit()
     db.session.remove()
     if interrupted:
-        click.echo(f"{interrupted} job(s) left running by a stopped worker marked as failed", err=True)
+        click.echo(
+            gettext("%(count)s job(s) left running by a stopped worker marked as failed", count=interrupted),
+            err=True,
+        )
     click.echo(f"job worker: {workers} thread(s) on {type(queue.huey).__name__}", err=True)
     queue.huey.create_consumer(workers=workers, worker_type="thread").run()
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from analytics.export import (
     MEMBER_COLUMNS,
@@ -59,7 +60,7 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -121,7 +122,7 @@ def rollups_command(periods: tuple[str, ...]) -> None:
 
     with db.engine.begin() as conn:
         rows = refresh_rollups(conn, units=[Period(p) for p in periods] or tuple(Period))
-    click.echo(f"{rows} rollup rows refreshed")
+    click.echo(gettext("%(rows)s rollup rows refreshed", rows=rows))
 
 
 # --- forecast ----------------------------------------------------------------------------------
@@ -422,7 +423,7 @@ def pilot_guardrail(
             f"{check.metric}\t{check.status.value}\tno worse than -{check.threshold:.1%}: "
             f"{check.confidence:.0%} bounds {check.lower:+.1%} .. {check.upper:+.1%}"
         )
-    click.echo("guardrail passed" if result.passed else "guardrail FAILED")
+    click.echo(gettext("guardrail passed") if result.passed else gettext("guardrail FAILED"))
     if not result.passed:
         sys.exit(1)
 

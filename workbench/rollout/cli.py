@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from loyalty_core.errors import LoyaltyError
 from rollout import readiness
@@ -34,7 +35,7 @@ rollout_group.add_command(feedback_group)
 
 def _fail(error: Exception) -> NoReturn:
     db.session.rollback()
-    click.echo(f"error: {getattr(error, 'detail', None) or error}", err=True)
+    click.echo(gettext("error: %(message)s", message=getattr(error, "detail", None) or error), err=True)
     for problem in getattr(error, "problems", None) or []:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)
@@ -63,7 +64,14 @@ def import_command() -> click.Command:
             db.session.commit()
         except REFUSALS as error:
             _fail(error)
-        click.echo(f"{file.name}: {result.created} store(s) added, {result.updated} updated")
+        click.echo(
+            gettext(
+                "%(file)s: %(added)s store(s) added, %(updated)s updated",
+                file=file.name,
+                added=result.created,
+                updated=result.updated,
+            )
+        )
 
     return store_import
 
@@ -171,7 +179,7 @@ def wave_add(
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
-    click.echo(f"wave {wave.number}: {len(wave.stores)} store(s)")
+    click.echo(gettext("wave %(number)s: %(count)s store(s)", number=wave.number, count=len(wave.stores)))
 
 
 @rollout_group.command("gate")
@@ -209,7 +217,7 @@ def gate(plan_id: str, wave_number: int, as_json: bool) -> None:
                 f"{'ok  ' if r.ok else 'FAIL'} {r.name}: "
                 f"{json.dumps(r.evidence, ensure_ascii=False, default=str)}"
             )
-        click.echo("gate open" if is_open else "gate closed")
+        click.echo(gettext("gate open") if is_open else gettext("gate closed"))
     db.session.rollback()
     sys.exit(0 if is_open else 1)
 
@@ -290,7 +298,7 @@ def resume(plan_id: str, actor: str) -> None:
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
-    click.echo(f"plan {plan_id} resumed")
+    click.echo(gettext("plan %(plan)s resumed", plan=plan_id))
 
 
 @rollout_group.command("status")
@@ -330,7 +338,7 @@ def tick() -> None:
     runner call it: the POS never waits for it, it resolves versions by date itself."""
     done = service.record_due_switches(db.session(), now=service.utcnow())
     db.session.commit()
-    click.echo(f"{len(done)} switch(es) recorded")
+    click.echo(gettext("%(count)s switch(es) recorded", count=len(done)))
 
 
 @feedback_group.command("add")
@@ -408,7 +416,7 @@ def checklist(plan_id: str, wave_number: int, complete: bool, store_code: str | 
                 db.session(), wave, actor=actor, now=service.utcnow(), store_code=store_code
             )
             db.session.commit()
-            click.echo(f"{ticked} item(s) ticked")
+            click.echo(gettext("%(count)s item(s) ticked", count=ticked))
         for item, code in readiness.checklist(db.session(), wave):
             click.echo(
                 f"{code}\t{item.kind}\t{'done' if item.done_at else 'open'}\t"

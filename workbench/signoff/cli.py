@@ -15,6 +15,7 @@ from typing import NoReturn, TypeVar
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
 from workbench.extensions import db
 from workbench.notifications import service as notifications
@@ -28,7 +29,7 @@ T = TypeVar("T")
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -119,7 +120,7 @@ def status(key: str, as_json: bool) -> None:
             f"  {line.user}\t{line.decision} revision {line.revision}{stale}\t{line.at.isoformat()}{reason}"
         )
     if result.missing and result.state.value != "signed":
-        click.echo(f"  waiting for: {', '.join(result.missing)}")
+        click.echo(gettext("  waiting for: %(names)s", names=", ".join(result.missing)))
 
 
 @signoff_group.command("approve")
@@ -129,7 +130,15 @@ def status(key: str, as_json: bool) -> None:
 def approve(revision: str, actor: str) -> None:
     """Approve a revision (the package is signed when that meets its rule)."""
     package = _commit_and_mail(lambda: signoff.approve(db.session(), revision, actor=actor.strip().lower()))
-    click.echo(f"{actor} approved revision {revision}; package {package.id} is {package.status}")
+    click.echo(
+        gettext(
+            "%(actor)s approved revision %(revision)s; package %(package)s is %(status)s",
+            actor=actor,
+            revision=revision,
+            package=package.id,
+            status=package.status,
+        )
+    )
 
 
 @signoff_group.command("reject")
@@ -142,7 +151,14 @@ def reject(revision: str, actor: str, reason: str) -> None:
     package = _commit_and_mail(
         lambda: signoff.reject(db.session(), revision, actor=actor.strip().lower(), reason=reason)
     )
-    click.echo(f"{actor} rejected revision {revision} of package {package.id}")
+    click.echo(
+        gettext(
+            "%(actor)s rejected revision %(revision)s of package %(package)s",
+            actor=actor,
+            revision=revision,
+            package=package.id,
+        )
+    )
 
 
 def _document(kind: str) -> Callable[[str, Path, str], None]:
@@ -211,4 +227,4 @@ def stages_command(key: str, as_json: bool, close: int | None, actor: str) -> No
             for problem in deliverable.problems[:5]:
                 click.echo(f"    - {problem}")
         for change in stage.changed_since_closed[:10]:
-            click.echo(f"  changed since closed: {change}")
+            click.echo(gettext("  changed since closed: %(change)s", change=change))
