@@ -298,9 +298,20 @@ def demo(if_empty: bool, members: int) -> None:
     """
     if is_production():
         if if_empty:  # `make run` in production: serve without the demo
-            click.echo(f"production ({production_variable()}): demo not loaded. {FIRST_ADMIN_HINT}")
+            click.echo(
+                gettext(
+                    "production (%(variable)s): demo not loaded. %(hint)s",
+                    variable=production_variable(),
+                    hint=FIRST_ADMIN_HINT,
+                )
+            )
             return
-        _fail(f"production ({production_variable()}): the demo's users have published passwords; not loaded")
+        _fail(
+            gettext(
+                "production (%(variable)s): the demo's users have published passwords; not loaded",
+                variable=production_variable(),
+            )
+        )
     from workbench.demo.loader import is_empty
     from workbench.demo.project import has_demo_project
 

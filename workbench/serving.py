@@ -28,6 +28,7 @@ from typing import NoReturn
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,7 +49,7 @@ class Part:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(gettext("error: %(message)s", message=message), err=True)
     sys.exit(1)
 
 
@@ -57,7 +58,7 @@ def gunicorn_path() -> str:
         "gunicorn", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     )
     if found is None:
-        _fail("gunicorn is not installed in this environment (pip install .)")
+        _fail(gettext("gunicorn is not installed in this environment (pip install .)"))
     return found
 
 
@@ -119,7 +120,12 @@ def supervise(parts: Sequence[Part], env: Mapping[str, str]) -> int:
             if ended is not None:
                 part, process = ended
                 click.echo(
-                    f"error: {part.name} exited with code {process.returncode}; stopping the others", err=True
+                    gettext(
+                        "error: %(part)s exited with code %(code)s; stopping the others",
+                        part=part.name,
+                        code=process.returncode,
+                    ),
+                    err=True,
                 )
                 code = process.returncode if process.returncode > 0 else 1
                 break
@@ -163,15 +169,25 @@ def serve(
 ) -> None:
     """Serve the workbench, the POS API (its own workers and port) and the job worker."""
     if port == pos_port:
-        _fail(f"--port and --pos-port are both {port}: the workbench and the POS API need a port each")
+        _fail(
+            gettext(
+                "--port and --pos-port are both %(port)s: the workbench and the POS API need a port each",
+                port=port,
+            )
+        )
     parts = [
         Part("workbench", gunicorn_argv("workbench.wsgi:app", host, port, workers, threads)),
         Part("POS API", gunicorn_argv("loyalty_core.api.wsgi:app", host, pos_port, pos_workers)),
         Part("job worker", worker_argv(job_workers), signal.SIGINT),
     ]
     click.echo(
-        f"workbench: http://{host}:{port}/   POS API: http://{host}:{pos_port}/api/v1/openapi.json   "
-        f"job worker: {job_workers} thread(s)"
+        ngettext(
+            "workbench: %(workbench)s   POS API: %(api)s   job worker: %(num)d thread(s)",
+            "workbench: %(workbench)s   POS API: %(api)s   job worker: %(num)d thread(s)",
+            job_workers,
+            workbench=f"http://{host}:{port}/",
+            api=f"http://{host}:{pos_port}/api/v1/openapi.json",
+        )
     )
     _hint_first_admin()
     sys.exit(supervise(parts, part_environment()))
@@ -184,7 +200,7 @@ def _hint_first_admin() -> None:
 
     try:
         if not has_active_admin(db.session()):
-            click.echo(f"no admin yet. {FIRST_ADMIN_HINT}")
+            click.echo(gettext("no admin yet. %(hint)s", hint=FIRST_ADMIN_HINT))
     except SQLAlchemyError:  # not migrated yet: a hint only, gunicorn's start reports the rest
         db.session.rollback()
 
@@ -200,5 +216,12 @@ pos_group = click.Group("pos", help="The POS API on its own.")
 def pos_serve(host: str, port: int, workers: int) -> None:
     """Serve the POS API alone with gunicorn, on the workbench's database (DATABASE_URL)."""
     argv = gunicorn_argv("loyalty_core.api.wsgi:app", host, port, workers)
-    click.echo(f"POS API: http://{host}:{port}/api/v1/openapi.json ({workers} workers)")
+    click.echo(
+        ngettext(
+            "POS API: %(api)s (%(num)d workers)",
+            "POS API: %(api)s (%(num)d workers)",
+            workers,
+            api=f"http://{host}:{port}/api/v1/openapi.json",
+        )
+    )
     os.execve(argv[0], argv, part_environment())

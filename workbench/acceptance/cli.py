@@ -109,8 +109,10 @@ def accept_run(key: str, version_ref: str, actor: str, jobs: int, quiet: bool) -
         for line in result.snippet.splitlines():
             click.echo(f"    | {line}")
     if run.status != "finished":
-        click.echo(run.output or "behave did not run", err=True)
-    click.echo(f"took {run.duration_seconds or 0:.1f} s; run {run.id}")
+        click.echo(run.output or gettext("behave did not run"), err=True)
+    click.echo(
+        gettext("took %(seconds)s s; run %(id)s", seconds=f"{run.duration_seconds or 0:.1f}", id=run.id)
+    )
     click.echo(run.summary)
     if not run.ok:
         sys.exit(1)

@@ -39,7 +39,7 @@ def _read_password(password: str | None, from_stdin: bool) -> tuple[str, bool]:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n"), False
     if sys.stdin.isatty():
-        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True)), False
+        return str(click.prompt(gettext("Password"), hide_input=True, confirmation_prompt=True)), False
     return generate_password(), True
 
 
@@ -92,7 +92,7 @@ def set_password(username: str, from_stdin: bool, password: str | None) -> None:
     """Give USERNAME a new password (e.g. a locked-out admin)."""
     user = service.get_user(db.session(), username)
     if user is None:
-        _fail(f"no user {username!r}")
+        _fail(gettext("no user %(name)s", name=repr(username)))
     secret, generated = _read_password(password, from_stdin)
     try:
         service.set_password(db.session(), user, secret, actor=CLI_ACTOR)
@@ -118,7 +118,7 @@ def set_role(username: str, role: str) -> None:
     """Give USERNAME the role ROLE; their sessions end so no page keeps the old role."""
     user = service.get_user(db.session(), username)
     if user is None:
-        _fail(f"no user {username!r}")
+        _fail(gettext("no user %(name)s", name=repr(username)))
     try:
         service.set_role(db.session(), user, role, actor=CLI_ACTOR)
         db.session.commit()

@@ -31,7 +31,10 @@ RENDERERS = {"docx": service.gap_map_document, "xlsx": gap_map_xlsx}
 def _fail(message: str) -> NoReturn:
     db.session.rollback()
     for line in message.splitlines():
-        click.echo(f"error: {line}" if line == message.splitlines()[0] else f"  {line}", err=True)
+        click.echo(
+            gettext("error: %(message)s", message=line) if line == message.splitlines()[0] else f"  {line}",
+            err=True,
+        )
     sys.exit(1)
 
 

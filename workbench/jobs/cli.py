@@ -9,7 +9,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from workbench.extensions import db
 from workbench.jobs import service
@@ -32,7 +32,8 @@ def worker(workers: int, nice: int) -> None:
     queue = queue_of(current_app)
     if queue.huey.immediate:
         click.echo(
-            "error: JOBS_IMMEDIATE is set: jobs run where they start, there is nothing to consume", err=True
+            gettext("error: JOBS_IMMEDIATE is set: jobs run where they start, there is nothing to consume"),
+            err=True,
         )
         sys.exit(1)
     if nice > 0:
@@ -46,7 +47,15 @@ def worker(workers: int, nice: int) -> None:
             gettext("%(count)s job(s) left running by a stopped worker marked as failed", count=interrupted),
             err=True,
         )
-    click.echo(f"job worker: {workers} thread(s) on {type(queue.huey).__name__}", err=True)
+    click.echo(
+        ngettext(
+            "job worker: %(num)d thread(s) on %(queue)s",
+            "job worker: %(num)d thread(s) on %(queue)s",
+            workers,
+            queue=type(queue.huey).__name__,
+        ),
+        err=True,
+    )
     queue.huey.create_consumer(workers=workers, worker_type="thread").run()
 
 

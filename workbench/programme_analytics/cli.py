@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from analytics.export import (
     MEMBER_COLUMNS,
@@ -192,7 +192,7 @@ def forecast_fit(
         _fail(str(error))
     if chart is not None:
         if not fit.summary.holdout_weeks:
-            _fail("--chart needs --holdout-end (it compares the forecast with what happened)")
+            _fail(gettext("--chart needs --holdout-end (it compares the forecast with what happened)"))
         _holdout_chart(fit, chart)
     payload = _fit_payload(fit)
     if as_json:
@@ -246,7 +246,7 @@ def _fit(
         with db.engine.connect() as conn:
             return fit_ledger(conn, calibration_end, holdout_end)
     if not customer_column or not date_column or calibration_end is None:
-        raise ValueError("--csv needs --customer-column, --date-column and --calibration-end")
+        raise ValueError(gettext("--csv needs --customer-column, --date-column and --calibration-end"))
     rows = read_purchase_log(csv_file, customer_column, date_column, date_format, amount_column)
     return fit_summary(summarise(rows, calibration_end, holdout_end))
 
@@ -281,7 +281,7 @@ def forecast_members(output: Path, calibration_end: dt.datetime | None) -> None:
     )
     with output.open("w", newline="", encoding="utf-8") as handle:
         count = write_csv(handle, header, rows)
-    click.echo(f"{count} members -> {output}")
+    click.echo(ngettext("%(num)d members -> %(file)s", "%(num)d members -> %(file)s", count, file=output))
 
 
 # --- pilot -------------------------------------------------------------------------------------
@@ -345,8 +345,13 @@ def pilot_evaluate(
         click.echo(json.dumps(evaluation_json(evaluation), indent=2))
         return
     click.echo(
-        f"pilot {','.join(evaluation.pilot)} vs control {','.join(evaluation.control)}; "
-        f"before {evaluation.pre[0]}..{evaluation.pre[1]}, pilot {evaluation.post[0]}..{evaluation.post[1]}"
+        gettext(
+            "pilot %(pilot)s vs control %(control)s; before %(before)s, pilot %(during)s",
+            pilot=",".join(evaluation.pilot),
+            control=",".join(evaluation.control),
+            before=f"{evaluation.pre[0]}..{evaluation.pre[1]}",
+            during=f"{evaluation.post[0]}..{evaluation.post[1]}",
+        )
     )
     for verdict in evaluation.verdicts:
         click.echo(verdict.sentence())
@@ -358,7 +363,7 @@ def _pilot_design(
     """The stores and days to evaluate: from the plan, with any option given overriding it."""
     if plan is None:
         if not (pilot and control and first and last):
-            raise ValueError("give a PLAN, or --pilot, --control, --from and --to")
+            raise ValueError(gettext("give a PLAN, or --pilot, --control, --from and --to"))
         return _codes(pilot), _codes(control), first, last
     from workbench.programme_analytics import plans
     from workbench.rollout.service import utcnow
@@ -399,7 +404,13 @@ def pilot_guardrail(
     for limit in limits:
         metric, _, value = limit.partition("=")
         if metric not in PILOT_KPIS or not value:
-            _fail(f"--limit {limit!r}: use KPI=percent with KPI one of {', '.join(PILOT_KPIS)}")
+            _fail(
+                gettext(
+                    "--limit %(limit)s: use KPI=percent with KPI one of %(kpis)s",
+                    limit=repr(limit),
+                    kpis=", ".join(PILOT_KPIS),
+                )
+            )
         thresholds[metric] = float(value) / 100
     try:
         with db.engine.connect() as conn:
@@ -446,7 +457,7 @@ def pilot_suggest(
         histories = store_histories(conn, date_from.date(), date_to.date())
     codes = set(_codes(pilot))
     if missing := codes - {h.code for h in histories}:
-        _fail(f"no store {', '.join(sorted(missing))}")
+        _fail(gettext("no store %(codes)s", codes=", ".join(sorted(missing))))
     suggestions = suggest_controls(
         [h for h in histories if h.code in codes], histories, _codes(exclude), per_pilot
     )
@@ -493,10 +504,10 @@ def export_command(
             count = write_csv(handle, MEMBER_COLUMNS, member_rows(conn))
         else:
             if date_from is None or date_to is None:
-                _fail("export kpi needs --from and --to")
+                _fail(gettext("export kpi needs --from and --to"))
             report = kpi_report(conn, date_from.date(), date_to.date(), Period(period), parse_dimension(by))
             count = write_csv(handle, kpi_columns(), kpi_rows(report))
-    click.echo(f"{count} rows -> {output}")
+    click.echo(ngettext("%(num)d rows -> %(file)s", "%(num)d rows -> %(file)s", count, file=output))
 
 
 def _kpi_document(
@@ -506,14 +517,16 @@ def _kpi_document(
     from workbench.programme_analytics.documents import kpi_docx, kpi_xlsx
 
     if date_from is None or date_to is None:
-        _fail("export kpi needs --from and --to")
+        _fail(gettext("export kpi needs --from and --to"))
     with db.engine.connect() as conn:
         report = kpi_report(conn, date_from.date(), date_to.date(), Period(period), parse_dimension(by))
         currency = programme_currency(conn)
     output.write_bytes(
         kpi_xlsx(report, lang) if output.suffix == ".xlsx" else kpi_docx(report, lang, currency)
     )
-    click.echo(f"{len(report.rows)} rows -> {output}")
+    click.echo(
+        ngettext("%(num)d rows -> %(file)s", "%(num)d rows -> %(file)s", len(report.rows), file=output)
+    )
 
 
 # --- analytics till-totals -----------------------------------------------------------------
@@ -541,8 +554,15 @@ def till_totals_import(file: Path, actor: str) -> None:
     except TillTotalsError as error:
         _fail(str(error))
     click.echo(
-        f"{file.name}: {result.rows} till total(s) of {result.stores} store(s), "
-        f"{result.first_day}..{result.last_day} ({result.replaced} replaced); KPI rollups refreshed"
+        gettext(
+            "%(file)s: %(rows)s till total(s) of %(stores)s store(s), %(days)s (%(replaced)s replaced);"
+            " KPI rollups refreshed",
+            file=file.name,
+            rows=result.rows,
+            stores=result.stores,
+            days=f"{result.first_day}..{result.last_day}",
+            replaced=result.replaced,
+        )
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from loyalty_core.errors import LoyaltyError
 from rollout import readiness
@@ -150,7 +150,7 @@ def controls(plan_id: str, pilot_store: str, controls: str, actor: str) -> None:
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
-    click.echo(f"{pilot_store.upper()}: controls {controls}")
+    click.echo(gettext("%(store)s: controls %(controls)s", store=pilot_store.upper(), controls=controls))
 
 
 @wave_group.command("add")
@@ -238,8 +238,22 @@ def advance(plan_id: str, override_reason: str | None, actor: str) -> None:
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
-    how = " (gate overridden)" if result.decision and result.decision.decision == "override" else ""
-    click.echo(f"wave {result.wave.number}: {result.switches} store(s) scheduled{how}")
+    overridden = result.decision is not None and result.decision.decision == "override"
+    click.echo(
+        ngettext(
+            "wave %(wave)s: %(num)d store(s) scheduled (gate overridden)",
+            "wave %(wave)s: %(num)d store(s) scheduled (gate overridden)",
+            result.switches,
+            wave=result.wave.number,
+        )
+        if overridden
+        else ngettext(
+            "wave %(wave)s: %(num)d store(s) scheduled",
+            "wave %(wave)s: %(num)d store(s) scheduled",
+            result.switches,
+            wave=result.wave.number,
+        )
+    )
 
 
 @rollout_group.command("rollback")
@@ -265,9 +279,14 @@ def rollback(plan_id: str, wave_number: int | None, store_code: str | None, reas
     except REFUSALS as error:
         _fail(error)
     click.echo(
-        f"rolled back: {', '.join(result.switched_back) or '-'}; called off: "
-        f"{', '.join(result.called_off) or '-'}"
-        f" ({result.switched_back_count} rolled back, {result.called_off_count} called off)"
+        gettext(
+            "rolled back: %(stores)s; called off: %(called_off)s"
+            " (%(rolled_back_count)s rolled back, %(called_off_count)s called off)",
+            stores=", ".join(result.switched_back) or "-",
+            called_off=", ".join(result.called_off) or "-",
+            rolled_back_count=result.switched_back_count,
+            called_off_count=result.called_off_count,
+        )
     )
 
 
@@ -285,7 +304,11 @@ def halt(plan_id: str, reason: str, actor: str) -> None:
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
-    click.echo(f"plan {plan_id} halted; called off: {', '.join(called_off) or '-'}")
+    click.echo(
+        gettext(
+            "plan %(plan)s halted; called off: %(stores)s", plan=plan_id, stores=", ".join(called_off) or "-"
+        )
+    )
 
 
 @rollout_group.command("resume")
@@ -397,7 +420,7 @@ def feedback_set(plan_id: str, item_id: int, new_status: str, actor: str) -> Non
         db.session.commit()
     except REFUSALS as error:
         _fail(error)
-    click.echo(f"feedback {item_id}: {new_status}")
+    click.echo(gettext("feedback %(item)s: %(status)s", item=item_id, status=new_status))
 
 
 @rollout_group.command("checklist")

@@ -106,12 +106,23 @@ def status(key: str, as_json: bool) -> None:
         return
     package = result.package
     click.echo(
-        f"{project.key} package {package.id}: {result.state.value}, revision {result.revision.id} "
-        f"(#{result.revision.number}) sha256 {result.revision.content_hash}"
+        gettext(
+            "%(project)s package %(package)s: %(state)s, revision %(revision)s (#%(number)s) sha256 %(hash)s",
+            project=project.key,
+            package=package.id,
+            state=result.state.value,
+            revision=result.revision.id,
+            number=result.revision.number,
+            hash=result.revision.content_hash,
+        )
     )
     click.echo(
-        f"version {package.config_version.label}, rule {package.rule_text}, submitted by "
-        f"{package.submitted_by}"
+        gettext(
+            "version %(version)s, rule %(rule)s, submitted by %(user)s",
+            version=package.config_version.label,
+            rule=package.rule_text,
+            user=package.submitted_by,
+        )
     )
     for line in result.approvals:
         stale = " (stale)" if line.stale else ""
@@ -176,7 +187,7 @@ def _document(kind: str) -> Callable[[str, Path, str], None]:
             )
             db.session.commit()
         output.write_bytes(data)
-        click.echo(f"{output} ({len(data)} bytes)")
+        click.echo(gettext("%(file)s (%(size)s bytes)", file=output, size=len(data)))
 
     return command
 
@@ -209,7 +220,14 @@ def stages_command(key: str, as_json: bool, close: int | None, actor: str) -> No
         with _refusals():
             checkpoint = stages.close_stage(db.session(), project, close, actor=actor)
             db.session.commit()
-        click.echo(f"stage {close} closed by {actor}, sha256 {checkpoint.content_hash}")
+        click.echo(
+            gettext(
+                "stage %(stage)s closed by %(user)s, sha256 %(hash)s",
+                stage=close,
+                user=actor,
+                hash=checkpoint.content_hash,
+            )
+        )
         return
     board = stages.board(db.session(), project)
     if as_json:
