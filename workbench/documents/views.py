@@ -14,8 +14,6 @@ from workbench.projects.service import ProjectError, get_project
 
 bp = Blueprint("documents", __name__)
 
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 @bp.get("/projects/<key>/documents/<variant>.docx")
 @any_role()

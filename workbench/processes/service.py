@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from process_models.bpmn import export_bpmn, import_bpmn
 from process_models.bpmn.report import ImportReport
-from process_models.diff import ModelDiff, diff
 from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import ModelError, Node, ProcessModel
 from process_models.validation import Finding, validate
@@ -169,10 +168,6 @@ _EXPORTS_LOCK = threading.Lock()
 
 def findings(record: ProcessRecord) -> list[Finding]:
     return validate(model_of(record))
-
-
-def compare(before: ProcessRecord, after: ProcessRecord) -> ModelDiff:
-    return diff(model_of(before), model_of(after))
 
 
 # --- models built in code, and step-by-step editing --------------------------------------------

@@ -30,8 +30,6 @@ from workbench.rollout import forms, service
 
 bp = Blueprint("rollout", __name__, url_prefix="/rollout")
 REFUSALS = (RolloutError, LoyaltyError)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _commit(change: Callable[[], str], form: object | None = None) -> bool:
