@@ -52,10 +52,12 @@ def commit_change(
     *,
     refusals: tuple[type[Exception], ...],
     form: Any | None = None,
+    with_problems: bool = False,
 ) -> bool:
     """The unit of work of one form post: check `form` (when given), run `change` (which returns
     the message to flash), commit; a refusal of the domain (one of `refusals`) rolls back and is
-    flashed as an error. True when the change was committed."""
+    flashed as an error, followed, `with_problems`, by each of its `problems` (a closed gate's
+    failing criteria). True when the change was committed."""
     from flask import flash
 
     from workbench.extensions import db
@@ -69,6 +71,9 @@ def commit_change(
     except refusals as error:
         db.session.rollback()
         flash(error_message(error), "error")
+        if with_problems:
+            for problem in getattr(error, "problems", None) or []:
+                flash(problem, "problem")
         return False
     flash(message, "info")
     return True

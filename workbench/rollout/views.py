@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -23,7 +23,7 @@ from workbench.auth.access import any_role, roles_required
 from workbench.auth.enums import Role
 from workbench.exports.views import start_export
 from workbench.extensions import db
-from workbench.forms import flash_form_errors, select_choices
+from workbench.forms import commit_change, select_choices
 from workbench.projects import members
 from workbench.projects.access import require_member
 from workbench.rollout import forms, service
@@ -33,21 +33,8 @@ REFUSALS = (RolloutError, LoyaltyError)
 
 
 def _commit(change: Callable[[], str], form: object | None = None) -> bool:
-    """One form post: validate, change, commit; a refusal rolls back and is flashed with each problem."""
-    if form is not None and not form.validate_on_submit():  # type: ignore[attr-defined]
-        flash_form_errors(form)
-        return False
-    try:
-        message = change()
-        db.session.commit()
-    except REFUSALS as error:
-        db.session.rollback()
-        flash(getattr(error, "detail", None) or str(error), "error")
-        for problem in getattr(error, "problems", None) or []:
-            flash(problem, "problem")
-        return False
-    flash(message, "info")
-    return True
+    """One form post through the shared unit of work; a refusal also lists its problems."""
+    return commit_change(change, refusals=REFUSALS, form=form, with_problems=True)
 
 
 def _plan(plan_id: int) -> RolloutPlan:
