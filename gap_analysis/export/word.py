@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -43,6 +44,8 @@ def _same(text: str) -> str:
 
 
 Translate = Callable[[str], str]
+# Writes person-days in the document's language ("66.5" in English, "66,5" in Russian).
+Days = Callable[[Decimal], str]
 # Given the document without its title block and the document's name, lays it out (title page,
 # contents, page numbers: the workbench's shared layout) and returns the .docx bytes.
 Finish = Callable[[DocxDocument, str], bytes]
@@ -71,12 +74,17 @@ MODIFICATION_COLUMNS = (
 
 
 def gap_map_docx(
-    report: GapMapReport, *, translate: Translate = _same, finish: Finish | None = None
+    report: GapMapReport,
+    *,
+    translate: Translate = _same,
+    finish: Finish | None = None,
+    days_text: Days = days,
 ) -> bytes:
     """The gap map and the modifications list of `report` as the bytes of a .docx file.
 
-    `translate` renders the document's texts (msgids) in the document's language; with `finish`,
-    the title block is left to it (the workbench's title page) and it writes the bytes."""
+    `translate` renders the document's texts (msgids) in the document's language and `days_text`
+    its person-days; with `finish`, the title block is left to it (the workbench's title page)
+    and it writes the bytes."""
     t = translate
     document = Document()
     _page_setup(document)
@@ -84,13 +92,13 @@ def gap_map_docx(
         _title_block(document, report)
     matrix = gap_matrix(report.requirements)  # the summary and the matrix section show the same counts
     document.add_heading(t(N_("Summary")), 1)
-    _summary(document, report, matrix, t)
+    _summary(document, report, matrix, t, days_text)
     document.add_heading(t(N_("Gap map by process area")), 1)
     _matrix(document, matrix, t)
     document.add_heading(t(N_("Requirements")), 1)
     _requirements(document, report.requirements, t)
     document.add_heading(t(N_("Modifications list (список доработок)")), 1)
-    _modifications(document, report, t)
+    _modifications(document, report, t, days_text)
     if finish is not None:
         return finish(document, t(N_("Gap map and modifications list")))
     out = io.BytesIO()
@@ -116,7 +124,9 @@ def _title_block(document: DocxDocument, report: GapMapReport) -> None:
 # --- sections ------------------------------------------------------------------------------
 
 
-def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix, t: Translate) -> None:
+def _summary(
+    document: DocxDocument, report: GapMapReport, matrix: GapMatrix, t: Translate, days_text: Days
+) -> None:
     requirements = report.requirements
     coverage = report.coverage
     facts = [
@@ -132,8 +142,8 @@ def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix, t:
             % {"covered": coverage.must_covered, "total": coverage.must_total, "share": coverage.share},
         ),
         (t(N_("Modifications")), str(len(report.modifications))),
-        (t(N_("Total effort")), t(N_("%(days)s person-days")) % {"days": days(report.total_effort_days)}),
-        (t(N_("Critical path")), _critical_path(report, t)),
+        (t(N_("Total effort")), _person_days(report.total_effort_days, t, days_text)),
+        (t(N_("Critical path")), _critical_path(report, t, days_text)),
     ]
     for label, value in facts:
         paragraph = document.add_paragraph()
@@ -145,11 +155,15 @@ def _summary(document: DocxDocument, report: GapMapReport, matrix: GapMatrix, t:
     _row(table, [t(N_("Total")), str(matrix.total)], bold=True, right=(1,))
 
 
-def _critical_path(report: GapMapReport, t: Translate = _same) -> str:
+def _critical_path(report: GapMapReport, t: Translate, days_text: Days) -> str:
     if not report.critical_path:
         return t(N_("none (no modification)"))
-    length = t(N_("%(days)s person-days")) % {"days": days(report.critical_path_days)}
+    length = _person_days(report.critical_path_days, t, days_text)
     return f"{' → '.join(report.critical_path)} ({length})"
+
+
+def _person_days(value: Decimal, t: Translate, days_text: Days) -> str:
+    return t(N_("%(days)s person-days")) % {"days": days_text(value)}
 
 
 def _matrix(document: DocxDocument, matrix: GapMatrix, t: Translate) -> None:
@@ -224,29 +238,29 @@ def _how_met(requirement: RequirementRecord, t: Translate) -> str:
     return "\n".join(parts)
 
 
-def _modifications(document: DocxDocument, report: GapMapReport, t: Translate) -> None:
+def _modifications(document: DocxDocument, report: GapMapReport, t: Translate, days_text: Days) -> None:
     if not report.modifications:
         document.add_paragraph(t(N_("The list holds no modification.")))
     else:
         table = _table(document, [(t(title), width) for title, width in MODIFICATION_COLUMNS])
         for modification in report.modifications:
-            _modification_row(table, modification, t)
+            _modification_row(table, modification, t, days_text)
         # The report's own total: the table, the summary and the line below show one figure.
         _row(
             table,
-            [t(N_("Total")), "", days(report.total_effort_days), "", "", "", "", ""],
+            [t(N_("Total")), "", days_text(report.total_effort_days), "", "", "", "", ""],
             bold=True,
             right=(2,),
         )
     paragraph = document.add_paragraph()
     paragraph.add_run(f"{t(N_('Total effort'))}: ").bold = True
-    paragraph.add_run(t(N_("%(days)s person-days")) % {"days": days(report.total_effort_days)})
+    paragraph.add_run(_person_days(report.total_effort_days, t, days_text))
     paragraph = document.add_paragraph()
     paragraph.add_run(f"{t(N_('Critical path'))}: ").bold = True
-    paragraph.add_run(clean(_critical_path(report, t)))
+    paragraph.add_run(clean(_critical_path(report, t, days_text)))
 
 
-def _modification_row(table: Table, modification: ModificationRecord, t: Translate) -> None:
+def _modification_row(table: Table, modification: ModificationRecord, t: Translate, days_text: Days) -> None:
     title = modification.title
     if modification.description:
         title += f"\n{modification.description}"
@@ -256,7 +270,7 @@ def _modification_row(table: Table, modification: ModificationRecord, t: Transla
         [
             modification.ref,
             title,
-            days(modification.estimate_days),
+            days_text(modification.estimate_days),
             t(modification.priority.label),
             t(modification.status.label),
             ", ".join(modification.requirements),

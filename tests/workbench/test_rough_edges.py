@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 import workbench.demo
@@ -453,3 +455,27 @@ def test_the_demo_names_agree_in_gender(app: Flask) -> None:
             assert surname.endswith("а"), f"{first} {surname}"  # Мария Кузнецова
         else:
             assert not surname.endswith("а"), f"{first} {surname}"  # Иван Кузнецов
+
+
+# --- The gap map's person-days follow the document's language --------------------------------
+
+
+def test_the_russian_gap_map_writes_person_days_with_a_decimal_comma(demo: Flask) -> None:
+    with demo.app_context():
+        session = db.session()
+        project = get_project(session, "DEMO")
+        texts = {}
+        for lang in ("ru", "en"):
+            with force_locale(lang):
+                data = gapmap.export_gap_map(
+                    session, project, gapmap.gap_map_document, kind="docx", actor="t", timezone="UTC"
+                )
+            document = Document(io.BytesIO(data))
+            cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+            texts[lang] = "\n".join([p.text for p in document.paragraphs] + cells)
+        session.rollback()
+    fractional = re.findall(r"\b\d+\.5\b", texts["en"])
+    assert fractional, "the demo's estimates include a half day"
+    for figure in fractional:
+        assert figure.replace(".", ",") in texts["ru"]
+    assert not re.search(r"\b\d+\.5 чел", texts["ru"]), "no English decimal point before Russian person-days"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from docx.document import Document as DocxDocument
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -300,7 +300,7 @@ def gap_map_document(report: GapMapReport) -> bytes:
         )
         return layout.finish(document, page)
 
-    return gap_map_docx(report, translate=gettext, finish=finish)
+    return gap_map_docx(report, translate=gettext, finish=finish, days_text=format_decimal)
 
 
 def _zone(name: str) -> dt.tzinfo:
