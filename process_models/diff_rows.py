@@ -10,25 +10,9 @@ task). A row may carry several kinds; anything else that differs is *changed*.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-from process_models.diff import FieldChange, FlowChange, ModelDiff, NodeChange
-
-
-class ChangeKind(StrEnum):
-    added = "added"
-    removed = "removed"
-    renamed = "renamed"
-    moved = "moved"
-    retyped = "retyped"
-    # Kinds a comparison engine that tells them (NodeChange.kinds) may report; taken as given.
-    automated = "automated"
-    merged = "merged"
-    split_up = "split"
-    layout = "layout_changed"
-    changed = "changed"
-
+from process_models.diff import ChangeKind, FieldChange, FlowChange, ModelDiff, NodeChange
 
 # Which kind of change each differing field of a paired step is.
 _NODE_FIELD_KINDS = {"name": ChangeKind.renamed, "lane": ChangeKind.moved, "kind": ChangeKind.retyped}

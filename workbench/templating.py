@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_decimal, get_locale, gettext, ngettext
 
 from loyalty_core.ledger.phone import mask_phone
-from workbench.i18n.labels import change_element_label, change_kind_label, status_label
+from workbench.i18n.labels import change_element_label, change_field_label, change_kind_label, status_label
 from workbench.i18n.markers import N_
 
 DEFAULT_CURRENCY = "RUB"  # the programme configuration's default currency (loyalty_core.config.schema)
@@ -127,3 +127,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(change_kind_label, "change_kind")
     app.add_template_filter(change_element_label, "change_element")
+    app.add_template_filter(change_field_label, "change_field")

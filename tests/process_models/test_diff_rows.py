@@ -3,8 +3,8 @@ row, not a removal and an addition), another lane "moved", another kind "retyped
 
 from __future__ import annotations
 
-from process_models.diff import diff
-from process_models.diff_rows import ChangeKind, change_rows, kinds_of
+from process_models.diff import ChangeKind, diff
+from process_models.diff_rows import change_rows, kinds_of
 from process_models.enums import LaneKind, NodeKind, Variant
 from process_models.model import ProcessModel
 

@@ -197,6 +197,11 @@ def test_the_comparison_views_list_changes_by_kind(
     assert page_data["pairs"][task_id] == task_id and page_data["rows"][0]["labels"] == ["renamed"]
     overlay = client.get(f"/processes/compare/overlay?{query}&kind=renamed").get_data(as_text=True)
     assert 'data-kinds="renamed"' in overlay
+    # In Russian the kind and the changed field read in Russian; the data attribute stays a value.
+    russian = client.get(
+        f"/processes/compare/overlay?{query}", headers={"Accept-Language": "ru-RU,ru;q=0.9"}
+    ).get_data(as_text=True)
+    assert 'data-kinds="renamed"' in russian and "переименован" in russian and "название:" in russian
     assert (
         client.get(f"/processes/compare/overlay?{query}&kind=added")
         .get_data(as_text=True)

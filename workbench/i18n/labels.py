@@ -141,6 +141,17 @@ _CHANGE_ELEMENTS = {
 }
 
 
+# The fields of a changed step or flow (process_models.diff.FieldChange.field).
+_CHANGE_FIELDS = {
+    "name": N_("name"),
+    "lane": N_("lane"),
+    "kind": N_("type"),
+    "source": N_("source"),
+    "target": N_("target"),
+    "condition": N_("condition"),
+}
+
+
 def change_kind_label(kind: Any) -> str:
     """A kind of change (a ChangeKind or its value) in the current language."""
     value = str(getattr(kind, "value", kind))
@@ -150,3 +161,8 @@ def change_kind_label(kind: Any) -> str:
 def change_element_label(element: str) -> str:
     """An element of the change table ("message flow") in the current language."""
     return str(gettext(_CHANGE_ELEMENTS[element])) if element in _CHANGE_ELEMENTS else element
+
+
+def change_field_label(field: str) -> str:
+    """A field of a changed step or flow ("lane") in the current language."""
+    return str(gettext(_CHANGE_FIELDS[field])) if field in _CHANGE_FIELDS else field

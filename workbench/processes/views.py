@@ -9,16 +9,14 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from process_models.changes import change_table, kind_counts
-from process_models.diff import ChangeKind as DiffKind
-from process_models.diff import ModelDiff
-from process_models.diff_rows import ChangeKind, ChangeRow, change_rows, kinds_of
+from process_models.diff import ChangeKind, ModelDiff
+from process_models.diff_rows import ChangeRow, change_rows, kinds_of
 from process_models.enums import LaneKind, NodeKind
 from process_models.model import ProcessModel
 from process_models.svg import render_svg
@@ -27,6 +25,7 @@ from workbench.auth.enums import Role
 from workbench.confirm import asking, confirmation_page
 from workbench.extensions import db
 from workbench.forms import commit_change
+from workbench.i18n.labels import change_kind_label
 from workbench.jobs import queue as jobs
 from workbench.processes import comparison, service
 from workbench.processes.forms import (
@@ -129,7 +128,7 @@ def compare() -> str:
     result = comparison.compare(db.session(), before, after)
     rows = change_table(result)
     kind = request.args.get("kind", "")
-    kind = kind if kind in {k.value for k in DiffKind} else ""
+    kind = kind if kind in {k.value for k in ChangeKind} else ""
     before_model, after_model = service.model_of(before), service.model_of(after)
     form = LinkForm(formdata=None, before_id=before.id)
     form.fill(before_model, after_model)
@@ -229,7 +228,6 @@ def compare_side_by_side() -> str:
         before=before,
         after=after,
         rows=rows,
-        kind_labels=CHANGE_KIND_LABELS,
         data=_compare_data("side", before, after, result, rows),
         before_diagram=Markup(render_svg(service.model_of(before))),  # render_svg escapes its texts
         after_diagram=Markup(render_svg(service.model_of(after), result)),
@@ -253,24 +251,9 @@ def compare_overlay() -> str:
         kinds=kinds_of(rows),
         counts={kind: sum(kind in row.kinds for row in rows) for kind in kinds_of(rows)},
         chosen=chosen,
-        kind_labels=CHANGE_KIND_LABELS,
         data=_compare_data("overlay", before, after, result, rows),
         diagram=Markup(render_svg(service.model_of(after), result)),  # render_svg escapes its texts
     )
-
-
-CHANGE_KIND_LABELS = {
-    ChangeKind.added: _l("added"),
-    ChangeKind.removed: _l("removed"),
-    ChangeKind.renamed: _l("renamed"),
-    ChangeKind.moved: _l("moved to another lane"),
-    ChangeKind.retyped: _l("type changed"),
-    ChangeKind.automated: _l("automated"),
-    ChangeKind.merged: _l("merged"),
-    ChangeKind.split_up: _l("split"),
-    ChangeKind.layout: _l("moved on the diagram"),
-    ChangeKind.changed: _l("changed"),
-}
 
 
 def _chosen_kind() -> ChangeKind | None:
@@ -295,7 +278,7 @@ def _compare_data(
         "after_url": url_for("processes.export", model_id=after.id),
         "pairs": {**result.node_pairs, **result.flow_pairs},
         "rows": [
-            {**row.to_dict(), "labels": [str(CHANGE_KIND_LABELS[kind]) for kind in row.kinds]} for row in rows
+            {**row.to_dict(), "labels": [change_kind_label(kind) for kind in row.kinds]} for row in rows
         ],
     }
 
