@@ -94,11 +94,38 @@ def test_the_demo_pilot_evaluation_shows_v2s_average_check_lift_with_its_interva
         assert check["lift"] > 0 and check["low"] < true_lift < check["high"]
         assert check["low"] < check["lift"] < check["high"]
         text = app.test_cli_runner().invoke(args=["pilot", "evaluate", "DEMO/v2"]).output
-        said = re.search(r"average_check: .*?" + FIGURES, text)
+        said = re.search(r"Average check: .*?" + FIGURES, text)
         assert said is not None, text
         assert [float(v) for v in said.groups()] == pytest.approx(
             [100 * check[k] for k in ("lift", "low", "high")], abs=0.051
         )
+        _the_pilot_commands_speak_russian(app, json.loads(result.output))
         page = login_as("rollout_manager").get("/analytics/pilot?plan=DEMO/v2").get_data(as_text=True)
     figures = f"{said[1]}% (95% interval {said[2]}% to {said[3]}%)"
     assert re.search(r"Average check: [^<]*" + re.escape(figures), page), figures
+
+
+def _the_pilot_commands_speak_russian(app: Flask, design: dict[str, list[str]]) -> None:
+    """evaluate, guardrail and suggest in the CLI's language (BABEL_DEFAULT_LOCALE): Russian words
+    around the figures; the tab-separated codes and statuses stay data for scripts."""
+    pilots, controls = ",".join(design["pilot"]), ",".join(design["control"])
+    period = ["--from", design["post"][0], "--to", design["post"][1]]
+    app.config["BABEL_DEFAULT_LOCALE"] = "ru"
+    try:
+        runner = app.test_cli_runner()
+        evaluated = runner.invoke(args=["pilot", "evaluate", "DEMO/v2"]).output
+        guarded = runner.invoke(
+            args=["pilot", "guardrail", "--pilot", pilots, "--control", controls, *period]
+        )
+        suggested = runner.invoke(
+            args=["pilot", "suggest", "--pilot", pilots, "--from", design["pre"][0], "--to", design["pre"][1]]
+        ).output
+    finally:
+        app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    assert "Средний чек:" in evaluated and "Average" not in evaluated, evaluated
+    rows = [line.split("\t") for line in guarded.output.splitlines() if "\t" in line]
+    assert rows and all(row[1] in {"passed", "inconclusive", "breached"} for row in rows), guarded.output
+    assert all("не хуже" in row[2] for row in rows), guarded.output
+    matches = [line.split("\t") for line in suggested.splitlines()]
+    assert matches and all(row[0] in design["pilot"] for row in matches), suggested
+    assert all(re.match(r"оценка [\d.]+ \((хорошее|среднее|плохое)\)", row[2]) for row in matches), suggested

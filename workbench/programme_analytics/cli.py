@@ -44,6 +44,7 @@ from analytics.kpi.definitions import KPIS
 from analytics.kpi.report import kpi_report
 from analytics.periods import Period
 from workbench.extensions import db
+from workbench.programme_analytics.labels import MATCH_QUALITY, statement
 from workbench.programme_analytics.service import evaluation_json, parse_dimension, report_json
 
 if TYPE_CHECKING:  # numpy and scipy load when a fit or an evaluation runs, not with every command
@@ -354,7 +355,7 @@ def pilot_evaluate(
         )
     )
     for verdict in evaluation.verdicts:
-        click.echo(verdict.sentence())
+        click.echo(statement(verdict))
 
 
 def _pilot_design(
@@ -430,10 +431,14 @@ def pilot_guardrail(
 
     result = GuardrailResult(evaluation.guardrail.checks, block_inconclusive)
     for check in result.checks:
-        click.echo(
-            f"{check.metric}\t{check.status.value}\tno worse than -{check.threshold:.1%}: "
-            f"{check.confidence:.0%} bounds {check.lower:+.1%} .. {check.upper:+.1%}"
+        bounds = gettext(
+            "no worse than -%(threshold)s: %(confidence)s bounds %(lower)s .. %(upper)s",
+            threshold=f"{check.threshold:.1%}",
+            confidence=f"{check.confidence:.0%}",
+            lower=f"{check.lower:+.1%}",
+            upper=f"{check.upper:+.1%}",
         )
+        click.echo(f"{check.metric}\t{check.status.value}\t{bounds}")
     click.echo(gettext("guardrail passed") if result.passed else gettext("guardrail FAILED"))
     if not result.passed:
         sys.exit(1)
@@ -463,10 +468,14 @@ def pilot_suggest(
     )
     for code, matches in suggestions.items():
         for m in matches:
-            click.echo(
-                f"{code}\t{m.control}\tscore {m.score:.2f} ({m.quality})\tcorrelation {m.correlation:.2f}\t"
-                f"scaled distance {m.scaled_distance:.2f}"
+            match = gettext(
+                "score %(score)s (%(quality)s)\tcorrelation %(correlation)s\tscaled distance %(distance)s",
+                score=f"{m.score:.2f}",
+                quality=MATCH_QUALITY[m.quality],
+                correlation=f"{m.correlation:.2f}",
+                distance=f"{m.scaled_distance:.2f}",
             )
+            click.echo(f"{code}\t{m.control}\t{match}")
 
 
 # --- export ------------------------------------------------------------------------------------

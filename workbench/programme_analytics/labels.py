@@ -35,6 +35,9 @@ GUARDRAIL_STATUS = {
     Status.breached: N_("breached"),
 }
 
+# A suggested control store's match (analytics.pilot.matching.Match.quality).
+MATCH_QUALITY = {"good": N_("good"), "fair": N_("fair"), "poor": N_("poor")}
+
 
 def _pct(value: float) -> str:
     return f"{value:+.1%}"

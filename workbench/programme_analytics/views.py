@@ -24,7 +24,7 @@ from workbench.extensions import db
 from workbench.forms import commit_change, flash_form_errors
 from workbench.jobs import queue as jobs
 from workbench.programme_analytics import forms, plans, service
-from workbench.programme_analytics.labels import GUARDRAIL_STATUS, KPI_TITLES, statement
+from workbench.programme_analytics.labels import GUARDRAIL_STATUS, KPI_TITLES, MATCH_QUALITY, statement
 from workbench.programme_analytics.service import parse_dimension, report_json
 from workbench.projects.access import require_owner_member
 
@@ -194,6 +194,7 @@ def pilot() -> str:
         "control_codes": ",".join(controls),
         "titles": KPI_TITLES,
         "statuses": GUARDRAIL_STATUS,
+        "qualities": MATCH_QUALITY,
         "evaluation": None,
         "suggestions": None,
         "error": plan_error,
@@ -405,6 +406,7 @@ def plan_controls(plan_id: int) -> str:
         error=error,
         form=forms.AcceptControlsForm(),
         weeks=plans.MATCH_WEEKS,
+        qualities=MATCH_QUALITY,
     )
 
 
