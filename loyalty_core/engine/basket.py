@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -41,9 +41,11 @@ class MemberState:
     birthday: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class LineDecision:
-    index: int
+class LineDecision(NamedTuple):
+    """One line's share of the receipt's points. (A named tuple: a quote builds one per line, and
+    the frozen dataclass's __init__ was a tenth of a quote.)"""
+
+    index: int  # type: ignore[assignment]  # the line number; shadows tuple.index, unused here
     sku: str
     category: str
     quantity: Decimal
@@ -83,8 +85,9 @@ class SkippedPromotion(NamedTuple):
     reason: str
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """What the calculation decided for one receipt (a named tuple, built once per quote)."""
+
     check_total: Decimal
     tier: str | None
     tier_multiplier: Decimal
@@ -95,8 +98,8 @@ class Decision:
     earned_points: int
     extra_points: int
     lines: tuple[LineDecision, ...]
-    applied: tuple[AppliedPromotion, ...] = field(default=())
-    skipped: tuple[SkippedPromotion, ...] = field(default=())
+    applied: tuple[AppliedPromotion, ...] = ()
+    skipped: tuple[SkippedPromotion, ...] = ()
 
     @property
     def balance_after(self) -> int:

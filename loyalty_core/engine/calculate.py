@@ -68,19 +68,23 @@ def calculate(basket: Basket, member: MemberState, config: ProgramConfig, at: dt
         bases, rates, promotions, tier_multiplier, config
     )  # 5
     lines = tuple(
-        LineDecision(
-            index=i + 1,
-            sku=line.sku,
-            category=line.category,
-            quantity=line.quantity,
-            amount=line.amount,
-            redeemed_points=redemption.point_shares[i],
-            redeemed_value=redemption.value_shares[i],
-            earn_base=bases[i],
-            rate=rates[i],
-            multiplier=tier_multiplier * promotions.multipliers[i],
-            raw_points=raws[i],
-            points=line_points[i],
+        # Positional, straight to tuple.__new__ (field order as declared): one per line per quote.
+        _new_tuple(
+            LineDecision,
+            (
+                i + 1,
+                line.sku,
+                line.category,
+                line.quantity,
+                line.amount,
+                redemption.point_shares[i],
+                redemption.value_shares[i],
+                bases[i],
+                rates[i],
+                tier_multiplier * promotions.multipliers[i],
+                raws[i],
+                line_points[i],
+            ),
         )
         for i, line in enumerate(basket.lines)
     )
