@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 POS_PORT ?= 5001
 
-.PHONY: run test install install-test system-packages system-packages-test bench clean translations assets
+.PHONY: run test install install-test system-packages system-packages-test bench clean translations assets engine clean-engine
 
 # Debian packages pip cannot provide: cairo and a Cyrillic font for the DOCX diagrams, and
 # Chromium for the browser tests, LibreOffice and poppler for the document layout tests (see tools/system-packages.sh; skipped with a hint when not root).
@@ -39,6 +39,16 @@ $(ASSETS): package.json package-lock.json $(wildcard frontend/*)
 	elif [ "$$CI" = "true" ]; then echo "CI=true but npm is missing: install Node.js 20 and npm" >&2; exit 1; \
 	else echo "npm not found: the modeller is not built; pages show the server's SVG (install Node.js 20 and npm)"; fi
 
+## engine: compile the pure points engine with mypyc, in place (quotes about 1.7x faster; needs a
+## C compiler; setup.py). Edit a compiled module and the import refuses it until `make engine`
+## runs again; `make clean-engine` goes back to pure Python.
+engine: $(VENV)/.installed-test
+	LOYALTY_COMPILE_ENGINE=1 $(BIN)/python setup.py -q build_ext --inplace
+	@$(BIN)/python -c "from loyalty_core.engine import compiled_engine; assert compiled_engine(); print('engine compiled')"
+
+clean-engine:
+	rm -f loyalty_core/*.so loyalty_core/engine/*.so
+
 system-packages:
 	@bash tools/system-packages.sh $(SYSTEM_PACKAGES)
 
@@ -66,7 +76,7 @@ bench: install-test
 	$(BIN)/python bench/pos_throughput.py
 	$(BIN)/python bench/process_models_bench.py
 
-clean:
+clean: clean-engine
 	rm -rf $(VENV) instance/*.db .pytest_cache node_modules workbench/static/build
 
 ## translations: extract every marked string (Python and templates) and merge it into the .po

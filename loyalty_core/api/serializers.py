@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -40,9 +41,19 @@ def member(m: Member, *, balance: int, spend: Decimal, config: ProgramConfig | N
     ).model_dump(mode="json")
 
 
+def moment(value: dt.datetime) -> str:
+    """A moment as pydantic writes it in JSON: ISO 8601, UTC as "Z"."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+# The quote and the purchase are written as plain dicts, not through their pydantic models
+# (schemas.QuoteOut, PurchaseOut): with 200 promotions the models cost the till several times
+# the points math. The models still define the OpenAPI document, and
+# tests/loyalty_core/api/test_serializers.py checks each body is exactly the model's dump.
 def _quote_fields(decision: Decision, member_id: Any, store: str, version: str) -> dict[str, Any]:
     return {
-        "member_id": member_id,
+        "member_id": str(member_id),
         "store": store,
         "config_version": version,
         "check_total": money_str(decision.check_total),
@@ -54,48 +65,49 @@ def _quote_fields(decision: Decision, member_id: Any, store: str, version: str) 
         "earned_points": decision.earned_points,
         "balance_after": decision.balance_after,
         "lines": [
-            schemas.LineOut(
-                line=line.index,
-                sku=line.sku,
-                category=line.category,
-                quantity=_num(line.quantity),
-                amount=money_str(line.amount),
-                redeemed_points=line.redeemed_points,
-                redeemed_value=money_str(line.redeemed_value),
-                earn_base=money_str(line.earn_base),
-                rate=_num(line.rate),
-                multiplier=_num(line.multiplier),
-                points=line.points,
-            )
+            {
+                "line": line.index,
+                "sku": line.sku,
+                "category": line.category,
+                "quantity": _num(line.quantity),
+                "amount": money_str(line.amount),
+                "redeemed_points": line.redeemed_points,
+                "redeemed_value": money_str(line.redeemed_value),
+                "earn_base": money_str(line.earn_base),
+                "rate": _num(line.rate),
+                "multiplier": _num(line.multiplier),
+                "points": line.points,
+            }
             for line in decision.lines
         ],
         "promotions": [
-            schemas.PromotionOut(
-                code=p.code,
-                name=p.name,
-                kind=p.kind,
-                reason=p.reason,
-                lines=list(p.lines),
-                extra_points=p.extra_points,
-            )
+            {
+                "code": p.code,
+                "name": p.name,
+                "kind": p.kind,
+                "reason": p.reason,
+                "lines": list(p.lines),
+                "extra_points": p.extra_points,
+            }
             for p in decision.applied
         ],
-        "not_applied": [schemas.NotAppliedOut(code=s.code, reason=s.reason) for s in decision.skipped],
+        "not_applied": [{"code": s.code, "reason": s.reason} for s in decision.skipped],
     }
 
 
 def quote(decision: Decision, member_id: Any, store: str, version: str) -> dict[str, Any]:
-    return schemas.QuoteOut(**_quote_fields(decision, member_id, store, version)).model_dump(mode="json")
+    """The body of a quote (schemas.QuoteOut)."""
+    return _quote_fields(decision, member_id, store, version)
 
 
 def purchase(decision: Decision, txn: Transaction, store: str, version: str) -> dict[str, Any]:
-    return schemas.PurchaseOut(
-        **_quote_fields(decision, txn.member_id, store, version),
-        id=txn.id,
-        receipt_no=txn.receipt_no,
-        created_at=txn.created_at,
-        recorded_at=txn.recorded_at,
-    ).model_dump(mode="json")
+    """The body of a committed purchase (schemas.PurchaseOut)."""
+    body = _quote_fields(decision, txn.member_id, store, version)
+    body["id"] = str(txn.id)
+    body["receipt_no"] = txn.receipt_no
+    body["created_at"] = moment(txn.created_at)
+    body["recorded_at"] = moment(txn.recorded_at)
+    return body
 
 
 def return_(txn: Transaction, store: str, balance: int) -> dict[str, Any]:

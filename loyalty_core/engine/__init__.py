@@ -15,7 +15,10 @@ from loyalty_core.engine.basket import (
     SkippedPromotion,
 )
 from loyalty_core.engine.calculate import calculate, max_redeemable
+from loyalty_core.engine.native import check_current, compiled_engine
 from loyalty_core.engine.returns import LineReturn, ReturnableLine, plan_return
+
+check_current()  # a compiled engine must be built from the source beside it
 
 __all__ = [
     "AppliedPromotion",
@@ -28,6 +31,7 @@ __all__ = [
     "ReturnableLine",
     "SkippedPromotion",
     "calculate",
+    "compiled_engine",
     "max_redeemable",
     "plan_return",
 ]

@@ -76,9 +76,9 @@ READ_BY_CARD = _READ.format(
 # The quote's one statement: the store and its version, and the member's state with points past
 # their expiry already taken away (as the ORM's _effective_balance does, job or no job).
 _QUOTE_READ = f"""SELECT s.code, v.id, v.label, v.content_hash, a.member_id,
-  a.balance - CASE WHEN a.next_expiry_at <= %(at)s THEN
+  (a.balance - CASE WHEN a.next_expiry_at <= %(at)s THEN
     (SELECT coalesce(sum(b.remaining), 0) FROM earn_buckets b WHERE b.account_id = a.id
-     AND b.remaining > 0 AND b.expires_at IS NOT NULL AND b.expires_at <= %(at)s) ELSE 0 END,
+     AND b.remaining > 0 AND b.expires_at IS NOT NULL AND b.expires_at <= %(at)s) ELSE 0 END)::bigint,
   m.birthday,
   CASE WHEN a.id IS NOT NULL THEN pos_spend_365(a.member_id, %(at)s, %(since)s) END
 FROM stores s
