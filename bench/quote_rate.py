@@ -112,7 +112,8 @@ def main() -> None:
     engine = "compiled (mypyc)" if compiled_engine() else "pure Python"
     print(
         f"{engine} engine; {args.promotions} promotions, {len(cart.lines)} lines: "
-        f"{len(decision.applied)} applied, {len(decision.skipped)} not applied, {decision.earned_points} points"
+        f"{len(decision.applied)} applied, {len(decision.skipped)} not applied, "
+        f"{decision.earned_points} points"
     )
     rates = []
     for repeat in range(args.repeats):
