@@ -257,27 +257,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, workers: int, threads: int, server_kind: str = "gunicorn"
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": f"{url}?application_name={APP_NAME}", "PYTHONPATH": str(ROOT)}
-    threading = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            str(workers),
-            *threading,
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            *(["--keep-alive", "5"] if threads > 1 else []),
-            "loyalty_core.api:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
+    command = (
+        _granian_command(port, workers, threads)
+        if server_kind == "granian"
+        else _gunicorn_command(port, workers, threads)
     )
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -289,6 +278,24 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
             time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start within 30 s")
+
+
+def _gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    threading = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
+    return [
+        sys.executable, "-m", "gunicorn", "-w", str(workers), *threading, "-b", f"127.0.0.1:{port}",
+        "--log-level", "warning", *(["--keep-alive", "5"] if threads > 1 else []),
+        "loyalty_core.api:create_app()",
+    ]  # fmt: skip
+
+
+def _granian_command(port: int, workers: int, threads: int) -> list[str]:
+    """granian's WSGI server: the same Flask app behind a Rust HTTP/1.1 server with keep-alive."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers),
+        "--blocking-threads", str(threads), "--runtime-threads", "1", "--host", "127.0.0.1",
+        "--port", str(port), "--log-level", "warning", "--no-ws", "loyalty_core.api.wsgi:app",
+    ]  # fmt: skip
 
 
 def client(args: tuple[int, str, list[str], float, int]) -> tuple[list[float], dict[int, int]]:
@@ -514,7 +521,7 @@ def floor_script(url: str, members: list[str]) -> Path | None:
 def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) -> dict[str, float]:
     dbname = url.rsplit("/", 1)[1]
     port = free_port()
-    server = start_server(url, port, args.workers, args.threads)
+    server = start_server(url, port, args.workers, args.threads, args.server)
     try:
         client((port, key, members, 2.0, 999))  # warm-up: each worker parses the configuration
         before = tree_ticks(server.pid)
@@ -583,9 +590,13 @@ def main() -> None:
         help="load generator (wrk when installed: apt-get install wrk)",
     )
     parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
+    parser.add_argument(
+        "--server", choices=["gunicorn", "granian"], default="gunicorn", help="the POS's HTTP server"
+    )
     args = parser.parse_args()
     print(
-        f"gunicorn {args.workers} workers x {args.threads} threads, {args.clients} {args.client} clients, "
+        f"{args.server} {args.workers} workers x {args.threads} threads, "
+        f"{args.clients} {args.client} clients, "
         f"{args.seconds} s a phase, {args.runs} runs; load average {load()}",
         flush=True,
     )

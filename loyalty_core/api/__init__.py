@@ -60,7 +60,10 @@ def create_app(database_url: str | None = None) -> Flask:
     url = database_url or os.environ.get("DATABASE_URL") or "sqlite:///instance/workbench.db"
     app = Flask("loyalty_core")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    init_api(app, make_engine(url))
+    # No ping before each request (a round trip per till request): a connection that died while
+    # idle fails its request's first statement, and api.retry runs the request once more on a
+    # new one (tests/loyalty_core/api/test_dropped_connections_pg.py, "retry-alone").
+    init_api(app, make_engine(url, pool_pre_ping=False))
 
     @app.errorhandler(HTTPException)
     def _problem(error: HTTPException) -> Response:  # unknown routes, wrong methods

@@ -1,8 +1,9 @@
 """One more try for a POS request whose database connection died half-way.
 
-The pool pings each connection before handing it out, so a connection dropped while idle never
-reaches a request. One that dies *during* a request (the server restarted, a DBA terminated the
-backend) raises a DBAPI error flagged `connection_invalidated`: the transaction did not happen,
+The POS served on its own does not ping a connection before each request (a round trip per
+till request), so a connection dropped while idle, like one that dies *during* a request (the
+server restarted, a DBA terminated the backend), raises a DBAPI error flagged
+`connection_invalidated`: the transaction did not happen,
 or, if it died during COMMIT, the Idempotency-Key makes the second try replay what the first
 stored. Either way, running the request once more on a fresh session is safe, and the till
 sees an answer instead of a 500.
