@@ -57,6 +57,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pos_paced import run_paced  # noqa: E402  (bench/, beside this script)
+
 from loyalty_core import models  # noqa: E402,F401
 from loyalty_core.config import service as config_service  # noqa: E402
 from loyalty_core.db import make_engine, make_session_factory, metadata  # noqa: E402
@@ -367,7 +369,7 @@ function request()
   local headers = {}
   headers["Authorization"] = "Bearer " .. key
   headers["Content-Type"] = "application/json"
-  headers["Idempotency-Key"] = tid .. "-" .. counter
+  headers["Idempotency-Key"] = "%(run)s-" .. tid .. "-" .. counter
   return wrk.format("POST", "/api/v1/purchases", headers, body)
 end
 
@@ -380,13 +382,26 @@ end
 """
 
 
+# Pacing for wrk: before each request a connection waits a random, exponentially distributed
+# pause, so the connections together send at about the asked rate, as tills arriving at random.
+WRK_PACING = """
+function delay()
+  return math.floor(-math.log(1 - math.random()) * %(mean_ms)f)
+end
+"""
+
+
 def run_wrk(
-    port: int, key: str, members: list[str], clients: int, seconds: int
+    port: int, key: str, members: list[str], clients: int, seconds: int, pause_ms: float = 0.0
 ) -> tuple[float, float, float, str]:
-    """Drive the server with wrk (C, light on the shared CPU): (commits/s, p50 ms, p99 ms, notes)."""
+    """Drive the server with wrk (C, light on the shared CPU): (commits/s, p50 ms, p99 ms, notes).
+
+    With `pause_ms`, each connection pauses that long on average before each request."""
     script = ROOT / "bench" / "results" / "pos_commit.lua"
     script.parent.mkdir(exist_ok=True)
-    script.write_text(WRK_SCRIPT % {"members": ",".join(f'"{m}"' for m in members), "key": key})
+    members_lua = ",".join(f'"{m}"' for m in members)
+    lua = WRK_SCRIPT % {"members": members_lua, "key": key, "run": uuid.uuid4().hex[:12]}
+    script.write_text(lua + (WRK_PACING % {"mean_ms": pause_ms} if pause_ms else ""))
     out = subprocess.run(
         [
             "wrk",
@@ -518,6 +533,25 @@ def floor_script(url: str, members: list[str]) -> Path | None:
     return path
 
 
+def _paced_run(
+    args: argparse.Namespace, port: int, key: str, members: list[str], saturated: float
+) -> tuple[float, float, float, str]:
+    """Latency at `args.paced` of the saturated rate. With wrk: each connection pauses between
+    requests so that the whole sends about that rate (a request's time in service, 1/saturated
+    per worker, is taken off the pause); else the open-loop Python sender of pos_paced.py, whose
+    own CPU then competes with the server's on this machine."""
+    target = saturated * args.paced
+    if args.client == "wrk":
+        cycle_ms = 1000 * args.clients / target  # each connection's pause + answer, on average
+        pause_ms = max(0.1, cycle_ms - 1000 * args.workers / saturated)
+        for _ in range(2):  # calibrate: a short run tells the answer time at about this load
+            achieved, *_ = run_wrk(port, key, members, args.clients, 3, pause_ms)
+            pause_ms = max(0.1, pause_ms + cycle_ms - 1000 * args.clients / max(achieved, 1.0))
+        return run_wrk(port, key, members, args.clients, args.seconds, pause_ms)
+    achieved, p50, p99, statuses = run_paced(port, key, members, target, args.seconds)
+    return achieved, p50, p99, f"open loop, statuses {statuses}"
+
+
 def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) -> dict[str, float]:
     dbname = url.rsplit("/", 1)[1]
     port = free_port()
@@ -531,6 +565,8 @@ def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) ->
             else:
                 rate, p50, p99, notes = run_python_clients(port, key, members, args.clients, args.seconds)
         app_seconds = (tree_ticks(server.pid) - before) / TICKS
+        if args.paced:
+            paced = _paced_run(args, port, key, members, rate)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -543,6 +579,18 @@ def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) ->
         "app ms/commit": app_seconds * 1000 / max(1, commits),
     }
     print(f"  POS: {rate:,.0f} commits/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({notes})", flush=True)
+    if args.paced:
+        paced_rate, paced_p50, paced_p99, paced_notes = paced
+        figures |= {
+            "paced share": paced_rate / rate,
+            "paced p50 ms": paced_p50,
+            "paced p99 ms": paced_p99,
+        }
+        print(
+            f"  paced at {paced_rate / rate:.0%} of that ({paced_rate:,.0f} commits/s): "
+            f"p50 {paced_p50:.1f} ms, p99 {paced_p99:.1f} ms ({paced_notes})",
+            flush=True,
+        )
     tps, tpcb_cpu = run_pgbench(dbname, args.clients, args.seconds, ["-b", "tpcb-like"])
     figures |= {"tpcb TPS": tps, "pg ms/tpcb": tpcb_cpu * 1000}
     script = floor_script(url, members)
@@ -592,6 +640,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
     parser.add_argument(
         "--server", choices=["gunicorn", "granian"], default="gunicorn", help="the POS's HTTP server"
+    )
+    parser.add_argument(
+        "--paced",
+        type=float,
+        default=0.8,
+        help="then send at this share of the saturated rate, open loop, for p50/p99 (0: skip)",
     )
     args = parser.parse_args()
     print(
