@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import check, downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from loyalty_core.db import metadata
 from tests.conftest import postgres_url
@@ -51,12 +51,31 @@ def fresh_pg_database(suffix: str) -> str:
     return f"{base}/{target}".replace("postgresql://", "postgresql+psycopg://")
 
 
+FAST_PATH_FUNCTIONS = ("pos_spend_365", "pos_commit_purchase", "transactions_spend_months")
+
+
+def _function_definitions(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return {
+            name: conn.scalar(text("SELECT pg_get_functiondef(to_regproc(:name))"), {"name": name})
+            for name in FAST_PATH_FUNCTIONS
+        }
+
+
 @pytest.mark.postgres
 def test_migrations_match_the_models_on_postgresql() -> None:
     app = _migrated_app(fresh_pg_database("migrations"))
     _assert_matches_models(app)
+    # The POS fast path's functions: the migrations write theirs out; create_all (tests,
+    # benchmarks) installs loyalty_core.ledger.fastpath_sql's. They must be the same.
+    built = create_engine(fresh_pg_database("create_all"))
+    metadata.create_all(built)
     with app.app_context():
+        migrated = _function_definitions(db.engine)
+        assert all(migrated.values()) and "plpgsql" in migrated["pos_spend_365"]
+        assert migrated == _function_definitions(built)
         db.engine.dispose()
+    built.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
