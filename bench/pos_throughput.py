@@ -22,10 +22,15 @@ if missing; or --database-url):
 6. where the database has the POS's PL/pgSQL commit (`pos_commit_purchase`, PostgreSQL fast
    path), runs "the SQL floor": pgbench with a custom script of the commit's own two
    statements (the read and the function call), same clients, same time.
+7. (--paced 0.8, the default) right after the saturated run, the latency at that share of its
+   rate: wrk's connections pause a random (exponential) time before each request, calibrated on
+   two 3-second runs; without wrk, the open-loop sender of bench/pos_paced.py;
+8. (--server granian) the same app under granian's WSGI server instead of gunicorn.
 Each figure is the median of --runs runs; `uptime` is printed with each run, because the
 machine is shared and only the ratios measured in the same run compare.
 Targets (issue 13, 4 clients): commits/s >= 0.3x pgbench tpcb and >= 0.7x the SQL floor;
-PostgreSQL CPU per commit <= 0.8 ms, not growing with history; app CPU per commit <= 0.6 ms.
+PostgreSQL CPU per commit <= 0.8 ms, not growing with history; app CPU per commit <= 0.6 ms;
+p99 < 15 ms at 80% of the saturated rate on a quiet machine.
 """
 
 from __future__ import annotations
