@@ -115,8 +115,15 @@ def _visits(
     """`purchases_per_store_day` visits a day in each store of each group (a pilot store and its
     control stores), in time order. A group's stores are given the same baskets: the demo's
     stand-in for well-matched control stores, whose shoppers buy alike, so that the pilot's
-    measured change is v2's and not the luck of which baskets fell in which store."""
-    per_day = int(spec()["purchases_per_store_day"])
+    measured change is v2's and not the luck of which baskets fell in which store. Each store's
+    visits come from its own `regulars_per_store` members, as a shop has its regulars: drawn from
+    every member, a store's shoppers almost never came back the next week, and on some load
+    dates a control store had no retained member in the whole baseline, which the evaluation
+    cannot compare."""
+    data = spec()
+    per_day = int(data["purchases_per_store_day"])
+    size = min(len(people), int(data["regulars_per_store"]))
+    regulars = {store.id: rng.sample(people, size) for group in groups for store in group}
     visits: list[Visit] = []
     day = start
     while day < now:
@@ -126,7 +133,7 @@ def _visits(
                 for store in group:
                     when = day + dt.timedelta(minutes=rng.randrange(8 * 60, 21 * 60))
                     if when < now:
-                        visits.append((when, store, rng.choice(people), basket))
+                        visits.append((when, store, rng.choice(regulars[store.id]), basket))
         day += dt.timedelta(days=1)
     visits.sort(key=lambda v: v[0])
     return visits
