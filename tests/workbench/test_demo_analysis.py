@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +187,27 @@ def test_integrations_join_systems_of_their_variant() -> None:
         systems = systems_of(item.variant)
         assert item.source in systems and item.target in systems, item.name
         assert item.source != item.target and item.transport and item.frequency, item.name
+
+
+def test_a_misspelt_or_missing_field_in_the_demo_content_names_the_file_and_the_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.demo import analysis, content
+
+    monkeypatch.setattr(content, "HERE", tmp_path)
+    (tmp_path / "interviews.yaml").write_text(
+        "interviews:\n- stakeholder: A\n  position: B\n  department: C\n  held_on: 2026-09-08\n"
+        "  participants: []\n  notes: ''\n  findings: []\n- stakeholder: D\n  postion: E\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "inventory.yaml").write_text(
+        "inventory:\n- category: form\n  variant: as-is\n", encoding="utf-8"
+    )
+    content._parsed.cache_clear()
+    try:
+        with pytest.raises(content.DemoContentError, match=r"interviews.yaml: interviews\[1\]: .*postion"):
+            content.records("interviews.yaml", "interviews", analysis._interview)
+        with pytest.raises(content.DemoContentError, match=r"inventory.yaml: inventory\[0\]: .*name"):
+            content.records("inventory.yaml", "inventory", lambda entry: analysis.DemoInventoryItem(**entry))
+    finally:
+        content._parsed.cache_clear()
