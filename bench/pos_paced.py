@@ -18,11 +18,13 @@ import random
 import statistics
 import time
 import uuid
+from typing import Any
 
 CATEGORIES = ["dairy", "produce", "bakery", "meat", "drinks", "household"]
 
 
-def _request(port: int, key: str, member: str, rng: random.Random) -> bytes:
+def purchase_body(rng: random.Random, members: list[str]) -> dict[str, Any]:
+    """A till's receipt: 3-6 lines of the bench's categories, one in five redeeming 10 points."""
     lines = [
         {
             "sku": f"SKU{rng.randrange(5000)}",
@@ -32,9 +34,15 @@ def _request(port: int, key: str, member: str, rng: random.Random) -> bytes:
         }
         for _ in range(rng.randint(3, 6))
     ]
-    body = json.dumps(
-        {"member_id": member, "lines": lines, "redeem_points": 10 if rng.random() < 0.2 else 0}
-    ).encode()
+    return {
+        "member_id": rng.choice(members),
+        "lines": lines,
+        "redeem_points": 10 if rng.random() < 0.2 else 0,
+    }
+
+
+def _request(port: int, key: str, members: list[str], rng: random.Random) -> bytes:
+    body = json.dumps(purchase_body(rng, members)).encode()
     head = (
         f"POST /api/v1/purchases HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         f"Authorization: Bearer {key}\r\nIdempotency-Key: {uuid.uuid4()}\r\n"
@@ -65,7 +73,7 @@ async def _paced(
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.2
     count = int(rate * seconds)
-    payloads = [_request(port, key, rng.choice(members), rng) for _ in range(count)]  # built ahead
+    payloads = [_request(port, key, members, rng) for _ in range(count)]  # built ahead
     tasks = [asyncio.create_task(_one(port, payloads[n], start + n / rate)) for n in range(count)]
     return list(await asyncio.gather(*tasks))
 

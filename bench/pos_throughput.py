@@ -62,7 +62,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pos_paced import run_paced  # noqa: E402  (bench/, beside this script)
+from pos_paced import purchase_body, run_paced  # noqa: E402  (bench/, beside this script)
 
 from loyalty_core import models  # noqa: E402,F401
 from loyalty_core.config import service as config_service  # noqa: E402
@@ -86,7 +86,6 @@ promotions:
   - {code: DAIRY2X, kind: multiplier, multiplier: 2, priority: 10, conditions: {categories: [dairy]}}
   - {code: BIG, kind: extra_points, points: 50, priority: 1, conditions: {min_check: "2000.00"}}
 """
-CATEGORIES = ["dairy", "produce", "bakery", "meat", "drinks", "household"]
 
 
 APP_NAME = "pos_bench"
@@ -314,21 +313,7 @@ def client(args: tuple[int, str, list[str], float, int]) -> tuple[list[float], d
     statuses: dict[int, int] = {}
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        lines = [
-            {
-                "sku": f"SKU{rng.randrange(5000)}",
-                "category": rng.choice(CATEGORIES),
-                "quantity": str(rng.randint(1, 3)),
-                "amount": f"{rng.randint(50, 900)}.{rng.randint(0, 99):02d}",
-            }
-            for _ in range(rng.randint(3, 6))
-        ]
-        body = {
-            "member_id": rng.choice(members),
-            "lines": lines,
-            "redeem_points": 10 if rng.random() < 0.2 else 0,
-        }
-        payload = json.dumps(body)
+        payload = json.dumps(purchase_body(rng, members))
         headers = {
             "Authorization": f"Bearer {key}",
             "Idempotency-Key": str(uuid.uuid4()),
