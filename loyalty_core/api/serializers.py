@@ -11,6 +11,7 @@ from loyalty_core.config.schema import ProgramConfig
 from loyalty_core.engine import BasketLine, Decision
 from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.ledger.phone import mask_phone
+from loyalty_core.ledger.service import promotion_records, skipped_records
 from loyalty_core.money import money_str
 
 
@@ -80,18 +81,8 @@ def _quote_fields(decision: Decision, member_id: Any, store: str, version: str) 
             }
             for line in decision.lines
         ],
-        "promotions": [
-            {
-                "code": p.code,
-                "name": p.name,
-                "kind": p.kind,
-                "reason": p.reason,
-                "lines": list(p.lines),
-                "extra_points": p.extra_points,
-            }
-            for p in decision.applied
-        ],
-        "not_applied": [{"code": s.code, "reason": s.reason} for s in decision.skipped],
+        "promotions": promotion_records(decision),
+        "not_applied": skipped_records(decision),
     }
 
 

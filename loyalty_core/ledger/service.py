@@ -727,24 +727,34 @@ def _refuse_committed_receipt(session: Session, store: Store, receipt_no: str) -
         )
 
 
+def promotion_records(decision: Decision) -> list[dict[str, Any]]:
+    """The promotions that applied, as the stored details and the API's bodies both give them."""
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "kind": p.kind,
+            "reason": p.reason,
+            "lines": list(p.lines),
+            "extra_points": p.extra_points,
+        }
+        for p in decision.applied
+    ]
+
+
+def skipped_records(decision: Decision) -> list[dict[str, Any]]:
+    """The promotions that did not apply, each with its reason."""
+    return [{"code": s.code, "reason": s.reason} for s in decision.skipped]
+
+
 def decision_details(decision: Decision) -> dict[str, Any]:
     """What is kept of a decision besides the line figures: why promotions did or did not apply."""
     return {
         "max_redeemable": decision.max_redeemable,
         "tier_multiplier": str(decision.tier_multiplier),
         "extra_points": decision.extra_points,
-        "promotions": [
-            {
-                "code": p.code,
-                "name": p.name,
-                "kind": p.kind,
-                "reason": p.reason,
-                "lines": list(p.lines),
-                "extra_points": p.extra_points,
-            }
-            for p in decision.applied
-        ],
-        "not_applied": [{"code": s.code, "reason": s.reason} for s in decision.skipped],
+        "promotions": promotion_records(decision),
+        "not_applied": skipped_records(decision),
         "lines": [
             {
                 "line": line.index,

@@ -197,7 +197,8 @@ def test_a_misspelt_or_missing_field_in_the_demo_content_names_the_file_and_the_
     monkeypatch.setattr(content, "HERE", tmp_path)
     (tmp_path / "interviews.yaml").write_text(
         "interviews:\n- stakeholder: A\n  position: B\n  department: C\n  held_on: 2026-09-08\n"
-        "  participants: []\n  notes: ''\n  findings: []\n- stakeholder: D\n  postion: E\n",
+        "  participants: []\n  notes: ''\n  findings: []\n- stakeholder: D\n  postion: E\n  department: F\n"
+        "  held_on: 2026-09-09\n  participants: []\n  notes: ''\n  findings: []\n",
         encoding="utf-8",
     )
     (tmp_path / "inventory.yaml").write_text(
