@@ -13,7 +13,7 @@ database, no Flask):
 * `INVENTORY` — algorithms, forms, reports, systems and integrations, AS-IS and TO-BE
   (inventory.yaml).
 
-Each model is written as a table of lanes, steps and flows (see `_build`). Ids are stable
+Each model is written as a table of lanes, steps and flows (see `_model`). Ids are stable
 and readable: a model's prefix (`enr_asis`, `pur_tobe`...) then the step's own name, so a node is
 e.g. ``enr_asis_fill_form``, a lane ``enr_asis_lane_cashier`` and a flow
 ``enr_asis_flow_start_to_gw_agree``; findings point at steps by these ids.
@@ -22,7 +22,6 @@ e.g. ``enr_asis_fill_form``, a lane ``enr_asis_lane_cashier`` and a flow
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,77 +41,37 @@ __all__ = [
 
 PROCESS_KEYS: tuple[str, ...] = ("enrolment", "purchase", "pay_with_points", "returns")
 
-# (lane key, lane name, kind)
-LaneRow = tuple[str, str, LaneKind]
-# (step id, kind, name, lane key, system, description)
-StepRow = tuple[str, NodeKind, str, str, str, str]
-# (source, target) for a plain flow, (source, target, name, condition) for a conditioned one
-FlowRow = tuple[str, str] | tuple[str, str, str, str]
-
-
-def _build(
-    key: str,
-    variant: Variant,
-    prefix: str,
-    name: str,
-    documentation: str,
-    lanes: Sequence[LaneRow],
-    steps: Sequence[StepRow],
-    flows: Sequence[FlowRow],
-) -> ProcessModel:
-    """A model from its tables: ids of lanes, steps and flows get the model's `prefix`."""
-    suffix = "AS-IS" if variant is Variant.as_is else "TO-BE"
-    model = ProcessModel(
-        name=f"{name} ({suffix})",
-        variant=variant,
-        id=f"Process_{key}_{variant.name}",
-        documentation=documentation,
-    )
-    for lane_key, lane_name, lane_kind in lanes:
-        model.add_lane(lane_name, lane_kind, id=f"{prefix}_lane_{lane_key}")
-    for step_id, kind, step_name, lane_key, system, description in steps:
-        model.add_node(
-            kind,
-            step_name,
-            lane=f"{prefix}_lane_{lane_key}",
-            id=f"{prefix}_{step_id}",
-            description=description,
-            system=system,
-        )
-    for row in flows:
-        source, target, *label = row
-        flow_name, condition = label if label else ("", "")
-        model.add_flow(
-            f"{prefix}_{source}",
-            f"{prefix}_{target}",
-            name=flow_name,
-            condition=condition,
-            id=f"{prefix}_flow_{source}_to_{target}",
-        )
-    return model
-
 
 def _model(entry: dict[str, Any]) -> ProcessModel:
-    """One model of processes.yaml."""
-    lanes = [(lane["key"], lane["name"], LaneKind(lane["kind"])) for lane in entry["lanes"]]
-    steps = [
-        (
-            step["id"],
+    """One model of processes.yaml: ids of lanes, steps and flows get the model's `prefix`."""
+    prefix, variant = entry["prefix"], Variant(entry["variant"])
+    suffix = "AS-IS" if variant is Variant.as_is else "TO-BE"
+    model = ProcessModel(
+        name=f"{entry['name']} ({suffix})",
+        variant=variant,
+        id=f"Process_{entry['key']}_{variant.name}",
+        documentation=entry["documentation"],
+    )
+    for lane in entry["lanes"]:
+        model.add_lane(lane["name"], LaneKind(lane["kind"]), id=f"{prefix}_lane_{lane['key']}")
+    for step in entry["steps"]:
+        model.add_node(
             NodeKind(step["kind"]),
             step["name"],
-            step["lane"],
-            step.get("system", ""),
-            step["description"],
+            lane=f"{prefix}_lane_{step['lane']}",
+            id=f"{prefix}_{step['id']}",
+            description=step["description"],
+            system=step.get("system", ""),
         )
-        for step in entry["steps"]
-    ]
-    flows = [
-        (flow["from"], flow["to"], flow.get("name", ""), flow.get("condition", "")) for flow in entry["flows"]
-    ]
-    variant = Variant(entry["variant"])
-    return _build(
-        entry["key"], variant, entry["prefix"], entry["name"], entry["documentation"], lanes, steps, flows
-    )
+    for flow in entry["flows"]:
+        model.add_flow(
+            f"{prefix}_{flow['from']}",
+            f"{prefix}_{flow['to']}",
+            name=flow.get("name", ""),
+            condition=flow.get("condition", ""),
+            id=f"{prefix}_flow_{flow['from']}_to_{flow['to']}",
+        )
+    return model
 
 
 def demo_processes() -> list[tuple[str, ProcessModel]]:
