@@ -43,14 +43,18 @@ def _utc_now() -> dt.datetime:
 def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None = None) -> None:
     """Register the /api/v1 blueprint with its own session factory over `engine`."""
     import loyalty_core.models  # noqa: F401  (every table mapped before the first request)
+    from loyalty_core.api.lane import TillLane
     from loyalty_core.api.views import bp
 
-    app.extensions["loyalty_core"] = CoreState(
-        make_session_factory(engine), clock or _utc_now, _phone_lookup_limit(app)
-    )
+    state = CoreState(make_session_factory(engine), clock or _utc_now, _phone_lookup_limit(app))
+    app.extensions["loyalty_core"] = state
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)
+    # The till's warm purchases and quotes skip Flask's request handling (api.lane).
+    app.wsgi_app = TillLane(  # type: ignore[method-assign]
+        app.wsgi_app, engine, state.session_factory, state.clock, lambda: app.config["MAX_CONTENT_LENGTH"]
+    )
 
 
 def create_app(database_url: str | None = None) -> Flask:

@@ -9,6 +9,7 @@ from typing import Any
 from loyalty_core.api import schemas
 from loyalty_core.config.schema import ProgramConfig
 from loyalty_core.engine import BasketLine, Decision
+from loyalty_core.ledger.fastpath import Receipt
 from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.ledger.phone import mask_phone
 from loyalty_core.ledger.service import promotion_records, skipped_records
@@ -26,6 +27,19 @@ def basket_lines(body: schemas.BasketRequest) -> list[BasketLine]:
         BasketLine(line.sku, line.category, Decimal(line.quantity), Decimal(line.amount))
         for line in body.lines
     ]
+
+
+def receipt(key: str, digest: str, body: schemas.PurchaseRequest) -> Receipt:
+    """A parsed purchase with its Idempotency-Key and body digest, as the fast path takes it."""
+    return Receipt(
+        key=key,
+        digest=digest,
+        member_id=str(body.member_id) if body.member_id else None,
+        card=body.card,
+        lines=basket_lines(body),
+        redeem_points=body.redeem_points,
+        receipt_no=body.receipt_no,
+    )
 
 
 def member(m: Member, *, balance: int, spend: Decimal, config: ProgramConfig | None) -> dict[str, Any]:

@@ -261,15 +261,7 @@ def _fast_purchase() -> Response | None:
     body = _parse(schemas.PurchaseRequest, data)
     if body.occurred_at is not None:  # a late receipt: its version and expiry need the ORM path
         return None
-    receipt = fastpath.Receipt(
-        key=key,
-        digest=idempotency.request_hash("POST", request.path, data),
-        member_id=str(body.member_id) if body.member_id else None,
-        card=body.card,
-        lines=serializers.basket_lines(body),
-        redeem_points=body.redeem_points,
-        receipt_no=body.receipt_no,
-    )
+    receipt = serializers.receipt(key, idempotency.request_hash("POST", request.path, data), body)
     outcome = fastpath.commit(_session(), store, receipt, _now(), serializers.purchase)
     if outcome is None:
         return None

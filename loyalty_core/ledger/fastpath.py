@@ -129,6 +129,9 @@ def _fetch_one(conn: Connection, statement: str, params: dict[str, Any]) -> Any:
         lost = driver.closed or conn.dialect.is_disconnect(cast(Any, error), conn.connection, None)
         if lost:
             conn.invalidate()
+            # The pool's other connections most likely died with this one (a restarted server):
+            # start a new pool, as SQLAlchemy does when its own statements meet a disconnect.
+            conn.engine.dispose()
         raise DBAPIError.instance(
             statement, params, error, psycopg.Error, connection_invalidated=lost
         ) from None
@@ -161,6 +164,8 @@ class Receipt:
 # The response body of a committed purchase (the API's serializer).
 Respond = Callable[[Decision, Transaction, str, str], dict[str, Any]]
 Outcome = tuple[int, dict[str, Any], bool]
+# A version's parsed configuration by (id, content hash): cached, or read on a miss.
+Configs = Callable[[int, str], ProgramConfig]
 
 _STORES: dict[str, CachedStore] = {}
 _CONFIGS: dict[tuple[int, str], ProgramConfig] = {}
@@ -185,6 +190,11 @@ def cached_store(session: Session, token: str | None, at: dt.datetime) -> Cached
     return cached
 
 
+def known_store(token: str) -> CachedStore | None:
+    """The store of a bearer key already authenticated in this process, without a query."""
+    return _STORES.get(hash_key(token))
+
+
 def forget_stores() -> None:
     """Empty the key cache (tests that rotate keys behind a running app's back use it)."""
     _STORES.clear()
@@ -200,33 +210,31 @@ def commit(
     """Commit a purchase happening `now`: (status, body, replayed); None: take the ORM path.
 
     Runs on the session's own connection, switched to autocommit: one pooled connection per
-    request, pinged by the pool and invalidated with the session when it dies (api.retry).
+    request, invalidated with the session when it dies (api.retry).
     """
-    if session.in_transaction():  # the key was authenticated just now: end that read first
-        session.rollback()
-    conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    outcome = _attempts(session, conn, store, receipt, now, respond)
+    outcome = commit_on(_autocommit(session), _configs_of(session), store, receipt, now, respond)
     if outcome is None:
         # Hand the ORM path a session in a transaction of its own (not in autocommit).
         session.rollback()
     return outcome
 
 
-def _attempts(
-    session: Session,
+def commit_on(
     conn: Connection,
+    configs: Configs,
     store: CachedStore,
     receipt: Receipt,
     now: dt.datetime,
     respond: Respond,
 ) -> Outcome | None:
+    """`commit` on a connection in autocommit, without a Session (the till lane's way)."""
     for _ in range(ATTEMPTS):
         state = _read(conn, store, receipt, now)
         if isinstance(state, tuple):
             return state
         if state is None:
             return None
-        config = _config(session, state.version_id, state.version_hash)
+        config = configs(state.version_id, state.version_hash)
         if config.timezone != state.zone:  # the store moved to a version in another zone
             store = _remember_zone(store, config.timezone)
             continue
@@ -234,6 +242,12 @@ def _attempts(
         if not isinstance(outcome, str):
             return outcome
     return None  # the member's state kept moving under this receipt: the ORM path locks first
+
+
+def _autocommit(session: Session) -> Connection:
+    if session.in_transaction():  # the key was authenticated just now: end that read first
+        session.rollback()
+    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 @dataclass(frozen=True)
@@ -306,14 +320,35 @@ def _replay(receipt: Receipt, request_hash: str, status: int, body: dict[str, An
     return status, body, True
 
 
-def _config(session: Session, version_id: int, content_hash: str) -> ProgramConfig:
-    config = _CONFIGS.get((version_id, content_hash))
-    if config is None:
-        version = session.get(ConfigVersion, version_id)
-        assert version is not None, "the read found it"
-        if len(_CONFIGS) > 256:
-            _CONFIGS.clear()
-        config = _CONFIGS[(version_id, content_hash)] = program_config(version)
+def _configs_of(session: Session) -> Configs:
+    """The version's configuration from the cache, else read once through `session`."""
+
+    def config(version_id: int, content_hash: str) -> ProgramConfig:
+        cached = _CONFIGS.get((version_id, content_hash))
+        return cached if cached is not None else _load_config(session, version_id, content_hash)
+
+    return config
+
+
+def configs_from(sessions: Callable[[], Session]) -> Configs:
+    """As `_configs_of`, opening a session of `sessions` only on a miss (the till lane)."""
+
+    def config(version_id: int, content_hash: str) -> ProgramConfig:
+        cached = _CONFIGS.get((version_id, content_hash))
+        if cached is not None:
+            return cached
+        with sessions() as session:
+            return _load_config(session, version_id, content_hash)
+
+    return config
+
+
+def _load_config(session: Session, version_id: int, content_hash: str) -> ProgramConfig:
+    version = session.get(ConfigVersion, version_id)
+    assert version is not None, "the read found it"
+    if len(_CONFIGS) > 256:
+        _CONFIGS.clear()
+    config = _CONFIGS[(version_id, content_hash)] = program_config(version)
     return config
 
 
@@ -437,9 +472,22 @@ def quote(
     The refusals are the ORM path's, in its order: a rotated key, a store without a version,
     then the member (by id, by card, or neither named). Autocommit, as the commit: one round trip.
     """
-    if session.in_transaction():
-        session.rollback()
-    conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return quote_on(
+        _autocommit(session), _configs_of(session), store, member_id, card, lines, redeem_points, now
+    )
+
+
+def quote_on(
+    conn: Connection,
+    configs: Configs,
+    store: CachedStore,
+    member_id: str | None,
+    card: str | None,
+    lines: list[BasketLine],
+    redeem_points: int,
+    now: dt.datetime,
+) -> tuple[Decision, uuid.UUID, str]:
+    """`quote` on a connection in autocommit, without a Session (the till lane's way)."""
     for _ in range(ATTEMPTS):
         params: dict[str, Any] = {
             "at": now,
@@ -459,7 +507,7 @@ def quote(
             )
         if found is None:
             _refuse_member(member_id, card)
-        config = _config(session, version_id, content_hash)
+        config = configs(version_id, content_hash)
         if config.timezone != store.zone:
             store = _remember_zone(store, config.timezone)
             continue

@@ -102,3 +102,32 @@ def test_requests_after_the_apps_connections_were_terminated_all_succeed(app_and
     assert terminate_app_connections(admin, APP_NAME) == POOL
     with ThreadPoolExecutor(POOL) as pool:
         assert list(pool.map(enrol, range(POOL, 3 * POOL))) == [201] * (2 * POOL)
+
+
+def test_warm_purchases_after_the_apps_connections_were_terminated_all_succeed(app_and_key: Any) -> None:
+    """The same with the store's key already known: the purchases meet the dead connections in
+    the till lane (api.lane), which hands them to Flask, whose retry takes a fresh connection."""
+    app, key, admin = app_and_key
+    headers = {"Authorization": f"Bearer {key}"}
+    with app.test_client() as client:
+        member_id = client.post(
+            "/api/v1/members", json={"phone": "+79165550900"}, headers=headers
+        ).get_json()["id"]
+
+    def buy(n: int) -> int:
+        with app.test_client() as client:
+            body = {
+                "member_id": member_id,
+                "lines": [{"sku": "A", "category": "grocery", "quantity": "1", "amount": "10.00"}],
+            }
+            idem = {**headers, "Idempotency-Key": f"warm-{n}-{uuid.uuid4()}"}
+            return client.post("/api/v1/purchases", json=body, headers=idem).status_code
+
+    with ThreadPoolExecutor(POOL) as pool:
+        assert list(pool.map(buy, range(POOL))) == [201] * POOL  # the key is known from now on
+    for round_no in range(3):
+        with ThreadPoolExecutor(POOL) as pool:  # every pooled connection in use, then dropped
+            assert list(pool.map(buy, range(POOL))) == [201] * POOL
+        assert terminate_app_connections(admin, APP_NAME) >= 1
+        with ThreadPoolExecutor(POOL) as pool:
+            assert list(pool.map(buy, range(3 * POOL))) == [201] * (3 * POOL), f"round {round_no}"
