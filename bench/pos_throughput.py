@@ -266,9 +266,14 @@ def free_port() -> int:
 
 
 def start_server(
-    url: str, port: int, workers: int, threads: int, server_kind: str = "gunicorn"
+    url: str, port: int, workers: int, threads: int, server_kind: str = "gunicorn", lane: bool = True
 ) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": f"{url}?application_name={APP_NAME}", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{url}?application_name={APP_NAME}",
+        "PYTHONPATH": str(ROOT),
+        "POS_TILL_LANE": "1" if lane else "0",
+    }
     command = (
         _granian_command(port, workers, threads)
         if server_kind == "granian"
@@ -547,7 +552,7 @@ def _paced_run(
 def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) -> dict[str, float]:
     dbname = url.rsplit("/", 1)[1]
     port = free_port()
-    server = start_server(url, port, args.workers, args.threads, args.server)
+    server = start_server(url, port, args.workers, args.threads, args.server, not args.no_lane)
     try:
         client((port, key, members, 2.0, 999))  # warm-up: each worker parses the configuration
         before = tree_ticks(server.pid)
@@ -639,9 +644,11 @@ def main() -> None:
         default=0.8,
         help="then send at this share of the saturated rate, open loop, for p50/p99 (0: skip)",
     )
+    parser.add_argument("--no-lane", action="store_true", help="every request through Flask (api.lane off)")
     args = parser.parse_args()
     print(
         f"{args.server} {args.workers} workers x {args.threads} threads, "
+        f"{'Flask alone' if args.no_lane else 'till lane'}, "
         f"{args.clients} {args.client} clients, "
         f"{args.seconds} s a phase, {args.runs} runs; load average {load()}",
         flush=True,

@@ -51,10 +51,17 @@ def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit at all
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_blueprint(bp)
-    # The till's warm purchases and quotes skip Flask's request handling (api.lane).
-    app.wsgi_app = TillLane(  # type: ignore[method-assign]
-        app.wsgi_app, engine, state.session_factory, state.clock, lambda: app.config["MAX_CONTENT_LENGTH"]
-    )
+    if _till_lane_wanted(app):
+        # The till's warm purchases and quotes skip Flask's request handling (api.lane).
+        app.wsgi_app = TillLane(  # type: ignore[method-assign]
+            app.wsgi_app, engine, state.session_factory, state.clock, lambda: app.config["MAX_CONTENT_LENGTH"]
+        )
+
+
+def _till_lane_wanted(app: Flask) -> bool:
+    """POS_TILL_LANE from the app's config or the environment: "0" serves everything by Flask."""
+    value = app.config.get("POS_TILL_LANE", os.environ.get("POS_TILL_LANE", "1"))
+    return str(value).strip().lower() not in ("0", "false", "no", "off")
 
 
 def create_app(database_url: str | None = None) -> Flask:
