@@ -127,9 +127,8 @@ def main() -> None:
     url = ensure_database(args.database_url, "loyalty_bench")
     database = url.rsplit("/", 1)[1].split("?", 1)[0]
     key, members = seed(url, args.members, 0)
-    flask_app = create_app(f"{url}?application_name={APP_NAME}")
-    lane = flask_app.wsgi_app
-    app: WsgiApp = lane.app if args.no_lane else flask_app  # type: ignore[attr-defined]
+    app = create_app(f"{url}?application_name={APP_NAME}")
+    app.extensions["till_lane"].on = not args.no_lane
     path, expected = PATHS[args.path]
     print(
         f"engine: {'compiled' if compiled_engine() else 'pure Python'}; {args.path}, one thread, "

@@ -15,7 +15,8 @@
     workbench document description KEY --variant as-is|to-be [--lang ru|en] -o FILE
     workbench demo [--if-empty]                         (refused in production: WORKBENCH_ENV=production)
     workbench serve [--port 5000] [--workers 2] [--pos-port 5001] [--pos-workers 2] [--job-workers 2]
-    workbench pos serve [--port 5001] [--workers 2]      (the POS API alone)
+        [--pos-server granian|gunicorn]
+    workbench pos serve [--port 5001] [--workers 2] [--server granian|gunicorn]   (the POS API alone)
     workbench jobs worker [--workers 2] | list          (the job runner: uploads, acceptance runs)
     workbench stages --project KEY [--json] [--close N --as USER]
     workbench signoff submit --project KEY --approvers a,b,c [--rule all|N] [--required a] [--version LABEL]

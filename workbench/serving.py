@@ -1,8 +1,8 @@
 """Serving the product as three separate parts, each in its own process group:
 
 - the workbench's pages: gunicorn on workbench.wsgi (no POS API in it);
-- the POS API: gunicorn on loyalty_core.api.wsgi, its own workers on its own port, so no till
-  waits behind an office upload or a slow page;
+- the POS API: granian (or gunicorn, --pos-server) on loyalty_core.api.wsgi, its own workers on
+  its own port, so no till waits behind an office upload or a slow page;
 - the job worker: huey's consumer (`workbench jobs worker`), which runs uploads and acceptance
   runs at a lower CPU priority.
 
@@ -45,7 +45,7 @@ FIRST_ADMIN_HINT = _l(
 class Part:
     name: str
     argv: list[str]
-    stop_signal: signal.Signals = signal.SIGTERM  # gunicorn: graceful on TERM; huey: on INT
+    stop_signal: signal.Signals = signal.SIGTERM  # gunicorn, granian: graceful on TERM; huey: on INT
 
 
 def _fail(message: str) -> NoReturn:
@@ -88,6 +88,27 @@ def gunicorn_argv(app: str, host: str, port: int, workers: int, threads: int = 1
     if threads > 1:
         argv[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
     return argv
+
+
+POS_SERVERS = ("granian", "gunicorn")
+
+
+def granian_argv(app: str, host: str, port: int, workers: int) -> list[str]:
+    """granian's WSGI server: HTTP parsing in Rust and kept-alive connections; one Python thread
+    per worker, as gunicorn's sync workers; a worker that dies is started again, as gunicorn does."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+        "--workers", str(workers), "--blocking-threads", "1", "--runtime-threads", "1", "--no-ws",
+        "--respawn-failed-workers", "--access-log", app,
+    ]  # fmt: skip
+
+
+def pos_argv(server: str, host: str, port: int, workers: int) -> list[str]:
+    """The POS API's server: granian by default (more commits per core, README "Serving the
+    POS"), gunicorn when asked for."""
+    if server == "gunicorn":
+        return gunicorn_argv("loyalty_core.api.wsgi:app", host, port, workers)
+    return granian_argv("loyalty_core.api.wsgi:app", host, port, workers)
 
 
 def worker_argv(workers: int) -> list[str]:
@@ -161,11 +182,19 @@ def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> N
 @click.option("--workers", default=2, show_default=True, help="gunicorn workers of the workbench")
 @click.option("--threads", default=1, show_default=True, help="gthread threads per workbench worker")
 @click.option("--pos-port", default=5001, show_default=True, help="the POS API")
-@click.option("--pos-workers", default=2, show_default=True, help="gunicorn workers of the POS API")
+@click.option("--pos-workers", default=2, show_default=True, help="worker processes of the POS API")
+@click.option("--pos-server", type=click.Choice(POS_SERVERS), default="granian", show_default=True)
 @click.option("--job-workers", default=2, show_default=True, help="threads of the job worker")
 @with_appcontext
 def serve(
-    host: str, port: int, workers: int, threads: int, pos_port: int, pos_workers: int, job_workers: int
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    pos_port: int,
+    pos_workers: int,
+    pos_server: str,
+    job_workers: int,
 ) -> None:
     """Serve the workbench, the POS API (its own workers and port) and the job worker."""
     if port == pos_port:
@@ -177,7 +206,7 @@ def serve(
         )
     parts = [
         Part("workbench", gunicorn_argv("workbench.wsgi:app", host, port, workers, threads)),
-        Part("POS API", gunicorn_argv("loyalty_core.api.wsgi:app", host, pos_port, pos_workers)),
+        Part("POS API", pos_argv(pos_server, host, pos_port, pos_workers)),
         Part("job worker", worker_argv(job_workers), signal.SIGINT),
     ]
     click.echo(
@@ -211,11 +240,12 @@ pos_group = click.Group("pos", help="The POS API on its own.")
 @pos_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5001, show_default=True)
-@click.option("--workers", default=2, show_default=True, help="gunicorn workers (about 2 per core)")
+@click.option("--workers", default=2, show_default=True, help="worker processes (about 1 per core)")
+@click.option("--server", type=click.Choice(POS_SERVERS), default="granian", show_default=True)
 @with_appcontext
-def pos_serve(host: str, port: int, workers: int) -> None:
-    """Serve the POS API alone with gunicorn, on the workbench's database (DATABASE_URL)."""
-    argv = gunicorn_argv("loyalty_core.api.wsgi:app", host, port, workers)
+def pos_serve(host: str, port: int, workers: int, server: str) -> None:
+    """Serve the POS API alone (granian, or gunicorn), on the workbench's database (DATABASE_URL)."""
+    argv = pos_argv(server, host, port, workers)
     click.echo(
         ngettext(
             "POS API: %(api)s (%(num)d workers)",

@@ -44,6 +44,7 @@ def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None
     """Register the /api/v1 blueprint with its own session factory over `engine`."""
     import loyalty_core.models  # noqa: F401  (every table mapped before the first request)
     from loyalty_core.api.lane import TillLane
+    from loyalty_core.api.request_limits import RequestLimits
     from loyalty_core.api.views import bp
 
     state = CoreState(make_session_factory(engine), clock or _utc_now, _phone_lookup_limit(app))
@@ -53,9 +54,12 @@ def init_api(app: Flask, engine: Engine, clock: Callable[[], dt.datetime] | None
     app.register_blueprint(bp)
     if _till_lane_wanted(app):
         # The till's warm purchases and quotes skip Flask's request handling (api.lane).
-        app.wsgi_app = TillLane(  # type: ignore[method-assign]
+        lane = TillLane(
             app.wsgi_app, engine, state.session_factory, state.clock, lambda: app.config["MAX_CONTENT_LENGTH"]
         )
+        app.extensions["till_lane"] = lane  # `.on = False` hands every request to Flask
+        app.wsgi_app = lane  # type: ignore[method-assign]
+    app.wsgi_app = RequestLimits(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def _till_lane_wanted(app: Flask) -> bool:

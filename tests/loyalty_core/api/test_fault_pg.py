@@ -1,6 +1,7 @@
 """Faults under load on PostgreSQL: nothing lost, nothing applied twice.
 
-1,000 requests (800 commits, 200 returns) from 8 tills at once against gunicorn with 2 workers.
+1,000 requests (800 commits, 200 returns) from 8 tills at once against gunicorn, then granian
+(the POS's default server, with the till lane in front of Flask), with 2 workers.
 Mid-run one worker is killed (SIGKILL: its in-flight requests die with it) and every database
 connection of the app is terminated. Each till retries a request that got no answer, or a 5xx,
 with the same Idempotency-Key and body, as the API asks. Afterwards every request has its 201,
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
@@ -131,15 +133,16 @@ def _faults(
     report["answered_at_fault"] = answered[0]
 
 
+@pytest.mark.parametrize("server_kind", ["gunicorn", "granian"])
 def test_a_killed_worker_and_dropped_connections_lose_and_duplicate_nothing(
-    pg_engine: Engine, tmp_path: Path
+    pg_engine: Engine, tmp_path: Path, server_kind: str
 ) -> None:
     _truncate_pg(pg_engine)
     url = postgres_url()
     assert url
     key = seed_database(url, recreate=False)
     app_url = f"{url}?application_name={APP_NAME}"
-    with serve(app_url, workers=2, log=tmp_path / "gunicorn.log") as server:
+    with serve(app_url, workers=2, log=tmp_path / f"{server_kind}.log", server=server_kind) as server:
         answered = [0]
         retries: Counter[str] = Counter()
         till = Till(server.url, key, answered, retries)

@@ -1,8 +1,8 @@
-"""The POS API served for real by gunicorn on a free local port, for tests that need a server.
+"""The POS API served for real by gunicorn (or granian) on a free local port, for tests that need a server.
 
 `seed_database` builds the tables and one store running PROGRAMME (its key is returned);
 `serve` starts `gunicorn -c python:loyalty_core.api.gunicorn_conf 'loyalty_core.api:create_app()'`
-and waits until it answers.
+(or granian on loyalty_core.api.wsgi:app, server="granian") and waits until it answers.
 """
 
 from __future__ import annotations
@@ -63,24 +63,35 @@ class Server:
         return [int(pid) for pid in out.split()]
 
 
+def _gunicorn_args(port: int, workers: int) -> list[str]:
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    return [
+        gunicorn, "-c", "python:loyalty_core.api.gunicorn_conf", "-w", str(workers),
+        "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5", "loyalty_core.api:create_app()",
+    ]  # fmt: skip
+
+
+def _granian_args(port: int, workers: int) -> list[str]:
+    """As `workbench pos serve` runs it (workbench.serving.granian_argv); workers respawn sooner."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--blocking-threads", "1", "--runtime-threads",
+        "1", "--no-ws", "--respawn-failed-workers", "--respawn-interval", "0.5",
+        "--workers-kill-timeout", "5", "loyalty_core.api.wsgi:app",
+    ]  # fmt: skip
+
+
 @contextmanager
 def serve(
-    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None, log: Path | None = None
+    database_url: str,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    server: str = "gunicorn",
 ) -> Iterator[Server]:
     port = free_port()
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    args = [
-        gunicorn,
-        "-c",
-        "python:loyalty_core.api.gunicorn_conf",
-        "-w",
-        str(workers),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--graceful-timeout",
-        "5",
-        "loyalty_core.api:create_app()",
-    ]
+    args = _granian_args(port, workers) if server == "granian" else _gunicorn_args(port, workers)
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     # The log file is closed after the server has stopped writing to it.
     with contextlib.ExitStack() as files:
@@ -90,12 +101,12 @@ def serve(
         try:
             deadline = time.monotonic() + 60
             while True:
-                assert process.poll() is None, "gunicorn exited at start"
+                assert process.poll() is None, f"{server} exited at start"
                 try:
                     urllib.request.urlopen(f"{server.url}/healthz", timeout=2).read()
                     break
                 except OSError:
-                    assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                    assert time.monotonic() < deadline, f"{server} did not answer within 60 s"
                     time.sleep(0.2)
             yield server
         finally:
