@@ -1,6 +1,11 @@
 """The POS HTTP API. Mount it on any Flask app with `init_api`, or serve it alone:
 
+DATABASE_URL=postgresql://... python -m granian --interface wsgi loyalty_core.api.wsgi:app
 DATABASE_URL=postgresql://... gunicorn -w 2 'loyalty_core.api:create_app()'
+
+`init_api` puts two WSGI middlewares in front of the Flask app: api.request_limits (gunicorn's
+request-line and header limits, whatever the server) and api.lane (the till's warm purchases
+and quotes, answered without Flask's request handling).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The WSGI entry point of the POS API served on its own (`workbench pos serve`, or gunicorn
-'loyalty_core.api.wsgi:app'): one app per worker, on DATABASE_URL.
+"""The WSGI entry point of the POS API served on its own (`workbench pos serve`: granian, or
+gunicorn 'loyalty_core.api.wsgi:app'): one app per worker, on DATABASE_URL.
 
 Like the workbench's entry point, it freezes its start-up objects out of the garbage
 collector's scans, so a full collection in the middle of a till's request stays short.

@@ -442,14 +442,21 @@ def _commit_params(
         "details": json.dumps(decision_details(decision)),
         "expires": _expiry_for(config, state.at) if decision.earned_points else None,
         "line_no": _numbers(line.index for line in lines),
-        "sku": [line.sku for line in lines],
-        "category": [line.category for line in lines],
+        "sku": texts(line.sku for line in lines),
+        "category": texts(line.category for line in lines),
         "quantity": _numbers(line.quantity for line in lines),
         "amount": _numbers(line.amount for line in lines),
         "line_redeemed": _numbers(line.redeemed_points for line in lines),
         "line_redeemed_value": _numbers(line.redeemed_value for line in lines),
         "line_points": _numbers(line.points for line in lines),
     }
+
+
+def texts(values: Iterable[str]) -> str:
+    """A PostgreSQL array literal of texts, each quoted, with its quotes and backslashes escaped
+    ('{"MILK","say \\"hi\\""}'), cast by the statement (as `_numbers`, for the same reason). The
+    texts hold no NUL: the API refuses it in every text field."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 def _numbers(values: Iterable[int | Decimal]) -> str:

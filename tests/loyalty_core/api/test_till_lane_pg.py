@@ -7,10 +7,13 @@ everything unusual still goes through Flask. Flask's `before_request` counts wha
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
 from flask import request
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from ..conftest import Core
 
@@ -114,3 +117,34 @@ def test_refusals_on_a_warm_key_are_flasks_problem_documents(core: Core) -> None
     for answer in (other_body, unknown, malformed, no_key, late):
         assert answer.mimetype == "application/problem+json"
     assert len(seen) == reached_flask + 5  # every one of them was Flask's to answer
+
+
+def test_bodies_the_lane_does_not_read_reach_flask_whole(core: Core) -> None:
+    seen = _flask_requests(core)
+    member = _enrol(core, "+79165550105")
+    assert _buy(core, member, "k-1").status_code == 201
+    reached_flask = len(seen)
+    body = json.dumps({"member_id": member, "lines": BASKET}).encode()
+    headers = core.headers(idem="k-2")
+
+    as_text = core.client.post(f"{API}/purchases", data=body, headers=headers, content_type="text/plain")
+    assert (as_text.status_code, as_text.get_json()["field"]) == (400, "Content-Type")
+    core.app.config["MAX_CONTENT_LENGTH"] = len(body) - 1  # read per request, by the lane too
+    too_big = core.client.post(
+        f"{API}/purchases", data=body, headers=headers, content_type="application/json"
+    )
+    assert too_big.status_code == 413
+    core.app.config["MAX_CONTENT_LENGTH"] = 1_048_576
+    # A body streamed without a length (Transfer-Encoding: chunked): Flask reads it and commits.
+    environ = EnvironBuilder(
+        path=f"{API}/purchases",
+        method="POST",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers=headers,
+    ).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ["wsgi.input_terminated"] = True
+    app_iter, status, _ = run_wsgi_app(core.app.wsgi_app, environ)
+    assert status.startswith("201"), b"".join(app_iter)
+    assert len(seen) == reached_flask + 3, seen
