@@ -141,7 +141,7 @@ def test_bodies_the_lane_does_not_read_reach_flask_whole(core: Core) -> None:
         method="POST",
         input_stream=io.BytesIO(body),
         content_type="application/json",
-        headers=headers,
+        headers=list(headers.items()),
     ).get_environ()
     environ.pop("CONTENT_LENGTH", None)
     environ["wsgi.input_terminated"] = True

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from loyalty_core.ledger.fastpath import texts
 
-till_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=64)
+till_text = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=64)
 
 
 @settings(max_examples=300, deadline=None)
