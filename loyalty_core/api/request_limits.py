@@ -47,13 +47,14 @@ def _refusal(environ: dict[str, Any]) -> tuple[int, str] | None:
     line = len(environ.get("REQUEST_METHOD") or "") + target + len(environ.get("SERVER_PROTOCOL") or "") + 2
     if line > MAX_REQUEST_LINE:
         return 414, f"the request line is {line} bytes; the limit is {MAX_REQUEST_LINE}"
-    fields = [(name, value) for name, value in environ.items() if name.startswith("HTTP_")]
-    fields += [(name, environ[name]) for name in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(name)]
-    if len(fields) > MAX_HEADER_FIELDS:
-        return 431, f"the request has {len(fields)} header fields; the limit is {MAX_HEADER_FIELDS}"
-    for name, value in fields:
-        size = len(name.removeprefix("HTTP_")) + 2 + len(str(value))
-        if size > MAX_HEADER_LINE:
-            header = name.removeprefix("HTTP_").replace("_", "-").title()
-            return 431, f"the header {header} is {size} bytes; the limit is {MAX_HEADER_LINE}"
+    fields = 0
+    for name, value in environ.items():
+        if name.startswith("HTTP_") or (name in ("CONTENT_TYPE", "CONTENT_LENGTH") and value):
+            fields += 1
+            size = len(name.removeprefix("HTTP_")) + 2 + len(str(value))
+            if size > MAX_HEADER_LINE:
+                header = name.removeprefix("HTTP_").replace("_", "-").title()
+                return 431, f"the header {header} is {size} bytes; the limit is {MAX_HEADER_LINE}"
+    if fields > MAX_HEADER_FIELDS:
+        return 431, f"the request has {fields} header fields; the limit is {MAX_HEADER_FIELDS}"
     return None
