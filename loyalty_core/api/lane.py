@@ -5,7 +5,8 @@ basket sent as JSON with its length, a member found, points committed. For those
 request (its context, the request and response objects, the session per request) cost about a
 third of the app's CPU per commit (bench/pos_inprocess.py). The lane is a WSGI middleware in
 front of the Flask app that answers exactly those requests itself, with the same parsing
-(schemas), the same two round trips (ledger.fastpath) and the same bodies (serializers).
+(schemas), the same two round trips (ledger.fastpath) and the same bodies (serializers), on
+connections of its own out of SQLAlchemy's pool (ledger.till_connections).
 
 Everything else goes to the Flask app untouched, with the body already read handed back: other
 routes, SQLite, a store key not yet authenticated by this process, a chunked or non-JSON body,
@@ -34,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from loyalty_core.api import idempotency, schemas, serializers
 from loyalty_core.errors import LoyaltyError
 from loyalty_core.ledger import fastpath
+from loyalty_core.ledger.till_connections import TillConnections
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Answer = tuple[str, dict[str, Any], list[tuple[str, str]]]
@@ -56,7 +58,7 @@ class TillLane:
         max_body: Callable[[], int],  # the app's MAX_CONTENT_LENGTH, read per request
     ) -> None:
         self.app = app
-        self.connections = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.connections = TillConnections.of(engine) if fastpath.enabled(engine) else None
         self.configs = fastpath.configs_from(sessions)
         self.clock = clock
         self.max_body = max_body
@@ -107,22 +109,25 @@ class TillLane:
             log.exception("till lane: the request goes to the Flask app")
             return None
 
+    def _fetch(self) -> fastpath.Fetch:
+        assert self.connections is not None, "the lane is on only on PostgreSQL"
+        return self.connections.fetch_one
+
     def _quote(self, store: fastpath.CachedStore, data: Any) -> Answer | None:
         body = schemas.BasketRequest.model_validate(data)
         if body.occurred_at is not None:
             return None
         member_id = str(body.member_id) if body.member_id else None
-        with self.connections.connect() as conn:
-            decision, member, label = fastpath.quote_on(
-                conn,
-                self.configs,
-                store,
-                member_id,
-                body.card,
-                serializers.basket_lines(body),
-                body.redeem_points,
-                self.clock(),
-            )
+        decision, member, label = fastpath.quote_on(
+            self._fetch(),
+            self.configs,
+            store,
+            member_id,
+            body.card,
+            serializers.basket_lines(body),
+            body.redeem_points,
+            self.clock(),
+        )
         return "200 OK", serializers.quote(decision, member, store.code, label), []
 
     def _purchase(
@@ -133,10 +138,9 @@ class TillLane:
         if body.occurred_at is not None:
             return None
         receipt = serializers.receipt(key, idempotency.request_hash("POST", path, data), body)
-        with self.connections.connect() as conn:
-            outcome = fastpath.commit_on(
-                conn, self.configs, store, receipt, self.clock(), serializers.purchase
-            )
+        outcome = fastpath.commit_on(
+            self._fetch(), self.configs, store, receipt, self.clock(), serializers.purchase
+        )
         if outcome is None:
             return None
         status, payload, replayed = outcome

@@ -9,7 +9,7 @@ from typing import Any
 from loyalty_core.api import schemas
 from loyalty_core.config.schema import ProgramConfig
 from loyalty_core.engine import BasketLine, Decision
-from loyalty_core.ledger.fastpath import Receipt
+from loyalty_core.ledger.fastpath import NewPurchase, Receipt
 from loyalty_core.ledger.models import Member, Transaction
 from loyalty_core.ledger.phone import mask_phone
 from loyalty_core.ledger.service import promotion_records, skipped_records
@@ -105,7 +105,7 @@ def quote(decision: Decision, member_id: Any, store: str, version: str) -> dict[
     return _quote_fields(decision, member_id, store, version)
 
 
-def purchase(decision: Decision, txn: Transaction, store: str, version: str) -> dict[str, Any]:
+def purchase(decision: Decision, txn: Transaction | NewPurchase, store: str, version: str) -> dict[str, Any]:
     """The body of a committed purchase (schemas.PurchaseOut)."""
     body = _quote_fields(decision, txn.member_id, store, version)
     body["id"] = str(txn.id)

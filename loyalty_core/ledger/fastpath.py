@@ -27,7 +27,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from functools import partial
+from typing import Any, NamedTuple, cast
 
 import psycopg
 from sqlalchemy.engine import Connection, Engine
@@ -41,9 +42,7 @@ from loyalty_core.config.service import program_config
 from loyalty_core.engine import Basket, BasketLine, Decision, MemberState, calculate
 from loyalty_core.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from loyalty_core.ids import uuid7
-from loyalty_core.ledger.enums import TransactionKind
 from loyalty_core.ledger.limits import check_storable
-from loyalty_core.ledger.models import Transaction
 from loyalty_core.ledger.service import (
     DEFAULT_ZONE,
     SPEND_WINDOW_DAYS,
@@ -161,8 +160,22 @@ class Receipt:
     receipt_no: str | None
 
 
+class NewPurchase(NamedTuple):
+    """What the response body says of a purchase the commit function is about to write (the
+    fast path needs no ORM object for it: building one cost more than the body's JSON)."""
+
+    id: uuid.UUID
+    member_id: uuid.UUID
+    receipt_no: str | None
+    created_at: dt.datetime
+    recorded_at: dt.datetime
+
+
+# Runs one statement in autocommit and gives its first row (a session's connection through
+# `_fetch_one`, or the till lane's own: ledger.till_connections).
+Fetch = Callable[[str, dict[str, Any]], Any]
 # The response body of a committed purchase (the API's serializer).
-Respond = Callable[[Decision, Transaction, str, str], dict[str, Any]]
+Respond = Callable[[Decision, NewPurchase, str, str], dict[str, Any]]
 Outcome = tuple[int, dict[str, Any], bool]
 # A version's parsed configuration by (id, content hash): cached, or read on a miss.
 Configs = Callable[[int, str], ProgramConfig]
@@ -212,7 +225,7 @@ def commit(
     Runs on the session's own connection, switched to autocommit: one pooled connection per
     request, invalidated with the session when it dies (api.retry).
     """
-    outcome = commit_on(_autocommit(session), _configs_of(session), store, receipt, now, respond)
+    outcome = commit_on(_fetcher(session), _configs_of(session), store, receipt, now, respond)
     if outcome is None:
         # Hand the ORM path a session in a transaction of its own (not in autocommit).
         session.rollback()
@@ -220,16 +233,16 @@ def commit(
 
 
 def commit_on(
-    conn: Connection,
+    fetch: Fetch,
     configs: Configs,
     store: CachedStore,
     receipt: Receipt,
     now: dt.datetime,
     respond: Respond,
 ) -> Outcome | None:
-    """`commit` on a connection in autocommit, without a Session (the till lane's way)."""
+    """`commit` through `fetch`, without a Session (the till lane's way: ledger.till_connections)."""
     for _ in range(ATTEMPTS):
-        state = _read(conn, store, receipt, now)
+        state = _read(fetch, store, receipt, now)
         if isinstance(state, tuple):
             return state
         if state is None:
@@ -238,16 +251,17 @@ def commit_on(
         if config.timezone != state.zone:  # the store moved to a version in another zone
             store = _remember_zone(store, config.timezone)
             continue
-        outcome = _decide_and_write(conn, store, receipt, state, config, respond)
+        outcome = _decide_and_write(fetch, store, receipt, state, config, respond)
         if not isinstance(outcome, str):
             return outcome
     return None  # the member's state kept moving under this receipt: the ORM path locks first
 
 
-def _autocommit(session: Session) -> Connection:
+def _fetcher(session: Session) -> Fetch:
+    """`_fetch_one` on the session's own connection, switched to autocommit."""
     if session.in_transaction():  # the key was authenticated just now: end that read first
         session.rollback()
-    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return partial(_fetch_one, session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}))
 
 
 @dataclass(frozen=True)
@@ -266,9 +280,7 @@ class _State:
     zone: str
 
 
-def _read(
-    conn: Connection, store: CachedStore, receipt: Receipt, now: dt.datetime
-) -> _State | Outcome | None:
+def _read(fetch: Fetch, store: CachedStore, receipt: Receipt, now: dt.datetime) -> _State | Outcome | None:
     """Round trip 1. A finished record of the key: its replay. Refusals raise; None: ORM path."""
     since = window_start(now, SPEND_WINDOW_DAYS, store.zone)
     params: dict[str, Any] = {
@@ -287,7 +299,7 @@ def _read(
     else:  # no card either: refused below, after the key's record and the version (as the ORM path)
         params["card"] = receipt.card.strip() if receipt.card else None
         statement = READ_BY_CARD
-    row = _fetch_one(conn, statement, params)
+    row = fetch(statement, params)
     if row is None:
         _STORES.pop(store.key_hash, None)  # the key was rotated (or the store removed)
         raise Unauthorized("the store key is not valid")
@@ -359,7 +371,7 @@ def _remember_zone(store: CachedStore, zone: str) -> CachedStore:
 
 
 def _decide_and_write(
-    conn: Connection,
+    fetch: Fetch,
     store: CachedStore,
     receipt: Receipt,
     state: _State,
@@ -371,18 +383,11 @@ def _decide_and_write(
     basket = Basket(tuple(receipt.lines), store.code, store.direction, receipt.redeem_points)
     decision = calculate(basket, member_state, config, state.at)
     check_storable(decision)
-    txn = Transaction(
-        id=uuid7(),
-        kind=TransactionKind.purchase.value,
-        member_id=state.member_id,
-        receipt_no=receipt.receipt_no,
-        created_at=state.at,
-        recorded_at=state.at,
-    )
+    txn = NewPurchase(uuid7(), state.member_id, receipt.receipt_no, state.at, state.at)
     body = respond(decision, txn, store.code, state.version_label)
     params = _commit_params(store, receipt, state, config, decision, txn, body)
     try:
-        (result,) = _fetch_one(conn, COMMIT, params)
+        (result,) = fetch(COMMIT, params)
     except IntegrityError as exc:
         if not _is_receipt_clash(exc):
             raise
@@ -394,7 +399,7 @@ def _decide_and_write(
     if result == "ok":
         return 201, body, False
     if result == "replay":  # a request with the same key committed while this one decided
-        row = _fetch_one(conn, RECORD, {"store": store.id, "key": receipt.key})
+        row = fetch(RECORD, {"store": store.id, "key": receipt.key})
         return _replay(receipt, row[0], row[1], row[2])
     if result.startswith("receipt:"):
         holder = result.removeprefix("receipt:")
@@ -413,7 +418,7 @@ def _commit_params(
     state: _State,
     config: ProgramConfig,
     decision: Decision,
-    txn: Transaction,
+    txn: NewPurchase,
     body: dict[str, Any],
 ) -> dict[str, Any]:
     lines = decision.lines
@@ -480,12 +485,12 @@ def quote(
     then the member (by id, by card, or neither named). Autocommit, as the commit: one round trip.
     """
     return quote_on(
-        _autocommit(session), _configs_of(session), store, member_id, card, lines, redeem_points, now
+        _fetcher(session), _configs_of(session), store, member_id, card, lines, redeem_points, now
     )
 
 
 def quote_on(
-    conn: Connection,
+    fetch: Fetch,
     configs: Configs,
     store: CachedStore,
     member_id: str | None,
@@ -494,7 +499,7 @@ def quote_on(
     redeem_points: int,
     now: dt.datetime,
 ) -> tuple[Decision, uuid.UUID, str]:
-    """`quote` on a connection in autocommit, without a Session (the till lane's way)."""
+    """`quote` through `fetch`, without a Session (the till lane's way)."""
     for _ in range(ATTEMPTS):
         params: dict[str, Any] = {
             "at": now,
@@ -503,7 +508,7 @@ def quote_on(
             "hash": store.key_hash,
         }
         statement = _quote_statement(params, member_id, card)
-        row = _fetch_one(conn, statement, params)
+        row = fetch(statement, params)
         if row is None:
             _STORES.pop(store.key_hash, None)
             raise Unauthorized("the store key is not valid")
