@@ -23,11 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import http
 import io
-import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -73,7 +73,7 @@ class TillLane:
         if answer is None:
             return self.app(environ, start_response)
         status, payload, headers = answer
-        body = json.dumps(payload, ensure_ascii=False).encode()
+        body = orjson.dumps(payload)
         start_response(
             status,
             [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers],
@@ -99,7 +99,7 @@ class TillLane:
         if store is None:
             return None
         try:
-            data = json.loads(raw)
+            data = orjson.loads(raw)
             if path == QUOTES:
                 return self._quote(store, data)
             return self._purchase(environ, store, path, data)

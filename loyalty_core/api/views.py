@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import orjson
 from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -111,7 +112,7 @@ def _context() -> ledger.RunContext:
 
 
 def _json(body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    response = Response(orjson.dumps(body), status=status, mimetype="application/json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

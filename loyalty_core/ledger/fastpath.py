@@ -22,7 +22,6 @@ refused on its next use and dropped from the cache.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, NamedTuple, cast
 
+import orjson
 import psycopg
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -426,7 +426,7 @@ def _commit_params(
         "store": store.id,
         "key": receipt.key,
         "hash": receipt.digest,
-        "response": json.dumps(body),
+        "response": orjson.dumps(body).decode(),
         "recorded": dt.datetime.now(dt.UTC),
         "txn": txn.id,
         "member": state.member_id,
@@ -444,7 +444,7 @@ def _commit_params(
         "earned": decision.earned_points,
         "paid": decision.paid_amount,
         "tier": decision.tier,
-        "details": json.dumps(decision_details(decision)),
+        "details": orjson.dumps(decision_details(decision)).decode(),
         "expires": _expiry_for(config, state.at) if decision.earned_points else None,
         "line_no": _numbers(line.index for line in lines),
         "sku": texts(line.sku for line in lines),

@@ -1,6 +1,6 @@
 """`workbench serve` runs three parts, each in its own process group: the workbench's gunicorn
-(pages, no POS API), the POS API's own server (granian by default) on its own port, and the job worker; stopping it
-stops them all. `workbench pos serve` serves the POS API alone."""
+(pages, no POS API), the POS API's own server (granian by default) on its own port, and the job
+worker; stopping it stops them all. `workbench pos serve` serves the POS API alone."""
 
 from __future__ import annotations
 
