@@ -6,10 +6,10 @@ What it does, in one run on one database (default: `loyalty_bench` on 127.0.0.1:
 if missing; or --database-url):
 1. recreates the core's tables and seeds a programme, one store and --members members, each
    with one earlier purchase so some commits can redeem;
-2. serves the POS API alone (`gunicorn -w WORKERS 'loyalty_core.api:create_app()'`) and drives
-   it from --clients processes, each committing receipts back to back (3-6 lines, a fresh
-   Idempotency-Key each, one in five redeeming points) for --seconds; prints commits/s and the
-   p50/p99 latency seen by the clients;
+2. serves the POS API alone as `workbench pos serve` does (granian, WORKERS workers; or
+   `--server gunicorn`) and drives it from --clients processes, each committing receipts back
+   to back (3-6 lines, a fresh Idempotency-Key each, one in five redeeming points) for
+   --seconds; prints commits/s and the p50/p99 latency seen by the clients;
 3. runs `pgbench -b tpcb-like` with the same number of clients for the same time on the same
    database and prints its TPS and the ratio commits/s / pgbench TPS.
 4. (--history) does the same on a second database whose members each carry about 100 earlier
@@ -17,7 +17,7 @@ if missing; or --database-url):
 5. measures PostgreSQL's CPU: the user+system CPU of the backends serving the POS (by their
    application_name) over the commit run, and of pgbench's backends over its run, read from
    /proc every 0.1 s; per commit, per tpcb transaction and their ratio. The app's CPU per
-   commit is that of the gunicorn workers. pg_stat_statements needs a preload and a restart of
+   commit is that of the server's processes. pg_stat_statements needs a preload and a restart of
    the shared server, so the backends' own CPU is what is measured;
 6. where the database has the POS's PL/pgSQL commit (`pos_commit_purchase`, PostgreSQL fast
    path), runs "the SQL floor": pgbench with a custom script of the commit's own two
@@ -25,7 +25,7 @@ if missing; or --database-url):
 7. (--paced 0.8, the default) right after the saturated run, the latency at that share of its
    rate: wrk's connections pause a random (exponential) time before each request, calibrated on
    two 3-second runs; without wrk, the open-loop sender of bench/pos_paced.py;
-8. (--server granian) the same app under granian's WSGI server instead of gunicorn.
+8. (--server gunicorn) the same app under gunicorn's sync workers instead of granian.
 Each figure is the median of --runs runs; `uptime` is printed with each run, because the
 machine is shared and only the ratios measured in the same run compare.
 Targets (issue 13, 4 clients): commits/s >= 0.3x pgbench tpcb and >= 0.7x the SQL floor;
@@ -266,7 +266,7 @@ def free_port() -> int:
 
 
 def start_server(
-    url: str, port: int, workers: int, threads: int, server_kind: str = "gunicorn", lane: bool = True
+    url: str, port: int, workers: int, threads: int, server_kind: str = "granian", lane: bool = True
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -636,7 +636,7 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
     parser.add_argument(
-        "--server", choices=["gunicorn", "granian"], default="gunicorn", help="the POS's HTTP server"
+        "--server", choices=["gunicorn", "granian"], default="granian", help="the POS's HTTP server"
     )
     parser.add_argument(
         "--paced",
