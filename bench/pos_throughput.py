@@ -18,7 +18,9 @@ if missing; or --database-url):
    application_name) over the commit run, and of pgbench's backends over its run, read from
    /proc every 0.1 s; per commit, per tpcb transaction and their ratio. The app's CPU per
    commit is that of the server's processes. pg_stat_statements needs a preload and a restart of
-   the shared server, so the backends' own CPU is what is measured;
+   the shared server, so the backends' own CPU is what is measured. Beside it, the WAL written
+   per commit, and how many checkpoints began during the commits (the seeding's is taken
+   before the first run);
 6. where the database has the POS's PL/pgSQL commit (`pos_commit_purchase`, PostgreSQL fast
    path), runs "the SQL floor": pgbench with a custom script of the commit's own two
    statements (the read and the function call), same clients, same time.
@@ -383,7 +385,9 @@ end
 # pause, so the connections together send at about the asked rate, as tills arriving at random.
 WRK_PACING = """
 function delay()
-  return math.floor(-math.log(1 - math.random()) * %(mean_ms)f)
+  -- wrk sleeps whole milliseconds: rounding up with the fraction's probability keeps the
+  -- mean pause what was asked (a plain floor took half a millisecond off each pause)
+  return math.floor(-math.log(1 - math.random()) * %(mean_ms)f + math.random())
 end
 """
 
@@ -448,6 +452,29 @@ PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 
 def init_pgbench(dbname: str) -> None:
     subprocess.run(["pgbench", *PG, "-i", "-q", "-s", "10", dbname], check=True, capture_output=True)
+    # The seeding and pgbench's tables wrote a few hundred MB of WAL: the checkpoint they call
+    # for is taken here, not inside the first run.
+    subprocess.run(["psql", *PG, "-qc", "CHECKPOINT", dbname], check=True, capture_output=True)
+
+
+def server_counters() -> tuple[int, int]:
+    """(checkpoints started, WAL position in bytes): a checkpoint inside a run, and the full
+    page images written after one, show in these."""
+    out = subprocess.run(
+        [
+            "psql",
+            *PG,
+            "-AtF",
+            " ",
+            "-c",
+            "SELECT checkpoints_timed + checkpoints_req, pg_current_wal_lsn() - '0/0' FROM pg_stat_bgwriter",
+            "postgres",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return int(out[0]), int(out[1])
 
 
 def run_pgbench(dbname: str, clients: int, seconds: int, script: list[str]) -> tuple[float, float]:
@@ -555,6 +582,7 @@ def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) ->
     server = start_server(url, port, args.workers, args.threads, args.server, not args.no_lane)
     try:
         client((port, key, members, 2.0, 999))  # warm-up: each worker parses the configuration
+        checkpoints_before, wal_before = server_counters()
         before = tree_ticks(server.pid)
         with BackendCpu(dbname, APP_NAME) as cpu:
             if args.client == "wrk":
@@ -562,6 +590,7 @@ def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) ->
             else:
                 rate, p50, p99, notes = run_python_clients(port, key, members, args.clients, args.seconds)
         app_seconds = (tree_ticks(server.pid) - before) / TICKS
+        checkpoints_after, wal_after = server_counters()
         if args.paced:
             paced = _paced_run(args, port, key, members, rate)
     finally:
@@ -574,8 +603,13 @@ def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) ->
         "p99 ms": p99,
         "pg ms/commit": cpu.seconds() * 1000 / max(1, commits),
         "app ms/commit": app_seconds * 1000 / max(1, commits),
+        "WAL KB/commit": (wal_after - wal_before) / 1024 / max(1, commits),
     }
-    print(f"  POS: {rate:,.0f} commits/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({notes})", flush=True)
+    print(
+        f"  POS: {rate:,.0f} commits/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms ({notes}; "
+        f"checkpoints during them: {checkpoints_after - checkpoints_before})",
+        flush=True,
+    )
     if args.paced:
         paced_rate, paced_p50, paced_p99, paced_notes = paced
         figures |= {
