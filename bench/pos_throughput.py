@@ -6,10 +6,12 @@ What it does, in one run on one database (default: `loyalty_bench` on 127.0.0.1:
 if missing; or --database-url):
 1. recreates the core's tables and seeds a programme, one store and --members members, each
    with one earlier purchase so some commits can redeem;
-2. serves the POS API alone as `workbench pos serve` does (granian, WORKERS workers; or
-   `--server gunicorn`) and drives it from --clients processes, each committing receipts back
-   to back (3-6 lines, a fresh Idempotency-Key each, one in five redeeming points) for
-   --seconds; prints commits/s and the p50/p99 latency seen by the clients;
+2. serves the POS API alone with the command `workbench pos serve` runs
+   (workbench.serving.pos_argv: granian, WORKERS workers, its access log to
+   bench/results/server.log; or `--server gunicorn`) and drives it from --clients clients
+   (wrk's connections), each committing receipts back to back (3-6 lines, a fresh
+   Idempotency-Key each, one in five redeeming points) for --seconds; prints commits/s and the
+   p50/p99 latency seen by the clients;
 3. runs `pgbench -b tpcb-like` with the same number of clients for the same time on the same
    database and prints its TPS and the ratio commits/s / pgbench TPS.
 4. (--history) does the same on a second database whose members each carry about 100 earlier
@@ -72,6 +74,7 @@ from loyalty_core.db import make_engine, make_session_factory, metadata  # noqa:
 from loyalty_core.engine import BasketLine  # noqa: E402
 from loyalty_core.ledger import service as ledger  # noqa: E402
 from loyalty_core.stores import service as store_service  # noqa: E402
+from workbench.serving import pos_argv  # noqa: E402
 
 PROGRAMME = """
 program: Bench
@@ -91,6 +94,7 @@ promotions:
 
 
 APP_NAME = "pos_bench"
+SERVER_LOG = ROOT / "bench" / "results" / "server.log"
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -267,21 +271,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(
-    url: str, port: int, workers: int, threads: int, server_kind: str = "granian", lane: bool = True
-) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, argv: list[str], lane: bool = True) -> subprocess.Popen[bytes]:
+    """Serves `argv` (`server_argv`) on the bench's database; its output, granian's or gunicorn's
+    access log included, goes to bench/results/server.log (the last server's)."""
     env = {
         **os.environ,
         "DATABASE_URL": f"{url}?application_name={APP_NAME}",
         "PYTHONPATH": str(ROOT),
         "POS_TILL_LANE": "1" if lane else "0",
     }
-    command = (
-        _granian_command(port, workers, threads)
-        if server_kind == "granian"
-        else _gunicorn_command(port, workers, threads)
-    )
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    SERVER_LOG.parent.mkdir(exist_ok=True)
+    with SERVER_LOG.open("wb") as log:  # the child keeps its own copy of the descriptor
+        server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -292,25 +293,12 @@ def start_server(
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise SystemExit("the server did not start within 30 s")
+    raise SystemExit(f"the server did not start within 30 s (see {SERVER_LOG})")
 
 
-def _gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
-    threading = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
-    return [
-        sys.executable, "-m", "gunicorn", "-w", str(workers), *threading, "-b", f"127.0.0.1:{port}",
-        "--log-level", "warning", *(["--keep-alive", "5"] if threads > 1 else []),
-        "loyalty_core.api:create_app()",
-    ]  # fmt: skip
-
-
-def _granian_command(port: int, workers: int, threads: int) -> list[str]:
-    """granian's WSGI server: the same Flask app behind a Rust HTTP/1.1 server with keep-alive."""
-    return [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers),
-        "--blocking-threads", str(threads), "--runtime-threads", "1", "--host", "127.0.0.1",
-        "--port", str(port), "--log-level", "warning", "--no-ws", "loyalty_core.api.wsgi:app",
-    ]  # fmt: skip
+def server_argv(args: argparse.Namespace, port: int) -> list[str]:
+    """The POS's server exactly as `workbench pos serve` runs it (workbench.serving.pos_argv)."""
+    return pos_argv(args.server, "127.0.0.1", port, args.workers, args.threads)
 
 
 def client(args: tuple[int, str, list[str], float, int]) -> tuple[list[float], dict[int, int]]:
@@ -452,8 +440,11 @@ PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 
 def init_pgbench(dbname: str) -> None:
     subprocess.run(["pgbench", *PG, "-i", "-q", "-s", "10", dbname], check=True, capture_output=True)
-    # The seeding and pgbench's tables wrote a few hundred MB of WAL: the checkpoint they call
-    # for is taken here, not inside the first run.
+
+
+def checkpoint(dbname: str) -> None:
+    """The seeding and pgbench's tables wrote a few hundred MB of WAL: the checkpoint they call
+    for is taken before the first run, not inside it."""
     subprocess.run(["psql", *PG, "-qc", "CHECKPOINT", dbname], check=True, capture_output=True)
 
 
@@ -579,7 +570,7 @@ def _paced_run(
 def one_run(args: argparse.Namespace, url: str, key: str, members: list[str]) -> dict[str, float]:
     dbname = url.rsplit("/", 1)[1]
     port = free_port()
-    server = start_server(url, port, args.workers, args.threads, args.server, not args.no_lane)
+    server = start_server(url, port, server_argv(args, port), not args.no_lane)
     try:
         client((port, key, members, 2.0, 999))  # warm-up: each worker parses the configuration
         checkpoints_before, wal_before = server_counters()
@@ -643,6 +634,7 @@ def dataset(args: argparse.Namespace, name: str, history: int) -> dict[str, floa
     print(f"[{name}] seeding {args.members} members (+{history} purchases each) on {url} ...", flush=True)
     key, members = seed(url, args.members, history)
     init_pgbench(url.rsplit("/", 1)[1])
+    checkpoint(url.rsplit("/", 1)[1])
     runs = []
     for n in range(args.runs):
         print(f"[{name}] run {n + 1}/{args.runs}, load average {load()}", flush=True)
@@ -668,7 +660,12 @@ def main() -> None:
         default="wrk" if shutil.which("wrk") else "python",
         help="load generator (wrk when installed: apt-get install wrk)",
     )
-    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (gunicorn: gthread; granian: blocking threads)",
+    )
     parser.add_argument(
         "--server", choices=["gunicorn", "granian"], default="granian", help="the POS's HTTP server"
     )

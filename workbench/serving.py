@@ -94,25 +94,26 @@ POS_SERVERS = ("granian", "gunicorn")
 WORKER_KILL_SECONDS = 5
 
 
-def granian_argv(app: str, host: str, port: int, workers: int) -> list[str]:
+def granian_argv(app: str, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
     """granian's WSGI server: HTTP parsing in Rust and kept-alive connections; one Python thread
-    per worker, as gunicorn's sync workers; a worker that dies is started again, as gunicorn does.
+    per worker (`threads`: more, for the bench's comparisons), as gunicorn's sync workers; a
+    worker that dies is started again, as gunicorn does.
     A worker still loading the app when the stop signal comes never hears it (it still runs the
     main process's handler, inherited by fork), so workers are killed WORKER_KILL_SECONDS after a
     stop: a receipt takes milliseconds, a stop must not hang."""
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
-        "--workers", str(workers), "--blocking-threads", "1", "--runtime-threads", "1", "--no-ws",
+        "--workers", str(workers), "--blocking-threads", str(threads), "--runtime-threads", "1", "--no-ws",
         "--respawn-failed-workers", "--workers-kill-timeout", str(WORKER_KILL_SECONDS), "--access-log", app,
     ]  # fmt: skip
 
 
-def pos_argv(server: str, host: str, port: int, workers: int) -> list[str]:
+def pos_argv(server: str, host: str, port: int, workers: int, threads: int = 1) -> list[str]:
     """The POS API's server: granian by default (more commits per core, README "Serving the
-    POS"), gunicorn when asked for."""
+    POS"), gunicorn when asked for. bench/pos_throughput.py serves through this too."""
     if server == "gunicorn":
-        return gunicorn_argv("loyalty_core.api.wsgi:app", host, port, workers)
-    return granian_argv("loyalty_core.api.wsgi:app", host, port, workers)
+        return gunicorn_argv("loyalty_core.api.wsgi:app", host, port, workers, threads)
+    return granian_argv("loyalty_core.api.wsgi:app", host, port, workers, threads)
 
 
 def worker_argv(workers: int) -> list[str]:
